@@ -1,0 +1,306 @@
+"""Schemas of every record kind a branch keeps (domain.md §2, §4, §5).
+
+Bodies are pydantic models so the same schema validates a clerk's form, an imported JSON file,
+and a change arriving at head office. A body holds only what the clerk entered: identity,
+revision, finalization and the recorded-at / synced-at times belong to the store's envelope,
+which keeps the meeting time apart from both (domain.md §9.9).
+
+Numbers that may be fractional (学时, 党费) are Decimal, never float, so canonical JSON and
+revision hashes are identical on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.enums import (
+    AppraisalGrade,
+    AttendanceStatus,
+    BranchPost,
+    ExclusionCategory,
+    Gender,
+    MeetingFormat,
+    MeetingType,
+    MemberStatus,
+    MembershipState,
+    PlaqueStatus,
+    PostCategory,
+    PostType,
+    RightsSuspension,
+    VoteKind,
+    VoteMethod,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200_000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+RecordRef = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+
+
+class DomainModel(BaseModel):
+    """Base of every body: strict about unknown fields so typos in imports are reported."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False)
+
+
+class RecordBody(DomainModel):
+    """A kind of record the store keeps; ``KIND`` is its stable wire name."""
+
+    KIND: ClassVar[str]
+
+
+# ---------------------------------------------------------------- branch and roster
+
+
+class BranchProfile(RecordBody):
+    """The branch itself (one per installation)."""
+
+    KIND: ClassVar[str] = "branch_profile"
+
+    name: Name
+    org_code: ShortText = ""
+    parent_org: ShortText = ""
+    has_committee: bool = False
+    party_groups: list[Name] = Field(default_factory=list)
+    is_village_or_community: bool = False  # 村/社区 branches: 5-year terms (domain.md §2)
+
+
+class Member(RecordBody):
+    """One person on the branch roster."""
+
+    KIND: ClassVar[str] = "member"
+
+    name: Name = Field(min_length=1)
+    gender: Gender | None = None
+    birth_date: dt.date | None = None
+    status: MemberStatus = MemberStatus.FULL
+    join_date: dt.date | None = None  # 入党日期 = date of the admission vote
+    full_member_date: dt.date | None = None  # 转正日期
+    party_group: Name = ""
+    posts: list[BranchPost] = Field(default_factory=list)
+    suspension: RightsSuspension = RightsSuspension.NONE
+    suspension_until: dt.date | None = None
+    state: MembershipState = MembershipState.ACTIVE
+    state_date: dt.date | None = None  # when transferred out / removed
+    unit: ShortText = ""  # 职务/单位, printed on sign-in sheets
+    phone: ShortText = ""
+    is_leading_cadre: bool = False  # 双重组织生活 (domain.md §3.1)
+    note: ShortText = ""
+
+
+# ---------------------------------------------------------------- meetings
+
+
+class Attendance(DomainModel):
+    member_id: RecordRef
+    status: AttendanceStatus = AttendanceStatus.PRESENT
+    reason: ShortText = ""  # absence reason, required for leave/absent
+    written_opinion: bool = False  # absent voter who submitted a written opinion in advance
+    exclusion: ExclusionCategory | None = None
+    exclusion_approval: ShortText = ""  # reference of the higher organisation's consent
+
+
+class Guest(DomainModel):
+    """列席: attends without a vote (积极分子, 群众代表, a visiting leader)."""
+
+    name: Name = Field(min_length=1)
+    role: ShortText = ""
+
+
+class AgendaItem(DomainModel):
+    title: ShortText = Field(min_length=1)
+
+
+class Speech(DomainModel):
+    """What one person said; ``member_id`` is empty when the speaker is not on the roster."""
+
+    speaker: Name = Field(min_length=1)
+    member_id: RecordRef = ""
+    agenda_index: int | None = Field(default=None, ge=0)
+    content: Text = ""
+
+
+class Vote(DomainModel):
+    """One motion or one candidate voted on (candidates are voted on separately, domain.md §3.3).
+
+    ``entitled`` and ``present`` may be left empty: the rules then count them from the
+    attendance list and the roster. When given, they are the counts the chair announced.
+    """
+
+    subject: ShortText = Field(min_length=1)
+    kind: VoteKind = VoteKind.ORDINARY
+    method: VoteMethod = VoteMethod.SHOW_OF_HANDS
+    candidate_member_id: RecordRef = ""
+    entitled: Count | None = None  # 应到会有表决权人数
+    present: Count | None = None  # 实到会有表决权人数
+    written_opinions: Count = 0  # 书面意见票 (counted for admission / full membership)
+    yes: Count = 0
+    no: Count = 0
+    abstain: Count = 0
+    ballots_issued: Count | None = None  # elections
+    ballots_returned: Count | None = None
+
+
+class Resolution(DomainModel):
+    text: Text = Field(min_length=1)
+    vote_index: int | None = Field(default=None, ge=0)
+
+
+class LectureDetails(DomainModel):
+    """党课 specifics (domain.md §4.5)."""
+
+    lecturer: Name = ""
+    lecturer_member_id: RecordRef = ""
+    lecturer_role: ShortText = ""
+    topic: ShortText = ""
+    hours: Decimal = Field(default=Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=1)
+    delivery: ShortText = ""  # 现场/线上/微党课/观看视频
+    is_integrity_lecture: bool = False  # 廉政党课
+
+
+THEME_DAY_REQUIRED_ACTIONS: tuple[str, ...] = ("交纳党费", "诵读党章", "佩戴党徽", "重温入党誓词")
+
+
+class ThemeDayDetails(DomainModel):
+    """主题党日 specifics (domain.md §4.6)."""
+
+    month: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
+    theme: ShortText = ""
+    required_actions: dict[str, bool] = Field(default_factory=dict)
+    optional_actions: Text = ""
+    dues_count: Count | None = None
+    dues_amount: Decimal | None = Field(default=None, ge=0, max_digits=12, decimal_places=2)
+    follow_up: Text = ""
+    linked_record_ids: list[RecordRef] = Field(default_factory=list)
+
+
+class AppraisalEntry(DomainModel):
+    """One member's grade in 民主评议 (domain.md §3.6)."""
+
+    member_id: RecordRef
+    grade: AppraisalGrade | None = None  # None: not graded (预备党员)
+    comment: ShortText = ""
+
+
+class Meeting(RecordBody):
+    """Any branch meeting or 三会一课 activity."""
+
+    KIND: ClassVar[str] = "meeting"
+
+    meeting_type: MeetingType
+    title: ShortText = Field(min_length=1)  # 会议名称/届次
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None = None
+    place: ShortText = ""
+    format: MeetingFormat = MeetingFormat.IN_PERSON
+    party_group: Name = ""  # which 党小组 (党小组会)
+    chair_member_id: RecordRef = ""
+    chair_name: Name = ""  # when the chair is not on the roster
+    chair_entrusted: bool = False  # chaired on the secretary's entrustment (条例 第十四条)
+    recorder_member_id: RecordRef = ""
+    recorder_name: Name = ""
+    attendance: list[Attendance] = Field(default_factory=list)
+    guests: list[Guest] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    speeches: list[Speech] = Field(default_factory=list)
+    discussion: Text = ""  # free-form minutes when not split by speaker
+    votes: list[Vote] = Field(default_factory=list)
+    resolutions: list[Resolution] = Field(default_factory=list)
+    open_issues: Text = ""  # 遗留问题
+    lecture: LectureDetails | None = None
+    theme_day: ThemeDayDetails | None = None
+    appraisal: list[AppraisalEntry] = Field(default_factory=list)
+    rectification: list[ShortText] = Field(default_factory=list)  # 组织生活会 整改清单
+    attachments_note: ShortText = ""  # 签到表、照片、讲稿 kept on paper
+    amends_record_id: RecordRef = ""  # set on an amendment of a finalized record
+    amends_rev: ShortText = ""
+    amendment_reason: Text = ""
+
+
+# ---------------------------------------------------------------- 先锋岗
+
+
+class Pledge(DomainModel):
+    content: ShortText = Field(min_length=1)
+    deadline: dt.date | None = None
+    owner_member_id: RecordRef = ""
+    fulfilled: bool = False
+    note: ShortText = ""
+
+
+class PioneerPost(RecordBody):
+    """A 党员先锋岗 / 示范岗 / 责任区 definition (domain.md §5.2)."""
+
+    KIND: ClassVar[str] = "pioneer_post"
+
+    name: ShortText = Field(min_length=1)
+    category: PostCategory = PostCategory.OTHER
+    post_type: PostType = PostType.INDIVIDUAL
+    holder_member_ids: list[RecordRef] = Field(default_factory=list)
+    scope: ShortText = ""  # area or equipment the post is responsible for
+    duties: list[ShortText] = Field(default_factory=list)
+    annual_tasks: list[ShortText] = Field(default_factory=list)
+    pledges: list[Pledge] = Field(default_factory=list)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    plaque: PlaqueStatus = PlaqueStatus.NOT_HUNG
+
+
+class PostLogEntry(RecordBody):
+    """A dated piece of work done at a 先锋岗."""
+
+    KIND: ClassVar[str] = "post_log"
+
+    post_id: RecordRef = Field(min_length=1)
+    member_id: RecordRef = ""
+    date: dt.date
+    category: PostCategory = PostCategory.OTHER
+    hours: Decimal = Field(default=Decimal("0"), ge=0, le=1000, max_digits=6, decimal_places=1)
+    place: ShortText = ""
+    description: Text = Field(min_length=1)
+    outcome: Text = ""
+
+
+class PostEvaluation(RecordBody):
+    """A periodic assessment (述职/评岗) of a post on the 100-point scale."""
+
+    KIND: ClassVar[str] = "post_evaluation"
+
+    post_id: RecordRef = Field(min_length=1)
+    member_id: RecordRef = ""
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
+    evaluated_on: dt.date
+    score: int = Field(ge=0, le=100)
+    evaluators: ShortText = ""
+    comment: Text = ""
+
+
+# ---------------------------------------------------------------- sent down by head office
+
+
+class Notice(RecordBody):
+    """A notice published by head office; read-only on branch devices."""
+
+    KIND: ClassVar[str] = "notice"
+
+    title: ShortText = Field(min_length=1)
+    body: Text = ""
+    issued_on: dt.date
+    issuer: ShortText = ""
+    requires_ack: bool = False
+
+
+Kind = Literal["branch_profile", "member", "meeting", "pioneer_post", "post_log", "post_evaluation", "notice"]
+
+RECORD_KINDS: dict[str, type[RecordBody]] = {
+    cls.KIND: cls
+    for cls in (BranchProfile, Member, Meeting, PioneerPost, PostLogEntry, PostEvaluation, Notice)
+}
+
+# Kinds only head office may write; the server refuses them from devices.
+HQ_ONLY_KINDS: frozenset[str] = frozenset({"notice"})

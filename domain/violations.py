@@ -1,0 +1,39 @@
+"""Structured rule results: every problem names its field and carries a Chinese message.
+
+The UI shows ``message`` next to ``field``; the CLI prints both; the server returns them in
+per-change results. ``severity`` separates what blocks saving (error) from what is only worth
+telling the clerk (warning), e.g. an election held online.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    field: str  # dotted path into the body, e.g. "votes.0.yes" or "attendance"
+    code: str  # stable machine code, e.g. "quorum.not_met"
+    message: str  # Chinese, names the field in the user's words
+    severity: Severity = Severity.ERROR
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "code": self.code, "message": self.message, "severity": self.severity.value}
+
+
+class RuleViolation(Exception):
+    """Raised when a write is refused because of error-level violations; nothing was saved."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("；".join(f"{v.field}: {v.message}" for v in violations))
+
+
+def errors_only(violations: list[Violation]) -> list[Violation]:
+    return [v for v in violations if v.severity is Severity.ERROR]
