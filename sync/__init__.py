@@ -1,0 +1,1 @@
+"""Sync between branch devices and head office: wire protocol, client transport, server."""
