@@ -1,0 +1,101 @@
+"""What a record contributes to the list columns, the attendance table and full-text search.
+
+Derived at write time from the validated body, so reading a list of 10 000 meetings never parses
+JSON and search never decrypts more than the FTS index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.enums import LabelledEnum
+from domain.records import (
+    BranchProfile,
+    Meeting,
+    Member,
+    Notice,
+    PioneerPost,
+    PostEvaluation,
+    PostLogEntry,
+    RecordBody,
+)
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    title: str
+    event_date: str | None
+    subtype: str | None
+    party_group: str | None
+    amends: str | None
+    search_text: str
+    attendance: list[tuple[str, str]] = field(default_factory=list)  # (member_id, status)
+
+
+def _strings(value: Any, out: list[str]) -> None:
+    """Collect every human-written string of a body (ids and codes are not worth searching)."""
+    if isinstance(value, LabelledEnum):
+        out.append(value.label)
+    elif isinstance(value, str):
+        if value:
+            out.append(value)
+    elif isinstance(value, RecordBody) or hasattr(value, "model_fields"):
+        for name in type(value).model_fields:
+            if name.endswith(("_id", "_ids", "_rev")):
+                continue
+            _strings(getattr(value, name), out)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings(item, out)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            out.append(str(key))
+            _strings(item, out)
+
+
+def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
+    texts: list[str] = []
+    _strings(body, texts)
+
+    def name_of(member_id: str) -> None:
+        member = members.get(member_id)
+        if member is not None:
+            texts.append(member.name)
+
+    if isinstance(body, Meeting):
+        name_of(body.chair_member_id)
+        name_of(body.recorder_member_id)
+        for a in body.attendance:
+            name_of(a.member_id)
+        return IndexRow(
+            title=body.title,
+            event_date=body.starts_at.date().isoformat(),
+            subtype=body.meeting_type.value,
+            party_group=body.party_group or None,
+            amends=body.amends_record_id or None,
+            search_text="\n".join(texts),
+            attendance=[(a.member_id, a.status.value) for a in body.attendance],
+        )
+    if isinstance(body, Member):
+        return IndexRow(body.name, body.join_date.isoformat() if body.join_date else None,
+                        body.status.value, body.party_group or None, None, "\n".join(texts))
+    if isinstance(body, PioneerPost):
+        for mid in body.holder_member_ids:
+            name_of(mid)
+        return IndexRow(body.name, body.period_start.isoformat() if body.period_start else None,
+                        body.category.value, None, None, "\n".join(texts))
+    if isinstance(body, PostLogEntry):
+        name_of(body.member_id)
+        return IndexRow(body.description[:60], body.date.isoformat(), body.category.value,
+                        body.post_id, None, "\n".join(texts))
+    if isinstance(body, PostEvaluation):
+        name_of(body.member_id)
+        return IndexRow(f"{body.period} 评价 {body.score} 分", body.evaluated_on.isoformat(), body.period,
+                        body.post_id, None, "\n".join(texts))
+    if isinstance(body, Notice):
+        return IndexRow(body.title, body.issued_on.isoformat(), None, None, None, "\n".join(texts))
+    if isinstance(body, BranchProfile):
+        return IndexRow(body.name, None, None, None, None, "\n".join(texts))
+    return IndexRow(body.KIND, None, None, None, None, "\n".join(texts))

@@ -1,0 +1,113 @@
+"""Version 1: records with their index columns, revisions, history, outbox, search, editor buffers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+VERSION = 1
+
+_STATEMENTS = (
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    # The current version of each record. Index columns (title, event_date, subtype, party_group)
+    # are derived from the body at write time so lists and filters never parse JSON.
+    """CREATE TABLE records (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'draft',
+        deleted INTEGER NOT NULL DEFAULT 0,
+        conflicted INTEGER NOT NULL DEFAULT 0,
+        schema_version INTEGER NOT NULL DEFAULT 1,
+        body TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        event_date TEXT,
+        subtype TEXT,
+        party_group TEXT,
+        amends TEXT,
+        origin TEXT NOT NULL DEFAULT 'local',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        synced_at TEXT,
+        server_rev TEXT
+    )""",
+    "CREATE INDEX records_kind_date ON records(kind, deleted, event_date DESC)",
+    "CREATE INDEX records_kind_subtype_date ON records(kind, subtype, event_date)",
+    "CREATE INDEX records_amends ON records(amends) WHERE amends IS NOT NULL",
+    # Every revision ever known for a record: local saves, other devices' edits, head-office items.
+    # Concurrent leaves of a conflict live here side by side until a person merges them.
+    """CREATE TABLE revisions (
+        record_id TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        parents TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        schema_version INTEGER NOT NULL DEFAULT 1,
+        body TEXT,
+        hlc TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        device_time TEXT NOT NULL,
+        received_at TEXT,
+        sig TEXT,
+        PRIMARY KEY (record_id, rev)
+    ) WITHOUT ROWID""",
+    # The audit trail: who changed what, when (HLC + device clock), from which revision to which.
+    """CREATE TABLE history (
+        id INTEGER PRIMARY KEY,
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        op TEXT NOT NULL,
+        before_rev TEXT,
+        after_rev TEXT,
+        hlc TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX history_record ON history(record_id, id)",
+    # Local changes not yet acknowledged by head office, in the order they were made. An entry
+    # leaves only when a sync reply says accepted/duplicate (sync-notes.md F1, F2).
+    """CREATE TABLE outbox (
+        counter INTEGER PRIMARY KEY AUTOINCREMENT,
+        change_id TEXT NOT NULL UNIQUE,
+        record_id TEXT NOT NULL,
+        rev TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        code TEXT,
+        message TEXT,
+        created_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX outbox_record ON outbox(record_id)",
+    # Who attended what, so lapse warnings and attendance counts need no JSON parsing.
+    """CREATE TABLE attendance (
+        record_id TEXT NOT NULL,
+        member_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        event_date TEXT NOT NULL,
+        PRIMARY KEY (record_id, member_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX attendance_member ON attendance(member_id, event_date)",
+    # Full-text search inside the encrypted file. The trigram tokenizer finds any Chinese
+    # substring of three or more characters without a word segmenter.
+    "CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, title, content, tokenize = 'trigram')",
+    # Unsaved editor contents, written every ~2 s while typing so a crash loses almost nothing;
+    # a buffer becomes a revision only when the clerk saves.
+    """CREATE TABLE editor_buffers (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record_id TEXT,
+        base_rev TEXT,
+        data TEXT NOT NULL,
+        saved_at TEXT NOT NULL
+    )""",
+)
+
+
+def apply(conn: Any) -> None:
+    for statement in _STATEMENTS:
+        conn.execute(statement)

@@ -1,0 +1,378 @@
+"""The one write path for records: validate → write → history → outbox, in one transaction.
+
+No widget, CLI command or sync step writes the records tables directly (style.md §1). Reads for
+lists use the index columns; reads of one record parse its body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import uuid_utils
+
+from desktop_app.store.envelope import HistoryEntry, RecordEnvelope, RecordSummary
+from desktop_app.store.errors import (
+    ReadOnlyKind,
+    RecordConflicted,
+    RecordFinalized,
+    RecordNotFound,
+    StaleRevision,
+)
+from desktop_app.store.indexing import index_row
+from domain.context import RuleContext
+from domain.enums import RecordStatus
+from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
+from domain.settings import RuleSettings
+from domain.validation import validate_record
+from domain.violations import RuleViolation, Severity, Violation
+from sync.protocol.revisions import compute_rev
+
+if TYPE_CHECKING:
+    from desktop_app.store.store import Store
+
+SCHEMA_VERSION = 1
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def new_record_id() -> str:
+    """UUIDv7: chosen on the device, time-ordered for index locality (sync-notes.md §6.1)."""
+    return str(uuid_utils.uuid7())
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What a list shows. Every field is optional; ``text`` is a full-text query."""
+
+    kind: str | None = None
+    subtype: str | None = None
+    status: RecordStatus | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    party_group: str | None = None
+    text: str | None = None
+    conflicted: bool | None = None
+    include_deleted: bool = False
+
+
+class RecordRepository:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._members_cache: dict[str, Member] | None = None
+
+    # ------------------------------------------------------------ reads
+
+    def get(self, record_id: str) -> RecordEnvelope:
+        row = self._store.conn.execute(
+            "SELECT id, kind, rev, status, body, created_at, updated_at, synced_at, conflicted, deleted, origin"
+            " FROM records WHERE id = ?",
+            (record_id,),
+        ).fetchone()
+        if row is None:
+            raise RecordNotFound(detail=record_id)
+        return self._envelope(row)
+
+    def _envelope(self, row: tuple[Any, ...]) -> RecordEnvelope:
+        record_id, kind, rev, status, body, created_at, updated_at, synced_at, conflicted, deleted, origin = row
+        model = RECORD_KINDS[kind].model_validate_json(body)
+        return RecordEnvelope(
+            record_id=record_id, kind=kind, rev=rev, status=RecordStatus(status), body=model,
+            created_at=created_at, updated_at=updated_at, synced_at=synced_at,
+            conflicted=bool(conflicted), deleted=bool(deleted), origin=origin,
+        )
+
+    def _where(self, flt: RecordFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not flt.include_deleted:
+            clauses.append("r.deleted = 0")
+        if flt.kind:
+            clauses.append("r.kind = ?")
+            params.append(flt.kind)
+        if flt.subtype:
+            clauses.append("r.subtype = ?")
+            params.append(flt.subtype)
+        if flt.status:
+            clauses.append("r.status = ?")
+            params.append(flt.status.value)
+        if flt.date_from:
+            clauses.append("r.event_date >= ?")
+            params.append(flt.date_from.isoformat())
+        if flt.date_to:
+            clauses.append("r.event_date <= ?")
+            params.append(flt.date_to.isoformat())
+        if flt.party_group:
+            clauses.append("r.party_group = ?")
+            params.append(flt.party_group)
+        if flt.conflicted is not None:
+            clauses.append("r.conflicted = ?")
+            params.append(int(flt.conflicted))
+        if flt.text and flt.text.strip():
+            sql, text_params = _text_clause(flt.text.strip())
+            clauses.append(sql)
+            params.extend(text_params)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count(self, flt: RecordFilter = RecordFilter()) -> int:
+        where, params = self._where(flt)
+        return int(self._store.conn.execute(f"SELECT count(*) FROM records r{where}", params).fetchone()[0])
+
+    def query(self, flt: RecordFilter = RecordFilter(), *, offset: int = 0, limit: int = 200) -> list[RecordSummary]:
+        """Summaries newest first (by event date, then recorded time), one page at a time."""
+        where, params = self._where(flt)
+        rows = self._store.conn.execute(
+            "SELECT r.id, r.kind, r.title, r.event_date, r.subtype, r.party_group, r.status, r.conflicted,"
+            " r.updated_at, r.synced_at,"
+            " EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id AND o.state = 'pending')"
+            f" FROM records r{where}"
+            " ORDER BY r.event_date IS NULL, r.event_date DESC, r.updated_at DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        return [
+            RecordSummary(r[0], r[1], r[2], r[3], r[4], r[5], RecordStatus(r[6]), bool(r[7]), r[8], r[9], bool(r[10]))
+            for r in rows
+        ]
+
+    def search(self, text: str, *, limit: int = 50) -> list[RecordSummary]:
+        return self.query(RecordFilter(text=text), limit=limit)
+
+    def iter_bodies(self, kind: str) -> Iterator[tuple[str, RecordBody]]:
+        model = RECORD_KINDS[kind]
+        for record_id, body in self._store.conn.execute(
+            "SELECT id, body FROM records WHERE kind = ? AND deleted = 0 ORDER BY event_date, id", (kind,)
+        ):
+            yield record_id, model.model_validate_json(body)
+
+    def members(self) -> dict[str, Member]:
+        """The roster (all states), cached until the next write of a member."""
+        if self._members_cache is None:
+            self._members_cache = {rid: body for rid, body in self.iter_bodies("member")}  # type: ignore[misc]
+        return dict(self._members_cache)
+
+    def branch_profile(self) -> tuple[str, BranchProfile] | None:
+        for record_id, body in self.iter_bodies("branch_profile"):
+            assert isinstance(body, BranchProfile)
+            return record_id, body
+        return None
+
+    def rule_settings(self) -> RuleSettings:
+        raw = self._store.meta.get("rule_settings")
+        return RuleSettings.from_json(raw) if isinstance(raw, dict) else RuleSettings()
+
+    def rule_context(self, extra_members: Mapping[str, Member] | None = None) -> RuleContext:
+        members = self.members()
+        if extra_members:
+            members.update(extra_members)
+        profile = self.branch_profile()
+        return RuleContext(members=members, branch=profile[1] if profile else None, settings=self.rule_settings())
+
+    def history(self, record_id: str) -> list[HistoryEntry]:
+        rows = self._store.conn.execute(
+            "SELECT op, before_rev, after_rev, hlc, device_id, author, at FROM history WHERE record_id = ? ORDER BY id",
+            (record_id,),
+        ).fetchall()
+        return [HistoryEntry(*row) for row in rows]
+
+    def revision_body(self, record_id: str, rev: str) -> RecordBody | None:
+        row = self._store.conn.execute(
+            "SELECT kind, body FROM revisions WHERE record_id = ? AND rev = ?", (record_id, rev)
+        ).fetchone()
+        if row is None or row[1] is None:
+            return None
+        return RECORD_KINDS[row[0]].model_validate_json(row[1])
+
+    def amendments_of(self, record_id: str) -> list[RecordSummary]:
+        ids = [r[0] for r in self._store.conn.execute("SELECT id FROM records WHERE amends = ?", (record_id,))]
+        return [s for s in self.query(RecordFilter(kind="meeting"), limit=10_000) if s.record_id in ids]
+
+    # ------------------------------------------------------------ writes
+
+    def validate(
+        self, kind: str, data: dict[str, Any] | RecordBody, context: RuleContext | None = None
+    ) -> tuple[RecordBody, list[Violation]]:
+        """Parse and check; raise RuleViolation on any error-level violation, return warnings."""
+        body, violations = validate_record(kind, data, context or self.rule_context())
+        errors = [v for v in violations if v.severity is Severity.ERROR]
+        if body is None or errors:
+            raise RuleViolation(errors or violations)
+        return body, violations
+
+    def create(
+        self,
+        kind: str,
+        data: dict[str, Any] | RecordBody,
+        *,
+        author: str,
+        record_id: str | None = None,
+        context: RuleContext | None = None,
+    ) -> RecordEnvelope:
+        if kind in HQ_ONLY_KINDS:
+            raise ReadOnlyKind()
+        body, warnings = self.validate(kind, data, context)
+        with self._store.transaction():
+            record_id = record_id or new_record_id()
+            if self._store.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
+                raise StaleRevision("记录编号已存在", detail=record_id)
+            env = self._write(record_id, kind, body, RecordStatus.DRAFT, parents=[], op="create", author=author)
+        return _with_warnings(env, warnings)
+
+    def update(
+        self, record_id: str, data: dict[str, Any] | RecordBody, *, author: str, base_rev: str | None = None
+    ) -> RecordEnvelope:
+        """Save a new version of a draft. ``base_rev`` guards against saving over a newer version."""
+        current = self.get(record_id)
+        self._check_editable(current, base_rev)
+        body, warnings = self.validate(current.kind, data)
+        with self._store.transaction():
+            current = self.get(record_id)
+            self._check_editable(current, base_rev)
+            env = self._write(record_id, current.kind, body, RecordStatus.DRAFT, parents=[current.rev],
+                              op="update", author=author, before=current)
+        return _with_warnings(env, warnings)
+
+    def finalize(self, record_id: str, *, author: str) -> RecordEnvelope:
+        """定稿: the record becomes immutable; later corrections are amendments."""
+        current = self.get(record_id)
+        self._check_editable(current, None)
+        body, warnings = self.validate(current.kind, current.body)
+        with self._store.transaction():
+            env = self._write(record_id, current.kind, body, RecordStatus.FINAL, parents=[current.rev],
+                              op="finalize", author=author, before=current)
+        return _with_warnings(env, warnings)
+
+    def amend(self, original_id: str, data: dict[str, Any] | Meeting, *, reason: str, author: str) -> RecordEnvelope:
+        """Create a correction of a finalized meeting record; the original stays as it was."""
+        original = self.get(original_id)
+        if not original.is_final:
+            raise RecordFinalized("只有已定稿的记录需要更正；草稿可直接修改")
+        payload = data.model_dump(mode="json") if isinstance(data, RecordBody) else dict(data)
+        payload.update({"amends_record_id": original_id, "amends_rev": original.rev, "amendment_reason": reason})
+        return self.create(original.kind, payload, author=author)
+
+    def delete(self, record_id: str, *, author: str) -> None:
+        """Delete a draft (a tombstone revision, so the deletion syncs). Finalized records stay."""
+        current = self.get(record_id)
+        self._check_editable(current, None)
+        with self._store.transaction():
+            self._write(record_id, current.kind, current.body, RecordStatus.DRAFT, parents=[current.rev],
+                        op="delete", author=author, before=current, deleted=True)
+
+    def _check_editable(self, current: RecordEnvelope, base_rev: str | None) -> None:
+        if current.deleted:
+            raise RecordNotFound(detail=current.record_id)
+        if current.kind in HQ_ONLY_KINDS:
+            raise ReadOnlyKind()
+        if current.is_final:
+            raise RecordFinalized()
+        if current.conflicted:
+            raise RecordConflicted()
+        if base_rev is not None and base_rev != current.rev:
+            raise StaleRevision(detail=f"{base_rev} != {current.rev}")
+
+    def _write(
+        self,
+        record_id: str,
+        kind: str,
+        body: RecordBody,
+        status: RecordStatus,
+        *,
+        parents: list[str],
+        op: str,
+        author: str,
+        before: RecordEnvelope | None = None,
+        deleted: bool = False,
+    ) -> RecordEnvelope:
+        """Write one local revision; the caller holds the transaction."""
+        store = self._store
+        conn = store.conn
+        body_json = body.model_dump(mode="json")
+        rev = compute_rev(kind=kind, body=body_json, parents=parents, deleted=deleted, status=status.value,
+                          schema_version=SCHEMA_VERSION)
+        if before is not None and rev == before.rev:
+            return before  # nothing changed: no revision, no history, nothing to sync
+        now = utc_now()
+        hlc = store.clock.now().encode()
+        text = json.dumps(body_json, ensure_ascii=False, separators=(",", ":"))
+        idx = index_row(body, self.members() if kind == "meeting" or kind.startswith("post") else {})
+        created_at = before.created_at if before else now
+        conn.execute(
+            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, body, title, event_date,"
+            " subtype, party_group, amends, origin, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?,?,?,?,'local',?,?)"
+            " ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, status=excluded.status, deleted=excluded.deleted,"
+            " body=excluded.body, title=excluded.title, event_date=excluded.event_date, subtype=excluded.subtype,"
+            " party_group=excluded.party_group, amends=excluded.amends, updated_at=excluded.updated_at",
+            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, text, idx.title, idx.event_date,
+             idx.subtype, idx.party_group, idx.amends, created_at, now),
+        )
+        conn.execute(
+            "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
+            " hlc, device_id, author, origin, device_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,'local',?)",
+            (record_id, rev, json.dumps(parents), kind, status.value, int(deleted), SCHEMA_VERSION, text, hlc,
+             store.device_id, author, now),
+        )
+        conn.execute(
+            "INSERT INTO history (record_id, kind, op, before_rev, after_rev, hlc, device_id, author, at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (record_id, kind, op, before.rev if before else None, rev, hlc, store.device_id, author, now),
+        )
+        conn.execute(
+            "INSERT INTO outbox (change_id, record_id, rev, created_at) VALUES (?,?,?,?)",
+            (str(uuid.uuid4()), record_id, rev, now),
+        )
+        reindex(conn, record_id, idx.title, idx.search_text, idx.attendance if not deleted else [], idx.event_date)
+        if kind == "member":
+            self._members_cache = None
+        return RecordEnvelope(record_id, kind, rev, status, body, created_at, now, None, False, deleted, "local")
+
+
+def reindex(
+    conn: Any, record_id: str, title: str, text: str, attendance: list[tuple[str, str]], event_date: str | None
+) -> None:
+    """Refresh a record's search and attendance rows (also used when sync applies a pulled revision)."""
+    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
+    conn.execute("INSERT INTO search (record_id, title, content) VALUES (?,?,?)", (record_id, title, text))
+    conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
+    if attendance and event_date:
+        conn.executemany(
+            "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",
+            [(record_id, mid, status, event_date) for mid, status in attendance],
+        )
+
+
+def _text_clause(text: str) -> tuple[str, list[Any]]:
+    """Full-text condition: trigram MATCH for 3+ characters, a LIKE scan of the index for shorter.
+
+    Each whitespace-separated term must appear (AND). Terms are quoted so FTS syntax characters
+    typed by a user are searched literally.
+    """
+    terms = [t for t in text.split() if t]
+    clauses: list[str] = []
+    params: list[Any] = []
+    long_terms = [t for t in terms if len(t) >= 3]
+    if long_terms:
+        query = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        clauses.append("r.id IN (SELECT record_id FROM search WHERE search MATCH ?)")
+        params.append(query)
+    for term in (t for t in terms if len(t) < 3):
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        clauses.append(
+            "r.id IN (SELECT record_id FROM search WHERE title LIKE ? ESCAPE '\\' OR content LIKE ? ESCAPE '\\')"
+        )
+        params.extend([f"%{escaped}%", f"%{escaped}%"])
+    return "(" + " AND ".join(clauses) + ")", params
+
+
+def _with_warnings(env: RecordEnvelope, warnings: list[Violation]) -> RecordEnvelope:
+    if not warnings:
+        return env
+    return RecordEnvelope(
+        env.record_id, env.kind, env.rev, env.status, env.body, env.created_at, env.updated_at, env.synced_at,
+        env.conflicted, env.deleted, env.origin, [w for w in warnings if w.severity is Severity.WARNING],
+    )
