@@ -63,16 +63,33 @@ def parse_body(kind: str, data: dict[str, Any] | RecordBody) -> tuple[RecordBody
 
 
 def validate_record(
-    kind: str, data: dict[str, Any] | RecordBody, context: RuleContext | None = None
+    kind: str,
+    data: dict[str, Any] | RecordBody,
+    context: RuleContext | None = None,
+    *,
+    finalizing: bool = False,
 ) -> tuple[RecordBody | None, list[Violation]]:
     """Return the parsed body (None if the schema rejected it) and every violation found.
 
-    Error-level violations block saving; warnings are shown but do not.
+    Error-level violations block saving; warnings are shown but do not. Completeness checks
+    (codes ending in ``missing``: no chair, no lecturer, no absence reason...) block only 定稿:
+    a clerk must be able to save a half-written draft, but never finalize an incomplete record.
     """
     body, violations = parse_body(kind, data)
     if body is None:
         return None, violations
-    return body, check_record(body, context or RuleContext())
+    found = check_record(body, context or RuleContext())
+    if not finalizing:
+        found = [_as_warning(v) if is_completeness(v) else v for v in found]
+    return body, found
+
+
+def is_completeness(violation: Violation) -> bool:
+    return violation.code.endswith("missing")
+
+
+def _as_warning(violation: Violation) -> Violation:
+    return Violation(violation.field, violation.code, violation.message, Severity.WARNING)
 
 
 def has_errors(violations: list[Violation]) -> bool:

@@ -41,7 +41,7 @@ def _strings(value: Any, out: list[str]) -> None:
     elif isinstance(value, str):
         if value:
             out.append(value)
-    elif isinstance(value, RecordBody) or hasattr(value, "model_fields"):
+    elif hasattr(type(value), "model_fields"):
         for name in type(value).model_fields:
             if name.endswith(("_id", "_ids", "_rev")):
                 continue

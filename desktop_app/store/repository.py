@@ -195,10 +195,15 @@ class RecordRepository:
     # ------------------------------------------------------------ writes
 
     def validate(
-        self, kind: str, data: dict[str, Any] | RecordBody, context: RuleContext | None = None
+        self,
+        kind: str,
+        data: dict[str, Any] | RecordBody,
+        context: RuleContext | None = None,
+        *,
+        finalizing: bool = False,
     ) -> tuple[RecordBody, list[Violation]]:
         """Parse and check; raise RuleViolation on any error-level violation, return warnings."""
-        body, violations = validate_record(kind, data, context or self.rule_context())
+        body, violations = validate_record(kind, data, context or self.rule_context(), finalizing=finalizing)
         errors = [v for v in violations if v.severity is Severity.ERROR]
         if body is None or errors:
             raise RuleViolation(errors or violations)
@@ -241,7 +246,7 @@ class RecordRepository:
         """定稿: the record becomes immutable; later corrections are amendments."""
         current = self.get(record_id)
         self._check_editable(current, None)
-        body, warnings = self.validate(current.kind, current.body)
+        body, warnings = self.validate(current.kind, current.body, finalizing=True)
         with self._store.transaction():
             env = self._write(record_id, current.kind, body, RecordStatus.FINAL, parents=[current.rev],
                               op="finalize", author=author, before=current)
@@ -293,10 +298,15 @@ class RecordRepository:
         store = self._store
         conn = store.conn
         body_json = body.model_dump(mode="json")
+        if (
+            before is not None
+            and not deleted
+            and status is before.status
+            and body_json == before.body.model_dump(mode="json")
+        ):
+            return before  # nothing changed: no revision, no history, nothing to sync
         rev = compute_rev(kind=kind, body=body_json, parents=parents, deleted=deleted, status=status.value,
                           schema_version=SCHEMA_VERSION)
-        if before is not None and rev == before.rev:
-            return before  # nothing changed: no revision, no history, nothing to sync
         now = utc_now()
         hlc = store.clock.now().encode()
         text = json.dumps(body_json, ensure_ascii=False, separators=(",", ":"))

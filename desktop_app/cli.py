@@ -1,0 +1,264 @@
+"""``branch-ledger``: the GUI when run without a subcommand, headless subcommands otherwise.
+
+For scripts, OS schedulers and administrators. The passphrase comes from ``--passphrase-file``,
+the ``BRANCH_LEDGER_PASSPHRASE`` environment variable, or a prompt — never from the command line,
+where other users could read it in the process list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_app.paths import default_data_dir
+from desktop_app.store import RecordFilter, Store, StoreError
+from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
+from domain.violations import RuleViolation
+
+PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report on stderr with exit code 1 (message in Chinese)."""
+
+
+def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confirm: bool = False) -> str:
+    if getattr(args, "passphrase_file", None):
+        try:
+            return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise CliError(f"无法读取密码文件：{exc}") from exc
+    if os.environ.get(PASSPHRASE_ENV):
+        return os.environ[PASSPHRASE_ENV]
+    if not sys.stdin.isatty():
+        raise CliError(f"需要密码：请使用 --passphrase-file 或环境变量 {PASSPHRASE_ENV}")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("再次输入密码: ") != first:
+        raise CliError("两次输入的密码不一致")
+    return first
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store.open(Path(args.data_dir), read_passphrase(args))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    passphrase = read_passphrase(args, prompt="设置密码（至少 8 个字符）: ", confirm=True)
+    store, recovery_key = Store.create(Path(args.data_dir), passphrase)
+    try:
+        if args.branch_name:
+            store.records.create("branch_profile", {"name": args.branch_name}, author=args.author)
+    finally:
+        store.close()
+    print(f"已创建加密台账：{args.data_dir}")
+    print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
+    print(recovery_key)
+    return EXIT_OK
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        print(f"密码正确。记录数：{store.records.count()}，待同步：{store.outbox_pending_count()}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        if args.new_passphrase_file:
+            new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+        elif sys.stdin.isatty():
+            new = getpass.getpass("新密码: ")
+            if getpass.getpass("再次输入新密码: ") != new:
+                raise CliError("两次输入的密码不一致")
+        else:
+            raise CliError("需要新密码：请使用 --new-passphrase-file")
+        store.change_passphrase(new)
+    finally:
+        store.close()
+    print("密码已修改。")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    try:
+        records = load_import_file(Path(args.file))
+    except ImportFormatError as exc:
+        raise CliError(str(exc)) from exc
+    store = open_store(args)
+    try:
+        report = import_records(store, records, author=args.author)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"ok": report.ok, "imported": report.imported, "problems": [p.as_dict() for p in report.problems]})
+    elif report.ok:
+        print(f"已导入 {report.imported} 条记录。")
+    else:
+        print(f"导入失败，未写入任何记录。共 {len(report.problems)} 条记录有问题：", file=sys.stderr)
+        for problem in report.problems:
+            for v in problem.violations:
+                print(f"  第 {problem.index + 1} 条（{problem.kind}）{v.field}：{v.message}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        data = export_records(store, args.kind or None)
+    finally:
+        store.close()
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if args.out and args.out != "-":
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"已导出 {len(data['records'])} 条记录到 {args.out}", file=sys.stderr)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    try:
+        flt = RecordFilter(kind=args.kind, text=" ".join(args.text))
+        hits = store.records.query(flt, limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        _print_json([h.__dict__ for h in hits])
+    else:
+        for h in hits:
+            print(f"{h.event_date or '':10}  {h.kind:15} {h.status.label}  {h.title}  [{h.record_id}]")
+        print(f"共 {len(hits)} 条", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_compliance(args: argparse.Namespace) -> int:
+    from desktop_app.compliance_query import compliance_report
+
+    store = open_store(args)
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+        report = compliance_report(store, args.period, today)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.to_text())
+    return EXIT_OK
+
+
+def cmd_gui(argv: list[str]) -> int:
+    from desktop_app.app import run_gui
+
+    return run_gui(argv)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="branch-ledger",
+        description="支部台账 BranchLedger — run without a subcommand to open the desktop app.",
+    )
+    parser.add_argument("--data-dir", default=str(default_data_dir()),
+                        help="data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)")
+    parser.add_argument("--passphrase-file", help=f"read the passphrase from this file (or set {PASSPHRASE_ENV})")
+    parser.add_argument("--author", default=os.environ.get("USER", "clerk"), help="name recorded in history")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("create", help="create a new encrypted store and print its recovery key")
+    p.add_argument("--branch-name", help="name of the branch (支部名称)")
+    p.set_defaults(func=cmd_create)
+
+    p = sub.add_parser("unlock", help="check the passphrase and print a short summary")
+    p.set_defaults(func=cmd_unlock)
+
+    p = sub.add_parser("change-passphrase", help="rewrap the database key under a new passphrase")
+    p.add_argument("--new-passphrase-file")
+    p.set_defaults(func=cmd_change_passphrase)
+
+    p = sub.add_parser("import", help="import records from a JSON file (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="export records as JSON")
+    p.add_argument("--out", help="output file (default: stdout)")
+    p.add_argument("--kind", action="append", help="only this kind (repeatable)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("search", help="full-text search (Chinese substrings work)")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--kind")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("compliance", help="required activities done / due / overdue for a period")
+    p.add_argument("--period", required=True, help="2026-11 (month), 2026-Q4 (quarter) or 2026 (year)")
+    p.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default today")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compliance)
+
+    for extra in _extra_subcommands():
+        extra(sub)
+    return parser
+
+
+def _extra_subcommands() -> list[Callable[[Any], None]]:
+    """Subcommands owned by other modules (sync, printing), added when those modules are present."""
+    found: list[Callable[[Any], None]] = []
+    for module_name in ("desktop_app.sync_cli", "desktop_app.print_cli"):
+        try:
+            module = __import__(module_name, fromlist=["add_subcommands"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        found.append(module.add_subcommands)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return cmd_gui(argv)
+    try:
+        return int(args.func(args))
+    except RuleViolation as exc:
+        for v in exc.violations:
+            print(f"错误：{v.field}：{v.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except (StoreError, CliError) as exc:
+        message = exc.message if isinstance(exc, StoreError) else str(exc)
+        print(f"错误：{message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

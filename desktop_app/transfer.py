@@ -1,0 +1,124 @@
+"""JSON import and export of records (the documented exchange format, docs/data-format.md).
+
+Import is all-or-nothing: every record is validated first (members in the file count as roster for
+the meetings in the file), and if any record fails, nothing is written and every failure is
+reported with its position, field and Chinese message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.store.store import Store
+from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
+from domain.violations import RuleViolation, Violation
+
+EXPORT_FORMAT = "branch-ledger-records"
+EXPORT_VERSION = 1
+
+# Records that others refer to are imported first, so references inside one file resolve.
+_KIND_ORDER = ["branch_profile", "member", "pioneer_post", "meeting", "post_log", "post_evaluation"]
+
+
+@dataclass
+class ImportProblem:
+    index: int
+    kind: str
+    violations: list[Violation]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "kind": self.kind, "violations": [v.as_dict() for v in self.violations]}
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0
+    problems: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ImportFormatError(ValueError):
+    """The file is not an export of this program (or not JSON at all)."""
+
+
+def load_import_file(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFormatError(f"无法读取导入文件：{exc}") from exc
+    if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
+        if int(data.get("version", 0)) > EXPORT_VERSION:
+            raise ImportFormatError("导入文件的格式版本过新，请升级程序")
+        records = data.get("records")
+    else:
+        records = data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ImportFormatError("导入文件格式不正确：应为记录列表")
+    return records
+
+
+def import_records(store: Store, records: list[dict[str, Any]], *, author: str) -> ImportReport:
+    report = ImportReport()
+    order = sorted(
+        range(len(records)),
+        key=lambda i: _KIND_ORDER.index(records[i].get("kind")) if records[i].get("kind") in _KIND_ORDER else 99,
+    )
+    # First pass: validate everything, with the file's own members visible as roster.
+    file_members: dict[str, Member] = {}
+    for i in order:
+        entry = records[i]
+        kind = entry.get("kind")
+        if kind == "member" and isinstance(entry.get("id"), str) and isinstance(entry.get("body"), dict):
+            try:
+                file_members[entry["id"]] = Member.model_validate(entry["body"])
+            except ValueError:
+                pass  # reported in the loop below
+    context = store.records.rule_context(extra_members=file_members)
+    for i in order:
+        entry = records[i]
+        kind = entry.get("kind")
+        if kind not in RECORD_KINDS or kind in HQ_ONLY_KINDS:
+            report.problems.append(ImportProblem(i, str(kind), [Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")]))
+            continue
+        body = entry.get("body")
+        if not isinstance(body, dict):
+            report.problems.append(ImportProblem(i, kind, [Violation("body", "body.missing", "缺少记录内容（body）")]))
+            continue
+        try:
+            store.records.validate(kind, body, context)
+        except RuleViolation as exc:
+            report.problems.append(ImportProblem(i, kind, exc.violations))
+    if report.problems:
+        return report
+    # Second pass: write, all in one transaction.
+    with store.transaction():
+        for i in order:
+            entry = records[i]
+            record_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+            env = store.records.create(entry["kind"], entry["body"], author=author, record_id=record_id,
+                                       context=context)
+            if entry.get("status") == "final":
+                store.records.finalize(env.record_id, author=author)
+            report.imported += 1
+    return report
+
+
+def export_records(store: Store, kinds: list[str] | None = None) -> dict[str, Any]:
+    out: list[dict[str, Any]] = []
+    for kind in _KIND_ORDER + ["notice"]:
+        if kinds and kind not in kinds:
+            continue
+        for record_id, body in store.records.iter_bodies(kind):
+            env = store.records.get(record_id)
+            out.append({
+                "kind": kind, "id": record_id, "rev": env.rev, "status": env.status.value,
+                "recorded_at": env.created_at, "updated_at": env.updated_at, "synced_at": env.synced_at,
+                "body": body.model_dump(mode="json"),
+            })
+    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "records": out}

@@ -1,0 +1,110 @@
+"""The headless CLI, run as a real subprocess against a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(data_dir: Path, *args: str, passphrase: str | None = "cli-passphrase", stdin: str | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("BRANCH_LEDGER_PASSPHRASE", None)
+    if passphrase is not None:
+        env["BRANCH_LEDGER_PASSPHRASE"] = passphrase
+    return subprocess.run(
+        [sys.executable, "-m", "desktop_app.cli", "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, env=env, input=stdin, timeout=120,
+    )
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    result = run(d, "create", "--branch-name", "毕拉河林场党支部")
+    assert result.returncode == 0, result.stderr
+    assert "恢复密钥" in result.stdout
+    return d
+
+
+def _import_file(tmp_path: Path, records: list[dict[str, object]]) -> Path:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps({"format": "branch-ledger-records", "version": 1, "records": records},
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+MEMBER_ID = "0190a0a0-0000-7000-8000-000000000001"
+RECORDS: list[dict[str, object]] = [
+    {"kind": "meeting", "body": {"meeting_type": "party_congress", "title": "2026年第三季度支部党员大会",
+                                 "starts_at": "2026-09-10T09:00", "place": "林场党员活动室",
+                                 "chair_member_id": MEMBER_ID, "attendance": [{"member_id": MEMBER_ID}],
+                                 "discussion": "部署秋季森林防火工作"}},
+    {"kind": "member", "id": MEMBER_ID, "body": {"name": "王建华", "posts": ["secretary"]}},
+]
+
+
+def test_import_export_search(data_dir: Path, tmp_path: Path) -> None:
+    result = run(data_dir, "import", str(_import_file(tmp_path, RECORDS)))
+    assert result.returncode == 0, result.stderr
+    assert "已导入 2 条记录" in result.stdout
+
+    result = run(data_dir, "search", "秋季森林")
+    assert result.returncode == 0 and "2026年第三季度支部党员大会" in result.stdout
+
+    out = tmp_path / "out.json"
+    assert run(data_dir, "export", "--out", str(out)).returncode == 0
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    kinds = sorted(r["kind"] for r in exported["records"])
+    assert kinds == ["branch_profile", "meeting", "member"]
+    assert any(r["id"] == MEMBER_ID for r in exported["records"])
+
+
+def test_import_is_all_or_nothing_with_a_report(data_dir: Path, tmp_path: Path) -> None:
+    bad = [*RECORDS, {"kind": "meeting", "body": {"meeting_type": "party_congress", "title": "",
+                                                   "starts_at": "not a time"}}]
+    result = run(data_dir, "import", "--json", str(_import_file(tmp_path, bad)))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["imported"] == 0
+    [problem] = report["problems"]
+    assert problem["index"] == 2
+    assert {v["field"] for v in problem["violations"]} == {"title", "starts_at"}
+    result = run(data_dir, "search", "秋季森林")
+    assert "2026年第三季度" not in result.stdout  # nothing half-imported
+
+
+def test_wrong_passphrase_and_missing_passphrase(data_dir: Path) -> None:
+    result = run(data_dir, "unlock", passphrase="wrong-one-here")
+    assert result.returncode == 1 and "密码不正确" in result.stderr
+    result = run(data_dir, "unlock", passphrase=None, stdin="")
+    assert result.returncode == 1 and "需要密码" in result.stderr
+    assert run(data_dir, "unlock").returncode == 0
+
+
+def test_passphrase_file(data_dir: Path, tmp_path: Path) -> None:
+    pw = tmp_path / "pw"
+    pw.write_text("cli-passphrase\n", encoding="utf-8")
+    result = run(data_dir, "--passphrase-file", str(pw), "unlock", passphrase=None)
+    assert result.returncode == 0, result.stderr
+
+
+def test_bad_import_file(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text("{broken", encoding="utf-8")
+    result = run(data_dir, "import", str(path))
+    assert result.returncode == 1 and "无法读取导入文件" in result.stderr
+
+
+def test_help_lists_subcommands() -> None:
+    result = subprocess.run([sys.executable, "-m", "desktop_app.cli", "--help"], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    for command in ("create", "unlock", "import", "export", "search", "compliance"):
+        assert command in result.stdout
