@@ -43,8 +43,7 @@ def open_encrypted(path: Path, db_key: bytes, *, create: bool = False) -> sqlcip
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if not create:
             _check_not_truncated(conn, path)
-        for pragma in _PRAGMAS:
-            conn.execute(pragma)
+        configure(conn)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         raise StoreCorrupted(detail=str(exc)) from exc
@@ -52,6 +51,12 @@ def open_encrypted(path: Path, db_key: bytes, *, create: bool = False) -> sqlcip
         conn.close()
         raise
     return conn
+
+
+def configure(conn: sqlcipher3.Connection) -> None:
+    """Apply the store's pragmas (also used by the benchmark's plain-SQLite baseline)."""
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
 
 
 def _check_not_plain_sqlite(path: Path) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import uuid_utils
 
+from desktop_app.store.codec import pack, unpack_text
 from desktop_app.store.envelope import HistoryEntry, RecordEnvelope, RecordSummary
 from desktop_app.store.errors import (
     ReadOnlyKind,
@@ -81,7 +82,7 @@ class RecordRepository:
 
     def _envelope(self, row: tuple[Any, ...]) -> RecordEnvelope:
         record_id, kind, rev, status, body, created_at, updated_at, synced_at, conflicted, deleted, origin = row
-        model = RECORD_KINDS[kind].model_validate_json(body)
+        model = RECORD_KINDS[kind].model_validate_json(unpack_text(body))
         return RecordEnvelope(
             record_id=record_id, kind=kind, rev=rev, status=RecordStatus(status), body=model,
             created_at=created_at, updated_at=updated_at, synced_at=synced_at,
@@ -148,7 +149,7 @@ class RecordRepository:
         for record_id, body in self._store.conn.execute(
             "SELECT id, body FROM records WHERE kind = ? AND deleted = 0 ORDER BY event_date, id", (kind,)
         ):
-            yield record_id, model.model_validate_json(body)
+            yield record_id, model.model_validate_json(unpack_text(body))
 
     def members(self) -> dict[str, Member]:
         """The roster (all states), cached until the next write of a member."""
@@ -186,7 +187,7 @@ class RecordRepository:
         ).fetchone()
         if row is None or row[1] is None:
             return None
-        return RECORD_KINDS[row[0]].model_validate_json(row[1])
+        return RECORD_KINDS[row[0]].model_validate_json(unpack_text(row[1]))
 
     def amendments_of(self, record_id: str) -> list[RecordSummary]:
         ids = [r[0] for r in self._store.conn.execute("SELECT id FROM records WHERE amends = ?", (record_id,))]
@@ -309,22 +310,23 @@ class RecordRepository:
                           schema_version=SCHEMA_VERSION)
         now = utc_now()
         hlc = store.clock.now().encode()
-        text = json.dumps(body_json, ensure_ascii=False, separators=(",", ":"))
+        packed = pack(body_json)
         idx = index_row(body, self.members() if kind == "meeting" or kind.startswith("post") else {})
         created_at = before.created_at if before else now
         conn.execute(
-            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, body, title, event_date,"
-            " subtype, party_group, amends, origin, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?,?,?,?,'local',?,?)"
+            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, title, event_date,"
+            " subtype, party_group, amends, origin, created_at, updated_at, body)"
+            " VALUES (?,?,?,?,?,0,?,?,?,?,?,?,'local',?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, status=excluded.status, deleted=excluded.deleted,"
             " body=excluded.body, title=excluded.title, event_date=excluded.event_date, subtype=excluded.subtype,"
             " party_group=excluded.party_group, amends=excluded.amends, updated_at=excluded.updated_at",
-            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, text, idx.title, idx.event_date,
-             idx.subtype, idx.party_group, idx.amends, created_at, now),
+            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, idx.title, idx.event_date,
+             idx.subtype, idx.party_group, idx.amends, created_at, now, packed),
         )
         conn.execute(
             "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
             " hlc, device_id, author, origin, device_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,'local',?)",
-            (record_id, rev, json.dumps(parents), kind, status.value, int(deleted), SCHEMA_VERSION, text, hlc,
+            (record_id, rev, json.dumps(parents), kind, status.value, int(deleted), SCHEMA_VERSION, packed, hlc,
              store.device_id, author, now),
         )
         conn.execute(
@@ -345,9 +347,13 @@ class RecordRepository:
 def reindex(
     conn: Any, record_id: str, title: str, text: str, attendance: list[tuple[str, str]], event_date: str | None
 ) -> None:
-    """Refresh a record's search and attendance rows (also used when sync applies a pulled revision)."""
-    conn.execute("DELETE FROM search WHERE record_id = ?", (record_id,))
-    conn.execute("INSERT INTO search (record_id, title, content) VALUES (?,?,?)", (record_id, title, text))
+    """Refresh a record's search and attendance rows (also used when sync applies a pulled revision).
+
+    The records row must already exist: its rowid is the search row's rowid.
+    """
+    rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+    conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, f"{title}\n{text}"))
     conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
     if attendance and event_date:
         conn.executemany(
@@ -357,26 +363,28 @@ def reindex(
 
 
 def _text_clause(text: str) -> tuple[str, list[Any]]:
-    """Full-text condition: trigram MATCH for 3+ characters, a LIKE scan of the index for shorter.
+    """Full-text condition: every whitespace-separated term must appear as a substring.
 
-    Each whitespace-separated term must appear (AND). Terms are quoted so FTS syntax characters
-    typed by a user are searched literally.
+    Terms of 3+ characters become one quoted phrase MATCH (exact substring via trigram positions,
+    answered from the index; FTS syntax typed by a user is searched literally). Shorter terms —
+    2-character names are common — fall back to a LIKE scan of the indexed text.
     """
     terms = [t for t in text.split() if t]
     clauses: list[str] = []
     params: list[Any] = []
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
-        query = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        clauses.append("r.id IN (SELECT record_id FROM search WHERE search MATCH ?)")
-        params.append(query)
+        clauses.append("search MATCH ?")
+        params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
     for term in (t for t in terms if len(t) < 3):
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append(
-            "r.id IN (SELECT record_id FROM search WHERE title LIKE ? ESCAPE '\\' OR content LIKE ? ESCAPE '\\')"
-        )
-        params.extend([f"%{escaped}%", f"%{escaped}%"])
-    return "(" + " AND ".join(clauses) + ")", params
+        if any(c in term for c in "%_\\"):
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("content LIKE ? ESCAPE '\\'")
+            params.append(f"%{escaped}%")
+        else:
+            clauses.append("content LIKE ?")
+            params.append(f"%{term}%")
+    return "r.rowid IN (SELECT rowid FROM search WHERE " + " AND ".join(clauses) + ")", params
 
 
 def _with_warnings(env: RecordEnvelope, warnings: list[Violation]) -> RecordEnvelope:

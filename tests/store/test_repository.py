@@ -134,6 +134,9 @@ def test_search_terms_are_literal_and_combined(store: Store, roster: dict[str, s
     assert len(store.records.search("森林防火 林场党员")) == 1
     assert store.records.search("森林防火 不存在的词") == []
     assert store.records.search("100%") == []
+    store.records.create("meeting", _meeting(roster, title="完成率100%_A"), author="t")
+    assert [h.title for h in store.records.search("100%_")] == ["完成率100%_A"]
+    assert store.records.search("100x_") == []
 
 
 def test_filters(store: Store, roster: dict[str, str]) -> None:

@@ -12,7 +12,9 @@ _STATEMENTS = (
         value TEXT NOT NULL
     )""",
     # The current version of each record. Index columns (title, event_date, subtype, party_group)
-    # are derived from the body at write time so lists and filters never parse JSON.
+    # are derived from the body at write time so lists and filters never parse JSON. The body
+    # (zlib-compressed JSON, see codec.py) is the last column, so reading the others never
+    # touches its overflow pages.
     """CREATE TABLE records (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -21,7 +23,6 @@ _STATEMENTS = (
         deleted INTEGER NOT NULL DEFAULT 0,
         conflicted INTEGER NOT NULL DEFAULT 0,
         schema_version INTEGER NOT NULL DEFAULT 1,
-        body TEXT NOT NULL,
         title TEXT NOT NULL DEFAULT '',
         event_date TEXT,
         subtype TEXT,
@@ -31,7 +32,8 @@ _STATEMENTS = (
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         synced_at TEXT,
-        server_rev TEXT
+        server_rev TEXT,
+        body BLOB NOT NULL
     )""",
     "CREATE INDEX records_kind_date ON records(kind, deleted, event_date DESC)",
     "CREATE INDEX records_kind_subtype_date ON records(kind, subtype, event_date)",
@@ -46,7 +48,6 @@ _STATEMENTS = (
         status TEXT NOT NULL,
         deleted INTEGER NOT NULL DEFAULT 0,
         schema_version INTEGER NOT NULL DEFAULT 1,
-        body TEXT,
         hlc TEXT NOT NULL,
         device_id TEXT NOT NULL,
         author TEXT NOT NULL,
@@ -54,6 +55,7 @@ _STATEMENTS = (
         device_time TEXT NOT NULL,
         received_at TEXT,
         sig TEXT,
+        body BLOB,
         PRIMARY KEY (record_id, rev)
     ) WITHOUT ROWID""",
     # The audit trail: who changed what, when (HLC + device clock), from which revision to which.
@@ -92,9 +94,11 @@ _STATEMENTS = (
         PRIMARY KEY (record_id, member_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX attendance_member ON attendance(member_id, event_date)",
-    # Full-text search inside the encrypted file. The trigram tokenizer finds any Chinese
-    # substring of three or more characters without a word segmenter.
-    "CREATE VIRTUAL TABLE search USING fts5(record_id UNINDEXED, title, content, tokenize = 'trigram')",
+    # Full-text search inside the encrypted file, rowid = records.rowid. The trigram tokenizer
+    # finds any substring of three or more characters (Chinese needs no word segmenter then).
+    # Full detail (positions) lets a phrase MATCH answer from the index alone: measured 1.7 ms vs
+    # 65 ms for LIKE on 5 000 minutes where a common term matched 3 200 of them.
+    "CREATE VIRTUAL TABLE search USING fts5(content, tokenize = 'trigram')",
     # Unsaved editor contents, written every ~2 s while typing so a crash loses almost nothing;
     # a buffer becomes a revision only when the clerk saves.
     """CREATE TABLE editor_buffers (
