@@ -90,6 +90,15 @@ FIELD_LABELS: dict[str, str] = {
     "evaluated_on": "评价日期",
     "score": "得分",
     "issued_on": "发布日期",
+    # added with the rule engine (domain/rules)
+    "chair_entrusted": "受书记委托主持",
+    "written_opinion": "书面意见",
+    "candidate_member_id": "表决对象",
+    "lecturer_member_id": "授课人",
+    "lecturer_role": "授课人职务",
+    "amends_rev": "原记录版本",
+    "vote_index": "对应表决",
+    "owner_member_id": "责任人",
 }
 
 

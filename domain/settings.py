@@ -29,6 +29,13 @@ class RuleSettings:
     excellent_max_fraction: Fraction = Fraction(1, 3)
     # Warn early ("silent branch", domain.md §9.1): days before a period ends to flag it as due
     due_soon_days: int = 10
+    # 书记讲党课 per year (domain.md §3.1, §9.1: the 书记 gives ≥1 党课 a year)
+    secretary_lectures_per_year: int = 1
+    # Month from which a missing 组织生活会 is shown as due (条例: "normally in Q4", domain.md §3.1)
+    org_life_remind_from_month: int = 10
+    # The six 不计入应到 categories apply to elections and admission/转正 votes only (domain.md §3.3).
+    # Some units also apply them to ordinary votes; True makes that a local setting.
+    exclusions_apply_to_ordinary_votes: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -39,7 +46,10 @@ class RuleSettings:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RuleSettings:
-        """Build settings from a stored/HQ-sent mapping; unknown keys are ignored, bad ones raise ValueError."""
+        """Build settings from a stored or HQ-sent mapping.
+
+        Unknown keys are ignored (older clients keep working); bad values raise ValueError.
+        """
         result = cls()
         for f in fields(cls):
             if f.name not in data or data[f.name] is None:
@@ -50,6 +60,8 @@ class RuleSettings:
                 value: Any = Fraction(str(raw))
                 if not 0 < value <= 1:
                     raise ValueError(f"{f.name} must be in (0, 1]")
+            elif isinstance(default, bool):
+                value = _parse_bool(f.name, raw)
             elif isinstance(default, int):
                 value = int(raw)
                 if value < 0:
@@ -59,4 +71,20 @@ class RuleSettings:
             result = replace(result, **{f.name: value})
         if result.election_quorum_mode not in ("more_than", "at_least"):
             raise ValueError("election_quorum_mode must be more_than or at_least")
+        if not 1 <= result.org_life_remind_from_month <= 12:
+            raise ValueError("org_life_remind_from_month must be 1–12")
         return result
+
+
+def _parse_bool(name: str, raw: Any) -> bool:
+    # bool is a subclass of int, so it needs its own branch: int("false") would raise and
+    # bool("false") would be True.
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "1", "yes"):
+        return True
+    if isinstance(raw, str) and raw.strip().lower() in ("false", "0", "no"):
+        return False
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    raise ValueError(f"{name} must be true or false")

@@ -1,0 +1,356 @@
+"""The result of one vote, counted against the right denominator (domain.md §3.3, §3.4, §9.2).
+
+* Ordinary decisions, 接收预备党员 and 预备党员转正: the motion passes when votes in favour exceed half
+  of the members **entitled** to vote (应到会有表决权的党员) — not half of those present. Counting
+  against 实到 is a common template error (§3.4) and is deliberately not offered as a setting.
+* Elections: a candidate is elected with votes in favour above half of the voting members
+  **present** (实到会有表决权的党员); the election is void if more ballots come back than were issued.
+
+Written opinions (书面意见): a voting member who cannot attend and hands in a written opinion in
+advance "is counted in the vote" (§3.3). We read that as: the opinion is one of the votes cast, so
+``Vote.yes``/``no``/``abstain`` *include* the written opinions, and ``Vote.written_opinions`` says
+how many of the votes cast came in writing. The denominator does not change (the member was
+entitled either way); the written opinions only raise how many votes may have been cast. They do
+not make the member "present" for the quorum. Elections take no written opinions: ballots are cast
+in person (§3.3 election procedure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from domain.context import RuleContext
+from domain.enums import MeetingFormat, MeetingType, VoteKind, VoteMethod
+from domain.records import Meeting, Vote
+from domain.rules.messages import error, warning
+from domain.rules.quorum import HALF, Threshold, Validity, assess_quorum
+from domain.rules.standing import has_voting_rights_on, is_probationary_on, no_vote_reason_zh
+from domain.rules.voters import VotingRoll, voting_roll
+from domain.violations import Severity, Violation
+
+ENTITLED_LABEL = "应到会有表决权的党员"
+PRESENT_LABEL = "实到会有表决权的党员"
+_COMMITTEE_ENTITLED_LABEL = "应到会的支部委员"
+_COMMITTEE_PRESENT_LABEL = "实到会的支部委员"
+
+# 《发展党员工作细则》 第二十一条 (admission, 转正) and the election regulations: secret ballot.
+SECRET_BALLOT_KINDS: frozenset[VoteKind] = frozenset(
+    {VoteKind.ADMISSION, VoteKind.FULL_MEMBERSHIP, VoteKind.ELECTION}
+)
+
+_MAJORITY = Threshold(HALF)
+
+
+def votes_needed(denominator: int) -> int:
+    """Votes in favour needed to pass: more than half of ``denominator`` (10 → 6, 11 → 6)."""
+    return _MAJORITY.minimum(denominator)
+
+
+@dataclass(frozen=True)
+class VoteOutcome:
+    """The verdict on one vote, with the numbers the resolution must state (domain.md §3.3)."""
+
+    kind: VoteKind
+    passed: bool
+    void: bool  # election void: more ballots returned than issued
+    quorum: Validity
+    entitled: int  # the counts used (typed on the vote, or else counted from the roll)
+    present: int
+    written_opinions: int  # written opinions counted among the votes cast (0 for elections)
+    yes: int
+    denominator: int
+    denominator_label: str  # "应到会有表决权的党员" or "实到会有表决权的党员"
+    needed: int  # minimum votes in favour
+    message_zh: str
+    violations: tuple[Violation, ...]
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.quorum.valid
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """The verdict followed by every problem found, for display in one list."""
+        return (self.message_zh, *(v.message for v in self.violations))
+
+
+def vote_outcome(vote: Vote, roll: VotingRoll, ctx: RuleContext, field: str = "votes.0") -> VoteOutcome:
+    """Count ``vote`` against ``roll`` (see :func:`domain.rules.voters.voting_roll`).
+
+    The counts typed on the vote (``entitled``/``present``, as the chair announced them) are used
+    when given; otherwise the roll's. Typed counts that disagree with the attendance list raise a
+    warning on the typed field. ``field`` is the vote's path in the meeting (``votes.N``), used to
+    name fields in violations. Error-level violations (impossible counts) make ``passed`` False:
+    a result that cannot be right is never reported as passed.
+    """
+    out: list[Violation] = []
+    kind = vote.kind
+    election = kind is VoteKind.ELECTION
+    committee = roll.meeting_type is MeetingType.COMMITTEE
+
+    entitled = roll.entitled if vote.entitled is None else vote.entitled
+    present = roll.present_voters if vote.present is None else vote.present
+    if roll.has_attendance:
+        _compare(out, f"{field}.entitled", vote.entitled, roll.entitled)
+        _compare(out, f"{field}.present", vote.present, roll.present_voters)
+    if present > entitled:
+        out.append(
+            error(
+                f"{field}.present",
+                "vote.present_exceeds_entitled",
+                f"（{present}人）不能多于应到会有表决权人数（{entitled}人）",
+            )
+        )
+
+    written = 0
+    if election:
+        if vote.written_opinions:
+            out.append(
+                error(
+                    f"{field}.written_opinions",
+                    "vote.written_in_election",
+                    "选举须到会投票，不接受书面意见票",
+                )
+            )
+    else:
+        written = vote.written_opinions
+        if written > max(entitled - present, 0):
+            out.append(
+                error(
+                    f"{field}.written_opinions",
+                    "vote.written_exceeds_absent",
+                    f"（{written}份）不能多于未到会的有表决权党员（{max(entitled - present, 0)}人）",
+                )
+            )
+        elif roll.has_attendance and written > roll.written_opinions:
+            out.append(
+                warning(
+                    f"{field}.written_opinions",
+                    "vote.written_unrecorded",
+                    f"{written}份，但出席情况中只登记了{roll.written_opinions}名党员提交书面意见",
+                )
+            )
+
+    cast = vote.yes + vote.no + vote.abstain
+    if cast > present + written:
+        extra = f"（含书面意见{written}份）" if written else ""
+        out.append(
+            error(
+                f"{field}.yes",
+                "vote.too_many_votes",
+                f"赞成、反对、弃权合计{cast}票，超过实到会有表决权人数{present}人{extra}",
+            )
+        )
+
+    void = False
+    if election:
+        void = _check_ballots(out, vote, field, present, cast)
+    if kind in SECRET_BALLOT_KINDS and vote.method is not VoteMethod.SECRET_BALLOT:
+        out.append(
+            warning(
+                f"{field}.method",
+                "vote.not_secret",
+                f"{kind.label}应采用无记名投票（当前为{vote.method.label}）",
+            )
+        )
+
+    quorum = assess_quorum(roll.meeting_type, kind, present, entitled, ctx.settings)
+    if not quorum.valid:
+        out.append(warning(field, "vote.no_quorum", f"{quorum.message_zh}表决无效"))
+
+    if election:
+        denominator = present
+        label = _COMMITTEE_PRESENT_LABEL if committee else PRESENT_LABEL
+    else:
+        denominator = entitled
+        label = _COMMITTEE_ENTITLED_LABEL if committee else ENTITLED_LABEL
+    needed = votes_needed(denominator)
+    consistent = not any(v.severity is Severity.ERROR for v in out)
+    passed = quorum.valid and not void and consistent and vote.yes >= needed
+
+    return VoteOutcome(
+        kind=kind,
+        passed=passed,
+        void=void,
+        quorum=quorum,
+        entitled=entitled,
+        present=present,
+        written_opinions=written,
+        yes=vote.yes,
+        denominator=denominator,
+        denominator_label=label,
+        needed=needed,
+        message_zh=_summary(
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum
+        ),
+        violations=tuple(out),
+    )
+
+
+def _check_ballots(out: list[Violation], vote: Vote, field: str, present: int, cast: int) -> bool:
+    """Ballot checks of an election (domain.md §3.3); returns True when the election is void."""
+    issued, returned = vote.ballots_issued, vote.ballots_returned
+    if issued is None and returned is None:
+        out.append(warning(f"{field}.ballots_issued", "vote.ballots_missing", "选举应登记发出和收回的选票数"))
+        return False
+    void = issued is not None and returned is not None and returned > issued
+    if void:
+        out.append(
+            error(
+                f"{field}.ballots_returned",
+                "vote.ballots_exceed_issued",
+                f"（{returned}张）多于发出选票（{issued}张），选举无效",
+            )
+        )
+    if issued is not None and issued > present:
+        out.append(
+            warning(
+                f"{field}.ballots_issued",
+                "vote.ballots_exceed_present",
+                f"（{issued}张）多于实到会有表决权人数（{present}人）",
+            )
+        )
+    if returned is not None and cast > returned:
+        out.append(
+            error(
+                f"{field}.yes",
+                "vote.votes_exceed_ballots",
+                f"赞成、反对、弃权合计{cast}票，多于收回选票{returned}张",
+            )
+        )
+    return void
+
+
+def _summary(
+    vote: Vote,
+    entitled: int,
+    present: int,
+    written: int,
+    label: str,
+    denominator: int,
+    needed: int,
+    passed: bool,
+    void: bool,
+    quorum: Validity,
+) -> str:
+    election = vote.kind is VoteKind.ELECTION
+    head = f"{vote.subject}（{vote.kind.label}）：应到会有表决权{entitled}人，实到{present}人"
+    if written:
+        head += f"，书面意见{written}份"
+    counts = f"赞成{vote.yes}票，反对{vote.no}票，弃权{vote.abstain}票"
+    rule = f"须超过{label}（{denominator}人）的半数，即至少{needed}票"
+    if void:
+        verdict = "选举无效"
+    elif not quorum.valid:
+        verdict = "会议未达到法定人数，表决无效"
+    elif election:
+        verdict = "当选" if passed else "未当选"
+    else:
+        verdict = "通过" if passed else "未通过"
+    return f"{head}；{counts}；赞成票{rule}；{verdict}。"
+
+
+def _compare(out: list[Violation], path: str, typed: int | None, counted: int) -> None:
+    if typed is not None and typed != counted:
+        out.append(
+            warning(path, "vote.count_mismatch", f"填写为{typed}人，按出席情况计算为{counted}人，请核对")
+        )
+
+
+# Only the 党员大会 admits and confirms members and elects the committee; the 支委会 elects its own
+# 书记/副书记 (domain.md §3.3 "Secretary"), so an election there is in order too.
+_CONGRESS_ONLY: frozenset[VoteKind] = frozenset(
+    {VoteKind.ADMISSION, VoteKind.FULL_MEMBERSHIP, VoteKind.ELECTION}
+)
+# §3.7: forming a branch, elections and 发展党员 should be held at an in-person 党员大会.
+_IN_PERSON_KINDS = _CONGRESS_ONLY
+_PROBATION = 1  # years (domain.md §3.3: probation lasts 1 year from the admission vote)
+
+
+def check_votes(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
+    """Every vote of a meeting, plus what only the meeting can tell (its type, format, resolutions)."""
+    out: list[Violation] = []
+    rolls: dict[VoteKind, VotingRoll] = {}
+    day = meeting.starts_at.date()
+    for index, vote in enumerate(meeting.votes):
+        path = f"votes.{index}"
+        roll = rolls.get(vote.kind)
+        if roll is None:
+            roll = rolls[vote.kind] = voting_roll(meeting, ctx, vote.kind)
+        outcome = vote_outcome(vote, roll, ctx, path)
+        out.extend(outcome.violations)
+        allowed_here = meeting.meeting_type is MeetingType.PARTY_CONGRESS or (
+            vote.kind is VoteKind.ELECTION and meeting.meeting_type is MeetingType.COMMITTEE
+        )
+        if vote.kind in _CONGRESS_ONLY and not allowed_here:
+            out.append(
+                warning(f"{path}.kind", "vote.wrong_meeting_type", f"{vote.kind.label}须由支部党员大会表决")
+            )
+        out.extend(_candidate_checks(vote, outcome, ctx, day, path))
+
+    if meeting.format is not MeetingFormat.IN_PERSON:
+        kinds = sorted(
+            {v.kind for v in meeting.votes if v.kind in _IN_PERSON_KINDS}, key=list(VoteKind).index
+        )
+        if kinds:
+            out.append(
+                warning(
+                    "format",
+                    "vote.not_in_person",
+                    f"{'、'.join(k.label for k in kinds)}原则上应在现场召开的党员大会上进行"
+                    f"（当前为{meeting.format.label}）",
+                )
+            )
+
+    for index, resolution in enumerate(meeting.resolutions):
+        if resolution.vote_index is not None and resolution.vote_index >= len(meeting.votes):
+            out.append(
+                error(
+                    f"resolutions.{index}.vote_index",
+                    "resolution.no_such_vote",
+                    f"第{resolution.vote_index + 1}项表决不存在",
+                )
+            )
+    return out
+
+
+def _candidate_checks(
+    vote: Vote, outcome: VoteOutcome, ctx: RuleContext, day: dt.date, path: str
+) -> list[Violation]:
+    """The member voted on: known, probationary for 转正, 入党日期 equal to the admission vote."""
+    cid = vote.candidate_member_id
+    if not cid:
+        return []
+    field = f"{path}.candidate_member_id"
+    candidate = ctx.members.get(cid)
+    if candidate is None:
+        if ctx.members and vote.kind is not VoteKind.ADMISSION:
+            # A 发展对象 is not on the roster until admitted, so only other kinds need a known id.
+            return [error(field, "vote.unknown_candidate", "不在本支部党员名册中")]
+        return []
+    if vote.kind is VoteKind.FULL_MEMBERSHIP:
+        if not is_probationary_on(candidate, day):
+            return [
+                warning(field, "vote.candidate_not_probationary", f"{candidate.name}在会议当日不是预备党员")
+            ]
+        if candidate.join_date is not None and day < _add_years(candidate.join_date, _PROBATION):
+            text = f"{candidate.name}于{candidate.join_date.isoformat()}入党，预备期未满一年"
+            return [warning(field, "vote.probation_not_served", text)]
+    if vote.kind is VoteKind.ELECTION and not has_voting_rights_on(candidate, day):
+        # 预备党员 and suspended members have no 被选举权 (domain.md §3.3).
+        reason = no_vote_reason_zh(candidate, day)
+        return [warning(field, "vote.candidate_not_eligible", f"{candidate.name}（{reason}）没有被选举权")]
+    joined = candidate.join_date
+    if vote.kind is VoteKind.ADMISSION and outcome.passed and joined is not None and joined != day:
+        # domain.md §3.3: the 入党 date is the date of the 支部大会 vote.
+        text = f"入党日期应为支部大会通过之日（{day.isoformat()}），名册中为{joined.isoformat()}"
+        return [warning(field, "vote.join_date_mismatch", text)]
+    return []
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
