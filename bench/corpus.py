@@ -10,7 +10,10 @@ import datetime as dt
 import random
 from typing import Any
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
+    "贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
 GIVEN = "建华国强秀英桂兰志刚海燕丽娟晓东振宇红梅文博子涵俊杰雪松林峰玉兰德明春生秋菊冬梅永安长青春雷"
 
 SUBJECTS = [
@@ -37,6 +40,7 @@ CLAUSES = [
     "决定在下月主题党日开展志愿服务", "建议在卡口增设宣传牌和登记台", "认为修复地块成活率仍需提高",
 ]
 PLACES = ["林场党员活动室", "管护站会议室", "场部三楼会议室", "防火检查站值班室", "瞭望塔下临时会场", "线上视频会议"]
+TITLE_WORDS = ["支部党员大会", "支委会", "党小组会", "党课", "主题党日"]
 TYPES = ["party_congress", "committee", "group", "lecture", "theme_day"]
 
 
@@ -78,7 +82,7 @@ def meeting(rng: random.Random, i: int, member_ids: list[str], minutes_chars: in
     attendees = rng.sample(member_ids, min(15, len(member_ids)))
     return {
         "meeting_type": kind,
-        "title": f"{day.year}年{day.month}月{rng.choice(['支部党员大会', '支委会', '党小组会', '党课', '主题党日'])}（第{i}次）",
+        "title": f"{day.year}年{day.month}月{rng.choice(TITLE_WORDS)}（第{i}次）",
         "starts_at": f"{day.isoformat()}T{start_hour:02d}:00",
         "ends_at": f"{day.isoformat()}T{start_hour + rng.choice([1, 2]):02d}:30",
         "place": rng.choice(PLACES),
@@ -92,6 +96,10 @@ def meeting(rng: random.Random, i: int, member_ids: list[str], minutes_chars: in
         "agenda": [{"title": rng.choice(OBJECTS)} for _ in range(3)],
         "discussion": prose(rng, minutes_chars),
         "resolutions": [{"text": sentence(rng)} for _ in range(2)],
-        **({"lecture": {"lecturer": person(rng), "topic": rng.choice(OBJECTS), "hours": "2"}} if kind == "lecture" else {}),
+        **(
+            {"lecture": {"lecturer": person(rng), "topic": rng.choice(OBJECTS), "hours": "2"}}
+            if kind == "lecture"
+            else {}
+        ),
         **({"theme_day": {"theme": rng.choice(OBJECTS)}} if kind == "theme_day" else {}),
     }

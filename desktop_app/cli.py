@@ -152,18 +152,23 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
-    from desktop_app.compliance_query import compliance_report
+    from desktop_app.compliance_query import NoBranchProfile, compliance_report
+    from domain.compliance.render import render_text
 
     store = open_store(args)
     try:
         today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
         report = compliance_report(store, args.period, today)
+    except NoBranchProfile as exc:
+        raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
+    except ValueError as exc:
+        raise CliError(f"期间格式不正确：{args.period}（应为 2026-11、2026-Q4 或 2026）") from exc
     finally:
         store.close()
     if args.json:
         _print_json(report.to_json())
     else:
-        print(report.to_text())
+        print(render_text(report))
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ reported with its position, field and Chinese message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,7 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
     report = ImportReport()
     order = sorted(
         range(len(records)),
-        key=lambda i: _KIND_ORDER.index(records[i].get("kind")) if records[i].get("kind") in _KIND_ORDER else 99,
+        key=lambda i: _KIND_ORDER.index(str(records[i].get("kind"))) if records[i].get("kind") in _KIND_ORDER else 99,
     )
     # First pass: validate everything, with the file's own members visible as roster.
     file_members: dict[str, Member] = {}
@@ -75,16 +76,15 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
         entry = records[i]
         kind = entry.get("kind")
         if kind == "member" and isinstance(entry.get("id"), str) and isinstance(entry.get("body"), dict):
-            try:
+            with contextlib.suppress(ValueError):  # reported in the loop below
                 file_members[entry["id"]] = Member.model_validate(entry["body"])
-            except ValueError:
-                pass  # reported in the loop below
     context = store.records.rule_context(extra_members=file_members)
     for i in order:
         entry = records[i]
         kind = entry.get("kind")
         if kind not in RECORD_KINDS or kind in HQ_ONLY_KINDS:
-            report.problems.append(ImportProblem(i, str(kind), [Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")]))
+            problem = Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")
+            report.problems.append(ImportProblem(i, str(kind), [problem]))
             continue
         body = entry.get("body")
         if not isinstance(body, dict):
@@ -111,7 +111,7 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
 
 def export_records(store: Store, kinds: list[str] | None = None) -> dict[str, Any]:
     out: list[dict[str, Any]] = []
-    for kind in _KIND_ORDER + ["notice"]:
+    for kind in [*_KIND_ORDER, "notice"]:
         if kinds and kind not in kinds:
             continue
         for record_id, body in store.records.iter_bodies(kind):

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.compliance.facts import MeetingFact
 from domain.enums import LabelledEnum
 from domain.records import (
     BranchProfile,
@@ -99,3 +100,38 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
     if isinstance(body, BranchProfile):
         return IndexRow(body.name, None, None, None, None, "\n".join(texts))
     return IndexRow(body.KIND, None, None, None, None, "\n".join(texts))
+
+
+def refresh_indexes(
+    conn: Any, record_id: str, body: RecordBody, members: Mapping[str, Member], *, deleted: bool = False
+) -> IndexRow:
+    """Bring every derived row of a record up to date with ``body``: list columns, search text,
+    attendance and meeting facts. Called by the repository for local writes and by sync for pulled
+    revisions, so the two can never index differently. The records row must already exist.
+    """
+    idx = index_row(body, members)
+    conn.execute(
+        "UPDATE records SET title = ?, event_date = ?, subtype = ?, party_group = ?, amends = ? WHERE id = ?",
+        (idx.title, idx.event_date, idx.subtype, idx.party_group, idx.amends, record_id),
+    )
+    rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+    conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
+    conn.execute("DELETE FROM meeting_facts WHERE record_id = ?", (record_id,))
+    if deleted:
+        return idx
+    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, f"{idx.title}\n{idx.search_text}"))
+    if idx.attendance and idx.event_date:
+        conn.executemany(
+            "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",
+            [(record_id, mid, status, idx.event_date) for mid, status in idx.attendance],
+        )
+    if isinstance(body, Meeting):
+        fact = MeetingFact.from_meeting(body, members)
+        conn.execute(
+            "INSERT INTO meeting_facts (record_id, meeting_type, date, party_group, by_secretary,"
+            " includes_appraisal, counts_for_month) VALUES (?,?,?,?,?,?,?)",
+            (record_id, fact.meeting_type.value, fact.date.isoformat(), fact.party_group,
+             int(fact.is_lecture_by_secretary), int(fact.includes_appraisal), fact.counts_for_month),
+        )
+    return idx

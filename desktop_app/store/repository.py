@@ -24,7 +24,7 @@ from desktop_app.store.errors import (
     RecordNotFound,
     StaleRevision,
 )
-from desktop_app.store.indexing import index_row
+from desktop_app.store.indexing import refresh_indexes
 from domain.context import RuleContext
 from domain.enums import RecordStatus
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
@@ -311,17 +311,13 @@ class RecordRepository:
         now = utc_now()
         hlc = store.clock.now().encode()
         packed = pack(body_json)
-        idx = index_row(body, self.members() if kind == "meeting" or kind.startswith("post") else {})
         created_at = before.created_at if before else now
         conn.execute(
-            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, title, event_date,"
-            " subtype, party_group, amends, origin, created_at, updated_at, body)"
-            " VALUES (?,?,?,?,?,0,?,?,?,?,?,?,'local',?,?,?)"
+            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, origin, created_at,"
+            " updated_at, body) VALUES (?,?,?,?,?,0,?,'local',?,?,?)"
             " ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, status=excluded.status, deleted=excluded.deleted,"
-            " body=excluded.body, title=excluded.title, event_date=excluded.event_date, subtype=excluded.subtype,"
-            " party_group=excluded.party_group, amends=excluded.amends, updated_at=excluded.updated_at",
-            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, idx.title, idx.event_date,
-             idx.subtype, idx.party_group, idx.amends, created_at, now, packed),
+            " body=excluded.body, updated_at=excluded.updated_at",
+            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, created_at, now, packed),
         )
         conn.execute(
             "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
@@ -338,28 +334,10 @@ class RecordRepository:
             "INSERT INTO outbox (change_id, record_id, rev, created_at) VALUES (?,?,?,?)",
             (str(uuid.uuid4()), record_id, rev, now),
         )
-        reindex(conn, record_id, idx.title, idx.search_text, idx.attendance if not deleted else [], idx.event_date)
+        refresh_indexes(conn, record_id, body, self.members() if kind != "member" else {}, deleted=deleted)
         if kind == "member":
             self._members_cache = None
         return RecordEnvelope(record_id, kind, rev, status, body, created_at, now, None, False, deleted, "local")
-
-
-def reindex(
-    conn: Any, record_id: str, title: str, text: str, attendance: list[tuple[str, str]], event_date: str | None
-) -> None:
-    """Refresh a record's search and attendance rows (also used when sync applies a pulled revision).
-
-    The records row must already exist: its rowid is the search row's rowid.
-    """
-    rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
-    conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, f"{title}\n{text}"))
-    conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
-    if attendance and event_date:
-        conn.executemany(
-            "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",
-            [(record_id, mid, status, event_date) for mid, status in attendance],
-        )
 
 
 def _text_clause(text: str) -> tuple[str, list[Any]]:

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 import sqlcipher3
+import sqlite_utils
 
 from desktop_app.store.buffers import EditorBuffers
 from desktop_app.store.connection import open_encrypted

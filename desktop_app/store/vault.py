@@ -171,7 +171,10 @@ class KeyFile:
             return cls(
                 kdf=KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])),
                 passphrase_salt=_unb64(kdf["salt"]),
-                passphrase_wrapped={"nonce": data["passphrase"]["nonce"], "ciphertext": data["passphrase"]["ciphertext"]},
+                passphrase_wrapped={
+                    "nonce": data["passphrase"]["nonce"],
+                    "ciphertext": data["passphrase"]["ciphertext"],
+                },
                 recovery_salt=_unb64(recovery["salt"]),
                 recovery_wrapped={"nonce": recovery["nonce"], "ciphertext": recovery["ciphertext"]},
             )

@@ -108,3 +108,19 @@ def test_help_lists_subcommands() -> None:
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     for command in ("create", "unlock", "import", "export", "search", "compliance"):
         assert command in result.stdout
+
+
+def test_compliance_text_and_json(data_dir: Path, tmp_path: Path) -> None:
+    assert run(data_dir, "import", str(_import_file(tmp_path, RECORDS))).returncode == 0
+    result = run(data_dir, "compliance", "--period", "2026-Q3", "--today", "2026-10-15", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    by_label = {r["label"]: r for r in report["requirements"]} if "label" in report["requirements"][0] else {}
+    congress = next(r for r in report["requirements"] if "党员大会" in json.dumps(r, ensure_ascii=False))
+    assert congress["done"] == 1 and congress["state"] == "done", (by_label, congress)
+    theme_day = next(r for r in report["requirements"] if "主题党日" in json.dumps(r, ensure_ascii=False))
+    assert theme_day["state"] == "overdue"  # none held in Jul-Sep, and the quarter is over
+    text = run(data_dir, "compliance", "--period", "2026-Q3", "--today", "2026-10-15")
+    assert text.returncode == 0 and "支部党员大会" in text.stdout
+    bad = run(data_dir, "compliance", "--period", "2026-Q9")
+    assert bad.returncode == 1 and "期间格式不正确" in bad.stderr

@@ -14,7 +14,8 @@ from desktop_app.store.vault import new_database_key
 
 def _tables(conn) -> dict[str, int]:  # type: ignore[no-untyped-def]
     names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_%' AND name NOT LIKE 'sqlite_%'")]
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        " AND name NOT LIKE 'search_%' AND name NOT LIKE 'sqlite_%'")]
     return {n: conn.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 

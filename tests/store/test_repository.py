@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.store import RecordFilter, RecordFinalized, Store, StaleRevision
+from desktop_app.store import RecordFilter, RecordFinalized, StaleRevision, Store
 from desktop_app.store.errors import ReadOnlyKind
 from domain.enums import RecordStatus
 from domain.violations import RuleViolation

@@ -94,6 +94,17 @@ _STATEMENTS = (
         PRIMARY KEY (record_id, member_id)
     ) WITHOUT ROWID""",
     "CREATE INDEX attendance_member ON attendance(member_id, event_date)",
+    # What the compliance calendar needs of each meeting (domain.compliance.MeetingFact).
+    """CREATE TABLE meeting_facts (
+        record_id TEXT PRIMARY KEY,
+        meeting_type TEXT NOT NULL,
+        date TEXT NOT NULL,
+        party_group TEXT NOT NULL DEFAULT '',
+        by_secretary INTEGER NOT NULL DEFAULT 0,
+        includes_appraisal INTEGER NOT NULL DEFAULT 0,
+        counts_for_month TEXT
+    ) WITHOUT ROWID""",
+    "CREATE INDEX meeting_facts_date ON meeting_facts(date)",
     # Full-text search inside the encrypted file, rowid = records.rowid. The trigram tokenizer
     # finds any substring of three or more characters (Chinese needs no word segmenter then).
     # Full detail (positions) lets a phrase MATCH answer from the index alone: measured 1.7 ms vs

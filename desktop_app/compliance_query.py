@@ -1,0 +1,64 @@
+"""Compliance and lapse warnings computed from the store's indexes (no body parsing).
+
+Both the CLI (``branch-ledger compliance``) and the 概览 page call these, so the numbers agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desktop_app.store.store import Store
+from domain.attendance import LapseWarning, lapse_warnings
+from domain.compliance.facts import MeetingFact
+from domain.compliance.report import ComplianceReport, compliance_status
+from domain.enums import AttendanceStatus, MeetingType
+from domain.records import BranchProfile
+
+_ORGANISATIONAL_LIFE = tuple(
+    t.value for t in (MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.LECTURE,
+                      MeetingType.THEME_DAY, MeetingType.ORG_LIFE, MeetingType.APPRAISAL)
+)
+
+
+class NoBranchProfile(LookupError):
+    """The store has no branch profile yet (the first-run wizard was not finished)."""
+
+
+def meeting_facts(store: Store) -> list[MeetingFact]:
+    """One fact per current meeting; an amended original is replaced by its amendment."""
+    rows = store.conn.execute(
+        "SELECT f.meeting_type, f.date, f.party_group, f.by_secretary, f.includes_appraisal, f.counts_for_month"
+        " FROM meeting_facts f JOIN records r ON r.id = f.record_id"
+        " WHERE r.deleted = 0 AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.id AND a.deleted = 0)"
+    ).fetchall()
+    return [
+        MeetingFact(MeetingType(t), dt.date.fromisoformat(d), g, bool(s), bool(a), m)
+        for t, d, g, s, a, m in rows
+    ]
+
+
+def compliance_report(store: Store, period: str, today: dt.date) -> ComplianceReport:
+    profile = store.records.branch_profile()
+    if profile is None:
+        raise NoBranchProfile("尚未填写支部基本信息")
+    branch: BranchProfile = profile[1]
+    return compliance_status(
+        branch, meeting_facts(store), period, today, store.records.rule_settings(), store.records.members()
+    )
+
+
+def member_lapse_warnings(store: Store, today: dt.date) -> list[LapseWarning]:
+    placeholders = ",".join("?" for _ in _ORGANISATIONAL_LIFE)
+    events = [
+        (member_id, dt.date.fromisoformat(day))
+        for member_id, day in store.conn.execute(
+            "SELECT a.member_id, max(a.event_date) FROM attendance a JOIN meeting_facts f ON f.record_id = a.record_id"
+            f" WHERE a.status = ? AND f.meeting_type IN ({placeholders}) GROUP BY a.member_id",
+            (AttendanceStatus.PRESENT.value, *_ORGANISATIONAL_LIFE),
+        )
+    ]
+    # Absence of records proves nothing before the branch's records begin: count from the first
+    # meeting on file (history imported today still counts from its own dates).
+    first = store.conn.execute("SELECT min(date) FROM meeting_facts").fetchone()[0]
+    since = dt.date.fromisoformat(first) if first else None
+    return lapse_warnings(store.records.members(), events, today, store.records.rule_settings(), records_since=since)
