@@ -1,0 +1,420 @@
+"""The encrypted store as a sync replica: enrolment, outbox → wire, replies → store, conflicts.
+
+Implements :class:`sync.client.state.SyncState` over the lead's store (no Qt here). The rules:
+
+* A reply is applied in ONE store transaction: per-change results, pulled revisions, the new
+  cursor and epoch (sync-notes F1). An outbox entry leaves on ``accepted``/``duplicate``/
+  ``conflict`` — in each case head office holds the revision; ``rejected`` keeps it with the
+  server's code and Chinese message (F2, F11).
+* A pulled revision never overwrites a record with pending outbox entries: it is stored as the
+  server head, and if it is not an ancestor of the local version the record becomes conflicted
+  (F13). Otherwise the record follows head office's current revision and conflict flag.
+* Device key and head-office credentials live in ``store.meta`` inside the encrypted database.
+
+Local edits still go through the repository (validate → write → history → outbox); pulled
+revisions are written here because they must *not* enter the outbox. The records row is kept in
+step the same way the repository does (index columns, search, attendance via ``reindex``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from desktop_app.store.codec import pack, unpack, unpack_text
+from desktop_app.store.errors import RecordNotFound, StoreError
+from desktop_app.store.indexing import refresh_indexes
+from desktop_app.store.repository import SCHEMA_VERSION
+from domain.enums import RecordStatus
+from domain.records import RECORD_KINDS, RecordBody
+from sync.client import enrol as enrol_module
+from sync.client.changes import build_change, fit_batch
+from sync.client.merge import is_ancestor, merge_parents
+from sync.client.state import ApplyOutcome, Credentials
+from sync.protocol.checksum import branch_checksum
+from sync.protocol.hlc import BadTimestamp, HLCTimestamp
+from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, b64decode, b64encode
+from sync.protocol.wire import Change, EnrolResponse, PulledChange, SyncResponse
+
+if TYPE_CHECKING:
+    from desktop_app.store.store import Store
+
+KEY_SIGNING = "sync.signing_key"
+KEY_CREDENTIALS = "sync.credentials"
+KEY_CURSOR = "sync.cursor"
+KEY_EPOCH = "sync.epoch"
+KEY_LAST_SUCCESS = "sync.last_success"
+KEY_LAST_ERROR = "sync.last_error"
+
+
+class NotConflicted(StoreError):
+    message = "该记录没有同步冲突"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class ConflictVersion:
+    """One side of a conflict, with the times the resolution view shows (sync-notes §6.5)."""
+
+    rev: str
+    body: dict[str, Any] | None
+    author: str
+    device_id: str
+    hlc: str
+    device_time: str
+    received_at: str | None
+    deleted: bool
+    is_server_current: bool
+
+
+@dataclass(frozen=True)
+class Conflict:
+    record_id: str
+    kind: str
+    title: str
+    versions: list[ConflictVersion]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    branch_name: str | None
+    last_success: str | None
+    last_error: str | None
+    pending: int
+    rejected: int
+    conflicts: int
+
+
+class StoreSyncState:
+    """The store seen by :class:`sync.client.engine.SyncEngine`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.device_id = store.device_id
+
+    # ------------------------------------------------------------------ identity and credentials
+
+    def signing_key(self) -> SigningKey:
+        """The device's Ed25519 key, created on first use inside the encrypted database."""
+        raw = self.store.meta.get(KEY_SIGNING)
+        if raw:
+            return SigningKey.from_bytes(b64decode(raw))
+        key = SigningKey.generate()
+        with self.store.transaction():
+            self.store.meta.set(KEY_SIGNING, b64encode(key.to_bytes()))
+        return key
+
+    def credentials(self) -> Credentials | None:
+        raw = self.store.meta.get(KEY_CREDENTIALS)
+        return Credentials(**raw) if isinstance(raw, dict) else None
+
+    def save_enrolment(self, creds: Credentials, reply: EnrolResponse) -> None:
+        with self.store.transaction():
+            self.store.meta.set(KEY_CREDENTIALS, creds.__dict__)
+            self.store.meta.set(KEY_EPOCH, reply.epoch)
+            self.store.meta.delete(KEY_CURSOR)
+
+    def cursor(self) -> str | None:
+        value = self.store.meta.get(KEY_CURSOR)
+        return str(value) if value else None
+
+    def hlc_now(self) -> str:
+        return self.store.clock.now().encode()
+
+    # ------------------------------------------------------------------ outbox → wire
+
+    def pending_count(self) -> int:
+        return self.store.outbox_pending_count()
+
+    def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
+        rows = self.store.conn.execute(
+            "SELECT o.counter, o.change_id, v.record_id, v.rev, v.parents, v.kind, v.status, v.deleted,"
+            " v.schema_version, v.body, v.hlc, v.device_time, v.author"
+            " FROM outbox o JOIN revisions v ON v.record_id = o.record_id AND v.rev = o.rev"
+            " WHERE o.state = 'pending' ORDER BY o.counter LIMIT ?",
+            (max_items,),
+        ).fetchall()
+        key = self.signing_key()
+        changes = [
+            build_change(
+                signing_key=key, device_id=self.device_id, change_id=r[1], counter=r[0], record_id=r[2], rev=r[3],
+                parents=json.loads(r[4]), kind=r[5], status=r[6], deleted=bool(r[7]), schema_version=r[8],
+                body=unpack(r[9]) if r[9] is not None else None, hlc=r[10], device_time=r[11], author=r[12],
+            )
+            for r in rows
+        ]
+        return fit_batch(changes, max_bytes)
+
+    def reject_locally(self, change_id: str, code: str, message: str) -> None:
+        with self.store.transaction():
+            self.store.conn.execute(
+                "UPDATE outbox SET state = 'rejected', code = ?, message = ? WHERE change_id = ?",
+                (code, message, change_id),
+            )
+
+    # ------------------------------------------------------------------ reply → store
+
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
+        outcome = ApplyOutcome()
+        conn = self.store.conn
+        now = _now()
+        with self.store.transaction():
+            touched: set[str] = set()
+            fresh: set[str] = set()
+            for result in reply.results:
+                if result.status == "rejected":
+                    conn.execute(
+                        "UPDATE outbox SET state = 'rejected', code = ?, message = ? WHERE change_id = ?",
+                        (result.code, result.message, result.change_id),
+                    )
+                    outcome.rejected += 1
+                    continue
+                conn.execute("DELETE FROM outbox WHERE change_id = ?", (result.change_id,))
+                if result.status == "accepted":
+                    outcome.accepted += 1
+                elif result.status == "duplicate":
+                    outcome.duplicates += 1
+                else:
+                    outcome.conflicts += 1
+                conn.execute("UPDATE revisions SET received_at = coalesce(received_at, ?) WHERE record_id = ?"
+                             " AND rev = ?", (now, result.record_id, result.rev))
+                if result.current_rev:
+                    self._set_server_head(result.record_id, result.current_rev, result.conflicted, result.leaves)
+                    touched.add(result.record_id)
+            for change in reply.changes:
+                if self._store_pulled(change):
+                    fresh.add(change.record_id)
+                touched.add(change.record_id)
+                outcome.pulled += 1
+            for record_id in sorted(touched):
+                if self._settle(record_id, now, fresh=record_id in fresh):
+                    outcome.new_conflicts.append(record_id)
+            self.store.meta.set(KEY_CURSOR, reply.cursor)
+            self.store.meta.set(KEY_EPOCH, reply.epoch)
+            # Keep our clock ahead of head office's, so later local edits order after what we saw.
+            try:
+                self.store.clock.observe(HLCTimestamp.decode(reply.hlc), max_ahead_ms=5 * 60 * 1000)
+                self.store.meta.set("hlc_observed", self.store.clock.last.encode())
+            except BadTimestamp:
+                pass
+        self.store.records._members_cache = None
+        return outcome
+
+    def _set_server_head(self, record_id: str, current_rev: str, conflicted: bool, leaves: list[str]) -> None:
+        self.store.conn.execute(
+            "UPDATE records SET server_rev = ?, server_conflicted = ?, server_leaves = ? WHERE id = ?",
+            (current_rev, int(conflicted), json.dumps(leaves), record_id),
+        )
+
+    def _store_pulled(self, change: PulledChange) -> bool:
+        """Keep a pulled revision and the server head; True when the record is new to this device."""
+        conn = self.store.conn
+        packed = pack(change.body) if change.body is not None else None
+        conn.execute(
+            "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
+            " hlc, device_id, author, origin, device_time, received_at, sig)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,'server',?,?,?)",
+            (change.record_id, change.rev, json.dumps(change.parents), change.kind, change.status,
+             int(change.deleted), change.schema_version, packed, change.hlc or "",
+             change.device_id or HQ_DEVICE_ID, change.author, change.device_time, change.received_at, change.sig),
+        )
+        now = _now()
+        exists = conn.execute("SELECT 1 FROM records WHERE id = ?", (change.record_id,)).fetchone()
+        if not exists:
+            # A record new to this device: a placeholder row that _settle fills from the revision.
+            conn.execute(
+                "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, body, origin,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,'server',?,?)",
+                (change.record_id, change.kind, change.rev, change.status, int(change.deleted), change.schema_version,
+                 packed if packed is not None else pack({}), change.received_at or now, change.received_at or now),
+            )
+        self._set_server_head(change.record_id, change.current_rev, change.conflicted, change.leaves)
+        return not exists
+
+    def _parents_lookup(self, record_id: str) -> Any:
+        conn = self.store.conn
+
+        def lookup(rev: str) -> list[str] | None:
+            row = conn.execute("SELECT parents FROM revisions WHERE record_id = ? AND rev = ?",
+                               (record_id, rev)).fetchone()
+            return json.loads(row[0]) if row else None
+
+        return lookup
+
+    def _settle(self, record_id: str, now: str, *, fresh: bool = False) -> bool:
+        """Bring one record in line with head office; returns True when it newly became conflicted."""
+        conn = self.store.conn
+        row = conn.execute(
+            "SELECT rev, conflicted, server_rev, server_conflicted FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None or row[2] is None:
+            return False
+        local_rev, was_conflicted, server_rev, server_conflicted = row[0], bool(row[1]), row[2], bool(row[3])
+        pending = conn.execute(
+            "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (record_id,)
+        ).fetchone()
+        if pending:
+            if not is_ancestor(server_rev, local_rev, self._parents_lookup(record_id)):
+                conn.execute("UPDATE records SET conflicted = 1 WHERE id = ?", (record_id,))
+                return not was_conflicted
+            return False
+        revision = conn.execute(
+            "SELECT kind, status, deleted, body, hlc, device_id, author FROM revisions WHERE record_id = ? AND rev = ?",
+            (record_id, server_rev),
+        ).fetchone()
+        if revision is None:
+            return False  # head office's current version arrives on a later page
+        kind, status, deleted, blob, hlc, device_id, author = revision
+        if local_rev != server_rev or fresh:
+            self._write_current(record_id, kind, server_rev, status, bool(deleted), blob, now)
+            conn.execute(
+                "INSERT INTO history (record_id, kind, op, before_rev, after_rev, hlc, device_id, author, at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (record_id, kind, "sync", local_rev, server_rev, hlc, device_id, author, now),
+            )
+        conn.execute("UPDATE records SET conflicted = ?, synced_at = ? WHERE id = ?",
+                     (int(server_conflicted), now, record_id))
+        return server_conflicted and not was_conflicted
+
+    def _write_current(self, record_id: str, kind: str, rev: str, status: str, deleted: bool,
+                       blob: bytes | str | None, now: str) -> None:
+        conn = self.store.conn
+        if blob is None:  # a tombstone without a body keeps the last known content
+            blob = conn.execute("SELECT body FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        body = _parse(kind, blob)
+        conn.execute("UPDATE records SET rev = ?, status = ?, deleted = ?, body = ?, updated_at = ? WHERE id = ?",
+                     (rev, status, int(deleted), blob, now, record_id))
+        if body is None:
+            return  # a body this app version cannot read (newer schema): kept verbatim, not indexed
+        members = self.store.records.members() if kind != "member" else {}
+        refresh_indexes(conn, record_id, body, members, deleted=deleted)
+        if kind == "member":
+            self.store.records._members_cache = None
+
+    # ------------------------------------------------------------------ checks and status
+
+    def server_checksum(self) -> int:
+        rows = self.store.conn.execute(
+            "SELECT id, server_rev, server_conflicted FROM records WHERE server_rev IS NOT NULL"
+        ).fetchall()
+        return branch_checksum((r[0], r[1], bool(r[2])) for r in rows)
+
+    def record_outcome(self, *, ok: bool, at: str, error: str | None) -> None:
+        with self.store.transaction():
+            if ok:
+                self.store.meta.set(KEY_LAST_SUCCESS, at)
+                self.store.meta.delete(KEY_LAST_ERROR)
+            else:
+                self.store.meta.set(KEY_LAST_ERROR, {"at": at, "message": error})
+
+    def status(self) -> SyncStatus:
+        creds = self.credentials()
+        conn = self.store.conn
+        error = self.store.meta.get(KEY_LAST_ERROR)
+        return SyncStatus(
+            enrolled=creds is not None,
+            branch_name=creds.branch_name if creds else None,
+            last_success=self.store.meta.get(KEY_LAST_SUCCESS),
+            last_error=error.get("message") if isinstance(error, dict) else None,
+            pending=self.pending_count(),
+            rejected=int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'rejected'").fetchone()[0]),
+            conflicts=int(conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]),
+        )
+
+    def rejected(self) -> list[dict[str, Any]]:
+        """Changes head office refused, with its reason, for the clerk to see (never dropped)."""
+        rows = self.store.conn.execute(
+            "SELECT o.change_id, o.record_id, o.rev, o.code, o.message, r.kind, r.title FROM outbox o"
+            " LEFT JOIN records r ON r.id = o.record_id WHERE o.state = 'rejected' ORDER BY o.counter"
+        ).fetchall()
+        keys = ("change_id", "record_id", "rev", "code", "message", "kind", "title")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # ------------------------------------------------------------------ conflicts
+
+    def conflicts(self) -> list[Conflict]:
+        """Every conflicted record with all open versions side by side."""
+        conn = self.store.conn
+        out = []
+        for record_id, kind, title, rev, server_rev, leaves_text in conn.execute(
+            "SELECT id, kind, title, rev, server_rev, server_leaves FROM records WHERE conflicted = 1 ORDER BY id"
+        ).fetchall():
+            revs = list(json.loads(leaves_text) if leaves_text else [])
+            if rev not in revs:
+                revs.append(rev)
+            versions = []
+            for leaf in revs:
+                r = conn.execute(
+                    "SELECT body, author, device_id, hlc, device_time, received_at, deleted FROM revisions"
+                    " WHERE record_id = ? AND rev = ?", (record_id, leaf)
+                ).fetchone()
+                if r is None:
+                    continue
+                body = unpack(r[0]) if r[0] is not None else None
+                versions.append(
+                    ConflictVersion(leaf, body, r[1], r[2], r[3], r[4], r[5], bool(r[6]), leaf == server_rev)
+                )
+            out.append(Conflict(record_id, kind, title, versions))
+        return out
+
+    def resolve_conflict(self, record_id: str, data: dict[str, Any] | RecordBody, *, author: str) -> str:
+        """Resolve with a merge revision whose parents are every open version (sync-notes §6.5).
+
+        The body is validated like any save and goes through the repository's write path
+        (revision, history, outbox) in one transaction; returns the merge revision id.
+        """
+        store = self.store
+        row = store.conn.execute(
+            "SELECT kind, rev, conflicted, server_leaves, status FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise RecordNotFound(detail=record_id)
+        kind, local_rev, conflicted, leaves_text, _status = row
+        if not conflicted:
+            raise NotConflicted(detail=record_id)
+        body, _warnings = store.records.validate(kind, data)
+        with store.transaction():
+            pending = store.conn.execute(
+                "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (record_id,)
+            ).fetchone()
+            leaves = json.loads(leaves_text) if leaves_text else [local_rev]
+            parents = merge_parents(local_rev if pending else None, leaves)
+            before = store.records.get(record_id)
+            env = store.records._write(record_id, kind, body, RecordStatus.DRAFT, parents=parents, op="merge",
+                                       author=author, before=before)
+            store.conn.execute("UPDATE records SET conflicted = 0 WHERE id = ?", (record_id,))
+        return env.rev
+
+
+def _parse(kind: str, blob: bytes | str) -> RecordBody | None:
+    model = RECORD_KINDS.get(kind)
+    if model is None:
+        return None
+    try:
+        return model.model_validate_json(unpack_text(blob))
+    except (ValidationError, ValueError):
+        return None
+
+
+def enrol_store(store: Store, base_url: str, code: str, *, device_name: str, ca_bundle: str | None = None,
+                app_version: str = "") -> Credentials:
+    """Enrol this installation with head office and keep the credentials in the encrypted store."""
+    state = StoreSyncState(store)
+    creds, reply = enrol_module.enrol(
+        base_url, code, device_id=state.device_id, device_name=device_name, signing_key=state.signing_key(),
+        ca_bundle=ca_bundle, app_version=app_version,
+    )
+    state.save_enrolment(creds, reply)
+    return creds
+
+
+__all__ = ["SCHEMA_VERSION", "Conflict", "ConflictVersion", "StoreSyncState", "SyncStatus", "enrol_store"]

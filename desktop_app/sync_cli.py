@@ -1,0 +1,121 @@
+"""``branch-ledger enrol`` / ``sync`` / ``sync-status``: head-office sync from the command line.
+
+Added to the main CLI by ``desktop_app.cli`` through :func:`add_subcommands`. The same engine the
+GUI runs in a worker thread runs here in the foreground, so a scheduled task can sync a branch
+laptop unattended.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from sync.client.engine import SyncEngine, SyncProgress
+from sync.client.errors import SyncError
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from desktop_app.cli import open_store  # imported late: desktop_app.cli imports this module
+
+    return open_store(args)
+
+
+def _fail(exc: SyncError) -> int:
+    print(f"错误：{exc.message}", file=sys.stderr)
+    if exc.detail:
+        print(f"（{exc.detail}）", file=sys.stderr)
+    return 1
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from desktop_app.store.sync_state import enrol_store
+
+    code = args.code or input("注册码: ").strip()
+    with _open(args) as store:
+        try:
+            creds = enrol_store(store, args.server, code, device_name=args.device_name, ca_bundle=args.ca_bundle)
+        except SyncError as exc:
+            return _fail(exc)
+    print(f"已注册到 {creds.branch_name}（{creds.branch_id}），设备编号 {creds.device_id}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop_app.store.sync_state import StoreSyncState
+
+    def show(progress: SyncProgress) -> None:
+        if not args.json:
+            line = f"第 {progress.page} 页：上传 {progress.pushed}，下载 {progress.pulled}，待传 {progress.pending}"
+            print(line, file=sys.stderr)
+
+    with _open(args) as store:
+        state = StoreSyncState(store)
+        try:
+            engine = SyncEngine(state, progress=show)
+            stats = engine.sync_once()
+        except SyncError as exc:
+            return _fail(exc)
+        finally:
+            status = state.status()
+    if args.json:
+        print(json.dumps({"stats": asdict(stats), "status": asdict(status)}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"同步完成：上传 {stats.pushed}（接受 {stats.accepted}，重复 {stats.duplicates}，冲突 {stats.conflicts}，"
+          f"拒绝 {stats.rejected}），下载 {stats.pulled}；{stats.requests} 次请求，"
+          f"上行 {stats.bytes_up} 字节，下行 {stats.bytes_down} 字节")
+    if stats.checksum_ok is False:
+        print("警告：与总部的数据校验不一致，请联系管理员", file=sys.stderr)
+    if status.conflicts:
+        print(f"有 {status.conflicts} 条记录存在冲突，请在“同步”页面处理")
+    if status.rejected:
+        print(f"有 {status.rejected} 条修改被总部拒绝，详见 sync-status")
+    return 0
+
+
+def cmd_sync_status(args: argparse.Namespace) -> int:
+    from desktop_app.store.sync_state import StoreSyncState
+
+    with _open(args) as store:
+        state = StoreSyncState(store)
+        status = state.status()
+        rejected = state.rejected()
+        conflicts = state.conflicts()
+    if args.json:
+        print(json.dumps({"status": asdict(status), "rejected": rejected,
+                          "conflicts": [asdict(c) for c in conflicts]}, ensure_ascii=False, indent=2))
+        return 0
+    if not status.enrolled:
+        print("本设备尚未注册到总部（branch-ledger enrol --server URL --code 注册码）")
+    else:
+        print(f"所属支部：{status.branch_name}")
+    print(f"最近成功同步：{status.last_success or '从未'}")
+    if status.last_error:
+        print(f"最近错误：{status.last_error}")
+    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  冲突：{status.conflicts}")
+    for item in rejected:
+        print(f"  被拒绝：{item['title'] or item['record_id']}：{item['message']}")
+    for conflict in conflicts:
+        print(f"  冲突：{conflict.title or conflict.record_id}（{len(conflict.versions)} 个版本）")
+    return 0
+
+
+def add_subcommands(subparsers: Any) -> None:
+    """Register ``enrol``, ``sync`` and ``sync-status`` on the main CLI's subparsers."""
+    p = subparsers.add_parser("enrol", help="register this installation with head office (one-time code)")
+    p.add_argument("--server", required=True, help="head-office URL, e.g. https://hq.example.cn")
+    p.add_argument("--code", help="one-time enrolment code (prompted when omitted)")
+    p.add_argument("--device-name", default=socket.gethostname(), help="name shown to head office")
+    p.add_argument("--ca-bundle", help="PEM file of the head office's own CA, if it uses one")
+    p.set_defaults(func=cmd_enrol)
+
+    p = subparsers.add_parser("sync", help="sync with head office now (push and pull)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync)
+
+    p = subparsers.add_parser("sync-status", help="last sync, pending, rejected and conflicted records")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_sync_status)

@@ -1,0 +1,92 @@
+"""What can go wrong talking to head office, as types the UI can turn into messages.
+
+``retryable`` separates "try again later" (network, 5xx, 429) from "stop and tell the user"
+(revoked, upgrade needed, captive portal, rejected request).
+"""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """Base of every sync failure; ``message`` is Chinese and shown to the clerk as is."""
+
+    retryable = False
+    message = "同步失败"
+
+    def __init__(self, message: str | None = None, *, detail: str = "", code: str = "") -> None:
+        if message:
+            self.message = message
+        self.detail = detail
+        self.code = code
+        super().__init__(f"{self.message}{' (' + detail + ')' if detail else ''}")
+
+
+class InsecureTransport(SyncError):
+    message = "出于安全考虑，只允许通过 HTTPS 连接总部服务器（本机测试地址除外）"
+
+
+class NetworkError(SyncError):
+    """Could not connect, the link dropped, or no byte arrived within the stall timeout."""
+
+    retryable = True
+    message = "网络连接失败，稍后会自动重试"
+
+
+class TlsError(SyncError):
+    message = "无法验证总部服务器的证书。请检查系统时间，或在设置中指定单位的 CA 证书。"
+
+
+class ServerUnavailable(SyncError):
+    retryable = True
+    message = "总部服务器暂时不可用，稍后会自动重试"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        detail: str = "",
+        code: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, detail=detail, code=code)
+        self.retry_after = retry_after
+
+
+class CaptivePortal(SyncError):
+    """A reply that did not come from a BranchLedger server (login page, proxy page, redirect)."""
+
+    message = "收到的不是总部服务器的应答：当前网络可能需要先登录（如宾馆、机场的认证页面），或被代理拦截。"
+
+
+class UpgradeRequired(SyncError):
+    message = "请升级客户端：总部服务器已不再支持此版本。升级前可继续离线使用，数据不会丢失。"
+
+    def __init__(self, message: str | None = None, *, min_protocol: int | None = None) -> None:
+        super().__init__(message, code="upgrade_required")
+        self.min_protocol = min_protocol
+
+
+class AuthenticationFailed(SyncError):
+    message = "设备认证失败，请重新注册本设备"
+
+
+class DeviceRevoked(SyncError):
+    message = "此设备已被总部停用，无法同步。如有疑问请联系总部管理员。"
+
+
+class PayloadTooLarge(SyncError):
+    message = "请求过大"
+
+
+class RequestRejected(SyncError):
+    """Head office refused the request as a whole (4xx with a JSON error)."""
+
+    message = "总部服务器拒绝了请求"
+
+
+class EnrolmentFailed(SyncError):
+    message = "设备注册失败"
+
+
+class NotEnrolled(SyncError):
+    message = "本设备尚未注册到总部，请先输入注册码完成注册"

@@ -1,0 +1,77 @@
+"""What the sync engine needs from the device's replica (the encrypted store or a test replica).
+
+The contract that makes sync safe lives here, not in the engine:
+
+* :meth:`SyncState.apply_reply` commits, in ONE local transaction, the per-change results, the
+  pulled revisions and the new cursor (sync-notes F1). An outbox entry leaves only on
+  ``accepted``/``duplicate``/``conflict`` (all three mean head office holds the revision);
+  ``rejected`` keeps it, marked, with the reason (F2, F11).
+* A pulled revision never overwrites a record with pending outbox entries: it is stored as the
+  server head and the record becomes a conflict the clerk resolves (F13).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sync.protocol.signatures import SigningKey
+from sync.protocol.wire import Change, SyncResponse
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What enrolment leaves on the device (kept inside the encrypted database)."""
+
+    base_url: str
+    device_id: str
+    token: str
+    branch_id: str
+    branch_name: str
+    server_public_key: str
+    ca_bundle: str | None = None
+
+
+@dataclass
+class ApplyOutcome:
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    new_conflicts: list[str] = field(default_factory=list)  # record ids now conflicted
+
+
+class SyncState(Protocol):
+    device_id: str
+
+    def signing_key(self) -> SigningKey: ...
+
+    def credentials(self) -> Credentials | None: ...
+
+    def cursor(self) -> str | None: ...
+
+    def hlc_now(self) -> str: ...
+
+    def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
+        """The oldest unacknowledged, not-rejected outbox entries, in counter order."""
+        ...
+
+    def pending_count(self) -> int: ...
+
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
+        """Results + pulled changes + cursor + epoch, in one transaction."""
+        ...
+
+    def reject_locally(self, change_id: str, code: str, message: str) -> None:
+        """Mark one outbox entry rejected without the server (e.g. too large to ever send)."""
+        ...
+
+    def server_checksum(self) -> int:
+        """The checksum (sync.protocol.checksum) over this replica's copy of the server heads."""
+        ...
+
+    def record_outcome(self, *, ok: bool, at: str, error: str | None) -> None:
+        """Remember the last success / last error for the sync status display."""
+        ...

@@ -1,0 +1,210 @@
+"""HTTP transport to head office: one keep-alive session, verified TLS, gzip, stall detection.
+
+- TLS verification is always on; ``ca_bundle`` adds a head office's own CA (``verify=path``).
+  Plain ``http://`` is refused except to loopback (development and tests).
+- A reply counts only if it carries our protocol header and a JSON content type: a captive
+  portal's HTML 200, a proxy's error page or a redirect is an error, never data (§6.14).
+- There is no total timeout. A transfer fails when no byte moves for ``stall_timeout`` seconds
+  (the socket read timeout), so a slow but moving link on 64 kbit/s still completes.
+- Network errors, 5xx and 429 are retried with full-jitter back-off, honouring Retry-After. The
+  sync endpoint is idempotent, so retrying a POST is safe (sync-notes §6.6).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from sync.client import errors
+from sync.client.backoff import RetryPolicy, parse_retry_after
+from sync.protocol.compression import maybe_gzip
+from sync.protocol.versions import IDEMPOTENCY_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER
+
+DEFAULT_CONNECT_TIMEOUT = 15.0
+DEFAULT_STALL_TIMEOUT = 60.0
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # inflated; a zip-bomb guard for replies
+_CHUNK = 16 * 1024
+
+
+@dataclass
+class Exchange:
+    """Counters of one logical request (all its attempts)."""
+
+    attempts: int = 0
+    bytes_up: int = 0  # request bodies as sent (compressed), all attempts
+    bytes_down: int = 0  # response bodies as received (compressed), all attempts
+
+
+def is_loopback_host(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> str:
+    """Normalise ``base_url`` and refuse plain HTTP to anything but loopback."""
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise errors.InsecureTransport("总部服务器地址无效，应为 https://主机名[:端口]", detail=base_url)
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise errors.InsecureTransport(detail=base_url)
+    return base_url.strip().rstrip("/")
+
+
+class Transport:
+    """Posts JSON to head office and returns the parsed JSON reply (or raises a SyncError)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        ca_bundle: str | None = None,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        stall_timeout: float = DEFAULT_STALL_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        user_agent: str = "BranchLedger",
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.token = token
+        self.verify: str | bool = ca_bundle or True
+        self.timeout = (connect_timeout, stall_timeout)
+        self.retry = retry or RetryPolicy()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        self.session.headers["Accept-Encoding"] = "gzip"
+        self._sleep = sleep
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ------------------------------------------------------------------ public
+
+    def post_json(
+        self,
+        path: str,
+        payload: bytes,
+        *,
+        auth: bool = True,
+        idempotency_key: str | None = None,
+        exchange: Exchange | None = None,
+    ) -> dict[str, Any]:
+        """POST ``payload`` (JSON bytes) with retries; the reply's JSON object."""
+        exchange = exchange if exchange is not None else Exchange()
+        body, compressed = maybe_gzip(payload)
+        headers = {
+            "Content-Type": JSON_CONTENT_TYPE,
+            IDEMPOTENCY_HEADER: idempotency_key or str(uuid.uuid4()),
+        }
+        if compressed:
+            headers["Content-Encoding"] = "gzip"
+        if auth:
+            if not self.token:
+                raise errors.NotEnrolled()
+            headers["Authorization"] = f"Bearer {self.token}"
+        attempt = 0
+        while True:
+            attempt += 1
+            exchange.attempts += 1
+            try:
+                return self._once(self.base_url + path, body, headers, exchange)
+            except (errors.NetworkError, errors.ServerUnavailable) as exc:
+                if attempt >= self.retry.attempts:
+                    raise
+                hint = exc.retry_after if isinstance(exc, errors.ServerUnavailable) else None
+                self._sleep(self.retry.delay(attempt, hint))
+
+    # ------------------------------------------------------------------ one attempt
+
+    def _once(self, url: str, body: bytes, headers: dict[str, str], exchange: Exchange) -> dict[str, Any]:
+        try:
+            response = self.session.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=self.timeout,
+                verify=self.verify,
+                stream=True,
+                allow_redirects=False,
+            )
+        except requests.exceptions.SSLError as exc:
+            raise errors.TlsError(detail=str(exc)) from exc
+        except requests.exceptions.RequestException as exc:
+            raise errors.NetworkError(detail=str(exc)) from exc
+        exchange.bytes_up += len(body)
+        try:
+            data = self._read(response, exchange)
+        finally:
+            response.close()
+        return self._interpret(response, data)
+
+    def _read(self, response: requests.Response, exchange: Exchange) -> bytes:
+        """Stream the body; fail on a stall (socket read timeout) or an oversized inflation."""
+        out = bytearray()
+        try:
+            for chunk in response.iter_content(chunk_size=_CHUNK):
+                out += chunk
+                if len(out) > MAX_RESPONSE_BYTES:
+                    raise errors.RequestRejected("总部应答过大", detail=f"> {MAX_RESPONSE_BYTES} bytes")
+        except requests.exceptions.RequestException as exc:
+            raise errors.NetworkError(detail=f"transfer interrupted: {exc}") from exc
+        finally:
+            exchange.bytes_down += int(getattr(response.raw, "tell", lambda: len(out))() or 0)
+        return bytes(out)
+
+    def _interpret(self, response: requests.Response, data: bytes) -> dict[str, Any]:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        content_type = response.headers.get("Content-Type", "").lower()
+        if PROTOCOL_HEADER not in response.headers:
+            if 300 <= status < 400:
+                raise errors.CaptivePortal(detail=f"HTTP {status} redirect to {response.headers.get('Location')}")
+            if not content_type:
+                # The link dropped inside the header block: http.client hands back what it got.
+                raise errors.NetworkError(detail=f"incomplete reply (HTTP {status})")
+            if status in (502, 503, 504):
+                raise errors.ServerUnavailable(detail=f"HTTP {status} from a proxy", retry_after=retry_after)
+            raise errors.CaptivePortal(detail=f"HTTP {status}, Content-Type={content_type}")
+        # Our server sends the marker first and only complete JSON; anything less was cut short.
+        if not content_type.startswith(JSON_CONTENT_TYPE):
+            raise errors.NetworkError(detail=f"incomplete reply (HTTP {status})")
+        try:
+            parsed = json.loads(data)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise errors.NetworkError(detail=f"truncated reply (HTTP {status})") from exc
+        if not isinstance(parsed, dict) or "protocol" not in parsed:
+            raise errors.CaptivePortal(detail="reply lacks the protocol marker")
+        if 200 <= status < 300:
+            return parsed
+        code = str(parsed.get("code", ""))
+        message = str(parsed.get("message", "")) or None
+        if status == 426 or code == "upgrade_required":
+            raise errors.UpgradeRequired(message, min_protocol=parsed.get("min_protocol"))
+        if status == 401:
+            raise errors.AuthenticationFailed(message, code=code)
+        if status == 403 and code == "device_revoked":
+            raise errors.DeviceRevoked(message, code=code)
+        if status == 413:
+            raise errors.PayloadTooLarge(message, code=code)
+        if status == 429 or status >= 500:
+            hint = retry_after if retry_after is not None else parsed.get("retry_after")
+            raise errors.ServerUnavailable(
+                message,
+                detail=f"HTTP {status}",
+                code=code,
+                retry_after=float(hint) if hint is not None else None,
+            )
+        raise errors.RequestRejected(message, detail=f"HTTP {status}: {parsed.get('details')}", code=code)

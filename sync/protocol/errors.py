@@ -1,0 +1,41 @@
+"""Stable result codes and the Chinese messages the clerk sees for each.
+
+Codes are machine-readable and never change meaning; messages may be reworded.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # per-change rejections
+    "hq_only": "此类记录只能由总部发布，支部设备不能修改。",
+    "unknown_kind": "未知的记录类型，请升级客户端。",
+    "bad_rev": "修订号与内容不符，记录可能已损坏，请联系管理员。",
+    "bad_signature": "签名验证失败，该修改不是由本设备签署的。",
+    "unknown_base": "服务器上找不到此修改所基于的版本，请联系管理员。",
+    "finalized": "该记录已定稿，不能再修改；如需更正，请新建更正记录。",
+    "finalize_conflict": "该记录在其他设备上已被修改，不能直接定稿；请先同步并处理冲突后再定稿。",
+    "invalid_body": "记录内容不符合格式要求。",
+    "record_elsewhere": "该记录属于其他支部，本设备无权修改。",
+    "counter_reused": "设备修改序号重复，请联系管理员。",
+    "too_many_conflicts": "该记录冲突版本过多，请先处理冲突后再修改。",
+    "too_large": "单条记录过大，无法同步。",
+    # whole-request errors
+    "upgrade_required": "请升级客户端。",
+    "unauthorized": "设备认证失败，请重新注册设备。",
+    "device_revoked": "此设备已被总部停用，无法同步。如有疑问请联系总部管理员。",
+    "forbidden": "无权访问。",
+    "invalid_request": "请求格式不正确。",
+    "bad_cursor": "同步位置无效，请重新同步。",
+    "payload_too_large": "请求过大，请减少每次同步的数量。",
+    "unsupported_encoding": "不支持的压缩格式。",
+    "invalid_code": "注册码无效。",
+    "code_expired": "注册码已过期，请向总部申请新的注册码。",
+    "code_used": "注册码已被使用，每个注册码只能使用一次。",
+    "device_exists": "该设备编号已注册。",
+    "not_found": "未找到。",
+    "internal_error": "服务器内部错误，请稍后重试。",
+}
+
+
+def message_for(code: str) -> str:
+    return MESSAGES.get(code, code)

@@ -1,0 +1,104 @@
+"""Ed25519 signatures over each change: proof of which device (or head office) wrote what.
+
+The signed bytes are the canonical JSON of ``(record_id, rev, parents, device_id, author, hlc,
+kind)``; the rev already binds the body, status and deletion, so the signature covers the whole
+revision without re-hashing the body (sync-notes.md §6.2). A domain-separation prefix keeps these
+signatures from being valid for any other message the same key might ever sign.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
+
+from sync.protocol.canonical import canonical_json
+
+SIGNATURE_CONTEXT = b"branchledger/change-signature/v1\n"
+HQ_DEVICE_ID = "hq"  # the device_id signed for changes head office writes itself
+
+
+class BadKey(ValueError):
+    """Key material that is not a raw 32-byte Ed25519 key in base64."""
+
+
+class BadSignature(ValueError):
+    """A signature that does not verify."""
+
+
+def b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def b64decode(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as exc:
+        raise ValueError("not base64") from exc
+
+
+def signing_bytes(
+    *, record_id: str, rev: str, parents: Sequence[str], device_id: str, author: str, hlc: str, kind: str
+) -> bytes:
+    """The exact bytes a change's signature covers."""
+    payload = {
+        "record_id": record_id,
+        "rev": rev,
+        "parents": sorted(parents),
+        "device_id": device_id,
+        "author": author,
+        "hlc": hlc,
+        "kind": kind,
+    }
+    return SIGNATURE_CONTEXT + canonical_json(payload)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A device's (or head office's) private Ed25519 key."""
+
+    _key: Ed25519PrivateKey
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> SigningKey:
+        try:
+            return cls(Ed25519PrivateKey.from_private_bytes(raw))
+        except ValueError as exc:
+            raise BadKey("an Ed25519 private key is 32 raw bytes") from exc
+
+    def to_bytes(self) -> bytes:
+        """The raw 32-byte seed; store it only inside the encrypted database."""
+        return self._key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+    def public_key_b64(self) -> str:
+        return b64encode(self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+
+    def sign(self, message: bytes) -> str:
+        return b64encode(self._key.sign(message))
+
+
+def load_public_key(public_key_b64: str) -> Ed25519PublicKey:
+    """Parse a base64 raw public key as sent at enrolment."""
+    try:
+        raw = b64decode(public_key_b64)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise BadKey("an Ed25519 public key is 32 raw bytes in base64") from exc
+
+
+def verify(public_key_b64: str, message: bytes, signature_b64: str) -> None:
+    """Raise :class:`BadSignature` unless ``signature_b64`` is valid for ``message``."""
+    key = load_public_key(public_key_b64)
+    try:
+        key.verify(b64decode(signature_b64), message)
+    except (InvalidSignature, ValueError) as exc:
+        raise BadSignature("signature does not verify") from exc

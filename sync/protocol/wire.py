@@ -1,0 +1,179 @@
+"""The JSON messages of ``/v1`` as pydantic models, imported by both the client and the server.
+
+One endpoint does both directions (sync-notes.md §6.6): a :class:`SyncRequest` carries the
+cursor and a bounded batch of outbox changes; the :class:`SyncResponse` carries a result per
+change, a page of this branch's changes since the cursor, the next cursor and, on the last page,
+the branch checksum. Unknown fields are ignored on both ends so a newer peer can add fields
+without breaking an older one; anything that changes meaning bumps ``protocol``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from sync.protocol.versions import PROTOCOL_VERSION
+
+# Hard caps, shared so the client never builds a request the server will refuse.
+MAX_PUSH_CHANGES = 500
+DEFAULT_PAGE_BYTES = 64 * 1024
+MAX_PAGE_BYTES = 1024 * 1024
+DEFAULT_PAGE_ITEMS = 200
+MAX_PAGE_ITEMS = 1000
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+Rev = Annotated[str, StringConstraints(min_length=3, max_length=80, pattern=r"^[0-9]+-[0-9a-f]+$")]
+Short = Annotated[str, StringConstraints(max_length=200)]
+
+ChangeStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
+RecordStatus = Literal["draft", "final"]
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+
+class ClientInfo(WireModel):
+    device_id: Id
+    app_version: Short = ""
+    schema_versions: dict[str, int] = Field(default_factory=dict)
+
+
+class Change(WireModel):
+    """One revision from a device's outbox.
+
+    ``parents`` is empty for a new record, ``[base_rev]`` for an edit and two or more revs for a
+    merge; ``base_rev`` is the revision the clerk edited (kept for readability and logs — the
+    server decides by ``parents``). ``rev`` must equal ``compute_rev`` of the content and
+    ``sig`` must verify with the device key, or the change is rejected.
+    """
+
+    change_id: Id
+    counter: int = Field(ge=1)
+    record_id: Id
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    base_rev: Rev | None = None
+    parents: list[Rev] = Field(default_factory=list, max_length=16)
+    rev: Rev
+    deleted: bool = False
+    status: RecordStatus = "draft"
+    schema_version: int = Field(default=1, ge=1)
+    body: dict[str, Any] | None = None
+    hlc: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    device_time: Annotated[str, StringConstraints(max_length=40)] = ""
+    author: Short = ""
+    sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Limits(WireModel):
+    """What the client wants per page; the server clamps to its own maxima."""
+
+    max_bytes: int = Field(default=DEFAULT_PAGE_BYTES, ge=1024, le=MAX_PAGE_BYTES)
+    max_items: int = Field(default=DEFAULT_PAGE_ITEMS, ge=1, le=MAX_PAGE_ITEMS)
+
+
+class SyncRequest(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    client: ClientInfo
+    cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    hlc: Annotated[str, StringConstraints(max_length=120)] | None = None
+    push: list[Change] = Field(default_factory=list, max_length=MAX_PUSH_CHANGES)
+    limits: Limits = Field(default_factory=Limits)
+    # Verify mode (sync-notes §6.13): pull this device's own revisions too, e.g. after an epoch
+    # change or a checksum mismatch, when the device may lack what it once pushed.
+    include_own: bool = False
+
+
+class ChangeResult(WireModel):
+    """The outcome for one pushed change.
+
+    accepted  — stored and now the current revision;
+    duplicate — already stored earlier (a retry or an identical edit elsewhere); ``seq`` is the
+                original one;
+    conflict  — stored as an extra leaf (or a merge that leaves leaves open); ``current_rev`` is
+                the version everyone sees, ``leaves`` the open alternatives;
+    rejected  — not stored; ``code``/``message`` say why. The device keeps it as rejected.
+    """
+
+    change_id: str
+    counter: int
+    record_id: str
+    rev: str
+    status: ChangeStatus
+    seq: int | None = None
+    current_rev: str | None = None
+    conflicted: bool = False
+    leaves: list[str] = Field(default_factory=list)
+    code: str | None = None
+    message: str | None = None
+
+
+class PulledChange(WireModel):
+    """A revision of this branch that the device has not seen, with the record's head now."""
+
+    seq: int
+    record_id: str
+    kind: str
+    rev: str
+    parents: list[str] = Field(default_factory=list)
+    deleted: bool = False
+    status: RecordStatus = "draft"
+    schema_version: int = 1
+    body: dict[str, Any] | None = None
+    hlc: str = ""
+    device_time: str = ""
+    author: str = ""
+    device_id: str | None = None  # None: written by head office
+    sig: str = ""
+    received_at: str = ""
+    current_rev: str
+    conflicted: bool = False
+    leaves: list[str] = Field(default_factory=list)
+
+
+class SyncResponse(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    server_time: str
+    hlc: str
+    epoch: str
+    epoch_changed: bool = False
+    results: list[ChangeResult] = Field(default_factory=list)
+    changes: list[PulledChange] = Field(default_factory=list)
+    cursor: str
+    has_more: bool = False
+    checksum: str | None = None  # only on the last page: the branch heads at ``cursor``
+    retry_after: float | None = None
+
+
+class EnrolRequest(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
+    device_id: Id
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    public_key: Annotated[str, StringConstraints(min_length=40, max_length=60)]
+    app_version: Short = ""
+
+
+class EnrolResponse(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    device_id: str
+    branch_id: str
+    branch_name: str
+    org_path: list[str] = Field(default_factory=list)
+    token: str
+    epoch: str
+    server_public_key: str
+    server_time: str
+
+
+class ErrorBody(WireModel):
+    """Every non-2xx reply of our server: a stable ``code`` and a Chinese ``message``."""
+
+    protocol: int = PROTOCOL_VERSION
+    code: str
+    message: str
+    details: Any = None
+    min_protocol: int | None = None
+    max_protocol: int | None = None
+    retry_after: float | None = None

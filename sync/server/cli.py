@@ -1,0 +1,376 @@
+"""``branch-ledger-hq``: run the head-office server and administer it from the command line.
+
+Every command takes ``--db`` (an SQLite file path or a ``postgresql+psycopg://`` URL; default:
+``$BRANCH_LEDGER_HQ_DB`` or an SQLite file in the user's data directory). Commands that change
+data run migrations first, so a fresh database works without a separate ``init``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from sync.server import devices as device_store
+from sync.server import orgs, reports
+from sync.server.compliance import BadPeriod
+from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine
+from sync.server.identity import renew_epoch
+from sync.server.publish import Publisher, PublishError
+from sync.server.service import HeadOffice
+
+
+class CliError(Exception):
+    """A command that cannot be carried out; the message is printed for the admin."""
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _office(args: argparse.Namespace) -> HeadOffice:
+    url = database_url(args.db or os.environ.get(ENV_DB_URL))
+    engine: Engine = make_engine(url)
+    return HeadOffice.open(engine)
+
+
+# ---------------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    office = _office(args)
+    print(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
+    print(f"epoch: {office.identity.epoch}")
+    return 0
+
+
+def cmd_epoch_renew(args: argparse.Namespace) -> int:
+    office = _office(args)
+    epoch = renew_epoch(office.engine)
+    print(f"新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。")
+    return 0
+
+
+def cmd_org_add(args: argparse.Namespace) -> int:
+    office = _office(args)
+    unit = office.call(orgs.add_unit, args.name, args.kind, args.parent, args.id)
+    print(f"已创建{orgs.KIND_LABELS[unit.kind]}“{unit.name}”，编号 {unit.id}")
+    return 0
+
+
+def cmd_org_list(args: argparse.Namespace) -> int:
+    office = _office(args)
+    units = office.call(orgs.all_units)
+    if args.json:
+        _print_json(orgs.tree_as_json(units))
+    elif units:
+        print(orgs.render_tree(units))
+    else:
+        print("（尚未建立组织，请使用 org add）")
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    office = _office(args)
+    if args.ttl_hours <= 0:
+        raise CliError("--ttl-hours 必须大于 0")
+    code, branch_id, expires = office.call(device_store.create_enrol_code, args.branch, args.ttl_hours)
+    if args.json:
+        _print_json({"code": code, "branch_id": branch_id, "expires_at": expires.isoformat()})
+    else:
+        print(f"注册码：{code}")
+        print(
+            f"支部：{branch_id}  有效期至：{expires.astimezone():%Y-%m-%d %H:%M %Z}（仅可使用一次）"
+        )
+    return 0
+
+
+def cmd_devices_list(args: argparse.Namespace) -> int:
+    office = _office(args)
+
+    def run(conn: Any) -> list[device_store.DeviceSummary]:
+        branch_id = orgs.resolve_branch(conn, args.branch).id if args.branch else None
+        return device_store.list_devices(conn, branch_id)
+
+    found = office.call(run)
+    if args.json:
+        _print_json([d.__dict__ for d in found])
+        return 0
+    if not found:
+        print("（没有已注册的设备）")
+    for d in found:
+        state = f"已停用 {d.revoked_at}" if d.revoked_at else "正常"
+        print(
+            f"{d.device_id}  {d.name}  支部={d.branch_name}  最近同步={d.last_sync_at or '从未'}  {state}"
+        )
+    return 0
+
+
+def cmd_devices_revoke(args: argparse.Namespace) -> int:
+    office = _office(args)
+    office.call(device_store.revoke_device, args.device_id, args.reason)
+    print(f"设备 {args.device_id} 已停用")
+    return 0
+
+
+def cmd_records_list(args: argparse.Namespace) -> int:
+    office = _office(args)
+    rows = office.call(
+        lambda conn: reports.list_records(conn, orgs.resolve_branch(conn, args.branch).id, args.kind)
+    )
+    if args.json:
+        _print_json(rows)
+        return 0
+    for r in rows:
+        flags = "".join(
+            [
+                " 已定稿" if r["status"] == "final" else "",
+                " 已删除" if r["deleted"] else "",
+                " 冲突待处理" if r["conflicted"] else "",
+            ]
+        )
+        print(f"{r['record_id']}  {r['kind']}  {r['title']}  {r['current_rev']}{flags}")
+    print(f"共 {len(rows)} 条")
+    return 0
+
+
+def cmd_records_export(args: argparse.Namespace) -> int:
+    office = _office(args)
+    data = office.call(lambda conn: reports.export_branch(conn, orgs.resolve_branch(conn, args.branch)))
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(out)
+    print(f"已导出 {len(data['records'])} 条记录到 {out}")
+    return 0
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    office = _office(args)
+    token = office.call(device_store.create_admin_token, args.name)
+    print(token)
+    print("（请妥善保存：此令牌只显示这一次）", file=sys.stderr)
+    return 0
+
+
+def _publisher(office: HeadOffice) -> Publisher:
+    return Publisher(office.engine, office.identity.signing_key, office.clock)
+
+
+def cmd_notice_publish(args: argparse.Namespace) -> int:
+    office = _office(args)
+    body = Path(args.body_file).read_text(encoding="utf-8") if args.body_file else (args.body or "")
+    issued = dt.date.fromisoformat(args.issued_on) if args.issued_on else dt.date.today()
+    published = _publisher(office).publish_notice(
+        target=args.branch or args.org,
+        title=args.title,
+        body=body,
+        issued_on=issued,
+        issuer=args.issuer,
+        requires_ack=args.requires_ack,
+        author=f"总部:{args.author}",
+    )
+    print(f"通知已发布到 {len(published)} 个支部")
+    return 0
+
+
+def cmd_roster_push(args: argparse.Namespace) -> int:
+    office = _office(args)
+    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    members = data.get("members") if isinstance(data, dict) else data
+    if not isinstance(members, list):
+        raise CliError("名册文件应为成员列表，或含 members 列表的对象")
+    published = _publisher(office).push_roster(
+        branch=args.branch, members=members, author=f"总部:{args.author}"
+    )
+    changed = sum(1 for p in published if p.seq is not None)
+    print(f"名册已下发：{changed} 条更新，{len(published) - changed} 条无变化")
+    return 0
+
+
+def cmd_compliance(args: argparse.Namespace) -> int:
+    office = _office(args)
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    result = office.call(reports.compliance, args.period, args.org, today)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"期间：{args.period}")
+    for row in result["branches"]:
+        mark = "落后" if row["behind"] else "正常"
+        counts = "，".join(f"{k}={v}" for k, v in sorted(row["counts"].items())) or "无会议记录"
+        print(f"[{mark}] {' / '.join(row['path'])}：{counts}")
+        for label in row["overdue"]:
+            print(f"    逾期：{label}")
+    print(f"落后支部：{len(result['behind'])} / {len(result['branches'])}")
+    return 0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.app import AppSettings, create_app
+
+    tls = bool(args.ssl_certfile and args.ssl_keyfile)
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise CliError("--ssl-certfile 和 --ssl-keyfile 必须同时提供")
+    if not tls and not args.behind_proxy and not is_loopback(args.host):
+        raise CliError(
+            f"拒绝在 {args.host} 上提供明文 HTTP：请提供 --ssl-certfile/--ssl-keyfile，"
+            "或在 HTTPS 反向代理之后运行并加 --behind-proxy（见 docs/head-office.md）"
+        )
+    office = _office(args)
+    app = create_app(office, AppSettings(max_wire_bytes=args.max_body_mb * 1024 * 1024))
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        proxy_headers=args.behind_proxy,
+        forwarded_allow_ips=args.forwarded_allow_ips if args.behind_proxy else None,
+        log_level=args.log_level,
+        timeout_keep_alive=75,
+    )
+    return 0
+
+
+# ---------------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="branch-ledger-hq", description="支部台账 总部服务器与管理工具")
+    parser.add_argument(
+        "--db", help=f"SQLite 文件路径或 postgresql+psycopg:// URL（默认 ${ENV_DB_URL} 或用户数据目录）"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, fn: Callable[[argparse.Namespace], int], help_text: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
+        p.set_defaults(func=fn)
+        return p
+
+    add("init", cmd_init, "创建或升级数据库")
+    add("migrate", cmd_init, "升级数据库结构")
+    epoch = sub.add_parser("epoch", help="数据库身份").add_subparsers(dest="epoch_cmd", required=True)
+    add("renew", cmd_epoch_renew, "从备份恢复后更换 epoch", epoch)
+
+    org = sub.add_parser("org", help="组织架构").add_subparsers(dest="org_cmd", required=True)
+    p = add("add", cmd_org_add, "新建组织", org)
+    p.add_argument("name")
+    p.add_argument("--kind", required=True, choices=list(orgs.KIND_LABELS))
+    p.add_argument("--parent", help="上级组织编号或名称")
+    p.add_argument("--id", help="组织编号（默认自动生成）")
+    p = add("list", cmd_org_list, "显示组织树", org)
+    p.add_argument("--json", action="store_true")
+
+    p = add("enrol-code", cmd_enrol_code, "为支部生成一次性设备注册码")
+    p.add_argument("--branch", required=True)
+    p.add_argument("--ttl-hours", type=float, default=72.0)
+    p.add_argument("--json", action="store_true")
+
+    dev = sub.add_parser("devices", help="设备").add_subparsers(dest="devices_cmd", required=True)
+    p = add("list", cmd_devices_list, "列出设备及最近同步时间", dev)
+    p.add_argument("--branch")
+    p.add_argument("--json", action="store_true")
+    p = add("revoke", cmd_devices_revoke, "停用设备", dev)
+    p.add_argument("device_id")
+    p.add_argument("--reason", default="")
+
+    rec = sub.add_parser("records", help="记录").add_subparsers(dest="records_cmd", required=True)
+    p = add("list", cmd_records_list, "列出支部记录", rec)
+    p.add_argument("--branch", required=True)
+    p.add_argument("--kind")
+    p.add_argument("--json", action="store_true")
+    p = add("export", cmd_records_export, "导出支部全部记录（含历史）", rec)
+    p.add_argument("--branch", required=True)
+    p.add_argument("--out", required=True)
+
+    tok = sub.add_parser("admin-token", help="管理令牌").add_subparsers(dest="token_cmd", required=True)
+    p = add("create", cmd_admin_token, "创建管理 API 令牌", tok)
+    p.add_argument("--name", required=True)
+
+    notice = sub.add_parser("notice", help="通知").add_subparsers(dest="notice_cmd", required=True)
+    p = add("publish", cmd_notice_publish, "向支部或组织下全部支部发布通知", notice)
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--branch")
+    target.add_argument("--org")
+    p.add_argument("--title", required=True)
+    p.add_argument("--body")
+    p.add_argument("--body-file")
+    p.add_argument("--issued-on")
+    p.add_argument("--issuer", default="")
+    p.add_argument("--requires-ack", action="store_true")
+    p.add_argument("--author", default="admin")
+
+    roster = sub.add_parser("roster", help="名册").add_subparsers(dest="roster_cmd", required=True)
+    p = add("push", cmd_roster_push, "向支部下发名册更新（JSON 成员列表）", roster)
+    p.add_argument("--branch", required=True)
+    p.add_argument("--file", required=True)
+    p.add_argument("--author", default="admin")
+
+    p = add("compliance", cmd_compliance, "各支部三会一课完成情况")
+    p.add_argument("--period", required=True, help="2026、2026-Q4 或 2026-11")
+    p.add_argument("--org", help="只看某组织下的支部")
+    p.add_argument("--today", help="按此日期判断（默认今天）")
+    p.add_argument("--json", action="store_true")
+
+    p = add("serve", cmd_serve, "运行总部同步服务")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8443)
+    p.add_argument("--ssl-certfile")
+    p.add_argument("--ssl-keyfile")
+    p.add_argument(
+        "--behind-proxy", action="store_true", help="在 HTTPS 反向代理之后运行（允许明文监听非回环地址）"
+    )
+    p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
+    p.add_argument("--max-body-mb", type=int, default=8)
+    p.add_argument("--log-level", default="info")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+        return result
+    except (
+        CliError,
+        orgs.OrgError,
+        device_store.DeviceNotFound,
+        PublishError,
+        BadPeriod,
+        DatabaseUnavailable,
+    ) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"数据库错误：{exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

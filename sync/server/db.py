@@ -1,0 +1,89 @@
+"""Database engines and migrations: an SQLite file by default, PostgreSQL when given a URL.
+
+SQLite allows one writer at a time; every transaction here starts with ``BEGIN IMMEDIATE`` so two
+requests never both read and then fail to upgrade to a write lock (the classic SQLITE_BUSY
+deadlock). PostgreSQL runs READ COMMITTED and every branch write locks the branch's
+``branch_state`` row first (see ledger.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from platformdirs import user_data_dir
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+ENV_DB_URL = "BRANCH_LEDGER_HQ_DB"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database URL is malformed or names an unsupported engine."""
+
+
+def default_database_url() -> str:
+    """An SQLite file in the platform's data directory for the head-office service."""
+    data_dir = Path(user_data_dir("branch-ledger-hq", appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data_dir / 'head-office.sqlite3'}"
+
+
+def database_url(db: str | None) -> str:
+    """Turn ``--db`` (a URL or a plain file path) into an SQLAlchemy URL."""
+    if not db:
+        return default_database_url()
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine configured for this server's transaction discipline."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # sqlalchemy raises ArgumentError with a vague type hierarchy
+        raise DatabaseUnavailable(f"bad database URL: {url}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    raise DatabaseUnavailable(f"unsupported database: {backend} (use sqlite or postgresql+psycopg)")
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (forward-only)."""
+    command.upgrade(alembic_config(engine), "head")

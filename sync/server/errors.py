@@ -1,0 +1,33 @@
+"""HTTP errors of the head-office API: a status, a stable code and a Chinese message.
+
+Every error reply has the same JSON shape (``ErrorBody``) and carries the protocol header, so a
+client can tell "head office refused" from "a proxy or captive portal answered".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.protocol.errors import message_for
+
+
+class ApiError(Exception):
+    """Raised anywhere below a route; turned into a JSON error reply by the app."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str | None = None,
+        *,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message or message_for(code)
+        self.details = details
+        self.headers = headers or {}
+        self.extra = extra or {}
+        super().__init__(f"{status} {code}: {self.message}")

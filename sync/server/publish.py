@@ -1,0 +1,166 @@
+"""Items head office sends down: notices and roster updates, as HQ-signed revisions.
+
+They enter the branch's ledger like any device change, so they appear in the branch's pull
+stream in sequence order and are signed with head office's key (published to devices at
+enrolment). Fan-out to an org subtree writes one branch per transaction, in branch-id order, so
+no transaction holds many branch locks (sync-notes §6.7). Publishing identical content again is a
+no-op: the content-derived rev already exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from domain.validation import parse_body
+from sync.protocol.errors import message_for
+from sync.protocol.hlc import HybridLogicalClock
+from sync.protocol.revisions import compute_rev
+from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, signing_bytes
+from sync.server.conflicts import decide
+from sync.server.ledger import BranchLedger, NewRevision, body_text
+from sync.server.orgs import branches_under, resolve_branch, resolve_unit
+
+
+class PublishError(ValueError):
+    """Content head office tried to send that is invalid or cannot be applied."""
+
+
+@dataclass(frozen=True)
+class Published:
+    branch_id: str
+    record_id: str
+    rev: str
+    seq: int | None  # None: the same content was already there
+
+
+@dataclass
+class Publisher:
+    engine: Engine
+    signing_key: SigningKey
+    clock: HybridLogicalClock
+
+    def _write(
+        self,
+        conn: Connection,
+        branch_id: str,
+        record_id: str,
+        kind: str,
+        body: dict[str, Any],
+        status: str,
+        author: str,
+    ) -> Published:
+        parsed, violations = parse_body(kind, body)
+        if parsed is None:
+            raise PublishError("；".join(v.message for v in violations))
+        body = parsed.model_dump(mode="json")
+        ledger = BranchLedger(conn, branch_id)
+        head = ledger.head(record_id)
+        if head is not None and head.branch_id != branch_id:
+            raise PublishError(message_for("record_elsewhere"))
+        parents: list[str] = [head.current_rev] if head else []
+        rev = compute_rev(kind=kind, body=body, parents=parents, status=status)
+        if head is not None:
+            current = ledger.revision_by_rev(record_id, head.current_rev)
+            if current is not None and current.body == body_text(body) and current.status == status:
+                return Published(branch_id, record_id, head.current_rev, None)
+        decision = decide(
+            head,
+            record_id=record_id,
+            branch_id=branch_id,
+            kind=kind,
+            rev=rev,
+            parents=parents,
+            status=status,
+            deleted=False,
+            known_revs=ledger.known_revs(record_id) if head else set(),
+        )
+        if decision.head is None:
+            raise PublishError(message_for(decision.code or "invalid_body"))
+        hlc = self.clock.now().encode()
+        sig = self.signing_key.sign(
+            signing_bytes(
+                record_id=record_id,
+                rev=rev,
+                parents=parents,
+                device_id=HQ_DEVICE_ID,
+                author=author,
+                hlc=hlc,
+                kind=kind,
+            )
+        )
+        seq = ledger.store(
+            NewRevision(
+                record_id=record_id,
+                rev=rev,
+                kind=kind,
+                parents=parents,
+                deleted=False,
+                status=status,
+                schema_version=1,
+                body=body,
+                hlc=hlc,
+                device_time=dt.datetime.now(dt.UTC).isoformat(),
+                author=author,
+                device_id=None,
+                change_id=None,
+                counter=None,
+                sig=sig,
+            ),
+            head,
+            decision.head,
+        )
+        ledger.flush()
+        return Published(branch_id, record_id, rev, seq)
+
+    def publish_notice(
+        self,
+        *,
+        target: str,
+        title: str,
+        body: str,
+        issued_on: dt.date,
+        issuer: str,
+        requires_ack: bool,
+        author: str,
+    ) -> list[Published]:
+        """Send a notice to one branch or every branch under an org unit (id or name)."""
+        with self.engine.begin() as conn:
+            unit = resolve_unit(conn, target)
+            branches = [unit] if unit.is_branch else branches_under(conn, unit.id)
+        if not branches:
+            raise PublishError(f"“{unit.name}”下没有支部")
+        notice = {
+            "title": title,
+            "body": body,
+            "issued_on": issued_on.isoformat(),
+            "issuer": issuer,
+            "requires_ack": requires_ack,
+        }
+        out = []
+        for branch in branches:
+            with self.engine.begin() as conn:
+                out.append(self._write(conn, branch.id, uuid.uuid4().hex, "notice", notice, "final", author))
+        return out
+
+    def push_roster(self, *, branch: str, members: Sequence[dict[str, Any]], author: str) -> list[Published]:
+        """Create or update members of a branch's roster; each item may carry ``record_id``.
+
+        All items are applied in one transaction: an invalid member refuses the whole push.
+        """
+        out = []
+        with self.engine.begin() as conn:
+            unit = resolve_branch(conn, branch)
+            for index, item in enumerate(members):
+                data = dict(item)
+                record_id = str(data.pop("record_id", "") or uuid.uuid4().hex)
+                try:
+                    out.append(self._write(conn, unit.id, record_id, "member", data, "draft", author))
+                except PublishError as exc:
+                    raise PublishError(f"第 {index + 1} 条：{exc}") from exc
+        return out

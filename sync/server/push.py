@@ -1,0 +1,185 @@
+"""Applying one pushed change: identity checks, authority, signature, revision id, body, ancestry.
+
+The order matters. Replays are recognised first (by change id, then by device counter, then by
+content-derived rev), so a retried request returns the same answers and stores nothing twice.
+Authority and integrity come next; the ancestry decision (conflicts.py) is last. A refused
+change is recorded, so its retry is refused the same way, and the device counter still moves
+on, so one bad change never blocks the queue behind it (sync-notes F11).
+"""
+
+from __future__ import annotations
+
+from domain.records import HQ_ONLY_KINDS, RECORD_KINDS
+from domain.validation import parse_body, validate_record
+from domain.violations import Severity
+from sync.protocol.canonical import NonCanonicalValue
+from sync.protocol.errors import message_for
+from sync.protocol.revisions import BadRevision, compute_rev
+from sync.protocol.signatures import BadKey, BadSignature, signing_bytes, verify
+from sync.protocol.wire import Change, ChangeResult
+from sync.server.conflicts import Head, decide
+from sync.server.devices import Device
+from sync.server.ledger import BranchLedger, NewRevision, body_text
+
+MAX_BODY_CHARS = 1024 * 1024
+
+
+def _result(
+    change: Change,
+    status: str,
+    *,
+    seq: int | None = None,
+    head: Head | None = None,
+    code: str | None = None,
+    message: str | None = None,
+) -> ChangeResult:
+    return ChangeResult(
+        change_id=change.change_id,
+        counter=change.counter,
+        record_id=change.record_id,
+        rev=change.rev,
+        status=status,  # type: ignore[arg-type]
+        seq=seq,
+        current_rev=head.current_rev if head else None,
+        conflicted=head.conflicted if head else False,
+        leaves=list(head.leaves) if head else [],
+        code=code,
+        message=message,
+    )
+
+
+def _reject(
+    ledger: BranchLedger, device: Device, change: Change, code: str, detail: str = ""
+) -> ChangeResult:
+    message = message_for(code) + (f"（{detail}）" if detail else "")
+    ledger.reject(
+        change_id=change.change_id,
+        device_id=device.device_id,
+        counter=change.counter,
+        record_id=change.record_id,
+        rev=change.rev,
+        code=code,
+        message=message,
+    )
+    return _result(change, "rejected", code=code, message=message)
+
+
+def _check_content(change: Change, device: Device) -> tuple[str, str] | None:
+    """Authority and integrity of a change that is new to the server: ``(code, detail)`` or None."""
+    if change.kind not in RECORD_KINDS:
+        return "unknown_kind", change.kind
+    if change.kind in HQ_ONLY_KINDS:
+        return "hq_only", ""
+    if change.base_rev is not None and change.base_rev not in change.parents:
+        return "bad_rev", "base_rev 不在 parents 中"
+    try:
+        expected = compute_rev(
+            kind=change.kind,
+            body=change.body,
+            parents=change.parents,
+            deleted=change.deleted,
+            status=change.status,
+            schema_version=change.schema_version,
+        )
+    except (BadRevision, NonCanonicalValue) as exc:
+        return "bad_rev", str(exc)
+    if expected != change.rev:
+        return "bad_rev", ""
+    message = signing_bytes(
+        record_id=change.record_id,
+        rev=change.rev,
+        parents=change.parents,
+        device_id=device.device_id,
+        author=change.author,
+        hlc=change.hlc,
+        kind=change.kind,
+    )
+    try:
+        verify(device.public_key, message, change.sig)
+    except (BadSignature, BadKey):
+        return "bad_signature", ""
+    return None
+
+
+def _check_body(change: Change) -> tuple[str, str] | list[dict[str, str]]:
+    """Schema errors refuse the change; rule findings are only kept for the audit view.
+
+    Head office does not enforce rule errors: its context (roster, settings) may lag the device's,
+    and the device's repository already refused error-level rule violations at save time.
+    """
+    if change.body is None:
+        if change.deleted:
+            return []
+        return "invalid_body", "内容为空"
+    if len(body_text(change.body) or "") > MAX_BODY_CHARS:
+        return "too_large", ""
+    parsed, violations = parse_body(change.kind, change.body)
+    if parsed is None:
+        return "invalid_body", "；".join(v.message for v in violations[:5])
+    _, findings = validate_record(change.kind, parsed)
+    return [v.as_dict() for v in findings if v.severity in (Severity.ERROR, Severity.WARNING)]
+
+
+def apply_change(ledger: BranchLedger, device: Device, change: Change) -> ChangeResult:
+    """Apply one change from ``device`` (whose branch ``ledger`` has locked)."""
+    stored = ledger.revision_by_change_id(change.change_id)
+    if stored is not None:
+        return _result(change, "duplicate", seq=stored.seq, head=ledger.head(change.record_id))
+    refused = ledger.rejection(change.change_id)
+    if refused is not None:
+        return _result(change, "rejected", code=refused.code, message=refused.message)
+    if ledger.change_id_at_counter(device.device_id, change.counter) is not None:
+        # The same counter with a different change id: the device reused a counter (a client bug,
+        # e.g. a restored backup). Refuse without recording, since (device, counter) is taken.
+        return _result(change, "rejected", code="counter_reused", message=message_for("counter_reused"))
+
+    problem = _check_content(change, device)
+    if problem:
+        return _reject(ledger, device, change, *problem)
+    head = ledger.head(change.record_id)
+    if head is not None and head.branch_id != ledger.branch_id:
+        return _reject(ledger, device, change, "record_elsewhere")
+    same_rev = ledger.revision_by_rev(change.record_id, change.rev)
+    if same_rev is not None:
+        # An identical edit made elsewhere (or earlier under another change id) is the same revision.
+        return _result(change, "duplicate", seq=same_rev.seq, head=head)
+    checked = _check_body(change)
+    if isinstance(checked, tuple):
+        return _reject(ledger, device, change, *checked)
+
+    decision = decide(
+        head,
+        record_id=change.record_id,
+        branch_id=ledger.branch_id,
+        kind=change.kind,
+        rev=change.rev,
+        parents=change.parents,
+        status=change.status,
+        deleted=change.deleted,
+        known_revs=ledger.known_revs(change.record_id) if head else set(),
+    )
+    if decision.outcome == "rejected" or decision.head is None:
+        return _reject(ledger, device, change, decision.code or "invalid_body")
+    seq = ledger.store(
+        NewRevision(
+            record_id=change.record_id,
+            rev=change.rev,
+            kind=change.kind,
+            parents=change.parents,
+            deleted=change.deleted,
+            status=change.status,
+            schema_version=change.schema_version,
+            body=change.body,
+            hlc=change.hlc,
+            device_time=change.device_time,
+            author=change.author,
+            device_id=device.device_id,
+            change_id=change.change_id,
+            counter=change.counter,
+            sig=change.sig,
+            violations=checked or None,
+        ),
+        head,
+        decision.head,
+    )
+    return _result(change, decision.outcome, seq=seq, head=decision.head)

@@ -1,0 +1,225 @@
+"""The head office as one object: every operation runs in its own database transaction.
+
+Routes (routes_*.py) and the admin CLI call this facade; it calls the storage modules (ledger,
+devices, orgs, publish, reports). Authorization *decisions* live in auth.py; this layer trusts
+the :class:`Device` it is given but re-checks revocation inside the transaction, so a device
+revoked a moment ago cannot slip one more write in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from sync.protocol import cursor as cursor_codec
+from sync.protocol.checksum import encode_checksum
+from sync.protocol.hlc import BadTimestamp, HLCTimestamp, HybridLogicalClock
+from sync.protocol.wire import (
+    MAX_PAGE_BYTES,
+    MAX_PAGE_ITEMS,
+    EnrolRequest,
+    EnrolResponse,
+    PulledChange,
+    SyncRequest,
+    SyncResponse,
+)
+from sync.server import devices as device_store
+from sync.server.db import migrate
+from sync.server.devices import Device
+from sync.server.identity import ServerIdentity, ensure_identity
+from sync.server.ledger import BranchLedger
+from sync.server.orgs import get_unit, org_path
+from sync.server.push import apply_change
+from sync.server.tables import devices
+from sync.server.timeutil import now_text
+
+HLC_MAX_AHEAD_MS = 5 * 60 * 1000
+
+
+class DeviceRevoked(Exception):
+    """The device was revoked by head office; it must stop syncing."""
+
+
+class InvalidCursor(ValueError):
+    """The cursor was not issued by this server for this branch."""
+
+
+@dataclass
+class ServerLimits:
+    max_page_bytes: int = MAX_PAGE_BYTES
+    max_page_items: int = MAX_PAGE_ITEMS
+
+
+@dataclass
+class HeadOffice:
+    engine: Engine
+    identity: ServerIdentity
+    limits: ServerLimits = field(default_factory=ServerLimits)
+    # Called with a stage name at fixed points; a test can raise from it to cut a reply after
+    # the commit, exactly like a process dying between commit and response.
+    fault_hook: Callable[[str], None] | None = None
+    clock: HybridLogicalClock = field(default_factory=lambda: HybridLogicalClock("hq"))
+
+    @classmethod
+    def open(cls, engine: Engine, *, run_migrations: bool = True) -> HeadOffice:
+        if run_migrations:
+            migrate(engine)
+        return cls(engine=engine, identity=ensure_identity(engine))
+
+    # ------------------------------------------------------------------ auth lookups
+
+    def device_for_token(self, token: str) -> Device | None:
+        with self.engine.begin() as conn:
+            return device_store.device_by_token(conn, token)
+
+    def admin_for_token(self, token: str) -> str | None:
+        with self.engine.begin() as conn:
+            return device_store.admin_by_token(conn, token)
+
+    # ------------------------------------------------------------------ enrolment
+
+    def enrol(self, request: EnrolRequest) -> EnrolResponse:
+        with self.engine.begin() as conn:
+            branch_id, token = device_store.enrol_device(
+                conn,
+                code=request.code,
+                device_id=request.device_id,
+                device_name=request.device_name,
+                public_key=request.public_key,
+                app_version=request.app_version,
+            )
+            unit = get_unit(conn, branch_id)
+            path = org_path(conn, branch_id)
+        return EnrolResponse(
+            device_id=request.device_id,
+            branch_id=branch_id,
+            branch_name=unit.name if unit else branch_id,
+            org_path=path,
+            token=token,
+            epoch=self.identity.epoch,
+            server_public_key=self.identity.signing_key.public_key_b64(),
+            server_time=now_text(),
+        )
+
+    # ------------------------------------------------------------------ sync
+
+    def _start_seq(self, device: Device, request: SyncRequest) -> tuple[int, bool]:
+        """(seq to pull after, epoch changed) from the request's cursor."""
+        if request.cursor is None:
+            return 0, False
+        try:
+            peeked = cursor_codec.peek_cursor(request.cursor)
+        except cursor_codec.BadCursor as exc:
+            raise InvalidCursor(str(exc)) from exc
+        if peeked.epoch != self.identity.epoch:
+            return 0, True
+        try:
+            parsed = cursor_codec.decode_cursor(request.cursor, self.identity.cursor_secret)
+        except cursor_codec.BadCursor as exc:
+            raise InvalidCursor(str(exc)) from exc
+        if parsed.branch_id != device.branch_id:
+            raise InvalidCursor("cursor belongs to another branch")
+        return parsed.seq, False
+
+    def _observe_hlc(self, text: str | None) -> None:
+        if not text:
+            return
+        # A device's clock is never a reason to refuse its data (F19): a bad HLC is ignored.
+        with contextlib.suppress(BadTimestamp):
+            self.clock.observe(HLCTimestamp.decode(text), max_ahead_ms=HLC_MAX_AHEAD_MS)
+
+    def sync(self, device: Device, request: SyncRequest) -> SyncResponse:
+        """Push then pull, in one transaction (sync-notes §6.6)."""
+        self._observe_hlc(request.hlc)
+        after_seq, epoch_changed = self._start_seq(device, request)
+        include_own = request.include_own or epoch_changed
+        max_items = min(request.limits.max_items, self.limits.max_page_items)
+        max_bytes = min(request.limits.max_bytes, self.limits.max_page_bytes)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(devices.c.revoked_at, devices.c.last_counter, devices.c.counter_gaps).where(
+                    devices.c.device_id == device.device_id
+                )
+            ).first()
+            if row is None or row.revoked_at is not None:
+                raise DeviceRevoked(device.device_id)
+            ledger = BranchLedger(conn, device.branch_id)
+            last_counter, gaps = row.last_counter, row.counter_gaps
+            results = []
+            for change in sorted(request.push, key=lambda c: c.counter):
+                result = apply_change(ledger, device, change)
+                results.append(result)
+                if change.counter > last_counter:
+                    # A gap is recorded for audit but never blocks the queue (F11).
+                    gaps += 1 if change.counter > last_counter + 1 else 0
+                    last_counter = change.counter
+            ledger.flush()
+            conn.execute(
+                update(devices)
+                .where(devices.c.device_id == device.device_id)
+                .values(
+                    last_sync_at=now_text(),
+                    last_counter=last_counter,
+                    counter_gaps=gaps,
+                    app_version=request.client.app_version,
+                )
+            )
+            page = ledger.read_page(
+                after_seq=after_seq,
+                exclude_device=None if include_own else device.device_id,
+                max_items=max_items,
+                max_bytes=max_bytes,
+            )
+            checksum = None if page.has_more else encode_checksum(ledger.checksum)
+            if self.fault_hook:
+                self.fault_hook("before_commit")
+        if self.fault_hook:
+            self.fault_hook("after_commit")
+        changes = [
+            PulledChange(
+                seq=r.seq,
+                record_id=r.record_id,
+                kind=r.kind,
+                rev=r.rev,
+                parents=json.loads(r.parents),
+                deleted=bool(r.deleted),
+                status=r.status,
+                schema_version=r.schema_version,
+                body=json.loads(r.body) if r.body is not None else None,
+                hlc=r.hlc,
+                device_time=r.device_time,
+                author=r.author,
+                device_id=r.device_id,
+                sig=r.sig,
+                received_at=r.received_at,
+                current_rev=r.current_rev,
+                conflicted=bool(r.conflicted),
+                leaves=json.loads(r.leaves),
+            )
+            for r in page.rows
+        ]
+        new_cursor = cursor_codec.encode_cursor(
+            cursor_codec.Cursor(self.identity.epoch, device.branch_id, page.last_seq),
+            self.identity.cursor_secret,
+        )
+        return SyncResponse(
+            server_time=now_text(),
+            hlc=self.clock.now().encode(),
+            epoch=self.identity.epoch,
+            epoch_changed=epoch_changed,
+            results=results,
+            changes=changes,
+            cursor=new_cursor,
+            has_more=page.has_more,
+            checksum=checksum,
+        )
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a storage function ``fn(conn, *args, **kwargs)`` in its own transaction."""
+        with self.engine.begin() as conn:
+            return fn(conn, *args, **kwargs)

@@ -1,0 +1,92 @@
+"""A head office for tests: real database, real uvicorn, plus helpers to enrol simulated devices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sync.client.backoff import RetryPolicy
+from sync.client.engine import SyncEngine, SyncStats
+from sync.client.enrol import enrol
+from sync.client.memory_state import MemoryState
+from sync.server import devices as device_store
+from sync.server import orgs
+from sync.server.app import AppSettings, create_app
+from sync.server.db import make_engine
+from sync.server.publish import Publisher
+from sync.server.service import HeadOffice
+from tests.sync.net import ServerThread
+
+FAST_RETRY = RetryPolicy(attempts=4, base=0.01, cap=0.05)
+
+
+def meeting(title: str = "第四季度支部党员大会", **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"meeting_type": "party_congress", "title": title, "starts_at": "2026-10-15T09:00:00"}
+    body.update(extra)
+    return body
+
+
+@dataclass
+class Device:
+    state: MemoryState
+    engine: SyncEngine
+    branch_id: str
+
+    def sync(self) -> SyncStats:
+        return self.engine.sync_once()
+
+
+@dataclass
+class HeadOfficeFixture:
+    url: str
+    backend: str
+    db: Engine
+    office: HeadOffice
+    server: ServerThread
+    settings: AppSettings = field(default_factory=AppSettings)
+
+    @classmethod
+    def start(cls, url: str, *, backend: str, settings: AppSettings | None = None) -> HeadOfficeFixture:
+        engine = make_engine(url)
+        office = HeadOffice.open(engine)
+        settings = settings or AppSettings()
+        server = ServerThread(create_app(office, settings)).start()
+        fixture = cls(url, backend, engine, office, server, settings)
+        fixture.office.call(orgs.add_unit, "集团党委", "group", None, "g")
+        fixture.office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
+        fixture.office.call(orgs.add_unit, "第一支部", "branch", "c", "b1")
+        fixture.office.call(orgs.add_unit, "第二支部", "branch", "c", "b2")
+        return fixture
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.db.dispose()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    def enrol_code(self, branch: str = "b1", ttl_hours: float = 1.0) -> str:
+        code, _, _ = self.office.call(device_store.create_enrol_code, branch, ttl_hours)
+        return str(code)
+
+    def device(self, branch: str = "b1", *, name: str = "办公室电脑", base_url: str | None = None,
+               **engine_options: Any) -> Device:
+        state = MemoryState(author=f"clerk-{name}")
+        creds, _ = enrol(self.base_url, self.enrol_code(branch), device_id=state.device_id, device_name=name,
+                         signing_key=state.signing_key())
+        state.creds = creds
+        engine_options.setdefault("retry", FAST_RETRY)
+        engine = SyncEngine(state, base_url or self.base_url, token=creds.token, **engine_options)
+        return Device(state, engine, branch)
+
+    def publisher(self) -> Publisher:
+        return Publisher(self.office.engine, self.office.identity.signing_key, self.office.clock)
+
+    def publish_notice(self, target: str, title: str = "关于开展主题党日活动的通知") -> None:
+        self.publisher().publish_notice(target=target, title=title, body="请各支部按时开展。",
+                                        issued_on=dt.date(2026, 11, 1), issuer="集团党委组织部",
+                                        requires_ack=False, author="总部:test")
