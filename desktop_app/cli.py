@@ -13,10 +13,10 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop_app import print_cli, sync_cli
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
@@ -226,23 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compliance)
 
-    for extra in _extra_subcommands():
-        extra(sub)
+    print_cli.add_subcommands(sub)
+    sync_cli.add_subcommands(sub)
     return parser
-
-
-def _extra_subcommands() -> list[Callable[[Any], None]]:
-    """Subcommands owned by other modules (sync, printing), added when those modules are present."""
-    found: list[Callable[[Any], None]] = []
-    for module_name in ("desktop_app.sync_cli", "desktop_app.print_cli"):
-        try:
-            module = __import__(module_name, fromlist=["add_subcommands"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        found.append(module.add_subcommands)
-    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -141,6 +141,10 @@ class RecordRepository:
             for r in rows
         ]
 
+    def title_of(self, record_id: str) -> str | None:
+        row = self._store.conn.execute("SELECT title FROM records WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def search(self, text: str, *, limit: int = 50) -> list[RecordSummary]:
         return self.query(RecordFilter(text=text), limit=limit)
 

@@ -1,0 +1,63 @@
+"""``branch-ledger print …``: any record or period to a PDF file, for scripts and head-office staff.
+
+Characters no font could draw are listed on stderr (they print as 〓), so nothing is silently
+lost on paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app import print_jobs
+from printing import PrintResult
+
+
+def _report(result: PrintResult, out: Path) -> int:
+    print(f"已生成 {out}（{result.pages} 页，{result.size_bytes // 1024} KB）")
+    for warning in result.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    if result.missing_chars:
+        chars = "、".join(result.missing_chars)
+        print(f"注意：以下字符字体中没有，已印为“〓”，请手工补写：{chars}", file=sys.stderr)
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from desktop_app.cli import CliError, open_store
+
+    out = Path(args.out)
+    store = open_store(args)
+    try:
+        if args.what == "minutes":
+            result = print_jobs.print_minutes(store, args.target, out)
+        elif args.what == "signin":
+            result = print_jobs.print_signin(store, args.target, out)
+        elif args.what == "post":
+            result = print_jobs.print_post_report(store, args.target, out, args.period)
+        else:
+            today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+            result = print_jobs.print_ledger(store, args.target, out, today=today,
+                                             include_minutes=not args.no_minutes)
+    except print_jobs.NothingToPrint as exc:
+        raise CliError(str(exc)) from exc
+    except ValueError as exc:
+        raise CliError(f"参数不正确：{exc}") from exc
+    finally:
+        store.close()
+    return _report(result, out)
+
+
+def add_subcommands(sub: Any) -> None:
+    p = sub.add_parser("print", help="print a record or a period's ledger to a PDF file")
+    p.add_argument("what", choices=["minutes", "signin", "ledger", "post"],
+                   help="minutes: 会议记录; signin: 签到表; ledger: 台账 of a period; post: 先锋岗 report")
+    p.add_argument("target", help="record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.add_argument("--period", help="post: only log entries and evaluations of this period")
+    p.add_argument("--today", help="ledger: compliance as of this date (YYYY-MM-DD)")
+    p.add_argument("--no-minutes", action="store_true", help="ledger: the list only, without every record's minutes")
+    p.set_defaults(func=cmd_print)
