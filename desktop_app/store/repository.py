@@ -274,6 +274,22 @@ class RecordRepository:
             self._write(record_id, current.kind, current.body, RecordStatus.DRAFT, parents=[current.rev],
                         op="delete", author=author, before=current, deleted=True)
 
+    def merge(self, record_id: str, body: RecordBody, *, parents: list[str], author: str) -> RecordEnvelope:
+        """Write the clerk's resolution of a sync conflict: one revision whose parents are every open
+        version, so nothing is discarded and head office sees the fork closed (sync-notes.md §6.5).
+
+        The caller validates ``body`` and holds the transaction; the record stops being conflicted.
+        """
+        before = self.get(record_id)
+        env = self._write(record_id, before.kind, body, RecordStatus.DRAFT, parents=parents, op="merge",
+                          author=author, before=before, force=True)
+        self._store.conn.execute("UPDATE records SET conflicted = 0 WHERE id = ?", (record_id,))
+        return env
+
+    def roster_changed(self) -> None:
+        """Forget the cached roster (sync calls this after applying pulled member records)."""
+        self._members_cache = None
+
     def _check_editable(self, current: RecordEnvelope, base_rev: str | None) -> None:
         if current.deleted:
             raise RecordNotFound(detail=current.record_id)
@@ -298,13 +314,19 @@ class RecordRepository:
         author: str,
         before: RecordEnvelope | None = None,
         deleted: bool = False,
+        force: bool = False,
     ) -> RecordEnvelope:
-        """Write one local revision; the caller holds the transaction."""
+        """Write one local revision; the caller holds the transaction.
+
+        An unchanged body writes nothing, except with ``force`` (a merge must record its parents
+        even when the clerk kept one side exactly as it was).
+        """
         store = self._store
         conn = store.conn
         body_json = body.model_dump(mode="json")
         if (
             before is not None
+            and not force
             and not deleted
             and status is before.status
             and body_json == before.body.model_dump(mode="json")

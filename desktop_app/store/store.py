@@ -135,7 +135,7 @@ class Store:
             except BaseException:
                 self._tx_depth = 0
                 self.conn.execute("ROLLBACK")
-                self.records._members_cache = None
+                self.records.roster_changed()
                 raise
             self._tx_depth = 0
             self.conn.execute("COMMIT")

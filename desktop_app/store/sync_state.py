@@ -30,7 +30,6 @@ from desktop_app.store.codec import pack, unpack, unpack_text
 from desktop_app.store.errors import RecordNotFound, StoreError
 from desktop_app.store.indexing import refresh_indexes
 from desktop_app.store.repository import SCHEMA_VERSION
-from domain.enums import RecordStatus
 from domain.records import RECORD_KINDS, RecordBody
 from sync.client import enrol as enrol_module
 from sync.client.changes import build_change, fit_batch
@@ -206,7 +205,7 @@ class StoreSyncState:
                 self.store.meta.set("hlc_observed", self.store.clock.last.encode())
             except BadTimestamp:
                 pass
-        self.store.records._members_cache = None
+        self.store.records.roster_changed()
         return outcome
 
     def _set_server_head(self, record_id: str, current_rev: str, conflicted: bool, leaves: list[str]) -> None:
@@ -298,7 +297,7 @@ class StoreSyncState:
         members = self.store.records.members() if kind != "member" else {}
         refresh_indexes(conn, record_id, body, members, deleted=deleted)
         if kind == "member":
-            self.store.records._members_cache = None
+            self.store.records.roster_changed()
 
     # ------------------------------------------------------------------ checks and status
 
@@ -388,10 +387,7 @@ class StoreSyncState:
             ).fetchone()
             leaves = json.loads(leaves_text) if leaves_text else [local_rev]
             parents = merge_parents(local_rev if pending else None, leaves)
-            before = store.records.get(record_id)
-            env = store.records._write(record_id, kind, body, RecordStatus.DRAFT, parents=parents, op="merge",
-                                       author=author, before=before)
-            store.conn.execute("UPDATE records SET conflicted = 0 WHERE id = ?", (record_id,))
+            env = store.records.merge(record_id, body, parents=parents, author=author)
         return env.rev
 
 
