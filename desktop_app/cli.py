@@ -173,9 +173,10 @@ def cmd_compliance(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(argv: list[str]) -> int:
+    """Open the desktop app; ``--data-dir`` and ``--lang`` pass through to it."""
     from desktop_app.app import run_gui
 
-    return run_gui(argv)
+    return run_gui(["branch-ledger", *argv])
 
 
 # ---------------------------------------------------------------- parser
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)")
     parser.add_argument("--passphrase-file", help=f"read the passphrase from this file (or set {PASSPHRASE_ENV})")
     parser.add_argument("--author", default=os.environ.get("USER", "clerk"), help="name recorded in history")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="desktop app language for this run")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("create", help="create a new encrypted store and print its recovery key")

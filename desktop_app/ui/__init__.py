@@ -1,0 +1,7 @@
+"""The Qt client. Everything under this package may import PySide6; nothing outside it may.
+
+Layout (one concern per module): :mod:`.controller` switches between first run, the lock screen
+and the workspace; :mod:`.shell` is the thin main window; ``pages/`` holds one module per
+navigation page, ``editors/`` one per record kind, ``models/`` the Qt item models over store
+queries, ``widgets/`` small reusable widgets, and :mod:`.workers` runs slow work off the UI thread.
+"""

@@ -1,0 +1,511 @@
+"""The meeting editor: every meeting kind, with the type-specific sections and a live quorum check.
+
+The indicator at the top is the domain's own verdict (:func:`domain.rules.meeting_validity` and
+:func:`domain.rules.vote_outcome`), recomputed a moment after each edit, so the clerk sees
+"会议有效/无效" and each vote's result while still typing the attendance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.store import RecordEnvelope
+from desktop_app.ui.editors.base import EditorWindow
+from desktop_app.ui.editors.meeting_sections import (
+    AppraisalSection,
+    LectureSection,
+    RectificationSection,
+    Section,
+    ThemeDaySection,
+)
+from desktop_app.ui.i18n import enum_text, translate
+from desktop_app.ui.widgets.fields import DateTimeField, EnumCombo, MemberCombo
+from desktop_app.ui.widgets.row_table import RowColumn, RowTable
+from domain.context import RuleContext
+from domain.enums import (
+    AttendanceStatus,
+    ExclusionCategory,
+    MeetingFormat,
+    MeetingType,
+    MembershipState,
+    VoteKind,
+    VoteMethod,
+)
+from domain.records import Meeting, RecordBody
+from domain.rules import meeting_validity, vote_outcome, voting_roll
+from domain.violations import Violation
+
+AMEND_FIELDS = ("amends_record_id", "amends_rev", "amendment_reason")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MeetingEditor", text)
+
+
+class MeetingEditor(EditorWindow):
+    KIND = "meeting"
+    FINALIZABLE = True
+
+    def title_text(self) -> str:
+        title = self.title.text().strip() if hasattr(self, "title") else ""
+        return title or translate("MeetingEditor", "Meeting record")
+
+    # ------------------------------------------------------------ form
+
+    def build_form(self, container: QWidget) -> None:
+        profile = self.session.read(lambda s: s.records.branch_profile())
+        self.party_groups = list(profile[1].party_groups) if profile else []
+        self._amend_values: dict[str, Any] = {}
+        outer = QVBoxLayout(container)
+
+        self.quorum = QLabel(translate("MeetingEditor", "Quorum: fill in the attendance"))
+        self.quorum.setObjectName("quorum")
+        self.quorum.setWordWrap(True)
+        self.quorum.setStyleSheet("padding: 6px; border: 1px solid #ccc; border-radius: 4px;")
+        outer.addWidget(self.quorum)
+
+        basics = QGroupBox(translate("MeetingEditor", "Meeting"))
+        form = QFormLayout(basics)
+        self.meeting_type = EnumCombo(MeetingType)
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(translate("MeetingEditor", "e.g. 2026年第二季度支部党员大会"))
+        self.starts_at = DateTimeField()
+        self.ends_at = DateTimeField(optional=True)
+        self.place = QLineEdit()
+        self.format = EnumCombo(MeetingFormat)
+        self.party_group = QComboBox()
+        self.party_group.setEditable(True)
+        self.party_group.addItems(["", *self.party_groups])
+        self.chair = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
+        self.chair_name = QLineEdit()
+        self.chair_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
+        self.chair_entrusted = QCheckBox(translate("MeetingEditor", "Chaired on the secretary's entrustment"))
+        self.recorder = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
+        self.recorder_name = QLineEdit()
+        self.recorder_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
+        self.add_row(form, "meeting_type", translate("MeetingEditor", "Type"), self.meeting_type)
+        self.add_row(
+            form,
+            "title",
+            translate("MeetingEditor", "Title"),
+            self.title,
+            translate("MeetingEditor", "Name or session of the meeting"),
+        )
+        self.add_row(form, "starts_at", translate("MeetingEditor", "Starts"), self.starts_at)
+        self.add_row(form, "ends_at", translate("MeetingEditor", "Ends"), self.ends_at)
+        self.add_row(form, "place", translate("MeetingEditor", "Place"), self.place)
+        self.add_row(
+            form,
+            "format",
+            translate("MeetingEditor", "Format"),
+            self.format,
+            translate("MeetingEditor", "Elections and admissions should be held in person"),
+        )
+        self.add_row(
+            form,
+            "party_group",
+            translate("MeetingEditor", "Party group"),
+            self.party_group,
+            translate("MeetingEditor", "Which Party group held this group meeting"),
+        )
+        self.add_row(form, "chair_member_id", translate("MeetingEditor", "Chair"), self.chair)
+        self.add_row(form, "chair_name", translate("MeetingEditor", "Chair (other)"), self.chair_name)
+        self.add_row(form, "chair_entrusted", "", self.chair_entrusted)
+        self.add_row(form, "recorder_member_id", translate("MeetingEditor", "Recorder"), self.recorder)
+        self.add_row(form, "recorder_name", translate("MeetingEditor", "Recorder (other)"), self.recorder_name)
+        self.party_group.currentTextChanged.connect(self.on_changed)
+        self.meeting_type.changed.connect(self._type_changed)
+        self.starts_at.changed.connect(self._sync_month)
+        self._auto_month = ""
+        outer.addWidget(basics)
+
+        box = QGroupBox(translate("MeetingEditor", "Attendance"))
+        layout = QVBoxLayout(box)
+        fill = QPushButton(translate("MeetingEditor", "Fill from roster"))
+        fill.setToolTip(
+            translate("MeetingEditor", "List every active member as present; then mark who was absent and why")
+        )
+        fill.clicked.connect(self.fill_attendance)
+        layout.addWidget(fill)
+        self.attendance = self.add_table(
+            layout,
+            "attendance",
+            RowTable(
+                [
+                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member", width=120),
+                    RowColumn(
+                        "status",
+                        translate("MeetingEditor", "Attendance"),
+                        "enum",
+                        AttendanceStatus,
+                        optional=False,
+                        default="present",
+                    ),
+                    RowColumn("reason", translate("MeetingEditor", "Reason for absence")),
+                    RowColumn(
+                        "written_opinion",
+                        translate("MeetingEditor", "Written opinion"),
+                        "bool",
+                        tooltip=translate(
+                            "MeetingEditor", "An absent voter who handed in a written opinion before the meeting"
+                        ),
+                    ),
+                    RowColumn(
+                        "exclusion", translate("MeetingEditor", "Not counted because"), "enum", ExclusionCategory
+                    ),
+                    RowColumn("exclusion_approval", translate("MeetingEditor", "Approval ref."), width=110),
+                ],
+                self.members,
+                add_text=translate("MeetingEditor", "Add member"),
+            ),
+        )
+        outer.addWidget(box)
+
+        box = QGroupBox(translate("MeetingEditor", "Attending without a vote (列席)"))
+        layout = QVBoxLayout(box)
+        self.guests = self.add_table(
+            layout,
+            "guests",
+            RowTable(
+                [
+                    RowColumn("name", translate("MeetingEditor", "Name"), width=140),
+                    RowColumn("role", translate("MeetingEditor", "Role")),
+                ],
+                add_text=translate("MeetingEditor", "Add guest"),
+            ),
+        )
+        outer.addWidget(box)
+
+        box = QGroupBox(translate("MeetingEditor", "Agenda"))
+        layout = QVBoxLayout(box)
+        self.agenda = self.add_table(
+            layout,
+            "agenda",
+            RowTable(
+                [RowColumn("title", translate("MeetingEditor", "Agenda item"))],
+                add_text=translate("MeetingEditor", "Add item"),
+            ),
+        )
+        outer.addWidget(box)
+
+        box = QGroupBox(translate("MeetingEditor", "Speeches"))
+        layout = QVBoxLayout(box)
+        self.speeches = self.add_table(
+            layout,
+            "speeches",
+            RowTable(
+                [
+                    RowColumn("speaker", translate("MeetingEditor", "Speaker"), width=110),
+                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member"),
+                    RowColumn("content", translate("MeetingEditor", "Main points")),
+                ],
+                self.members,
+                add_text=translate("MeetingEditor", "Add speech"),
+            ),
+        )
+        self.discussion = QPlainTextEdit()
+        self.discussion.setPlaceholderText(translate("MeetingEditor", "Minutes not split by speaker"))
+        disc_form = QFormLayout()
+        layout.addLayout(disc_form)
+        self.add_row(disc_form, "discussion", translate("MeetingEditor", "Discussion"), self.discussion)
+        outer.addWidget(box)
+
+        box = QGroupBox(translate("MeetingEditor", "Votes"))
+        layout = QVBoxLayout(box)
+        self.votes = self.add_table(
+            layout,
+            "votes",
+            RowTable(
+                [
+                    RowColumn("subject", translate("MeetingEditor", "Motion or candidate"), width=170),
+                    RowColumn(
+                        "kind", translate("MeetingEditor", "Kind"), "enum", VoteKind, optional=False, default="ordinary"
+                    ),
+                    RowColumn(
+                        "method",
+                        translate("MeetingEditor", "Method"),
+                        "enum",
+                        VoteMethod,
+                        optional=False,
+                        default="show_of_hands",
+                    ),
+                    RowColumn("candidate_member_id", translate("MeetingEditor", "Candidate"), "member"),
+                    RowColumn(
+                        "entitled",
+                        translate("MeetingEditor", "Entitled"),
+                        "int",
+                        tooltip=translate("MeetingEditor", "Leave empty to count from the attendance"),
+                    ),
+                    RowColumn(
+                        "present",
+                        translate("MeetingEditor", "Present"),
+                        "int",
+                        tooltip=translate("MeetingEditor", "Leave empty to count from the attendance"),
+                    ),
+                    RowColumn("written_opinions", translate("MeetingEditor", "Written"), "int", default=0),
+                    RowColumn("yes", translate("MeetingEditor", "Yes"), "int", default=0),
+                    RowColumn("no", translate("MeetingEditor", "No"), "int", default=0),
+                    RowColumn("abstain", translate("MeetingEditor", "Abstain"), "int", default=0),
+                    RowColumn("ballots_issued", translate("MeetingEditor", "Ballots issued"), "int"),
+                    RowColumn("ballots_returned", translate("MeetingEditor", "Ballots returned"), "int"),
+                ],
+                self.members,
+                add_text=translate("MeetingEditor", "Add vote"),
+            ),
+        )
+        self.vote_results = QLabel()
+        self.vote_results.setObjectName("voteResults")
+        self.vote_results.setWordWrap(True)
+        layout.addWidget(self.vote_results)
+        outer.addWidget(box)
+
+        box = QGroupBox(translate("MeetingEditor", "Resolutions"))
+        layout = QVBoxLayout(box)
+        self.resolutions = self.add_table(
+            layout,
+            "resolutions",
+            RowTable(
+                [
+                    RowColumn("text", translate("MeetingEditor", "Resolution")),
+                    RowColumn(
+                        "vote_no",
+                        translate("MeetingEditor", "Vote no."),
+                        "int",
+                        tooltip=translate("MeetingEditor", "Number of the vote this resolution follows"),
+                    ),
+                ],
+                add_text=translate("MeetingEditor", "Add resolution"),
+            ),
+        )
+        rest = QFormLayout()
+        layout.addLayout(rest)
+        self.open_issues = QPlainTextEdit()
+        self.open_issues.setMaximumHeight(80)
+        self.attachments_note = QLineEdit()
+        self.attachments_note.setPlaceholderText(
+            translate("MeetingEditor", "Sign-in sheet, photos, lecture notes kept on paper")
+        )
+        self.add_row(rest, "open_issues", translate("MeetingEditor", "Open issues"), self.open_issues)
+        self.add_row(rest, "attachments_note", translate("MeetingEditor", "Attachments"), self.attachments_note)
+        outer.addWidget(box)
+
+        self.lecture = LectureSection(self.members)
+        self.theme_day = ThemeDaySection()
+        self.appraisal = AppraisalSection(self.members)
+        fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
+        fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
+        self.appraisal.box_layout.addWidget(fill_grades)
+        self.rectification = RectificationSection()
+        for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
+            self._adopt(section)
+            outer.addWidget(section)
+        self.amend_label = QLabel()
+        self.amend_label.setWordWrap(True)
+        outer.addWidget(self.amend_label)
+        outer.addStretch(1)
+        self._type_changed()
+
+    def _adopt(self, section: Section) -> None:
+        for path, widget, label in section.bindings:
+            self.fields.bind(path, widget, label)
+        for path, table, label in section.tables:
+            self.fields.bind_table(path, table, label)
+        section.changed.connect(self.on_changed)
+
+    def _type_changed(self) -> None:
+        kind = self.meeting_type.value()
+        self.lecture.setVisible(kind == MeetingType.LECTURE.value)
+        self.theme_day.setVisible(kind == MeetingType.THEME_DAY.value)
+        self.appraisal.setVisible(kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value))
+        self.rectification.setVisible(kind == MeetingType.ORG_LIFE.value)
+        self._sync_month()
+
+    def _sync_month(self) -> None:
+        """Keep the theme day's month following the date until the clerk types a different one."""
+        month = (self.starts_at.value() or "")[:7]
+        current = self.theme_day.month.text().strip()
+        if self.meeting_type.value() == MeetingType.THEME_DAY.value and current in ("", self._auto_month):
+            self.theme_day.month.setText(month)
+            self._auto_month = month
+
+    def _active_member_ids(self) -> list[str]:
+        return [
+            mid
+            for mid, m in sorted(self.members.items(), key=lambda kv: kv[1].name)
+            if m.state is MembershipState.ACTIVE
+        ]
+
+    def fill_attendance(self) -> None:
+        """Add every active member not yet listed (as present), keeping rows already typed."""
+        listed = {row["member_id"] for row in self.attendance.rows()}
+        group = self.party_group.currentText().strip()
+        for member_id in self._active_member_ids():
+            if member_id in listed:
+                continue
+            if (
+                self.meeting_type.value() == MeetingType.GROUP.value
+                and group
+                and self.members[member_id].party_group != group
+            ):
+                continue
+            self.attendance.add_row({"member_id": member_id, "status": "present"})
+
+    # ------------------------------------------------------------ data
+
+    def form_data(self) -> dict[str, Any]:
+        kind = self.meeting_type.value() or MeetingType.OTHER.value
+        resolutions = []
+        for row in self.resolutions.rows():
+            vote_no = row.get("vote_no")
+            resolutions.append(
+                {
+                    "text": row["text"],
+                    "vote_index": vote_no - 1
+                    if isinstance(vote_no, int) and vote_no > 0
+                    else (vote_no if isinstance(vote_no, str) else None),
+                }
+            )
+        data: dict[str, Any] = {
+            "meeting_type": kind,
+            "title": self.title.text().strip(),
+            "starts_at": self.starts_at.value(),
+            "ends_at": self.ends_at.value(),
+            "place": self.place.text().strip(),
+            "format": self.format.value(),
+            "party_group": self.party_group.currentText().strip(),
+            "chair_member_id": self.chair.value(),
+            "chair_name": self.chair_name.text().strip(),
+            "chair_entrusted": self.chair_entrusted.isChecked(),
+            "recorder_member_id": self.recorder.value(),
+            "recorder_name": self.recorder_name.text().strip(),
+            "attendance": [_attendance(row) for row in self.attendance.rows() if row["member_id"]],
+            "guests": [row for row in self.guests.rows() if row["name"] or row["role"]],
+            "agenda": [row for row in self.agenda.rows() if row["title"]],
+            "speeches": [_speech(row) for row in self.speeches.rows() if row["speaker"] or row["content"]],
+            "discussion": self.discussion.toPlainText().strip(),
+            "votes": [_vote(row) for row in self.votes.rows()],
+            "resolutions": resolutions,
+            "open_issues": self.open_issues.toPlainText().strip(),
+            "attachments_note": self.attachments_note.text().strip(),
+            "lecture": self.lecture.data() if kind == MeetingType.LECTURE.value else None,
+            "theme_day": self.theme_day.data() if kind == MeetingType.THEME_DAY.value else None,
+            "appraisal": [row for row in self.appraisal.grades.rows() if row["member_id"]]
+            if kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value)
+            else [],
+            "rectification": self.rectification.data() if kind == MeetingType.ORG_LIFE.value else [],
+        }
+        data.update({k: v for k, v in self._amend_values.items() if v})
+        return data
+
+    def load_data(self, data: dict[str, Any]) -> None:
+        self.meeting_type.set_value(data.get("meeting_type"))
+        self.title.setText(str(data.get("title", "")))
+        self.starts_at.set_value(data.get("starts_at"))
+        self.ends_at.set_value(data.get("ends_at"))
+        self.place.setText(str(data.get("place", "")))
+        self.format.set_value(data.get("format"))
+        self.party_group.setCurrentText(str(data.get("party_group", "")))
+        self.chair.set_value(data.get("chair_member_id"))
+        self.chair_name.setText(str(data.get("chair_name", "")))
+        self.chair_entrusted.setChecked(bool(data.get("chair_entrusted")))
+        self.recorder.set_value(data.get("recorder_member_id"))
+        self.recorder_name.setText(str(data.get("recorder_name", "")))
+        self.attendance.set_rows(data.get("attendance") or [])
+        self.guests.set_rows(data.get("guests") or [])
+        self.agenda.set_rows(data.get("agenda") or [])
+        self.speeches.set_rows(data.get("speeches") or [])
+        self.discussion.setPlainText(str(data.get("discussion", "")))
+        self.votes.set_rows(data.get("votes") or [])
+        self.resolutions.set_rows(
+            [
+                {
+                    "text": r.get("text", ""),
+                    "vote_no": (r["vote_index"] + 1) if isinstance(r.get("vote_index"), int) else None,
+                }
+                for r in data.get("resolutions") or []
+            ]
+        )
+        self.open_issues.setPlainText(str(data.get("open_issues", "")))
+        self.attachments_note.setText(str(data.get("attachments_note", "")))
+        self.lecture.load(data.get("lecture"))
+        self.theme_day.load(data.get("theme_day"))
+        self.appraisal.grades.set_rows(data.get("appraisal") or [])
+        self.rectification.load(data.get("rectification"))
+        self._amend_values = {k: data.get(k, "") for k in AMEND_FIELDS if data.get(k)}
+        if self.amend_of and self.record_id is None:
+            # A new amendment: the store fills in what it corrects when it is first saved.
+            self._amend_values = {}
+        self._type_changed()
+        self._show_amendment()
+
+    def _show_amendment(self) -> None:
+        reason = self._amend_values.get("amendment_reason") or (self.amend_reason if self.amend_of else "")
+        if reason:
+            self.amend_label.setText(
+                translate("MeetingEditor", "Correction of a finalized record. Reason: {0}").format(reason)
+            )
+            self.amend_label.show()
+        else:
+            self.amend_label.hide()
+
+    def on_saved(self, env: RecordEnvelope) -> None:
+        # An amendment's first save is where the store fills in what it corrects; keep it.
+        body = env.body
+        if isinstance(body, Meeting):
+            self._amend_values = {k: getattr(body, k) for k in AMEND_FIELDS if getattr(body, k)}
+
+    # ------------------------------------------------------------ live quorum
+
+    def after_check(self, body: RecordBody | None, context: RuleContext, violations: list[Violation]) -> None:
+        if not isinstance(body, Meeting):
+            self.quorum.setText(translate("MeetingEditor", "Quorum: cannot be judged until the form is complete"))
+            self.quorum.setStyleSheet("padding: 6px; border: 1px solid #ccc; border-radius: 4px;")
+            return
+        self.update_quorum(body, context)
+
+    def update_quorum(self, meeting: Meeting, context: RuleContext) -> None:
+        validity = meeting_validity(meeting, context)
+        color = "#1b5e20" if validity.valid else "#b00020"
+        background = "#e8f5e9" if validity.valid else "#fde7e9"
+        self.quorum.setStyleSheet(
+            f"padding: 6px; border: 1px solid {color}; border-radius: 4px; color: {color}; background: {background};"
+        )
+        self.quorum.setText(translate("MeetingEditor", "Quorum: {0}").format(validity.message_zh))
+        lines = []
+        for i, vote in enumerate(meeting.votes):
+            roll = voting_roll(meeting, context, vote.kind)
+            outcome = vote_outcome(vote, roll, context, field=f"votes.{i}")
+            lines.append(f"{i + 1}. {vote.subject}（{enum_text(vote.kind)}）：{outcome.message_zh}")
+        self.vote_results.setText("\n".join(lines))
+
+
+def _attendance(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    out["status"] = out.get("status") or "present"
+    return out
+
+
+def _speech(row: dict[str, Any]) -> dict[str, Any]:
+    return {"speaker": row["speaker"], "member_id": row["member_id"], "content": row["content"]}
+
+
+def _vote(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("written_opinions", "yes", "no", "abstain"):
+        if out.get(key) is None:
+            out[key] = 0
+    return out

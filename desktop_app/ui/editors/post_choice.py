@@ -1,0 +1,31 @@
+"""A combo box of the branch's 先锋岗, for the log-entry and evaluation editors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from desktop_app.store import RecordFilter
+from desktop_app.ui.session import Session
+
+
+class PostCombo(QComboBox):
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        posts = session.read(lambda s: s.records.query(RecordFilter(kind="pioneer_post"), limit=2000))
+        self.addItem("", "")
+        for post in sorted(posts, key=lambda p: p.title):
+            self.addItem(post.title, post.record_id)
+        self.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def value(self) -> str:
+        return str(self.currentData() or "")
+
+    def set_value(self, post_id: str | None) -> None:
+        index = self.findData(post_id or "")
+        if index < 0 and post_id:
+            self.addItem(post_id, post_id)
+            index = self.count() - 1
+        self.setCurrentIndex(max(index, 0))

@@ -1,0 +1,243 @@
+"""概览: this month's, quarter's and year's required activities, recent records, sync state, and
+members without organisational life for 5+ months. Gathered in a worker (it reads many rows)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, current_language, enum_code_text, translate
+from desktop_app.ui.overview_data import OverviewData, gather_overview
+from desktop_app.ui.pages.base import EditorHost, Page
+from desktop_app.ui.session import Session
+from desktop_app.ui.workers import ProgressFn, start_worker
+from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
+from domain.enums import MeetingType
+
+STATE_COLORS = {
+    ComplianceState.DONE: "#1b5e20",
+    ComplianceState.DUE: "#9a6700",
+    ComplianceState.OVERDUE: "#b00020",
+    ComplianceState.UPCOMING: "#555555",
+    ComplianceState.NOT_APPLICABLE: "#888888",
+}
+STATE_NAMES = {
+    ComplianceState.DONE: QT_TRANSLATE_NOOP("OverviewPage", "done"),
+    ComplianceState.DUE: QT_TRANSLATE_NOOP("OverviewPage", "due"),
+    ComplianceState.OVERDUE: QT_TRANSLATE_NOOP("OverviewPage", "overdue"),
+    ComplianceState.UPCOMING: QT_TRANSLATE_NOOP("OverviewPage", "not yet due"),
+    ComplianceState.NOT_APPLICABLE: QT_TRANSLATE_NOOP("OverviewPage", "n/a"),
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("OverviewPage", text)
+
+
+def state_text(state: ComplianceState) -> str:
+    return state.label if current_language() == "zh_CN" else STATE_NAMES[state]
+
+
+class OverviewPage(Page):
+    def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
+        super().__init__(session, host, parent)
+        self.data: OverviewData | None = None
+        self.loading = False
+        self._again = False
+        self.heading = QLabel(translate("OverviewPage", "Loading…"))
+        self.heading.setObjectName("overviewHeading")
+        self.heading.setStyleSheet("font-size: 15pt; font-weight: bold;")
+        self.compliance = QTableWidget(0, 4)
+        self.compliance.setHorizontalHeaderLabels(
+            [
+                translate("OverviewPage", "Required activity"),
+                translate("OverviewPage", "This month"),
+                translate("OverviewPage", "This quarter"),
+                translate("OverviewPage", "This year"),
+            ]
+        )
+        self.compliance.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.compliance.verticalHeader().setVisible(False)
+        header = self.compliance.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.recent = QListWidget()
+        self.recent.itemActivated.connect(self._open_recent)
+        self.recent.itemDoubleClicked.connect(self._open_recent)
+        self.sync_state = QLabel()
+        self.sync_state.setWordWrap(True)
+        self.lapses = QListWidget()
+        self.lapses.itemDoubleClicked.connect(self._open_recent)
+        self.lapses.setToolTip(
+            translate("OverviewPage", "党章 第九条: six months without organisational life means leaving the Party")
+        )
+
+        box_compliance = QGroupBox(translate("OverviewPage", "Required activities"))
+        QVBoxLayout(box_compliance).addWidget(self.compliance)
+        box_recent = QGroupBox(translate("OverviewPage", "Recent records"))
+        QVBoxLayout(box_recent).addWidget(self.recent)
+        box_sync = QGroupBox(translate("OverviewPage", "Sync"))
+        QVBoxLayout(box_sync).addWidget(self.sync_state)
+        box_lapse = QGroupBox(translate("OverviewPage", "No organisational life for 5 months or more"))
+        QVBoxLayout(box_lapse).addWidget(self.lapses)
+
+        grid = QGridLayout()
+        grid.addWidget(box_compliance, 0, 0, 2, 1)
+        grid.addWidget(box_sync, 0, 1)
+        grid.addWidget(box_lapse, 1, 1)
+        grid.addWidget(box_recent, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid, 1)
+
+    def refresh(self) -> None:
+        """Recompute in a worker; the page keeps showing the last figures meanwhile."""
+        if self.session.closed:
+            return
+        if self.loading:
+            self._again = True  # records changed while computing: compute once more afterwards
+            return
+        self.loading = True
+        self._again = False
+        session = self.session
+
+        def job(_progress: ProgressFn) -> OverviewData:
+            if session.closed:
+                raise RuntimeError("locked")
+            return gather_overview(session.store, lock=_OpenLock(session))
+
+        start_worker(job, on_result=self._show, on_error=self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.loading = False
+        if not self.session.closed:
+            self.heading.setText(translate("OverviewPage", "The overview could not be computed: {0}").format(exc))
+
+    def _show(self, result: object) -> None:
+        self.loading = False
+        if self._again:
+            self.refresh()
+        if not isinstance(result, OverviewData) or self.session.closed:
+            return
+        self.data = result
+        name = result.branch_name or translate("OverviewPage", "(branch name not set)")
+        self.heading.setText(f"{name} · {result.today.isoformat()}")
+        self._fill_compliance(result)
+        self.recent.clear()
+        for s in result.recent:
+            if s.kind == "meeting":
+                kind = enum_code_text(MeetingType, s.subtype)
+            else:
+                kind = _t(_KIND_NAMES.get(s.kind, s.kind))
+            item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.title}")
+            item.setData(Qt.ItemDataRole.UserRole, (s.kind, s.record_id))
+            self.recent.addItem(item)
+        lines = [
+            translate("OverviewPage", "{0} changes waiting to be sent to head office").format(result.pending_changes)
+        ]
+        if result.conflicts:
+            lines.append(
+                translate("OverviewPage", "{0} records in conflict — open the Sync page").format(result.conflicts)
+            )
+        lines.append(
+            translate("OverviewPage", "Last sync: {0}").format(result.last_sync or translate("OverviewPage", "never"))
+        )
+        self.sync_state.setText("\n".join(lines))
+        self.lapses.clear()
+        for warning in result.lapses:
+            item = QListWidgetItem(warning.message_zh)
+            item.setForeground(QBrush(QColor("#b00020" if warning.code == "attendance.lapse" else "#9a6700")))
+            item.setData(Qt.ItemDataRole.UserRole, ("member", warning.member_id))
+            self.lapses.addItem(item)
+        if not result.lapses:
+            self.lapses.addItem(translate("OverviewPage", "None"))
+
+    def _fill_compliance(self, data: OverviewData) -> None:
+        reports: list[ComplianceReport | None] = [data.month, data.quarter, data.year]
+        base = next((r for r in reports if r is not None), None)
+        self.compliance.setRowCount(0)
+        if base is None:
+            return
+        for req in base.requirements:
+            row = self.compliance.rowCount()
+            self.compliance.insertRow(row)
+            label = QTableWidgetItem(req.label_zh)
+            label.setToolTip(req.note_zh or req.source)
+            self.compliance.setItem(row, 0, label)
+            for col, report in enumerate(reports, start=1):
+                status = _find(report, req.key)
+                self.compliance.setItem(row, col, _status_item(status))
+
+    def _open_recent(self, item: QListWidgetItem) -> None:
+        value = item.data(Qt.ItemDataRole.UserRole)
+        if value:
+            kind, record_id = value
+            self.host.open_editor(kind, record_id)
+
+
+class _OpenLock:
+    """The session lock, failing instead of touching a store that was locked meanwhile."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> None:
+        self.session.lock.acquire()
+        if self.session.closed:
+            self.session.lock.release()
+            raise RuntimeError("locked")
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.lock.release()
+
+
+_KIND_NAMES = {
+    "member": QT_TRANSLATE_NOOP("OverviewPage", "Member"),
+    "pioneer_post": QT_TRANSLATE_NOOP("OverviewPage", "Pioneer post"),
+    "post_log": QT_TRANSLATE_NOOP("OverviewPage", "Post log"),
+    "post_evaluation": QT_TRANSLATE_NOOP("OverviewPage", "Post evaluation"),
+    "branch_profile": QT_TRANSLATE_NOOP("OverviewPage", "Branch profile"),
+    "notice": QT_TRANSLATE_NOOP("OverviewPage", "Notice"),
+}
+
+
+def _find(report: ComplianceReport | None, key: str) -> RequirementStatus | None:
+    if report is None:
+        return None
+    try:
+        return report.requirement(key)
+    except KeyError:
+        return None
+
+
+def _status_item(status: RequirementStatus | None) -> QTableWidgetItem:
+    if status is None:
+        return QTableWidgetItem("")
+    if status.state is ComplianceState.NOT_APPLICABLE:
+        item = QTableWidgetItem(state_text(status.state))
+    else:
+        item = QTableWidgetItem(f"{status.done}/{status.required} {state_text(status.state)}")
+    item.setForeground(QBrush(QColor(STATE_COLORS[status.state])))
+    if status.due_soon:
+        item.setToolTip(
+            translate("OverviewPage", "Due by {0}").format(status.due_date.isoformat() if status.due_date else "")
+        )
+    return item

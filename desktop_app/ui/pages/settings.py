@@ -1,0 +1,143 @@
+"""设置: language, auto-lock, the clerk's name, the data directory, the passphrase, the branch profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.store import StoreError
+from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.pages.base import EditorHost, Page
+from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.session import Session
+from desktop_app.ui.ui_settings import UiSettings
+from desktop_app.ui.workers import ProgressFn, start_worker
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("SettingsPage", text)
+
+
+class SettingsPage(Page):
+    autolock_changed = Signal(int)  # minutes
+
+    def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
+        super().__init__(session, host, parent)
+        self.settings = UiSettings()
+        general = QGroupBox(translate("SettingsPage", "General"))
+        form = QFormLayout(general)
+        self.language = QComboBox()
+        self.language.addItem("简体中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(self.language.findData(self.settings.language), 0))
+        self.language.currentIndexChanged.connect(self._language_changed)
+        self.autolock = QSpinBox()
+        self.autolock.setRange(1, 240)
+        self.autolock.setSuffix(translate("SettingsPage", " min"))
+        self.autolock.setValue(self.settings.autolock_minutes)
+        self.autolock.setToolTip(
+            translate("SettingsPage", "Lock the ledger after this many minutes without keyboard or mouse")
+        )
+        self.autolock.valueChanged.connect(self._autolock_changed)
+        self.clerk = QLineEdit(session.author if session.author != "clerk" else "")
+        self.clerk.setToolTip(translate("SettingsPage", "Recorded in each record's history as its author"))
+        self.clerk.editingFinished.connect(self._clerk_changed)
+        data_dir = QLabel(str(session.store.data_dir))
+        data_dir.setObjectName("dataDir")
+        data_dir.setWordWrap(True)
+        data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(translate("SettingsPage", "Language"), self.language)
+        form.addRow(translate("SettingsPage", "Auto-lock after"), self.autolock)
+        form.addRow(translate("SettingsPage", "Clerk's name"), self.clerk)
+        form.addRow(translate("SettingsPage", "Data directory"), data_dir)
+        self.language_note = QLabel()
+        form.addRow(self.language_note)
+
+        branch = QGroupBox(translate("SettingsPage", "Branch"))
+        branch_layout = QVBoxLayout(branch)
+        edit_branch = QPushButton(translate("SettingsPage", "Edit branch profile…"))
+        edit_branch.clicked.connect(self.edit_branch)
+        branch_layout.addWidget(edit_branch)
+
+        security = QGroupBox(translate("SettingsPage", "Change passphrase"))
+        sec_form = QFormLayout(security)
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new = PassphraseFields()
+        self.change_button = QPushButton(translate("SettingsPage", "Change passphrase"))
+        self.change_button.clicked.connect(self.change_passphrase)
+        sec_form.addRow(translate("SettingsPage", "Current passphrase"), self.current)
+        sec_form.addRow(self.new)
+        sec_form.addRow(self.change_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(branch)
+        layout.addWidget(security)
+        layout.addStretch(1)
+
+    def _language_changed(self) -> None:
+        self.settings.language = str(self.language.currentData())
+        self.language_note.setText(translate("SettingsPage", "The new language is used after the program restarts."))
+
+    def _autolock_changed(self, minutes: int) -> None:
+        self.settings.autolock_minutes = minutes
+        self.autolock_changed.emit(minutes)
+
+    def _clerk_changed(self) -> None:
+        name = self.clerk.text().strip()
+        with self.session.lock, self.session.store.transaction():
+            self.session.store.meta.set("clerk_name", name or None)
+
+    def edit_branch(self) -> None:
+        profile = self.session.read(lambda s: s.records.branch_profile())
+        self.host.open_editor("branch_profile", profile[0] if profile else None)
+
+    def change_passphrase(self) -> None:
+        new = self.new.passphrase()
+        if new is None:
+            dialogs.error(self, self.new.problem())
+            return
+        current = self.current.text()
+        data_dir = self.session.store.data_dir
+        session = self.session
+        self.change_button.setEnabled(False)
+
+        def job(_p: ProgressFn) -> None:
+            # Prove the clerk knows the current passphrase (a walk-up attacker must not change it).
+            _check_passphrase(data_dir, current)
+            with session.lock:
+                session.store.change_passphrase(new)
+
+        def done(_r: object) -> None:
+            self.change_button.setEnabled(True)
+            self.current.clear()
+            self.new.clear()
+            dialogs.info(self, translate("SettingsPage", "The passphrase was changed."))
+
+        def failed(exc: Exception) -> None:
+            self.change_button.setEnabled(True)
+            dialogs.error(self, exc.message if isinstance(exc, StoreError) else str(exc))
+
+        start_worker(job, on_result=done, on_error=failed)
+
+
+def _check_passphrase(data_dir: object, passphrase: str) -> None:
+    """Unwrap the key file with ``passphrase`` without opening a second database connection."""
+    from pathlib import Path
+
+    from desktop_app.store.store import KEY_FILE
+    from desktop_app.store.vault import KeyFile
+
+    KeyFile.load(Path(str(data_dir)) / KEY_FILE).unlock(passphrase)

@@ -1,0 +1,68 @@
+"""Run a roster import off the UI thread with a progress dialog (used by the wizard and 党员 page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.roster_import import RosterFormatError, RosterParse, parse_roster, problems_text, write_roster
+from desktop_app.ui.session import Session
+from desktop_app.ui.workers import ProgressFn, start_worker
+from domain.violations import RuleViolation
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("RosterImport", text)
+
+
+def import_roster_file(
+    parent: QWidget | None, session: Session, path: Path, on_done: Callable[[int], None] | None = None
+) -> None:
+    """Parse and write ``path``; problems are reported and nothing is written when any row is wrong."""
+    progress = QProgressDialog(translate("RosterImport", "Importing the roster…"), "", 0, 0, parent)
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(300)
+    author = session.author
+
+    def job(report: ProgressFn) -> int | RosterParse:
+        parsed = parse_roster(path, report)
+        if not parsed.ok:
+            return parsed
+        return write_roster(session.store, session.lock, parsed, author=author, progress=report)
+
+    def finished(result: object) -> None:
+        progress.close()
+        if isinstance(result, RosterParse):
+            dialogs.error(
+                parent,
+                translate("RosterImport", "Nothing was imported. Please correct the file:")
+                + "\n"
+                + problems_text(result.problems[:30]),
+            )
+            return
+        count = int(result)  # type: ignore[call-overload]
+        session.notify("member")
+        if on_done is not None:
+            on_done(count)
+
+    def failed(exc: Exception) -> None:
+        progress.close()
+        if isinstance(exc, RuleViolation):
+            message = "\n".join(v.message for v in exc.violations)
+        elif isinstance(exc, RosterFormatError):
+            message = str(exc)
+        else:
+            message = getattr(exc, "message", str(exc))
+        dialogs.error(parent, message)
+
+    def advance(done: int, total: int, _text: str) -> None:
+        progress.setMaximum(max(total, 1))
+        progress.setValue(done)
+
+    start_worker(job, on_result=finished, on_error=failed, on_progress=advance)

@@ -1,0 +1,63 @@
+"""An unlocked store as the UI sees it: the store, the lock that serializes access to it, and signals.
+
+Threading decision (see docs/user-guide.md's technical note and the issue): the store holds one
+SQLCipher connection opened with ``check_same_thread=False``. Every use of it — from the UI thread
+or a worker — happens inside ``with session.lock:``. The UI thread only runs short operations
+under the lock (a page of summaries, one record, one save), and workers take the lock for one
+bounded unit of work at a time (one import chunk, one sync page), so the window never waits for
+more than one unit. Work that needs no store access (parsing an import file, rendering a PDF from
+bodies already read) runs outside the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop_app.store import Store
+
+T = TypeVar("T")
+
+DEFAULT_AUTHOR = "clerk"
+
+
+class Session(QObject):
+    """Owns the open store until :meth:`close`; pages and editors borrow it through this object."""
+
+    records_changed = Signal(str)  # kind of record written ("" = several kinds, e.g. after sync)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.lock = threading.RLock()
+        self._closed = False
+
+    @property
+    def author(self) -> str:
+        """Who is recorded in history for writes from this device (set in the first-run wizard)."""
+        with self.lock:
+            name = self.store.meta.get("clerk_name")
+        return str(name) if name else DEFAULT_AUTHOR
+
+    def read(self, fn: Callable[[Store], T]) -> T:
+        """Run ``fn(store)`` under the lock and return its result (for short reads on the UI thread)."""
+        with self.lock:
+            return fn(self.store)
+
+    def notify(self, kind: str) -> None:
+        self.records_changed.emit(kind)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        """Close the database; the key leaves memory with the store object."""
+        if self._closed:
+            return
+        with self.lock:
+            self.store.close()
+            self._closed = True

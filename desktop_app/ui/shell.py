@@ -1,0 +1,193 @@
+"""The main window: a thin shell that shows the first-run wizard, the lock screen or the workspace.
+
+It owns only what spans pages: the global shortcuts (Ctrl+N/F/P/L), auto-lock, and switching
+between locked and unlocked. Everything else lives in the pages and editors.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+
+from desktop_app.store import KdfParams, Store
+from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.idle import IdleWatcher
+from desktop_app.ui.session import Session
+from desktop_app.ui.ui_settings import UiSettings
+from desktop_app.ui.unlock import UnlockScreen
+from desktop_app.ui.workspace import Workspace
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ShellWindow", text)
+
+
+class ShellWindow(QMainWindow):
+    def __init__(
+        self,
+        data_dir: Path,
+        settings: UiSettings | None = None,
+        *,
+        kdf: KdfParams | None = None,
+        autolock_ms: int | None = None,
+        offer_restore: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.settings = settings or UiSettings()
+        self.kdf = kdf
+        self.offer_restore = offer_restore
+        self.session: Session | None = None
+        self.workspace: Workspace | None = None
+        self.wizard: QWidget | None = None
+        self.setWindowTitle(translate("ShellWindow", "BranchLedger"))
+        self.resize(1200, 780)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.unlock_screen = UnlockScreen(data_dir, self.settings)
+        self.unlock_screen.unlocked.connect(self._store_opened)
+        self.stack.addWidget(self.unlock_screen)
+        self.idle = IdleWatcher(autolock_ms or self.settings.autolock_minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.state_label = QLabel()
+        self.statusBar().addPermanentWidget(self.state_label)
+        self._build_actions()
+        if Store.exists(data_dir):
+            self.show_locked()
+        else:
+            self.show_wizard()
+
+    # ------------------------------------------------------------ actions
+
+    def _build_actions(self) -> None:
+        menu = self.menuBar().addMenu(translate("ShellWindow", "&Ledger"))
+        self.action_new = self._action(
+            menu, translate("ShellWindow", "&New record"), QKeySequence.StandardKey.New, self._new
+        )
+        self.action_find = self._action(
+            menu, translate("ShellWindow", "&Find"), QKeySequence.StandardKey.Find, self._find
+        )
+        self.action_print = self._action(
+            menu, translate("ShellWindow", "&Print…"), QKeySequence.StandardKey.Print, self._print
+        )
+        menu.addSeparator()
+        self.action_lock = self._action(menu, translate("ShellWindow", "&Lock"), QKeySequence("Ctrl+L"), self.lock)
+        self.action_lock.setToolTip(
+            translate("ShellWindow", "Close the database now; the passphrase is needed to continue")
+        )
+        self.action_quit = self._action(
+            menu, translate("ShellWindow", "&Quit"), QKeySequence.StandardKey.Quit, self.close
+        )
+        help_menu = self.menuBar().addMenu(translate("ShellWindow", "&Help"))
+        self._action(help_menu, translate("ShellWindow", "&About BranchLedger"), QKeySequence(), self._about)
+        self._set_unlocked_actions(False)
+
+    def _action(
+        self, menu: object, text: str, shortcut: QKeySequence | QKeySequence.StandardKey, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(shortcut)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        menu.addAction(action)  # type: ignore[attr-defined]
+        self.addAction(action)
+        return action
+
+    def _set_unlocked_actions(self, unlocked: bool) -> None:
+        for action in (self.action_new, self.action_find, self.action_print, self.action_lock):
+            action.setEnabled(unlocked)
+
+    def _new(self) -> None:
+        page = self.workspace.current_page() if self.workspace else None
+        if page is not None:
+            page.new_record()
+
+    def _find(self) -> None:
+        page = self.workspace.current_page() if self.workspace else None
+        if page is not None:
+            page.focus_search()
+
+    def _print(self) -> None:
+        page = self.workspace.current_page() if self.workspace else None
+        if page is not None:
+            page.print_selected()
+
+    def _about(self) -> None:
+        dialogs.info(
+            self, translate("ShellWindow", "BranchLedger — offline-first, encrypted records for Party branches.")
+        )
+
+    # ------------------------------------------------------------ states
+
+    def show_wizard(self) -> None:
+        from desktop_app.ui.wizard.first_run import FirstRunWizard
+
+        wizard = FirstRunWizard(self.data_dir, kdf=self.kdf)
+        wizard.setWindowFlags(Qt.WindowType.Widget)
+        wizard.completed.connect(self._wizard_done)
+        self.wizard = wizard
+        self.stack.addWidget(wizard)
+        self.stack.setCurrentWidget(wizard)
+        self.state_label.setText(translate("ShellWindow", "Setting up"))
+
+    def _wizard_done(self, session: object) -> None:
+        assert isinstance(session, Session)
+        wizard = self.wizard
+        if wizard is not None:
+            self.data_dir = getattr(wizard, "data_dir", self.data_dir)
+            self.unlock_screen.data_dir = self.data_dir
+            self.stack.removeWidget(wizard)
+            wizard.deleteLater()
+            self.wizard = None
+        if self.data_dir != self.settings.data_dir:
+            self.settings.data_dir = self.data_dir
+        self.open_session(session, restore=False)
+
+    def show_locked(self) -> None:
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.unlock_screen.reset()
+        self.state_label.setText(translate("ShellWindow", "Locked"))
+        self._set_unlocked_actions(False)
+
+    def _store_opened(self, store: object) -> None:
+        assert isinstance(store, Store)
+        self.open_session(Session(store), restore=self.offer_restore)
+
+    def open_session(self, session: Session, *, restore: bool = True, start_page: str = "overview") -> Workspace:
+        self.session = session
+        self.workspace = Workspace(session, start_page=start_page)
+        self.workspace.autolock_changed.connect(lambda minutes: self.idle.set_timeout(minutes * 60_000))
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.state_label.setText(translate("ShellWindow", "Unlocked"))
+        self._set_unlocked_actions(True)
+        self.idle.start()
+        if restore:
+            QTimer.singleShot(0, self.workspace.restore_buffers)
+        return self.workspace
+
+    def lock(self) -> None:
+        """Ctrl+L or auto-lock: buffer and close editors, close the database, show the lock screen."""
+        self.idle.stop()
+        workspace, session = self.workspace, self.session
+        self.workspace, self.session = None, None
+        if workspace is not None:
+            workspace.close_editors()
+            self.stack.removeWidget(workspace)
+            workspace.deleteLater()
+        if session is not None:
+            session.close()
+        self.show_locked()
+
+    @property
+    def locked(self) -> bool:
+        return self.session is None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.lock()
+        event.accept()

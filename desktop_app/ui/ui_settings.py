@@ -1,0 +1,84 @@
+"""UI preferences kept in QSettings (per user, outside the encrypted store).
+
+Only preferences that are harmless to read before unlocking live here: language, auto-lock
+minutes, the data directory, window geometry and the failed-unlock counter (so quitting the
+program does not reset the growing delay). Head-office credentials live inside the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+from desktop_app.paths import default_data_dir
+
+ORGANIZATION = "BranchLedger"
+APPLICATION = "BranchLedger"
+DEFAULT_LANGUAGE = "zh_CN"
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_AUTOLOCK_MINUTES = 10
+
+
+class UiSettings:
+    """Typed access to the QSettings keys the client uses."""
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self._s = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
+
+    # language ------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        value = str(self._s.value("ui/language", DEFAULT_LANGUAGE))
+        return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._s.setValue("ui/language", value if value in LANGUAGES else DEFAULT_LANGUAGE)
+
+    # auto-lock -----------------------------------------------------------
+    @property
+    def autolock_minutes(self) -> int:
+        try:
+            value = int(str(self._s.value("security/autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
+        except (TypeError, ValueError):
+            return DEFAULT_AUTOLOCK_MINUTES
+        return max(1, min(value, 240))
+
+    @autolock_minutes.setter
+    def autolock_minutes(self, value: int) -> None:
+        self._s.setValue("security/autolock_minutes", max(1, min(int(value), 240)))
+
+    # data directory ------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        value = self._s.value("store/data_dir", "")
+        return Path(str(value)) if value else default_data_dir()
+
+    @data_dir.setter
+    def data_dir(self, value: Path) -> None:
+        self._s.setValue("store/data_dir", str(value))
+
+    # failed unlock attempts ----------------------------------------------
+    @property
+    def failed_unlocks(self) -> int:
+        try:
+            return max(0, int(str(self._s.value("security/failed_unlocks", 0))))
+        except (TypeError, ValueError):
+            return 0
+
+    @failed_unlocks.setter
+    def failed_unlocks(self, value: int) -> None:
+        self._s.setValue("security/failed_unlocks", max(0, int(value)))
+
+    # sync ----------------------------------------------------------------
+    @property
+    def ca_bundle(self) -> str:
+        return str(self._s.value("sync/ca_bundle", ""))
+
+    @ca_bundle.setter
+    def ca_bundle(self, value: str) -> None:
+        self._s.setValue("sync/ca_bundle", value)
+
+    def sync(self) -> None:
+        self._s.sync()

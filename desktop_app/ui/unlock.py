@@ -1,0 +1,242 @@
+"""The lock screen: passphrase in, store out — with a growing delay after repeated failures.
+
+Key derivation (Argon2id, ~0.35 s) and opening the database run in a worker so the window keeps
+painting. After the second wrong passphrase in a row the clerk must wait 1 s, then 2, 4, 8 …
+up to 5 minutes; the count is kept in QSettings so restarting the program does not reset it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.store import Store, StoreCorrupted, StoreError, StoreNotFound, WrongPassphrase, WrongRecoveryKey
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.ui_settings import UiSettings
+from desktop_app.ui.workers import ProgressFn, start_worker
+
+MAX_DELAY_S = 300
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("UnlockScreen", text)
+
+
+def delay_after(failures: int) -> int:
+    """Seconds to wait after ``failures`` wrong passphrases in a row: 0, 0, 1, 2, 4 … ≤ 5 min."""
+    if failures < 2:
+        return 0
+    return int(min(MAX_DELAY_S, 2 ** (failures - 2)))
+
+
+def error_text(exc: Exception) -> str:
+    """The clerk's message for a failed unlock (translated for the known store errors)."""
+    if isinstance(exc, WrongPassphrase):
+        return translate(
+            "UnlockScreen", "Wrong passphrase. Please check the keyboard layout and Caps Lock, and try again."
+        )
+    if isinstance(exc, WrongRecoveryKey):
+        return translate("UnlockScreen", "That recovery key is not correct.")
+    if isinstance(exc, StoreNotFound):
+        return translate("UnlockScreen", "No ledger was found in the data directory.")
+    if isinstance(exc, StoreCorrupted):
+        return translate("UnlockScreen", "The data file is damaged or is not a BranchLedger file. Nothing was changed.")
+    if isinstance(exc, StoreError):
+        return exc.message
+    return str(exc)
+
+
+class UnlockScreen(QWidget):
+    unlocked = Signal(object)  # the opened Store
+
+    def __init__(self, data_dir: Path, settings: UiSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.settings = settings
+        self.busy = False
+        self._remaining = 0
+        title = QLabel(translate("UnlockScreen", "BranchLedger is locked"))
+        title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        where = QLabel(str(data_dir))
+        where.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        where.setStyleSheet("color: #666;")
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("unlockPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(translate("UnlockScreen", "Passphrase"))
+        self.passphrase.setMinimumWidth(320)
+        self.passphrase.returnPressed.connect(self.try_unlock)
+        self.button = QPushButton(translate("UnlockScreen", "Unlock"))
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.try_unlock)
+        self.message = QLabel()
+        self.message.setObjectName("unlockMessage")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setStyleSheet("color: #b00020;")
+        self.recover = QPushButton(translate("UnlockScreen", "Forgot the passphrase? Use the recovery key…"))
+        self.recover.setFlat(True)
+        self.recover.clicked.connect(self.recover_with_key)
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+
+        box = QVBoxLayout()
+        box.addWidget(title)
+        box.addWidget(where)
+        box.addSpacing(16)
+        box.addWidget(self.passphrase)
+        box.addWidget(self.button)
+        box.addWidget(self.message)
+        box.addWidget(self.recover)
+        holder = QWidget()
+        holder.setLayout(box)
+        holder.setMaximumWidth(460)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(2)
+        if delay_after(settings.failed_unlocks):
+            self._start_delay(delay_after(settings.failed_unlocks))
+
+    # ------------------------------------------------------------ unlocking
+
+    @property
+    def waiting(self) -> bool:
+        return self._remaining > 0
+
+    def reset(self) -> None:
+        """Shown again after locking: empty field, no old message."""
+        self.passphrase.clear()
+        if not self.waiting:
+            self.message.clear()
+        self.passphrase.setFocus()
+
+    def try_unlock(self) -> None:
+        if self.busy or self.waiting:
+            return
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self.message.setText(translate("UnlockScreen", "Enter the passphrase."))
+            return
+        self._set_busy(True)
+        data_dir = self.data_dir
+        start_worker(lambda _p: Store.open(data_dir, passphrase), on_result=self._opened, on_error=self._failed)
+
+    def _opened(self, store: object) -> None:
+        self._set_busy(False)
+        self.settings.failed_unlocks = 0
+        self.passphrase.clear()
+        self.message.clear()
+        self.unlocked.emit(store)
+
+    def _failed(self, exc: Exception) -> None:
+        self._set_busy(False)
+        self.passphrase.selectAll()
+        self.message.setText(error_text(exc))
+        if isinstance(exc, WrongPassphrase):
+            failures = self.settings.failed_unlocks + 1
+            self.settings.failed_unlocks = failures
+            delay = delay_after(failures)
+            if delay:
+                self._start_delay(delay)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.button.setEnabled(not busy and not self.waiting)
+        self.passphrase.setEnabled(not busy and not self.waiting)
+        if busy:
+            self.message.setStyleSheet("color: #555;")
+            self.message.setText(translate("UnlockScreen", "Unlocking…"))
+        else:
+            self.message.setStyleSheet("color: #b00020;")
+
+    # ------------------------------------------------------------ delay
+
+    def _start_delay(self, seconds: int) -> None:
+        self._remaining = seconds
+        self.button.setEnabled(False)
+        self.passphrase.setEnabled(False)
+        self._show_wait()
+        self._timer.start()
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self._remaining = 0
+            self._timer.stop()
+            self.button.setText(translate("UnlockScreen", "Unlock"))
+            self.button.setEnabled(True)
+            self.passphrase.setEnabled(True)
+            self.passphrase.setFocus()
+            self.message.setText(translate("UnlockScreen", "Wrong passphrase. You can try again now."))
+            return
+        self._show_wait()
+
+    def _show_wait(self) -> None:
+        self.button.setText(translate("UnlockScreen", "Wait {0} s").format(self._remaining))
+        self.message.setText(
+            translate("UnlockScreen", "Wrong passphrase entered {0} times. Please wait {1} seconds.").format(
+                self.settings.failed_unlocks, self._remaining
+            )
+        )
+
+    # ------------------------------------------------------------ recovery key
+
+    def recover_with_key(self) -> None:
+        dialog = RecoveryDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        key, new = dialog.key.text().strip(), dialog.fields.passphrase()
+        if new is None:
+            return
+        self._set_busy(True)
+        data_dir = self.data_dir
+
+        def job(_p: ProgressFn) -> Store:
+            store = Store.open_with_recovery_key(data_dir, key)
+            store.change_passphrase(new)
+            return store
+
+        start_worker(job, on_result=self._opened, on_error=self._failed)
+
+
+class RecoveryDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(translate("UnlockScreen", "Unlock with the recovery key"))
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
+        self.fields = PassphraseFields()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(
+            QLabel(
+                translate(
+                    "UnlockScreen",
+                    "Enter the recovery key you wrote down when the ledger was created, and choose a new passphrase.",
+                )
+            )
+        )
+        form.addRow(translate("UnlockScreen", "Recovery key"), self.key)
+        form.addRow(self.fields)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        if self.key.text().strip() and self.fields.passphrase() is not None:
+            self.accept()

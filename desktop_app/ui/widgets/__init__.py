@@ -1,0 +1,1 @@
+"""Small reusable widgets for forms: typed fields and an editable row table."""

@@ -1,0 +1,287 @@
+"""An editable table for the list parts of a record (attendance, votes, speeches, pledges ...).
+
+Each column has a kind that decides its cell widget and the JSON value it yields, so an editor
+declares columns and gets ``rows() -> list[dict]`` ready for the record body. Editor tables hold
+tens of rows, not thousands, so cell widgets are fine here; long lists use the paged models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.ui.i18n import enum_text, translate
+from desktop_app.ui.widgets.fields import as_int_or_text
+from domain.enums import LabelledEnum
+from domain.records import Member
+
+ERROR_BRUSH = QBrush(QColor("#ffd7d7"))
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("RowTable", text)
+
+
+@dataclass
+class RowColumn:
+    key: str
+    title: str  # already translated
+    kind: str = "text"  # text | int | enum | member | bool
+    enum_cls: type[LabelledEnum] | None = None
+    optional: bool = True  # enum: offer an empty choice
+    default: Any = None
+    width: int = 0  # 0: stretch / content
+    tooltip: str = ""
+    choices: list[tuple[str, Any]] = field(default_factory=list)  # kind "choice": (text, value)
+
+
+class RowTable(QWidget):
+    """Add/remove rows; every edit emits :attr:`changed`."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        columns: list[RowColumn],
+        members: Mapping[str, Member] | None = None,
+        parent: QWidget | None = None,
+        *,
+        add_text: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.members = dict(members or {})
+        self._loading = False
+        self.table = QTableWidget(0, len(columns), self)
+        self.table.setHorizontalHeaderLabels([c.title for c in columns])
+        for i, column in enumerate(columns):
+            if column.tooltip:
+                header = self.table.horizontalHeaderItem(i)
+                if header is not None:
+                    header.setToolTip(column.tooltip)
+        header_view = self.table.horizontalHeader()
+        for i, column in enumerate(columns):
+            if column.width:
+                header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+                self.table.setColumnWidth(i, column.width)
+            elif column.kind in ("text",):
+                header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+            else:
+                header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table and follows the form
+        self.table.setMinimumHeight(110)
+        self.table.itemChanged.connect(self._item_changed)
+        self.add_button = QPushButton(add_text or translate("RowTable", "Add row"), self)
+        self.remove_button = QPushButton(translate("RowTable", "Remove row"), self)
+        self.add_button.clicked.connect(lambda: self.add_row())
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    # ------------------------------------------------------------ rows
+
+    def add_row(self, values: Mapping[str, Any] | None = None) -> int:
+        values = values or {}
+        row = self.table.rowCount()
+        self._loading = True
+        try:
+            self.table.insertRow(row)
+            for col, column in enumerate(self.columns):
+                self._make_cell(row, col, column, values.get(column.key, column.default))
+        finally:
+            self._loading = False
+        self._fit_height()
+        self.changed.emit()
+        return row
+
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
+        if not rows and self.table.currentRow() >= 0:
+            rows = [self.table.currentRow()]
+        for row in rows:
+            self.table.removeRow(row)
+        if rows:
+            self._fit_height()
+            self.changed.emit()
+
+    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        blocked = self.blockSignals(True)
+        try:
+            self.table.setRowCount(0)
+            for values in rows:
+                self.add_row(values)
+        finally:
+            self.blockSignals(blocked)
+        self._fit_height()
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.row_values(r) for r in range(self.table.rowCount())]
+
+    def row_count(self) -> int:
+        return self.table.rowCount()
+
+    def row_values(self, row: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for col, column in enumerate(self.columns):
+            out[column.key] = self._cell_value(row, col, column)
+        return out
+
+    def set_cell(self, row: int, key: str, value: Any) -> None:
+        col = self._col(key)
+        if col < 0:
+            return
+        self._loading = True
+        try:
+            self._make_cell(row, col, self.columns[col], value)
+        finally:
+            self._loading = False
+        self.changed.emit()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.add_button.setVisible(not read_only)
+        self.remove_button.setVisible(not read_only)
+        triggers = (
+            QAbstractItemView.EditTrigger.NoEditTriggers if read_only else QAbstractItemView.EditTrigger.AllEditTriggers
+        )
+        self.table.setEditTriggers(triggers)
+        for row in range(self.table.rowCount()):
+            for col in range(len(self.columns)):
+                widget = self.table.cellWidget(row, col)
+                if widget is not None:
+                    widget.setEnabled(not read_only)
+                item = self.table.item(row, col)
+                if item is not None and self.columns[col].kind == "bool":
+                    flags = item.flags()
+                    if read_only:
+                        item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
+                    else:
+                        item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+
+    # ------------------------------------------------------------ violations
+
+    def clear_marks(self) -> None:
+        for row in range(self.table.rowCount()):
+            for col in range(len(self.columns)):
+                item = self.table.item(row, col)
+                if item is not None and item.background() == ERROR_BRUSH:
+                    item.setBackground(QBrush())
+                    item.setToolTip("")
+                widget = self.table.cellWidget(row, col)
+                if widget is not None and widget.property("hasError"):
+                    widget.setProperty("hasError", False)
+                    widget.setStyleSheet("")
+                    widget.setToolTip("")
+
+    def mark(self, row: int, key: str | None, message: str) -> bool:
+        """Highlight the cell a violation points to; False when the row or column does not exist."""
+        if not 0 <= row < self.table.rowCount():
+            return False
+        cols = [self._col(key)] if key else list(range(len(self.columns)))
+        cols = [c for c in cols if c >= 0]
+        for col in cols:
+            widget = self.table.cellWidget(row, col)
+            if widget is not None:
+                widget.setProperty("hasError", True)
+                widget.setStyleSheet("background: #ffd7d7;")
+                widget.setToolTip(message)
+                continue
+            item = self.table.item(row, col)
+            if item is None:
+                item = QTableWidgetItem("")
+                self.table.setItem(row, col, item)
+            item.setBackground(ERROR_BRUSH)
+            item.setToolTip(message)
+        return bool(cols)
+
+    # ------------------------------------------------------------ cells
+
+    def _col(self, key: str | None) -> int:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        return -1
+
+    def _make_cell(self, row: int, col: int, column: RowColumn, value: Any) -> None:
+        if column.kind in ("enum", "member", "choice"):
+            combo = QComboBox(self.table)
+            if column.kind == "enum":
+                assert column.enum_cls is not None
+                if column.optional:
+                    combo.addItem("", None)
+                for code in column.enum_cls:
+                    combo.addItem(enum_text(code), code.value)
+                raw = value.value if isinstance(value, LabelledEnum) else value
+            elif column.kind == "member":
+                combo.addItem("", "")
+                for member_id, member in sorted(self.members.items(), key=lambda kv: kv[1].name):
+                    combo.addItem(member.name, member_id)
+                raw = value or ""
+                if raw and combo.findData(raw) < 0:
+                    combo.addItem(str(raw), raw)
+            else:
+                for text, data in column.choices:
+                    combo.addItem(text, data)
+                raw = value
+            combo.setCurrentIndex(max(combo.findData(raw), 0))
+            combo.currentIndexChanged.connect(lambda _i: self._emit())
+            self.table.setCellWidget(row, col, combo)
+            return
+        item = QTableWidgetItem()
+        if column.kind == "bool":
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable)
+            item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+        else:
+            item.setText("" if value is None else str(value))
+        self.table.setItem(row, col, item)
+
+    def _cell_value(self, row: int, col: int, column: RowColumn) -> Any:
+        widget = self.table.cellWidget(row, col)
+        if isinstance(widget, QComboBox):
+            data = widget.currentData()
+            if column.kind == "member":
+                return str(data or "")
+            return data
+        item = self.table.item(row, col)
+        if column.kind == "bool":
+            return item is not None and item.checkState() == Qt.CheckState.Checked
+        text = item.text() if item is not None else ""
+        if column.kind == "int":
+            return as_int_or_text(text)
+        return text.strip()
+
+    def _item_changed(self, _item: QTableWidgetItem) -> None:
+        self._emit()
+
+    def _emit(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def _fit_height(self) -> None:
+        """Grow with the rows (up to a limit) so a form shows its lists without nested scrolling."""
+        rows = self.table.rowCount()
+        header = self.table.horizontalHeader().height() or 28
+        height = header + 8 + 28 * max(rows, 2)
+        self.table.setMinimumHeight(min(height, 420))

@@ -1,0 +1,397 @@
+"""The first-run wizard.
+
+Steps: where the data lives and who the clerk is → passphrase twice (strength hint) → the
+recovery key, shown once, with a checkbox confirming it was written down or printed → the branch
+profile → the roster, typed in or imported from CSV/Excel. Creating the store (Argon2id key
+derivation, database creation) runs in a worker; the wizard moves on when it is done.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop_app.store import KdfParams, Store, StoreError
+from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.roster_job import import_roster_file
+from desktop_app.ui.session import Session
+from desktop_app.ui.widgets.row_table import RowColumn, RowTable
+from desktop_app.ui.workers import ProgressFn, start_worker
+from domain.enums import Gender, MemberStatus
+from domain.violations import RuleViolation
+
+PAGE_WELCOME, PAGE_PASSPHRASE, PAGE_RECOVERY, PAGE_BRANCH, PAGE_ROSTER = range(5)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("FirstRunWizard", text)
+
+
+class FirstRunWizard(QWizard):
+    """Emits :attr:`completed` with the open :class:`Session` when the clerk clicks Finish."""
+
+    completed = Signal(object)
+
+    def __init__(self, data_dir: Path, *, kdf: KdfParams | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.kdf = kdf
+        self.session: Session | None = None
+        self.recovery_key = ""
+        self.setWindowTitle(translate("FirstRunWizard", "Set up BranchLedger"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButton, True)
+        self.welcome = WelcomePage(data_dir)
+        self.passphrase_page = PassphrasePage()
+        self.recovery = RecoveryPage()
+        self.branch = BranchPage()
+        self.roster = RosterPage()
+        for page_id, page in enumerate((self.welcome, self.passphrase_page, self.recovery, self.branch, self.roster)):
+            self.setPage(page_id, page)
+        self.setStartId(PAGE_WELCOME)
+        self.resize(760, 560)
+
+    def create_store(self, passphrase: str, on_done: object) -> None:
+        data_dir = Path(self.welcome.dir_edit.text().strip() or self.data_dir)
+        self.data_dir = data_dir
+        kdf = self.kdf
+
+        def job(_p: ProgressFn) -> tuple[Store, str]:
+            return Store.create(data_dir, passphrase, kdf=kdf)
+
+        def done(result: object) -> None:
+            assert isinstance(result, tuple)
+            store, key = cast(tuple[Store, str], result)
+            self.session = Session(store)
+            self.recovery_key = key
+            clerk = self.welcome.clerk.text().strip()
+            if clerk:
+                with self.session.lock, store.transaction():
+                    store.meta.set("clerk_name", clerk)
+            self.recovery.show_key(key)
+            on_done()  # type: ignore[operator]
+
+        def failed(exc: Exception) -> None:
+            self.passphrase_page.set_busy(False)
+            dialogs.error(self, exc.message if isinstance(exc, StoreError) else str(exc))
+
+        start_worker(job, on_result=done, on_error=failed)
+
+    def accept(self) -> None:
+        if self.session is None:
+            return
+        super().accept()
+        self.completed.emit(self.session)
+
+
+class WelcomePage(QWizardPage):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__()
+        self.setTitle(translate("FirstRunWizard", "Welcome to BranchLedger"))
+        self.setSubTitle(
+            translate(
+                "FirstRunWizard",
+                "Your branch's records are kept encrypted on this computer and sent to head office when you sync.",
+            )
+        )
+        intro = QLabel(
+            translate(
+                "FirstRunWizard",
+                "This takes a few minutes: you choose a passphrase, write down a recovery key, "
+                "and enter the branch and its members.",
+            )
+        )
+        intro.setWordWrap(True)
+        self.dir_edit = QLineEdit(str(data_dir))
+        browse = QPushButton(translate("FirstRunWizard", "Browse…"))
+        browse.clicked.connect(self._browse)
+        self.clerk = QLineEdit()
+        self.clerk.setPlaceholderText(translate("FirstRunWizard", "e.g. 李组织"))
+        self.clerk.setToolTip(translate("FirstRunWizard", "Recorded as the author of the records you write"))
+        form = QFormLayout(self)
+        form.addRow(intro)
+        form.addRow(translate("FirstRunWizard", "Data directory"), self.dir_edit)
+        form.addRow("", browse)
+        form.addRow(translate("FirstRunWizard", "Your name"), self.clerk)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, translate("FirstRunWizard", "Data directory"), self.dir_edit.text()
+        )
+        if chosen:
+            self.dir_edit.setText(str(Path(chosen) / "BranchLedger"))
+
+    def validatePage(self) -> bool:
+        path = Path(self.dir_edit.text().strip())
+        if not self.dir_edit.text().strip():
+            dialogs.error(self, translate("FirstRunWizard", "Choose where the data is kept."))
+            return False
+        if Store.exists(path):
+            dialogs.error(
+                self, translate("FirstRunWizard", "There is already a ledger in this directory. Choose another one.")
+            )
+            return False
+        return True
+
+
+class PassphrasePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(translate("FirstRunWizard", "Choose a passphrase"))
+        self.setSubTitle(
+            translate(
+                "FirstRunWizard",
+                "You type it each time you open the ledger. Nobody — not even head office — "
+                "can open your data without it or the recovery key.",
+            )
+        )
+        self.fields = PassphraseFields()
+        self.status = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        self.fields.changed.connect(self.completeChanged)
+        self._created = False
+        self._busy = False
+
+    def isComplete(self) -> bool:
+        return self._created or (self.fields.passphrase() is not None and not self._busy)
+
+    def set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.fields.setEnabled(not busy)
+        self.status.setText(translate("FirstRunWizard", "Creating the encrypted ledger…") if busy else "")
+        self.completeChanged.emit()
+
+    def validatePage(self) -> bool:
+        if self._created:
+            return True
+        passphrase = self.fields.passphrase()
+        if passphrase is None:
+            return False
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        self.set_busy(True)
+
+        def done() -> None:
+            self._created = True
+            self.set_busy(False)
+            self.fields.setEnabled(False)
+            wizard.next()
+
+        wizard.create_store(passphrase, done)
+        return False
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(translate("FirstRunWizard", "Write down the recovery key"))
+        self.setSubTitle(
+            translate(
+                "FirstRunWizard",
+                "If the passphrase is forgotten, this key is the only way back into the data. It is shown only now.",
+            )
+        )
+        self.key = QPlainTextEdit()
+        self.key.setObjectName("recoveryKey")
+        self.key.setReadOnly(True)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(16)
+        self.key.setFont(font)
+        self.key.setMaximumHeight(80)
+        save = QPushButton(translate("FirstRunWizard", "Save to a file for printing…"))
+        save.clicked.connect(self._save)
+        self.confirm = QCheckBox(
+            translate("FirstRunWizard", "I have written down or printed the recovery key and will keep it safe")
+        )
+        self.confirm.setObjectName("recoveryConfirm")
+        self.confirm.toggled.connect(self.completeChanged)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.key)
+        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.confirm)
+        layout.addStretch(1)
+
+    def show_key(self, key: str) -> None:
+        self.key.setPlainText(key)
+
+    def isComplete(self) -> bool:
+        return self.confirm.isChecked()
+
+    def _save(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, translate("FirstRunWizard", "Save the recovery key"), "branchledger-recovery-key.txt"
+        )
+        if name:
+            Path(name).write_text(
+                translate("FirstRunWizard", "BranchLedger recovery key") + "\n\n" + self.key.toPlainText() + "\n",
+                encoding="utf-8",
+            )
+
+    def initializePage(self) -> None:
+        self.wizard().button(QWizard.WizardButton.BackButton).setEnabled(False)
+
+
+class BranchPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(translate("FirstRunWizard", "The branch"))
+        self.name = QLineEdit()
+        self.name.setObjectName("branchName")
+        self.name.setPlaceholderText(translate("FirstRunWizard", "e.g. 毕拉河林场党支部"))
+        self.parent_org = QLineEdit()
+        self.has_committee = QCheckBox(translate("FirstRunWizard", "The branch has a committee (支委会)"))
+        self.groups = QLineEdit()
+        self.groups.setPlaceholderText(
+            translate("FirstRunWizard", "Party groups, separated by commas: 第一党小组，第二党小组")
+        )
+        form = QFormLayout(self)
+        form.addRow(translate("FirstRunWizard", "Branch name"), self.name)
+        form.addRow(translate("FirstRunWizard", "Higher Party organisation"), self.parent_org)
+        form.addRow("", self.has_committee)
+        form.addRow(translate("FirstRunWizard", "Party groups"), self.groups)
+        self.name.textChanged.connect(self.completeChanged)
+        self.record_id: str | None = None
+
+    def isComplete(self) -> bool:
+        return bool(self.name.text().strip())
+
+    def initializePage(self) -> None:
+        self.wizard().button(QWizard.WizardButton.BackButton).setEnabled(False)
+
+    def data(self) -> dict[str, object]:
+        groups = [g.strip() for g in self.groups.text().replace("，", ",").replace("、", ",").split(",") if g.strip()]
+        return {
+            "name": self.name.text().strip(),
+            "parent_org": self.parent_org.text().strip(),
+            "has_committee": self.has_committee.isChecked(),
+            "party_groups": groups,
+        }
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
+        session = wizard.session
+        try:
+            with session.lock:
+                if self.record_id is None:
+                    self.record_id = session.store.records.create(
+                        "branch_profile", self.data(), author=session.author
+                    ).record_id
+                else:
+                    session.store.records.update(self.record_id, self.data(), author=session.author)
+        except RuleViolation as exc:
+            dialogs.error(self, "\n".join(v.message for v in exc.violations))
+            return False
+        return True
+
+
+class RosterPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(translate("FirstRunWizard", "The members"))
+        self.setSubTitle(
+            translate(
+                "FirstRunWizard",
+                "Type the members in, or import a CSV or Excel sheet with the columns "
+                "姓名, 性别, 党员类别, 入党日期, 党小组, 职务. You can add more later.",
+            )
+        )
+        self.table = RowTable(
+            [
+                RowColumn("name", translate("FirstRunWizard", "Name")),
+                RowColumn("gender", translate("FirstRunWizard", "Gender"), "enum", Gender),
+                RowColumn(
+                    "status",
+                    translate("FirstRunWizard", "Category"),
+                    "enum",
+                    MemberStatus,
+                    optional=False,
+                    default="full",
+                ),
+                RowColumn("join_date", translate("FirstRunWizard", "Joined (YYYY-MM-DD)"), width=150),
+                RowColumn("party_group", translate("FirstRunWizard", "Party group"), width=120),
+            ],
+            add_text=translate("FirstRunWizard", "Add member"),
+        )
+        import_button = QPushButton(translate("FirstRunWizard", "Import from CSV / Excel…"))
+        import_button.clicked.connect(self._import)
+        self.imported = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.imported)
+        self.imported_count = 0
+
+    def initializePage(self) -> None:
+        if self.table.row_count() == 0:
+            for _ in range(3):
+                self.table.add_row()
+
+    def _import(self, path: Path | None = None) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, translate("FirstRunWizard", "Import roster"), "", "CSV / Excel (*.csv *.xlsx)"
+            )
+            if not name:
+                return
+            path = Path(name)
+        import_roster_file(self, wizard.session, path, self._imported)
+
+    def import_file(self, path: Path) -> None:
+        self._import(path)
+
+    def _imported(self, count: int) -> None:
+        self.imported_count += count
+        self.imported.setText(
+            translate("FirstRunWizard", "{0} members imported from the file.").format(self.imported_count)
+        )
+
+    def validatePage(self) -> bool:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
+        session = wizard.session
+        rows = [r for r in self.table.rows() if r["name"]]
+        problems: list[str] = []
+        created: list[int] = []
+        with session.lock:
+            for i, row in enumerate(rows):
+                data = {k: v for k, v in row.items() if v not in (None, "")}
+                try:
+                    session.store.records.create("member", data, author=session.author)
+                    created.append(i)
+                except RuleViolation as exc:
+                    problems.extend(f"{row['name']}：{v.message}" for v in exc.violations)
+        # Rows written are removed, so fixing one row and clicking Finish again never duplicates.
+        remaining = [r for i, r in enumerate(rows) if i not in created]
+        self.table.set_rows(remaining)
+        if problems:
+            dialogs.error(self, "\n".join(problems))
+            return False
+        if created:
+            session.notify("member")
+        return True

@@ -1,0 +1,1 @@
+"""Fonts, icons, translations and templates shipped with the application (see :mod:`resources.locate`)."""

@@ -1,0 +1,1779 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>BranchEditor</name>
+    <message>
+        <source>Branch profile</source>
+        <translation>支部信息</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>支部</translation>
+    </message>
+    <message>
+        <source>The branch has a committee (支委会)</source>
+        <translation>本支部设有支部委员会</translation>
+    </message>
+    <message>
+        <source>Village or community branch (5-year term)</source>
+        <translation>村/社区党支部（每届5年）</translation>
+    </message>
+    <message>
+        <source>Branch name</source>
+        <translation>支部名称</translation>
+    </message>
+    <message>
+        <source>Organisation code</source>
+        <translation>组织代码</translation>
+    </message>
+    <message>
+        <source>Higher Party organisation</source>
+        <translation>上级党组织</translation>
+    </message>
+    <message>
+        <source>Branches with 7 or more full members must elect a committee</source>
+        <translation>正式党员7人以上的支部应设立支部委员会</translation>
+    </message>
+    <message>
+        <source>Party groups</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Party group</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Add group</source>
+        <translation>添加党小组</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>Yes</source>
+        <translation>赞成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>This record has unsaved changes.</source>
+        <translation>本记录有未保存的修改。</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Discard changes</source>
+        <translation>放弃修改</translation>
+    </message>
+    <message>
+        <source>BranchLedger</source>
+        <translation>支部台账</translation>
+    </message>
+</context>
+<context>
+    <name>EditorWindow</name>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save a new revision of this record (Ctrl+S)</source>
+        <translation>保存本记录的新版本（Ctrl+S）</translation>
+    </message>
+    <message>
+        <source>Finalize…</source>
+        <translation>定稿…</translation>
+    </message>
+    <message>
+        <source>Lock this record; later changes need an amendment</source>
+        <translation>锁定本记录；之后的修改须通过更正记录</translation>
+    </message>
+    <message>
+        <source>Amend…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Write a correction of this finalized record</source>
+        <translation>为这份已定稿记录写更正记录</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save this record as a PDF for printing (Ctrl+P)</source>
+        <translation>将本记录存为 PDF 以便打印（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Problems found by the branch rules; click one to go to its field</source>
+        <translation>按支部工作规定发现的问题；点击可跳到对应内容</translation>
+    </message>
+    <message>
+        <source>Sync conflict — resolve it on the Sync page</source>
+        <translation>同步冲突——请在“同步”页面处理</translation>
+    </message>
+    <message>
+        <source>Finalized</source>
+        <translation>已定稿</translation>
+    </message>
+    <message>
+        <source>New, not saved</source>
+        <translation>新建，未保存</translation>
+    </message>
+    <message>
+        <source>Draft, unsaved changes</source>
+        <translation>草稿，有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Draft, saved</source>
+        <translation>草稿，已保存</translation>
+    </message>
+    <message>
+        <source>Amendment</source>
+        <translation>更正记录</translation>
+    </message>
+    <message>
+        <source>BranchLedger</source>
+        <translation>支部台账</translation>
+    </message>
+    <message>
+        <source>Draft kept safe (autosaved)</source>
+        <translation>草稿已自动保存</translation>
+    </message>
+    <message>
+        <source>Not saved: please correct the marked fields</source>
+        <translation>未保存：请修改标出的内容</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>Finalize record</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
+        <source>After finalizing, this record can no longer be changed; corrections are made as amendments. Finalize now?</source>
+        <translation>定稿后本记录不能再修改，如需更正须另建更正记录。现在定稿吗？</translation>
+    </message>
+    <message>
+        <source>Not finalized: the record is incomplete</source>
+        <translation>未定稿：记录不完整</translation>
+    </message>
+    <message>
+        <source>Amend record</source>
+        <translation>更正记录</translation>
+    </message>
+    <message>
+        <source>Reason for the correction:</source>
+        <translation>更正原因：</translation>
+    </message>
+    <message>
+        <source>Save the record before printing it.</source>
+        <translation>请先保存记录再打印。</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationEditor</name>
+    <message>
+        <source>Post evaluation</source>
+        <translation>先锋岗评价</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Assessment group, 5–7 people</source>
+        <translation>评议小组，5至7人</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>先锋岗</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>评价周期</translation>
+    </message>
+    <message>
+        <source>2026, 2026-H1, 2026-Q2 or 2026-05</source>
+        <translation>如 2026、2026-H1、2026-Q2 或 2026-05</translation>
+    </message>
+    <message>
+        <source>Evaluated on</source>
+        <translation>评价日期</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Stars</source>
+        <translation>星级</translation>
+    </message>
+    <message>
+        <source>Evaluators</source>
+        <translation>评议人</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>评语</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>Set up BranchLedger</source>
+        <translation>设置支部台账</translation>
+    </message>
+    <message>
+        <source>Welcome to BranchLedger</source>
+        <translation>欢迎使用支部台账</translation>
+    </message>
+    <message>
+        <source>Your branch&apos;s records are kept encrypted on this computer and sent to head office when you sync.</source>
+        <translation>支部的记录加密保存在本机，同步时发送给上级党委。</translation>
+    </message>
+    <message>
+        <source>This takes a few minutes: you choose a passphrase, write down a recovery key, and enter the branch and its members.</source>
+        <translation>只需几分钟：设置密码、抄写恢复密钥、填写支部信息和党员名册。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>e.g. 李组织</source>
+        <translation>如：李组织</translation>
+    </message>
+    <message>
+        <source>Recorded as the author of the records you write</source>
+        <translation>作为您所写记录的记录人</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <source>Choose where the data is kept.</source>
+        <translation>请选择数据保存位置。</translation>
+    </message>
+    <message>
+        <source>There is already a ledger in this directory. Choose another one.</source>
+        <translation>该目录中已有台账，请选择其他目录。</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>You type it each time you open the ledger. Nobody — not even head office — can open your data without it or the recovery key.</source>
+        <translation>每次打开台账都要输入密码。没有密码或恢复密钥，任何人（包括上级党委）都无法打开您的数据。</translation>
+    </message>
+    <message>
+        <source>Creating the encrypted ledger…</source>
+        <translation>正在创建加密台账…</translation>
+    </message>
+    <message>
+        <source>Write down the recovery key</source>
+        <translation>抄写恢复密钥</translation>
+    </message>
+    <message>
+        <source>If the passphrase is forgotten, this key is the only way back into the data. It is shown only now.</source>
+        <translation>忘记密码时，这是找回数据的唯一办法。恢复密钥只显示这一次。</translation>
+    </message>
+    <message>
+        <source>Save to a file for printing…</source>
+        <translation>保存到文件以便打印…</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key and will keep it safe</source>
+        <translation>我已抄写或打印恢复密钥，并会妥善保管</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>保存恢复密钥</translation>
+    </message>
+    <message>
+        <source>BranchLedger recovery key</source>
+        <translation>支部台账恢复密钥</translation>
+    </message>
+    <message>
+        <source>The branch</source>
+        <translation>支部信息</translation>
+    </message>
+    <message>
+        <source>e.g. 毕拉河林场党支部</source>
+        <translation>如：毕拉河林场党支部</translation>
+    </message>
+    <message>
+        <source>The branch has a committee (支委会)</source>
+        <translation>本支部设有支部委员会</translation>
+    </message>
+    <message>
+        <source>Party groups, separated by commas: 第一党小组，第二党小组</source>
+        <translation>党小组，用逗号分隔：第一党小组，第二党小组</translation>
+    </message>
+    <message>
+        <source>Branch name</source>
+        <translation>支部名称</translation>
+    </message>
+    <message>
+        <source>Higher Party organisation</source>
+        <translation>上级党组织</translation>
+    </message>
+    <message>
+        <source>Party groups</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>The members</source>
+        <translation>党员名册</translation>
+    </message>
+    <message>
+        <source>Type the members in, or import a CSV or Excel sheet with the columns 姓名, 性别, 党员类别, 入党日期, 党小组, 职务. You can add more later.</source>
+        <translation>逐个录入党员，或导入表头为 姓名、性别、党员类别、入党日期、党小组、职务 的 CSV 或 Excel 表格。以后还可以继续添加。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名/名称</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Joined (YYYY-MM-DD)</source>
+        <translation>入党日期（年-月-日）</translation>
+    </message>
+    <message>
+        <source>Party group</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加党员</translation>
+    </message>
+    <message>
+        <source>Import from CSV / Excel…</source>
+        <translation>从 CSV / Excel 导入…</translation>
+    </message>
+    <message>
+        <source>Import roster</source>
+        <translation>导入党员名册</translation>
+    </message>
+    <message>
+        <source>{0} members imported from the file.</source>
+        <translation>已从文件导入 {0} 名党员。</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingEditor</name>
+    <message>
+        <source>Meeting record</source>
+        <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>Quorum: fill in the attendance</source>
+        <translation>会议是否有效：请填写出席情况</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <source>e.g. 2026年第二季度支部党员大会</source>
+        <translation>如：2026年第二季度支部党员大会</translation>
+    </message>
+    <message>
+        <source>(not on the roster)</source>
+        <translation>（不在名册中）</translation>
+    </message>
+    <message>
+        <source>Name, if not on the roster</source>
+        <translation>不在名册中时填写姓名</translation>
+    </message>
+    <message>
+        <source>Chaired on the secretary&apos;s entrustment</source>
+        <translation>受支部书记委托主持</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Name or session of the meeting</source>
+        <translation>会议名称或届次</translation>
+    </message>
+    <message>
+        <source>Starts</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Ends</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>形式</translation>
+    </message>
+    <message>
+        <source>Elections and admissions should be held in person</source>
+        <translation>选举和发展党员表决原则上应现场进行</translation>
+    </message>
+    <message>
+        <source>Party group</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Which Party group held this group meeting</source>
+        <translation>召开本次党小组会的党小组</translation>
+    </message>
+    <message>
+        <source>Chair</source>
+        <translation>主持人</translation>
+    </message>
+    <message>
+        <source>Chair (other)</source>
+        <translation>主持人（其他）</translation>
+    </message>
+    <message>
+        <source>Recorder</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Recorder (other)</source>
+        <translation>记录人（其他）</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>出席情况</translation>
+    </message>
+    <message>
+        <source>Fill from roster</source>
+        <translation>从名册载入</translation>
+    </message>
+    <message>
+        <source>List every active member as present; then mark who was absent and why</source>
+        <translation>将所有在册党员列为出席，再标出缺席人员及原因</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Reason for absence</source>
+        <translation>缺席原因</translation>
+    </message>
+    <message>
+        <source>Written opinion</source>
+        <translation>书面意见</translation>
+    </message>
+    <message>
+        <source>An absent voter who handed in a written opinion before the meeting</source>
+        <translation>会前提交书面意见的缺席表决权人</translation>
+    </message>
+    <message>
+        <source>Not counted because</source>
+        <translation>不计入应到情形</translation>
+    </message>
+    <message>
+        <source>Approval ref.</source>
+        <translation>批准文号</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加党员</translation>
+    </message>
+    <message>
+        <source>Attending without a vote (列席)</source>
+        <translation>列席人员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名/名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>身份</translation>
+    </message>
+    <message>
+        <source>Add guest</source>
+        <translation>添加列席人员</translation>
+    </message>
+    <message>
+        <source>Agenda</source>
+        <translation>会议议题</translation>
+    </message>
+    <message>
+        <source>Agenda item</source>
+        <translation>议题</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>添加一项</translation>
+    </message>
+    <message>
+        <source>Speeches</source>
+        <translation>发言记录</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>发言人</translation>
+    </message>
+    <message>
+        <source>Main points</source>
+        <translation>发言要点</translation>
+    </message>
+    <message>
+        <source>Add speech</source>
+        <translation>添加发言</translation>
+    </message>
+    <message>
+        <source>Minutes not split by speaker</source>
+        <translation>不按发言人分列的会议记录</translation>
+    </message>
+    <message>
+        <source>Discussion</source>
+        <translation>会议内容</translation>
+    </message>
+    <message>
+        <source>Votes</source>
+        <translation>表决情况</translation>
+    </message>
+    <message>
+        <source>Motion or candidate</source>
+        <translation>表决事项或对象</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>表决方式</translation>
+    </message>
+    <message>
+        <source>Candidate</source>
+        <translation>表决对象</translation>
+    </message>
+    <message>
+        <source>Entitled</source>
+        <translation>应到</translation>
+    </message>
+    <message>
+        <source>Leave empty to count from the attendance</source>
+        <translation>留空则按出席情况自动计算</translation>
+    </message>
+    <message>
+        <source>Present</source>
+        <translation>实到</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>书面意见</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>赞成</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>反对</translation>
+    </message>
+    <message>
+        <source>Abstain</source>
+        <translation>弃权</translation>
+    </message>
+    <message>
+        <source>Ballots issued</source>
+        <translation>发出选票</translation>
+    </message>
+    <message>
+        <source>Ballots returned</source>
+        <translation>收回选票</translation>
+    </message>
+    <message>
+        <source>Add vote</source>
+        <translation>添加表决</translation>
+    </message>
+    <message>
+        <source>Resolutions</source>
+        <translation>决议</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>决议</translation>
+    </message>
+    <message>
+        <source>Vote no.</source>
+        <translation>表决序号</translation>
+    </message>
+    <message>
+        <source>Number of the vote this resolution follows</source>
+        <translation>本决议对应的表决序号</translation>
+    </message>
+    <message>
+        <source>Add resolution</source>
+        <translation>添加决议</translation>
+    </message>
+    <message>
+        <source>Sign-in sheet, photos, lecture notes kept on paper</source>
+        <translation>签到表、照片、讲稿等纸质材料</translation>
+    </message>
+    <message>
+        <source>Open issues</source>
+        <translation>遗留问题</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Add every active member</source>
+        <translation>添加全部在册党员</translation>
+    </message>
+    <message>
+        <source>Correction of a finalized record. Reason: {0}</source>
+        <translation>这是对已定稿记录的更正。更正原因：{0}</translation>
+    </message>
+    <message>
+        <source>Quorum: cannot be judged until the form is complete</source>
+        <translation>会议是否有效：内容填写完整后才能判断</translation>
+    </message>
+    <message>
+        <source>Quorum: {0}</source>
+        <translation>会议是否有效：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingSections</name>
+    <message>
+        <source>Pay membership dues</source>
+        <translation>交纳党费</translation>
+    </message>
+    <message>
+        <source>Read the Party Constitution aloud</source>
+        <translation>诵读党章</translation>
+    </message>
+    <message>
+        <source>Wear the Party badge</source>
+        <translation>佩戴党徽</translation>
+    </message>
+    <message>
+        <source>Renew the admission oath</source>
+        <translation>重温入党誓词</translation>
+    </message>
+    <message>
+        <source>Party lecture</source>
+        <translation>党课</translation>
+    </message>
+    <message>
+        <source>(not on the roster)</source>
+        <translation>（不在名册中）</translation>
+    </message>
+    <message>
+        <source>Name, if not on the roster</source>
+        <translation>不在名册中时填写姓名</translation>
+    </message>
+    <message>
+        <source>Integrity lecture (廉政党课)</source>
+        <translation>廉政党课</translation>
+    </message>
+    <message>
+        <source>Lecturer</source>
+        <translation>授课人</translation>
+    </message>
+    <message>
+        <source>Lecturer (other)</source>
+        <translation>授课人（其他）</translation>
+    </message>
+    <message>
+        <source>Lecturer&apos;s post</source>
+        <translation>授课人职务</translation>
+    </message>
+    <message>
+        <source>For example 支部书记; a lecture by the secretary counts towards the yearly requirement</source>
+        <translation>如“支部书记”；书记讲党课计入每年的要求</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>题目</translation>
+    </message>
+    <message>
+        <source>Study hours</source>
+        <translation>学时</translation>
+    </message>
+    <message>
+        <source>1 study hour per hour, 4 per half day</source>
+        <translation>每小时计1学时，半天计4学时</translation>
+    </message>
+    <message>
+        <source>Delivery</source>
+        <translation>形式</translation>
+    </message>
+    <message>
+        <source>Theme day</source>
+        <translation>主题党日</translation>
+    </message>
+    <message>
+        <source>Counts for month</source>
+        <translation>所属月份</translation>
+    </message>
+    <message>
+        <source>YYYY-MM; a theme day moved by a holiday still counts for its own month</source>
+        <translation>年-月；因节假日调整日期的主题党日仍计入原月份</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Required items</source>
+        <translation>规定动作</translation>
+    </message>
+    <message>
+        <source>Optional items</source>
+        <translation>自选动作</translation>
+    </message>
+    <message>
+        <source>Dues paid by (people)</source>
+        <translation>交纳党费人数</translation>
+    </message>
+    <message>
+        <source>Dues collected (yuan)</source>
+        <translation>收缴党费（元）</translation>
+    </message>
+    <message>
+        <source>Follow-up of decisions</source>
+        <translation>议定事项落实情况</translation>
+    </message>
+    <message>
+        <source>Democratic appraisal grades</source>
+        <translation>民主评议等次</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等次</translation>
+    </message>
+    <message>
+        <source>Leave empty for probationary members; at most one third may be Excellent</source>
+        <translation>预备党员不评等次；优秀一般不超过三分之一</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>评语</translation>
+    </message>
+    <message>
+        <source>Add member</source>
+        <translation>添加党员</translation>
+    </message>
+    <message>
+        <source>Rectification list</source>
+        <translation>整改清单</translation>
+    </message>
+    <message>
+        <source>Item to put right</source>
+        <translation>整改事项</translation>
+    </message>
+    <message>
+        <source>Add item</source>
+        <translation>添加一项</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingsPage</name>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Show one kind of meeting</source>
+        <translation>只显示一种会议</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>From date (empty: no limit)</source>
+        <translation>开始日期（空：不限）</translation>
+    </message>
+    <message>
+        <source>To date (empty: no limit)</source>
+        <translation>结束日期（空：不限）</translation>
+    </message>
+    <message>
+        <source>New meeting record</source>
+        <translation>新建会议记录</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N 新建</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>{0} records</source>
+        <translation>共 {0} 条记录</translation>
+    </message>
+</context>
+<context>
+    <name>MemberEditor</name>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名/名称</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Probationary members have no vote, no election rights and are not graded</source>
+        <translation>预备党员没有表决权、选举权和被选举权，民主评议不评等次</translation>
+    </message>
+    <message>
+        <source>Joined the Party</source>
+        <translation>入党日期</translation>
+    </message>
+    <message>
+        <source>The date of the branch meeting that admitted the member</source>
+        <translation>支部大会通过接收的日期</translation>
+    </message>
+    <message>
+        <source>Became full member</source>
+        <translation>转正日期</translation>
+    </message>
+    <message>
+        <source>Party group</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Post / unit</source>
+        <translation>职务/单位</translation>
+    </message>
+    <message>
+        <source>Printed on sign-in sheets</source>
+        <translation>打印在签到表上</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>Branch posts</source>
+        <translation>支部职务</translation>
+    </message>
+    <message>
+        <source>Leading cadre (dual organisational life)</source>
+        <translation>领导干部（双重组织生活）</translation>
+    </message>
+    <message>
+        <source>Standing</source>
+        <translation>组织关系</translation>
+    </message>
+    <message>
+        <source>Rights suspended</source>
+        <translation>权利暂停情形</translation>
+    </message>
+    <message>
+        <source>Suspended until</source>
+        <translation>暂停截止日期</translation>
+    </message>
+    <message>
+        <source>Membership</source>
+        <translation>组织关系状态</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>变更日期</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>MembersPage</name>
+    <message>
+        <source>Find a member… (Ctrl+F)</source>
+        <translation>查找党员…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>New member</source>
+        <translation>新增党员</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N 新建</translation>
+    </message>
+    <message>
+        <source>Import roster…</source>
+        <translation>导入名册…</translation>
+    </message>
+    <message>
+        <source>Columns 姓名, 性别, 党员类别, 入党日期, 党小组, 职务</source>
+        <translation>表头：姓名、性别、党员类别、入党日期、党小组、职务</translation>
+    </message>
+    <message>
+        <source>{0} members</source>
+        <translation>共 {0} 名党员</translation>
+    </message>
+    <message>
+        <source>Import roster</source>
+        <translation>导入党员名册</translation>
+    </message>
+    <message>
+        <source>{0} members imported.</source>
+        <translation>已导入 {0} 名党员。</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>due</source>
+        <translation>待完成</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期未完成</translation>
+    </message>
+    <message>
+        <source>not yet due</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Required activity</source>
+        <translation>规定活动</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>This quarter</source>
+        <translation>本季度</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>本年度</translation>
+    </message>
+    <message>
+        <source>党章 第九条: six months without organisational life means leaving the Party</source>
+        <translation>党章第九条：连续六个月不参加党的组织生活，被认为是自行脱党</translation>
+    </message>
+    <message>
+        <source>Required activities</source>
+        <translation>规定活动完成情况</translation>
+    </message>
+    <message>
+        <source>Recent records</source>
+        <translation>最近记录</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>No organisational life for 5 months or more</source>
+        <translation>连续5个月以上未参加组织生活</translation>
+    </message>
+    <message>
+        <source>The overview could not be computed: {0}</source>
+        <translation>无法生成概览：{0}</translation>
+    </message>
+    <message>
+        <source>(branch name not set)</source>
+        <translation>（未填写支部名称）</translation>
+    </message>
+    <message>
+        <source>{0} changes waiting to be sent to head office</source>
+        <translation>{0} 条修改待发送到上级党委</translation>
+    </message>
+    <message>
+        <source>{0} records in conflict — open the Sync page</source>
+        <translation>{0} 条记录存在同步冲突——请打开“同步”页面</translation>
+    </message>
+    <message>
+        <source>Last sync: {0}</source>
+        <translation>最近同步：{0}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Pioneer post</source>
+        <translation>党员先锋岗</translation>
+    </message>
+    <message>
+        <source>Post log</source>
+        <translation>履岗记录</translation>
+    </message>
+    <message>
+        <source>Post evaluation</source>
+        <translation>先锋岗评价</translation>
+    </message>
+    <message>
+        <source>Branch profile</source>
+        <translation>支部信息</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Due by {0}</source>
+        <translation>应于 {0} 前完成</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>Search the full text… (Ctrl+F)</source>
+        <translation>全文搜索…（Ctrl+F）</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>At least {0} characters; a short sentence is easier to remember</source>
+        <translation>至少 {0} 个字符；用一句短语更容易记住</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Repeat it</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least {0} characters.</source>
+        <translation>密码至少需要 {0} 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase only you know. It cannot be recovered without the recovery key.</source>
+        <translation>请设置只有您知道的密码。忘记密码后只能用恢复密钥找回。</translation>
+    </message>
+    <message>
+        <source>Weak: easy to guess. Use a longer phrase.</source>
+        <translation>弱：容易被猜到，请使用更长的短语。</translation>
+    </message>
+    <message>
+        <source>Fair. A few more words would make it strong.</source>
+        <translation>一般。再加几个字会更安全。</translation>
+    </message>
+    <message>
+        <source>Strong.</source>
+        <translation>强。</translation>
+    </message>
+</context>
+<context>
+    <name>PostEditor</name>
+    <message>
+        <source>Pioneer post</source>
+        <translation>党员先锋岗</translation>
+    </message>
+    <message>
+        <source>Area, section or equipment the post answers for</source>
+        <translation>岗位负责的区域、工段或设备</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名/名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>责任范围</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>Plaque</source>
+        <translation>挂牌状态</translation>
+    </message>
+    <message>
+        <source>Holders</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Tick the members who hold this post</source>
+        <translation>勾选担任本岗位的党员</translation>
+    </message>
+    <message>
+        <source>Duties and tasks</source>
+        <translation>岗位职责与任务</translation>
+    </message>
+    <message>
+        <source>Duty</source>
+        <translation>职责</translation>
+    </message>
+    <message>
+        <source>Add duty</source>
+        <translation>添加职责</translation>
+    </message>
+    <message>
+        <source>Annual task</source>
+        <translation>年度任务</translation>
+    </message>
+    <message>
+        <source>Add task</source>
+        <translation>添加任务</translation>
+    </message>
+    <message>
+        <source>Pledges</source>
+        <translation>承诺事项</translation>
+    </message>
+    <message>
+        <source>Pledge</source>
+        <translation>承诺内容</translation>
+    </message>
+    <message>
+        <source>Deadline (YYYY-MM-DD)</source>
+        <translation>完成时限（年-月-日）</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>责任人</translation>
+    </message>
+    <message>
+        <source>Fulfilled</source>
+        <translation>已兑现</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Add pledge</source>
+        <translation>添加承诺</translation>
+    </message>
+</context>
+<context>
+    <name>PostLogEditor</name>
+    <message>
+        <source>Post log entry</source>
+        <translation>履岗记录</translation>
+    </message>
+    <message>
+        <source>Work done at the post</source>
+        <translation>履岗情况</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>先锋岗</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>时长（小时）</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Work done</source>
+        <translation>工作内容</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>成效</translation>
+    </message>
+</context>
+<context>
+    <name>PostsPage</name>
+    <message>
+        <source>New post</source>
+        <translation>新建先锋岗</translation>
+    </message>
+    <message>
+        <source>Ctrl+N</source>
+        <translation>Ctrl+N 新建</translation>
+    </message>
+    <message>
+        <source>New log entry</source>
+        <translation>新建履岗记录</translation>
+    </message>
+    <message>
+        <source>New evaluation</source>
+        <translation>新建评价</translation>
+    </message>
+    <message>
+        <source>Select a post to see its work log and evaluations</source>
+        <translation>选择一个先锋岗，查看其履岗记录和评价</translation>
+    </message>
+    <message>
+        <source>Work log</source>
+        <translation>履岗记录</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评价记录</translation>
+    </message>
+    <message>
+        <source>{0}: {1} log entries, {2} evaluations</source>
+        <translation>{0}：履岗记录 {1} 条，评价 {2} 条</translation>
+    </message>
+</context>
+<context>
+    <name>Printing</name>
+    <message>
+        <source>Fill in the branch profile (Settings) before printing.</source>
+        <translation>请先在“设置”中填写支部信息再打印。</translation>
+    </message>
+    <message>
+        <source>Printing this kind of record is not available yet.</source>
+        <translation>暂不能打印这类记录。</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>另存为 PDF</translation>
+    </message>
+    <message>
+        <source>The PDF could not be made: {0}</source>
+        <translation>无法生成 PDF：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>RecordColumns</name>
+    <message>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>Not synced</source>
+        <translation>未同步</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>已同步</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Party group</source>
+        <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名/名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Joined</source>
+        <translation>入党日期</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>先锋岗</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>Work done</source>
+        <translation>工作内容</translation>
+    </message>
+    <message>
+        <source>Evaluated on</source>
+        <translation>评价日期</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+</context>
+<context>
+    <name>RosterImport</name>
+    <message>
+        <source>Importing the roster…</source>
+        <translation>正在导入党员名册…</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Please correct the file:</source>
+        <translation>未导入任何记录。请修改文件：</translation>
+    </message>
+</context>
+<context>
+    <name>RowTable</name>
+    <message>
+        <source>Add row</source>
+        <translation>添加一行</translation>
+    </message>
+    <message>
+        <source>Remove row</source>
+        <translation>删除一行</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Lock the ledger after this many minutes without keyboard or mouse</source>
+        <translation>键盘鼠标无操作超过该时间后自动锁定台账</translation>
+    </message>
+    <message>
+        <source>Recorded in each record&apos;s history as its author</source>
+        <translation>记入每条记录的修改历史</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Auto-lock after</source>
+        <translation>自动锁定时间</translation>
+    </message>
+    <message>
+        <source>Clerk&apos;s name</source>
+        <translation>记录人姓名</translation>
+    </message>
+    <message>
+        <source>Data directory</source>
+        <translation>数据目录</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>支部</translation>
+    </message>
+    <message>
+        <source>Edit branch profile…</source>
+        <translation>编辑支部信息…</translation>
+    </message>
+    <message>
+        <source>Change passphrase</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>The new language is used after the program restarts.</source>
+        <translation>重新启动程序后使用新的语言。</translation>
+    </message>
+    <message>
+        <source>The passphrase was changed.</source>
+        <translation>密码已修改。</translation>
+    </message>
+</context>
+<context>
+    <name>ShellWindow</name>
+    <message>
+        <source>BranchLedger</source>
+        <translation>支部台账</translation>
+    </message>
+    <message>
+        <source>&amp;Ledger</source>
+        <translation>台账(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;New record</source>
+        <translation>新建记录(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>打印(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Close the database now; the passphrase is needed to continue</source>
+        <translation>立即关闭数据库；继续使用需要输入密码</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About BranchLedger</source>
+        <translation>关于支部台账(&amp;A)</translation>
+    </message>
+    <message>
+        <source>BranchLedger — offline-first, encrypted records for Party branches.</source>
+        <translation>支部台账——离线优先、加密保存的党支部工作记录。</translation>
+    </message>
+    <message>
+        <source>Setting up</source>
+        <translation>正在设置</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Unlocked</source>
+        <translation>已解锁</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Send this device&apos;s changes to head office and fetch theirs</source>
+        <translation>把本机的修改发送到上级党委，并取回上级的更新</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Connect to head office</source>
+        <translation>连接上级党委</translation>
+    </message>
+    <message>
+        <source>One-time code from head office</source>
+        <translation>上级党委发放的一次性登记码</translation>
+    </message>
+    <message>
+        <source>Optional: head office&apos;s own CA certificate (PEM file)</source>
+        <translation>可选：上级党委自建 CA 的证书（PEM 文件）</translation>
+    </message>
+    <message>
+        <source>Enrol this device</source>
+        <translation>登记本机</translation>
+    </message>
+    <message>
+        <source>Head office address</source>
+        <translation>上级党委服务器地址</translation>
+    </message>
+    <message>
+        <source>Enrolment code</source>
+        <translation>登记码</translation>
+    </message>
+    <message>
+        <source>CA bundle</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>同步记录</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>同步冲突</translation>
+    </message>
+    <message>
+        <source>Records edited on two devices at once. Nothing was discarded: open one to choose which version to keep.</source>
+        <translation>以下记录在两台设备上同时被修改。所有版本都已保留：打开记录，选择要保留的版本。</translation>
+    </message>
+    <message>
+        <source>Sync with head office is not available in this build yet.</source>
+        <translation>本版本暂不支持与上级党委同步。</translation>
+    </message>
+    <message>
+        <source>Connected to {0} as branch {1}</source>
+        <translation>已连接 {0}，支部：{1}</translation>
+    </message>
+    <message>
+        <source>This device is not enrolled with head office yet.</source>
+        <translation>本机尚未在上级党委登记。</translation>
+    </message>
+    <message>
+        <source>{0} changes waiting to be sent</source>
+        <translation>{0} 条修改待发送</translation>
+    </message>
+    <message>
+        <source>{0} records in conflict</source>
+        <translation>{0} 条记录存在冲突</translation>
+    </message>
+    <message>
+        <source>Last sync: {0}</source>
+        <translation>最近同步：{0}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Last error: {0}</source>
+        <translation>最近一次错误：{0}</translation>
+    </message>
+    <message>
+        <source>Enter head office&apos;s address and the enrolment code.</source>
+        <translation>请输入上级党委服务器地址和登记码。</translation>
+    </message>
+    <message>
+        <source>Enrolled as branch {0}</source>
+        <translation>已登记为支部：{0}</translation>
+    </message>
+    <message>
+        <source>Page {0}</source>
+        <translation>第 {0} 批</translation>
+    </message>
+    <message>
+        <source>Sent {0}, received {1}, conflicts {2}</source>
+        <translation>发送 {0} 条，接收 {1} 条，冲突 {2} 条</translation>
+    </message>
+    <message>
+        <source>Failed: {0}</source>
+        <translation>失败：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockScreen</name>
+    <message>
+        <source>Wrong passphrase. Please check the keyboard layout and Caps Lock, and try again.</source>
+        <translation>密码不正确。请检查输入法和大写锁定键后重试。</translation>
+    </message>
+    <message>
+        <source>That recovery key is not correct.</source>
+        <translation>恢复密钥不正确。</translation>
+    </message>
+    <message>
+        <source>No ledger was found in the data directory.</source>
+        <translation>数据目录中没有找到台账。</translation>
+    </message>
+    <message>
+        <source>The data file is damaged or is not a BranchLedger file. Nothing was changed.</source>
+        <translation>数据文件已损坏或不是本程序的数据文件，原文件未做任何修改。</translation>
+    </message>
+    <message>
+        <source>BranchLedger is locked</source>
+        <translation>支部台账已锁定</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Forgot the passphrase? Use the recovery key…</source>
+        <translation>忘记密码？使用恢复密钥…</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>正在解锁…</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase. You can try again now.</source>
+        <translation>密码不正确。现在可以重试。</translation>
+    </message>
+    <message>
+        <source>Wait {0} s</source>
+        <translation>请等待 {0} 秒</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase entered {0} times. Please wait {1} seconds.</source>
+        <translation>已连续 {0} 次输错密码，请等待 {1} 秒。</translation>
+    </message>
+    <message>
+        <source>Unlock with the recovery key</source>
+        <translation>用恢复密钥解锁</translation>
+    </message>
+    <message>
+        <source>Enter the recovery key you wrote down when the ledger was created, and choose a new passphrase.</source>
+        <translation>请输入创建台账时抄写的恢复密钥，并设置新密码。</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Meetings</source>
+        <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>Pioneer posts</source>
+        <translation>先锋岗</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Records of this kind are read-only here.</source>
+        <translation>这类记录在本机只能查看。</translation>
+    </message>
+    <message>
+        <source>Restore unsaved drafts</source>
+        <translation>恢复未保存的草稿</translation>
+    </message>
+    <message>
+        <source>{0} unsaved drafts were kept from last time. Open them again?</source>
+        <translation>上次有 {0} 份未保存的草稿，要重新打开吗？</translation>
+    </message>
+    <message>
+        <source>Discard these drafts for good?</source>
+        <translation>永久放弃这些草稿吗？</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,121 @@
+"""Fixtures for the GUI tests: offscreen Qt, isolated QSettings, a real encrypted store (fast KDF).
+
+Modal questions are answered through :mod:`desktop_app.ui.dialogs` (monkeypatched), never by
+clicking nested event loops; everything else drives real widgets with ``qtbot``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# QSettings must never touch the developer's real preferences.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="branchledger-ui-config-")
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.store import KdfParams, Store
+from desktop_app.ui import dialogs
+from desktop_app.ui.session import Session
+from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.ui_settings import UiSettings
+from desktop_app.ui.workers import running_count
+
+PASSPHRASE = "林场党支部2026"
+FAST_KDF = KdfParams.fast_for_tests()
+
+
+class Answers:
+    """What the monkeypatched dialogs answer, and what they were asked."""
+
+    def __init__(self) -> None:
+        self.confirm = True
+        self.text: str | None = "记录有误"
+        self.save = "discard"
+        self.infos: list[str] = []
+        self.errors: list[str] = []
+        self.questions: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+    a = Answers()
+
+    def confirm(_parent: Any, _title: str, text: str) -> bool:
+        a.questions.append(text)
+        return a.confirm
+
+    monkeypatch.setattr(dialogs, "confirm", confirm)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_args, **_kw: a.text)
+    monkeypatch.setattr(dialogs, "ask_save", lambda *_args: a.save)
+    monkeypatch.setattr(dialogs, "info", lambda _p, text: a.infos.append(text))
+    monkeypatch.setattr(dialogs, "error", lambda _p, text: a.errors.append(text))
+    return a
+
+
+@pytest.fixture(autouse=True)
+def clean_settings(qapp: QApplication) -> Iterator[UiSettings]:
+    settings = UiSettings()
+    settings._s.clear()
+    yield settings
+    settings._s.clear()
+
+
+@pytest.fixture
+def store_dir(tmp_path: Path) -> Path:
+    return tmp_path / "ledger"
+
+
+@pytest.fixture
+def session(store_dir: Path, qtbot: Any) -> Iterator[Session]:
+    store, _key = Store.create(store_dir, PASSPHRASE, kdf=FAST_KDF)
+    s = Session(store)
+    with s.lock:
+        store.records.create(
+            "branch_profile",
+            {"name": "毕拉河林场党支部", "has_committee": True, "party_groups": ["第一党小组", "第二党小组"]},
+            author="t",
+        )
+    yield s
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    s.close()
+
+
+@pytest.fixture
+def roster(session: Session) -> dict[str, str]:
+    """Name → member id: a secretary, four full members and a probationer."""
+    ids: dict[str, str] = {}
+    people = [
+        ("王书记", "full", ["secretary"], "第一党小组"),
+        ("李组织", "full", ["organization"], "第一党小组"),
+        ("赵宣传", "full", ["propaganda"], "第二党小组"),
+        ("钱党员", "full", [], "第二党小组"),
+        ("周党员", "full", [], "第一党小组"),
+        ("孙预备", "probationary", [], "第二党小组"),
+    ]
+    with session.lock:
+        for name, status, posts, group in people:
+            ids[name] = session.store.records.create(
+                "member",
+                {"name": name, "status": status, "posts": posts, "party_group": group, "join_date": "2010-07-01"},
+                author="t",
+            ).record_id
+    return ids
+
+
+@pytest.fixture
+def shell(session: Session, qtbot: Any) -> Iterator[ShellWindow]:
+    """An unlocked main window over ``session`` (no buffer-restore question)."""
+    window = ShellWindow(session.store.data_dir, kdf=FAST_KDF, offer_restore=False)
+    qtbot.addWidget(window)
+    window.open_session(session, restore=False)
+    window.show()
+    yield window
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    if window.workspace is not None:
+        window.workspace.close_editors()

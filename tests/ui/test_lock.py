@@ -1,0 +1,95 @@
+"""Unlock (success, failure, growing delay, recovery), Ctrl+L and auto-lock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from desktop_app.ui.editors.meeting import MeetingEditor
+from desktop_app.ui.session import Session
+from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.unlock import delay_after
+from tests.ui.conftest import FAST_KDF, PASSPHRASE
+
+
+def locked_window(session: Session, qtbot: Any, **kwargs: Any) -> ShellWindow:
+    data_dir = session.store.data_dir
+    session.close()
+    window = ShellWindow(data_dir, kdf=FAST_KDF, offer_restore=False, **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.locked and window.stack.currentWidget() is window.unlock_screen
+    return window
+
+
+def test_growing_delay_schedule() -> None:
+    assert [delay_after(n) for n in range(7)] == [0, 0, 1, 2, 4, 8, 16]
+    assert delay_after(40) == 300
+
+
+def test_unlock_failure_then_delay_then_success(session: Session, qtbot: Any, clean_settings: Any) -> None:
+    window = locked_window(session, qtbot)
+    screen = window.unlock_screen
+    screen.passphrase.setText("wrong passphrase")
+    QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
+    assert "Wrong passphrase" in screen.message.text() or "密码" in screen.message.text()
+    assert window.locked and clean_settings.failed_unlocks == 1
+    assert screen.button.isEnabled()  # no wait after the first mistake
+    screen.passphrase.setText("wrong again")
+    screen.try_unlock()
+    qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
+    assert clean_settings.failed_unlocks == 2
+    assert screen.waiting and not screen.button.isEnabled() and not screen.passphrase.isEnabled()
+    screen.try_unlock()  # ignored while waiting
+    assert not screen.busy
+    qtbot.waitUntil(lambda: not screen.waiting, timeout=3000)
+    assert screen.button.isEnabled()
+    screen.passphrase.setText(PASSPHRASE)
+    screen.try_unlock()
+    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    assert clean_settings.failed_unlocks == 0
+    assert window.workspace is not None and window.session is not None
+    assert window.session.read(lambda s: s.records.branch_profile()) is not None
+
+
+def test_delay_survives_a_restart(session: Session, qtbot: Any, clean_settings: Any) -> None:
+    clean_settings.failed_unlocks = 3
+    window = locked_window(session, qtbot)
+    assert window.unlock_screen.waiting
+    assert not window.unlock_screen.button.isEnabled()
+
+
+def test_ctrl_l_locks_and_keeps_unsaved_typing(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+    assert shell.workspace is not None
+    editor = shell.workspace.open_editor("meeting")
+    assert isinstance(editor, MeetingEditor)
+    editor.title.setText("写了一半的会议记录")
+    shell.activateWindow()
+    QTest.keySequence(shell, "Ctrl+L")
+    qtbot.waitUntil(lambda: shell.locked, timeout=2000)
+    assert session.closed
+    assert shell.stack.currentWidget() is shell.unlock_screen
+    assert shell.workspace is None
+    # Unlock again: the half-written record is offered back.
+    shell.offer_restore = False
+    shell.unlock_screen.passphrase.setText(PASSPHRASE)
+    shell.unlock_screen.try_unlock()
+    qtbot.waitUntil(lambda: not shell.locked, timeout=5000)
+    assert shell.session is not None
+    buffers = shell.session.read(lambda s: s.buffers.all())
+    assert [b.data["data"]["title"] for b in buffers] == ["写了一半的会议记录"]
+    shell.lock()
+
+
+def test_auto_lock_after_idle_time(session: Session, qtbot: Any) -> None:
+    window = ShellWindow(session.store.data_dir, kdf=FAST_KDF, offer_restore=False, autolock_ms=400)
+    qtbot.addWidget(window)
+    window.open_session(session, restore=False)
+    window.show()
+    assert not window.locked
+    qtbot.waitUntil(lambda: window.locked, timeout=3000)
+    assert session.closed
+    assert window.stack.currentWidget() is window.unlock_screen

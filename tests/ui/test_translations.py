@@ -1,0 +1,56 @@
+"""Chinese by default from the committed .qm; English when chosen; the catalogue is complete."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.ui.i18n import enum_text, install_translator, register_fonts
+from desktop_app.ui.session import Session
+from desktop_app.ui.shell import ShellWindow
+from domain.enums import MeetingType
+from resources.locate import resource_path
+from tests.ui.conftest import FAST_KDF
+
+
+def _build_module() -> Any:
+    path = resource_path("translations", "build.py")
+    spec = importlib.util.spec_from_file_location("translations_build", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_catalogue_is_complete_and_compiled() -> None:
+    assert _build_module().check() == []
+
+
+def test_chinese_is_the_default_and_english_is_the_source(qapp: QApplication, session: Session, qtbot: Any) -> None:
+    translator = install_translator(qapp, "zh_CN")
+    assert translator is not None
+    try:
+        assert QCoreApplication.translate("Workspace", "Meetings") == "会议记录"
+        assert enum_text(MeetingType.LECTURE) == "党课"
+        window = ShellWindow(session.store.data_dir, kdf=FAST_KDF, offer_restore=False)
+        qtbot.addWidget(window)
+        window.open_session(session, restore=False)
+        assert window.workspace is not None
+        assert window.workspace.nav.item(1).text() == "会议记录"
+        assert window.action_lock.text().startswith("锁定")
+    finally:
+        qapp.removeTranslator(translator)
+        install_translator(qapp, "en")
+    assert QCoreApplication.translate("Workspace", "Meetings") == "Meetings"
+    assert enum_text(MeetingType.LECTURE) == "Party lecture"
+
+
+def test_shipped_fonts_are_registered(qapp: QApplication) -> None:
+    families = register_fonts(qapp)
+    shipped = [p for p in Path(resource_path("fonts")).glob("*.ttf")]
+    assert shipped, "resources/fonts should hold the CJK font"
+    assert any("Serif SC" in f for f in families)
