@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_app.store.bigrams import cjk_bigrams
 from domain.compliance.facts import MeetingFact
 from domain.enums import LabelledEnum
 from domain.records import (
@@ -116,11 +117,14 @@ def refresh_indexes(
     )
     rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
     conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM search_bigrams WHERE rowid = ?", (rowid,))
     conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
     conn.execute("DELETE FROM meeting_facts WHERE record_id = ?", (record_id,))
     if deleted:
         return idx
-    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, f"{idx.title}\n{idx.search_text}"))
+    text = f"{idx.title}\n{idx.search_text}"
+    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, text))
+    conn.execute("INSERT INTO search_bigrams (rowid, grams) VALUES (?, ?)", (rowid, cjk_bigrams(text)))
     if idx.attendance and idx.event_date:
         conn.executemany(
             "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",

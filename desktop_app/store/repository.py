@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import uuid_utils
 
+from desktop_app.store.bigrams import is_cjk_bigram
 from desktop_app.store.codec import pack, unpack_text
 from desktop_app.store.envelope import HistoryEntry, RecordEnvelope, RecordSummary
 from desktop_app.store.errors import (
@@ -133,7 +134,8 @@ class RecordRepository:
             " r.updated_at, r.synced_at,"
             " EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id AND o.state = 'pending')"
             f" FROM records r{where}"
-            " ORDER BY r.event_date IS NULL, r.event_date DESC, r.updated_at DESC LIMIT ? OFFSET ?",
+            # NULL dates sort last under DESC in SQLite; no expression here, so the list index orders.
+            " ORDER BY r.event_date DESC, r.updated_at DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         return [
@@ -369,26 +371,35 @@ class RecordRepository:
 def _text_clause(text: str) -> tuple[str, list[Any]]:
     """Full-text condition: every whitespace-separated term must appear as a substring.
 
-    Terms of 3+ characters become one quoted phrase MATCH (exact substring via trigram positions,
-    answered from the index; FTS syntax typed by a user is searched literally). Shorter terms —
-    2-character names are common — fall back to a LIKE scan of the indexed text.
+    Terms of 3+ characters become one quoted phrase MATCH on the trigram index (exact substring
+    via positions; FTS syntax typed by a user is searched literally). 2-character Chinese terms
+    (names, common words) look up the bigram index. Anything shorter, or mixed, falls back to a
+    LIKE scan of the indexed text.
     """
     terms = [t for t in text.split() if t]
     clauses: list[str] = []
     params: list[Any] = []
     long_terms = [t for t in terms if len(t) >= 3]
     if long_terms:
-        clauses.append("search MATCH ?")
-        params.append(" AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms))
-    for term in (t for t in terms if len(t) < 3):
+        clauses.append("r.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(" AND ".join(_quoted(t) for t in long_terms))
+    bigram_terms = [t for t in terms if is_cjk_bigram(t)]
+    if bigram_terms:
+        clauses.append("r.rowid IN (SELECT rowid FROM search_bigrams WHERE search_bigrams MATCH ?)")
+        params.append(" AND ".join(_quoted(t) for t in bigram_terms))
+    for term in (t for t in terms if len(t) < 3 and not is_cjk_bigram(t)):
         if any(c in term for c in "%_\\"):
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("content LIKE ? ESCAPE '\\'")
+            clauses.append("r.rowid IN (SELECT rowid FROM search WHERE content LIKE ? ESCAPE '\\')")
             params.append(f"%{escaped}%")
         else:
-            clauses.append("content LIKE ?")
+            clauses.append("r.rowid IN (SELECT rowid FROM search WHERE content LIKE ?)")
             params.append(f"%{term}%")
-    return "r.rowid IN (SELECT rowid FROM search WHERE " + " AND ".join(clauses) + ")", params
+    return "(" + " AND ".join(clauses) + ")", params
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
 
 
 def _with_warnings(env: RecordEnvelope, warnings: list[Violation]) -> RecordEnvelope:

@@ -20,7 +20,7 @@ import sqlite_utils
 
 from desktop_app.store.buffers import EditorBuffers
 from desktop_app.store.connection import open_encrypted
-from desktop_app.store.errors import StoreExists, StoreNotFound
+from desktop_app.store.errors import StoreError, StoreExists, StoreNotFound
 from desktop_app.store.meta import Meta
 from desktop_app.store.migrations import migrate
 from desktop_app.store.repository import RecordRepository
@@ -93,6 +93,13 @@ class Store:
         if not path.exists() or not (data_dir / DB_FILE).exists():
             raise StoreNotFound(detail=str(data_dir))
         return KeyFile.load(path)
+
+    def verify_passphrase(self, passphrase: str) -> bool:
+        """Whether ``passphrase`` unlocks this store (asked again before sensitive changes)."""
+        try:
+            return self._key_file.unlock(passphrase) == self._db_key
+        except StoreError:
+            return False
 
     def change_passphrase(self, new_passphrase: str, *, kdf: KdfParams | None = None) -> None:
         """Rewrap the database key under a new passphrase. The database itself is not touched."""
