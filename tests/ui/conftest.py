@@ -62,6 +62,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
 def clean_settings(qapp: QApplication) -> Iterator[UiSettings]:
     settings = UiSettings()
     settings._s.clear()
+    settings.auto_sync = False  # tests that want automatic sync turn it on
     yield settings
     settings._s.clear()
 
