@@ -104,8 +104,99 @@ def shoot(language: str, out: Path, records: int) -> None:
     new.fill_attendance()
     new.live_check()
     save(new, "13-new-lecture")
+    new.force_close()
+    editor.close()
+
+    # Printing: the print dialog, the 台账 period dialog, Qt's preview of the rendered pages.
+    minutes = meetings.print_selected()  # type: ignore[attr-defined]
+    save(minutes, "14-print-minutes")
+    minutes.preview(modal=False)
+    while minutes.preview_dialog is None:
+        _settle(app, 50)
+    minutes.preview_dialog.resize(1000, 760)
+    save(minutes.preview_dialog, "15-print-preview")
+    minutes.preview_dialog.close()
+    minutes.close()
+    ledger = workspace.show_page("overview").print_selected()
+    save(ledger, "16-print-ledger")
+    ledger.close()
+    posts = workspace.show_page("posts")
+    posts.posts.selectRow(0)  # type: ignore[attr-defined]
+    report = posts.print_selected()
+    save(report, "17-print-post-report")
+    report.close()
     window.lock()
     window.close()
+
+    # Sync with a real (local) head office: a conflict, its resolution dialog, a notice.
+    shoot_sync(app, settings, save)
+
+
+def shoot_sync(app: object, settings: object, save: object) -> None:
+    from desktop_app.store import KdfParams, Store
+    from desktop_app.store.sync_state import StoreSyncState, enrol_store
+    from desktop_app.ui.session import Session
+    from desktop_app.ui.shell import ShellWindow
+    from sync.client.engine import SyncEngine
+    from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
+
+    tmp = Path(tempfile.mkdtemp(prefix="branchledger-shots-sync-"))
+    hq = HeadOfficeFixture.start(f"sqlite:///{tmp / 'hq.sqlite3'}", backend="sqlite")
+    kdf = KdfParams.fast_for_tests()
+    stores = []
+    try:
+        for name in ("a", "b"):
+            store, _ = Store.create(tmp / name, "林场党支部2026", kdf=kdf)
+            enrol_store(store, hq.base_url, hq.enrol_code(), device_name=name)
+            stores.append(store)
+        a, b = stores
+
+        def sync(store: Store) -> None:
+            engine = SyncEngine(StoreSyncState(store), retry=FAST_RETRY)
+            try:
+                engine.sync_once()
+            finally:
+                engine.close()
+
+        a.records.create("branch_profile", {"name": "毕拉河林场党支部", "has_committee": True}, author="a")
+        chair = a.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="a").record_id
+        body = meeting(place="场部会议室", chair_member_id=chair, ends_at="2026-10-15T11:00:00",
+                       discussion="传达上级关于森林防火的部署。", attendance=[{"member_id": chair}])
+        rid = a.records.create("meeting", body, author="王书记").record_id
+        sync(a)
+        sync(b)
+        a.records.update(rid, {**body, "place": "瞭望塔值班室", "discussion": body["discussion"] + "\n安排巡山轮班。"},
+                         author="王书记")
+        b.records.update(rid, {**body, "title": "第四季度支部党员大会（扩大）",
+                               "discussion": body["discussion"] + "\n清点扑火物资。"}, author="李组织")
+        sync(b)
+        sync(a)
+        hq.publish_notice("b1", title="关于开展冬季森林防火主题党日活动的通知")
+        b.close()
+        window = ShellWindow(tmp / "a", settings, kdf=kdf, offer_restore=False)  # type: ignore[arg-type]
+        window.resize(1280, 800)
+        window.show()
+        workspace = window.open_session(Session(a), restore=False)
+        workspace.auto_sync.stop()
+        page = workspace.show_page("sync")
+        page.sync_now()  # type: ignore[attr-defined]  # brings the notice down
+        while page.controller.running:  # type: ignore[attr-defined]
+            _settle(app, 50)
+        save(window, "18-sync-conflict")  # type: ignore[operator]
+        dialog = page.open_conflict(0)  # type: ignore[attr-defined]
+        dialog.resize(1100, 760)
+        save(dialog, "19-conflict-dialog")  # type: ignore[operator]
+        dialog.only_differences.setChecked(True)
+        save(dialog, "20-conflict-differences")  # type: ignore[operator]
+        dialog.close()
+        workspace.show_page("overview")
+        save(window, "21-overview-notices")  # type: ignore[operator]
+        workspace.show_page("settings")
+        save(window, "22-settings-sync")  # type: ignore[operator]
+        window.lock()
+        window.close()
+    finally:
+        hq.stop()
 
 
 def main(argv: list[str]) -> int:

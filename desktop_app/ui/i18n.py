@@ -9,6 +9,8 @@ holds the Chinese, compiled to the committed ``.qm`` next to it (rebuild with
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
@@ -47,6 +49,19 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
 
 def current_language() -> str:
     return _state["language"]
+
+
+def local_time(iso: str | None) -> str:
+    """An ISO timestamp (the sync engine's are UTC) as local wall-clock time to the minute; "" for None."""
+    if not iso:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%Y-%m-%d %H:%M")
 
 
 def register_fonts(app: QApplication) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop_app.compliance_query import meeting_facts, member_lapse_warnings
 from desktop_app.store import RecordFilter, RecordSummary, Store
+from desktop_app.store.sync_state import KEY_LAST_SUCCESS
 from domain.attendance import LapseWarning
 from domain.compliance import ComplianceReport, Period, PeriodKind, compliance_status
 
@@ -54,7 +55,7 @@ def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None
         recent = store.records.query(RecordFilter(), limit=12)
         pending = store.outbox_pending_count()
         conflicts = store.records.count(RecordFilter(conflicted=True))
-        last_sync = store.meta.get("ui_last_sync_at")
+        last_sync = store.meta.get(KEY_LAST_SUCCESS)
     return OverviewData(
         branch_name=profile[1].name if profile else "",
         today=today,

@@ -141,7 +141,9 @@ class ShellWindow(QMainWindow):
         if wizard is not None:
             self.data_dir = getattr(wizard, "data_dir", self.data_dir)
             self.unlock_screen.data_dir = self.data_dir
-            self.stack.removeWidget(wizard)
+            # No removeWidget(): PySide would hand the widget back to Python while Qt still holds it,
+            # and the wrapper dying then deletes it a second time. The stack forgets it when it is deleted.
+            wizard.hide()
             wizard.deleteLater()
             self.wizard = None
         if self.data_dir != self.settings.data_dir:
@@ -177,9 +179,10 @@ class ShellWindow(QMainWindow):
         workspace, session = self.workspace, self.session
         self.workspace, self.session = None, None
         if workspace is not None:
+            workspace.stop_background()
             workspace.close_editors()
-            self.stack.removeWidget(workspace)
-            workspace.deleteLater()
+            workspace.hide()
+            workspace.deleteLater()  # not removeWidget(): see _wizard_done
         if session is not None:
             session.close()
         self.show_locked()

@@ -18,6 +18,7 @@ APPLICATION = "BranchLedger"
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_AUTOLOCK_MINUTES = 10
+DEFAULT_SYNC_MINUTES = 15
 
 
 class UiSettings:
@@ -79,6 +80,26 @@ class UiSettings:
     @ca_bundle.setter
     def ca_bundle(self, value: str) -> None:
         self._s.setValue("sync/ca_bundle", value)
+
+    @property
+    def auto_sync(self) -> bool:
+        return str(self._s.value("sync/auto", "true")).lower() in ("true", "1")
+
+    @auto_sync.setter
+    def auto_sync(self, value: bool) -> None:
+        self._s.setValue("sync/auto", "true" if value else "false")
+
+    @property
+    def sync_interval_minutes(self) -> int:
+        try:
+            value = int(str(self._s.value("sync/interval_minutes", DEFAULT_SYNC_MINUTES)))
+        except (TypeError, ValueError):
+            return DEFAULT_SYNC_MINUTES
+        return max(1, min(value, 24 * 60))
+
+    @sync_interval_minutes.setter
+    def sync_interval_minutes(self, value: int) -> None:
+        self._s.setValue("sync/interval_minutes", max(1, min(int(value), 24 * 60)))
 
     def sync(self) -> None:
         self._s.sync()

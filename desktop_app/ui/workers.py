@@ -18,6 +18,8 @@ ProgressFn = Callable[[int, int, str], None]
 
 
 class WorkerSignals(QObject):
+    """Created on the UI thread; results are queued to it from the pool thread."""
+
     progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(object)  # the exception instance
@@ -47,6 +49,21 @@ class Worker(QRunnable):
 
 
 _running: set[WorkerSignals] = set()
+_owner: list[QObject] = []
+
+
+def _signals_owner() -> QObject:
+    """A UI-thread object that owns every ``WorkerSignals`` on the C++ side.
+
+    The pool thread drops its reference to the runnable (and so to the signals) when ``run``
+    returns; if that were the last reference, the signals object — which lives on the UI thread —
+    would be destroyed from the pool thread, racing the UI thread that is delivering its queued
+    results (a rare crash in ``~QObject``). With a C++ parent, dropping Python references never
+    deletes it; the UI thread deletes it with ``deleteLater`` once ``done`` has been delivered.
+    """
+    if not _owner:
+        _owner.append(QObject())
+    return _owner[0]
 
 
 def start_worker(
@@ -58,7 +75,7 @@ def start_worker(
     pool: QThreadPool | None = None,
 ) -> WorkerSignals:
     """Start ``fn(progress)`` on the pool; callbacks run on the UI thread (queued, in order)."""
-    signals = WorkerSignals()
+    signals = WorkerSignals(_signals_owner())
     if on_result is not None:
         signals.finished.connect(on_result)
     if on_error is not None:
@@ -66,7 +83,12 @@ def start_worker(
     if on_progress is not None:
         signals.progress.connect(on_progress)
     _running.add(signals)
-    signals.done.connect(lambda: _running.discard(signals))
+
+    def finished() -> None:
+        _running.discard(signals)
+        signals.deleteLater()
+
+    signals.done.connect(finished)
     (pool or QThreadPool.globalInstance()).start(Worker(fn, signals))
     return signals
 

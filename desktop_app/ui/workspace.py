@@ -18,6 +18,8 @@ from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_app.ui.pages.base import Page
 from desktop_app.ui.session import Session
+from desktop_app.ui.sync.auto import AutoSync
+from desktop_app.ui.sync.controller import SyncController
 
 PAGES: list[tuple[str, str]] = [
     ("overview", QT_TRANSLATE_NOOP("Workspace", "Overview")),
@@ -74,7 +76,11 @@ class Workspace(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None, *, start_page: str = "overview") -> None:
         super().__init__(parent)
         self.session = session
+        # One sync at a time for this ledger, shared by the 同步 page and the automatic schedule.
+        self.sync_controller = SyncController(session, self)
+        self.auto_sync = AutoSync(self.sync_controller, parent=self)
         self.editors: list[EditorWindow] = []
+        self.notice_view: QWidget | None = None
         self.pages: dict[str, Page] = {}
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -96,6 +102,7 @@ class Workspace(QWidget):
         self.nav.currentRowChanged.connect(self._nav_changed)
         session.records_changed.connect(self._records_changed)
         self.show_page(start_page)
+        self.auto_sync.start()
 
     # ------------------------------------------------------------ pages
 
@@ -107,6 +114,8 @@ class Workspace(QWidget):
             self.stack.addWidget(page)
             if hasattr(page, "autolock_changed"):
                 page.autolock_changed.connect(self.autolock_changed)
+            if hasattr(page, "sync_settings_changed"):
+                page.sync_settings_changed.connect(self.auto_sync.reconfigure)
             if key == "overview":
                 # After the first paint: the statistics read many rows and must not delay it.
                 QTimer.singleShot(OVERVIEW_DELAY_MS, page.refresh)
@@ -143,7 +152,15 @@ class Workspace(QWidget):
     # ------------------------------------------------------------ editors
 
     def open_editor(self, kind: str, record_id: str | None = None, **kwargs: Any) -> EditorWindow | None:
-        """Open (or raise) the editor of a record."""
+        """Open (or raise) the editor of a record (a notice opens read-only)."""
+        if kind == "notice" and record_id is not None:
+            from desktop_app.ui.notice_view import NoticeView
+
+            view = NoticeView(self.session, record_id, self)
+            view.setWindowFlag(Qt.WindowType.Window, True)
+            view.show()
+            self.notice_view = view
+            return None
         if record_id is not None:
             for editor in self.editors:
                 if editor.record_id == record_id:
@@ -167,6 +184,10 @@ class Workspace(QWidget):
     def _forget(self, editor: EditorWindow) -> None:
         if editor in self.editors:
             self.editors.remove(editor)
+
+    def stop_background(self) -> None:
+        """On lock: no more automatic syncs (a run in progress stops at its next store call)."""
+        self.auto_sync.stop()
 
     def close_editors(self) -> None:
         """On lock: keep unsaved typing in buffers and close every editor without asking."""

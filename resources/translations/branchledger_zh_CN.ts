@@ -49,6 +49,130 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Resolve a sync conflict</source>
+        <translation>解决同步冲突</translation>
+    </message>
+    <message>
+        <source>This record was changed on two devices before they synced. Nothing was lost: choose, field by field, which version to keep (highlighted fields differ), or edit the merged text.</source>
+        <translation>这条记录在同步前被两台设备分别修改。两个版本都已保留：请逐项选择保留哪个版本的内容（高亮的是不一致的项目），也可以直接修改合并后的文字。</translation>
+    </message>
+    <message>
+        <source>Show only the fields that differ</source>
+        <translation>只显示不一致的项目</translation>
+    </message>
+    <message>
+        <source>Resolve with the merged version</source>
+        <translation>按合并结果解决冲突</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Version {0}</source>
+        <translation>版本{0}</translation>
+    </message>
+    <message>
+        <source>this device</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>current at head office</source>
+        <translation>上级党委当前版本</translation>
+    </message>
+    <message>
+        <source>by {0}, {1}</source>
+        <translation>{0} 修改于 {1}</translation>
+    </message>
+    <message>
+        <source>(deleted in this version)</source>
+        <translation>（此版本已删除该记录）</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Keep this version</source>
+        <translation>全部采用此版本</translation>
+    </message>
+    <message>
+        <source>Merged result</source>
+        <translation>合并结果</translation>
+    </message>
+    <message>
+        <source>Keep this value</source>
+        <translation>采用此内容</translation>
+    </message>
+    <message>
+        <source>The merged text: edit it to combine both versions</source>
+        <translation>合并后的文字：可修改以综合两个版本</translation>
+    </message>
+    <message>
+        <source>Saving the merged version…</source>
+        <translation>正在保存合并结果…</translation>
+    </message>
+    <message>
+        <source>The merged version was not saved:
+{0}</source>
+        <translation>合并结果未能保存：
+{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictList</name>
+    <message>
+        <source>Meeting</source>
+        <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Pioneer post</source>
+        <translation>先锋岗</translation>
+    </message>
+    <message>
+        <source>Post log</source>
+        <translation>岗位工作记录</translation>
+    </message>
+    <message>
+        <source>Post evaluation</source>
+        <translation>岗位评议</translation>
+    </message>
+    <message>
+        <source>Branch profile</source>
+        <translation>支部信息</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本数</translation>
+    </message>
+    <message>
+        <source>Last edited</source>
+        <translation>最后修改</translation>
+    </message>
+    <message>
+        <source>Double-click to compare the versions and resolve</source>
+        <translation>双击对照各版本并解决冲突</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Yes</source>
@@ -110,8 +234,8 @@
         <translation>打印…</translation>
     </message>
     <message>
-        <source>Save this record as a PDF for printing (Ctrl+P)</source>
-        <translation>将本记录存为 PDF 以便打印（Ctrl+P）</translation>
+        <source>Preview, print or save this record as PDF (Ctrl+P)</source>
+        <translation>打印预览、打印或另存为PDF（Ctrl+P）</translation>
     </message>
     <message>
         <source>Close</source>
@@ -185,6 +309,10 @@
         <source>Save the record before printing it.</source>
         <translation>请先保存记录再打印。</translation>
     </message>
+    <message>
+        <source>Records of this kind have no printed form.</source>
+        <translation>这类记录没有打印格式。</translation>
+    </message>
 </context>
 <context>
     <name>EvaluationEditor</name>
@@ -242,6 +370,18 @@
     <message>
         <source>Set up BranchLedger</source>
         <translation>设置支部台账</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
     </message>
     <message>
         <source>Welcome to BranchLedger</source>
@@ -397,6 +537,14 @@
     <message>
         <source>Meeting record</source>
         <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>Sign-in sheet…</source>
+        <translation>签到表…</translation>
+    </message>
+    <message>
+        <source>Print the sign-in sheet to take to the meeting (save the record first)</source>
+        <translation>打印签到表带到会上签到（请先保存记录）</translation>
     </message>
     <message>
         <source>Quorum: fill in the attendance</source>
@@ -849,6 +997,26 @@
         <translation>Ctrl+N 新建</translation>
     </message>
     <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Print the selected meeting, its sign-in sheet, or the ledger</source>
+        <translation>打印选中的会议记录、签到表或台账</translation>
+    </message>
+    <message>
+        <source>Minutes of the selected meeting…</source>
+        <translation>选中会议的会议记录…</translation>
+    </message>
+    <message>
+        <source>Sign-in sheet for the selected meeting…</source>
+        <translation>选中会议的签到表…</translation>
+    </message>
+    <message>
+        <source>Branch ledger for a period…</source>
+        <translation>某一期间的台账…</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>起</translation>
     </message>
@@ -859,6 +1027,10 @@
     <message>
         <source>{0} records</source>
         <translation>共 {0} 条记录</translation>
+    </message>
+    <message>
+        <source>Select a meeting in the list first.</source>
+        <translation>请先在列表中选择一次会议。</translation>
     </message>
 </context>
 <context>
@@ -984,6 +1156,21 @@
     </message>
 </context>
 <context>
+    <name>NoticeView</name>
+    <message>
+        <source>Notice from head office</source>
+        <translation>上级党委通知</translation>
+    </message>
+    <message>
+        <source>Issued by {0} on {1}</source>
+        <translation>{0} 于 {1} 发布</translation>
+    </message>
+    <message>
+        <source>Head office asks branches to acknowledge this notice.</source>
+        <translation>上级党委要求各支部确认收到此通知。</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>done</source>
@@ -1030,6 +1217,10 @@
         <translation>党章第九条：连续六个月不参加党的组织生活，被认为是自行脱党</translation>
     </message>
     <message>
+        <source>Notices head office sent to this branch; double-click to read</source>
+        <translation>上级党委发给本支部的通知，双击阅读</translation>
+    </message>
+    <message>
         <source>Required activities</source>
         <translation>规定活动完成情况</translation>
     </message>
@@ -1042,8 +1233,20 @@
         <translation>同步</translation>
     </message>
     <message>
+        <source>Notices from head office</source>
+        <translation>上级党委通知</translation>
+    </message>
+    <message>
         <source>No organisational life for 5 months or more</source>
         <translation>连续5个月以上未参加组织生活</translation>
+    </message>
+    <message>
+        <source>Print ledger…</source>
+        <translation>打印台账…</translation>
+    </message>
+    <message>
+        <source>Print the branch ledger (台账) of a month, quarter or year</source>
+        <translation>打印某月、某季度或某年的支部台账</translation>
     </message>
     <message>
         <source>The overview could not be computed: {0}</source>
@@ -1150,6 +1353,37 @@
     <message>
         <source>Strong.</source>
         <translation>强。</translation>
+    </message>
+</context>
+<context>
+    <name>PeriodPicker</name>
+    <message>
+        <source>Whole history</source>
+        <translation>全部记录</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月</translation>
+    </message>
+    <message>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source> (year)</source>
+        <translation> 年</translation>
+    </message>
+    <message>
+        <source>Month {0}</source>
+        <translation>{0}月</translation>
+    </message>
+    <message>
+        <source>Quarter {0}</source>
+        <translation>第{0}季度</translation>
     </message>
 </context>
 <context>
@@ -1301,6 +1535,14 @@
         <translation>Ctrl+N 新建</translation>
     </message>
     <message>
+        <source>Print report…</source>
+        <translation>打印报告…</translation>
+    </message>
+    <message>
+        <source>Print the selected post&apos;s report: pledges, work log, evaluations (Ctrl+P)</source>
+        <translation>打印选中先锋岗的报告：承诺、工作记录、评议（Ctrl+P）</translation>
+    </message>
+    <message>
         <source>New log entry</source>
         <translation>新建履岗记录</translation>
     </message>
@@ -1326,22 +1568,104 @@
     </message>
 </context>
 <context>
-    <name>Printing</name>
+    <name>PrintDialog</name>
     <message>
-        <source>Fill in the branch profile (Settings) before printing.</source>
-        <translation>请先在“设置”中填写支部信息再打印。</translation>
+        <source>Meeting minutes</source>
+        <translation>会议记录</translation>
     </message>
     <message>
-        <source>Printing this kind of record is not available yet.</source>
-        <translation>暂不能打印这类记录。</translation>
+        <source>Sign-in sheet</source>
+        <translation>签到表</translation>
+    </message>
+    <message>
+        <source>Branch ledger</source>
+        <translation>支部台账</translation>
+    </message>
+    <message>
+        <source>Pioneer post report</source>
+        <translation>先锋岗报告</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Preview…</source>
+        <translation>打印预览…</translation>
+    </message>
+    <message>
+        <source>See the pages as they will be printed</source>
+        <translation>查看打印出来的样子</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Choose a printer and print</source>
+        <translation>选择打印机并打印</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>另存为PDF…</translation>
+    </message>
+    <message>
+        <source>Save the document as a PDF file</source>
+        <translation>把文档保存为PDF文件</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Preparing the document…</source>
+        <translation>正在生成文档…</translation>
+    </message>
+    <message>
+        <source>{0} pages</source>
+        <translation>共{0}页</translation>
+    </message>
+    <message>
+        <source>The printing fonts have no glyph for these characters; they print as 〓: {0}
+Write them in by hand on the paper, or use a common form of the character.</source>
+        <translation>打印字体中没有以下字符，打印出来会显示为〓：{0}
+请在纸面上手写补上，或改用常用字形。</translation>
+    </message>
+    <message>
+        <source>The document could not be made: {0}</source>
+        <translation>无法生成文档：{0}</translation>
+    </message>
+    <message>
+        <source>Sent {0} pages to the printer.</source>
+        <translation>已将{0}页发送到打印机。</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
     </message>
     <message>
         <source>Save as PDF</source>
-        <translation>另存为 PDF</translation>
+        <translation>另存为PDF</translation>
     </message>
     <message>
-        <source>The PDF could not be made: {0}</source>
-        <translation>无法生成 PDF：{0}</translation>
+        <source>Saved {0} pages to {1}</source>
+        <translation>已保存{0}页：{1}</translation>
+    </message>
+    <message>
+        <source>Saving the PDF…</source>
+        <translation>正在保存PDF…</translation>
+    </message>
+    <message>
+        <source>Include the full minutes of each meeting</source>
+        <translation>附每次会议的完整会议记录</translation>
+    </message>
+    <message>
+        <source>Print the branch ledger</source>
+        <translation>打印支部台账</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>期间</translation>
     </message>
 </context>
 <context>
@@ -1415,8 +1739,31 @@
         <translation>评价</translation>
     </message>
     <message>
+        <source>Issued</source>
+        <translation>发布日期</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类型</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedList</name>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Head office&apos;s reason</source>
+        <translation>上级党委说明的原因</translation>
     </message>
 </context>
 <context>
@@ -1484,6 +1831,38 @@
         <translation>编辑支部信息…</translation>
     </message>
     <message>
+        <source>Head office</source>
+        <translation>上级党委</translation>
+    </message>
+    <message>
+        <source>Sync automatically</source>
+        <translation>自动同步</translation>
+    </message>
+    <message>
+        <source>Sync on a schedule, and as soon as head office can be reached again</source>
+        <translation>定时同步，并在能连上上级党委时立即同步</translation>
+    </message>
+    <message>
+        <source>Empty: the system&apos;s certificates</source>
+        <translation>留空：使用系统证书</translation>
+    </message>
+    <message>
+        <source>Head office&apos;s own CA certificate (PEM file), if it does not use a public CA</source>
+        <translation>上级党委自建的CA证书（PEM文件），上级党委未使用公共CA时填写</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Sync every</source>
+        <translation>同步间隔</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA证书</translation>
+    </message>
+    <message>
         <source>Change passphrase</source>
         <translation>修改密码</translation>
     </message>
@@ -1494,6 +1873,10 @@
     <message>
         <source>The new language is used after the program restarts.</source>
         <translation>重新启动程序后使用新的语言。</translation>
+    </message>
+    <message>
+        <source>Head office&apos;s CA certificate</source>
+        <translation>上级党委的CA证书</translation>
     </message>
     <message>
         <source>The passphrase was changed.</source>
@@ -1582,8 +1965,24 @@
         <translation>上级党委发放的一次性登记码</translation>
     </message>
     <message>
-        <source>Optional: head office&apos;s own CA certificate (PEM file)</source>
-        <translation>可选：上级党委自建 CA 的证书（PEM 文件）</translation>
+        <source>CA certificate</source>
+        <translation>CA证书</translation>
+    </message>
+    <message>
+        <source>Compare and resolve…</source>
+        <translation>对照并解决…</translation>
+    </message>
+    <message>
+        <source>Records edited on two devices at once. Nothing was discarded: open one to compare the versions and choose what to keep.</source>
+        <translation>这些记录同时在两台设备上被修改。所有内容都已保留：打开一条，对照各版本并选择保留的内容。</translation>
+    </message>
+    <message>
+        <source>Changes head office refused</source>
+        <translation>上级党委拒收的修改</translation>
+    </message>
+    <message>
+        <source>This session</source>
+        <translation>本次运行</translation>
     </message>
     <message>
         <source>Enrol this device</source>
@@ -1598,24 +1997,8 @@
         <translation>登记码</translation>
     </message>
     <message>
-        <source>CA bundle</source>
-        <translation>CA 证书</translation>
-    </message>
-    <message>
-        <source>History</source>
-        <translation>同步记录</translation>
-    </message>
-    <message>
         <source>Conflicts</source>
         <translation>同步冲突</translation>
-    </message>
-    <message>
-        <source>Records edited on two devices at once. Nothing was discarded: open one to choose which version to keep.</source>
-        <translation>以下记录在两台设备上同时被修改。所有版本都已保留：打开记录，选择要保留的版本。</translation>
-    </message>
-    <message>
-        <source>Sync with head office is not available in this build yet.</source>
-        <translation>本版本暂不支持与上级党委同步。</translation>
     </message>
     <message>
         <source>Connected to {0} as branch {1}</source>
@@ -1626,16 +2009,20 @@
         <translation>本机尚未在上级党委登记。</translation>
     </message>
     <message>
+        <source>Last successful sync: {0}</source>
+        <translation>上次成功同步：{0}</translation>
+    </message>
+    <message>
         <source>{0} changes waiting to be sent</source>
         <translation>{0} 条修改待发送</translation>
     </message>
     <message>
-        <source>{0} records in conflict</source>
-        <translation>{0} 条记录存在冲突</translation>
+        <source>{0} changes refused by head office (see below)</source>
+        <translation>{0} 项修改被上级党委拒收（见下方）</translation>
     </message>
     <message>
-        <source>Last sync: {0}</source>
-        <translation>最近同步：{0}</translation>
+        <source>{0} records in conflict</source>
+        <translation>{0} 条记录存在冲突</translation>
     </message>
     <message>
         <source>never</source>
@@ -1646,24 +2033,52 @@
         <translation>最近一次错误：{0}</translation>
     </message>
     <message>
+        <source>The system&apos;s certificates (another CA can be chosen in Settings)</source>
+        <translation>使用系统证书（可在“设置”中指定其他CA证书）</translation>
+    </message>
+    <message>
+        <source>Automatic sync is off (Settings).</source>
+        <translation>自动同步已关闭（见“设置”）。</translation>
+    </message>
+    <message>
+        <source>Head office is unreachable; checking again in {0} s.</source>
+        <translation>暂时连不上上级党委，{0} 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Syncs automatically every {0} minutes and when head office is reachable.</source>
+        <translation>每 {0} 分钟自动同步一次，连上上级党委时也会自动同步。</translation>
+    </message>
+    <message>
         <source>Enter head office&apos;s address and the enrolment code.</source>
         <translation>请输入上级党委服务器地址和登记码。</translation>
+    </message>
+    <message>
+        <source>Enrolling with {0}…</source>
+        <translation>正在向 {0} 登记…</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <source>Page {0}: sent {1}, received {2}</source>
+        <translation>第 {0} 批：已发送 {1}，已接收 {2}</translation>
+    </message>
+    <message>
+        <source>Synced: sent {0}, received {1}, new conflicts {2}</source>
+        <translation>同步完成：发送 {0}，接收 {1}，新冲突 {2}</translation>
+    </message>
+    <message>
+        <source>Sync failed: {0}</source>
+        <translation>同步失败：{0}</translation>
     </message>
     <message>
         <source>Enrolled as branch {0}</source>
         <translation>已登记为支部：{0}</translation>
     </message>
     <message>
-        <source>Page {0}</source>
-        <translation>第 {0} 批</translation>
-    </message>
-    <message>
-        <source>Sent {0}, received {1}, conflicts {2}</source>
-        <translation>发送 {0} 条，接收 {1} 条，冲突 {2} 条</translation>
-    </message>
-    <message>
-        <source>Failed: {0}</source>
-        <translation>失败：{0}</translation>
+        <source>Enrolment failed: {0}</source>
+        <translation>登记失败：{0}</translation>
     </message>
 </context>
 <context>

@@ -184,17 +184,3 @@ def test_typing_is_autosaved_within_two_seconds_and_offered_after_unlock(
     assert session.read(lambda s: s.buffers.all()) == [] or all(
         b.key != restored.buffer_key for b in session.read(lambda s: s.buffers.all())
     )
-
-
-def test_print_a_meeting_to_pdf(
-    shell: ShellWindow, session: Session, roster: dict[str, str], qtbot: Any, tmp_path: Any
-) -> None:
-    from desktop_app.ui.printing import print_record
-
-    editor = new_meeting(shell, qtbot)
-    fill_basics(editor, MeetingType.COMMITTEE, roster, "支委会（打印）")
-    assert editor.save()
-    target = tmp_path / "minutes.pdf"
-    print_record(editor, session, editor.record_id or "", target, open_after=False)
-    qtbot.waitUntil(lambda: target.exists() and target.stat().st_size > 1000, timeout=20_000)
-    assert target.read_bytes().startswith(b"%PDF")

@@ -10,7 +10,7 @@ for restore at the next unlock.
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -38,6 +38,10 @@ from domain.context import RuleContext
 from domain.records import RecordBody
 from domain.validation import validate_record
 from domain.violations import RuleViolation, Severity, Violation
+
+if TYPE_CHECKING:
+    from desktop_app.ui.printing.dialog import PrintDialog
+    from desktop_app.ui.printing.documents import PrintRequest
 
 AUTOSAVE_MS = 1500  # ≤ 2 s of typing lost at worst (the issue's requirement)
 LIVE_CHECK_MS = 300
@@ -134,6 +138,7 @@ class EditorWindow(QMainWindow):
         bar = QToolBar(translate("EditorWindow", "Record"), self)
         bar.setMovable(False)
         self.addToolBar(bar)
+        self.toolbar = bar
         self.action_save = QAction(translate("EditorWindow", "Save"), self)
         self.action_save.setShortcut(QKeySequence.StandardKey.Save)
         self.action_save.setToolTip(translate("EditorWindow", "Save a new revision of this record (Ctrl+S)"))
@@ -146,8 +151,8 @@ class EditorWindow(QMainWindow):
         self.action_amend.triggered.connect(self.amend)
         self.action_print = QAction(translate("EditorWindow", "Print…"), self)
         self.action_print.setShortcut(QKeySequence.StandardKey.Print)
-        self.action_print.setToolTip(translate("EditorWindow", "Save this record as a PDF for printing (Ctrl+P)"))
-        self.action_print.triggered.connect(self.print_record)
+        self.action_print.setToolTip(translate("EditorWindow", "Preview, print or save this record as PDF (Ctrl+P)"))
+        self.action_print.triggered.connect(lambda: self.print_record())
         self.action_close = QAction(translate("EditorWindow", "Close"), self)
         self.action_close.setShortcut(QKeySequence.StandardKey.Close)
         self.action_close.triggered.connect(self.close)
@@ -400,13 +405,22 @@ class EditorWindow(QMainWindow):
         editor.show()
         return editor
 
-    def print_record(self) -> None:
-        from desktop_app.ui.printing import print_record
+    def print_request(self) -> PrintRequest | None:
+        """What Ctrl+P prints for this record (None: this kind has no printed form)."""
+        return None
+
+    def print_record(self, request: PrintRequest | None = None) -> PrintDialog | None:
+        """Open the print dialog (preview, print, save as PDF) for the saved record."""
+        from desktop_app.ui.printing.dialog import open_print_dialog
 
         if self.record_id is None or self._dirty:
             dialogs.info(self, translate("EditorWindow", "Save the record before printing it."))
-            return
-        print_record(self, self.session, self.record_id)
+            return None
+        request = request or self.print_request()
+        if request is None:
+            dialogs.info(self, translate("EditorWindow", "Records of this kind have no printed form."))
+            return None
+        return open_print_dialog(self, self.session, request)
 
     # ------------------------------------------------------------ closing
 

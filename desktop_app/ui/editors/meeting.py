@@ -7,9 +7,10 @@ The indicator at the top is the domain's own verdict (:func:`domain.rules.meetin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +34,7 @@ from desktop_app.ui.editors.meeting_sections import (
     ThemeDaySection,
 )
 from desktop_app.ui.i18n import enum_text, translate
+from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.widgets.fields import DateTimeField, EnumCombo, MemberCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.context import RuleContext
@@ -49,6 +51,9 @@ from domain.records import Meeting, RecordBody
 from domain.rules import meeting_validity, vote_outcome, voting_roll
 from domain.violations import Violation
 
+if TYPE_CHECKING:
+    from desktop_app.ui.printing.dialog import PrintDialog
+
 AMEND_FIELDS = ("amends_record_id", "amends_rev", "amendment_reason")
 
 
@@ -64,6 +69,15 @@ class MeetingEditor(EditorWindow):
         title = self.title.text().strip() if hasattr(self, "title") else ""
         return title or translate("MeetingEditor", "Meeting record")
 
+    def print_request(self) -> PrintRequest | None:
+        return PrintRequest.minutes(self.record_id, self.title_text()) if self.record_id else None
+
+    def print_signin(self) -> PrintDialog | None:
+        """The 签到表: printable as soon as the meeting is saved, before it is held."""
+        if self.record_id is None:
+            return self.print_record()
+        return self.print_record(PrintRequest.signin(self.record_id, self.title_text()))
+
     # ------------------------------------------------------------ form
 
     def build_form(self, container: QWidget) -> None:
@@ -71,6 +85,12 @@ class MeetingEditor(EditorWindow):
         self.party_groups = list(profile[1].party_groups) if profile else []
         self._amend_values: dict[str, Any] = {}
         outer = QVBoxLayout(container)
+        self.action_signin = QAction(translate("MeetingEditor", "Sign-in sheet…"), self)
+        self.action_signin.setToolTip(
+            translate("MeetingEditor", "Print the sign-in sheet to take to the meeting (save the record first)")
+        )
+        self.action_signin.triggered.connect(lambda: self.print_signin())
+        self.toolbar.insertAction(self.action_close, self.action_signin)
 
         self.quorum = QLabel(translate("MeetingEditor", "Quorum: fill in the attendance"))
         self.quorum.setObjectName("quorum")
@@ -140,13 +160,13 @@ class MeetingEditor(EditorWindow):
             translate("MeetingEditor", "List every active member as present; then mark who was absent and why")
         )
         fill.clicked.connect(self.fill_attendance)
-        layout.addWidget(fill)
+        layout.addWidget(fill, 0, Qt.AlignmentFlag.AlignLeft)
         self.attendance = self.add_table(
             layout,
             "attendance",
             RowTable(
                 [
-                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member", width=120),
+                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member", width=150),
                     RowColumn(
                         "status",
                         translate("MeetingEditor", "Attendance"),

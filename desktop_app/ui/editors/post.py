@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.widgets.fields import EnumCombo, OptionalDateEdit
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import MembershipState, PlaqueStatus, PostCategory, PostType
@@ -31,6 +32,9 @@ class PostEditor(EditorWindow):
 
     def title_text(self) -> str:
         return (self.name.text().strip() if hasattr(self, "name") else "") or translate("PostEditor", "Pioneer post")
+
+    def print_request(self) -> PrintRequest | None:
+        return PrintRequest.post_report(self.record_id, self.title_text()) if self.record_id else None
 
     def build_form(self, container: QWidget) -> None:
         outer = QVBoxLayout(container)

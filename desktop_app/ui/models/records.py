@@ -84,6 +84,10 @@ EVALUATION_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Evaluation"), lambda s: s.title),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Status"), status_text),
 ]
+NOTICE_COLUMNS = [
+    Column(QT_TRANSLATE_NOOP("RecordColumns", "Issued"), lambda s: s.event_date or ""),
+    Column(QT_TRANSLATE_NOOP("RecordColumns", "Notice"), lambda s: s.title),
+]
 GENERIC_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Date"), lambda s: s.event_date or ""),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Kind"), lambda s: s.kind),

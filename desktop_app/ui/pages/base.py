@@ -41,8 +41,9 @@ class Page(QWidget):
     def focus_search(self) -> None:
         """Ctrl+F on this page."""
 
-    def print_selected(self) -> None:
-        """Ctrl+P on this page."""
+    def print_selected(self) -> object:
+        """Ctrl+P on this page (returns the print dialog it opened, if any)."""
+        return None
 
 
 class SearchBox(QLineEdit):
@@ -103,6 +104,12 @@ class RecordTable(QTableView):
         if not rows:
             return None
         return self.record_model().record_id(rows[0].row())
+
+    def stretch_column(self, column: int) -> None:
+        """Let ``column`` take the width the others leave (no horizontal scrolling in narrow panes)."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
     def set_column_widths(self, widths: list[int]) -> None:
         for i, width in enumerate(widths):

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.store import RecordFilter
+from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import enum_text, translate
 from desktop_app.ui.models.records import MEETING_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
+from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import OptionalDateEdit
 from domain.enums import MeetingType, RecordStatus
+
+if TYPE_CHECKING:
+    from desktop_app.ui.printing.dialog import PrintDialog
 
 
 def _t(text: str) -> str:
@@ -42,6 +56,17 @@ class MeetingsPage(Page):
         new_button = QPushButton(translate("MeetingsPage", "New meeting record"))
         new_button.setToolTip(translate("MeetingsPage", "Ctrl+N"))
         new_button.clicked.connect(self.new_record)
+        self.print_button = QPushButton(translate("MeetingsPage", "Print"))
+        self.print_button.setToolTip(
+            translate("MeetingsPage", "Print the selected meeting, its sign-in sheet, or the ledger")
+        )
+        menu = QMenu(self.print_button)
+        menu.addAction(translate("MeetingsPage", "Minutes of the selected meeting…"), lambda: self.print_selected())
+        menu.addAction(translate("MeetingsPage", "Sign-in sheet for the selected meeting…"),
+                       lambda: self.print_selected("signin"))
+        menu.addSeparator()
+        menu.addAction(translate("MeetingsPage", "Branch ledger for a period…"), lambda: self.print_ledger())
+        self.print_button.setMenu(menu)
 
         self.model = RecordTableModel(session, MEETING_COLUMNS, RecordFilter(kind="meeting"))
         self.table = RecordTable(self.model)
@@ -57,6 +82,7 @@ class MeetingsPage(Page):
         bar.addWidget(self.date_to)
         bar.addWidget(self.search, 1)
         bar.addWidget(new_button)
+        bar.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -73,7 +99,8 @@ class MeetingsPage(Page):
         self.setTabOrder(self.date_from, self.date_to)
         self.setTabOrder(self.date_to, self.search)
         self.setTabOrder(self.search, new_button)
-        self.setTabOrder(new_button, self.table)
+        self.setTabOrder(new_button, self.print_button)
+        self.setTabOrder(self.print_button, self.table)
 
     def current_filter(self) -> RecordFilter:
         status = self.status.currentData()
@@ -106,9 +133,23 @@ class MeetingsPage(Page):
         self.search.setFocus()
         self.search.selectAll()
 
-    def print_selected(self) -> None:
+    def _selected_request(self, kind: str) -> PrintRequest | None:
         record_id = self.table.selected_record_id()
-        if record_id:
-            from desktop_app.ui.printing import print_record
+        if not record_id:
+            dialogs.info(self, translate("MeetingsPage", "Select a meeting in the list first."))
+            return None
+        summary = self.model.summary(self.model.row_of(record_id))
+        title = summary.title if summary else ""
+        return PrintRequest.signin(record_id, title) if kind == "signin" else PrintRequest.minutes(record_id, title)
 
-            print_record(self, self.session, record_id)
+    def print_selected(self, kind: str = "minutes") -> PrintDialog | None:
+        """Ctrl+P: the print dialog for the selected meeting's minutes (or its sign-in sheet)."""
+        from desktop_app.ui.printing.dialog import open_print_dialog
+
+        request = self._selected_request(kind)
+        return open_print_dialog(self, self.session, request) if request else None
+
+    def print_ledger(self) -> PrintDialog:
+        from desktop_app.ui.printing.dialog import open_ledger_dialog
+
+        return open_ledger_dialog(self, self.session)

@@ -3,29 +3,38 @@ members without organisational life for 5+ months. Gathered in a worker (it read
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, current_language, enum_code_text, translate
+from desktop_app.store import RecordFilter
+from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, current_language, enum_code_text, local_time, translate
+from desktop_app.ui.models.records import NOTICE_COLUMNS, RecordTableModel
 from desktop_app.ui.overview_data import OverviewData, gather_overview
-from desktop_app.ui.pages.base import EditorHost, Page
+from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
 from domain.enums import MeetingType
+
+if TYPE_CHECKING:
+    from desktop_app.ui.printing.dialog import PrintDialog
 
 STATE_COLORS = {
     ComplianceState.DONE: "#1b5e20",
@@ -86,12 +95,23 @@ class OverviewPage(Page):
             translate("OverviewPage", "党章 第九条: six months without organisational life means leaving the Party")
         )
 
+        self.notices_model = RecordTableModel(session, NOTICE_COLUMNS, RecordFilter(kind="notice"))
+        self.notices = RecordTable(self.notices_model)
+        self.notices.setObjectName("notices")
+        self.notices.set_column_widths([96])
+        self.notices.activated_record.connect(lambda rid: self.host.open_editor("notice", rid))
+        self.notices.setToolTip(
+            translate("OverviewPage", "Notices head office sent to this branch; double-click to read")
+        )
+
         box_compliance = QGroupBox(translate("OverviewPage", "Required activities"))
         QVBoxLayout(box_compliance).addWidget(self.compliance)
         box_recent = QGroupBox(translate("OverviewPage", "Recent records"))
         QVBoxLayout(box_recent).addWidget(self.recent)
         box_sync = QGroupBox(translate("OverviewPage", "Sync"))
         QVBoxLayout(box_sync).addWidget(self.sync_state)
+        box_notices = QGroupBox(translate("OverviewPage", "Notices from head office"))
+        QVBoxLayout(box_notices).addWidget(self.notices)
         box_lapse = QGroupBox(translate("OverviewPage", "No organisational life for 5 months or more"))
         QVBoxLayout(box_lapse).addWidget(self.lapses)
 
@@ -99,13 +119,22 @@ class OverviewPage(Page):
         grid.addWidget(box_compliance, 0, 0, 2, 1)
         grid.addWidget(box_sync, 0, 1)
         grid.addWidget(box_lapse, 1, 1)
-        grid.addWidget(box_recent, 2, 0, 1, 2)
+        grid.addWidget(box_recent, 2, 0)
+        grid.addWidget(box_notices, 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         grid.setRowStretch(1, 1)
         grid.setRowStretch(2, 1)
+        self.ledger_button = QPushButton(translate("OverviewPage", "Print ledger…"))
+        self.ledger_button.setToolTip(
+            translate("OverviewPage", "Print the branch ledger (台账) of a month, quarter or year")
+        )
+        self.ledger_button.clicked.connect(lambda: self.print_ledger())
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.ledger_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
+        layout.addLayout(top)
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
@@ -118,6 +147,7 @@ class OverviewPage(Page):
         self.loading = True
         self._again = False
         session = self.session
+        self.notices_model.refresh()
 
         def job(_progress: ProgressFn) -> OverviewData:
             if session.closed:
@@ -125,6 +155,15 @@ class OverviewPage(Page):
             return gather_overview(session.store, lock=_OpenLock(session))
 
         start_worker(job, on_result=self._show, on_error=self._failed)
+
+    def print_ledger(self) -> PrintDialog:
+        from desktop_app.ui.printing.dialog import open_ledger_dialog
+
+        return open_ledger_dialog(self, self.session)
+
+    def print_selected(self) -> PrintDialog:
+        """Ctrl+P on the overview: the ledger."""
+        return self.print_ledger()
 
     def _failed(self, exc: Exception) -> None:
         self.loading = False
@@ -158,7 +197,9 @@ class OverviewPage(Page):
                 translate("OverviewPage", "{0} records in conflict — open the Sync page").format(result.conflicts)
             )
         lines.append(
-            translate("OverviewPage", "Last sync: {0}").format(result.last_sync or translate("OverviewPage", "never"))
+            translate("OverviewPage", "Last sync: {0}").format(
+                local_time(result.last_sync) or translate("OverviewPage", "never")
+            )
         )
         self.sync_state.setText("\n".join(lines))
         self.lapses.clear()

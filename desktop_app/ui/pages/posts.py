@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,7 +19,11 @@ from desktop_app.store import RecordFilter
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.models.records import EVALUATION_COLUMNS, LOG_COLUMNS, POST_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
+from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
+
+if TYPE_CHECKING:
+    from desktop_app.ui.printing.dialog import PrintDialog
 
 NO_POST = "\x00none"  # a filter value no record has: empty lists until a post is chosen
 
@@ -33,20 +39,28 @@ class PostsPage(Page):
         new_post = QPushButton(translate("PostsPage", "New post"))
         new_post.setToolTip(translate("PostsPage", "Ctrl+N"))
         new_post.clicked.connect(self.new_record)
+        self.print_button = QPushButton(translate("PostsPage", "Print report…"))
+        self.print_button.setToolTip(
+            translate("PostsPage", "Print the selected post's report: pledges, work log, evaluations (Ctrl+P)")
+        )
+        self.print_button.clicked.connect(lambda: self.print_selected())
         self.posts_model = RecordTableModel(session, POST_COLUMNS, RecordFilter(kind="pioneer_post"))
         self.posts = RecordTable(self.posts_model)
-        self.posts.set_column_widths([200, 120, 100])
+        self.posts.set_column_widths([200, 100, 90, 70])
+        self.posts.stretch_column(0)
         self.posts.activated_record.connect(lambda rid: self.host.open_editor("pioneer_post", rid))
 
         self.logs_model = RecordTableModel(session, LOG_COLUMNS, RecordFilter(kind="post_log", party_group=NO_POST))
         self.logs = RecordTable(self.logs_model)
-        self.logs.set_column_widths([100, 110, 300])
+        self.logs.set_column_widths([96, 100, 300, 70])
+        self.logs.stretch_column(2)
         self.logs.activated_record.connect(lambda rid: self.host.open_editor("post_log", rid))
         self.evals_model = RecordTableModel(
             session, EVALUATION_COLUMNS, RecordFilter(kind="post_evaluation", party_group=NO_POST)
         )
         self.evals = RecordTable(self.evals_model)
-        self.evals.set_column_widths([110, 260])
+        self.evals.set_column_widths([110, 260, 70])
+        self.evals.stretch_column(1)
         self.evals.activated_record.connect(lambda rid: self.host.open_editor("post_evaluation", rid))
 
         self.new_log = QPushButton(translate("PostsPage", "New log entry"))
@@ -62,6 +76,7 @@ class PostsPage(Page):
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(new_post)
+        bar.addWidget(self.print_button)
         left_layout.addLayout(bar)
         left_layout.addWidget(self.posts, 1)
 
@@ -103,6 +118,7 @@ class PostsPage(Page):
 
     def _post_selected(self) -> None:
         post_id = self.selected_post()
+        self.print_button.setEnabled(post_id is not None)
         self.new_log.setEnabled(post_id is not None)
         self.new_eval.setEnabled(post_id is not None)
         self.logs_model.set_filter(RecordFilter(kind="post_log", party_group=post_id or NO_POST))
@@ -146,3 +162,14 @@ class PostsPage(Page):
 
     def focus_search(self) -> None:
         self.search.setFocus()
+
+    def print_selected(self) -> PrintDialog | None:
+        """Ctrl+P: the selected post's 先锋岗 report."""
+        from desktop_app.ui.printing.dialog import open_print_dialog
+
+        post_id = self.selected_post()
+        if post_id is None:
+            return None
+        summary = self.posts_model.summary(self.posts_model.row_of(post_id))
+        request = PrintRequest.post_report(post_id, summary.title if summary else "")
+        return open_print_dialog(self, self.session, request)

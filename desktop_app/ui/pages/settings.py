@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -31,6 +34,7 @@ def _t(text: str) -> str:
 
 class SettingsPage(Page):
     autolock_changed = Signal(int)  # minutes
+    sync_settings_changed = Signal()
 
     def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(session, host, parent)
@@ -68,7 +72,36 @@ class SettingsPage(Page):
         branch_layout = QVBoxLayout(branch)
         edit_branch = QPushButton(translate("SettingsPage", "Edit branch profile…"))
         edit_branch.clicked.connect(self.edit_branch)
-        branch_layout.addWidget(edit_branch)
+        branch_layout.addWidget(edit_branch, 0, Qt.AlignmentFlag.AlignLeft)
+
+        office = QGroupBox(translate("SettingsPage", "Head office"))
+        office_form = QFormLayout(office)
+        self.auto_sync = QCheckBox(translate("SettingsPage", "Sync automatically"))
+        self.auto_sync.setToolTip(
+            translate("SettingsPage", "Sync on a schedule, and as soon as head office can be reached again")
+        )
+        self.auto_sync.setChecked(self.settings.auto_sync)
+        self.auto_sync.toggled.connect(self._auto_sync_changed)
+        self.sync_interval = QSpinBox()
+        self.sync_interval.setRange(1, 24 * 60)
+        self.sync_interval.setSuffix(translate("SettingsPage", " min"))
+        self.sync_interval.setValue(self.settings.sync_interval_minutes)
+        self.sync_interval.setEnabled(self.settings.auto_sync)
+        self.sync_interval.valueChanged.connect(self._sync_interval_changed)
+        self.ca_bundle = QLineEdit(self.settings.ca_bundle)
+        self.ca_bundle.setPlaceholderText(translate("SettingsPage", "Empty: the system's certificates"))
+        self.ca_bundle.setToolTip(
+            translate("SettingsPage", "Head office's own CA certificate (PEM file), if it does not use a public CA")
+        )
+        self.ca_bundle.editingFinished.connect(self._ca_bundle_changed)
+        browse = QPushButton(translate("SettingsPage", "Choose…"))
+        browse.clicked.connect(self.choose_ca_bundle)
+        ca_row = QHBoxLayout()
+        ca_row.addWidget(self.ca_bundle, 1)
+        ca_row.addWidget(browse)
+        office_form.addRow(self.auto_sync)
+        office_form.addRow(translate("SettingsPage", "Sync every"), self.sync_interval)
+        office_form.addRow(translate("SettingsPage", "CA certificate"), ca_row)
 
         security = QGroupBox(translate("SettingsPage", "Change passphrase"))
         sec_form = QFormLayout(security)
@@ -79,11 +112,15 @@ class SettingsPage(Page):
         self.change_button.clicked.connect(self.change_passphrase)
         sec_form.addRow(translate("SettingsPage", "Current passphrase"), self.current)
         sec_form.addRow(self.new)
-        sec_form.addRow(self.change_button)
+        change_row = QHBoxLayout()
+        change_row.addWidget(self.change_button)
+        change_row.addStretch(1)
+        sec_form.addRow("", change_row)
 
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(branch)
+        layout.addWidget(office)
         layout.addWidget(security)
         layout.addStretch(1)
 
@@ -94,6 +131,26 @@ class SettingsPage(Page):
     def _autolock_changed(self, minutes: int) -> None:
         self.settings.autolock_minutes = minutes
         self.autolock_changed.emit(minutes)
+
+    def _auto_sync_changed(self, on: bool) -> None:
+        self.settings.auto_sync = on
+        self.sync_interval.setEnabled(on)
+        self.sync_settings_changed.emit()
+
+    def _sync_interval_changed(self, minutes: int) -> None:
+        self.settings.sync_interval_minutes = minutes
+        self.sync_settings_changed.emit()
+
+    def _ca_bundle_changed(self) -> None:
+        self.settings.ca_bundle = self.ca_bundle.text().strip()
+
+    def choose_ca_bundle(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, translate("SettingsPage", "Head office's CA certificate"), "", "PEM (*.pem *.crt *.cer);;*"
+        )
+        if name:
+            self.ca_bundle.setText(name)
+            self._ca_bundle_changed()
 
     def _clerk_changed(self) -> None:
         name = self.clerk.text().strip()

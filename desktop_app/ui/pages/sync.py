@@ -1,58 +1,93 @@
-"""同步: status, enrolment with head office, "sync now" in a worker with progress, history, conflicts."""
+"""同步: status, enrolment with head office, 立即同步 with progress, conflicts to resolve, refused
+changes, and what happened this session. The work itself is the :class:`SyncController`'s."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_app.store import RecordFilter
 from desktop_app.ui import dialogs
-from desktop_app.ui.i18n import translate
-from desktop_app.ui.models.records import GENERIC_COLUMNS, RecordTableModel
-from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
+from desktop_app.ui.i18n import local_time, translate
+from desktop_app.ui.pages.base import EditorHost, Page
 from desktop_app.ui.session import Session
-from desktop_app.ui.sync_bridge import SyncBridge, SyncStatus
+from desktop_app.ui.sync.auto import AutoSync
+from desktop_app.ui.sync.bridge import SyncStatus
+from desktop_app.ui.sync.conflict_dialog import ConflictDialog
+from desktop_app.ui.sync.conflicts_model import ConflictListModel
+from desktop_app.ui.sync.controller import SyncController
+from desktop_app.ui.sync.rejected_model import RejectedModel
 from desktop_app.ui.ui_settings import UiSettings
-from desktop_app.ui.workers import ProgressFn, start_worker
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("SyncPage", text)
 
 
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
 class SyncPage(Page):
     def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(session, host, parent)
-        self.bridge = SyncBridge(session.store, session.lock)
-        self.running = False
+        controller = getattr(host, "sync_controller", None)
+        self.controller: SyncController = controller or SyncController(session, self)
+        self.auto: AutoSync | None = getattr(host, "auto_sync", None)
+        self.conflict_dialog: ConflictDialog | None = None
+
         self.status_label = QLabel()
+        self.status_label.setObjectName("syncStatus")
         self.status_label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("syncError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.auto_label = QLabel()
+        self.auto_label.setObjectName("autoSync")
+        self.auto_label.setWordWrap(True)
+        self.auto_label.setStyleSheet("color: #555555;")
         self.sync_button = QPushButton(translate("SyncPage", "Sync now"))
         self.sync_button.setToolTip(translate("SyncPage", "Send this device's changes to head office and fetch theirs"))
         self.sync_button.clicked.connect(self.sync_now)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
+        self.progress.setTextVisible(True)
         self.progress.hide()
         status_box = QGroupBox(translate("SyncPage", "Status"))
         status_layout = QVBoxLayout(status_box)
         status_layout.addWidget(self.status_label)
+        status_layout.addWidget(self.error_label)
+        status_layout.addWidget(self.auto_label)
         row = QHBoxLayout()
         row.addWidget(self.sync_button)
         row.addWidget(self.progress, 1)
+        row.addStretch(0)
         status_layout.addLayout(row)
 
         self.enrol_box = QGroupBox(translate("SyncPage", "Connect to head office"))
@@ -61,133 +96,194 @@ class SyncPage(Page):
         self.url.setPlaceholderText("https://hq.example.org")
         self.code = QLineEdit()
         self.code.setPlaceholderText(translate("SyncPage", "One-time code from head office"))
-        self.ca_bundle = QLineEdit(UiSettings().ca_bundle)
-        self.ca_bundle.setPlaceholderText(
-            translate("SyncPage", "Optional: head office's own CA certificate (PEM file)")
-        )
+        self.ca_note = QLabel()
+        self.ca_note.setWordWrap(True)
         self.enrol_button = QPushButton(translate("SyncPage", "Enrol this device"))
         self.enrol_button.clicked.connect(self.enrol)
         form.addRow(translate("SyncPage", "Head office address"), self.url)
         form.addRow(translate("SyncPage", "Enrolment code"), self.code)
-        form.addRow(translate("SyncPage", "CA bundle"), self.ca_bundle)
+        form.addRow(translate("SyncPage", "CA certificate"), self.ca_note)
         form.addRow(self.enrol_button)
 
-        self.history = QListWidget()
-        self.history.setMaximumHeight(120)
-        history_box = QGroupBox(translate("SyncPage", "History"))
-        QVBoxLayout(history_box).addWidget(self.history)
-
-        self.conflicts_model = RecordTableModel(session, GENERIC_COLUMNS, RecordFilter(conflicted=True))
-        self.conflicts = RecordTable(self.conflicts_model)
-        self.conflicts.activated_record.connect(self._open_conflict)
-        conflicts_box = QGroupBox(translate("SyncPage", "Conflicts"))
-        conflicts_layout = QVBoxLayout(conflicts_box)
-        conflicts_layout.addWidget(
-            QLabel(
-                translate(
-                    "SyncPage",
-                    "Records edited on two devices at once. Nothing was discarded: "
-                    "open one to choose which version to keep.",
-                )
+        self.conflicts_model = ConflictListModel(self.controller.bridge, lambda: session.closed)
+        self.conflicts = _table(self.conflicts_model)
+        self.conflicts.setObjectName("conflicts")
+        self.conflicts.doubleClicked.connect(lambda index: self.open_conflict(index.row()))
+        self.conflicts.activated.connect(lambda index: self.open_conflict(index.row()))
+        self.resolve_button = QPushButton(translate("SyncPage", "Compare and resolve…"))
+        self.resolve_button.clicked.connect(lambda: self.open_conflict(self._selected_conflict_row()))
+        self.conflicts_box = QGroupBox(translate("SyncPage", "Conflicts"))
+        conflicts_layout = QVBoxLayout(self.conflicts_box)
+        note = QLabel(
+            translate(
+                "SyncPage",
+                "Records edited on two devices at once. Nothing was discarded: "
+                "open one to compare the versions and choose what to keep.",
             )
         )
-        conflicts_layout.addWidget(self.conflicts)
+        note.setWordWrap(True)
+        conflicts_layout.addWidget(note)
+        conflicts_layout.addWidget(self.conflicts, 1)
+        conflicts_layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
 
+        self.rejected_model = RejectedModel()
+        self.rejected = _table(self.rejected_model)
+        self.rejected_box = QGroupBox(translate("SyncPage", "Changes head office refused"))
+        rejected_layout = QVBoxLayout(self.rejected_box)
+        rejected_layout.addWidget(self.rejected)
+
+        self.history = QListWidget()
+        self.history.setObjectName("syncHistory")
+        self.history.setMaximumHeight(110)
+        history_box = QGroupBox(translate("SyncPage", "This session"))
+        QVBoxLayout(history_box).addWidget(self.history)
+
+        top = QHBoxLayout()
+        top.addWidget(status_box, 3)
+        top.addWidget(self.enrol_box, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(status_box)
-        layout.addWidget(self.enrol_box)
+        layout.addLayout(top)
+        layout.addWidget(self.conflicts_box, 2)
+        layout.addWidget(self.rejected_box, 1)
         layout.addWidget(history_box)
-        layout.addWidget(conflicts_box, 1)
+
+        c = self.controller
+        c.started.connect(self._started)
+        c.progress.connect(self._progress)
+        c.synced.connect(self._synced)
+        c.failed.connect(self._failed)
+        c.enrolled.connect(self._enrolled)
+        c.enrol_failed.connect(self._enrol_failed)
+        c.status_changed.connect(self.refresh)
+        if self.auto is not None:
+            self.auto.state_changed.connect(self._show_auto)
         self.refresh()
 
+    # ------------------------------------------------------------ showing state
+
     def refresh(self) -> None:
-        if self.session.closed:
+        status = self.controller.status()
+        if status is None:
             return
-        status = self.bridge.status()
         self._show_status(status)
         self.conflicts_model.refresh()
+        self.conflicts.resizeColumnToContents(0)
+        self.conflicts.setColumnWidth(1, 360)
+        self.resolve_button.setEnabled(self.conflicts_model.rowCount() > 0)
+        self.rejected_model.set_rows(self.controller.bridge.rejected() if status.rejected else [])
+        self.rejected_box.setVisible(status.rejected > 0)
+        self._show_auto()
 
     def _show_status(self, status: SyncStatus) -> None:
         lines = []
-        if not status.available:
-            lines.append(translate("SyncPage", "Sync with head office is not available in this build yet."))
-        elif status.enrolled:
+        if status.enrolled:
             lines.append(
                 translate("SyncPage", "Connected to {0} as branch {1}").format(status.base_url, status.branch_name)
             )
         else:
             lines.append(translate("SyncPage", "This device is not enrolled with head office yet."))
-        lines.append(translate("SyncPage", "{0} changes waiting to be sent").format(status.pending))
-        lines.append(translate("SyncPage", "{0} records in conflict").format(status.conflicts))
         lines.append(
-            translate("SyncPage", "Last sync: {0}").format(status.last_success or translate("SyncPage", "never"))
+            translate("SyncPage", "Last successful sync: {0}").format(
+                local_time(status.last_success) or translate("SyncPage", "never")
+            )
         )
-        if status.last_error:
-            lines.append(translate("SyncPage", "Last error: {0}").format(status.last_error))
+        lines.append(translate("SyncPage", "{0} changes waiting to be sent").format(status.pending))
+        if status.rejected:
+            refused = translate("SyncPage", "{0} changes refused by head office (see below)")
+            lines.append(refused.format(status.rejected))
+        lines.append(translate("SyncPage", "{0} records in conflict").format(status.conflicts))
         self.status_label.setText("\n".join(lines))
-        self.sync_button.setEnabled(status.available and status.enrolled and not self.running)
-        self.enrol_box.setVisible(status.available and not status.enrolled)
+        error = self.controller.last_failure or status.last_error
+        self.error_label.setText(translate("SyncPage", "Last error: {0}").format(error) if error else "")
+        self.error_label.setVisible(bool(error))
+        self.sync_button.setEnabled(status.enrolled and not self.controller.running)
+        self.enrol_box.setVisible(not status.enrolled)
+        ca = UiSettings().ca_bundle
+        self.ca_note.setText(
+            ca or translate("SyncPage", "The system's certificates (another CA can be chosen in Settings)")
+        )
+
+    def _show_auto(self) -> None:
+        auto = self.auto
+        if auto is None or not auto.enabled:
+            self.auto_label.setText(translate("SyncPage", "Automatic sync is off (Settings)."))
+        elif auto.offline and auto.next_probe_ms is not None:
+            self.auto_label.setText(
+                translate("SyncPage", "Head office is unreachable; checking again in {0} s.").format(
+                    max(1, round(auto.next_probe_ms / 1000))
+                )
+            )
+        else:
+            text = translate("SyncPage", "Syncs automatically every {0} minutes and when head office is reachable.")
+            self.auto_label.setText(text.format(auto.settings.sync_interval_minutes))
+
+    # ------------------------------------------------------------ actions
 
     def enrol(self) -> None:
-        url, code, ca = self.url.text().strip(), self.code.text().strip(), self.ca_bundle.text().strip()
+        url, code = self.url.text().strip(), self.code.text().strip()
         if not url or not code:
             dialogs.error(self, translate("SyncPage", "Enter head office's address and the enrolment code."))
             return
-        UiSettings().ca_bundle = ca
-        self.enrol_button.setEnabled(False)
-        bridge = self.bridge
-
-        def job(_p: ProgressFn) -> str:
-            return bridge.enrol(url, code, ca or None)
-
-        def done(branch: object) -> None:
-            self.enrol_button.setEnabled(True)
-            self._log(translate("SyncPage", "Enrolled as branch {0}").format(branch))
-            self.refresh()
-
-        start_worker(job, on_result=done, on_error=self._failed)
+        if self.controller.enrol(url, code, UiSettings().ca_bundle or None):
+            self.enrol_button.setEnabled(False)
+            self._log(translate("SyncPage", "Enrolling with {0}…").format(url))
 
     def sync_now(self) -> None:
-        if self.running or self.session.closed:
-            return
-        self.running = True
+        self.controller.sync_now("manual")
+
+    def _started(self, _reason: str) -> None:
         self.sync_button.setEnabled(False)
+        self.progress.setFormat(translate("SyncPage", "Syncing…"))
         self.progress.show()
-        bridge = self.bridge
-        ca = UiSettings().ca_bundle
 
-        def job(progress: ProgressFn) -> Any:
-            return bridge.sync(lambda p: progress(int(p.page), 0, f"{p.pushed}/{p.pulled}"), ca_bundle=ca)
-
-        start_worker(job, on_result=self._synced, on_error=self._failed, on_progress=self._progress)
-
-    def _progress(self, page: int, _total: int, text: str) -> None:
-        self.progress.setFormat(translate("SyncPage", "Page {0}").format(page))
+    def _progress(self, page: int, pushed: int, pulled: int) -> None:
+        self.progress.setFormat(
+            translate("SyncPage", "Page {0}: sent {1}, received {2}").format(page, pushed, pulled)
+        )
 
     def _synced(self, stats: Any) -> None:
-        self.running = False
         self.progress.hide()
         self._log(
-            translate("SyncPage", "Sent {0}, received {1}, conflicts {2}").format(
-                getattr(stats, "pushed", 0), getattr(stats, "pulled", 0), getattr(stats, "conflicts", 0)
+            translate("SyncPage", "Synced: sent {0}, received {1}, new conflicts {2}").format(
+                stats.accepted + stats.duplicates, stats.pulled, len(stats.new_conflicts)
             )
         )
-        self.session.notify("")
         self.refresh()
 
-    def _failed(self, exc: Exception) -> None:
-        self.running = False
+    def _failed(self, message: str, _retryable: bool) -> None:
         self.progress.hide()
+        self._log(translate("SyncPage", "Sync failed: {0}").format(message))
+        self.refresh()
+
+    def _enrolled(self, branch: str) -> None:
         self.enrol_button.setEnabled(True)
-        message = getattr(exc, "message", None) or str(exc)
-        self._log(translate("SyncPage", "Failed: {0}").format(message))
-        if not self.session.closed:
-            self.refresh()
+        self.code.clear()
+        self._log(translate("SyncPage", "Enrolled as branch {0}").format(branch))
+        self.refresh()
+        self.controller.sync_now("enrolled")
+
+    def _enrol_failed(self, message: str) -> None:
+        self.enrol_button.setEnabled(True)
+        self._log(translate("SyncPage", "Enrolment failed: {0}").format(message))
+        dialogs.error(self, message)
 
     def _log(self, text: str) -> None:
         self.history.insertItem(0, f"{dt.datetime.now().strftime('%H:%M:%S')}  {text}")
 
-    def _open_conflict(self, record_id: str) -> None:
-        summary = self.conflicts_model.summary(self.conflicts_model.row_of(record_id))
-        if summary is not None:
-            self.host.open_editor(summary.kind, record_id)
+    # ------------------------------------------------------------ conflicts
+
+    def _selected_conflict_row(self) -> int:
+        rows = self.conflicts.selectionModel().selectedRows() if self.conflicts.selectionModel() else []
+        return rows[0].row() if rows else 0
+
+    def open_conflict(self, row: int | QModelIndex = 0) -> ConflictDialog | None:
+        """Open the side-by-side resolution dialog for the conflict in ``row``."""
+        index = row.row() if isinstance(row, QModelIndex) else row
+        conflict = self.conflicts_model.conflict(index)
+        if conflict is None:
+            return None
+        dialog = ConflictDialog(self.session, self.controller, conflict, self)
+        dialog.resolved.connect(lambda _rid: self.refresh())
+        self.conflict_dialog = dialog
+        dialog.open()
+        return dialog

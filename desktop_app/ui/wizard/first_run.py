@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -60,6 +61,10 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButton, True)
+        # Qt's own button labels come from qtbase's catalogue, which is not shipped: name them here.
+        self.setButtonText(QWizard.WizardButton.BackButton, translate("FirstRunWizard", "< Back"))
+        self.setButtonText(QWizard.WizardButton.NextButton, translate("FirstRunWizard", "Next >"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, translate("FirstRunWizard", "Finish"))
         self.welcome = WelcomePage(data_dir)
         self.passphrase_page = PassphrasePage()
         self.recovery = RecoveryPage()
@@ -129,8 +134,10 @@ class WelcomePage(QWizardPage):
         self.clerk.setToolTip(translate("FirstRunWizard", "Recorded as the author of the records you write"))
         form = QFormLayout(self)
         form.addRow(intro)
-        form.addRow(translate("FirstRunWizard", "Data directory"), self.dir_edit)
-        form.addRow("", browse)
+        dir_row = QHBoxLayout()
+        dir_row.addWidget(self.dir_edit, 1)
+        dir_row.addWidget(browse)
+        form.addRow(translate("FirstRunWizard", "Data directory"), dir_row)
         form.addRow(translate("FirstRunWizard", "Your name"), self.clerk)
 
     def _browse(self) -> None:

@@ -1,0 +1,44 @@
+"""A notice from head office, read-only (notices are written only by head office)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.session import Session
+from domain.records import Notice
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("NoticeView", text)
+
+
+class NoticeView(QDialog):
+    def __init__(self, session: Session, record_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        env = session.read(lambda s: s.records.get(record_id))
+        notice = env.body
+        assert isinstance(notice, Notice)
+        self.record_id = record_id
+        self.setWindowTitle(translate("NoticeView", "Notice from head office"))
+        title = QLabel(notice.title)
+        title.setObjectName("noticeTitle")
+        title.setWordWrap(True)
+        title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        meta = QLabel(
+            translate("NoticeView", "Issued by {0} on {1}").format(notice.issuer or "—", notice.issued_on.isoformat())
+        )
+        self.body = QTextBrowser()
+        self.body.setPlainText(notice.body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(meta)
+        if notice.requires_ack:
+            layout.addWidget(QLabel(translate("NoticeView", "Head office asks branches to acknowledge this notice.")))
+        layout.addWidget(self.body, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+        self.resize(640, 480)

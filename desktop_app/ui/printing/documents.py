@@ -1,0 +1,102 @@
+"""What the clerk prints, and rendering it through :mod:`desktop_app.print_jobs` (no widgets).
+
+The printing input is assembled by ``print_jobs`` under the session lock (one bounded unit of
+store access); the renderer then lays out the PDF outside the lock, so a long 台账 never holds
+the store while reportlab works. Runs on a worker thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from desktop_app.ui.session import Session
+from domain.compliance.period import Period
+
+if TYPE_CHECKING:
+    from printing import PrintResult
+
+DocumentKind = Literal["minutes", "signin", "ledger", "post_report"]
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class PrintRequest:
+    """One document: ``target`` is a record id (minutes, sign-in sheet, post report) or a period code."""
+
+    kind: DocumentKind
+    target: str
+    title: str = ""  # shown in the dialog and used for the suggested file name
+    include_minutes: bool = True  # 台账 only
+    period: str | None = None  # 先锋岗 report only: None = the whole history
+
+    @classmethod
+    def minutes(cls, record_id: str, title: str = "") -> PrintRequest:
+        return cls("minutes", record_id, title)
+
+    @classmethod
+    def signin(cls, record_id: str, title: str = "") -> PrintRequest:
+        return cls("signin", record_id, title)
+
+    @classmethod
+    def ledger(cls, period: str, include_minutes: bool = True) -> PrintRequest:
+        return cls("ledger", Period.parse(period).code, Period.parse(period).label_zh, include_minutes)
+
+    @classmethod
+    def post_report(cls, post_id: str, title: str = "", period: str | None = None) -> PrintRequest:
+        return cls("post_report", post_id, title, period=period)
+
+    def suggested_file_name(self) -> str:
+        suffix = {"minutes": "会议记录", "signin": "签到表", "ledger": "台账", "post_report": "先锋岗报告"}[self.kind]
+        stem = _UNSAFE.sub("_", self.title).strip("_") if self.title else ""
+        return f"{stem}-{suffix}.pdf" if stem else f"{suffix}.pdf"
+
+
+def build_input(session: Session, request: PrintRequest, today: dt.date | None = None) -> Any:
+    """The renderer's input for ``request``, read under the session lock (raises NothingToPrint)."""
+    from desktop_app import print_jobs  # the renderer is imported on first print, not at startup
+
+    with session.lock:
+        if session.closed:
+            raise RuntimeError("the ledger was locked")
+        store = session.store
+        if request.kind == "minutes":
+            return print_jobs.minutes_input(store, request.target)
+        if request.kind == "signin":
+            return print_jobs.signin_input(store, request.target)
+        if request.kind == "ledger":
+            return print_jobs.ledger_input(
+                store, request.target, today=today or dt.date.today(), include_minutes=request.include_minutes
+            )
+        period = Period.parse(request.period) if request.period else None
+        return print_jobs.post_report_input(store, request.target, period)
+
+
+def _renderer(kind: DocumentKind) -> Callable[..., PrintResult]:
+    import printing
+
+    renderers: dict[str, Callable[..., PrintResult]] = {
+        "minutes": printing.render_minutes,
+        "signin": printing.render_signin_sheet,
+        "ledger": printing.render_ledger,
+        "post_report": printing.render_post_report,
+    }
+    return renderers[kind]
+
+
+def render_document(
+    session: Session, request: PrintRequest, out: Path | None = None, *, today: dt.date | None = None
+) -> PrintResult:
+    """Render ``request`` to ``out`` (the renderer writes the file) or, with ``out=None``, to bytes
+    in ``PrintResult.data``. Call it on a worker thread."""
+    data = build_input(session, request, today)
+    return _renderer(request.kind)(data, out)
+
+
+def missing_chars_text(result: PrintResult) -> str:
+    """The characters no printing font has, ready to list for the clerk ("" when none)."""
+    return "、".join(dict.fromkeys(result.missing_chars))

@@ -1,0 +1,8 @@
+"""Sync with head office from the app.
+
+* :mod:`.bridge` — Qt-free: the store's sync state behind the session lock, one call at a time;
+* :mod:`.controller` — one per unlocked session: runs enrolment, sync and conflict resolution in
+  workers and tells the pages through signals;
+* :mod:`.auto` — automatic sync on a schedule and when head office becomes reachable again;
+* :mod:`.conflict_fields`, :mod:`.conflicts_model`, :mod:`.conflict_dialog` — resolving conflicts.
+"""

@@ -1,0 +1,266 @@
+"""Sync from the app against a real local head office (uvicorn on 127.0.0.1, SQLite).
+
+Enrolment and 立即同步 from the 同步 page, notices and roster updates from head office, a real
+conflict resolved side by side, and automatic sync on a schedule and after head office returns.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.store import KdfParams, Store
+from desktop_app.store.sync_state import StoreSyncState, enrol_store
+from desktop_app.ui.pages.sync import SyncPage
+from desktop_app.ui.session import Session
+from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.sync.conflict_dialog import ConflictDialog
+from desktop_app.ui.sync.controller import SyncController
+from desktop_app.ui.workspace import Workspace
+from sync.client.backoff import RetryPolicy
+from sync.client.engine import SyncEngine, SyncStats
+from sync.server import reports
+from sync.server.app import create_app
+from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
+from tests.sync.net import ServerThread
+from tests.ui.conftest import PASSPHRASE, Answers
+
+SYNC_TIMEOUT = 20_000
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
+    fixture = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'hq.sqlite3'}", backend="sqlite")
+    try:
+        yield fixture
+    finally:
+        fixture.stop()
+
+
+class OtherLaptop:
+    """A second device of the same branch: an encrypted store synced by the engine directly."""
+
+    def __init__(self, hq: HeadOfficeFixture, path: Path) -> None:
+        self.store, _ = Store.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+        enrol_store(self.store, hq.base_url, hq.enrol_code(), device_name="B")
+        self.state = StoreSyncState(self.store)
+
+    def sync(self) -> SyncStats:
+        engine = SyncEngine(self.state, retry=FAST_RETRY)
+        try:
+            return engine.sync_once()
+        finally:
+            engine.close()
+
+
+@pytest.fixture
+def laptop(hq: HeadOfficeFixture, tmp_path: Path) -> Iterator[OtherLaptop]:
+    other = OtherLaptop(hq, tmp_path / "laptop-b")
+    yield other
+    other.store.close()
+
+
+def workspace_of(shell: ShellWindow) -> Workspace:
+    assert shell.workspace is not None
+    shell.workspace.sync_controller.bridge.retry = FAST_RETRY
+    return shell.workspace
+
+
+def sync_page(shell: ShellWindow) -> SyncPage:
+    page = workspace_of(shell).show_page("sync")
+    assert isinstance(page, SyncPage)
+    return page
+
+
+def enrol_from_page(page: SyncPage, hq: HeadOfficeFixture, qtbot: Any) -> None:
+    """Type the address and code, press 注册: enrolment is followed by a first sync."""
+    page.url.setText(hq.base_url)
+    page.code.setText(hq.enrol_code())
+    with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT):
+        page.enrol_button.click()
+
+
+def sync_now(page: SyncPage, qtbot: Any) -> SyncStats:
+    with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT) as blocker:
+        page.sync_button.click()
+    stats = blocker.args[0]
+    assert isinstance(stats, SyncStats)
+    return stats
+
+
+def head_office_records(hq: HeadOfficeFixture) -> dict[str, dict[str, Any]]:
+    return {r["record_id"]: r for r in hq.office.call(reports.list_records, "b1")}
+
+
+def test_enrol_sync_and_items_from_head_office(
+    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, answers: Answers,
+    qtbot: Any,
+) -> None:
+    page = sync_page(shell)
+    assert page.enrol_box.isVisible() and not page.sync_button.isEnabled()
+    # A wrong code: head office's refusal is shown in Chinese, nothing is enrolled.
+    page.url.setText(hq.base_url)
+    page.code.setText("WRONG-CODE")
+    with qtbot.waitSignal(page.controller.enrol_failed, timeout=SYNC_TIMEOUT):
+        page.enrol_button.click()
+    assert answers.errors and any("\u4e00" <= ch <= "\u9fff" for ch in answers.errors[-1])
+    assert page.enrol_box.isVisible()
+
+    enrol_from_page(page, hq, qtbot)
+    assert not page.enrol_box.isVisible() and page.sync_button.isEnabled()
+    assert "第一支部" in page.status_label.text() and "0 changes waiting" in page.status_label.text()
+    assert len(head_office_records(hq)) == 1 + len(roster)  # the branch profile and the roster
+
+    hq.publish_notice("b1", title="关于开展冬季防火主题党日的通知")
+    hq.publisher().push_roster(
+        branch="b1", members=[{"name": "吴新调入", "party_group": "第一党小组"}], author="总部:test"
+    )
+    progress: list[tuple[int, int, int]] = []
+    page.controller.progress.connect(lambda *args: progress.append(args))
+    stats = sync_now(page, qtbot)
+    assert stats.pulled == 2 and progress
+    assert "Last successful sync: never" not in page.status_label.text()
+
+    workspace = workspace_of(shell)
+    overview = workspace.show_page("overview")
+    qtbot.waitUntil(lambda: overview.notices_model.total == 1, timeout=5_000)  # type: ignore[attr-defined]
+    notice = overview.notices_model.summary(0)  # type: ignore[attr-defined]
+    assert notice is not None and notice.title == "关于开展冬季防火主题党日的通知"
+    workspace.open_editor("notice", notice.record_id)
+    assert workspace.notice_view is not None and workspace.notice_view.isVisible()
+    workspace.notice_view.close()
+    members = workspace.show_page("members")
+    names = {members.model.summary(r).title for r in range(members.model.rowCount())}  # type: ignore[attr-defined]
+    assert "吴新调入" in names and members.model.total == len(roster) + 1  # type: ignore[attr-defined]
+
+
+def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop(
+    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, laptop: OtherLaptop,
+    qtbot: Any,
+) -> None:
+    page = sync_page(shell)
+    enrol_from_page(page, hq, qtbot)
+    base = meeting(place="会议室", discussion="研究防火工作")
+    with session.lock:
+        record_id = session.store.records.create("meeting", base, author="A").record_id
+    sync_now(page, qtbot)
+    laptop.sync()
+    # Both edit the same meeting offline; the other laptop syncs first.
+    with session.lock:
+        session.store.records.update(
+            record_id, {**base, "place": "瞭望塔", "discussion": "A：巡山安排"}, author="A"
+        )
+    laptop.store.records.update(
+        record_id, {**base, "place": "场部会议室", "title": "第四季度支部党员大会（补）", "discussion": "B：物资清点"},
+        author="B",
+    )
+    laptop.sync()
+    stats = sync_now(page, qtbot)
+    assert stats.conflicts == 1
+    assert page.conflicts_model.rowCount() == 1 and "1 records in conflict" in page.status_label.text()
+
+    page.conflicts.selectRow(0)
+    page.resolve_button.click()
+    dialog = page.conflict_dialog
+    assert isinstance(dialog, ConflictDialog) and dialog.isVisible()
+    assert set(dialog.differing_fields()) == {"title", "place", "discussion"}
+    assert "meeting_type" in dialog.rows and not dialog.rows["meeting_type"].row.differs
+    laptop_version = next(i for i, v in enumerate(dialog.versions) if v.body and v.body["place"] == "场部会议室")
+    ours = 1 - laptop_version
+    dialog.choose("place", laptop_version)
+    dialog.choose("title", ours)
+    dialog.set_merged_text("discussion", "A：巡山安排\nB：物资清点")
+    dialog.only_differences.setChecked(True)
+    assert not dialog.rows["meeting_type"].merged.isVisibleTo(dialog)
+    controller: SyncController = page.controller
+    with qtbot.waitSignal(controller.synced, timeout=SYNC_TIMEOUT):  # the resolution syncs by itself
+        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+    assert page.conflicts_model.rowCount() == 0
+
+    merged = session.read(lambda s: s.records.get(record_id))
+    body = merged.body.model_dump()
+    assert (body["place"], body["title"], body["discussion"]) == (
+        "场部会议室", "第四季度支部党员大会", "A：巡山安排\nB：物资清点"
+    )
+    assert not merged.conflicted
+    head = head_office_records(hq)[record_id]
+    assert head["current_rev"] == merged.rev and not head["conflicted"]
+    laptop.sync()
+    theirs = laptop.store.records.get(record_id)
+    assert theirs.rev == merged.rev and not theirs.conflicted
+    assert theirs.body.model_dump()["discussion"] == "A：巡山安排\nB：物资清点"
+
+
+def restart_on_same_port(hq: HeadOfficeFixture) -> None:
+    """Bring head office back at the address the device enrolled with."""
+    port = hq.server.port
+    server = ServerThread(create_app(hq.office, hq.settings))
+    server.sock.close()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    server.sock, server.port = sock, port
+    server.thread = threading.Thread(target=server.server.run, kwargs={"sockets": [sock]}, daemon=True)
+    hq.server = server.start()
+
+
+def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
+    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, clean_settings: Any, qtbot: Any
+) -> None:
+    page = sync_page(shell)
+    enrol_from_page(page, hq, qtbot)
+    auto = workspace_of(shell).auto_sync
+    clean_settings.auto_sync = True
+    auto.policy = RetryPolicy(base=0.05, cap=0.2)
+    auto.min_probe_ms = 20
+    auto.reconfigure(interval_ms=300)
+
+    def pending() -> int:
+        return session.read(lambda s: s.outbox_pending_count())
+
+    with session.lock:
+        session.store.records.create("meeting", meeting(title="定时同步的会议"), author="A")
+    qtbot.waitUntil(lambda: pending() == 0, timeout=SYNC_TIMEOUT)  # the schedule sent it
+
+    hq.server.stop()
+    with session.lock:
+        session.store.records.create("meeting", meeting(title="断网时记录的会议"), author="A")
+    qtbot.waitUntil(lambda: auto.offline and auto.probes >= 2, timeout=SYNC_TIMEOUT)
+    assert pending() == 1
+    assert "网络连接失败" in page.error_label.text() and "unreachable" in page.auto_label.text()
+
+    restart_on_same_port(hq)
+    qtbot.waitUntil(lambda: not auto.offline and pending() == 0, timeout=SYNC_TIMEOUT)
+    assert not page.error_label.isVisible()
+    titles = {r["title"] for r in head_office_records(hq).values()}
+    assert {"定时同步的会议", "断网时记录的会议"} <= titles
+    auto.stop()
+
+
+def test_refused_changes_are_listed_with_head_offices_reason(
+    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any
+) -> None:
+    page = sync_page(shell)
+    enrol_from_page(page, hq, qtbot)
+    chair = laptop.store.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="B").record_id
+    clerk = laptop.store.records.create("member", {"name": "李记录"}, author="B").record_id
+    complete = meeting(meeting_type="committee", title="支委会", ends_at="2026-10-15T10:00:00", place="会议室",
+                       chair_member_id=chair, recorder_member_id=clerk,
+                       attendance=[{"member_id": chair}, {"member_id": clerk}])
+    record_id = laptop.store.records.create("meeting", complete, author="B").record_id
+    laptop.sync()
+    sync_now(page, qtbot)
+    laptop.store.records.finalize(record_id, author="B")
+    laptop.sync()
+    with session.lock:  # an edit of the draft this device still has: head office refuses it
+        session.store.records.update(record_id, {**complete, "place": "旧稿上的修改"}, author="A")
+    assert sync_now(page, qtbot).rejected == 1
+    assert page.rejected_box.isVisible() and page.rejected_model.rowCount() == 1
+    reason = page.rejected_model.index(0, 2).data()
+    assert "定稿" in reason and "1 changes refused" in page.status_label.text()
