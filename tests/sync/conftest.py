@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sync.server.throwaway_pg import PgCluster, start_cluster, stop_cluster
 from tests.sync.hq import HeadOfficeFixture
-from tests.sync.pg import PgCluster, start_cluster, stop_cluster
 
 
 @pytest.fixture(scope="session")

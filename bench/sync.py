@@ -1,0 +1,779 @@
+"""Sync benchmark: our one-endpoint protocol against PouchDB's replicator, on the same link, same run.
+
+``python -m bench sync --json`` prints one JSON object. For each link (RTT 600 ms + 2 Mbit/s
+each way, and raw loopback) and each scenario (initial sync of 2 000 meeting records plus the
+roster, a no-op sync, 1 changed record, 50 changed records) it reports, for both systems,
+``requests``, ``connections``, ``bytes_up``, ``bytes_down`` and ``wall_s``, and the ratios
+ours ÷ PouchDB. Then ``server_throughput``: 200 simulated devices syncing concurrently against a
+head office on PostgreSQL.
+
+Why it is built this way (sync-notes §7, docs/benchmarks.md):
+
+* Both systems sit behind the *same* shaping proxy (bench/proxy.py, a child process) that counts
+  what crosses the wire — bytes with headers, TCP connections, HTTP requests — so neither side's
+  own accounting is trusted.
+* Our side is the real thing end to end: the ``branch-ledger-hq`` CLI creates the org and the
+  enrolment code and serves uvicorn on SQLite; the client is the encrypted store
+  (``StoreSyncState``) driven by ``SyncEngine``, enrolled through the proxy.
+* The PouchDB side is PouchDB 9.0.0 (memory adapter) replicating to pouchdb-server 4.2.0
+  (in-memory) with default options, driven by bench/pouch/replicate.js. Its npm packages are
+  installed at run time into bench/.node/ (git-ignored), pinned by bench/pouch/package-lock.json.
+* The documents are the same deterministic corpus (bench/corpus.py): PouchDB gets the raw corpus
+  body plus ``_id`` and ``type``; we send the body as our store validates and keeps it (which
+  spells out default fields, so it is *larger* — the comparison errs against us). Edits change
+  the same fields of the same records on both sides.
+* Every sync of ours starts with a fresh engine (a new TCP connection), as a periodic sync after
+  an idle period would; ``no_op_warm`` shows the same no-op on the kept-alive connection.
+
+Options: ``--meetings N`` (2000) ``--roster N`` (40) ``--links slow,loopback`` ``--rtt-ms`` (600)
+``--mbit`` (2) ``--pouch-bodies raw|canonical`` ``--skip-throughput`` ``--throughput-only``
+``--devices N`` (200) ``--per-branch N`` (2) ``--throughput-seconds S`` (20) ``--seed N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import os
+import platform
+import pwd
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.corpus import meeting, roster, sentence
+from bench.proxy import LinkProfile, ProxyProcess, ProxyStats
+from sync.server.throwaway_pg import PG_USER, start_cluster, stop_cluster
+
+BENCH_DIR = Path(__file__).resolve().parent
+POUCH_DIR = BENCH_DIR / "pouch"
+NODE_DIR = BENCH_DIR / ".node"
+PASS = "bench-passphrase-2026"
+DB_NAME = "branch_b1"
+SCENARIOS = ("initial", "no_op", "one_change", "fifty_changes")
+_T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout stays one JSON object."""
+    print(f"[bench sync {time.perf_counter() - _T0:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class Options:
+    meetings: int = 2000
+    roster: int = 40
+    links: tuple[str, ...] = ("slow", "slow_nohs", "loopback")
+    rtt_ms: float = 600.0
+    mbit: float = 2.0
+    pouch_bodies: str = "raw"
+    skip_throughput: bool = False
+    throughput_only: bool = False
+    devices: int = 200
+    per_branch: int = 2
+    throughput_seconds: float = 20.0
+    seed: int = 2026
+    push_bytes: int | None = None  # None: SyncEngine's default
+    push_items: int | None = None
+
+    def profiles(self) -> dict[str, LinkProfile]:
+        slow = LinkProfile.slow(self.rtt_ms, self.mbit)
+        known = {"slow": slow, "slow_nohs": replace(slow, handshake=False), "loopback": LinkProfile()}
+        return {name: known[name] for name in self.links}
+
+    def engine_options(self) -> dict[str, int]:
+        options = {"push_bytes": self.push_bytes, "push_items": self.push_items}
+        return {k: v for k, v in options.items() if v is not None}
+
+
+def parse_options(args: list[str]) -> Options:
+    p = argparse.ArgumentParser(prog="python -m bench sync")
+    p.add_argument("--meetings", type=int, default=2000)
+    p.add_argument("--roster", type=int, default=40)
+    p.add_argument("--links", default="slow,slow_nohs,loopback")
+    p.add_argument("--rtt-ms", type=float, default=600.0)
+    p.add_argument("--mbit", type=float, default=2.0)
+    p.add_argument("--pouch-bodies", choices=("raw", "canonical"), default="raw")
+    p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--throughput-only", action="store_true")
+    p.add_argument("--devices", type=int, default=200)
+    p.add_argument("--per-branch", type=int, default=2)
+    p.add_argument("--throughput-seconds", type=float, default=20.0)
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--push-bytes", type=int, help="SyncEngine push_bytes (default: the engine's own)")
+    p.add_argument("--push-items", type=int, help="SyncEngine push_items (default: the engine's own)")
+    a = p.parse_args(args)
+    links = tuple(x for x in a.links.split(",") if x)
+    for link in links:
+        if link not in ("slow", "slow_nohs", "loopback"):
+            p.error(f"unknown link {link!r} (slow, slow_nohs, loopback)")
+    return Options(a.meetings, a.roster, links, a.rtt_ms, a.mbit, a.pouch_bodies, a.skip_throughput,
+                   a.throughput_only, a.devices, a.per_branch, a.throughput_seconds, a.seed, a.push_bytes,
+                   a.push_items)
+
+
+# ---------------------------------------------------------------------------------- corpus
+
+
+Item = tuple[str, str, dict[str, Any]]  # (record id, kind, body)
+
+
+@dataclass
+class Corpus:
+    """The records both sides sync, and the edits of the 1- and 50-change scenarios."""
+
+    records: list[Item]
+    edits: dict[str, list[Item]]
+
+    @property
+    def meetings(self) -> int:
+        return sum(1 for _, kind, _ in self.records if kind == "meeting")
+
+
+def meeting_id(i: int) -> str:
+    # Same shape and length as the store's UUIDv7 ids, but stable, so both sides use the same ids.
+    return f"0190b000-0000-7000-8000-{i:012d}"
+
+
+def edited(body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """What a clerk does to a draft: retitle it and add a paragraph to the minutes."""
+    new = copy.deepcopy(body)
+    new["title"] = f"{new['title']}（修订）"
+    new["discussion"] = f"{new['discussion']}会后补充：{sentence(rng)}"
+    return new
+
+
+def build_corpus(opts: Options) -> Corpus:
+    rng = random.Random(opts.seed)
+    members = roster(rng, opts.roster)
+    member_ids = [m[0] for m in members]
+    records: list[Item] = [(mid, "member", body) for mid, body in members]
+    meetings = [(meeting_id(i), "meeting", meeting(rng, i, member_ids, minutes_chars=800))
+                for i in range(opts.meetings)]
+    records += meetings
+    picks = rng.sample(range(len(meetings)), 51)
+    one = [(meetings[picks[0]][0], "meeting", edited(meetings[picks[0]][2], rng))]
+    fifty = [(meetings[i][0], "meeting", edited(meetings[i][2], rng)) for i in sorted(picks[1:])]
+    return Corpus(records, {"one_change": one, "fifty_changes": fifty})
+
+
+def pouch_doc(record_id: str, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {"_id": record_id, "type": kind, **body}
+
+
+def body_bytes(body: dict[str, Any]) -> int:
+    return len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+# ---------------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen[Any] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode} before answering {url}")
+        with contextlib.suppress(requests.RequestException):
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"no answer from {url}")
+
+
+@contextlib.contextmanager
+def child(cmd: list[str], **kwargs: Any) -> Iterator[subprocess.Popen[Any]]:
+    """A child process that is always stopped (TERM, then KILL) — only the one we started."""
+    proc = subprocess.Popen(cmd, **kwargs)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+
+
+def hq_cli(db: str, *args: str) -> str:
+    """Run ``branch-ledger-hq`` (as ``python -m sync.server.cli``) the way an administrator would."""
+    done = subprocess.run([sys.executable, "-m", "sync.server.cli", "--db", db, *args],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"branch-ledger-hq {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+@contextlib.contextmanager
+def head_office(db: str, log_file: Path) -> Iterator[tuple[int, subprocess.Popen[Any]]]:
+    """``branch-ledger-hq serve`` on a free loopback port, in its own process."""
+    port = free_port()
+    with log_file.open("w") as out, child(
+        [sys.executable, "-m", "sync.server.cli", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning"], stdout=out, stderr=subprocess.STDOUT,
+    ) as proc:
+        wait_http(f"http://127.0.0.1:{port}/v1/health", proc=proc)
+        yield port, proc
+
+
+def figures(net: ProxyStats, wall_s: float) -> dict[str, Any]:
+    return {
+        "requests": net.requests,
+        "connections": net.connections,
+        "bytes_up": net.bytes_up,
+        "bytes_down": net.bytes_down,
+        "bytes_total": net.bytes_up + net.bytes_down,
+        "wall_s": round(wall_s, 3),
+    }
+
+
+# ---------------------------------------------------------------------------------- our side
+
+
+def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: dict[str, int]) -> dict[str, Any]:
+    """Our head office + encrypted store + SyncEngine through the proxy, scenario by scenario."""
+    from desktop_app.store import KdfParams, Store
+    from desktop_app.store.sync_state import StoreSyncState, enrol_store
+    from sync.client.engine import SyncEngine
+
+    db = str(tmp / "hq.sqlite3")
+    hq_cli(db, "org", "add", "集团党委", "--kind", "group", "--id", "g")
+    hq_cli(db, "org", "add", "林业二级党委", "--kind", "committee", "--parent", "g", "--id", "c")
+    hq_cli(db, "org", "add", "第一支部", "--kind", "branch", "--parent", "c", "--id", "b1")
+    code = json.loads(hq_cli(db, "enrol-code", "--branch", "b1", "--json"))["code"]
+
+    store, _ = Store.create(tmp / "client", PASS, kdf=KdfParams.fast_for_tests())
+    out: dict[str, Any] = {}
+    try:
+        for start in range(0, len(corpus.records), 500):
+            with store.transaction():
+                for record_id, kind, body in corpus.records[start : start + 500]:
+                    store.records.create(kind, body, author="bench", record_id=record_id)
+        with head_office(db, tmp / "hq.log") as (port, _proc), ProxyProcess(port, profile) as proxy:
+            enrol_store(store, proxy.url, code, device_name="办公室电脑")
+            state = StoreSyncState(store)
+
+            def sync(engine: Any, expect_accepted: int) -> dict[str, Any]:
+                proxy.reset()
+                t = time.perf_counter()
+                stats = engine.sync_once()
+                wall = time.perf_counter() - t
+                result = figures(proxy.stats(), wall)
+                result["detail"] = {"engine_requests": stats.requests, "pages": stats.pages,
+                                    "engine_bytes_up": stats.bytes_up, "engine_bytes_down": stats.bytes_down,
+                                    "accepted": stats.accepted, "checksum_ok": stats.checksum_ok}
+                if stats.accepted != expect_accepted or state.pending_count():
+                    raise RuntimeError(f"ours: accepted {stats.accepted} of {expect_accepted}, "
+                                       f"{state.pending_count()} still pending")
+                return result
+
+            for scenario in SCENARIOS:
+                edits = corpus.edits.get(scenario, [])
+                for record_id, _kind, body in edits:
+                    store.records.update(record_id, body, author="bench")
+                engine = SyncEngine(state, **engine_options)  # type: ignore[arg-type]
+                try:
+                    expect = len(corpus.records) if scenario == "initial" else len(edits)
+                    out[scenario] = sync(engine, expect)
+                    log(f"  ours {scenario}: {_brief(out[scenario])}")
+                    if scenario == "no_op":
+                        out["no_op_warm"] = sync(engine, 0)
+                        log(f"  ours no_op_warm: {_brief(out['no_op_warm'])}")
+                finally:
+                    engine.close()
+            out["wire_bodies_mean_bytes"] = round(statistics.mean(
+                body_bytes(store.records.get(rid).body.model_dump(mode="json"))
+                for rid, kind, _ in corpus.records if kind == "meeting"
+            ))
+    finally:
+        store.close()
+    return out
+
+
+def _brief(f: dict[str, Any]) -> str:
+    return (f"{f['requests']} req, {f['connections']} conn, {f['bytes_up']} B up, {f['bytes_down']} B down, "
+            f"{f['wall_s']} s")
+
+
+# ---------------------------------------------------------------------------------- PouchDB side
+
+
+def ensure_node() -> str:
+    """The node binary, with PouchDB and pouchdb-server installed under bench/.node/ (pinned)."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            raise RuntimeError("node and npm are needed for the PouchDB baseline (apt-get install nodejs npm)")
+        log("installing nodejs and npm with apt-get")
+        subprocess.run(["apt-get", "update"], check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "nodejs", "npm"], check=True, stdout=subprocess.DEVNULL)
+    node = shutil.which("node")
+    assert node is not None
+    wanted = {name: (POUCH_DIR / name).read_bytes() for name in ("package.json", "package-lock.json")
+              if (POUCH_DIR / name).exists()}
+    stamp = NODE_DIR / ".installed-from"
+    stamp_text = json.dumps({k: len(v) for k, v in wanted.items()}) + (POUCH_DIR / "package.json").read_text()
+    modules = NODE_DIR / "node_modules"
+    ready = all((modules / pkg / "package.json").exists()
+                for pkg in ("pouchdb", "pouchdb-adapter-memory", "pouchdb-server"))
+    if ready and stamp.exists() and stamp.read_text() == stamp_text:
+        return node
+    log("installing PouchDB 9.0.0 and pouchdb-server 4.2.0 into bench/.node (first run only, ~2-3 min)")
+    NODE_DIR.mkdir(exist_ok=True)
+    for name, data in wanted.items():
+        (NODE_DIR / name).write_bytes(data)
+    verb = "ci" if "package-lock.json" in wanted else "install"
+    subprocess.run(["npm", verb, "--prefix", str(NODE_DIR), "--no-audit", "--no-fund", "--loglevel=error"],
+                   check=True, stdout=subprocess.DEVNULL)
+    stamp.write_text(stamp_text)
+    return node
+
+
+class PouchClient:
+    """bench/pouch/replicate.js as a child process, one JSON command and reply per line."""
+
+    def __init__(self, node: str) -> None:
+        env = {**os.environ, "BENCH_NODE_DIR": str(NODE_DIR)}
+        self.proc = subprocess.Popen([node, str(POUCH_DIR / "replicate.js")], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, bufsize=1, env=env)
+        self.hello = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the PouchDB client exited")
+        reply: dict[str, Any] = json.loads(line)
+        if not reply.get("ok"):
+            raise RuntimeError(f"PouchDB client: {reply.get('error')}")
+        return reply
+
+    def ask(self, **command: Any) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(OSError, RuntimeError, ValueError):
+                self.ask(cmd="quit")
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+
+
+def run_pouch(node: str, docs: list[dict[str, Any]], edits: dict[str, list[dict[str, Any]]],
+              profile: LinkProfile, tmp: Path) -> dict[str, Any]:
+    """PouchDB (memory) → pouchdb-server (in-memory) through the proxy, the same scenarios."""
+    server_dir = tmp / "pouchdb-server"
+    server_dir.mkdir()
+    (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+    port = free_port()
+    bin_path = NODE_DIR / "node_modules" / "pouchdb-server" / "bin" / "pouchdb-server"
+    out: dict[str, Any] = {}
+    with (server_dir / "stdout.log").open("w") as server_log, child(
+        [node, str(bin_path), "--in-memory", "--host", "127.0.0.1", "--port", str(port), "--no-stdout-logs"],
+        cwd=server_dir, stdout=server_log, stderr=subprocess.STDOUT,
+    ) as server, ProxyProcess(port, profile) as proxy:
+        wait_http(f"http://127.0.0.1:{port}/", proc=server)
+        client = PouchClient(node)
+        try:
+            out["versions"] = {"pouchdb": client.hello.get("pouchdb"), "node": client.hello.get("node")}
+            client.ask(cmd="load", file=str(tmp / "docs.json"))
+            for scenario in SCENARIOS:
+                changed = edits.get(scenario, [])
+                if changed:
+                    path = tmp / f"{scenario}.json"
+                    path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+                    client.ask(cmd="edit", file=str(path))
+                proxy.reset()
+                result = client.ask(cmd="replicate", url=f"{proxy.url}/{DB_NAME}")
+                net = proxy.stats()
+                expect = len(docs) if scenario == "initial" else len(changed)
+                if result.get("docs_written") != expect or result.get("doc_write_failures"):
+                    raise RuntimeError(f"PouchDB {scenario}: wrote {result.get('docs_written')} of {expect}")
+                info = requests.get(f"http://127.0.0.1:{port}/{DB_NAME}", timeout=30).json()
+                if info.get("doc_count") != len(docs):
+                    raise RuntimeError(f"pouchdb-server holds {info.get('doc_count')} docs, expected {len(docs)}")
+                out[scenario] = figures(net, float(result["wall_s"]))
+                out[scenario]["detail"] = {"docs_written": result["docs_written"],
+                                           "request_kinds": net.request_kinds}
+                log(f"  pouchdb {scenario}: {_brief(out[scenario])}")
+        finally:
+            client.close()
+    return out
+
+
+# ---------------------------------------------------------------------------------- comparison
+
+
+def ratios(ours: dict[str, Any], pouch: dict[str, Any]) -> dict[str, float | None]:
+    keys = ("requests", "connections", "bytes_up", "bytes_down", "bytes_total", "wall_s")
+    return {k: (round(ours[k] / pouch[k], 4) if pouch.get(k) else None) for k in keys}
+
+
+def targets(links: dict[str, Any]) -> dict[str, Any]:
+    """The protocol's stated goals (sync-notes §0, §7), judged on the 600 ms links' figures.
+
+    The time target is judged on both link models: with the TCP handshake charged (physically
+    right, and it penalises PouchDB's connection per request) and without it (how the peer
+    baseline's own wall times behave), so a pass never rests on the modelling choice alone.
+    """
+    out: dict[str, Any] = {}
+    slow = links.get("slow") or links.get("slow_nohs")
+    if slow is None:
+        return out
+    s = slow["scenarios"]
+    no_op, one, initial = s["no_op"]["ours"], s["one_change"]["ours"], s["initial"]
+    out["no_op_one_request"] = {"target": "no-op sync = 1 request", "measured": no_op["requests"],
+                                "met": no_op["requests"] == 1}
+    out["no_op_under_2kb"] = {"target": "no-op sync < 2048 bytes on the wire (both ways, headers included)",
+                              "measured": no_op["bytes_total"], "met": no_op["bytes_total"] < 2048}
+    out["one_change_one_request"] = {"target": "1 changed record = 1 request", "measured": one["requests"],
+                                     "met": one["requests"] == 1}
+    bytes_ratio = initial["ratio"]["bytes_total"]
+    out["initial_bytes_third"] = {"target": "initial sync bytes <= 1/3 of PouchDB's", "measured": bytes_ratio,
+                                  "met": bytes_ratio is not None and bytes_ratio <= 1 / 3}
+    for name, key in (("slow", "initial_time_third"), ("slow_nohs", "initial_time_third_no_handshake")):
+        if name in links:
+            ratio = links[name]["scenarios"]["initial"]["ratio"]["wall_s"]
+            out[key] = {"target": f"initial sync wall time <= 1/3 of PouchDB's ({links[name]['link']})",
+                        "measured": ratio, "met": ratio is not None and ratio <= 1 / 3}
+    return out
+
+
+def run_links(opts: Options) -> dict[str, Any]:
+    node = ensure_node()
+    corpus = build_corpus(opts)
+    raw_sizes = [body_bytes(b) for _, k, b in corpus.records if k == "meeting"]
+    links: dict[str, Any] = {}
+    canonical: dict[str, dict[str, Any]] | None = None
+    for name, profile in opts.profiles().items():
+        log(f"link {name}: {profile.describe()}")
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp_text:
+            tmp = Path(tmp_text)
+            (tmp / "ours").mkdir()
+            (tmp / "pouch").mkdir()
+            ours = run_ours(corpus, profile, tmp / "ours", opts.engine_options())
+            if opts.pouch_bodies == "canonical" and canonical is None:
+                canonical = _canonical_bodies(corpus, tmp / "canon")
+            bodies = canonical or {}
+            docs = [pouch_doc(rid, kind, bodies.get(rid, body)) for rid, kind, body in corpus.records]
+            edits = {sc: [pouch_doc(rid, kind, bodies.get(f"{sc}:{rid}", body)) for rid, kind, body in items]
+                     for sc, items in corpus.edits.items()}
+            pouch = run_pouch(node, docs, edits, profile, tmp / "pouch")
+        scenarios: dict[str, Any] = {}
+        for scenario in SCENARIOS:
+            scenarios[scenario] = {"ours": ours[scenario], "pouchdb": pouch[scenario],
+                                   "ratio": ratios(ours[scenario], pouch[scenario])}
+        scenarios["no_op_warm"] = {"ours": ours["no_op_warm"], "pouchdb": pouch["no_op"],
+                                   "ratio": ratios(ours["no_op_warm"], pouch["no_op"])}
+        links[name] = {"link": profile.describe(), "scenarios": scenarios,
+                       "pouchdb_versions": pouch["versions"]}
+        links[name]["ours_wire_body_mean_bytes"] = ours["wire_bodies_mean_bytes"]
+    out: dict[str, Any] = {
+        "records": {
+            "meetings": corpus.meetings,
+            "roster_members": opts.roster,
+            "total": len(corpus.records),
+            "meeting_json_mean_bytes": round(statistics.mean(raw_sizes)),
+            "meeting_json_total_bytes": sum(raw_sizes),
+            "pouchdb_bodies": opts.pouch_bodies,
+            "ours_engine_options": opts.engine_options() or "SyncEngine defaults",
+            "ours_wire_body_mean_bytes": next(iter(links.values()))["ours_wire_body_mean_bytes"] if links else None,
+        },
+        "links": links,
+    }
+    out["targets"] = targets(links)
+    return out
+
+
+def _canonical_bodies(corpus: Corpus, directory: Path) -> dict[str, dict[str, Any]]:
+    """Bodies exactly as our store keeps and sends them (defaults spelled out), for ``--pouch-bodies canonical``."""
+    from desktop_app.store import KdfParams, Store
+
+    store, _ = Store.create(directory, PASS, kdf=KdfParams.fast_for_tests())
+    try:
+        out: dict[str, dict[str, Any]] = {}
+        for record_id, kind, body in corpus.records:
+            out[record_id] = store.records.validate(kind, body)[0].model_dump(mode="json")
+            if kind == "member":
+                store.records.create(kind, body, author="bench", record_id=record_id)
+        for scenario, items in corpus.edits.items():
+            for record_id, kind, body in items:
+                out[f"{scenario}:{record_id}"] = store.records.validate(kind, body)[0].model_dump(mode="json")
+        return out
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------------------- PostgreSQL
+
+
+def _cpu_seconds(pids: set[int]) -> float:
+    """utime+stime of the given processes (from /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def _pids_of_user(user: str) -> set[int]:
+    try:
+        uid = pwd.getpwnam(user).pw_uid
+    except KeyError:
+        return set()
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    pids.add(int(entry.name))
+    return pids
+
+
+# ---------------------------------------------------------------------------------- throughput
+
+
+@dataclass
+class DeviceLoad:
+    latencies: list[float] = field(default_factory=list)
+    accepted: int = 0
+    pulled: int = 0
+    requests: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SimDevice:
+    """One simulated device: an in-memory replica (MemoryState) driven by the real SyncEngine."""
+
+    state: Any
+    engine: Any
+    own_record: str
+    bodies: list[dict[str, Any]]
+    rounds: int = 0
+
+    def edit_and_sync(self) -> Any:
+        """Save two new meetings and edit one, then sync: three changes up, the branch-mate's down."""
+        pool, r = self.bodies, self.rounds
+        self.state.create("meeting", pool[r % len(pool)])
+        self.state.create("meeting", pool[(r + 1) % len(pool)])
+        record = self.state.records[self.own_record]
+        self.state.update(self.own_record, edited(record.body, random.Random(r)))
+        self.rounds += 1
+        return self.engine.sync_once()
+
+
+def _load_phase(devices: list[SimDevice], duration: float, interval: float | None, seed: int,
+                server_pid: int) -> dict[str, Any]:
+    """Every device edits and syncs until ``duration`` is up: back to back (``interval`` None,
+    the saturation point) or once per ``interval`` seconds from a random phase (a paced load)."""
+    from sync.client.errors import SyncError
+
+    loads = [DeviceLoad() for _ in devices]
+    barrier = threading.Barrier(len(devices) + 1)
+    start_box: list[float] = [0.0]
+    rng = random.Random(seed)
+    offsets = [rng.uniform(0, interval) if interval else 0.0 for _ in devices]
+
+    def worker(d: int) -> None:
+        device, load = devices[d], loads[d]
+        barrier.wait()
+        start = start_box[0]
+        due = start + offsets[d]
+        while True:
+            now = time.perf_counter()
+            if interval is not None:
+                if due >= start + duration:
+                    return
+                if due > now:
+                    time.sleep(due - now)
+                due = max(due + interval, time.perf_counter())
+            elif now >= start + duration:
+                return
+            t = time.perf_counter()
+            try:
+                stats = device.edit_and_sync()
+            except SyncError as exc:
+                load.errors.append(f"{type(exc).__name__}: {exc.message}")
+                continue
+            load.latencies.append(time.perf_counter() - t)
+            load.accepted += stats.accepted
+            load.pulled += stats.pulled
+            load.requests += stats.requests
+
+    threads = [threading.Thread(target=worker, args=(d,), daemon=True) for d in range(len(devices))]
+    for thread in threads:
+        thread.start()
+    pg_pids = _pids_of_user(PG_USER)
+    before = (_cpu_seconds({server_pid}), _cpu_seconds(pg_pids), time.process_time())
+    start_box[0] = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start_box[0]
+    pg_pids |= _pids_of_user(PG_USER)
+    after = (_cpu_seconds({server_pid}), _cpu_seconds(pg_pids), time.process_time())
+
+    latencies = sorted(x for load in loads for x in load.latencies)
+    accepted = sum(load.accepted for load in loads)
+    errors = [e for load in loads for e in load.errors]
+
+    def pct(p: float) -> float | None:
+        if not latencies:
+            return None
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
+
+    return {
+        "duration_s": round(wall, 2),
+        "syncs": len(latencies),
+        "syncs_per_s": round(len(latencies) / wall, 1),
+        "requests": sum(load.requests for load in loads),
+        "changes_accepted": accepted,
+        "changes_per_s": round(accepted / wall, 1),
+        "changes_pulled": sum(load.pulled for load in loads),
+        "latency_ms": {"p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
+                       "max": round(latencies[-1] * 1000, 1) if latencies else None},
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:5],
+        "cpu_s": {"server": round(after[0] - before[0], 1), "postgres": round(after[1] - before[1], 1),
+                  "load_generator": round(after[2] - before[2], 1)},
+    }
+
+
+def run_throughput(opts: Options) -> dict[str, Any]:
+    """``opts.devices`` devices (``per_branch`` per branch) syncing concurrently against PostgreSQL.
+
+    Two phases on the same server: *saturation* — every device edits and syncs back to back, no
+    think time, which gives the most changes per second one head-office process sustains here
+    (its latencies are mostly queueing: 200 devices waiting on one process); then *paced* —
+    each device syncs once per interval from a random phase, the interval set so the offered
+    load is half the measured saturation rate, which gives the latency a device sees on a busy
+    but not overloaded server.
+    """
+    from sync.client.backoff import RetryPolicy
+    from sync.client.engine import SyncEngine
+    from sync.client.enrol import enrol
+    from sync.client.memory_state import MemoryState
+    from sync.server import devices as device_store
+    from sync.server import orgs
+    from sync.server.db import make_engine
+    from sync.server.service import HeadOffice
+
+    n_branches = max(1, -(-opts.devices // opts.per_branch))
+    log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
+    cluster = start_cluster(max_connections=300, prefix="bench-pg-")
+    try:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres",
+                             autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "hq_bench"')
+        url = cluster.url("hq_bench")
+        db_engine = make_engine(url)
+        office = HeadOffice.open(db_engine)
+        office.call(orgs.add_unit, "集团党委", "group", None, "g")
+        office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
+        branches = [f"b{i:03d}" for i in range(n_branches)]
+        for i, branch in enumerate(branches):
+            office.call(orgs.add_unit, f"第{i + 1}支部", "branch", "c", branch)
+        codes = [str(office.call(device_store.create_enrol_code, branches[i // opts.per_branch], 2.0)[0])
+                 for i in range(opts.devices)]
+        db_engine.dispose()
+        with tempfile.TemporaryDirectory(prefix="bench-hq-") as tmp, head_office(url, Path(tmp) / "hq.log") as (
+            port, server_proc,
+        ):
+            base_url = f"http://127.0.0.1:{port}"
+            rng = random.Random(opts.seed)
+            member_ids = [m[0] for m in roster(rng, 40)]
+            retry = RetryPolicy(attempts=5, base=0.2, cap=2.0)
+            devices: list[SimDevice] = []
+            for i, code in enumerate(codes):
+                state = MemoryState(author=f"clerk-{i}")
+                creds, _ = enrol(base_url, code, device_id=state.device_id, device_name=f"设备{i}",
+                                 signing_key=state.signing_key())
+                state.creds = creds
+                own = state.create("meeting", meeting(rng, i, member_ids))
+                bodies = [meeting(random.Random(opts.seed * 1000 + i * 10 + r), r, member_ids) for r in range(4)]
+                devices.append(SimDevice(state, SyncEngine(state, base_url, token=creds.token, retry=retry),
+                                         own, bodies))
+            for device in devices:  # the first sync: cursors set, own record pushed
+                device.engine.sync_once()
+            log(f"throughput: {opts.devices} devices enrolled; saturation phase {opts.throughput_seconds:g} s")
+            saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
+            log(f"  saturation: {saturation['changes_per_s']} changes/s, p99 {saturation['latency_ms']['p99']} ms")
+            interval = opts.devices / max(0.5 * saturation["syncs_per_s"], 0.1)
+            paced_duration = min(max(opts.throughput_seconds, interval), 2 * opts.throughput_seconds)
+            log(f"throughput: paced phase, one sync per device every {interval:.1f} s for {paced_duration:.0f} s")
+            paced = _load_phase(devices, paced_duration, interval, opts.seed + 1, server_proc.pid)
+            paced["interval_s"] = round(interval, 2)
+            paced["offered_syncs_per_s"] = round(opts.devices / interval, 1)
+            log(f"  paced: p50 {paced['latency_ms']['p50']} ms, p99 {paced['latency_ms']['p99']} ms")
+            for device in devices:
+                device.engine.close()
+        return {
+            "database": "PostgreSQL 15 (throwaway cluster, fsync off)",
+            "server": "branch-ledger-hq serve: one uvicorn process",
+            "devices": opts.devices,
+            "branches": n_branches,
+            "devices_per_branch": opts.per_branch,
+            "changes_per_sync": 3,
+            "changes_per_s": saturation["changes_per_s"],
+            "p99_ms_at_half_load": paced["latency_ms"]["p99"],
+            "p99_ms_saturated": saturation["latency_ms"]["p99"],
+            "saturation": saturation,
+            "paced_half_load": paced,
+            "machine_cores": os.cpu_count(),
+        }
+    finally:
+        stop_cluster(cluster)
+
+
+# ---------------------------------------------------------------------------------- entry point
+
+
+def run(args: list[str]) -> dict[str, Any]:
+    opts = parse_options(args)
+    started = time.perf_counter()
+    out: dict[str, Any] = {
+        "benchmark": "sync",
+        "environment": {"python": platform.python_version(), "cores": os.cpu_count(),
+                        "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
+    }
+    if not opts.throughput_only:
+        out.update(run_links(opts))
+    if not opts.skip_throughput:
+        out["server_throughput"] = run_throughput(opts)
+    out["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    out["runtime_s"] = round(time.perf_counter() - started, 1)
+    return out
