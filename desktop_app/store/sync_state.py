@@ -143,14 +143,14 @@ class StoreSyncState:
             (max_items,),
         ).fetchall()
         key = self.signing_key()
-        changes = [
+        changes = (
             build_change(
                 signing_key=key, device_id=self.device_id, change_id=r[1], counter=r[0], record_id=r[2], rev=r[3],
                 parents=json.loads(r[4]), kind=r[5], status=r[6], deleted=bool(r[7]), schema_version=r[8],
                 body=unpack(r[9]) if r[9] is not None else None, hlc=r[10], device_time=r[11], author=r[12],
             )
             for r in rows
-        ]
+        )
         return fit_batch(changes, max_bytes)
 
     def reject_locally(self, change_id: str, code: str, message: str) -> None:

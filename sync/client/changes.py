@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sync.protocol.signatures import SigningKey, signing_bytes
@@ -67,9 +67,12 @@ def change_wire_size(change: Change) -> int:
     return len(change.model_dump_json())
 
 
-def fit_batch(changes: Sequence[Change], max_bytes: int) -> list[Change]:
+def fit_batch(changes: Iterable[Change], max_bytes: int) -> list[Change]:
     """The leading changes that fit in ``max_bytes``; always at least one, so a single large
-    change travels alone instead of blocking the queue (sync-notes §6.9)."""
+    change travels alone instead of blocking the queue (sync-notes §6.9).
+
+    ``changes`` may be a lazy iterator: nothing after the first change that does not fit is built
+    (building a change means signing it)."""
     used = 0
     out: list[Change] = []
     for change in changes:

@@ -152,3 +152,28 @@ def test_cli_enrol_and_sync(hq: HeadOfficeFixture, tmp_path: Path, monkeypatch: 
     assert main([*base, "sync-status"]) == 0
     assert "待上传：0" in capsys.readouterr().out
     assert len(hq.office.call(reports.list_records, "b2")) == 1
+
+
+def test_a_push_page_signs_only_what_it_sends(
+    clerks: tuple[Clerk, Clerk], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outbox query reads up to 500 rows; building (signing) stops at the byte budget."""
+    from desktop_app.store import sync_state
+
+    a, _ = clerks
+    for n in range(30):
+        a.store.records.create("meeting", meeting(title=f"第{n}次支部党员大会"), author="clerk")
+    built: list[str] = []
+    real = sync_state.build_change
+
+    def counting(**kwargs: object) -> object:
+        built.append(str(kwargs["change_id"]))
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_state, "build_change", counting)
+    one = a.state.pending_changes(500, 1 << 20)
+    assert len(one) >= 30
+    built.clear()
+    batch = a.state.pending_changes(500, 3 * len(one[0].model_dump_json()))
+    assert 1 <= len(batch) <= 3
+    assert len(built) == len(batch) + 1  # the first change that did not fit, and nothing after it
