@@ -4,16 +4,24 @@ The CLI and the desktop app both print through these functions, so a record is a
 printing in exactly one way: its envelope (status, id, revision, recorded-at), the roster as it is
 now (the rules judge each person on the meeting date), the branch profile, and for an amendment
 the record it corrects.
+
+The 台账 and the 先锋岗 report read many records. They take an optional ``lock`` (a reusable
+context manager; the app passes its session guard) around each bounded step — a listing, one
+meeting's minutes, a batch of log entries — so the window's paging and autosave get in between.
+The CLI passes none. Between steps the store may change: a record deleted meanwhile is left out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from desktop_app.compliance_query import compliance_report
-from desktop_app.store import RecordFilter, Store
+from desktop_app.store import RecordFilter, RecordNotFound, Store
 from desktop_app.store.envelope import RecordEnvelope
 from domain.compliance.period import Period
 from domain.records import BranchProfile, Meeting, PioneerPost, PostEvaluation, PostLogEntry
@@ -29,9 +37,33 @@ from printing import (
     render_signin_sheet,
 )
 
+StoreLock = AbstractContextManager[Any]
+READ_STEP = 50  # records read per lock step
+
 
 class NothingToPrint(LookupError):
     """The record cannot be printed this way (wrong kind, no branch profile); message in Chinese."""
+
+
+def _no_lock(lock: StoreLock | None) -> StoreLock:
+    return lock if lock is not None else contextlib.nullcontext()
+
+
+def _live(store: Store, record_id: str) -> RecordEnvelope | None:
+    """The record as stored now; None if it was deleted since it was listed."""
+    try:
+        env = store.records.get(record_id)
+    except RecordNotFound:
+        return None
+    return None if env.deleted else env
+
+
+def _read(store: Store, record_ids: list[str], lock: StoreLock) -> Iterator[RecordEnvelope]:
+    """The records still there, ``READ_STEP`` of them per lock step."""
+    for start in range(0, len(record_ids), READ_STEP):
+        with lock:
+            batch = [_live(store, rid) for rid in record_ids[start:start + READ_STEP]]
+        yield from (env for env in batch if env is not None)
 
 
 def _branch(store: Store) -> BranchProfile:
@@ -49,7 +81,10 @@ def _recorded_at(env: RecordEnvelope) -> dt.datetime | None:
 
 
 def minutes_input(store: Store, record_id: str) -> MinutesInput:
-    env = store.records.get(record_id)
+    return _minutes(store, store.records.get(record_id))
+
+
+def _minutes(store: Store, env: RecordEnvelope) -> MinutesInput:
     if not isinstance(env.body, Meeting):
         raise NothingToPrint("只有会议记录可以打印为会议记录")
     meeting = env.body
@@ -97,45 +132,84 @@ def _current_meetings_in(store: Store, period: Period) -> list[str]:
     return [r.record_id for r in reversed(rows) if r.record_id not in amended]
 
 
-def post_report_input(store: Store, post_id: str, period: Period | None = None) -> PostReportInput:
-    env = store.records.get(post_id)
+def _post_entry_ids(store: Store, kind: str, post_id: str, period: Period | None) -> list[str]:
+    """A post's log entries or evaluations dated in ``period`` (the index keeps a post's id in
+    ``party_group`` and the entry's date in ``event_date``), oldest first."""
+    flt = RecordFilter(kind=kind, party_group=post_id, date_from=period.start if period else None,
+                       date_to=period.end if period else None)
+    return [r.record_id for r in reversed(store.records.query(flt, limit=1_000_000))]
+
+
+def post_report_input(store: Store, post_id: str, period: Period | None = None, *,
+                      lock: StoreLock | None = None) -> PostReportInput:
+    lock = _no_lock(lock)
+    with lock:
+        env = store.records.get(post_id)
+    return _post_report(store, env, period, lock)
+
+
+def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock: StoreLock) -> PostReportInput:
     if not isinstance(env.body, PioneerPost):
         raise NothingToPrint("只有先锋岗可以打印先锋岗报告")
+    post_id = env.record_id
 
     def in_period(day: dt.date) -> bool:
         return period is None or period.start <= day <= period.end
 
+    with lock:
+        branch, members = _branch(store), store.records.members()
+        log_ids = _post_entry_ids(store, "post_log", post_id, period)
+        evaluation_ids = _post_entry_ids(store, "post_evaluation", post_id, period)
+    # Checked again on the bodies: an entry may have been edited since it was listed.
     logs = [
-        body for _, body in store.records.iter_bodies("post_log")
-        if isinstance(body, PostLogEntry) and body.post_id == post_id and in_period(body.date)
+        (e.record_id, e.body) for e in _read(store, log_ids, lock)
+        if isinstance(e.body, PostLogEntry) and e.body.post_id == post_id and in_period(e.body.date)
     ]
     evaluations = [
-        body for _, body in store.records.iter_bodies("post_evaluation")
-        if isinstance(body, PostEvaluation) and body.post_id == post_id and in_period(body.evaluated_on)
+        (e.record_id, e.body) for e in _read(store, evaluation_ids, lock)
+        if isinstance(e.body, PostEvaluation) and e.body.post_id == post_id and in_period(e.body.evaluated_on)
     ]
     return PostReportInput(
-        post=env.body, branch=_branch(store), members=store.records.members(),
-        log_entries=sorted(logs, key=lambda e: e.date), evaluations=sorted(evaluations, key=lambda e: e.evaluated_on),
+        post=env.body, branch=branch, members=members,
+        log_entries=[body for _, body in sorted(logs, key=lambda p: (p[1].date, p[0]))],
+        evaluations=[body for _, body in sorted(evaluations, key=lambda p: (p[1].evaluated_on, p[0]))],
         record_id=post_id, status=env.status, period_label=period.label_zh if period else "",
     )
 
 
-def ledger_input(store: Store, period_code: str, *, today: dt.date, include_minutes: bool = True) -> LedgerInput:
+def ledger_input(store: Store, period_code: str, *, today: dt.date, include_minutes: bool = True,
+                 lock: StoreLock | None = None) -> LedgerInput:
+    """The 台账 of a period: ``lock`` is taken per step (see the module note), never for the whole."""
     period = Period.parse(period_code)
-    posts = [
-        post_report_input(store, post_id, period)
-        for post_id, _ in store.records.iter_bodies("pioneer_post")
-    ]
+    lock = _no_lock(lock)
+    with lock:
+        branch, members, settings = _branch(store), store.records.members(), store.records.rule_settings()
+        post_ids = [
+            r[0] for r in store.conn.execute(
+                "SELECT id FROM records WHERE kind = 'pioneer_post' AND deleted = 0 ORDER BY event_date, id"
+            )
+        ]
+    with lock:
+        meeting_ids = _current_meetings_in(store, period)
+    records: list[MinutesInput] = []
+    for record_id in meeting_ids:
+        with lock:
+            env = _live(store, record_id)
+            if env is not None:
+                records.append(_minutes(store, env))
+    posts = [_post_report(store, env, period, lock) for env in _read(store, post_ids, lock)]
+    with lock:
+        compliance = compliance_report(store, period.code, today)
     return LedgerInput(
-        branch=_branch(store),
+        branch=branch,
         period=period.code,
-        records=[minutes_input(store, rid) for rid in _current_meetings_in(store, period)],
-        members=store.records.members(),
+        records=records,
+        members=members,
         posts=posts,
         include_minutes=include_minutes,
-        compliance=compliance_report(store, period.code, today),
+        compliance=compliance,
         today=today,
-        settings=store.records.rule_settings(),
+        settings=settings,
     )
 
 

@@ -401,10 +401,17 @@ def _parse(kind: str, blob: bytes | str) -> RecordBody | None:
         return None
 
 
-def enrol_store(store: Store, base_url: str, code: str, *, device_name: str, ca_bundle: str | None = None,
-                app_version: str = "") -> Credentials:
-    """Enrol this installation with head office and keep the credentials in the encrypted store."""
-    state = StoreSyncState(store)
+def enrol_store(store: Store | StoreSyncState, base_url: str, code: str, *, device_name: str,
+                ca_bundle: str | None = None, app_version: str = "") -> Credentials:
+    """Enrol this installation with head office and keep the credentials in the encrypted store.
+
+    ``store`` may also be its sync state — or a proxy of one, like the desktop app's, whose calls
+    each take the session lock: the key is read and the credentials saved in separate calls, so
+    the network exchange in between runs without holding the store.
+    """
+    from desktop_app.store.store import Store
+
+    state = StoreSyncState(store) if isinstance(store, Store) else store
     creds, reply = enrol_module.enrol(
         base_url, code, device_id=state.device_id, device_name=device_name, signing_key=state.signing_key(),
         ca_bundle=ca_bundle, app_version=app_version,

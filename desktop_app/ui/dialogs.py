@@ -6,14 +6,22 @@ One place for modal questions keeps their wording consistent, and lets GUI tests
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop_app.ui.i18n import translate
+from domain.violations import RuleViolation
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
+def error_text(exc: BaseException) -> str:
+    """The clerk's message for a failure shown in a dialog.
+
+    Rule violations list each field's message; store, sync and print errors carry a clerk-facing
+    ``message``; anything else (a bug) shows its text rather than nothing.
+    """
+    if isinstance(exc, RuleViolation):
+        return "\n".join(v.message for v in exc.violations)
+    message = getattr(exc, "message", None)
+    return str(message) if message else str(exc)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

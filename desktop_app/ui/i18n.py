@@ -2,7 +2,8 @@
 
 Source strings are English, wrapped in ``tr()``; ``resources/translations/branchledger_zh_CN.ts``
 holds the Chinese, compiled to the committed ``.qm`` next to it (rebuild with
-``python resources/translations/build.py``; a test fails when the two disagree). Domain labels
+``python resources/translations/build.py``; a test fails when the two disagree). Qt's own texts
+(standard dialog buttons, file dialogs) come from ``qtbase_zh_CN.qm`` shipped with PySide6. Domain labels
 (meeting types, grades...) already come in Chinese from :mod:`domain.enums`; in English mode
 :func:`enum_text` shows the English names below instead.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -19,20 +20,31 @@ from domain.enums import LabelledEnum
 from resources.locate import resource_files, resource_path
 
 QM_NAME = "branchledger_zh_CN.qm"
+QT_QM_NAME = "qtbase_zh_CN"  # in QLibraryInfo's translations path (PySide6 ships it)
 _state = {"language": "zh_CN"}
+_installed: list[QTranslator] = []  # the catalogues install_translator put on the application
 
 
 def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
-    """Load the Chinese catalogue for ``zh_CN``; English needs none. Returns the translator to keep alive."""
+    """Load the Chinese catalogues for ``zh_CN``: the app's and Qt's own (``qtbase``, for the buttons
+    of QMessageBox / QDialogButtonBox and the file dialogs); English needs none. Catalogues installed
+    by an earlier call are removed first. Returns the app's translator (None when not loaded)."""
+    for old in _installed:
+        app.removeTranslator(old)
+    _installed.clear()
     _state["language"] = language
     if language != "zh_CN":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return None
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    qt_translator = QTranslator(app)
+    if qt_translator.load(QT_QM_NAME, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_translator)
+        _installed.append(qt_translator)
     translator = QTranslator(app)
     if translator.load(str(resource_path("translations", QM_NAME))):
-        app.installTranslator(translator)
-        # Qt's own dialogs (QMessageBox buttons, QFileDialog) come from qtbase's catalogue when shipped.
+        app.installTranslator(translator)  # installed last, so it is asked first
+        _installed.append(translator)
         return translator
     return None
 
@@ -45,6 +57,23 @@ def translate(context: str, text: str) -> str:
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """Mark ``text`` for translation in ``context`` without translating it now (typed, unlike Qt's)."""
     return text
+
+
+_KIND_NAMES = {
+    "meeting": QT_TRANSLATE_NOOP("RecordKind", "Meeting"),
+    "member": QT_TRANSLATE_NOOP("RecordKind", "Member"),
+    "pioneer_post": QT_TRANSLATE_NOOP("RecordKind", "Pioneer post"),
+    "post_log": QT_TRANSLATE_NOOP("RecordKind", "Post log"),
+    "post_evaluation": QT_TRANSLATE_NOOP("RecordKind", "Post evaluation"),
+    "branch_profile": QT_TRANSLATE_NOOP("RecordKind", "Branch profile"),
+    "notice": QT_TRANSLATE_NOOP("RecordKind", "Notice"),
+}
+
+
+def kind_name(kind: str) -> str:
+    """The display name of a record kind (``"member"`` → 党员); unknown kinds are shown as they are."""
+    name = _KIND_NAMES.get(kind)
+    return QCoreApplication.translate("RecordKind", name) if name else kind
 
 
 def current_language() -> str:

@@ -58,9 +58,6 @@ class IdleWatcher(QObject):
         if self._timer.isActive():
             self.start()
 
-    def touch(self) -> None:
-        self._last = time.monotonic()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS:
             self._last = time.monotonic()

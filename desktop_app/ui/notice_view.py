@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
 from domain.records import Notice
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("NoticeView", text)
 
 
 class NoticeView(QDialog):

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
 from desktop_app.store.vault import MIN_PASSPHRASE_CHARS
 from desktop_app.ui.i18n import translate
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PassphraseFields", text)
 
 
 def strength_bits(passphrase: str) -> float:

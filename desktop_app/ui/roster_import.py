@@ -7,7 +7,8 @@ else (林场场长, 护林员) is their job, printed on sign-in sheets. CSV may 
 without BOM) or GB18030 (what Excel on Chinese Windows saves). Excel needs openpyxl.
 
 Import is all-or-nothing: every row is checked by the domain's own validation first, and if any
-row fails, nothing is written and every problem is listed with its line number.
+row fails, nothing is written and every problem is listed with its line number; the rows are then
+written in one transaction, so a failure while writing leaves nothing behind either.
 """
 
 from __future__ import annotations
@@ -237,32 +238,31 @@ def write_roster(
     *,
     author: str,
     progress: Callable[[int, int, str], None] | None = None,
-    chunk: int = 25,
 ) -> int:
-    """Create the parsed members, ``chunk`` at a time under ``lock`` so the UI is never kept waiting.
+    """Create the parsed members in one transaction under ``lock``: all of them or none.
 
-    New 党小组 names are added to the branch profile, so group meetings can pick them.
+    A failure half-way (a store error, the disk full) must not leave half a roster that a second
+    import would then duplicate. A branch roster is tens to a few hundred rows, well under a
+    second of writes, so holding the lock for it keeps the window waiting no longer than that.
+    New 党小组 names are added to the branch profile first, so group meetings can pick them.
     Returns the number of members written.
     """
-    # Groups first: the domain refuses a member in a 党小组 the branch profile does not list.
-    if parsed.party_groups:
-        with lock:
-            profile = store.records.branch_profile()
-            if profile is not None:
-                record_id, body = profile
-                groups = list(body.party_groups)
-                missing = [g for g in parsed.party_groups if g not in groups]
-                if missing:
-                    data = body.model_dump(mode="json")
-                    data["party_groups"] = groups + missing
-                    store.records.update(record_id, data, author=author)
     written = 0
     total = len(parsed.rows)
-    for start in range(0, total, chunk):
-        with lock:
-            for row in parsed.rows[start : start + chunk]:
-                store.records.create("member", row.data, author=author)
-                written += 1
-        if progress is not None:
-            progress(written, total, "")
+    with lock, store.transaction():
+        # Groups first: the domain refuses a member in a 党小组 the branch profile does not list.
+        profile = store.records.branch_profile() if parsed.party_groups else None
+        if profile is not None:
+            record_id, body = profile
+            groups = list(body.party_groups)
+            missing = [g for g in parsed.party_groups if g not in groups]
+            if missing:
+                data = body.model_dump(mode="json")
+                data["party_groups"] = groups + missing
+                store.records.update(record_id, data, author=author)
+        for row in parsed.rows:
+            store.records.create("member", row.data, author=author)
+            written += 1
+            if progress is not None and (written % 25 == 0 or written == total):
+                progress(written, total, "")
     return written

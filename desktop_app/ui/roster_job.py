@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.roster_import import RosterFormatError, RosterParse, parse_roster, problems_text, write_roster
+from desktop_app.ui.roster_import import RosterParse, parse_roster, problems_text, write_roster
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
-from domain.violations import RuleViolation
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RosterImport", text)
 
 
 def import_roster_file(
@@ -34,10 +29,11 @@ def import_roster_file(
         parsed = parse_roster(path, report)
         if not parsed.ok:
             return parsed
-        return write_roster(session.store, session.lock, parsed, author=author, progress=report)
+        return write_roster(session.store, session.guard(), parsed, author=author, progress=report)
 
     def finished(result: object) -> None:
         progress.close()
+        progress.deleteLater()
         if isinstance(result, RosterParse):
             dialogs.error(
                 parent,
@@ -53,16 +49,11 @@ def import_roster_file(
 
     def failed(exc: Exception) -> None:
         progress.close()
-        if isinstance(exc, RuleViolation):
-            message = "\n".join(v.message for v in exc.violations)
-        elif isinstance(exc, RosterFormatError):
-            message = str(exc)
-        else:
-            message = getattr(exc, "message", str(exc))
-        dialogs.error(parent, message)
+        progress.deleteLater()
+        dialogs.error(parent, dialogs.error_text(exc))
 
     def advance(done: int, total: int, _text: str) -> None:
         progress.setMaximum(max(total, 1))
         progress.setValue(done)
 
-    start_worker(job, on_result=finished, on_error=failed, on_progress=advance)
+    start_worker(job, on_result=finished, on_error=failed, on_progress=advance, owner=parent)

@@ -15,13 +15,41 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from desktop_app.store import Store
 
 T = TypeVar("T")
 
 DEFAULT_AUTHOR = "clerk"
+
+
+class StoreLocked(RuntimeError):
+    """The clerk locked the ledger while background work was using it; the work stops there."""
+
+    def __init__(self) -> None:
+        super().__init__(QCoreApplication.translate("Session", "The ledger was locked while this was running."))
+
+
+class StoreGuard:
+    """``with guard as store:`` — the session lock, refusing (:class:`StoreLocked`) once closed.
+
+    For workers: their unit of work may start after the clerk locked the ledger. Reusable, so a
+    job can take it once per step and let the UI thread in between.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __enter__(self) -> Store:
+        self.session.lock.acquire()
+        if self.session.closed:
+            self.session.lock.release()
+            raise StoreLocked()
+        return self.session.store
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.lock.release()
 
 
 class Session(QObject):
@@ -46,6 +74,9 @@ class Session(QObject):
         """Run ``fn(store)`` under the lock and return its result (for short reads on the UI thread)."""
         with self.lock:
             return fn(self.store)
+
+    def guard(self) -> StoreGuard:
+        return StoreGuard(self)
 
     def notify(self, kind: str) -> None:
         self.records_changed.emit(kind)

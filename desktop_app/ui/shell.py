@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -20,10 +20,6 @@ from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.unlock import UnlockScreen
 from desktop_app.ui.workspace import Workspace
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ShellWindow", text)
 
 
 class ShellWindow(QMainWindow):
@@ -140,7 +136,7 @@ class ShellWindow(QMainWindow):
         wizard = self.wizard
         if wizard is not None:
             self.data_dir = getattr(wizard, "data_dir", self.data_dir)
-            self.unlock_screen.data_dir = self.data_dir
+            self.unlock_screen.set_data_dir(self.data_dir)
             # No removeWidget(): PySide would hand the widget back to Python while Qt still holds it,
             # and the wrapper dying then deletes it a second time. The stack forgets it when it is deleted.
             wizard.hide()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import Store, StoreCorrupted, StoreError, StoreNotFound, WrongPassphrase, WrongRecoveryKey
+from desktop_app.store import Store, StoreCorrupted, StoreNotFound, WrongPassphrase, WrongRecoveryKey
+from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
 from desktop_app.ui.ui_settings import UiSettings
@@ -29,9 +30,6 @@ from desktop_app.ui.workers import ProgressFn, start_worker
 
 MAX_DELAY_S = 300
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("UnlockScreen", text)
 
 
 def delay_after(failures: int) -> int:
@@ -53,9 +51,7 @@ def error_text(exc: Exception) -> str:
         return translate("UnlockScreen", "No ledger was found in the data directory.")
     if isinstance(exc, StoreCorrupted):
         return translate("UnlockScreen", "The data file is damaged or is not a BranchLedger file. Nothing was changed.")
-    if isinstance(exc, StoreError):
-        return exc.message
-    return str(exc)
+    return dialogs.error_text(exc)
 
 
 class UnlockScreen(QWidget):
@@ -70,7 +66,7 @@ class UnlockScreen(QWidget):
         title = QLabel(translate("UnlockScreen", "BranchLedger is locked"))
         title.setStyleSheet("font-size: 18pt; font-weight: bold;")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        where = QLabel(str(data_dir))
+        self.where = where = QLabel(str(data_dir))
         where.setAlignment(Qt.AlignmentFlag.AlignCenter)
         where.setStyleSheet("color: #666;")
         self.passphrase = QLineEdit()
@@ -117,6 +113,11 @@ class UnlockScreen(QWidget):
     @property
     def waiting(self) -> bool:
         return self._remaining > 0
+
+    def set_data_dir(self, data_dir: Path) -> None:
+        """The ledger this screen opens (the first-run wizard may have chosen another directory)."""
+        self.data_dir = data_dir
+        self.where.setText(str(data_dir))
 
     def reset(self) -> None:
         """Shown again after locking: empty field, no old message."""

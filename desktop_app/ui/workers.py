@@ -12,6 +12,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 ProgressFn = Callable[[int, int, str], None]
@@ -72,16 +73,20 @@ def start_worker(
     on_result: Callable[[Any], None] | None = None,
     on_error: Callable[[Exception], None] | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    owner: QObject | None = None,
     pool: QThreadPool | None = None,
 ) -> WorkerSignals:
-    """Start ``fn(progress)`` on the pool; callbacks run on the UI thread (queued, in order)."""
+    """Start ``fn(progress)`` on the pool; callbacks run on the UI thread (queued, in order).
+
+    ``owner`` is the widget the callbacks belong to: when it has been deleted by the time a result
+    arrives (the user closed the dialog, or the app locked, mid-job) the callbacks are skipped
+    instead of touching a dead C++ object.
+    """
     signals = WorkerSignals(_signals_owner())
-    if on_result is not None:
-        signals.finished.connect(on_result)
-    if on_error is not None:
-        signals.failed.connect(on_error)
-    if on_progress is not None:
-        signals.progress.connect(on_progress)
+    for signal, callback in ((signals.finished, on_result), (signals.failed, on_error),
+                             (signals.progress, on_progress)):
+        if callback is not None:
+            signal.connect(_while_alive(owner, callback))
     _running.add(signals)
 
     def finished() -> None:
@@ -91,6 +96,17 @@ def start_worker(
     signals.done.connect(finished)
     (pool or QThreadPool.globalInstance()).start(Worker(fn, signals))
     return signals
+
+
+def _while_alive(owner: QObject | None, callback: Callable[..., None]) -> Callable[..., None]:
+    if owner is None:
+        return callback
+
+    def guarded(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            callback(*args)
+
+    return guarded
 
 
 def running_count() -> int:

@@ -122,35 +122,18 @@
     </message>
 </context>
 <context>
+    <name>ConflictFields</name>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
     <name>ConflictList</name>
-    <message>
-        <source>Meeting</source>
-        <translation>会议记录</translation>
-    </message>
-    <message>
-        <source>Member</source>
-        <translation>党员</translation>
-    </message>
-    <message>
-        <source>Pioneer post</source>
-        <translation>先锋岗</translation>
-    </message>
-    <message>
-        <source>Post log</source>
-        <translation>岗位工作记录</translation>
-    </message>
-    <message>
-        <source>Post evaluation</source>
-        <translation>岗位评议</translation>
-    </message>
-    <message>
-        <source>Branch profile</source>
-        <translation>支部信息</translation>
-    </message>
-    <message>
-        <source>Notice</source>
-        <translation>通知</translation>
-    </message>
     <message>
         <source>Kind</source>
         <translation>类别</translation>
@@ -1277,30 +1260,6 @@
         <translation>无</translation>
     </message>
     <message>
-        <source>Member</source>
-        <translation>党员</translation>
-    </message>
-    <message>
-        <source>Pioneer post</source>
-        <translation>党员先锋岗</translation>
-    </message>
-    <message>
-        <source>Post log</source>
-        <translation>履岗记录</translation>
-    </message>
-    <message>
-        <source>Post evaluation</source>
-        <translation>先锋岗评价</translation>
-    </message>
-    <message>
-        <source>Branch profile</source>
-        <translation>支部信息</translation>
-    </message>
-    <message>
-        <source>Notice</source>
-        <translation>通知</translation>
-    </message>
-    <message>
         <source>Due by {0}</source>
         <translation>应于 {0} 前完成</translation>
     </message>
@@ -1479,6 +1438,10 @@
     <message>
         <source>Add pledge</source>
         <translation>添加承诺</translation>
+    </message>
+    <message>
+        <source> (not on the active roster)</source>
+        <translation>（已不在在册党员中）</translation>
     </message>
 </context>
 <context>
@@ -1667,6 +1630,14 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <source>Period</source>
         <translation>期间</translation>
     </message>
+    <message>
+        <source>The printer could not be opened.</source>
+        <translation>无法打开打印机。</translation>
+    </message>
+    <message>
+        <source>The printer refused to start a new page.</source>
+        <translation>打印机无法开始新的一页。</translation>
+    </message>
 </context>
 <context>
     <name>RecordColumns</name>
@@ -1746,9 +1717,36 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <source>Notice</source>
         <translation>通知</translation>
     </message>
+</context>
+<context>
+    <name>RecordKind</name>
     <message>
-        <source>Kind</source>
-        <translation>类型</translation>
+        <source>Meeting</source>
+        <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation>党员</translation>
+    </message>
+    <message>
+        <source>Pioneer post</source>
+        <translation>党员先锋岗</translation>
+    </message>
+    <message>
+        <source>Post log</source>
+        <translation>履岗记录</translation>
+    </message>
+    <message>
+        <source>Post evaluation</source>
+        <translation>先锋岗评价</translation>
+    </message>
+    <message>
+        <source>Branch profile</source>
+        <translation>支部信息</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>通知</translation>
     </message>
 </context>
 <context>
@@ -1786,6 +1784,13 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Remove row</source>
         <translation>删除一行</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <source>The ledger was locked while this was running.</source>
+        <translation>操作进行期间台账已被锁定，操作已停止。</translation>
     </message>
 </context>
 <context>
@@ -2027,6 +2032,14 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>never</source>
         <translation>从未同步</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>The sync state could not be read: {0}</source>
+        <translation>无法读取同步状态：{0}</translation>
     </message>
     <message>
         <source>Last error: {0}</source>

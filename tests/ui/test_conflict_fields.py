@@ -1,12 +1,26 @@
-"""The conflict dialog's field logic (no widgets): differing fields, display, merge; the period picker."""
+"""The conflict dialog's field logic (no widgets): differing fields, display, merge; times in the
+conflict list and dialog; the period picker."""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.store.sync_state import Conflict, ConflictVersion
+from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.printing.period_picker import PeriodPicker
+from desktop_app.ui.session import Session
+from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.conflict_fields import MISSING, display, field_rows, is_free_text, merge
+from desktop_app.ui.sync.conflicts_model import ConflictListModel, last_edited
+from desktop_app.ui.sync.controller import SyncController
 from domain.records import Member
 
 A = {"meeting_type": "committee", "title": "支委会", "starts_at": "2026-10-15T09:00:00", "place": "会议室",
@@ -30,10 +44,52 @@ def test_values_read_like_the_clerk_writes_them() -> None:
     members: dict[str, Any] = {"m1": Member(name="王书记")}
     assert display("m1", members, "chair_member_id") == "王书记"
     assert display("2026-10-15T09:00:00", members, "starts_at") == "2026-10-15 09:00"
-    assert display(True) == "是" and display(None) == "" and display(["甲", "乙"]) == "甲、乙"
+    assert display(True) == "Yes" and display(False) == "No"  # English mode: no translator installed
+    assert display(None) == "" and display(["甲", "乙"]) == "甲、乙"
     leave = display(B["attendance"], members, "attendance")
     assert leave.startswith("1. 王书记") and "值班" in leave
     assert display({"yes": 5, "subject": "发展党员"}) == "赞成票 5 · 发展党员"
+
+
+def test_yes_and_no_follow_the_language(qapp: QApplication) -> None:
+    install_translator(qapp, "zh_CN")
+    try:
+        assert (display(True), display(False)) == ("是", "否")
+    finally:
+        install_translator(qapp, "en")
+    assert (display(True), display(False)) == ("Yes", "No")
+
+
+@contextmanager
+def time_zone(tz: str) -> Iterator[None]:
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = tz
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+def test_edit_times_are_shown_in_local_time(session: Session, qtbot: Any) -> None:
+    """Device times are stored in UTC; the clerk reads them on the local clock (here UTC+8)."""
+    older = ConflictVersion("r1", A, "甲", "d1", "h1", "2026-10-14T23:50:00.000+00:00", None, False, True)
+    newer = replace(older, rev="r2", body=B, author="乙", device_id="d2", device_time="2026-10-15T01:30:05.123+00:00",
+                    is_server_current=False)
+    conflict = Conflict("rec", "meeting", "支委会", [older, newer])
+    with time_zone("CST-8"):
+        assert last_edited(conflict) == "2026-10-15 09:30"
+        model = ConflictListModel()
+        model.set_rows([conflict])
+        assert model.index(0, 3).data() == "2026-10-15 09:30" and model.index(0, 0).data() == "Meeting"
+        dialog = ConflictDialog(session, SyncController(session), conflict)
+        qtbot.addWidget(dialog)
+        assert "甲, 2026-10-15 07:50" in dialog.version_title(0)
+        assert "乙, 2026-10-15 09:30" in dialog.version_title(1)
 
 
 def test_merge_takes_each_field_from_the_chosen_version() -> None:

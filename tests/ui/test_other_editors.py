@@ -109,3 +109,29 @@ def test_post_log_and_evaluation(shell: ShellWindow, session: Session, roster: d
     result = session.read(lambda s: s.records.get(evaluation.record_id))
     assert isinstance(result.body, PostEvaluation) and result.body.score == 92 and result.is_final
     qtbot.waitUntil(lambda: page.logs_model.total == 1 and page.evals_model.total == 1, timeout=2000)
+
+
+def test_post_editor_keeps_holders_who_left_the_active_roster(
+    shell: ShellWindow, session: Session, roster: dict[str, str], qtbot: Any
+) -> None:
+    """A transferred-out holder is shown, stays ticked, and is saved (it was silently dropped)."""
+    assert shell.workspace is not None
+    with session.lock:
+        records = session.store.records
+        moved = records.create("member", {"name": "调出党员", "state": "transferred_out"}, author="t").record_id
+        post_id = records.create(
+            "pioneer_post",
+            {"name": "防火瞭望岗", "category": "watchtower", "holder_member_ids": [roster["钱党员"], moved]},
+            author="t",
+        ).record_id
+    editor = shell.workspace.open_editor("pioneer_post", post_id)
+    assert isinstance(editor, PostEditor)
+    qtbot.addWidget(editor)
+    shown = {editor.holders.item(i).data(Qt.ItemDataRole.UserRole): editor.holders.item(i)
+             for i in range(editor.holders.count())}
+    assert shown[moved].checkState() == Qt.CheckState.Checked and "调出党员" in shown[moved].text()
+    editor.scope.setText("3号瞭望塔")
+    assert editor.save()
+    body = session.read(lambda s: s.records.get(post_id)).body
+    assert isinstance(body, PioneerPost)
+    assert body.holder_member_ids == [roster["钱党员"], moved]

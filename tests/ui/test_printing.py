@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium
 import pytest
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
+from PySide6.QtWidgets import QApplication
 
+from desktop_app import print_jobs
+from desktop_app.ui.i18n import install_translator
+from desktop_app.ui.printing import raster
 from desktop_app.ui.printing.dialog import LedgerPrintDialog, PrintDialog
-from desktop_app.ui.printing.documents import PrintRequest, render_document
+from desktop_app.ui.printing.documents import PrintRequest, build_input, render_document
 from desktop_app.ui.printing.raster import iter_page_images, print_pdf
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.workers import running_count
 from tests.ui.conftest import Answers
 
 RARE = "𠀀"  # a CJK Extension B character the shipped fonts lack: prints as 〓
@@ -61,9 +70,31 @@ def records(session: Session, roster: dict[str, str]) -> dict[str, str]:
     return {"meeting": meeting, "post": post}
 
 
-def wait_output(qtbot: Any, dialog: PrintDialog, action: Any) -> None:
-    with qtbot.waitSignal(dialog.output_done, timeout=30_000):
+def wait_output(qtbot: Any, dialog: PrintDialog, action: Any, output: str | None = None) -> None:
+    with qtbot.waitSignal(dialog.output_done, timeout=30_000,
+                          check_params_cb=None if output is None else (lambda name: name == output)):
         action()
+
+
+@pytest.fixture
+def pdf_threads(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The threads that opened a PDF with pdfium (never the UI thread: a print job holds pdfium)."""
+    threads: list[threading.Thread] = []
+    opened = raster._open
+
+    def recording(pdf: raster.PdfSource) -> pdfium.PdfDocument:
+        threads.append(threading.current_thread())
+        return opened(pdf)
+
+    monkeypatch.setattr(raster, "_open", recording)
+    return threads
+
+
+def to_pdf(printer: QPrinter, path: Path) -> QPrinter:
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    printer.setResolution(150)
+    return printer
 
 
 def test_each_document_saves_as_pdf_through_the_pages(
@@ -121,23 +152,186 @@ def test_editor_and_overview_open_the_print_dialogs(
 
 
 def test_print_and_preview_paint_the_rendered_pages(
-    session: Session, records: dict[str, str], qtbot: Any, tmp_path: Path
+    session: Session, records: dict[str, str], qtbot: Any, tmp_path: Path, pdf_threads: list[threading.Thread]
 ) -> None:
     dialog = PrintDialog(session, PrintRequest.minutes(records["meeting"], "护林防火支委会"))
     qtbot.addWidget(dialog)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    printer.setResolution(150)
+    printer = to_pdf(QPrinter(QPrinter.PrinterMode.HighResolution), tmp_path / "printed.pdf")
     wait_output(qtbot, dialog, lambda: dialog.print_document(printer))
     assert dialog.rendered is not None
     pages = dialog.rendered.result.pages
     assert pages >= 1 and pdf_pages(tmp_path / "printed.pdf") == pages
+    # The page sizes were measured in the render worker: A4 portrait, in points.
+    assert len(dialog.rendered.page_sizes) == pages
+    width, height = dialog.rendered.page_sizes[0]
+    assert round(width) == 595 and round(height) == 842
+    assert printer.pageLayout().orientation() == printer.pageLayout().Orientation.Portrait
     # The preview reuses the rendered PDF and paints prepared images.
     wait_output(qtbot, dialog, lambda: dialog.preview(modal=False))
-    assert dialog.preview_dialog is not None and dialog.rendered.preview is not None
+    preview = dialog.preview_dialog
+    assert preview is not None and dialog.rendered.preview is not None
     assert len(dialog.rendered.preview) == pages
-    dialog.preview_dialog.close()
+    # Only workers opened the PDF: the UI thread never waits for the pdfium lock.
+    assert pdf_threads and threading.main_thread() not in pdf_threads
+    # A closed preview is deleted, not kept as a hidden child of the dialog.
+    preview.close()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(preview))
+    assert dialog.preview_dialog is None and not dialog.findChildren(QPrintPreviewDialog)
+
+
+def test_the_previews_print_button_prints_in_a_worker(
+    session: Session, records: dict[str, str], qtbot: Any, tmp_path: Path, pdf_threads: list[threading.Thread],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dialog = PrintDialog(session, PrintRequest.minutes(records["meeting"], "护林防火支委会"))
+    qtbot.addWidget(dialog)
+    wait_output(qtbot, dialog, lambda: dialog.preview(modal=False))
+    preview, printer, rendered = dialog.preview_dialog, dialog.printer, dialog.rendered
+    assert preview is not None and printer is not None and rendered is not None
+    to_pdf(printer, tmp_path / "from-preview.pdf")
+    printed_on: list[threading.Thread] = []
+    real_print_pdf = raster.print_pdf
+
+    def recording_print_pdf(*args: Any, **kwargs: Any) -> int:
+        printed_on.append(threading.current_thread())
+        return real_print_pdf(*args, **kwargs)
+
+    monkeypatch.setattr("desktop_app.ui.printing.dialog.print_pdf", recording_print_pdf)
+    widget = preview.findChild(QPrintPreviewWidget)
+    assert widget is not None
+
+    def press_print() -> None:  # what the preview's print button does once the printer is chosen
+        widget.print()
+        assert dialog.busy  # printing has only started: the UI thread is free
+        preview.accept()
+
+    wait_output(qtbot, dialog, press_print, "print")
+    assert printed_on and threading.main_thread() not in printed_on
+    assert pdf_pages(tmp_path / "from-preview.pdf") == rendered.result.pages
+    assert threading.main_thread() not in pdf_threads
+    assert dialog.note.text() == f"Sent {rendered.result.pages} pages to the printer." and not dialog.busy
+    qtbot.waitUntil(lambda: dialog.preview_dialog is None)
+
+
+def test_closing_the_dialog_mid_job_drops_its_callbacks(
+    session: Session, records: dict[str, str], answers: Answers, qtbot: Any, tmp_path: Path
+) -> None:
+    dialog = PrintDialog(session, PrintRequest.minutes(records["meeting"], "护林防火支委会"))
+    dialog.show()
+    dialog.save_pdf(tmp_path / "closed.pdf")
+    assert dialog.busy and running_count() == 1
+    dialog.close()  # WA_DeleteOnClose: gone before the worker's result is delivered
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(dialog)
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=30_000)
+    qtbot.wait(20)
+    assert (tmp_path / "closed.pdf").exists()  # the job itself finished
+    assert answers.errors == []  # the missing-character warning was not shown for a closed dialog
+
+
+def test_printer_errors_reach_the_clerk_translated(
+    qapp: QApplication, session: Session, records: dict[str, str], answers: Answers, qtbot: Any, tmp_path: Path
+) -> None:
+    translator = install_translator(qapp, "zh_CN")
+    assert translator is not None
+    try:
+        dialog = PrintDialog(session, PrintRequest.minutes(records["meeting"], "护林防火支委会"))
+        qtbot.addWidget(dialog)
+        printer = to_pdf(QPrinter(QPrinter.PrinterMode.HighResolution), tmp_path / "no-such-dir" / "x.pdf")
+        dialog.print_document(printer)
+        qtbot.waitUntil(lambda: "无法打开打印机。" in answers.errors, timeout=30_000)
+        assert dialog.note.text() == "无法打开打印机。" and not dialog.busy
+        qtbot.waitUntil(lambda: running_count() == 0)
+    finally:
+        qapp.removeTranslator(translator)
+        install_translator(qapp, "en")
+
+
+class TracingLock:
+    """A stand-in for ``session.lock``: counts the separate times it is taken, and knows when it is held."""
+
+    def __init__(self) -> None:
+        self.inner = threading.RLock()
+        self.depth = 0
+        self.steps: list[list[str]] = []  # the statements run in each separate holding
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if not self.inner.acquire(blocking, timeout):
+            return False
+        self.depth += 1
+        if self.depth == 1:
+            self.steps.append([])
+        return True
+
+    def release(self) -> None:
+        self.depth -= 1
+        self.inner.release()
+
+    def __enter__(self) -> TracingLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def test_a_ledger_print_takes_the_store_lock_per_step(
+    session: Session, roster: dict[str, str], records: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    year = dt.date.today().year
+    meetings = 8
+    with session.lock:
+        for day in range(1, meetings):
+            session.store.records.create(
+                "meeting",
+                {"meeting_type": "group", "title": f"第{day}次党小组会", "starts_at": f"{year}-01-{day:02d}T09:00:00",
+                 "party_group": "第一党小组", "attendance": [{"member_id": roster["王书记"]}]},
+                author="t",
+            )
+        for day in range(1, 4):
+            session.store.records.create(
+                "post_log",
+                {"post_id": records["post"], "member_id": roster["钱党员"], "date": f"{year}-01-{day:02d}",
+                 "description": f"巡山第{day}天"},
+                author="t",
+            )
+        expected = print_jobs.ledger_input(session.store, str(year), today=dt.date.today())  # the CLI's way
+    assert len(expected.records) == meetings and len(expected.posts[0].log_entries) == 4
+
+    lock = TracingLock()
+    outside: list[str] = []
+    monkeypatch.setattr(session, "lock", lock)
+    session.store.conn.set_trace_callback(lambda sql: (lock.steps[-1] if lock.depth else outside).append(sql))
+    try:
+        data = build_input(session, PrintRequest.ledger(str(year)), dt.date.today())
+    finally:
+        session.store.conn.set_trace_callback(None)
+    assert data == expected
+    assert outside == []  # every statement ran under the lock...
+    assert len(lock.steps) > meetings  # ...taken once per meeting at least, never for the whole 台账
+    total = sum(len(step) for step in lock.steps)
+    assert max(len(step) for step in lock.steps) * 4 < total  # each step a small share of the reading
+    assert lock.depth == 0
+
+
+def test_a_print_stops_when_the_ledger_is_locked(
+    session: Session, records: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop_app.ui.session import StoreLocked
+
+    real_minutes = print_jobs._minutes
+    calls: list[str] = []
+
+    def lock_after_first(store: Any, env: Any) -> Any:
+        calls.append(env.record_id)
+        minutes = real_minutes(store, env)
+        session.close()  # the clerk locks the ledger while the 台账 is being read
+        return minutes
+
+    monkeypatch.setattr(print_jobs, "_minutes", lock_after_first)
+    with pytest.raises(StoreLocked):
+        build_input(session, PrintRequest.ledger(str(dt.date.today().year)))
+    assert calls == [records["meeting"]]  # the next step refused at once
 
 
 def test_rasterizer_paints_every_page(session: Session, records: dict[str, str], tmp_path: Path) -> None:

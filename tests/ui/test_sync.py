@@ -13,18 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 
 from desktop_app.store import KdfParams, Store
 from desktop_app.store.sync_state import StoreSyncState, enrol_store
+from desktop_app.ui.pages.overview import OverviewPage
 from desktop_app.ui.pages.sync import SyncPage
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.sync.bridge import app_version
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.workspace import Workspace
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncStats
+from sync.server import devices as device_store
 from sync.server import reports
 from sync.server.app import create_app
 from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
@@ -32,6 +36,7 @@ from tests.sync.net import ServerThread
 from tests.ui.conftest import PASSPHRASE, Answers
 
 SYNC_TIMEOUT = 20_000
+LOAD_TIMEOUT = 5_000
 
 
 @pytest.fixture
@@ -72,10 +77,22 @@ def workspace_of(shell: ShellWindow) -> Workspace:
     return shell.workspace
 
 
-def sync_page(shell: ShellWindow) -> SyncPage:
+def settle(page: SyncPage, qtbot: Any) -> None:
+    """Wait until the page has loaded the store's current sync state (it loads in a worker)."""
+    qtbot.waitUntil(lambda: page.idle, timeout=LOAD_TIMEOUT)
+
+
+def sync_page(shell: ShellWindow, qtbot: Any) -> SyncPage:
     page = workspace_of(shell).show_page("sync")
     assert isinstance(page, SyncPage)
+    settle(page, qtbot)
     return page
+
+
+def mark_conflicted(session: Session, kind: str = "branch_profile") -> None:
+    """Flag a record as conflicted (its one version is then "in conflict"), no head office needed."""
+    with session.lock, session.store.transaction() as conn:
+        conn.execute("UPDATE records SET conflicted = 1 WHERE kind = ?", (kind,))
 
 
 def enrol_from_page(page: SyncPage, hq: HeadOfficeFixture, qtbot: Any) -> None:
@@ -84,11 +101,13 @@ def enrol_from_page(page: SyncPage, hq: HeadOfficeFixture, qtbot: Any) -> None:
     page.code.setText(hq.enrol_code())
     with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT):
         page.enrol_button.click()
+    settle(page, qtbot)
 
 
 def sync_now(page: SyncPage, qtbot: Any) -> SyncStats:
     with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT) as blocker:
         page.sync_button.click()
+    settle(page, qtbot)
     stats = blocker.args[0]
     assert isinstance(stats, SyncStats)
     return stats
@@ -102,7 +121,7 @@ def test_enrol_sync_and_items_from_head_office(
     shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, answers: Answers,
     qtbot: Any,
 ) -> None:
-    page = sync_page(shell)
+    page = sync_page(shell, qtbot)
     assert page.enrol_box.isVisible() and not page.sync_button.isEnabled()
     # A wrong code: head office's refusal is shown in Chinese, nothing is enrolled.
     page.url.setText(hq.base_url)
@@ -115,6 +134,9 @@ def test_enrol_sync_and_items_from_head_office(
     enrol_from_page(page, hq, qtbot)
     assert not page.enrol_box.isVisible() and page.sync_button.isEnabled()
     assert "第一支部" in page.status_label.text() and "0 changes waiting" in page.status_label.text()
+    # Enrolled through the store's enrol_store: head office knows this computer and the app's version.
+    devices = hq.office.call(device_store.list_devices)
+    assert app_version() and [(d.name, d.app_version) for d in devices] == [(socket.gethostname(), app_version())]
     assert len(head_office_records(hq)) == 1 + len(roster)  # the branch profile and the roster
 
     hq.publish_notice("b1", title="关于开展冬季防火主题党日的通知")
@@ -144,7 +166,7 @@ def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop
     shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, laptop: OtherLaptop,
     qtbot: Any,
 ) -> None:
-    page = sync_page(shell)
+    page = sync_page(shell, qtbot)
     enrol_from_page(page, hq, qtbot)
     base = meeting(place="会议室", discussion="研究防火工作")
     with session.lock:
@@ -181,7 +203,8 @@ def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop
     controller: SyncController = page.controller
     with qtbot.waitSignal(controller.synced, timeout=SYNC_TIMEOUT):  # the resolution syncs by itself
         qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
-    assert page.conflicts_model.rowCount() == 0
+    settle(page, qtbot)
+    assert page.conflicts_model.rowCount() == 0 and "0 records in conflict" in page.status_label.text()
 
     merged = session.read(lambda s: s.records.get(record_id))
     body = merged.body.model_dump()
@@ -213,7 +236,7 @@ def restart_on_same_port(hq: HeadOfficeFixture) -> None:
 def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
     shell: ShellWindow, session: Session, hq: HeadOfficeFixture, clean_settings: Any, qtbot: Any
 ) -> None:
-    page = sync_page(shell)
+    page = sync_page(shell, qtbot)
     enrol_from_page(page, hq, qtbot)
     auto = workspace_of(shell).auto_sync
     clean_settings.auto_sync = True
@@ -232,11 +255,13 @@ def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
     with session.lock:
         session.store.records.create("meeting", meeting(title="断网时记录的会议"), author="A")
     qtbot.waitUntil(lambda: auto.offline and auto.probes >= 2, timeout=SYNC_TIMEOUT)
+    settle(page, qtbot)
     assert pending() == 1
     assert "网络连接失败" in page.error_label.text() and "unreachable" in page.auto_label.text()
 
     restart_on_same_port(hq)
     qtbot.waitUntil(lambda: not auto.offline and pending() == 0, timeout=SYNC_TIMEOUT)
+    settle(page, qtbot)
     assert not page.error_label.isVisible()
     titles = {r["title"] for r in head_office_records(hq).values()}
     assert {"定时同步的会议", "断网时记录的会议"} <= titles
@@ -246,7 +271,7 @@ def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
 def test_refused_changes_are_listed_with_head_offices_reason(
     shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any
 ) -> None:
-    page = sync_page(shell)
+    page = sync_page(shell, qtbot)
     enrol_from_page(page, hq, qtbot)
     chair = laptop.store.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="B").record_id
     clerk = laptop.store.records.create("member", {"name": "李记录"}, author="B").record_id
@@ -264,3 +289,89 @@ def test_refused_changes_are_listed_with_head_offices_reason(
     assert page.rejected_box.isVisible() and page.rejected_model.rowCount() == 1
     reason = page.rejected_model.index(0, 2).data()
     assert "定稿" in reason and "1 changes refused" in page.status_label.text()
+
+
+def double_click(qtbot: Any, widget: QWidget, pos: QPoint) -> None:
+    """Click, then double-click (QTest's first double-click on a fresh view arrives as a plain press)."""
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_double_click_or_enter_opens_one_conflict_dialog(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+    mark_conflicted(session)
+    page = sync_page(shell, qtbot)
+    assert page.conflicts_model.rowCount() == 1 and "1 records in conflict" in page.status_label.text()
+    index = page.conflicts_model.index(0, 1)
+    cell = page.conflicts.visualRect(index).center()
+    double_click(qtbot, page.conflicts.viewport(), cell)
+    dialogs = page.findChildren(ConflictDialog)
+    assert len(dialogs) == 1 and dialogs[0] is page.conflict_dialog and dialogs[0].isVisible()
+    dialogs[0].close()  # deletes itself
+    qtbot.waitUntil(lambda: not page.findChildren(ConflictDialog), timeout=LOAD_TIMEOUT)
+
+    page.conflicts.setFocus()
+    page.conflicts.setCurrentIndex(index)
+    qtbot.keyClick(page.conflicts, Qt.Key.Key_Return)
+    assert len(page.findChildren(ConflictDialog)) == 1
+    page.conflict_dialog.close()  # type: ignore[union-attr]
+
+
+def test_double_click_or_enter_opens_a_recent_record_once(
+    shell: ShellWindow, session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = workspace_of(shell)
+    overview = workspace.show_page("overview")
+    assert isinstance(overview, OverviewPage)
+    qtbot.waitUntil(lambda: overview.recent.count() > 0, timeout=LOAD_TIMEOUT)
+    opened: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(workspace, "open_editor", lambda kind, record_id=None, **_kw: opened.append((kind, record_id)))
+    item = overview.recent.item(0)
+    kind, record_id = item.data(Qt.ItemDataRole.UserRole)
+    double_click(qtbot, overview.recent.viewport(), overview.recent.visualItemRect(item).center())
+    assert opened == [(kind, record_id)]
+    overview.recent.setFocus()
+    overview.recent.setCurrentItem(item)
+    qtbot.keyClick(overview.recent, Qt.Key.Key_Return)
+    assert opened == [(kind, record_id)] * 2
+
+
+def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
+    shell: ShellWindow, session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mark_conflicted(session)
+    page = sync_page(shell, qtbot)
+    bridge = page.controller.bridge
+    read = bridge.conflicts
+    on_ui_thread: list[bool] = []
+    gate = threading.Event()
+    gate.set()
+
+    def conflicts() -> Any:
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        assert gate.wait(LOAD_TIMEOUT / 1000)
+        return read()
+
+    monkeypatch.setattr(bridge, "conflicts", conflicts)
+    # What one resolution or sync asks for: the controller's signal, every page told to reload, a visit.
+    page.refresh()
+    page.controller.status_changed.emit()
+    session.notify("")
+    workspace = workspace_of(shell)
+    workspace.show_page("overview")
+    workspace.show_page("sync")
+    assert on_ui_thread == []  # nothing read on the UI thread
+    settle(page, qtbot)
+    assert on_ui_thread == [False] and page.conflicts_model.rowCount() == 1
+
+    # Requests while a load runs do not start a second one alongside: one more load follows it.
+    gate.clear()
+    page.refresh()
+    qtbot.waitUntil(lambda: len(on_ui_thread) == 2, timeout=LOAD_TIMEOUT)
+    assert page.loading
+    for _ in range(3):
+        page.refresh()
+    qtbot.wait(3 * 100)  # longer than the coalescing delay: still only the running load
+    assert len(on_ui_thread) == 2 and not page.idle
+    gate.set()
+    settle(page, qtbot)
+    assert on_ui_thread == [False, False, False] and page.conflicts_model.rowCount() == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from desktop_app.ui.i18n import enum_text, install_translator, register_fonts
 from desktop_app.ui.session import Session
@@ -47,6 +47,27 @@ def test_chinese_is_the_default_and_english_is_the_source(qapp: QApplication, se
         install_translator(qapp, "en")
     assert QCoreApplication.translate("Workspace", "Meetings") == "Meetings"
     assert enum_text(MeetingType.LECTURE) == "Party lecture"
+
+
+def test_qt_own_buttons_follow_the_language(qapp: QApplication, qtbot: Any) -> None:
+    """Standard buttons (QMessageBox, QDialogButtonBox) come from Qt's qtbase catalogue."""
+    buttons = QDialogButtonBox.StandardButton
+    install_translator(qapp, "zh_CN")
+    try:
+        box = QDialogButtonBox(buttons.Ok | buttons.Cancel)
+        qtbot.addWidget(box)
+        assert (box.button(buttons.Ok).text(), box.button(buttons.Cancel).text()) == ("确定", "取消")
+        question = QMessageBox()
+        qtbot.addWidget(question)
+        question.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        assert question.button(QMessageBox.StandardButton.Yes).text().startswith("是")
+        assert question.button(QMessageBox.StandardButton.No).text().startswith("否")
+    finally:
+        install_translator(qapp, "en")
+    english = QDialogButtonBox(buttons.Cancel)  # switching back removes both catalogues
+    qtbot.addWidget(english)
+    assert english.button(buttons.Cancel).text() == "Cancel"
+    assert QCoreApplication.translate("Workspace", "Meetings") == "Meetings"
 
 
 def test_shipped_fonts_are_registered(qapp: QApplication) -> None:

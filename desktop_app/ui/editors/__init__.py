@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from desktop_app.ui.editors.base import EditorWindow
-    from desktop_app.ui.session import Session
 
 
 def editor_class(kind: str) -> type[EditorWindow]:
@@ -37,6 +36,3 @@ def editor_class(kind: str) -> type[EditorWindow]:
         return BranchEditor
     raise KeyError(kind)
 
-
-def open_editor(session: Session, kind: str, record_id: str | None = None, **kwargs: Any) -> EditorWindow:
-    return editor_class(kind)(session, record_id, **kwargs)

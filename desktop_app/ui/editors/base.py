@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -46,9 +46,6 @@ if TYPE_CHECKING:
 AUTOSAVE_MS = 1500  # ≤ 2 s of typing lost at worst (the requirement)
 LIVE_CHECK_MS = 300
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EditorWindow", text)
 
 
 class EditorWindow(QMainWindow):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("BranchEditor", text)
 
 
 class BranchEditor(EditorWindow):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_app.ui.editors.base import EditorWindow
@@ -12,10 +11,6 @@ from desktop_app.ui.editors.post_choice import PostCombo
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.widgets.fields import DateField, MemberCombo
 from domain.rules import star_rating
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("EvaluationEditor", text)
 
 
 class EvaluationEditor(EditorWindow):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -56,9 +56,6 @@ if TYPE_CHECKING:
 
 AMEND_FIELDS = ("amends_record_id", "amends_rev", "amendment_reason")
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MeetingEditor", text)
 
 
 class MeetingEditor(EditorWindow):

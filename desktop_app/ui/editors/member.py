@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import enum_text, translate
 from desktop_app.ui.widgets.fields import EnumCombo, ErrorLabel, OptionalDateEdit
 from domain.enums import BranchPost, Gender, MembershipState, MemberStatus, RightsSuspension
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MemberEditor", text)
 
 
 class MemberEditor(EditorWindow):

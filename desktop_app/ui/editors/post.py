@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -21,10 +21,6 @@ from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.widgets.fields import EnumCombo, OptionalDateEdit
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import MembershipState, PlaqueStatus, PostCategory, PostType
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PostEditor", text)
 
 
 class PostEditor(EditorWindow):
@@ -58,13 +54,8 @@ class PostEditor(EditorWindow):
         self.holders = QListWidget()
         self.holders.setMaximumHeight(140)
         for member_id, member in sorted(self.members.items(), key=lambda kv: kv[1].name):
-            if member.state is not MembershipState.ACTIVE:
-                continue
-            item = QListWidgetItem(member.name)
-            item.setData(Qt.ItemDataRole.UserRole, member_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.holders.addItem(item)
+            if member.state is MembershipState.ACTIVE:
+                self._add_holder_item(member_id, member.name)
         self.holders.itemChanged.connect(self.on_changed)
         self.add_row(
             form,
@@ -114,6 +105,14 @@ class PostEditor(EditorWindow):
         outer.addWidget(box)
         outer.addStretch(1)
 
+    def _add_holder_item(self, member_id: str, name: str, *, inactive: bool = False) -> None:
+        text = name + translate("PostEditor", " (not on the active roster)") if inactive else name
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, member_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.holders.addItem(item)
+
     def form_data(self) -> dict[str, Any]:
         holders = []
         for i in range(self.holders.count()):
@@ -142,7 +141,16 @@ class PostEditor(EditorWindow):
         self.period_start.set_value(data.get("period_start"))
         self.period_end.set_value(data.get("period_end"))
         self.plaque.set_value(data.get("plaque"))
-        holders = set(data.get("holder_member_ids") or [])
+        holders = [str(h) for h in data.get("holder_member_ids") or []]
+        listed = {self.holders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.holders.count())}
+        for member_id in holders:
+            if member_id not in listed:
+                # A holder who has left the active roster (transferred out) or is not on this
+                # device's roster yet stays a holder until the clerk unticks them: saving must
+                # never drop data the form did not show.
+                member = self.members.get(member_id)
+                self._add_holder_item(member_id, member.name if member else member_id, inactive=True)
+                listed.add(member_id)
         for i in range(self.holders.count()):
             item = self.holders.item(i)
             checked = item.data(Qt.ItemDataRole.UserRole) in holders

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop_app.ui.editors.base import EditorWindow
@@ -13,10 +12,6 @@ from desktop_app.ui.editors.post_choice import PostCombo
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.widgets.fields import DateField, EnumCombo, MemberCombo
 from domain.enums import PostCategory
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PostLogEditor", text)
 
 
 class PostLogEditor(EditorWindow):

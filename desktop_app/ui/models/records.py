@@ -88,12 +88,6 @@ NOTICE_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Issued"), lambda s: s.event_date or ""),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Notice"), lambda s: s.title),
 ]
-GENERIC_COLUMNS = [
-    Column(QT_TRANSLATE_NOOP("RecordColumns", "Date"), lambda s: s.event_date or ""),
-    Column(QT_TRANSLATE_NOOP("RecordColumns", "Kind"), lambda s: s.kind),
-    Column(QT_TRANSLATE_NOOP("RecordColumns", "Title"), lambda s: s.title),
-    Column(QT_TRANSLATE_NOOP("RecordColumns", "Sync"), sync_text),
-]
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -110,10 +104,6 @@ class RecordTableModel(QAbstractTableModel):
         self.refresh()
 
     # ------------------------------------------------------------ filter
-
-    @property
-    def record_filter(self) -> RecordFilter:
-        return self._filter
 
     @property
     def total(self) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
 from desktop_app.ui.i18n import translate
@@ -13,9 +13,6 @@ from desktop_app.ui.session import Session
 
 SEARCH_DEBOUNCE_MS = 250
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Page", text)
 
 
 class EditorHost(Protocol):
@@ -87,7 +84,6 @@ class RecordTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(120)
         self.activated.connect(self._activated)
-        self.doubleClicked.connect(self._activated)
 
     def record_model(self) -> RecordTableModel:
         model = self.model()

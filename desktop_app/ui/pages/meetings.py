@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,9 +28,6 @@ from domain.enums import MeetingType, RecordStatus
 if TYPE_CHECKING:
     from desktop_app.ui.printing.dialog import PrintDialog
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MeetingsPage", text)
 
 
 class MeetingsPage(Page):

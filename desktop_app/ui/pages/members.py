@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.store import RecordFilter
@@ -14,11 +13,6 @@ from desktop_app.ui.models.records import MEMBER_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
 from desktop_app.ui.roster_job import import_roster_file
 from desktop_app.ui.session import Session
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("MembersPage", text)
-
 
 ROSTER_FILTER = "CSV / Excel (*.csv *.xlsx)"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import RecordFilter
-from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, current_language, enum_code_text, local_time, translate
+from desktop_app.ui.i18n import (
+    QT_TRANSLATE_NOOP,
+    current_language,
+    enum_code_text,
+    kind_name,
+    local_time,
+    translate,
+)
 from desktop_app.ui.models.records import NOTICE_COLUMNS, RecordTableModel
 from desktop_app.ui.overview_data import OverviewData, gather_overview
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
@@ -50,10 +57,6 @@ STATE_NAMES = {
     ComplianceState.UPCOMING: QT_TRANSLATE_NOOP("OverviewPage", "not yet due"),
     ComplianceState.NOT_APPLICABLE: QT_TRANSLATE_NOOP("OverviewPage", "n/a"),
 }
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("OverviewPage", text)
 
 
 def state_text(state: ComplianceState) -> str:
@@ -85,12 +88,11 @@ class OverviewPage(Page):
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.recent = QListWidget()
-        self.recent.itemActivated.connect(self._open_recent)
-        self.recent.itemDoubleClicked.connect(self._open_recent)
+        self.recent.itemActivated.connect(self._open_recent)  # double-click and Enter
         self.sync_state = QLabel()
         self.sync_state.setWordWrap(True)
         self.lapses = QListWidget()
-        self.lapses.itemDoubleClicked.connect(self._open_recent)
+        self.lapses.itemActivated.connect(self._open_recent)
         self.lapses.setToolTip(
             translate("OverviewPage", "党章 第九条: six months without organisational life means leaving the Party")
         )
@@ -152,9 +154,9 @@ class OverviewPage(Page):
         def job(_progress: ProgressFn) -> OverviewData:
             if session.closed:
                 raise RuntimeError("locked")
-            return gather_overview(session.store, lock=_OpenLock(session))
+            return gather_overview(session.store, lock=session.guard())
 
-        start_worker(job, on_result=self._show, on_error=self._failed)
+        start_worker(job, on_result=self._show, on_error=self._failed, owner=self)
 
     def print_ledger(self) -> PrintDialog:
         from desktop_app.ui.printing.dialog import open_ledger_dialog
@@ -185,7 +187,7 @@ class OverviewPage(Page):
             if s.kind == "meeting":
                 kind = enum_code_text(MeetingType, s.subtype)
             else:
-                kind = _t(_KIND_NAMES.get(s.kind, s.kind))
+                kind = kind_name(s.kind)
             item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.title}")
             item.setData(Qt.ItemDataRole.UserRole, (s.kind, s.record_id))
             self.recent.addItem(item)
@@ -232,32 +234,6 @@ class OverviewPage(Page):
         if value:
             kind, record_id = value
             self.host.open_editor(kind, record_id)
-
-
-class _OpenLock:
-    """The session lock, failing instead of touching a store that was locked meanwhile."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def __enter__(self) -> None:
-        self.session.lock.acquire()
-        if self.session.closed:
-            self.session.lock.release()
-            raise RuntimeError("locked")
-
-    def __exit__(self, *exc: object) -> None:
-        self.session.lock.release()
-
-
-_KIND_NAMES = {
-    "member": QT_TRANSLATE_NOOP("OverviewPage", "Member"),
-    "pioneer_post": QT_TRANSLATE_NOOP("OverviewPage", "Pioneer post"),
-    "post_log": QT_TRANSLATE_NOOP("OverviewPage", "Post log"),
-    "post_evaluation": QT_TRANSLATE_NOOP("OverviewPage", "Post evaluation"),
-    "branch_profile": QT_TRANSLATE_NOOP("OverviewPage", "Branch profile"),
-    "notice": QT_TRANSLATE_NOOP("OverviewPage", "Notice"),
-}
 
 
 def _find(report: ComplianceReport | None, key: str) -> RequirementStatus | None:

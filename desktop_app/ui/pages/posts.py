@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 NO_POST = "\x00none"  # a filter value no record has: empty lists until a post is chosen
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PostsPage", text)
 
 
 class PostsPage(Page):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import StoreError
+from desktop_app.store import WrongPassphrase
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.pages.base import EditorHost, Page
@@ -26,10 +26,6 @@ from desktop_app.ui.passphrase import PassphraseFields
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SettingsPage", text)
 
 
 class SettingsPage(Page):
@@ -167,15 +163,17 @@ class SettingsPage(Page):
             dialogs.error(self, self.new.problem())
             return
         current = self.current.text()
-        data_dir = self.session.store.data_dir
         session = self.session
         self.change_button.setEnabled(False)
 
         def job(_p: ProgressFn) -> None:
             # Prove the clerk knows the current passphrase (a walk-up attacker must not change it).
-            _check_passphrase(data_dir, current)
-            with session.lock:
-                session.store.change_passphrase(new)
+            # Unwrapping needs no database, so it runs outside the lock; the rewrap runs under the
+            # guard, which refuses if the ledger was locked meanwhile (its key is gone by then).
+            if not session.store.verify_passphrase(current):
+                raise WrongPassphrase()
+            with session.guard() as store:
+                store.change_passphrase(new)
 
         def done(_r: object) -> None:
             self.change_button.setEnabled(True)
@@ -185,16 +183,7 @@ class SettingsPage(Page):
 
         def failed(exc: Exception) -> None:
             self.change_button.setEnabled(True)
-            dialogs.error(self, exc.message if isinstance(exc, StoreError) else str(exc))
+            dialogs.error(self, dialogs.error_text(exc))
 
-        start_worker(job, on_result=done, on_error=failed)
+        start_worker(job, on_result=done, on_error=failed, owner=self)
 
-
-def _check_passphrase(data_dir: object, passphrase: str) -> None:
-    """Unwrap the key file with ``passphrase`` without opening a second database connection."""
-    from pathlib import Path
-
-    from desktop_app.store.store import KEY_FILE
-    from desktop_app.store.vault import KeyFile
-
-    KeyFile.load(Path(str(data_dir)) / KEY_FILE).unlock(passphrase)

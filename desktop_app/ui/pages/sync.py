@@ -1,12 +1,19 @@
 """同步: status, enrolment with head office, 立即同步 with progress, conflicts to resolve, refused
-changes, and what happened this session. The work itself is the :class:`SyncController`'s."""
+changes, and what happened this session. The work itself is the :class:`SyncController`'s.
+
+The status, conflicts and refused changes are read in a worker (the conflicts unpack every open
+version of every conflicted record). Refresh requests — several per sync or resolution, one per
+visit — are coalesced: one load starts a moment after the first request, and requests arriving
+while a load runs cause exactly one more load when it finishes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -23,10 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.store.sync_state import Conflict
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import local_time, translate
 from desktop_app.ui.pages.base import EditorHost, Page
-from desktop_app.ui.session import Session
+from desktop_app.ui.session import Session, StoreLocked
 from desktop_app.ui.sync.auto import AutoSync
 from desktop_app.ui.sync.bridge import SyncStatus
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
@@ -34,10 +42,18 @@ from desktop_app.ui.sync.conflicts_model import ConflictListModel
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.sync.rejected_model import RejectedModel
 from desktop_app.ui.ui_settings import UiSettings
+from desktop_app.ui.workers import ProgressFn, start_worker
+
+REFRESH_DELAY_MS = 100
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SyncPage", text)
+@dataclass(frozen=True)
+class SyncSnapshot:
+    """What the page shows, read together in one worker."""
+
+    status: SyncStatus
+    conflicts: list[Conflict]
+    rejected: list[dict[str, Any]]
 
 
 def _table(model: Any) -> QTableView:
@@ -60,8 +76,15 @@ class SyncPage(Page):
         self.controller: SyncController = controller or SyncController(session, self)
         self.auto: AutoSync | None = getattr(host, "auto_sync", None)
         self.conflict_dialog: ConflictDialog | None = None
+        self.snapshot: SyncSnapshot | None = None  # the last one loaded
+        self.loading = False
+        self._dirty = False  # a refresh was asked for while loading: load again afterwards
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._load)
 
-        self.status_label = QLabel()
+        self.status_label = QLabel(translate("SyncPage", "Loading…"))
         self.status_label.setObjectName("syncStatus")
         self.status_label.setWordWrap(True)
         self.error_label = QLabel()
@@ -75,6 +98,7 @@ class SyncPage(Page):
         self.sync_button = QPushButton(translate("SyncPage", "Sync now"))
         self.sync_button.setToolTip(translate("SyncPage", "Send this device's changes to head office and fetch theirs"))
         self.sync_button.clicked.connect(self.sync_now)
+        self.sync_button.setEnabled(False)  # until the status is loaded
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(True)
@@ -91,6 +115,7 @@ class SyncPage(Page):
         status_layout.addLayout(row)
 
         self.enrol_box = QGroupBox(translate("SyncPage", "Connect to head office"))
+        self.enrol_box.hide()  # until the status is loaded
         form = QFormLayout(self.enrol_box)
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://hq.example.org")
@@ -105,12 +130,12 @@ class SyncPage(Page):
         form.addRow(translate("SyncPage", "CA certificate"), self.ca_note)
         form.addRow(self.enrol_button)
 
-        self.conflicts_model = ConflictListModel(self.controller.bridge, lambda: session.closed)
+        self.conflicts_model = ConflictListModel()
         self.conflicts = _table(self.conflicts_model)
         self.conflicts.setObjectName("conflicts")
-        self.conflicts.doubleClicked.connect(lambda index: self.open_conflict(index.row()))
-        self.conflicts.activated.connect(lambda index: self.open_conflict(index.row()))
+        self.conflicts.activated.connect(self.open_conflict)  # double-click and Enter
         self.resolve_button = QPushButton(translate("SyncPage", "Compare and resolve…"))
+        self.resolve_button.setEnabled(False)
         self.resolve_button.clicked.connect(lambda: self.open_conflict(self._selected_conflict_row()))
         self.conflicts_box = QGroupBox(translate("SyncPage", "Conflicts"))
         conflicts_layout = QVBoxLayout(self.conflicts_box)
@@ -129,6 +154,7 @@ class SyncPage(Page):
         self.rejected_model = RejectedModel()
         self.rejected = _table(self.rejected_model)
         self.rejected_box = QGroupBox(translate("SyncPage", "Changes head office refused"))
+        self.rejected_box.hide()
         rejected_layout = QVBoxLayout(self.rejected_box)
         rejected_layout.addWidget(self.rejected)
 
@@ -162,17 +188,66 @@ class SyncPage(Page):
     # ------------------------------------------------------------ showing state
 
     def refresh(self) -> None:
-        status = self.controller.status()
-        if status is None:
+        """Ask for a reload; requests within :data:`REFRESH_DELAY_MS` (or during a load) share one."""
+        if self.session.closed:
             return
-        self._show_status(status)
-        self.conflicts_model.refresh()
+        if self.loading:
+            self._dirty = True
+        elif not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @property
+    def idle(self) -> bool:
+        """No load running or due: what is shown is the store's current state (tests wait for it)."""
+        return not (self.loading or self._dirty or self._refresh_timer.isActive())
+
+    def _load(self) -> None:
+        if self.session.closed:
+            return
+        if self.loading:
+            self._dirty = True
+            return
+        self.loading = True
+        self._dirty = False
+        bridge, guard = self.controller.bridge, self.session.guard()
+
+        def job(_progress: ProgressFn) -> SyncSnapshot:
+            with guard:  # each read takes the lock on its own and refuses once the ledger is locked
+                status = bridge.status()
+            with guard:
+                conflicts = bridge.conflicts() if status.conflicts else []
+            with guard:
+                rejected = bridge.rejected() if status.rejected else []
+            return SyncSnapshot(status, conflicts, rejected)
+
+        start_worker(job, on_result=self._loaded, on_error=self._load_failed, owner=self)
+
+    def _load_finished(self) -> None:
+        self.loading = False
+        if self._dirty and not self.session.closed:
+            self._dirty = False
+            self._refresh_timer.start()
+
+    def _loaded(self, snapshot: SyncSnapshot) -> None:
+        self._load_finished()
+        if self.session.closed:
+            return
+        self.snapshot = snapshot
+        self._show_status(snapshot.status)
+        self.conflicts_model.set_rows(snapshot.conflicts)
         self.conflicts.resizeColumnToContents(0)
         self.conflicts.setColumnWidth(1, 360)
         self.resolve_button.setEnabled(self.conflicts_model.rowCount() > 0)
-        self.rejected_model.set_rows(self.controller.bridge.rejected() if status.rejected else [])
-        self.rejected_box.setVisible(status.rejected > 0)
+        self.rejected_model.set_rows(snapshot.rejected)
+        self.rejected_box.setVisible(bool(snapshot.rejected))
         self._show_auto()
+
+    def _load_failed(self, exc: Exception) -> None:
+        self._load_finished()
+        if self.session.closed or isinstance(exc, StoreLocked):
+            return
+        self.error_label.setText(translate("SyncPage", "The sync state could not be read: {0}").format(exc))
+        self.error_label.show()
 
     def _show_status(self, status: SyncStatus) -> None:
         lines = []
@@ -196,12 +271,16 @@ class SyncPage(Page):
         error = self.controller.last_failure or status.last_error
         self.error_label.setText(translate("SyncPage", "Last error: {0}").format(error) if error else "")
         self.error_label.setVisible(bool(error))
-        self.sync_button.setEnabled(status.enrolled and not self.controller.running)
+        self._enable_sync_button()
         self.enrol_box.setVisible(not status.enrolled)
         ca = UiSettings().ca_bundle
         self.ca_note.setText(
             ca or translate("SyncPage", "The system's certificates (another CA can be chosen in Settings)")
         )
+
+    def _enable_sync_button(self) -> None:
+        enrolled = self.snapshot is not None and self.snapshot.status.enrolled
+        self.sync_button.setEnabled(enrolled and not self.controller.running)
 
     def _show_auto(self) -> None:
         auto = self.auto
@@ -248,19 +327,18 @@ class SyncPage(Page):
                 stats.accepted + stats.duplicates, stats.pulled, len(stats.new_conflicts)
             )
         )
-        self.refresh()
+        self._enable_sync_button()  # the figures follow with the reload (status_changed)
 
     def _failed(self, message: str, _retryable: bool) -> None:
         self.progress.hide()
         self._log(translate("SyncPage", "Sync failed: {0}").format(message))
-        self.refresh()
+        self._enable_sync_button()
 
     def _enrolled(self, branch: str) -> None:
         self.enrol_button.setEnabled(True)
         self.code.clear()
         self._log(translate("SyncPage", "Enrolled as branch {0}").format(branch))
-        self.refresh()
-        self.controller.sync_now("enrolled")
+        self.controller.sync_now("enrolled")  # the page reloads on status_changed
 
     def _enrol_failed(self, message: str) -> None:
         self.enrol_button.setEnabled(True)
@@ -283,7 +361,6 @@ class SyncPage(Page):
         if conflict is None:
             return None
         dialog = ConflictDialog(self.session, self.controller, conflict, self)
-        dialog.resolved.connect(lambda _rid: self.refresh())
-        self.conflict_dialog = dialog
+        self.conflict_dialog = dialog  # the controller's status_changed reloads the list once resolved
         dialog.open()
         return dialog

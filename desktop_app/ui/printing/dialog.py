@@ -1,8 +1,11 @@
 """The print dialog: one document, three outputs — preview, the system print dialog, a PDF file.
 
 The PDF is rendered once in a worker and reused by all three outputs while the options stay the
-same. Preview pages are rasterized in the worker too, so Qt's preview only paints finished
-images; printing rasterizes at the printer's resolution in a worker. The ``preview``,
+same. Preview pages are rasterized and the page sizes measured in the worker too, so the UI
+thread never opens the PDF (nor waits for the pdfium lock a print job holds) and Qt's preview
+only paints finished images; printing — from this dialog or the preview's own print button —
+rasterizes at the printer's resolution in a worker. Every worker is owned by the dialog: closing
+it mid-job drops the callbacks. The ``preview``,
 ``print_document`` and ``save_pdf`` methods take the printer or path as an argument so tests run
 them without any modal dialog.
 """
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QPaintEngine
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -35,6 +39,9 @@ from desktop_app.ui.printing.documents import PrintRequest, missing_chars_text, 
 from desktop_app.ui.printing.period_picker import PeriodPicker
 from desktop_app.ui.printing.raster import (
     PREVIEW_DPI,
+    PageSize,
+    PrinterError,
+    page_sizes,
     paint_images,
     print_pdf,
     rasterize,
@@ -62,6 +69,7 @@ def _t(text: str) -> str:
 class Rendered:
     request: PrintRequest
     result: PrintResult
+    page_sizes: list[PageSize]  # measured in the worker: the UI thread never opens the PDF
     preview: list[QImage] | None = None
 
     @property
@@ -73,7 +81,6 @@ class PrintDialog(QDialog):
     """Preview, print or save one document as PDF."""
 
     output_done = Signal(str)  # "preview", "print" or "save", when that output has finished
-    output_failed = Signal(str)
 
     def __init__(self, session: Session, request: PrintRequest, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,8 +90,7 @@ class PrintDialog(QDialog):
         self.rendered: Rendered | None = None
         self.busy = False
         self.printer: QPrinter | None = None
-        self.preview_dialog: QPrintPreviewDialog | None = None
-        self.last_saved: Path | None = None
+        self._preview: QPrintPreviewDialog | None = None
         self.setWindowTitle(translate("PrintDialog", "Print"))
         self.heading = QLabel()
         self.heading.setObjectName("printHeading")
@@ -152,12 +158,16 @@ class PrintDialog(QDialog):
             then(cached)
             return
         session = self.session
-        reuse = cached.result if cached is not None and cached.request == request else None
+        reuse = cached if cached is not None and cached.request == request else None
 
         def job(_progress: ProgressFn) -> Rendered:
-            result = reuse or render_document(session, request)
+            if reuse is not None:
+                result, sizes = reuse.result, reuse.page_sizes
+            else:
+                result = render_document(session, request)
+                sizes = page_sizes(result.data or b"")
             images = rasterize(result.data or b"", PREVIEW_DPI) if preview else None
-            return Rendered(request, result, images)
+            return Rendered(request, result, sizes, images)
 
         def done(value: object) -> None:
             assert isinstance(value, Rendered)
@@ -169,7 +179,7 @@ class PrintDialog(QDialog):
             then(value)
 
         self._set_busy(True, translate("PrintDialog", "Preparing the document…"))
-        start_worker(job, on_result=done, on_error=self._failed)
+        start_worker(job, on_result=done, on_error=self._failed, owner=self)
 
     def _result_note(self, result: PrintResult) -> str:
         lines = [translate("PrintDialog", "{0} pages").format(result.pages)]
@@ -192,17 +202,22 @@ class PrintDialog(QDialog):
         from desktop_app import print_jobs
 
         self._set_busy(False)
-        if isinstance(exc, print_jobs.NothingToPrint):
+        if isinstance(exc, print_jobs.NothingToPrint | PrinterError):  # already a sentence for the clerk
             message = str(exc)
         else:
             message = translate("PrintDialog", "The document could not be made: {0}").format(
-                getattr(exc, "message", None) or exc
+                dialogs.error_text(exc)
             )
         self.note.setText(message)
         dialogs.error(self, message)
-        self.output_failed.emit(message)
 
     # ------------------------------------------------------------ outputs
+
+    @property
+    def preview_dialog(self) -> QPrintPreviewDialog | None:
+        """The open preview, if any (it deletes itself when closed)."""
+        preview = self._preview
+        return preview if preview is not None and shiboken6.isValid(preview) else None
 
     def preview(self, *, modal: bool = True) -> None:
         """Qt's print preview of the rendered pages (its own print button prints them)."""
@@ -210,13 +225,14 @@ class PrintDialog(QDialog):
 
     def _show_preview(self, rendered: Rendered, modal: bool) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        setup_printer(printer, rendered.pdf)
+        setup_printer(printer, rendered.page_sizes)
         self.printer = printer
         preview = QPrintPreviewDialog(printer, self)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         preview.setWindowTitle(self.heading.text())
         preview.resize(900, 760)
         preview.paintRequested.connect(lambda p: self._paint_for_preview(p, rendered))
-        self.preview_dialog = preview
+        self._preview = preview
         self.output_done.emit("preview")
         if modal:
             preview.exec()
@@ -228,7 +244,7 @@ class PrintDialog(QDialog):
         if engine is not None and engine.type() == QPaintEngine.Type.Picture and rendered.preview is not None:
             paint_images(rendered.preview, printer)  # the preview itself: the prepared images
         else:
-            print_pdf(rendered.pdf, printer)  # the preview's print button: full printer resolution
+            self._print(printer, rendered)  # the preview's print button: in a worker, like print_document
 
     def print_document(self, printer: QPrinter | None = None) -> None:
         """The system print dialog, then printing in a worker. With ``printer`` given, no dialog."""
@@ -237,27 +253,33 @@ class PrintDialog(QDialog):
             target = printer
             if target is None:
                 target = QPrinter(QPrinter.PrinterMode.HighResolution)
-                setup_printer(target, rendered.pdf)
+                setup_printer(target, rendered.page_sizes)
                 dialog = QPrintDialog(target, self)
+                dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)  # exec() deletes it
                 dialog.setWindowTitle(self.heading.text())
                 if dialog.exec() != QDialog.DialogCode.Accepted:
                     return
             else:
-                setup_printer(target, rendered.pdf)
-            self.printer = target
-            pdf, device = rendered.pdf, target
-
-            def job(progress: ProgressFn) -> int:
-                return print_pdf(pdf, device, lambda n: progress(n, rendered.result.pages, ""))
-
-            def done(pages: object) -> None:
-                self._set_busy(False, translate("PrintDialog", "Sent {0} pages to the printer.").format(pages))
-                self.output_done.emit("print")
-
-            self._set_busy(True, translate("PrintDialog", "Printing…"))
-            start_worker(job, on_result=done, on_error=self._failed)
+                setup_printer(target, rendered.page_sizes)
+            self._print(target, rendered)
 
         self._render(go)
+
+    def _print(self, printer: QPrinter, rendered: Rendered) -> None:
+        """Rasterize at ``printer``'s resolution and print, in a worker (painting on a QPrinter off
+        the UI thread is allowed; the worker's closure keeps the printer alive)."""
+        self.printer = printer
+        pdf, total = rendered.pdf, rendered.result.pages
+
+        def job(progress: ProgressFn) -> int:
+            return print_pdf(pdf, printer, lambda n: progress(n, total, ""))
+
+        def done(pages: object) -> None:
+            self._set_busy(False, translate("PrintDialog", "Sent {0} pages to the printer.").format(pages))
+            self.output_done.emit("print")
+
+        self._set_busy(True, translate("PrintDialog", "Printing…"))
+        start_worker(job, on_result=done, on_error=self._failed, owner=self)
 
     def save_pdf(self, path: Path | None = None) -> None:
         """Write the renderer's PDF to ``path`` (asked for when None)."""
@@ -275,13 +297,12 @@ class PrintDialog(QDialog):
             return render_document(session, request, target)
 
         def done(result: PrintResult) -> None:
-            self.last_saved = target
             self._set_busy(False, translate("PrintDialog", "Saved {0} pages to {1}").format(result.pages, target))
             self._warn_missing(result)
             self.output_done.emit("save")
 
         self._set_busy(True, translate("PrintDialog", "Saving the PDF…"))
-        start_worker(job, on_result=done, on_error=self._failed)
+        start_worker(job, on_result=done, on_error=self._failed, owner=self)
 
 
 class LedgerPrintDialog(PrintDialog):

@@ -1,8 +1,8 @@
 """What the clerk prints, and rendering it through :mod:`desktop_app.print_jobs` (no widgets).
 
-The printing input is assembled by ``print_jobs`` under the session lock (one bounded unit of
-store access); the renderer then lays out the PDF outside the lock, so a long 台账 never holds
-the store while reportlab works. Runs on a worker thread.
+The printing input is assembled by ``print_jobs`` under the session guard, taken per bounded step
+(one record, a listing, a batch of log entries), so the window's paging and autosave are never kept
+waiting for a whole 台账; the renderer then lays out the PDF outside the lock. Runs on a worker thread.
 """
 
 from __future__ import annotations
@@ -57,23 +57,24 @@ class PrintRequest:
 
 
 def build_input(session: Session, request: PrintRequest, today: dt.date | None = None) -> Any:
-    """The renderer's input for ``request``, read under the session lock (raises NothingToPrint)."""
+    """The renderer's input for ``request``, read under the session guard (raises NothingToPrint,
+    or StoreLocked when the clerk locks the ledger before or during the reading)."""
     from desktop_app import print_jobs  # the renderer is imported on first print, not at startup
 
-    with session.lock:
-        if session.closed:
-            raise RuntimeError("the ledger was locked")
-        store = session.store
+    guard = session.guard()
+    with guard as store:
         if request.kind == "minutes":
             return print_jobs.minutes_input(store, request.target)
         if request.kind == "signin":
             return print_jobs.signin_input(store, request.target)
-        if request.kind == "ledger":
-            return print_jobs.ledger_input(
-                store, request.target, today=today or dt.date.today(), include_minutes=request.include_minutes
-            )
-        period = Period.parse(request.period) if request.period else None
-        return print_jobs.post_report_input(store, request.target, period)
+    # Many records: print_jobs takes the guard for each step itself.
+    if request.kind == "ledger":
+        return print_jobs.ledger_input(
+            store, request.target, today=today or dt.date.today(), include_minutes=request.include_minutes,
+            lock=guard,
+        )
+    period = Period.parse(request.period) if request.period else None
+    return print_jobs.post_report_input(store, request.target, period, lock=guard)
 
 
 def _renderer(kind: DocumentKind) -> Callable[..., PrintResult]:

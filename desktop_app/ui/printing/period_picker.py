@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSpinBox, QWidget
 
 from desktop_app.ui.i18n import translate
 from domain.compliance.period import Period, PeriodKind
-
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PeriodPicker", text)
 
 
 class PeriodPicker(QWidget):

@@ -4,13 +4,15 @@ PySide6-Essentials has no QtPdf, and Qt cannot send a PDF to a printer as is, so
 rasterized at the printer's resolution (capped: a 1200 dpi A4 page would take 140 MB) and drawn
 to fill the printable page. One page is held in memory at a time. Painting on a ``QPrinter`` or a
 ``QImage`` is allowed off the GUI thread (Qt, "Threads and QObjects"), so printing runs in a
-worker; pdfium itself is not thread-safe, hence the module lock.
+worker; pdfium itself is not thread-safe, hence the module lock. A print job holds that lock for
+all its pages, so the UI thread never opens a PDF: page sizes are measured in the render worker
+(:func:`page_sizes`) and handed to :func:`setup_printer`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -18,20 +20,27 @@ from PySide6.QtCore import QMarginsF, QRectF, QSizeF
 from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop_app.ui.i18n import translate
+
 MAX_PRINT_DPI = 600
 PREVIEW_DPI = 150
 POINTS_PER_INCH = 72.0
 _PDFIUM = threading.Lock()
 
 PdfSource = bytes | Path
+PageSize = tuple[float, float]  # (width, height) in points
+
+
+class PrinterError(RuntimeError):
+    """The printer refused the job; the message is translated, ready for the clerk."""
 
 
 def _open(pdf: PdfSource) -> pdfium.PdfDocument:
     return pdfium.PdfDocument(str(pdf) if isinstance(pdf, Path) else pdf)
 
 
-def page_sizes(pdf: PdfSource) -> list[tuple[float, float]]:
-    """Each page's (width, height) in points."""
+def page_sizes(pdf: PdfSource) -> list[PageSize]:
+    """Each page's (width, height) in points (call it in a worker: it waits for the pdfium lock)."""
     with _PDFIUM:
         doc = _open(pdf)
         try:
@@ -64,9 +73,9 @@ def rasterize(pdf: PdfSource, dpi: float = PREVIEW_DPI) -> list[QImage]:
     return list(iter_page_images(pdf, dpi))
 
 
-def setup_printer(printer: QPrinter, pdf: PdfSource) -> None:
-    """Paper and orientation from the PDF's first page; no extra margins (the PDF has its own)."""
-    sizes = page_sizes(pdf)
+def setup_printer(printer: QPrinter, sizes: Sequence[PageSize]) -> None:
+    """Paper and orientation from the first page's size (from :func:`page_sizes`); no extra
+    margins (the PDF has its own). Touches no PDF, so it is safe on the UI thread."""
     if not sizes:
         return
     width, height = sizes[0]
@@ -91,10 +100,10 @@ def paint_images(images: list[QImage] | Iterator[QImage], device: QPagedPaintDev
         for image in images:
             if pages == 0:
                 if not painter.begin(device):
-                    raise RuntimeError("the printer could not be opened")
+                    raise PrinterError(translate("PrintDialog", "The printer could not be opened."))
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             elif not device.newPage():
-                raise RuntimeError("the printer refused a new page")
+                raise PrinterError(translate("PrintDialog", "The printer refused to start a new page."))
             painter.drawImage(_fit(image, QRectF(painter.viewport())), image)
             pages += 1
             if progress is not None:

@@ -108,9 +108,9 @@ class AutoSync(QObject):
         if not self.enabled or self.controller.session.closed:
             return
         self.probes += 1
-        self.controller.probe(self._probed)
+        self.controller.probe(self._probed, owner=self)
 
-    def _probed(self, reachable: object) -> None:
+    def _probed(self, reachable: bool) -> None:
         if self.controller.session.closed or not self.offline:
             return
         if reachable and self.controller.sync_now("reconnect"):

@@ -10,6 +10,8 @@ network waits happen with the lock released.
 
 from __future__ import annotations
 
+import functools
+import importlib.metadata
 import socket
 import threading
 from collections.abc import Callable
@@ -19,14 +21,24 @@ from typing import Any
 import requests
 
 from desktop_app.store import Store
-from desktop_app.store.sync_state import Conflict, StoreSyncState
+from desktop_app.store.sync_state import Conflict, StoreSyncState, enrol_store
+from desktop_app.ui.session import StoreLocked
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncProgress, SyncStats
-from sync.client.enrol import enrol
 from sync.client.errors import SyncError
 from sync.client.transport import check_base_url
 
 PROBE_TIMEOUT_S = 5.0
+DISTRIBUTION = "branch-ledger"
+
+
+@functools.cache
+def app_version() -> str:
+    """This installation's version, told to head office (its device list shows it); "" if unknown."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,6 @@ class SyncStatus:
     conflicts: int
     last_success: str | None
     last_error: str | None  # Chinese, from the sync error
-
-
-class StoreLocked(RuntimeError):
-    """The clerk locked the ledger while a sync was running; the run stops at the next call."""
 
 
 class LockedState:
@@ -62,7 +70,7 @@ class LockedState:
         def call(*args: Any, **kwargs: Any) -> Any:
             with self._lock:
                 if self._is_closed():
-                    raise StoreLocked("the ledger was locked")
+                    raise StoreLocked()
                 return value(*args, **kwargs)
 
         return call
@@ -113,22 +121,23 @@ class SyncBridge:
     # ------------------------------------------------------------ worker-thread operations
 
     def enrol(self, base_url: str, code: str, ca_bundle: str | None, device_name: str | None = None) -> str:
-        """Trade the one-time code for credentials; returns the branch name head office knows."""
-        state = self.state()
-        creds, reply = enrol(
+        """Trade the one-time code for credentials; returns the branch name head office knows.
+
+        The state is :meth:`state`'s lock-per-call proxy: the store is not held during the request."""
+        creds = enrol_store(
+            self.state(),
             base_url,
             code,
-            device_id=state.device_id,
             device_name=device_name or socket.gethostname(),
-            signing_key=state.signing_key(),
             ca_bundle=ca_bundle or None,
+            app_version=app_version(),
         )
-        state.save_enrolment(creds, reply)
         return creds.branch_name
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncStats:
         """One full sync run; returns the engine's ``SyncStats`` (raises a ``SyncError``)."""
-        engine = SyncEngine(self.state(), ca_bundle=ca_bundle or None, progress=progress, retry=self.retry)
+        engine = SyncEngine(self.state(), ca_bundle=ca_bundle or None, progress=progress, retry=self.retry,
+                            app_version=app_version())
         try:
             return engine.sync_once()
         finally:
@@ -149,5 +158,5 @@ class SyncBridge:
         """Write the merge revision (validated, through the repository); returns its rev."""
         with self.lock:
             if self.is_closed():
-                raise StoreLocked("the ledger was locked")
+                raise StoreLocked()
             return StoreSyncState(self.store).resolve_conflict(record_id, body, author=author)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,25 +30,19 @@ from PySide6.QtWidgets import (
 
 from desktop_app.store.sync_state import Conflict, ConflictVersion
 from desktop_app.ui import dialogs
-from desktop_app.ui.i18n import translate
+from desktop_app.ui.i18n import kind_name, local_time, translate
 from desktop_app.ui.session import Session
 from desktop_app.ui.sync.conflict_fields import FieldRow, display, field_rows, merge
-from desktop_app.ui.sync.conflicts_model import kind_name
 from desktop_app.ui.sync.controller import SyncController
 
 DIFF_STYLE = "QFrame[differs=\"true\"] { background: #fff4ce; border-radius: 3px; }"
 LONG_TEXT = 60
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ConflictDialog", text)
-
-
 @dataclass
 class RowWidgets:
     row: FieldRow
     group: QButtonGroup
-    frames: list[QWidget]
     merged: QLineEdit | QPlainTextEdit | QLabel
     edited: bool = False
     cells: list[QWidget] = field(default_factory=list)
@@ -133,7 +127,7 @@ class ConflictDialog(QDialog):
         if version.is_server_current:
             parts.append(translate("ConflictDialog", "current at head office"))
         lines = [" · ".join(parts)]
-        when = (version.device_time or "")[:16].replace("T", " ")
+        when = local_time(version.device_time)
         lines.append(translate("ConflictDialog", "by {0}, {1}").format(version.author or "?", when))
         if version.deleted:
             lines.append(translate("ConflictDialog", "(deleted in this version)"))
@@ -187,7 +181,7 @@ class ConflictDialog(QDialog):
                 frames.append(frame)
                 self.grid.addWidget(frame, r, i + 1)
             merged = self._merged_widget(row)
-            widgets = RowWidgets(row, group, frames, merged, cells=[label, *frames, merged])
+            widgets = RowWidgets(row, group, merged, cells=[label, *frames, merged])
             self.rows[row.key] = widgets
             self.grid.addWidget(label, r, 0, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(merged, r, len(self.versions) + 1)

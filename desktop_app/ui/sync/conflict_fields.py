@@ -1,4 +1,4 @@
-"""A conflict, field by field (Qt-free): which top-level fields differ, how to show each value,
+"""A conflict, field by field (no widgets): which top-level fields differ, how to show each value,
 and the merged body built from the clerk's choices.
 
 Generic over the record's top-level fields, so every kind (meeting, member, 先锋岗 …) resolves
@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.ui.i18n import enum_code_text
+from desktop_app.ui.i18n import enum_code_text, translate
 from domain.enums import (
     AppraisalGrade,
     AttendanceStatus,
@@ -117,7 +117,7 @@ def display(value: Any, members: Mapping[str, Any] | None = None, key: str = "")
     if value is MISSING or value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return translate("ConflictFields", "Yes") if value else translate("ConflictFields", "No")
     if isinstance(value, str):
         return _scalar(value, members, key)
     if isinstance(value, int | float):

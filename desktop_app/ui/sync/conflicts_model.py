@@ -1,4 +1,4 @@
-"""The records in conflict, as a table model over the store's open conflicts (few: read at once)."""
+"""The records in conflict, as a table model over the conflicts the 同步 page loaded (in a worker)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from desktop_app.store.sync_state import Conflict
-from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
-from desktop_app.ui.sync.bridge import SyncBridge
+from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, kind_name, local_time, translate
 
 Index = QModelIndex | QPersistentModelIndex
 
-KIND_NAMES = {
-    "meeting": QT_TRANSLATE_NOOP("ConflictList", "Meeting"),
-    "member": QT_TRANSLATE_NOOP("ConflictList", "Member"),
-    "pioneer_post": QT_TRANSLATE_NOOP("ConflictList", "Pioneer post"),
-    "post_log": QT_TRANSLATE_NOOP("ConflictList", "Post log"),
-    "post_evaluation": QT_TRANSLATE_NOOP("ConflictList", "Post evaluation"),
-    "branch_profile": QT_TRANSLATE_NOOP("ConflictList", "Branch profile"),
-    "notice": QT_TRANSLATE_NOOP("ConflictList", "Notice"),
-}
 HEADERS = [
     QT_TRANSLATE_NOOP("ConflictList", "Kind"),
     QT_TRANSLATE_NOOP("ConflictList", "Title"),
@@ -29,36 +19,24 @@ HEADERS = [
 ]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ConflictList", text)
-
-
-def kind_name(kind: str) -> str:
-    return _t(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
-
-
 def last_edited(conflict: Conflict) -> str:
+    """When the newest version was written, in local time (device times are UTC ISO timestamps)."""
     times = [v.device_time for v in conflict.versions if v.device_time]
-    return max(times)[:16].replace("T", " ") if times else ""
+    return local_time(max(times)) if times else ""
 
 
 class ConflictListModel(QAbstractTableModel):
-    def __init__(self, bridge: SyncBridge, is_closed: Any = lambda: False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._bridge = bridge
-        self._is_closed = is_closed
         self._rows: list[Conflict] = []
 
-    def refresh(self) -> None:
+    def set_rows(self, rows: list[Conflict]) -> None:
         self.beginResetModel()
-        self._rows = [] if self._is_closed() else self._bridge.conflicts()
+        self._rows = rows
         self.endResetModel()
 
     def conflict(self, row: int) -> Conflict | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, record_id: str) -> int:
-        return next((i for i, c in enumerate(self._rows) if c.record_id == record_id), -1)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -85,5 +63,5 @@ class ConflictListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return _t(HEADERS[section])
+            return QCoreApplication.translate("ConflictList", HEADERS[section])
         return None

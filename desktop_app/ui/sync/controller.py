@@ -7,22 +7,17 @@ and after a run that changed records every page is told to reload (``session.not
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.ui.session import Session
-from desktop_app.ui.sync.bridge import StoreLocked, SyncBridge, SyncStatus
+from desktop_app.ui import dialogs
+from desktop_app.ui.session import Session, StoreLocked
+from desktop_app.ui.sync.bridge import SyncBridge, SyncStatus
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
 from sync.client.engine import SyncProgress, SyncStats
-
-
-def error_text(exc: BaseException) -> str:
-    """The clerk-facing message of a failure: sync and store errors carry Chinese ``message``."""
-    message = getattr(exc, "message", None)
-    return str(message) if message else str(exc)
 
 
 class SyncController(QObject):
@@ -42,9 +37,7 @@ class SyncController(QObject):
         self.bridge = SyncBridge(session.store, session.lock, lambda: session.closed)
         self.running = False
         self.enrolling = False
-        self.last_stats: SyncStats | None = None
         self.last_failure: str | None = None
-        self.last_finished: dt.datetime | None = None
 
     # ------------------------------------------------------------ state
 
@@ -76,9 +69,9 @@ class SyncController(QObject):
 
         def failed(exc: Exception) -> None:
             self.enrolling = False
-            self.enrol_failed.emit(error_text(exc))
+            self.enrol_failed.emit(dialogs.error_text(exc))
 
-        start_worker(job, on_result=done, on_error=failed)
+        start_worker(job, on_result=done, on_error=failed, owner=self)
         return True
 
     # ------------------------------------------------------------ sync
@@ -98,7 +91,7 @@ class SyncController(QObject):
             return bridge.sync(report, ca_bundle=ca)
 
         self.started.emit(reason)
-        start_worker(job, on_result=self._synced, on_error=self._failed, on_progress=self._progress)
+        start_worker(job, on_result=self._synced, on_error=self._failed, on_progress=self._progress, owner=self)
         return True
 
     def _progress(self, page: int, pushed: int, pulled: str) -> None:
@@ -106,9 +99,7 @@ class SyncController(QObject):
 
     def _synced(self, stats: Any) -> None:
         self.running = False
-        self.last_stats = stats
         self.last_failure = None
-        self.last_finished = dt.datetime.now()
         if self.session.closed:
             return
         self.synced.emit(stats)
@@ -118,20 +109,21 @@ class SyncController(QObject):
 
     def _failed(self, exc: Exception) -> None:
         self.running = False
-        self.last_finished = dt.datetime.now()
         if self.session.closed or isinstance(exc, StoreLocked):
             return
-        self.last_failure = error_text(exc)
+        self.last_failure = dialogs.error_text(exc)
         self.failed.emit(self.last_failure, bool(getattr(exc, "retryable", False)))
         self.status_changed.emit()
 
     # ------------------------------------------------------------ probe and conflicts
 
-    def probe(self, on_result: Any) -> None:
-        """Ask head office's health check in a worker; ``on_result(reachable: bool)``."""
+    def probe(self, on_result: Callable[[bool], None], *, owner: QObject | None = None) -> None:
+        """Ask head office's health check in a worker; ``on_result(reachable)`` runs unless ``owner``
+        (the object ``on_result`` belongs to; this controller by default) was deleted meanwhile."""
         bridge = self.bridge
         ca = UiSettings().ca_bundle or None
-        start_worker(lambda _p: bridge.probe(ca), on_result=on_result, on_error=lambda _e: on_result(False))
+        start_worker(lambda _p: bridge.probe(ca), on_result=on_result, on_error=lambda _e: on_result(False),
+                     owner=owner or self)
 
     def resolve(self, record_id: str, body: dict[str, Any], *, then_sync: bool = True) -> None:
         """Write the clerk's merge in a worker; afterwards the record leaves the conflict list and,
@@ -153,11 +145,11 @@ class SyncController(QObject):
         def failed(exc: Exception) -> None:
             self.resolve_failed.emit(record_id, _violation_text(exc))
 
-        start_worker(job, on_result=done, on_error=failed)
+        start_worker(job, on_result=done, on_error=failed, owner=self)
 
 
 def _violation_text(exc: BaseException) -> str:
     violations = getattr(exc, "violations", None)
     if violations:
         return "\n".join(f"{getattr(v, 'message', v)}" for v in violations)
-    return error_text(exc)
+    return dialogs.error_text(exc)

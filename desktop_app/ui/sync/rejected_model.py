@@ -6,8 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.ui.i18n import QT_TRANSLATE_NOOP
-from desktop_app.ui.sync.conflicts_model import kind_name
+from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, kind_name
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = [

@@ -8,10 +8,10 @@ tens of rows, not thousands, so cell widgets are fine here; long lists use the p
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,9 +33,6 @@ from domain.records import Member
 ERROR_BRUSH = QBrush(QColor("#ffd7d7"))
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("RowTable", text)
-
 
 @dataclass
 class RowColumn:
@@ -47,7 +44,6 @@ class RowColumn:
     default: Any = None
     width: int = 0  # 0: stretch / content
     tooltip: str = ""
-    choices: list[tuple[str, Any]] = field(default_factory=list)  # kind "choice": (text, value)
 
 
 class RowTable(QWidget):
@@ -160,28 +156,6 @@ class RowTable(QWidget):
             self._loading = False
         self.changed.emit()
 
-    def set_read_only(self, read_only: bool) -> None:
-        self.add_button.setVisible(not read_only)
-        self.remove_button.setVisible(not read_only)
-        triggers = (
-            QAbstractItemView.EditTrigger.NoEditTriggers if read_only else QAbstractItemView.EditTrigger.AllEditTriggers
-        )
-        self.table.setEditTriggers(triggers)
-        for row in range(self.table.rowCount()):
-            for col in range(len(self.columns)):
-                widget = self.table.cellWidget(row, col)
-                if widget is not None:
-                    widget.setEnabled(not read_only)
-                item = self.table.item(row, col)
-                if item is not None and self.columns[col].kind == "bool":
-                    flags = item.flags()
-                    if read_only:
-                        item.setFlags(flags & ~Qt.ItemFlag.ItemIsUserCheckable)
-                    else:
-                        item.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
-
-    # ------------------------------------------------------------ violations
-
     def clear_marks(self) -> None:
         for row in range(self.table.rowCount()):
             for col in range(len(self.columns)):
@@ -225,7 +199,7 @@ class RowTable(QWidget):
         return -1
 
     def _make_cell(self, row: int, col: int, column: RowColumn, value: Any) -> None:
-        if column.kind in ("enum", "member", "choice"):
+        if column.kind in ("enum", "member"):
             combo = QComboBox(self.table)
             if column.kind == "enum":
                 assert column.enum_cls is not None
@@ -234,17 +208,13 @@ class RowTable(QWidget):
                 for code in column.enum_cls:
                     combo.addItem(enum_text(code), code.value)
                 raw = value.value if isinstance(value, LabelledEnum) else value
-            elif column.kind == "member":
+            else:
                 combo.addItem("", "")
                 for member_id, member in sorted(self.members.items(), key=lambda kv: kv[1].name):
                     combo.addItem(member.name, member_id)
                 raw = value or ""
                 if raw and combo.findData(raw) < 0:
                     combo.addItem(str(raw), raw)
-            else:
-                for text, data in column.choices:
-                    combo.addItem(text, data)
-                raw = value
             combo.setCurrentIndex(max(combo.findData(raw), 0))
             combo.currentIndexChanged.connect(lambda _i: self._emit())
             self.table.setCellWidget(row, col, combo)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.store import KdfParams, Store, StoreError
+from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
@@ -41,9 +41,6 @@ from domain.violations import RuleViolation
 
 PAGE_WELCOME, PAGE_PASSPHRASE, PAGE_RECOVERY, PAGE_BRANCH, PAGE_ROSTER = range(5)
 
-
-def _t(text: str) -> str:
-    return QCoreApplication.translate("FirstRunWizard", text)
 
 
 class FirstRunWizard(QWizard):
@@ -97,9 +94,9 @@ class FirstRunWizard(QWizard):
 
         def failed(exc: Exception) -> None:
             self.passphrase_page.set_busy(False)
-            dialogs.error(self, exc.message if isinstance(exc, StoreError) else str(exc))
+            dialogs.error(self, dialogs.error_text(exc))
 
-        start_worker(job, on_result=done, on_error=failed)
+        start_worker(job, on_result=done, on_error=failed, owner=self)
 
     def accept(self) -> None:
         if self.session is None:
