@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
 from sync.server.conflicts import Head
@@ -27,6 +27,30 @@ CHANGE_OVERHEAD_BYTES = 600
 
 class BranchNotFound(LookupError):
     pass
+
+
+# The statements a push runs for every change, built once. Building a Core statement per call
+# (``select(...).where(...)``, ``insert().values(...)``) and computing its cache key cost more
+# CPU than executing it on SQLite; a prebuilt statement memoizes its cache key and compiled form.
+_HEAD = select(heads).where(heads.c.record_id == bindparam("record_id"))
+_KNOWN_REVS = select(revisions.c.rev).where(revisions.c.record_id == bindparam("record_id"))
+_BY_CHANGE_ID = select(revisions).where(revisions.c.change_id == bindparam("change_id"))
+_BY_REV = select(revisions).where(revisions.c.record_id == bindparam("record_id"), revisions.c.rev == bindparam("rev"))
+_REVISION_AT_COUNTER = select(revisions.c.change_id).where(
+    revisions.c.device_id == bindparam("device_id"), revisions.c.counter == bindparam("counter")
+)
+_REJECTION_AT_COUNTER = select(rejections.c.change_id).where(
+    rejections.c.device_id == bindparam("device_id"), rejections.c.counter == bindparam("counter")
+)
+_REJECTION = select(rejections).where(rejections.c.change_id == bindparam("change_id"))
+_INSERT_REVISION = insert(revisions)
+_INSERT_HEAD = insert(heads)
+_INSERT_REJECTION = insert(rejections)
+# Compare-and-set on the old current revision: a second writer that slipped past the branch lock
+# (there should be none) fails loudly instead of overwriting (F21).
+_MOVE_HEAD = update(heads).where(
+    heads.c.record_id == bindparam("key_record_id"), heads.c.current_rev == bindparam("old_rev")
+)  # the SET clause comes from the execution parameters' column names
 
 
 @dataclass(frozen=True)
@@ -94,37 +118,28 @@ class BranchLedger:
 
     def head(self, record_id: str) -> Head | None:
         """The head of ``record_id`` in *any* branch (the caller checks the branch)."""
-        row = self.conn.execute(select(heads).where(heads.c.record_id == record_id)).first()
+        row = self.conn.execute(_HEAD, {"record_id": record_id}).first()
         return head_from_row(row) if row else None
 
     def known_revs(self, record_id: str) -> set[str]:
-        query = select(revisions.c.rev).where(revisions.c.record_id == record_id)
-        return set(self.conn.execute(query).scalars())
+        return set(self.conn.execute(_KNOWN_REVS, {"record_id": record_id}).scalars())
 
     def revision_by_change_id(self, change_id: str) -> Row[Any] | None:
-        return self.conn.execute(select(revisions).where(revisions.c.change_id == change_id)).first()
+        return self.conn.execute(_BY_CHANGE_ID, {"change_id": change_id}).first()
 
     def revision_by_rev(self, record_id: str, rev: str) -> Row[Any] | None:
-        query = select(revisions).where(revisions.c.record_id == record_id, revisions.c.rev == rev)
-        return self.conn.execute(query).first()
+        return self.conn.execute(_BY_REV, {"record_id": record_id, "rev": rev}).first()
 
     def change_id_at_counter(self, device_id: str, counter: int) -> str | None:
         """The change id this device already used ``counter`` for, if any (revision or rejection)."""
-        found = self.conn.execute(
-            select(revisions.c.change_id).where(
-                revisions.c.device_id == device_id, revisions.c.counter == counter
-            )
-        ).scalar_one_or_none()
+        params = {"device_id": device_id, "counter": counter}
+        found = self.conn.execute(_REVISION_AT_COUNTER, params).scalar_one_or_none()
         if found is None:
-            found = self.conn.execute(
-                select(rejections.c.change_id).where(
-                    rejections.c.device_id == device_id, rejections.c.counter == counter
-                )
-            ).scalar_one_or_none()
+            found = self.conn.execute(_REJECTION_AT_COUNTER, params).scalar_one_or_none()
         return found
 
     def rejection(self, change_id: str) -> Row[Any] | None:
-        return self.conn.execute(select(rejections).where(rejections.c.change_id == change_id)).first()
+        return self.conn.execute(_REJECTION, {"change_id": change_id}).first()
 
     # ------------------------------------------------------------------ writes
 
@@ -133,7 +148,8 @@ class BranchLedger:
         self.seq += 1
         now = now_text()
         self.conn.execute(
-            insert(revisions).values(
+            _INSERT_REVISION,
+            dict(
                 branch_id=self.branch_id,
                 seq=self.seq,
                 record_id=revision.record_id,
@@ -155,7 +171,7 @@ class BranchLedger:
                 violations=json.dumps(revision.violations, ensure_ascii=False)
                 if revision.violations
                 else None,
-            )
+            ),
         )
         values = {
             "kind": new_head.kind,
@@ -168,16 +184,10 @@ class BranchLedger:
             "updated_at": now,
         }
         if old_head is None:
-            self.conn.execute(
-                insert(heads).values(record_id=new_head.record_id, branch_id=self.branch_id, **values)
-            )
+            self.conn.execute(_INSERT_HEAD, {"record_id": new_head.record_id, "branch_id": self.branch_id, **values})
         else:
-            # Compare-and-set on the old current revision: a second writer that slipped past the
-            # branch lock (there should be none) fails loudly instead of overwriting (F21).
             result = self.conn.execute(
-                update(heads)
-                .where(heads.c.record_id == new_head.record_id, heads.c.current_rev == old_head.current_rev)
-                .values(**values)
+                _MOVE_HEAD, {"key_record_id": new_head.record_id, "old_rev": old_head.current_rev, **values}
             )
             if result.rowcount != 1:
                 raise RuntimeError(f"head of {new_head.record_id} moved concurrently")
@@ -198,7 +208,8 @@ class BranchLedger:
         message: str,
     ) -> None:
         self.conn.execute(
-            insert(rejections).values(
+            _INSERT_REJECTION,
+            dict(
                 change_id=change_id,
                 device_id=device_id,
                 counter=counter,
@@ -207,7 +218,7 @@ class BranchLedger:
                 code=code,
                 message=message,
                 received_at=now_text(),
-            )
+            ),
         )
 
     def flush(self) -> None:
