@@ -38,3 +38,24 @@ def test_lapse_warnings_from_the_attendance_index(store: Store, roster: dict[str
     assert roster["钱党员"] in warned
     worst = next(w for w in warnings if w.member_id == roster["钱党员"])
     assert worst.months >= 6
+
+
+def test_a_planned_meeting_does_not_hide_a_lapse(store: Store, roster: dict[str, str]) -> None:
+    """Only organisational life on or before today counts; a draft for next month is not attendance yet."""
+    everyone = list(roster.values())
+    store.records.create("meeting", _meeting("group", "2026-01-10", everyone), author="t")
+    store.records.create("meeting", _meeting("group", "2026-12-05", [roster["钱党员"]]), author="t")
+    store.records.create("meeting", _meeting("committee", "2026-11-01", [roster["钱党员"]]), author="t")
+    warned = {w.member_id: w for w in member_lapse_warnings(store, dt.date(2026, 11, 20))}
+    assert roster["钱党员"] not in warned  # the 支委会 on 11-01 counts
+    assert warned[roster["赵宣传"]].months >= 6
+
+
+def test_lapse_warnings_ignore_absences_and_other_kinds(store: Store, roster: dict[str, str]) -> None:
+    everyone = list(roster.values())
+    store.records.create("meeting", _meeting("group", "2026-01-10", everyone), author="t")
+    absent = _meeting("group", "2026-11-01", [])
+    absent["attendance"] = [{"member_id": roster["赵宣传"], "status": "leave", "reason": "病假"}]
+    store.records.create("meeting", absent, author="t")
+    warned = {w.member_id for w in member_lapse_warnings(store, dt.date(2026, 11, 20))}
+    assert roster["赵宣传"] in warned
