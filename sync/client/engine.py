@@ -23,8 +23,7 @@ from sync.client.backoff import RetryPolicy
 from sync.client.state import SyncState
 from sync.client.transport import Exchange, Transport
 from sync.protocol.wire import (
-    DEFAULT_PAGE_BYTES,
-    DEFAULT_PAGE_ITEMS,
+    MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
     ClientInfo,
     Limits,
@@ -39,6 +38,11 @@ log = logging.getLogger(__name__)
 # this one page (measured in docs/benchmarks.md: 256 KiB/100 gave 0.41 of PouchDB's time, this 0.22).
 DEFAULT_PUSH_BYTES = 1024 * 1024
 DEFAULT_PUSH_ITEMS = MAX_PUSH_CHANGES
+# The same reasoning for pulls: a reinstalled laptop or a second device of the branch pulls the
+# whole branch, and 64 KiB pages (about ten minutes records each) would make that hundreds of
+# round trips. The server caps pages at MAX_PAGE_BYTES / MAX_PAGE_ITEMS.
+DEFAULT_PULL_BYTES = MAX_PAGE_BYTES
+DEFAULT_PULL_ITEMS = 500
 MAX_ROUNDS = 10_000  # a safety net against a loop that makes no progress
 
 
@@ -94,8 +98,8 @@ class SyncEngine:
         transport: Transport | None = None,
         retry: RetryPolicy | None = None,
         stall_timeout: float | None = None,
-        page_bytes: int = DEFAULT_PAGE_BYTES,
-        page_items: int = DEFAULT_PAGE_ITEMS,
+        page_bytes: int = DEFAULT_PULL_BYTES,
+        page_items: int = DEFAULT_PULL_ITEMS,
         push_items: int = DEFAULT_PUSH_ITEMS,
         push_bytes: int = DEFAULT_PUSH_BYTES,
         progress: Callable[[SyncProgress], None] | None = None,
