@@ -87,6 +87,10 @@ def shoot(language: str, out: Path, records: int) -> None:
         page = workspace.show_page(key)
         if key == "posts":
             page.posts.selectRow(0)  # type: ignore[attr-defined]
+        if key == "overview":
+            # Its statistics start OVERVIEW_DELAY_MS after the first paint, in a worker.
+            while page.data is None:  # type: ignore[attr-defined]
+                _settle(app, 50)
         save(window, f"{index:02d}-{key}")
     meetings = workspace.show_page("meetings")
     meetings.table.selectRow(0)  # type: ignore[attr-defined]
