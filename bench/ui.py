@@ -157,7 +157,7 @@ def _child(data_dir: str) -> None:
     window.lock()
 
 
-def _describe(flt: RecordFilter) -> str:
+def _describe(flt: Any) -> str:
     """A short label of the fields a filter sets (the keys of ``filter_ms_by_filter``)."""
     parts = [f"{name}={value.value if hasattr(value, 'value') else value}"
              for name, value in vars(flt).items() if value not in (None, "", False) and name != "kind"]

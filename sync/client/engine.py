@@ -22,6 +22,7 @@ from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.client.state import SyncState
 from sync.client.transport import Exchange, Transport
+from sync.client.verify import check_pulled
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
@@ -120,6 +121,8 @@ class SyncEngine:
                 **extra,  # type: ignore[arg-type]
             )
         self.transport = transport
+        creds = state.credentials()
+        self.server_public_key = creds.server_public_key if creds else None
         self.page_bytes = page_bytes
         self.page_items = page_items
         self.push_items = min(push_items, MAX_PUSH_CHANGES)
@@ -239,6 +242,8 @@ class SyncEngine:
             stats.bytes_up += exchange.bytes_up
             stats.bytes_down += exchange.bytes_down
         try:
-            return SyncResponse.model_validate(data)
+            reply = SyncResponse.model_validate(data)
         except ValueError as exc:
             raise errors.RequestRejected("总部应答格式不正确", detail=str(exc)[:300]) from exc
+        check_pulled(reply.changes, self.server_public_key)
+        return reply

@@ -90,3 +90,11 @@ class EnrolmentFailed(SyncError):
 
 class NotEnrolled(SyncError):
     message = "本设备尚未注册到总部，请先输入注册码完成注册"
+
+
+class TamperedReply(SyncError):
+    """A pulled revision whose content does not hash to its revision id, or a head-office item
+    whose signature does not verify with the key received at enrolment: something between the
+    device and head office altered the reply. Nothing from that reply is applied."""
+
+    message = "从上级党委收到的数据未通过完整性校验（内容或签名不符），本次同步未应用其中任何内容。请联系上级党委。"
