@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -153,6 +154,22 @@ class StoreSyncState:
         )
         return fit_batch(changes, max_bytes)
 
+    def requeue_unconfirmed(self) -> int:
+        now = _now()
+        with self.store.transaction():
+            rows = self.store.conn.execute(
+                "SELECT v.record_id, v.rev FROM revisions v WHERE v.device_id = ? AND v.received_at IS NULL"
+                " AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = v.record_id AND o.rev = v.rev)"
+                " ORDER BY v.hlc",  # this device's HLC orders its own revisions, parents first
+                (self.device_id,),
+            ).fetchall()
+            for record_id, rev in rows:
+                self.store.conn.execute(
+                    "INSERT INTO outbox (change_id, record_id, rev, created_at) VALUES (?,?,?,?)",
+                    (str(uuid.uuid4()), record_id, rev, now),
+                )
+        return len(rows)
+
     def reject_locally(self, change_id: str, code: str, message: str) -> None:
         with self.store.transaction():
             self.store.conn.execute(
@@ -167,6 +184,10 @@ class StoreSyncState:
         conn = self.store.conn
         now = _now()
         with self.store.transaction():
+            if reply.epoch_changed:
+                # Head office restored a backup: what it acknowledged before proves nothing now.
+                # The verify pass that follows marks again what it still holds.
+                conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (self.device_id,))
             touched: set[str] = set()
             fresh: set[str] = set()
             for result in reply.results:
@@ -225,6 +246,11 @@ class StoreSyncState:
             (change.record_id, change.rev, json.dumps(change.parents), change.kind, change.status,
              int(change.deleted), change.schema_version, packed, change.hlc or "",
              change.device_id or HQ_DEVICE_ID, change.author, change.device_time, change.received_at, change.sig),
+        )
+        # Held by head office (this matters for our own revisions after a restore, see apply_reply).
+        conn.execute(
+            "UPDATE revisions SET received_at = coalesce(received_at, ?) WHERE record_id = ? AND rev = ?",
+            (change.received_at or _now(), change.record_id, change.rev),
         )
         now = _now()
         exists = conn.execute("SELECT 1 FROM records WHERE id = ?", (change.record_id,)).fetchone()

@@ -62,6 +62,7 @@ class SyncStats:
     rejected: int = 0
     pulled: int = 0
     verified: bool = False  # a verify pass ran
+    requeued: int = 0  # own revisions head office no longer held, pushed again
     checksum_ok: bool | None = None
     epoch_changed: bool = False
     new_conflicts: list[str] = field(default_factory=list)
@@ -160,6 +161,7 @@ class SyncEngine:
         verify = False  # in a verify pass: pull everything, own revisions included
         restart = False  # next request starts the pull from the beginning
         verified_once = False
+        requeued = False  # revisions head office lost were queued again (once per sync)
         push_items = self.push_items
         last_batch: list[str] | None = None
         for _ in range(MAX_ROUNDS):
@@ -216,6 +218,14 @@ class SyncEngine:
                 )
             if reply.has_more:
                 continue
+            if verify and not requeued:
+                # The verify pass has pulled everything head office holds; push back what it lost.
+                requeued = True
+                stats.requeued = self.state.requeue_unconfirmed()
+                if stats.requeued:
+                    log.warning("head office lacks %d revisions of this device; pushing them again", stats.requeued)
+                    verify = False
+                    continue
             if reply.checksum is not None:
                 ok = int(reply.checksum, 16) == self.state.server_checksum()
                 stats.checksum_ok = ok

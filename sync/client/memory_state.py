@@ -86,6 +86,7 @@ class MemoryState:
         self._counter = 0
         self._cursor: str | None = None
         self.epoch: str | None = None
+        self.confirmed: set[tuple[str, str]] = set()  # (record_id, rev) head office is known to hold
         self.creds: Credentials | None = None
         self.last_ok: str | None = None
         self.last_error: str | None = None
@@ -216,6 +217,18 @@ class MemoryState:
             if entry.change_id == change_id:
                 entry.state, entry.code, entry.message = "rejected", code, message
 
+    def requeue_unconfirmed(self) -> int:
+        queued = {(e.record_id, e.rev) for e in self.outbox}
+        missing = sorted(
+            (r for key, r in self.revisions.items()
+             if r.device_id == self.device_id and key not in self.confirmed and key not in queued),
+            key=lambda r: r.hlc,
+        )
+        for revision in missing:
+            self._counter += 1
+            self.outbox.append(OutboxEntry(self._counter, uuid.uuid4().hex, revision.record_id, revision.rev))
+        return len(missing)
+
     def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
         """All-or-nothing: work on copies, swap them in at the end (the 'transaction')."""
         records = copy.deepcopy(self.records)
@@ -223,6 +236,8 @@ class MemoryState:
         outbox = copy.deepcopy(self.outbox)
         outcome = ApplyOutcome()
         touched: set[str] = set()
+        # A new epoch: head office restored a backup, and what it held before proves nothing now.
+        confirmed = set() if reply.epoch_changed else set(self.confirmed)
         by_change = {e.change_id: e for e in outbox}
         for result in reply.results:
             entry = by_change.get(result.change_id)
@@ -234,6 +249,7 @@ class MemoryState:
                 outcome.rejected += 1
                 continue
             outbox.remove(entry)
+            confirmed.add((result.record_id, result.rev))
             if result.status == "accepted":
                 outcome.accepted += 1
             elif result.status == "duplicate":
@@ -246,6 +262,7 @@ class MemoryState:
                 touched.add(record.record_id)
         for change in reply.changes:
             key = (change.record_id, change.rev)
+            confirmed.add(key)
             if key not in revisions:
                 revisions[key] = Revision(
                     change.record_id,
@@ -294,6 +311,7 @@ class MemoryState:
             if record.conflicted and not was:
                 outcome.new_conflicts.append(record_id)
         self.records, self.revisions, self.outbox = records, revisions, outbox
+        self.confirmed = confirmed
         self._cursor = reply.cursor
         self.epoch = reply.epoch
         return outcome

@@ -68,6 +68,16 @@ class SyncState(Protocol):
         """Mark one outbox entry rejected without the server (e.g. too large to ever send)."""
         ...
 
+    def requeue_unconfirmed(self) -> int:
+        """Put this device's revisions that head office does not hold back into the outbox.
+
+        Called after a verify pass (which pulls every revision head office holds, own included).
+        After head office restored a backup (a new epoch) revisions accepted before the restore
+        are gone there; the device still has them and pushes them again, in the order they were
+        made (sync-notes §6.13). Returns how many were queued.
+        """
+        ...
+
     def server_checksum(self) -> int:
         """The checksum (sync.protocol.checksum) over this replica's copy of the server heads."""
         ...

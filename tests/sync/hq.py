@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -16,6 +18,7 @@ from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.app import AppSettings, create_app
 from sync.server.db import make_engine
+from sync.server.identity import ServerIdentity
 from sync.server.publish import Publisher
 from sync.server.service import HeadOffice
 from tests.sync.net import ServerThread
@@ -82,6 +85,19 @@ class HeadOfficeFixture:
         engine_options.setdefault("retry", FAST_RETRY)
         engine = SyncEngine(state, base_url or self.base_url, token=creds.token, **engine_options)
         return Device(state, engine, branch)
+
+    def backup(self, to: Path) -> Path:
+        """Copy the (SQLite) head-office database to ``to``, as a nightly backup would."""
+        with sqlite3.connect(self.url.removeprefix("sqlite:///")) as live, sqlite3.connect(to) as copy:
+            live.backup(copy)
+        return to
+
+    def restore(self, backup: Path, epoch: str = "restored-epoch") -> None:
+        """Put ``backup`` back as the live database and renew the epoch (`branch-ledger-hq epoch`)."""
+        with sqlite3.connect(backup) as copy, sqlite3.connect(self.url.removeprefix("sqlite:///")) as live:
+            copy.backup(live)
+        identity = self.office.identity
+        self.office.identity = ServerIdentity(epoch, b"r" * 32, identity.signing_key)
 
     def publisher(self) -> Publisher:
         return Publisher(self.office.engine, self.office.identity.signing_key, self.office.clock)

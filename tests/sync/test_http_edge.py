@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from pathlib import Path
 
 import pytest
 import requests
@@ -125,3 +126,30 @@ def test_checksum_mismatch_triggers_one_verify_pass(hq_sqlite: HeadOfficeFixture
     assert stats.verified and stats.checksum_ok
     assert b.state.records[rid].server_rev == a.state.records[rid].rev
 
+
+
+def test_revisions_lost_by_a_restored_head_office_are_pushed_again(
+    hq_sqlite: HeadOfficeFixture, tmp_path: Path
+) -> None:
+    a, b = hq_sqlite.device(name="A"), hq_sqlite.device(name="B")
+    first = a.state.create("meeting", meeting("九月支部党员大会"))
+    a.sync()
+    backup = hq_sqlite.backup(tmp_path / "nightly.sqlite3")
+    a.state.update(first, meeting("九月支部党员大会（更正地点）", place="场部会议室"))
+    second = a.state.create("meeting", meeting("十月党小组会"))
+    a.sync()
+    hq_sqlite.restore(backup)
+    held = {r["record_id"]: r for r in hq_sqlite.office.call(reports.list_records, "b1")}
+    assert second not in held and held[first]["current_rev"] != a.state.records[first].rev
+
+    stats = a.sync()
+    assert stats.epoch_changed and stats.requeued == 2 and stats.checksum_ok
+    held = {r["record_id"]: r for r in hq_sqlite.office.call(reports.list_records, "b1")}
+    assert {rid: held[rid]["current_rev"] for rid in (first, second)} == {
+        rid: a.state.records[rid].rev for rid in (first, second)
+    }
+    assert a.state.pending_count() == 0
+    # Nothing is pushed twice, and the other device catches up from the restored head office.
+    assert a.sync().requeued == 0
+    b.sync()
+    assert b.state.records[first].body["title"] == "九月支部党员大会（更正地点）" and second in b.state.records

@@ -177,3 +177,22 @@ def test_a_push_page_signs_only_what_it_sends(
     batch = a.state.pending_changes(500, 3 * len(one[0].model_dump_json()))
     assert 1 <= len(batch) <= 3
     assert len(built) == len(batch) + 1  # the first change that did not fit, and nothing after it
+
+
+def test_encrypted_store_pushes_again_what_a_restored_head_office_lost(
+    hq_sqlite: HeadOfficeFixture, tmp_path: Path
+) -> None:
+    a = Clerk(hq_sqlite, tmp_path / "a", "A")
+    env = a.store.records.create("meeting", meeting("九月支部党员大会"), author="clerk")
+    a.sync()
+    backup = hq_sqlite.backup(tmp_path / "nightly.sqlite3")
+    a.store.records.update(env.record_id, meeting("九月支部党员大会（更正）", place="场部会议室"), author="clerk")
+    later = a.store.records.create("meeting", meeting("十月党小组会"), author="clerk")
+    a.sync()
+    hq_sqlite.restore(backup)
+
+    stats = a.sync()
+    assert stats.epoch_changed and stats.requeued == 2 and stats.checksum_ok
+    held = {r["record_id"]: r["current_rev"] for r in hq_sqlite.office.call(reports.list_records, "b1")}
+    assert held == {env.record_id: a.store.records.get(env.record_id).rev, later.record_id: later.rev}
+    assert a.state.pending_count() == 0 and a.sync().requeued == 0
