@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 from sync.client.errors import TamperedReply
 from sync.protocol.canonical import NonCanonicalValue
-from sync.protocol.revisions import BadRevision, compute_rev
+from sync.protocol.revisions import BadRevision, rev_of
 from sync.protocol.signatures import HQ_DEVICE_ID, BadKey, BadSignature, signing_bytes, verify
 from sync.protocol.wire import PulledChange
 
@@ -28,14 +28,7 @@ def check_pulled(changes: Iterable[PulledChange], server_public_key: str | None)
     """Raise :class:`TamperedReply` for the first change that fails a check."""
     for change in changes:
         try:
-            expected = compute_rev(
-                kind=change.kind,
-                body=change.body,
-                parents=change.parents,
-                deleted=change.deleted,
-                status=change.status,
-                schema_version=change.schema_version,
-            )
+            expected = rev_of(change)
         except (BadRevision, NonCanonicalValue) as exc:
             raise TamperedReply(detail=f"{change.record_id}: {exc}") from exc
         if expected != change.rev:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sync.protocol.canonical import canonical_json
 
@@ -53,3 +53,32 @@ def compute_rev(
     }
     digest = hashlib.sha256(canonical_json(payload)).hexdigest()[:REV_HASH_CHARS]
     return f"{generation}-{digest}"
+
+
+class RevisionContent(Protocol):
+    """What a wire change (pushed or pulled) carries that its revision id is computed from."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def body(self) -> dict[str, Any] | None: ...
+    @property
+    def parents(self) -> Sequence[str]: ...
+    @property
+    def deleted(self) -> bool: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+
+
+def rev_of(change: RevisionContent) -> str:
+    """The revision id ``change``'s content hashes to (both ends check it against ``change.rev``)."""
+    return compute_rev(
+        kind=change.kind,
+        body=change.body,
+        parents=change.parents,
+        deleted=change.deleted,
+        status=change.status,
+        schema_version=change.schema_version,
+    )

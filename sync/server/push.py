@@ -14,7 +14,7 @@ from domain.validation import parse_body, validate_record
 from domain.violations import Severity
 from sync.protocol.canonical import NonCanonicalValue
 from sync.protocol.errors import message_for
-from sync.protocol.revisions import BadRevision, compute_rev
+from sync.protocol.revisions import BadRevision, rev_of
 from sync.protocol.signatures import BadKey, BadSignature, signing_bytes, verify
 from sync.protocol.wire import Change, ChangeResult
 from sync.server.conflicts import Head, decide
@@ -73,14 +73,7 @@ def _check_content(change: Change, device: Device) -> tuple[str, str] | None:
     if change.base_rev is not None and change.base_rev not in change.parents:
         return "bad_rev", "base_rev 不在 parents 中"
     try:
-        expected = compute_rev(
-            kind=change.kind,
-            body=change.body,
-            parents=change.parents,
-            deleted=change.deleted,
-            status=change.status,
-            schema_version=change.schema_version,
-        )
+        expected = rev_of(change)
     except (BadRevision, NonCanonicalValue) as exc:
         return "bad_rev", str(exc)
     if expected != change.rev:
