@@ -32,7 +32,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
-from desktop_app.ui.widgets.fields import ErrorLabel
+from desktop_app.ui.widgets.fields import ErrorLabel, with_error_label
 from desktop_app.ui.widgets.row_table import RowTable
 from domain.context import RuleContext
 from domain.records import RecordBody
@@ -216,15 +216,7 @@ class EditorWindow(QMainWindow):
 
     def add_row(self, form: QFormLayout, path: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:
         """A form row with an error label under the widget, bound to ``path`` for violations."""
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        error = ErrorLabel(holder)
-        box.addWidget(error)
-        if tooltip:
-            widget.setToolTip(tooltip)
+        holder, error = with_error_label(widget, tooltip)
         form.addRow(label, holder)
         self.fields.bind(path, widget, error)
         self.watch(widget)

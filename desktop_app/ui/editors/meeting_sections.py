@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
-from desktop_app.ui.widgets.fields import ErrorLabel, MemberCombo, as_int_or_text
+from desktop_app.ui.widgets.fields import ErrorLabel, MemberCombo, as_int_or_text, with_error_label
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import AppraisalGrade
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Member
@@ -55,15 +55,7 @@ class Section(QGroupBox):
         self.tables: list[tuple[str, RowTable, ErrorLabel]] = []
 
     def row(self, form: QFormLayout, path: str, label: str, widget: QWidget, tooltip: str = "") -> None:
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(2)
-        box.addWidget(widget)
-        error = ErrorLabel(holder)
-        box.addWidget(error)
-        if tooltip:
-            widget.setToolTip(tooltip)
+        holder, error = with_error_label(widget, tooltip)
         form.addRow(label, holder)
         self.bindings.append((path, widget, error))
         for name in ("changed", "textChanged", "toggled", "valueChanged", "currentTextChanged"):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDateTimeEdit, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui.i18n import enum_text
 from domain.enums import LabelledEnum
@@ -168,6 +168,20 @@ class ErrorLabel(QLabel):
         self.setStyleSheet("color: #9a6700;" if warning else "color: #b00020;")
         self.setText("\n".join(messages))
         self.show()
+
+
+def with_error_label(widget: QWidget, tooltip: str = "") -> tuple[QWidget, ErrorLabel]:
+    """``widget`` with an :class:`ErrorLabel` under it, in a holder to put in a form row."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.setSpacing(2)
+    box.addWidget(widget)
+    error = ErrorLabel(holder)
+    box.addWidget(error)
+    if tooltip:
+        widget.setToolTip(tooltip)
+    return holder, error
 
 
 def as_int_or_text(text: str) -> Any:
