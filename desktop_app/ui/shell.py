@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
@@ -178,7 +179,9 @@ class ShellWindow(QMainWindow):
             workspace.stop_background()
             workspace.close_editors()
             workspace.hide()
-            workspace.deleteLater()  # not removeWidget(): see _wizard_done
+            self.stack.removeWidget(workspace)
+            workspace.setParent(None)  # type: ignore[call-overload]
+            shiboken6.delete(workspace)
         if session is not None:
             session.close()
         self.show_locked()

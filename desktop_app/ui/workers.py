@@ -39,17 +39,25 @@ class Worker(QRunnable):
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        # Take the references out of the runnable: the pool deletes it on this thread, and the
+        # function's closure may hold Qt objects (a page, a session) whose last reference must
+        # never be dropped here — a QObject destroyed off its thread corrupts Qt's state.
+        # ``start_worker`` keeps the function alive on the UI thread until ``done`` is delivered.
+        fn, signals = self.fn, self.signals
+        self.fn = self.signals = None  # type: ignore[assignment]
         try:
-            result = self.fn(self.signals.progress.emit)
+            result = fn(signals.progress.emit)
         except Exception as exc:  # every failure must reach the UI, never die silently on a pool thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            signals.failed.emit(exc)
         else:
-            self.signals.finished.emit(result)
-        self.signals.done.emit()
+            signals.finished.emit(result)
+            del result
+        del fn
+        signals.done.emit()
 
 
-_running: set[WorkerSignals] = set()
+_running: dict[WorkerSignals, Callable[[ProgressFn], Any]] = {}  # released on the UI thread
 _owner: list[QObject] = []
 
 
@@ -87,10 +95,10 @@ def start_worker(
                              (signals.progress, on_progress)):
         if callback is not None:
             signal.connect(_while_alive(owner, callback))
-    _running.add(signals)
+    _running[signals] = fn
 
     def finished() -> None:
-        _running.discard(signals)
+        _running.pop(signals, None)
         signals.deleteLater()
 
     signals.done.connect(finished)

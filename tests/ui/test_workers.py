@@ -46,3 +46,27 @@ def _alive(obj: QWidget) -> bool:
     import shiboken6
 
     return bool(shiboken6.isValid(obj))
+
+
+def test_qt_objects_held_by_a_job_die_on_the_ui_thread(qtbot: QtBot) -> None:
+    """A job's closure may hold the last reference to a QObject (a session after a lock)."""
+    import gc
+
+    from PySide6.QtCore import QObject, Qt
+
+    died_on: list[int] = []
+    holder = QObject()
+    holder.destroyed.connect(lambda *_: died_on.append(threading.get_ident()), Qt.ConnectionType.DirectConnection)
+
+    def make_job(obj: QObject) -> ProgressFn:
+        def job(progress: ProgressFn) -> None:
+            assert obj is not None
+
+        return job  # type: ignore[return-value]
+
+    start_worker(make_job(holder))  # type: ignore[arg-type]
+    del holder
+    gc.collect()
+    qtbot.waitUntil(lambda: running_count() == 0)
+    qtbot.waitUntil(lambda: bool(died_on), timeout=2000)
+    assert died_on == [threading.get_ident()]
