@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QWizard
 
 from desktop_app.store import Store
@@ -66,6 +67,9 @@ def test_first_run_wizard_creates_everything(tmp_path: Path, qtbot: Any, answers
     )
     wizard.button(QWizard.WizardButton.FinishButton).click()
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=5000)
+    # The finished wizard is destroyed, not just hidden (it held the passphrase fields).
+    qtbot.waitUntil(lambda: not shiboken6.isValid(wizard), timeout=2000)
+    assert window.stack.indexOf(window.workspace) >= 0 and window.stack.count() == 2
     session = window.session
     assert session is not None
     members = session.read(lambda s: s.records.members())
