@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
+from printing.fonts import FontSet
 from printing.linebreak import CJKParagraph
 from printing.styles import TEXT_WIDTH, Styles
 from printing.text import TextSetter
@@ -26,6 +27,11 @@ class Kit:
 
     styles: Styles
     setter: TextSetter
+
+    @classmethod
+    def build(cls, fonts: FontSet, body_pt: float, setter: TextSetter | None = None) -> Kit:
+        """A kit for body text of ``body_pt``; documents bound into one PDF share one ``setter``."""
+        return cls(Styles.build(fonts, body_pt), setter or TextSetter(fonts))
 
     # ------------------------------------------------------------- inline markup
 

@@ -34,7 +34,7 @@ from printing.formatting import date_iso, date_zh, name_of
 from printing.inputs import LedgerInput, MinutesInput
 from printing.minutes import entered_text_length, minutes_story
 from printing.posts import post_story
-from printing.styles import COMPACT_BODY_PT, Styles, body_size_for
+from printing.styles import COMPACT_BODY_PT, body_size_for
 from printing.text import TextSetter
 
 _QUARTER_ZH = "一二三四"
@@ -167,7 +167,7 @@ def _posts_section(kit: Kit, data: LedgerInput) -> list[Flowable]:
 def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings: list[str]) -> list[Flowable]:
     period = Period.parse(data.period)
     today = data.today or dt.date.today()
-    kit = Kit(Styles.build(fonts, COMPACT_BODY_PT), setter)
+    kit = Kit.build(fonts, COMPACT_BODY_PT, setter)
     records = period_records(data, period)
     report = ledger_compliance(data, period, today)
     story: list[Flowable] = [PageMark(None, f"{data.branch.name} · {period.label_zh}台账")]
@@ -186,7 +186,7 @@ def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings
     if data.include_minutes:
         for record in records:
             size = body_size_for(entered_text_length(record.meeting))
-            record_kit = Kit(Styles.build(fonts, size), setter)
+            record_kit = Kit.build(fonts, size, setter)
             story.append(PageBreak())
             story += minutes_story(record, record_kit, warnings)
     for item in data.posts:

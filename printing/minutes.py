@@ -42,8 +42,7 @@ from printing.minutes_sections import (
     vote_outcomes,
     votes_section,
 )
-from printing.styles import TEXT_WIDTH, Styles, body_size_for
-from printing.text import TextSetter
+from printing.styles import TEXT_WIDTH, body_size_for
 
 # What the document is called, after the branch name (domain.md §4.2–§4.6, §8.2).
 _DOC_TITLES: dict[MeetingType, str] = {
@@ -127,7 +126,7 @@ def render_minutes(
     Drafts carry a 草稿 watermark on every page. The result lists characters no font could draw.
     """
     fonts = fonts or default_fonts()
-    kit = Kit(Styles.build(fonts, body_size_for(entered_text_length(data.meeting))), TextSetter(fonts))
+    kit = Kit.build(fonts, body_size_for(entered_text_length(data.meeting)))
     warnings: list[str] = []
     story = minutes_story(data, kit, warnings)
     title = f"{data.branch.name}{document_title(data.meeting)}"

@@ -21,8 +21,7 @@ from printing.document import DRAFT_WATERMARK, PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
 from printing.formatting import date_iso, date_zh, decimal_zh, name_of, person_zh, stars_zh
 from printing.inputs import PostReportInput
-from printing.styles import COMPACT_BODY_PT, Styles
-from printing.text import TextSetter
+from printing.styles import COMPACT_BODY_PT
 
 _QUARTERS = "一二三四"
 
@@ -171,7 +170,7 @@ def render_post_report(
 ) -> PrintResult:
     """Print one 先锋岗 with its pledges, work log and evaluations (4号 text)."""
     fonts = fonts or default_fonts()
-    kit = Kit(Styles.build(fonts, COMPACT_BODY_PT), TextSetter(fonts))
+    kit = Kit.build(fonts, COMPACT_BODY_PT)
     story = post_story(data, kit)
     return build_pdf(
         story,

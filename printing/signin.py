@@ -24,8 +24,7 @@ from printing.fonts import FontSet, default_fonts
 from printing.formatting import post_rank, posts_zh, time_range_zh
 from printing.inputs import SignInInput
 from printing.linebreak import CJKParagraph
-from printing.styles import COMPACT_BODY_PT, Styles
-from printing.text import TextSetter
+from printing.styles import COMPACT_BODY_PT
 
 ROW_HEIGHT = 10 * mm  # room for a handwritten signature
 COLUMNS = ("序号", "姓名", "党小组/职务", "签名", "签到时间", "备注")
@@ -104,7 +103,7 @@ def render_signin_sheet(
 ) -> PrintResult:
     """Print a blank 签到表 for ``data`` (4号 text, rows tall enough to sign in)."""
     fonts = fonts or default_fonts()
-    kit = Kit(Styles.build(fonts, COMPACT_BODY_PT), TextSetter(fonts))
+    kit = Kit.build(fonts, COMPACT_BODY_PT)
     story = signin_story(data, kit)
     return build_pdf(
         story,
