@@ -41,7 +41,11 @@ class Store:
         self._db_key = db_key
         self._tx_lock = threading.RLock()
         self._tx_depth = 0
-        migrate(conn)
+        try:
+            migrate(conn)
+        except BaseException:
+            conn.close()  # e.g. StoreNewerThanApp: leave the files exactly as they were
+            raise
         self.meta = Meta(conn)
         device_id = self.meta.get("device_id")
         if device_id is None:
@@ -70,7 +74,12 @@ class Store:
         recovery_key = new_recovery_key()
         key_file = KeyFile.create(db_key, passphrase, recovery_key, kdf or KdfParams())
         conn = open_encrypted(data_dir / DB_FILE, db_key, create=True)
-        store = cls(data_dir, conn, key_file, db_key)
+        try:
+            store = cls(data_dir, conn, key_file, db_key)
+        except BaseException:
+            # No database without its key file: it could never be opened, and it would block a retry.
+            _discard_new_database(conn, data_dir / DB_FILE)
+            raise
         # The key file is written last: a crash before this leaves no half-made store that looks real.
         key_file.save(data_dir / KEY_FILE)
         return store, recovery_key
@@ -164,3 +173,11 @@ class Store:
 
     def outbox_pending_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
+
+
+def _discard_new_database(conn: sqlcipher3.Connection, path: Path) -> None:
+    """Close and delete a database that ``Store.create`` made a moment ago (and its -wal/-shm)."""
+    with contextlib.suppress(sqlcipher3.Error):
+        conn.close()
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)

@@ -63,3 +63,28 @@ def test_store_opens_at_latest_version(tmp_path: Path) -> None:
     s, _ = Store.create(tmp_path / "d", "passphrase!", kdf=KdfParams.fast_for_tests())
     assert s.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     s.close()
+
+
+def test_every_migration_module_is_listed() -> None:
+    """A frozen build sees only imported modules: a migration file missing from MODULES is lost."""
+    from desktop_app.store import migrations
+
+    on_disk = sorted(p.stem for p in Path(migrations.__file__).parent.glob("m[0-9][0-9][0-9][0-9]_*.py"))
+    listed = [m.name for m in all_migrations()]
+    assert on_disk, "no migration modules found next to the package"
+    assert listed == on_disk, f"desktop_app/store/migrations/__init__.py MODULES lacks {set(on_disk) - set(listed)}"
+
+
+def test_failed_create_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose migrations were lost (the old frozen-build bug) must not leave a keyless store."""
+    import desktop_app.store.store as store_module
+
+    monkeypatch.setattr(store_module, "migrate", lambda conn: 0)  # "no migrations found"
+    data = tmp_path / "d"
+    with pytest.raises(Exception, match="no such table"):
+        Store.create(data, "passphrase!", kdf=KdfParams.fast_for_tests())
+    assert not Store.exists(data) and list(data.iterdir()) == []
+    monkeypatch.undo()
+    s, _ = Store.create(data, "passphrase!", kdf=KdfParams.fast_for_tests())  # a retry just works
+    s.close()
+    Store.open(data, "passphrase!").close()

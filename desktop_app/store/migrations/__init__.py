@@ -1,20 +1,31 @@
 """Forward-only schema migrations, numbered by ``PRAGMA user_version``.
 
-Each migration is a module ``mNNNN_<what>.py`` with ``VERSION`` and ``apply(conn)``; they are found
-by name, applied in order inside one transaction each, and never edited once released. Every
-migration is tested on a database made by the previous version (tests/store/test_migrations.py).
+Each migration is a module ``mNNNN_<what>.py`` with ``VERSION`` and ``apply(conn)``, applied in
+order inside one transaction each, and never edited once released. Every migration is tested on a
+database made by the previous version (tests/store/test_migrations.py).
+
+The list below is explicit on purpose: a frozen build (PyInstaller) cannot see modules found by
+scanning the package directory at run time, and such a build then took every existing store for
+one "made by a newer version". Importing each module here lets the freezer follow the imports.
+A test fails when a ``mNNNN_*.py`` file exists that this list lacks.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from desktop_app.store.errors import StoreNewerThanApp
+from desktop_app.store.migrations import m0001_initial, m0002_sync_state, m0003_lists_and_bigrams
+
+# Add each new migration module here, in order.
+MODULES: tuple[ModuleType, ...] = (
+    m0001_initial,
+    m0002_sync_state,
+    m0003_lists_and_bigrams,
+)
 
 
 @dataclass(frozen=True)
@@ -25,16 +36,10 @@ class Migration:
 
 
 def all_migrations() -> list[Migration]:
-    found: list[Migration] = []
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("m") or not info.name[1:5].isdigit():
-            continue
-        module: ModuleType = importlib.import_module(f"{__name__}.{info.name}")
-        found.append(Migration(int(module.VERSION), info.name, module.apply))
-    found.sort(key=lambda m: m.version)
+    found = [Migration(int(m.VERSION), m.__name__.rsplit(".", 1)[-1], m.apply) for m in MODULES]
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migration versions must be 1..N without gaps, got {versions}")
+        raise RuntimeError(f"migration versions must be 1..N in order without gaps, got {versions}")
     return found
 
 
