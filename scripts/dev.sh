@@ -47,9 +47,14 @@ install_python() {
     echo "==> creating .venv"
     python3 -m venv .venv
   fi
-  echo "==> pip install -e .[test]"
+  echo "==> pip install -e .[client,hq,test]"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  # Older checkouts used sqlcipher3-binary; it installs the same `sqlcipher3` module as sqlcipher3,
+  # so it must go before sqlcipher3 is installed (removing it afterwards would delete the module).
+  if .venv/bin/python -m pip show -q sqlcipher3-binary >/dev/null 2>&1; then
+    .venv/bin/python -m pip uninstall -y -q sqlcipher3-binary
+  fi
+  .venv/bin/python -m pip install -q -e ".[client,hq,test]"
 }
 
 install_os_packages
