@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from branch_ledger import version_line
 from desktop_app import print_cli, sync_cli
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="branch-ledger",
         description="支部台账 BranchLedger — run without a subcommand to open the desktop app.",
     )
+    parser.add_argument("--version", action="version", version=version_line("branch-ledger"))
     parser.add_argument("--data-dir", default=str(default_data_dir()),
                         help="data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)")
     parser.add_argument("--passphrase-file", help=f"read the passphrase from this file (or set {PASSPHRASE_ENV})")

@@ -14,6 +14,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from branch_ledger import __version__
 from sync.client.engine import SyncEngine, SyncProgress
 from sync.client.errors import SyncError
 
@@ -37,7 +38,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     code = args.code or input("注册码: ").strip()
     with _open(args) as store:
         try:
-            creds = enrol_store(store, args.server, code, device_name=args.device_name, ca_bundle=args.ca_bundle)
+            creds = enrol_store(store, args.server, code, device_name=args.device_name, ca_bundle=args.ca_bundle,
+                                app_version=__version__)
         except SyncError as exc:
             return _fail(exc)
     print(f"已注册到 {creds.branch_name}（{creds.branch_id}），设备编号 {creds.device_id}")
@@ -55,7 +57,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     with _open(args) as store:
         state = StoreSyncState(store)
         try:
-            engine = SyncEngine(state, progress=show)
+            engine = SyncEngine(state, progress=show, app_version=__version__)  # shown in head office's devices list
             stats = engine.sync_once()
         except SyncError as exc:
             return _fail(exc)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +28,11 @@ from sync.server.routes_sync import router as sync_router
 from sync.server.service import HeadOffice
 
 log = logging.getLogger("branch_ledger_hq")
+
+# The ASGI factory's configuration: `serve --workers N` sets these for its worker processes; a
+# process manager (systemd + uvicorn/gunicorn) sets them itself. See docs/deploy-hq.md.
+ENV_SETTINGS = "BRANCH_LEDGER_HQ_SETTINGS"  # AppSettings as JSON, e.g. {"max_wire_bytes": 8388608}
+FACTORY = "sync.server.app:create_app_from_env"
 
 
 @dataclass(frozen=True)
@@ -141,3 +150,30 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_THRESHOLD)
     app.add_middleware(ProtocolHeaderMiddleware)
     return app
+
+
+def settings_to_env(settings: AppSettings) -> str:
+    """``settings`` as the JSON the factory reads from ``$BRANCH_LEDGER_HQ_SETTINGS``."""
+    return json.dumps(dataclasses.asdict(settings))
+
+
+def create_app_from_env() -> FastAPI:
+    """ASGI factory for several worker processes: ``uvicorn --factory sync.server.app:create_app_from_env``.
+
+    Each worker opens its own engine (``$BRANCH_LEDGER_HQ_DB``) and pool; the server keeps no state
+    but its database, so any worker can answer any request. Workers never migrate — N processes
+    racing Alembic would collide — so the schema must already be current (``branch-ledger-hq
+    migrate`` first; ``serve --workers N`` does it before starting them), else this refuses to start.
+    """
+    from sync.server.db import ENV_DB_URL, database_url, is_sqlite, make_engine, schema_is_current
+
+    url = database_url(os.environ.get(ENV_DB_URL))
+    options: dict[str, Any] = {}
+    if not is_sqlite(url):
+        # One name per worker in pg_stat_activity, so a DBA can tell whose connections these are.
+        options["connect_args"] = {"application_name": f"branch-ledger-hq/{os.getpid()}"}
+    engine = make_engine(url, **options)
+    if not schema_is_current(engine):
+        raise RuntimeError("database schema is not current: run `branch-ledger-hq migrate` before starting workers")
+    settings = AppSettings(**json.loads(os.environ.get(ENV_SETTINGS) or "{}"))
+    return create_app(HeadOffice.open(engine, run_migrations=False), settings)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from branch_ledger import version_line
 from sync.server import devices as device_store
 from sync.server import orgs, reports
 from sync.server.compliance import BadPeriod
@@ -237,10 +238,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"拒绝在 {args.host} 上提供明文 HTTP：请提供 --ssl-certfile/--ssl-keyfile，"
             "或在 HTTPS 反向代理之后运行并加 --behind-proxy（见 docs/head-office.md）"
         )
-    office = _office(args)
-    app = create_app(office, AppSettings(max_wire_bytes=args.max_body_mb * 1024 * 1024))
+    if args.workers < 1:
+        raise CliError("--workers 至少为 1")
+    office = _office(args)  # migrates, once, before any worker starts
+    settings = AppSettings(max_wire_bytes=args.max_body_mb * 1024 * 1024)
+    app: Any = create_app(office, settings)
+    if args.workers > 1:
+        app = worker_processes(office, settings)
     uvicorn.run(
         app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         ssl_certfile=args.ssl_certfile,
@@ -253,11 +261,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def worker_processes(office: HeadOffice, settings: Any) -> str:
+    """Hand the database URL and settings to uvicorn's worker processes; returns the factory's import path."""
+    from sync.server.app import ENV_SETTINGS, FACTORY, settings_to_env
+
+    os.environ[ENV_DB_URL] = office.engine.url.render_as_string(hide_password=False)
+    os.environ[ENV_SETTINGS] = settings_to_env(settings)
+    office.engine.dispose()  # the parent only supervises; each worker opens its own pool
+    return FACTORY
+
+
 # ---------------------------------------------------------------------------------- parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="branch-ledger-hq", description="支部台账 总部服务器与管理工具")
+    parser.add_argument("--version", action="version", version=version_line("branch-ledger-hq"))
     parser.add_argument(
         "--db", help=f"SQLite 文件路径或 postgresql+psycopg:// URL（默认 ${ENV_DB_URL} 或用户数据目录）"
     )
@@ -346,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     p.add_argument("--max-body-mb", type=int, default=8)
     p.add_argument("--log-level", default="info")
+    p.add_argument("--workers", type=int, default=1,
+                   help="工作进程数（默认 1；PostgreSQL 上可按 CPU 核数设置，见 docs/deploy-hq.md）")
     return parser
 
 

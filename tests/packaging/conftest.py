@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.sync.conftest import pg_cluster, pg_url  # noqa: F401  (the same fixtures as the sync tests)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # QSettings of GUI tests here must never touch the developer's real preferences.
 os.environ.setdefault("XDG_CONFIG_HOME", tempfile.mkdtemp(prefix="branchledger-pkg-config-"))

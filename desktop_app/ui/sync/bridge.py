@@ -10,8 +10,6 @@ network waits happen with the lock released.
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
 import socket
 import threading
 from collections.abc import Callable
@@ -20,6 +18,7 @@ from typing import Any
 
 import requests
 
+from branch_ledger import __version__
 from desktop_app.store import Store
 from desktop_app.store.sync_state import Conflict, StoreSyncState, enrol_store
 from desktop_app.ui.session import StoreLocked
@@ -29,16 +28,11 @@ from sync.client.errors import SyncError
 from sync.client.transport import check_base_url
 
 PROBE_TIMEOUT_S = 5.0
-DISTRIBUTION = "branch-ledger"
 
 
-@functools.cache
 def app_version() -> str:
-    """This installation's version, told to head office (its device list shows it); "" if unknown."""
-    try:
-        return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
-        return ""
+    """This installation's version, told to head office (its device list shows it)."""
+    return __version__
 
 
 @dataclass(frozen=True)
