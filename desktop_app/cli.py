@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import print_cli, sync_cli
+from desktop_app import logs, print_cli, sync_cli
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--passphrase-file", help=f"read the passphrase from this file (or set {PASSPHRASE_ENV})")
     parser.add_argument("--author", default=os.environ.get("USER", "clerk"), help="name recorded in history")
     parser.add_argument("--lang", choices=("zh_CN", "en"), help="desktop app language for this run")
+    parser.add_argument("--smoke-exit-after", type=float, metavar="SECONDS",
+                        help="open the app, print which screen it shows, quit cleanly after SECONDS (packaging tests)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("create", help="create a new encrypted store and print its recovery key")
@@ -241,14 +243,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         return cmd_gui(argv)
+    logs.setup("cli")
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        logs.log.info("command %s: exit %d", args.command, status)
+        return status
     except RuleViolation as exc:
         for v in exc.violations:
             print(f"错误：{v.field}：{v.message}", file=sys.stderr)
         return EXIT_ERROR
     except (StoreError, CliError) as exc:
         message = exc.message if isinstance(exc, StoreError) else str(exc)
+        logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
         print(f"错误：{message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

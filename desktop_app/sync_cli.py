@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import socket
 import sys
 from dataclasses import asdict
@@ -18,6 +19,8 @@ from branch_ledger import __version__
 from sync.client.engine import SyncEngine, SyncProgress
 from sync.client.errors import SyncError
 
+log = logging.getLogger("branch_ledger.sync")
+
 
 def _open(args: argparse.Namespace) -> Any:
     from desktop_app.cli import open_store  # imported late: desktop_app.cli imports this module
@@ -26,6 +29,7 @@ def _open(args: argparse.Namespace) -> Any:
 
 
 def _fail(exc: SyncError) -> int:
+    log.warning("sync failed: %s", type(exc).__name__)
     print(f"错误：{exc.message}", file=sys.stderr)
     if exc.detail:
         print(f"（{exc.detail}）", file=sys.stderr)
@@ -63,6 +67,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return _fail(exc)
         finally:
             status = state.status()
+    log.info("sync: pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, %d requests", stats.pushed,
+             stats.accepted, stats.conflicts, stats.rejected, stats.pulled, stats.requests)
     if args.json:
         print(json.dumps({"stats": asdict(stats), "status": asdict(status)}, ensure_ascii=False, indent=2))
         return 0

@@ -6,7 +6,14 @@ without it they run at reduced counts so the whole suite stays within CI's time 
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Log files and crash reports of every app and CLI a test starts go to a throwaway folder, never
+# to the developer's own log directory (desktop_app/logs.py).
+os.environ.setdefault("BRANCH_LEDGER_LOG_DIR", tempfile.mkdtemp(prefix="branchledger-test-logs-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

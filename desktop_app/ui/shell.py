@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from desktop_app.store import KdfParams, Store
-from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
@@ -80,8 +79,10 @@ class ShellWindow(QMainWindow):
         self.action_quit = self._action(
             menu, translate("ShellWindow", "&Quit"), QKeySequence.StandardKey.Quit, self.close
         )
-        help_menu = self.menuBar().addMenu(translate("ShellWindow", "&Help"))
-        self._action(help_menu, translate("ShellWindow", "&About BranchLedger"), QKeySequence(), self._about)
+        self.help_menu = self.menuBar().addMenu(translate("ShellWindow", "&Help"))
+        self.action_about = self._action(
+            self.help_menu, translate("ShellWindow", "&About BranchLedger"), QKeySequence(), self._about
+        )
         self._set_unlocked_actions(False)
 
     def _action(
@@ -115,9 +116,11 @@ class ShellWindow(QMainWindow):
             page.print_selected()
 
     def _about(self) -> None:
-        dialogs.info(
-            self, translate("ShellWindow", "BranchLedger — offline-first, encrypted records for Party branches.")
-        )
+        from desktop_app.ui.about import AboutDialog
+
+        self.about_dialog = AboutDialog(self.data_dir, self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.open()
 
     # ------------------------------------------------------------ states
 
