@@ -40,7 +40,7 @@ def start_logging(app: QApplication) -> None:
 def claim_data_dir(data_dir: Path) -> SingleInstance | None:
     """This process' hold on ``data_dir``, or None when another app has it (that app was woken,
     or the clerk was told the data is in use)."""
-    guard = SingleInstance(data_dir)
+    guard = SingleInstance(data_dir, QApplication.instance())  # destroyed with the app, never after it
     if guard.acquire():
         return guard
     if guard.wake_running():

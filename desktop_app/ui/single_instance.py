@@ -71,18 +71,23 @@ class SingleInstance(QObject):
 
     def wake_running(self, timeout_ms: int = 3000) -> bool:
         """Ask the app holding the directory to show its window; True when it received the request."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(timeout_ms):
-            return False
-        socket.write(_WAKE)
-        delivered = socket.waitForBytesWritten(timeout_ms)
-        socket.disconnectFromServer()
-        return bool(delivered)
+        socket = QLocalSocket(self)
+        try:
+            socket.connectToServer(self.name)
+            if not socket.waitForConnected(timeout_ms):
+                return False
+            socket.write(_WAKE)
+            delivered = socket.waitForBytesWritten(timeout_ms)
+            socket.disconnectFromServer()
+            return bool(delivered)
+        finally:
+            socket.abort()
+            socket.deleteLater()
 
     def release(self) -> None:
         if self.server is not None:
             self.server.close()
+            self.server.deleteLater()
             self.server = None
         if self.lock is not None:
             self.lock.unlock()
@@ -92,11 +97,16 @@ class SingleInstance(QObject):
         assert self.server is not None
         while self.server.hasPendingConnections():
             socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.readyRead.connect(self._read)
             socket.disconnected.connect(socket.deleteLater)
             if socket.bytesAvailable():
-                self._read(socket)
+                self._read_from(socket)
 
-    def _read(self, socket: QLocalSocket) -> None:
+    def _read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read_from(socket)
+
+    def _read_from(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll().data()).startswith(_WAKE.strip()):
             self.activated.emit()
