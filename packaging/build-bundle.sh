@@ -22,8 +22,8 @@ hash_inputs() {
       packaging/branch-ledger.spec packaging/entry.py pyproject.toml
     git diff HEAD -- branch_ledger desktop_app domain printing resources sync/protocol sync/client sync/__init__.py \
       packaging/branch-ledger.spec packaging/entry.py pyproject.toml
-    git ls-files --others --exclude-standard -- branch_ledger desktop_app domain printing resources sync packaging \
-      | xargs -r sha256sum
+    git ls-files --others --exclude-standard -- branch_ledger desktop_app domain printing resources sync/protocol \
+      sync/client sync/__init__.py packaging/branch-ledger.spec packaging/entry.py | xargs -r sha256sum
   } | sha256sum | cut -c1-16
 }
 

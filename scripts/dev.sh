@@ -20,6 +20,8 @@ APT_PACKAGES=(
   postgresql
   # Reading PDFs back (pdftotext/pdftoppm) and screenshots under a virtual display
   poppler-utils xvfb
+  # Packaging: the .deb (dpkg-shlibdeps, desktop-file-validate), the Windows installer script (makensis)
+  dpkg-dev desktop-file-utils nsis zstd
 )
 
 as_root() {
