@@ -22,6 +22,8 @@ APT_PACKAGES=(
   poppler-utils xvfb
   # Packaging: the .deb (dpkg-shlibdeps, desktop-file-validate), the Windows installer script (makensis)
   dpkg-dev desktop-file-utils nsis zstd
+  # Head-office deployment files, run for real by tests/packaging/test_hq_deploy.py
+  nginx logrotate
 )
 
 as_root() {
