@@ -10,7 +10,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
-        print("usage: python -m bench NAME [--json] [options]   (NAME: store, sync, ui, print)")
+        print("usage: python -m bench NAME [--json] [options]   (NAME: store, sync, ui, print, bundle)")
         return 0
     name, rest = args[0], args[1:]
     as_json = "--json" in rest

@@ -36,20 +36,22 @@ if [ -x "$TARGET/branch-ledger/branch-ledger" ] && [ "${BRANCH_LEDGER_REBUILD:-0
 fi
 
 VENV="$OUT/bundle-venv"
-REQ_KEY="$(sha256sum pyproject.toml | cut -c1-16)"
-if [ ! -f "$VENV/.installed-$REQ_KEY" ]; then
-  echo "==> build venv $VENV" >&2
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
-  # Only what the clerk's program needs, plus PyInstaller: the app's own code comes from the
-  # source tree (pathex in the spec), its dependencies from this venv.
-  (cd "$ROOT" && "$VENV/bin/python" - <<'PYEOF') > "$OUT/bundle-requirements.txt"
+# Only what the clerk's program needs, plus PyInstaller: the app's own code comes from the source
+# tree (pathex in the spec), its dependencies from this venv. Reinstalled when that list changes.
+REQUIREMENTS="$("$PY" - <<'PYEOF'
 import tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 extras = project["optional-dependencies"]
 print("\n".join(project["dependencies"] + extras["client"] + extras["bundle"]))
 PYEOF
+)"
+REQ_KEY="$(printf '%s\n' "$REQUIREMENTS" | sha256sum | cut -c1-16)"
+if [ ! -f "$VENV/.installed-$REQ_KEY" ]; then
+  echo "==> build venv $VENV" >&2
+  rm -rf "$VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  printf '%s\n' "$REQUIREMENTS" > "$OUT/bundle-requirements.txt"
   "$VENV/bin/python" -m pip install -q -r "$OUT/bundle-requirements.txt" 2>&1 | grep -v '^WARNING: Location' >&2 || true
   "$VENV/bin/python" -c 'import PyInstaller, PySide6, sqlcipher3'  # the install above must have worked
   touch "$VENV/.installed-$REQ_KEY"
