@@ -69,6 +69,7 @@ def run_gui(argv: list[str]) -> int:
         return 0
     window = ShellWindow(data_dir, settings)
     guard.activated.connect(lambda: launch.bring_to_front(window))
+    launch.fit_to_screen(window)
     window.show()
     smoke = launch.smoke_seconds(args.smoke_exit_after)
     if smoke is not None:

@@ -35,11 +35,11 @@ def _texts() -> dict[str, str]:
     if current_language() == "zh_CN":
         return {"title": f"关于{APP_NAME_ZH}", "version": "版本",
                 "tagline": "基层党支部离线加密台账，联网时与上级党委同步。",
-                "data": "数据目录", "logs": "日志目录",
+                "data": "数据目录：", "logs": "日志目录：",
                 "fonts": "内置字体：基于 Noto Serif CJK（SIL OFL 1.1）与 DejaVu Sans 的子集"}
     return {"title": f"About {APP_NAME}", "version": "Version",
             "tagline": "Offline-first, encrypted records for Party branches, synced with head office when online.",
-            "data": "Data directory", "logs": "Log directory",
+            "data": "Data directory: ", "logs": "Log directory: ",
             "fonts": "Bundled fonts: subsets of Noto Serif CJK (SIL OFL 1.1) and DejaVu Sans"}
 
 
@@ -59,7 +59,7 @@ class AboutDialog(QDialog):
         self.version.setObjectName("aboutVersion")
         self.version.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details = QLabel(
-            f"{t['tagline']}<br><br>{t['data']}：{data_dir}<br>{t['logs']}：{log_dir()}<br><br>"
+            f"{t['tagline']}<br><br>{t['data']}{data_dir}<br>{t['logs']}{log_dir()}<br><br>"
             f"<small>{t['fonts']}<br>Python {platform.python_version()} · {platform.system()} {platform.machine()}"
             "</small>")
         details.setWordWrap(True)

@@ -58,6 +58,19 @@ def claim_data_dir(data_dir: Path) -> SingleInstance | None:
     return None
 
 
+def fit_to_screen(window: QMainWindow) -> None:
+    """Shrink the window to the screen's free area: its default 1200×780 is taller than a
+    1366×768 laptop screen, which would hide the status bar below the task bar."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    size = window.size().boundedTo(free.size())
+    if size != window.size():
+        window.resize(size)
+        window.move(free.topLeft())
+
+
 def bring_to_front(window: QMainWindow) -> None:
     window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
     window.show()
