@@ -15,15 +15,15 @@ OUT="${BRANCH_LEDGER_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/branch-ledger}
 mkdir -p "$OUT"
 PY="${PYTHON:-python3}"
 
+INPUTS=(branch_ledger desktop_app domain printing resources sync/protocol sync/client sync/__init__.py
+        packaging/branch-ledger.spec packaging/entry.py pyproject.toml)
 hash_inputs() {
+  # The content of every file that goes in (tracked or new, as it is in the working tree), so the
+  # same tree gives the same key whether or not it is committed, in this clone or another.
   {
     "$PY" -c 'import platform, sys; print(sys.version, platform.machine())'
-    git ls-files -s -- branch_ledger desktop_app domain printing resources sync/protocol sync/client sync/__init__.py \
-      packaging/branch-ledger.spec packaging/entry.py pyproject.toml
-    git diff HEAD -- branch_ledger desktop_app domain printing resources sync/protocol sync/client sync/__init__.py \
-      packaging/branch-ledger.spec packaging/entry.py pyproject.toml
-    git ls-files --others --exclude-standard -- branch_ledger desktop_app domain printing resources sync/protocol \
-      sync/client sync/__init__.py packaging/branch-ledger.spec packaging/entry.py | xargs -r sha256sum
+    git ls-files --cached --others --exclude-standard -- "${INPUTS[@]}" | sort -u \
+      | while IFS= read -r f; do [ -f "$f" ] && printf '%s  %s\n' "$(sha256sum < "$f" | cut -c1-64)" "$f"; done
   } | sha256sum | cut -c1-16
 }
 
