@@ -262,4 +262,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m desktop_app.cli` runs this file as __main__; subcommand modules import
+    # desktop_app.cli, whose CliError would then be another class than the one main() catches.
+    from desktop_app.cli import main as canonical_main
+
+    raise SystemExit(canonical_main())

@@ -15,8 +15,9 @@
 What is written is metadata: events, counts, exception types and places. Passphrases, keys and
 tokens are never passed to a logger, and record text is not either. As a second line of defence
 every line and crash report goes through :func:`redact`, which drops quoted values (where record
-text and secrets appear in exception messages), pydantic's ``input_value=…``, and anything shaped
-like a recovery key, a raw key or a token. tests/packaging/test_logs.py greps the files after a
+text and secrets appear in exception messages), pydantic's ``input_value=…``, anything shaped like
+a recovery key, a raw key or a token, and any non-ASCII text (record text is Chinese; the log's
+own wording is not). tests/packaging/test_logs.py greps the files after a
 scripted session (create, import, sync, GUI unlock) for each secret and for record text.
 """
 
@@ -60,6 +61,9 @@ _REDACTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b[0-9a-f]{32,}\b"), "<redacted-hex>"),
     (re.compile(r"(?i)\bbearer\s+\S+"), "Bearer <redacted>"),
     (re.compile(r"(?=[\w-]*\d)(?=[\w-]*[A-Z])(?=[\w-]*[a-z])(?<![\w-])[A-Za-z0-9_-]{24,}"), "<redacted-token>"),
+    # Record text is Chinese, and our own diagnostics are ASCII: any other run of non-ASCII text in
+    # a message (an unquoted value in some library's exception) is dropped.
+    (re.compile(r"[^\x00-\x7f]+"), "…"),
 )
 # A traceback's 'File "/path/x.py", line 12, in f' keeps its path; the rest of the line is redacted.
 _TRACEBACK_FILE = re.compile(r'^\s*File "[^"]*", line \d+')
@@ -182,8 +186,8 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     _report(exc_type, exc, tb, None)
     if _state.get("on_crash") is None:
         # No window to tell: say it on stderr, without the traceback's values.
-        path = log_dir()
-        print(f"程序出现意外错误（{exc_type.__name__}），错误报告已保存在 {path}", file=sys.stderr)
+        print(f"程序出现意外错误：{exc_type.__name__}: {redact(str(exc))}\n错误报告已保存在 {log_dir()}",
+              file=sys.stderr)
 
 
 def _thread_excepthook(args: threading.ExceptHookArgs) -> None:

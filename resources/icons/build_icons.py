@@ -33,10 +33,12 @@ def render_png(size: int) -> bytes:
     """The icon at ``size``×``size`` pixels as PNG bytes (transparent outside the rounded square)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
+    # A QApplication, not a QGuiApplication: called from a test process, a later QWidget needs one.
+    _app = QApplication.instance() or QApplication([])
     renderer = QSvgRenderer(str(SOURCE))
     if not renderer.isValid():
         raise SystemExit(f"cannot read {SOURCE}")

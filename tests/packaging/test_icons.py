@@ -31,7 +31,7 @@ def test_every_size_is_there() -> None:
         assert icns.size[0] >= 512
 
 
-def test_committed_files_match_a_fresh_render() -> None:
+def test_committed_files_match_a_fresh_render(qapp: Any) -> None:
     """Renders can differ in the last bit between Qt versions, so 'match' means visually the same."""
     fresh = _builder().outputs()
     for path, data in fresh.items():
