@@ -56,7 +56,7 @@ class HeadOfficeFixture:
 
     @classmethod
     def start(cls, url: str, *, backend: str, settings: AppSettings | None = None,
-              key_file: Path | None = None) -> HeadOfficeFixture:
+              key_file: Path | None = None, org_tree: bool = True) -> HeadOfficeFixture:
         engine = make_engine(url)
         key_dir = None if key_file else Path(tempfile.mkdtemp(prefix="hq-keys-"))
         office = HeadOffice.open(engine, key_file=key_file or (key_dir / "hq.keys"))  # type: ignore[operator]
@@ -64,6 +64,8 @@ class HeadOfficeFixture:
         settings = settings or AppSettings(requests_per_minute=0, enrol_per_minute=0)
         server = ServerThread(create_app(office, settings)).start()
         fixture = cls(url, backend, engine, office, server, settings, key_dir)
+        if not org_tree:
+            return fixture
         fixture.office.call(orgs.add_unit, "集团党委", "group", None, "g")
         fixture.office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
         fixture.office.call(orgs.add_unit, "第一支部", "branch", "c", "b1")
