@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 _BIDI_AND_C1 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_UNSAFE = re.compile(f"[\x00-\x1f{_BIDI_AND_C1}]")
+_UNSAFE = re.compile(f"[\x00-\x08\x0a-\x1f{_BIDI_AND_C1}]")  # a tab is harmless
 _UNSAFE_IN_JSON = re.compile(f"[{_BIDI_AND_C1}]")  # json.dumps already escapes C0 inside strings
 
 
