@@ -64,7 +64,7 @@ def _work(state: MemoryState, engine: SyncEngine, seed: int, stop: threading.Eve
 
 
 def test_head_office_killed_mid_request(kill_db: str, tmp_path: Path, tally: Tally) -> None:
-    backend = kill_db.split(":")[0].split("+")[0]
+    backend = "sqlite" if kill_db.startswith("sqlite") else "postgres"
     kills = tally.trials(reduced=6, full=50)
     hq = HeadOfficeProcess(kill_db, tmp_path / "hq.keys", tmp_path / "hq.log")
     hq.prepare()

@@ -18,11 +18,13 @@ def token_of(device: Device) -> str:
 
 
 def post(hq: HeadOfficeFixture, path: str, body: bytes | dict[str, Any], *, token: str | None = None,
-         compress: bool = False, timeout: float = 30, base_url: str | None = None) -> requests.Response:
+         compress: bool = False, precompressed: bool = False, timeout: float = 30,
+         base_url: str | None = None) -> requests.Response:
     data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
     headers = {"Content-Type": "application/json"}
     if compress:
         data = gzip.compress(data)
+    if compress or precompressed:
         headers["Content-Encoding"] = "gzip"
     if token:
         headers["Authorization"] = f"Bearer {token}"
