@@ -197,10 +197,14 @@ def renew_token(
 
 
 def device_by_token(conn: Connection, token: str) -> Device | None:
-    row = conn.execute(select(devices).where(devices.c.token_hash == secrets_util.digest(token))).first()
+    """The device of ``token``; a token a renewal replaced counts as expired (it may renew again)."""
+    digest = secrets_util.digest(token)
+    row = conn.execute(select(devices).where(devices.c.token_hash == digest)).first()
+    if row is None:
+        row = conn.execute(select(devices).where(devices.c.previous_token_hash == digest)).first()
     if row is None:
         return None
-    expired = row.token_expires_at is not None and row.token_expires_at <= now_text()
+    expired = row.token_hash != digest or (row.token_expires_at is not None and row.token_expires_at <= now_text())
     return Device(
         row.device_id,
         row.branch_id,
