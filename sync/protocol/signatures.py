@@ -55,7 +55,14 @@ def signing_bytes(
     *, record_id: str, rev: str, parents: Sequence[str], device_id: str, author: str, hlc: str, kind: str
 ) -> bytes:
     """The exact bytes a change's signature covers."""
-    payload = {
+    return SIGNATURE_CONTEXT + canonical_json(_revision_claim(record_id, rev, parents, device_id, author, hlc, kind))
+
+
+def _revision_claim(
+    record_id: str, rev: str, parents: Sequence[str], device_id: str | None, author: str, hlc: str, kind: str
+) -> dict[str, object]:
+    """Who wrote which revision of which record: what both signatures over a revision cover."""
+    return {
         "record_id": record_id,
         "rev": rev,
         "parents": sorted(parents),
@@ -64,7 +71,6 @@ def signing_bytes(
         "hlc": hlc,
         "kind": kind,
     }
-    return SIGNATURE_CONTEXT + canonical_json(payload)
 
 
 def attestation_bytes(
@@ -84,16 +90,7 @@ def attestation_bytes(
     client that checks this for every pulled change cannot be handed a revision head office did
     not deliver to its branch, whatever ``device_id`` it claims.
     """
-    payload = {
-        "branch_id": branch_id,
-        "record_id": record_id,
-        "rev": rev,
-        "parents": sorted(parents),
-        "device_id": device_id,
-        "author": author,
-        "hlc": hlc,
-        "kind": kind,
-    }
+    payload = {"branch_id": branch_id, **_revision_claim(record_id, rev, parents, device_id, author, hlc, kind)}
     return ATTESTATION_CONTEXT + canonical_json(payload)
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +32,7 @@ from sync.server.quotas import RateLimiter, retry_after_header
 from sync.server.service import DeviceRevoked, HeadOffice, InvalidCursor, QuotaExceeded
 
 router = APIRouter()
+M = TypeVar("M", bound=BaseModel)
 
 ENROL_MAX_BYTES = 64 * 1024
 HEALTH_DB_TIMEOUT = 2.0
@@ -63,6 +65,14 @@ def _rate(limiter: RateLimiter, key: str) -> None:
         raise ApiError(429, "rate_limited", headers=headers, extra={"retry_after": round(wait, 1)})
 
 
+async def _small_request(request: Request, model: type[M]) -> M:
+    """Enrolment and renewal: rate-limited per client address, small bodies, bounded parse."""
+    client = request.client.host if request.client else "?"
+    _rate(request.app.state.enrol_limiter, client)
+    data = await read_body(request, _limits(request, max_json=ENROL_MAX_BYTES))
+    return await run_in_threadpool(parse_model, data, model)
+
+
 @router.get("/v1/health", responses={200: {"content": {JSON_CONTENT_TYPE: {"schema": HEALTH_SCHEMA}}},
                                      503: {"content": {JSON_CONTENT_TYPE: {"schema": HEALTH_SCHEMA}}}})
 async def health(request: Request) -> Response:
@@ -85,10 +95,7 @@ async def health(request: Request) -> Response:
     openapi_extra=request_body(EnrolRequest),
 )
 async def enrol(request: Request) -> Response:
-    client = request.client.host if request.client else "?"
-    _rate(request.app.state.enrol_limiter, client)
-    data = await read_body(request, _limits(request, max_json=ENROL_MAX_BYTES))
-    enrol_request = await run_in_threadpool(parse_model, data, EnrolRequest)
+    enrol_request = await _small_request(request, EnrolRequest)
     try:
         load_public_key(enrol_request.public_key)
     except WeakKey as exc:
@@ -110,10 +117,7 @@ async def enrol(request: Request) -> Response:
 async def renew_token(request: Request) -> Response:
     """A new device token for the old one (expired or not) plus the device key's signature."""
     token = bearer_token(request)
-    client = request.client.host if request.client else "?"
-    _rate(request.app.state.enrol_limiter, client)
-    data = await read_body(request, _limits(request, max_json=ENROL_MAX_BYTES))
-    renewal = await run_in_threadpool(parse_model, data, TokenRenewRequest)
+    renewal = await _small_request(request, TokenRenewRequest)
     try:
         reply = await run_in_threadpool(_office(request).renew_token, token, renewal)
     except RenewalRefused as exc:
