@@ -32,7 +32,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from sync.client.changes import build_change
 from sync.client.errors import QuotaExceeded
+from sync.protocol.revisions import compute_rev
 from sync.protocol.weakkeys import SMALL_ORDER_ENCODINGS
 from sync.server import admin_tokens, reports
 from sync.server import devices as device_store
@@ -221,14 +223,18 @@ def test_cross_branch_id_games(office: HeadOfficeFixture, tally: Tally) -> None:
     # 3. B probes A's record by id with an edit on top of A's revision.
     a_rev = a.state.records[planned].rev
     trials += 1
-    probe_id = b.state.create("meeting", meeting("探测"))
-    [probe] = pending_dicts(b.state)
-    probe = {**probe, "record_id": planned, "change_id": "probe", "parents": [a_rev], "base_rev": a_rev}
-    answer = post(office, "/v1/sync", sync_body(b.state, [probe]), token=token_of(b)).json()
+    body = meeting("探测")
+    probe = build_change(
+        signing_key=b.state.signing_key(), device_id=b.state.device_id, change_id="probe", counter=1000,
+        record_id=planned, kind="meeting", rev=compute_rev(kind="meeting", body=body, parents=[a_rev]),
+        parents=[a_rev], deleted=False, status="draft", schema_version=1, body=body, hlc=b.state.hlc_now(),
+        device_time="2026-12-01T08:00:00Z", author="B",
+    )  # a correctly signed edit on top of A's revision
+    answer = post(office, "/v1/sync", sync_body(b.state, [json.loads(probe.model_dump_json(exclude_none=True))]),
+                  token=token_of(b)).json()
     [result] = answer["results"]
     leaked += any(a_rev in json.dumps(r) for r in answer["changes"]) + (result.get("current_rev") == a_rev) + (
         a_rev in result.get("leaves", []))
-    assert probe_id
     held = {r["record_id"]: r for r in office.office.call(reports.list_records, "b1")}
     lost += held[planned]["current_rev"] != a.state.records[planned].rev or held[planned]["title"] != "A 的会议（修改）"
     leaked += any(r["title"] in ("抢注", "冒用变更号", "探测") for r in held.values())
@@ -238,6 +244,7 @@ def test_cross_branch_id_games(office: HeadOfficeFixture, tally: Tally) -> None:
                  detail=f"pre-claimed id, hijacked change id ({hijack['results'][0]['status']}), probe by id "
                         f"({result['status']}/{result.get('code')}); nothing of branch 1 visible to branch 2")
     assert lost == 0 and leaked == 0
+    assert (result["status"], result["code"]) == ("rejected", "unknown_base"), "B only sees its own (empty) branch"
 
 
 def test_quota_abuse(office: HeadOfficeFixture, tally: Tally) -> None:
