@@ -13,16 +13,25 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.protocol.compression import GZIP_THRESHOLD
 from sync.protocol.errors import message_for
 from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.protocol.wire import ErrorBody
-from sync.server.body import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_WIRE_BYTES
+from sync.server.body import (
+    BODY_GRACE,
+    BODY_IDLE_TIMEOUT,
+    BODY_MIN_RATE,
+    DEFAULT_MAX_JSON_BYTES,
+    DEFAULT_MAX_WIRE_BYTES,
+    BodyLimits,
+)
 from sync.server.errors import ApiError
+from sync.server.openapi import build_openapi
+from sync.server.quotas import DEFAULT_BURST, DEFAULT_ENROL_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
 from sync.server.routes_admin import router as admin_router
 from sync.server.routes_sync import router as sync_router
 from sync.server.service import HeadOffice
@@ -32,13 +41,30 @@ log = logging.getLogger("branch_ledger_hq")
 # The ASGI factory's configuration: `serve --workers N` sets these for its worker processes; a
 # process manager (systemd + uvicorn/gunicorn) sets them itself. See docs/deploy-hq.md.
 ENV_SETTINGS = "BRANCH_LEDGER_HQ_SETTINGS"  # AppSettings as JSON, e.g. {"max_wire_bytes": 8388608}
+ENV_LIMITS = "BRANCH_LEDGER_HQ_LIMITS"  # ServerLimits as JSON, e.g. {"max_stored_bytes": 536870912}
+ENV_HEADER_TIMEOUT = "BRANCH_LEDGER_HQ_HEADER_TIMEOUT"  # seconds (serve --header-timeout)
 FACTORY = "sync.server.app:create_app_from_env"
+
+
+OPENAPI_URL = "/v1/openapi.json"
 
 
 @dataclass(frozen=True)
 class AppSettings:
-    max_wire_bytes: int = DEFAULT_MAX_WIRE_BYTES  # compressed request body
-    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES  # inflated request body
+    """HTTP-level limits; per-device quotas of requests (the storage quota is ServerLimits')."""
+
+    max_wire_bytes: int = DEFAULT_MAX_WIRE_BYTES  # compressed request body, per request
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES  # inflated request body, per request
+    body_idle_timeout: float = BODY_IDLE_TIMEOUT
+    body_grace: float = BODY_GRACE
+    body_min_rate: float = BODY_MIN_RATE
+    requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE  # per device
+    burst: int = DEFAULT_BURST
+    enrol_per_minute: float = DEFAULT_ENROL_PER_MINUTE  # per client address (enrol and token renewal)
+
+    def body_limits(self) -> BodyLimits:
+        return BodyLimits(self.max_wire_bytes, self.max_json_bytes, self.body_idle_timeout, self.body_grace,
+                          self.body_min_rate)
 
 
 class ProtocolHeaderMiddleware:
@@ -89,6 +115,8 @@ class InternalErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking)
+        except ClientDisconnect:
+            return  # nobody is left to answer
         except Exception as exc:
             log.exception("unhandled error", exc_info=exc)
             if started:
@@ -125,10 +153,18 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
         redoc_url=None,
         openapi_url=None,
     )
+    settings = settings or AppSettings()
     app.state.office = office
-    app.state.settings = settings or AppSettings()
+    app.state.settings = settings
+    app.state.body_limits = settings.body_limits()
+    app.state.device_limiter = RateLimiter(settings.requests_per_minute, settings.burst)
+    app.state.enrol_limiter = RateLimiter(settings.enrol_per_minute, max(1, int(settings.enrol_per_minute)))
     app.include_router(sync_router)
     app.include_router(admin_router)
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def _openapi() -> Response:
+        return JSONResponse(build_openapi(app))
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> Response:
@@ -152,20 +188,24 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     return app
 
 
-def settings_to_env(settings: AppSettings) -> str:
-    """``settings`` as the JSON the factory reads from ``$BRANCH_LEDGER_HQ_SETTINGS``."""
+def settings_to_env(settings: Any) -> str:
+    """AppSettings or ServerLimits as the JSON the factory reads from the environment."""
     return json.dumps(dataclasses.asdict(settings))
 
 
 def create_app_from_env() -> FastAPI:
     """ASGI factory for several worker processes: ``uvicorn --factory sync.server.app:create_app_from_env``.
 
-    Each worker opens its own engine (``$BRANCH_LEDGER_HQ_DB``) and pool; the server keeps no state
-    but its database, so any worker can answer any request. Workers never migrate — N processes
+    Each worker opens its own engine (``$BRANCH_LEDGER_HQ_DB``) and pool and reads the same key
+    file; the server keeps no state but its database (and the per-worker request-rate limiter), so
+    any worker can answer any request. Workers never migrate — N processes
     racing Alembic would collide — so the schema must already be current (``branch-ledger-hq
     migrate`` first; ``serve --workers N`` does it before starting them), else this refuses to start.
     """
     from sync.server.db import ENV_DB_URL, database_url, is_sqlite, make_engine, schema_is_current
+    from sync.server.keyfile import default_key_file
+    from sync.server.service import ServerLimits
+    from sync.server.serving import GuardedH11Protocol
 
     url = database_url(os.environ.get(ENV_DB_URL))
     options: dict[str, Any] = {}
@@ -176,4 +216,9 @@ def create_app_from_env() -> FastAPI:
     if not schema_is_current(engine):
         raise RuntimeError("database schema is not current: run `branch-ledger-hq migrate` before starting workers")
     settings = AppSettings(**json.loads(os.environ.get(ENV_SETTINGS) or "{}"))
-    return create_app(HeadOffice.open(engine, run_migrations=False), settings)
+    # The key file: $BRANCH_LEDGER_HQ_KEY_FILE, else the same default place the CLI uses.
+    office = HeadOffice.open(engine, key_file=default_key_file(engine.url), run_migrations=False)
+    office.limits = ServerLimits(**json.loads(os.environ.get(ENV_LIMITS) or "{}"))
+    if os.environ.get(ENV_HEADER_TIMEOUT):
+        GuardedH11Protocol.header_timeout = float(os.environ[ENV_HEADER_TIMEOUT])
+    return create_app(office, settings)

@@ -21,27 +21,45 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from branch_ledger import version_line
+from sync.server import admin_tokens, orgs, reports
 from sync.server import devices as device_store
-from sync.server import orgs, reports
 from sync.server.compliance import BadPeriod
-from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine
+from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine, redact_url
 from sync.server.identity import renew_epoch
+from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
 from sync.server.publish import Publisher, PublishError
-from sync.server.service import HeadOffice
+from sync.server.quotas import DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
+from sync.server.service import HeadOffice, ServerLimits
+from sync.server.terminal import safe_json, safe_text
 
 
 class CliError(Exception):
     """A command that cannot be carried out; the message is printed for the admin."""
 
 
+def say(text: object = "", *, err: bool = False) -> None:
+    """Print for the admin: names and titles from branches never reach the terminal raw."""
+    print(safe_text(str(text)), file=sys.stderr if err else sys.stdout)
+
+
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(safe_json(value))
 
 
-def _office(args: argparse.Namespace) -> HeadOffice:
-    url = database_url(args.db or os.environ.get(ENV_DB_URL))
-    engine: Engine = make_engine(url)
-    return HeadOffice.open(engine)
+def _engine(args: argparse.Namespace) -> Engine:
+    return make_engine(database_url(args.db or os.environ.get(ENV_DB_URL)))
+
+
+def _key_file(args: argparse.Namespace, engine: Engine) -> Path:
+    return Path(args.key_file).expanduser() if args.key_file else default_key_file(engine.url)
+
+
+def _office(args: argparse.Namespace, limits: ServerLimits | None = None) -> HeadOffice:
+    engine = _engine(args)
+    office = HeadOffice.open(engine, key_file=_key_file(args, engine))
+    if limits is not None:
+        office.limits = limits
+    return office
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -49,22 +67,23 @@ def _office(args: argparse.Namespace) -> HeadOffice:
 
 def cmd_init(args: argparse.Namespace) -> int:
     office = _office(args)
-    print(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
-    print(f"epoch: {office.identity.epoch}")
+    say(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
+    say(f"epoch: {office.identity.epoch}")
+    say(f"密钥文件：{_key_file(args, office.engine)}（总部签名密钥与游标密钥，权限 0600，请单独备份）")
     return 0
 
 
 def cmd_epoch_renew(args: argparse.Namespace) -> int:
     office = _office(args)
     epoch = renew_epoch(office.engine)
-    print(f"新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。")
+    say(f"新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。")
     return 0
 
 
 def cmd_org_add(args: argparse.Namespace) -> int:
     office = _office(args)
     unit = office.call(orgs.add_unit, args.name, args.kind, args.parent, args.id)
-    print(f"已创建{orgs.KIND_LABELS[unit.kind]}“{unit.name}”，编号 {unit.id}")
+    say(f"已创建{orgs.KIND_LABELS[unit.kind]}“{unit.name}”，编号 {unit.id}")
     return 0
 
 
@@ -74,9 +93,9 @@ def cmd_org_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(orgs.tree_as_json(units))
     elif units:
-        print(orgs.render_tree(units))
+        say(orgs.render_tree(units))
     else:
-        print("（尚未建立组织，请使用 org add）")
+        say("（尚未建立组织，请使用 org add）")
     return 0
 
 
@@ -88,8 +107,8 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"code": code, "branch_id": branch_id, "expires_at": expires.isoformat()})
     else:
-        print(f"注册码：{code}")
-        print(
+        say(f"注册码：{code}")
+        say(
             f"支部：{branch_id}  有效期至：{expires.astimezone():%Y-%m-%d %H:%M %Z}（仅可使用一次）"
         )
     return 0
@@ -107,10 +126,10 @@ def cmd_devices_list(args: argparse.Namespace) -> int:
         _print_json([d.__dict__ for d in found])
         return 0
     if not found:
-        print("（没有已注册的设备）")
+        say("（没有已注册的设备）")
     for d in found:
         state = f"已停用 {d.revoked_at}" if d.revoked_at else "正常"
-        print(
+        say(
             f"{d.device_id}  {d.name}  支部={d.branch_name}  最近同步={d.last_sync_at or '从未'}  {state}"
         )
     return 0
@@ -119,7 +138,7 @@ def cmd_devices_list(args: argparse.Namespace) -> int:
 def cmd_devices_revoke(args: argparse.Namespace) -> int:
     office = _office(args)
     office.call(device_store.revoke_device, args.device_id, args.reason)
-    print(f"设备 {args.device_id} 已停用")
+    say(f"设备 {args.device_id} 已停用")
     return 0
 
 
@@ -139,8 +158,8 @@ def cmd_records_list(args: argparse.Namespace) -> int:
                 " 冲突待处理" if r["conflicted"] else "",
             ]
         )
-        print(f"{r['record_id']}  {r['kind']}  {r['title']}  {r['current_rev']}{flags}")
-    print(f"共 {len(rows)} 条")
+        say(f"{r['record_id']}  {r['kind']}  {r['title']}  {r['current_rev']}{flags}")
+    say(f"共 {len(rows)} 条")
     return 0
 
 
@@ -151,15 +170,61 @@ def cmd_records_export(args: argparse.Namespace) -> int:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(out)
-    print(f"已导出 {len(data['records'])} 条记录到 {out}")
+    say(f"已导出 {len(data['records'])} 条记录到 {out}")
     return 0
 
 
 def cmd_admin_token(args: argparse.Namespace) -> int:
     office = _office(args)
-    token = office.call(device_store.create_admin_token, args.name)
+    scopes = tuple(args.scope or admin_tokens.READ_SCOPES)
+    ttl = dt.timedelta(days=args.ttl_days) if args.ttl_days > 0 else None
+    token = office.call(admin_tokens.create_admin_token, args.name, scopes, ttl)
     print(token)
-    print("（请妥善保存：此令牌只显示这一次）", file=sys.stderr)
+    say(f"（请妥善保存：此令牌只显示这一次。权限：{' '.join(scopes)}；"
+        f"{'有效期 ' + str(args.ttl_days) + ' 天' if ttl else '永不过期'}）", err=True)
+    return 0
+
+
+def cmd_admin_token_list(args: argparse.Namespace) -> int:
+    office = _office(args)
+    tokens = office.call(admin_tokens.list_admin_tokens)
+    if args.json:
+        _print_json([t.__dict__ | {"active": t.active} for t in tokens])
+        return 0
+    for t in tokens:
+        state = f"已吊销 {t.revoked_at}" if t.revoked_at else ("有效" if t.active else f"已过期 {t.expires_at}")
+        say(f"{t.id}  {t.name}  权限={' '.join(t.scopes)}  到期={t.expires_at or '永不'}  {state}")
+    if not tokens:
+        say("（没有管理令牌）")
+    return 0
+
+
+def cmd_admin_token_revoke(args: argparse.Namespace) -> int:
+    office = _office(args)
+    office.call(admin_tokens.revoke_admin_token, args.token_id)
+    say(f"管理令牌 {args.token_id} 已吊销")
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    office = _office(args)
+    say(f"密钥文件：{_key_file(args, office.engine)}")
+    say(f"当前总部公钥：{office.identity.signing_key.public_key_b64()}")
+    say(f"已轮换次数：{len(office.identity.chain)}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    office = _office(args)  # also migrates secrets out of an old database first
+    path = _key_file(args, office.engine)
+    keys = load_keys(path)
+    if keys is None:
+        raise CliError(f"找不到密钥文件：{path}")
+    rotated = keys.rotated()
+    save_keys(path, rotated)
+    say(f"已生成新的总部签名密钥：{rotated.current.public_key_b64()}")
+    say("请重启服务。各设备下次同步时会通过旧密钥签署的轮换链自动信任新密钥"
+        "（需客户端支持，见 docs/sync-protocol.md）。")
     return 0
 
 
@@ -180,7 +245,7 @@ def cmd_notice_publish(args: argparse.Namespace) -> int:
         requires_ack=args.requires_ack,
         author=f"总部:{args.author}",
     )
-    print(f"通知已发布到 {len(published)} 个支部")
+    say(f"通知已发布到 {len(published)} 个支部")
     return 0
 
 
@@ -194,7 +259,7 @@ def cmd_roster_push(args: argparse.Namespace) -> int:
         branch=args.branch, members=members, author=f"总部:{args.author}"
     )
     changed = sum(1 for p in published if p.seq is not None)
-    print(f"名册已下发：{changed} 条更新，{len(published) - changed} 条无变化")
+    say(f"名册已下发：{changed} 条更新，{len(published) - changed} 条无变化")
     return 0
 
 
@@ -205,14 +270,14 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
         return 0
-    print(f"期间：{args.period}")
+    say(f"期间：{args.period}")
     for row in result["branches"]:
         mark = "落后" if row["behind"] else "正常"
         counts = "，".join(f"{k}={v}" for k, v in sorted(row["counts"].items())) or "无会议记录"
-        print(f"[{mark}] {' / '.join(row['path'])}：{counts}")
+        say(f"[{mark}] {' / '.join(row['path'])}：{counts}")
         for label in row["overdue"]:
-            print(f"    逾期：{label}")
-    print(f"落后支部：{len(result['behind'])} / {len(result['branches'])}")
+            say(f"    逾期：{label}")
+    say(f"落后支部：{len(result['behind'])} / {len(result['branches'])}")
     return 0
 
 
@@ -226,9 +291,8 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from sync.server.app import AppSettings, create_app
+    from sync.server.serving import server_config
 
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
@@ -240,35 +304,73 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     if args.workers < 1:
         raise CliError("--workers 至少为 1")
-    office = _office(args)  # migrates, once, before any worker starts
-    settings = AppSettings(max_wire_bytes=args.max_body_mb * 1024 * 1024)
-    app: Any = create_app(office, settings)
-    if args.workers > 1:
-        app = worker_processes(office, settings)
-    uvicorn.run(
+    if args.workers > 1 and tls:
+        raise CliError("多个工作进程时请由 nginx 终止 TLS：去掉 --ssl-certfile/--ssl-keyfile，加 --behind-proxy"
+                       "（见 docs/deploy-hq.md）")
+    import uvicorn
+
+    # Migrates, once, before any worker starts.
+    office = _office(args, ServerLimits(max_stored_bytes=args.max_storage_mb * 1024 * 1024))
+    settings = AppSettings(
+        max_wire_bytes=args.max_body_mb * 1024 * 1024,
+        requests_per_minute=args.requests_per_minute,
+    )
+    workers = args.workers > 1
+    app: Any = (worker_processes(office, settings, _key_file(args, office.engine), args.header_timeout)
+                if workers else create_app(office, settings))
+    config = server_config(
         app,
-        factory=args.workers > 1,
+        factory=workers,
         workers=args.workers,
         host=args.host,
         port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
+        certfile=args.ssl_certfile,
+        keyfile=args.ssl_keyfile,
+        header_timeout=args.header_timeout,
         proxy_headers=args.behind_proxy,
         forwarded_allow_ips=args.forwarded_allow_ips if args.behind_proxy else None,
         log_level=args.log_level,
-        timeout_keep_alive=75,
     )
+    if workers:
+        run_workers(config)
+    else:
+        uvicorn.Server(config).run()
     return 0
 
 
-def worker_processes(office: HeadOffice, settings: Any) -> str:
-    """Hand the database URL and settings to uvicorn's worker processes; returns the factory's import path."""
-    from sync.server.app import ENV_SETTINGS, FACTORY, settings_to_env
+def worker_processes(office: HeadOffice, settings: Any, key_file: Path, header_timeout: float) -> str:
+    """Hand the database, key file, settings and limits to uvicorn's worker processes (through the
+    environment: workers are spawned, not forked); returns the ASGI factory's import path."""
+    from sync.server.app import ENV_HEADER_TIMEOUT, ENV_LIMITS, ENV_SETTINGS, FACTORY, settings_to_env
 
     os.environ[ENV_DB_URL] = office.engine.url.render_as_string(hide_password=False)
+    os.environ[ENV_KEY_FILE] = str(key_file)
     os.environ[ENV_SETTINGS] = settings_to_env(settings)
+    os.environ[ENV_LIMITS] = settings_to_env(office.limits)
+    os.environ[ENV_HEADER_TIMEOUT] = str(header_timeout)
     office.engine.dispose()  # the parent only supervises; each worker opens its own pool
     return FACTORY
+
+
+def run_workers(config: Any) -> None:
+    """uvicorn's supervisor over ``config.workers`` processes sharing one listening socket (what
+    uvicorn.run does, with serve's own configuration)."""
+    import inspect
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from sync.server.serving import GuardedH11Protocol
+
+    # Spawned workers get the configuration pickled: the module-level protocol class (a per-call
+    # subclass is not importable); each worker sets its header timeout from the environment.
+    config.http = GuardedH11Protocol
+    supervisor: Any = Multiprocess
+    sockets = [config.bind_socket()]
+    if "target" in inspect.signature(Multiprocess.__init__).parameters:  # older uvicorn releases want the target
+        supervisor(config, target=uvicorn.Server(config).run, sockets=sockets).run()
+    else:
+        supervisor(config, sockets=sockets).run()
 
 
 # ---------------------------------------------------------------------------------- parser
@@ -279,6 +381,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=version_line("branch-ledger-hq"))
     parser.add_argument(
         "--db", help=f"SQLite 文件路径或 postgresql+psycopg:// URL（默认 ${ENV_DB_URL} 或用户数据目录）"
+    )
+    parser.add_argument(
+        "--key-file",
+        help=f"总部密钥文件（签名密钥与游标密钥，0600）；默认 ${ENV_KEY_FILE}，或 SQLite 文件旁的 .keys 文件",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -328,6 +434,17 @@ def build_parser() -> argparse.ArgumentParser:
     tok = sub.add_parser("admin-token", help="管理令牌").add_subparsers(dest="token_cmd", required=True)
     p = add("create", cmd_admin_token, "创建管理 API 令牌", tok)
     p.add_argument("--name", required=True)
+    p.add_argument("--scope", action="append", choices=[*admin_tokens.SCOPES, admin_tokens.ALL],
+                   help="权限范围，可重复（默认只读：" + " ".join(admin_tokens.READ_SCOPES) + "）")
+    p.add_argument("--ttl-days", type=float, default=admin_tokens.DEFAULT_TTL.days, help="有效天数（0 = 永不过期）")
+    p = add("list", cmd_admin_token_list, "列出管理令牌", tok)
+    p.add_argument("--json", action="store_true")
+    p = add("revoke", cmd_admin_token_revoke, "吊销管理令牌", tok)
+    p.add_argument("token_id", type=int)
+
+    keys = sub.add_parser("keys", help="总部签名密钥").add_subparsers(dest="keys_cmd", required=True)
+    add("show", cmd_keys_show, "显示当前总部公钥", keys)
+    add("rotate", cmd_keys_rotate, "轮换总部签名密钥（旧密钥签署交接）", keys)
 
     notice = sub.add_parser("notice", help="通知").add_subparsers(dest="notice_cmd", required=True)
     p = add("publish", cmd_notice_publish, "向支部或组织下全部支部发布通知", notice)
@@ -363,7 +480,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--behind-proxy", action="store_true", help="在 HTTPS 反向代理之后运行（允许明文监听非回环地址）"
     )
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
-    p.add_argument("--max-body-mb", type=int, default=8)
+    p.add_argument("--max-body-mb", type=int, default=8, help="每个请求的上限（MiB，压缩后）")
+    p.add_argument("--requests-per-minute", type=float, default=DEFAULT_REQUESTS_PER_MINUTE,
+                   help="每台设备每分钟的同步请求数上限")
+    p.add_argument("--max-storage-mb", type=int, default=DEFAULT_MAX_STORED_BYTES // (1024 * 1024),
+                   help="每台设备在总部的存储配额（MiB）")
+    p.add_argument("--header-timeout", type=float, default=20.0, help="请求头必须在多少秒内收齐")
     p.add_argument("--log-level", default="info")
     p.add_argument("--workers", type=int, default=1,
                    help="工作进程数（默认 1；PostgreSQL 上可按 CPU 核数设置，见 docs/deploy-hq.md）")
@@ -379,17 +501,19 @@ def main(argv: list[str] | None = None) -> int:
         CliError,
         orgs.OrgError,
         device_store.DeviceNotFound,
+        admin_tokens.TokenError,
         PublishError,
         BadPeriod,
         DatabaseUnavailable,
+        KeyFileError,
     ) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{redact_url(str(exc))}", err=True)
         return 1
     except (OSError, ValueError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{redact_url(str(exc))}", err=True)
         return 1
     except SQLAlchemyError as exc:
-        print(f"数据库错误：{exc}", file=sys.stderr)
+        say(f"数据库错误：{redact_url(str(exc))}", err=True)
         return 1
 
 

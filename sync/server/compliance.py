@@ -37,7 +37,10 @@ def _current_bodies(conn: Connection, branch_id: str, kind: str) -> list[tuple[s
     query = (
         select(heads.c.record_id, revisions.c.body)
         .join(
-            revisions, (revisions.c.record_id == heads.c.record_id) & (revisions.c.rev == heads.c.current_rev)
+            revisions,
+            (revisions.c.branch_id == heads.c.branch_id)
+            & (revisions.c.record_id == heads.c.record_id)
+            & (revisions.c.rev == heads.c.current_rev),
         )
         .where(heads.c.branch_id == branch_id, heads.c.kind == kind, heads.c.deleted.is_(False))
         .order_by(heads.c.record_id)

@@ -9,7 +9,9 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.packaging.hq_process import HqProcess, hq_ok
+from tests.packaging.conftest import SAMPLE_RECORDS
+from tests.packaging.hq_process import HqProcess, hq_cli, hq_ok
+from tests.packaging.test_version import client
 
 
 def _children(pid: int) -> list[int]:
@@ -38,6 +40,14 @@ def test_two_workers_both_answer(pg_url: str, tmp_path: Path) -> None:
         answered = {int(name.rsplit("/", 1)[1]) for name in names}
         assert len(workers) >= 2, f"uvicorn started {workers}"
         assert len(answered) == 2 and answered <= set(workers), (answered, workers)
+        # Both workers sign with head office's one key (the key file the parent handed them): a
+        # device verifies every reply against the key it learnt at enrolment, whichever worker answers.
+        data = tmp_path / "laptop"
+        client(data, "create", "--branch-name", "毕拉河林场党支部")
+        client(data, "import", str(SAMPLE_RECORDS))
+        client(data, "enrol", "--server", server.base_url, "--code", server.enrol_code())
+        for _ in range(4):
+            assert "同步完成" in client(data, "sync").stdout
     finally:
         server.stop()
     assert server.proc.returncode == 0, server.log.read_text()
@@ -50,3 +60,9 @@ def test_workers_refuse_an_unmigrated_database(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv(ENV_DB_URL, f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     with pytest.raises(RuntimeError, match="migrate"):
         create_app_from_env()
+
+
+def test_several_workers_leave_tls_to_nginx(tmp_path: Path) -> None:
+    result = hq_cli(f"sqlite:///{tmp_path / 'hq.sqlite3'}", "serve", "--workers", "2",
+                    "--ssl-certfile", "cert.pem", "--ssl-keyfile", "key.pem")
+    assert result.returncode == 1 and "nginx" in result.stderr
