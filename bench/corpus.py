@@ -1,14 +1,22 @@
 """Deterministic, realistic branch records for benchmarks.
 
-Minutes text is assembled from many clause pools with a seeded RNG, so it varies like real prose
-(compression figures stay honest) while every run produces the same documents.
+Minutes text comes from one of two sources, both seeded, so every run produces the same documents:
+
+* ``phrases`` (:func:`prose`): recombined clause pools. Reads like minutes, but a page of them
+  gzips about 14×, far better than real minutes (issue 15); kept for the store and UI benches and
+  as ``python -m bench sync --corpus phrases``.
+* ``zh`` (:class:`bench.zhtext.ProseModel`): generated from real Chinese text statistics, so it
+  compresses like real prose; the sync benchmark's default.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from typing import Any
+
+TextSource = Callable[[random.Random, int], str]  # (rng, characters) -> text
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
@@ -75,7 +83,20 @@ def roster(rng: random.Random, n: int) -> list[tuple[str, dict[str, Any]]]:
     return members
 
 
-def meeting(rng: random.Random, i: int, member_ids: list[str], minutes_chars: int = 800) -> dict[str, Any]:
+def text_source(name: str) -> TextSource:
+    """``phrases`` (clause pools) or ``zh`` (real-text statistics, one branch's writer)."""
+    if name == "phrases":
+        return prose
+    if name == "zh":
+        from bench.zhtext import ProseModel
+
+        return ProseModel().text
+    raise ValueError(f"unknown corpus {name!r} (phrases, zh)")
+
+
+def meeting(rng: random.Random, i: int, member_ids: list[str], minutes_chars: int = 800,
+            text: TextSource = prose) -> dict[str, Any]:
+    """One meeting record; ``text`` writes the minutes and resolutions."""
     kind = TYPES[i % len(TYPES)]
     start_hour = rng.choice([9, 14, 19])
     day = dt.date(2024, 1, 1) + dt.timedelta(days=(i * 7) % 1000)
@@ -94,8 +115,8 @@ def meeting(rng: random.Random, i: int, member_ids: list[str], minutes_chars: in
             for m in attendees
         ],
         "agenda": [{"title": rng.choice(OBJECTS)} for _ in range(3)],
-        "discussion": prose(rng, minutes_chars),
-        "resolutions": [{"text": sentence(rng)} for _ in range(2)],
+        "discussion": text(rng, minutes_chars),
+        "resolutions": [{"text": text(rng, 30) if text is not prose else sentence(rng)} for _ in range(2)],
         **(
             {"lecture": {"lecturer": person(rng), "topic": rng.choice(OBJECTS), "hours": "2"}}
             if kind == "lecture"

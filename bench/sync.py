@@ -55,7 +55,8 @@ from typing import Any
 
 import requests
 
-from bench.corpus import meeting, roster, sentence
+from bench.corpus import TextSource, meeting, prose, roster, text_source
+from bench.profiling import Profiler
 from bench.proxy import LinkProfile, ProxyProcess, ProxyStats
 from sync.server.throwaway_pg import PG_USER, start_cluster, stop_cluster
 
@@ -65,6 +66,15 @@ NODE_DIR = BENCH_DIR / ".node"
 PASS = "bench-passphrase-2026"
 DB_NAME = "branch_b1"
 SCENARIOS = ("initial", "no_op", "one_change", "fifty_changes")
+LINKS = ("slow", "slow_nohs", "slow_up", "loopback")
+DEFAULT_LINKS = ("slow", "slow_up", "loopback")
+# PouchDB as tuned as we could make it (docs/benchmarks.md, "Tuning PouchDB"): one keep-alive agent
+# for the whole replication, request bodies of 1 KiB or more gzipped, and batches as large as the
+# corpus (a sweep on the 600 ms link: batch_size 200 → 48.4 s, 500 → 30.6 s, 1000 → 27.0 s, all
+# 2 040 documents in one batch → 20.4 s; batches_limit, max_sockets and gzip level 9 changed < 5 %).
+POUCH_TUNED = {"batch_size": 5000, "batches_limit": 10, "keep_alive": True, "max_sockets": 6,
+               "gzip_min": 1024, "gzip_level": 6}
+SIDES = ("pouchdb", "pouchdb_tuned")
 _T0 = time.perf_counter()
 
 
@@ -80,10 +90,15 @@ def log(message: str) -> None:
 class Options:
     meetings: int = 2000
     roster: int = 40
-    links: tuple[str, ...] = ("slow", "slow_nohs", "loopback")
+    links: tuple[str, ...] = DEFAULT_LINKS
     rtt_ms: float = 600.0
     mbit: float = 2.0
     pouch_bodies: str = "raw"
+    corpus: str = "zh"
+    pull_records: int = 20_000
+    profile: bool = False
+    workers: tuple[int, ...] = (1, 2)
+    real_text_dir: str | None = None
     skip_throughput: bool = False
     throughput_only: bool = False
     devices: int = 200
@@ -95,7 +110,13 @@ class Options:
 
     def profiles(self) -> dict[str, LinkProfile]:
         slow = LinkProfile.slow(self.rtt_ms, self.mbit)
-        known = {"slow": slow, "slow_nohs": replace(slow, handshake=False), "loopback": LinkProfile()}
+        known = {
+            "slow": slow,
+            "slow_nohs": replace(slow, handshake=False),
+            # VSAT and rural mobile links: the uplink is a quarter of the downlink.
+            "slow_up": replace(slow, up_bps=1e6, down_bps=4e6),
+            "loopback": LinkProfile(),
+        }
         return {name: known[name] for name in self.links}
 
     def engine_options(self) -> dict[str, int]:
@@ -107,10 +128,19 @@ def parse_options(args: list[str]) -> Options:
     p = argparse.ArgumentParser(prog="python -m bench sync")
     p.add_argument("--meetings", type=int, default=2000)
     p.add_argument("--roster", type=int, default=40)
-    p.add_argument("--links", default="slow,slow_nohs,loopback")
+    p.add_argument("--links", default=",".join(DEFAULT_LINKS))
     p.add_argument("--rtt-ms", type=float, default=600.0)
     p.add_argument("--mbit", type=float, default=2.0)
     p.add_argument("--pouch-bodies", choices=("raw", "canonical"), default="raw")
+    p.add_argument("--corpus", choices=("zh", "phrases"), default="zh",
+                   help="minutes from real-text statistics (zh) or the old phrase pools")
+    p.add_argument("--pull-records", type=int, default=20_000,
+                   help="records a new device pulls on loopback (0: skip)")
+    p.add_argument("--profile", action="store_true",
+                   help="loopback only: write the client and server CPU breakdown (py-spy)")
+    p.add_argument("--workers", default="1,2", help="head-office worker processes for the throughput runs")
+    p.add_argument("--real-text-dir", help="a folder of real Chinese *.txt to measure page compression against "
+                   "(only measured, never stored)")
     p.add_argument("--skip-throughput", action="store_true")
     p.add_argument("--throughput-only", action="store_true")
     p.add_argument("--devices", type=int, default=200)
@@ -122,11 +152,12 @@ def parse_options(args: list[str]) -> Options:
     a = p.parse_args(args)
     links = tuple(x for x in a.links.split(",") if x)
     for link in links:
-        if link not in ("slow", "slow_nohs", "loopback"):
-            p.error(f"unknown link {link!r} (slow, slow_nohs, loopback)")
-    return Options(a.meetings, a.roster, links, a.rtt_ms, a.mbit, a.pouch_bodies, a.skip_throughput,
-                   a.throughput_only, a.devices, a.per_branch, a.throughput_seconds, a.seed, a.push_bytes,
-                   a.push_items)
+        if link not in LINKS:
+            p.error(f"unknown link {link!r} ({', '.join(LINKS)})")
+    workers = tuple(int(x) for x in a.workers.split(",") if x)
+    return Options(a.meetings, a.roster, links, a.rtt_ms, a.mbit, a.pouch_bodies, a.corpus, a.pull_records,
+                   a.profile, workers, a.real_text_dir, a.skip_throughput, a.throughput_only, a.devices, a.per_branch,
+                   a.throughput_seconds, a.seed, a.push_bytes, a.push_items)
 
 
 # ---------------------------------------------------------------------------------- corpus
@@ -152,25 +183,26 @@ def meeting_id(i: int) -> str:
     return f"0190b000-0000-7000-8000-{i:012d}"
 
 
-def edited(body: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def edited(body: dict[str, Any], rng: random.Random, text: TextSource = prose) -> dict[str, Any]:
     """What a clerk does to a draft: retitle it and add a paragraph to the minutes."""
     new = copy.deepcopy(body)
     new["title"] = f"{new['title']}（修订）"
-    new["discussion"] = f"{new['discussion']}会后补充：{sentence(rng)}"
+    new["discussion"] = f"{new['discussion']}会后补充：{text(rng, 40)}"
     return new
 
 
 def build_corpus(opts: Options) -> Corpus:
     rng = random.Random(opts.seed)
+    text = text_source(opts.corpus)
     members = roster(rng, opts.roster)
     member_ids = [m[0] for m in members]
     records: list[Item] = [(mid, "member", body) for mid, body in members]
-    meetings = [(meeting_id(i), "meeting", meeting(rng, i, member_ids, minutes_chars=800))
+    meetings = [(meeting_id(i), "meeting", meeting(rng, i, member_ids, minutes_chars=800, text=text))
                 for i in range(opts.meetings)]
     records += meetings
     picks = rng.sample(range(len(meetings)), 51)
-    one = [(meetings[picks[0]][0], "meeting", edited(meetings[picks[0]][2], rng))]
-    fifty = [(meetings[i][0], "meeting", edited(meetings[i][2], rng)) for i in sorted(picks[1:])]
+    one = [(meetings[picks[0]][0], "meeting", edited(meetings[picks[0]][2], rng, text))]
+    fifty = [(meetings[i][0], "meeting", edited(meetings[i][2], rng, text)) for i in sorted(picks[1:])]
     return Corpus(records, {"one_change": one, "fifty_changes": fifty})
 
 
@@ -229,12 +261,13 @@ def hq_cli(db: str, *args: str) -> str:
 
 
 @contextlib.contextmanager
-def head_office(db: str, log_file: Path) -> Iterator[tuple[int, subprocess.Popen[Any]]]:
-    """``branch-ledger-hq serve`` on a free loopback port, in its own process."""
+def head_office(db: str, log_file: Path, workers: int = 1) -> Iterator[tuple[int, subprocess.Popen[Any]]]:
+    """``branch-ledger-hq serve`` on a free loopback port, in its own process (``--workers N``)."""
     port = free_port()
+    extra = ["--workers", str(workers)] if workers > 1 else []
     with log_file.open("w") as out, child(
         [sys.executable, "-m", "sync.server.cli", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--requests-per-minute", "0"], stdout=out, stderr=subprocess.STDOUT,
+         "--log-level", "warning", "--requests-per-minute", "0", *extra], stdout=out, stderr=subprocess.STDOUT,
     ) as proc:
         wait_http(f"http://127.0.0.1:{port}/v1/health", proc=proc)
         yield port, proc
@@ -254,8 +287,13 @@ def figures(net: ProxyStats, wall_s: float) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- our side
 
 
-def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: dict[str, int]) -> dict[str, Any]:
-    """Our head office + encrypted store + SyncEngine through the proxy, scenario by scenario."""
+def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: dict[str, int],
+             pull_records: int = 0, profiler: Profiler | None = None) -> dict[str, Any]:
+    """Our head office + encrypted store + SyncEngine through the proxy, scenario by scenario.
+
+    ``pull_records`` > 0: afterwards a second device writes records up to that total and a *new*
+    device (a fresh encrypted store) pulls them all: ``pull``, reported as records per second.
+    """
     from desktop_app.store import KdfParams, Store
     from desktop_app.store.sync_state import StoreSyncState, enrol_store
     from sync.client.engine import SyncEngine
@@ -265,6 +303,8 @@ def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: di
     hq_cli(db, "org", "add", "林业二级党委", "--kind", "committee", "--parent", "g", "--id", "c")
     hq_cli(db, "org", "add", "第一支部", "--kind", "branch", "--parent", "c", "--id", "b1")
     code = json.loads(hq_cli(db, "enrol-code", "--branch", "b1", "--json"))["code"]
+    pull_codes = [json.loads(hq_cli(db, "enrol-code", "--branch", "b1", "--json"))["code"] for _ in range(2)] \
+        if pull_records else []
 
     store, _ = Store.create(tmp / "client", PASS, kdf=KdfParams.fast_for_tests())
     out: dict[str, Any] = {}
@@ -273,16 +313,20 @@ def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: di
             with store.transaction():
                 for record_id, kind, body in corpus.records[start : start + 500]:
                     store.records.create(kind, body, author="bench", record_id=record_id)
-        with head_office(db, tmp / "hq.log") as (port, _proc), ProxyProcess(port, profile) as proxy:
+        with head_office(db, tmp / "hq.log") as (port, server), ProxyProcess(port, profile) as proxy:
             enrol_store(store, proxy.url, code, device_name="办公室电脑")
             state = StoreSyncState(store)
 
-            def sync(engine: Any, expect_accepted: int) -> dict[str, Any]:
+            def sync(engine: Any, expect_accepted: int, label: str = "") -> dict[str, Any]:
                 proxy.reset()
-                t = time.perf_counter()
-                stats = engine.sync_once()
-                wall = time.perf_counter() - t
+                cpu = (_cpu_seconds({server.pid}), time.process_time())
+                with profiler.run(label, server.pid) if profiler and label else contextlib.nullcontext():
+                    t = time.perf_counter()
+                    stats = engine.sync_once()
+                    wall = time.perf_counter() - t
                 result = figures(proxy.stats(), wall)
+                result["server_cpu_s"] = round(_cpu_seconds({server.pid}) - cpu[0], 2)
+                result["client_cpu_s"] = round(time.process_time() - cpu[1], 2)
                 result["detail"] = {"engine_requests": stats.requests, "pages": stats.pages,
                                     "engine_bytes_up": stats.bytes_up, "engine_bytes_down": stats.bytes_down,
                                     "accepted": stats.accepted, "checksum_ok": stats.checksum_ok}
@@ -298,7 +342,8 @@ def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: di
                 engine = SyncEngine(state, **engine_options)  # type: ignore[arg-type]
                 try:
                     expect = len(corpus.records) if scenario == "initial" else len(edits)
-                    out[scenario] = sync(engine, expect)
+                    label = scenario if scenario in ("initial", "fifty_changes") else ""
+                    out[scenario] = sync(engine, expect, label)
                     log(f"  ours {scenario}: {_brief(out[scenario])}")
                     if scenario == "no_op":
                         out["no_op_warm"] = sync(engine, 0)
@@ -309,9 +354,64 @@ def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: di
                 body_bytes(store.records.get(rid).body.model_dump(mode="json"))
                 for rid, kind, _ in corpus.records if kind == "meeting"
             ))
+            if pull_records:
+                out["pull"] = new_device_pull(corpus, proxy, server, pull_codes, pull_records, tmp, engine_options,
+                                              profiler)
     finally:
         store.close()
     return out
+
+
+def new_device_pull(corpus: Corpus, proxy: ProxyProcess, server: subprocess.Popen[Any], codes: list[str],
+                    total: int, tmp: Path, engine_options: dict[str, int],
+                    profiler: Profiler | None) -> dict[str, Any]:
+    """A second device fills the branch up to ``total`` records; then a new device pulls them all."""
+    from desktop_app.store import KdfParams, Store
+    from desktop_app.store.sync_state import StoreSyncState, enrol_store
+    from sync.client.engine import SyncEngine
+    from sync.client.enrol import enrol
+    from sync.client.memory_state import MemoryState
+
+    writer = MemoryState(author="第二台电脑")
+    creds, _ = enrol(proxy.url, codes[0], device_id=writer.device_id, device_name="第二台电脑",
+                     signing_key=writer.signing_key())
+    writer.creds = creds
+    meetings = [body for _, kind, body in corpus.records if kind == "meeting"]
+    missing = max(0, total - len(corpus.records))
+    log(f"  pull: a second device pushes {missing} more records (not timed)")
+    engine = SyncEngine(writer, proxy.url, token=creds.token)
+    try:
+        for start in range(0, missing, 2000):
+            for i in range(start, min(missing, start + 2000)):
+                writer.create("meeting", {**meetings[i % len(meetings)], "title": f"补录会议（第{i}次）"})
+            engine.sync_once()
+    finally:
+        engine.close()
+    store, _ = Store.create(tmp / "new-device", PASS, kdf=KdfParams.fast_for_tests())
+    try:
+        enrol_store(store, proxy.url, codes[1], device_name="新电脑")
+        state = StoreSyncState(store)
+        engine = SyncEngine(state, **engine_options)  # type: ignore[arg-type]
+        try:
+            proxy.reset()
+            cpu = (_cpu_seconds({server.pid}), time.process_time())
+            with profiler.run("new_device_pull", server.pid) if profiler else contextlib.nullcontext():
+                t = time.perf_counter()
+                stats = engine.sync_once()
+                wall = time.perf_counter() - t
+        finally:
+            engine.close()
+        result = figures(proxy.stats(), wall)
+        result.update(records=stats.pulled, records_per_s=round(stats.pulled / wall, 1),
+                      server_cpu_s=round(_cpu_seconds({server.pid}) - cpu[0], 2),
+                      client_cpu_s=round(time.process_time() - cpu[1], 2),
+                      detail={"pages": stats.pages, "checksum_ok": stats.checksum_ok})
+        if stats.checksum_ok is not True or stats.pulled < total:
+            raise RuntimeError(f"new device pulled {stats.pulled} of {total}, checksum_ok={stats.checksum_ok}")
+        log(f"  ours new_device_pull: {stats.pulled} records in {wall:.2f} s = {result['records_per_s']}/s")
+        return result
+    finally:
+        store.close()
 
 
 def _brief(f: dict[str, Any]) -> str:
@@ -389,8 +489,13 @@ class PouchClient:
 
 
 def run_pouch(node: str, docs: list[dict[str, Any]], edits: dict[str, list[dict[str, Any]]],
-              profile: LinkProfile, tmp: Path) -> dict[str, Any]:
-    """PouchDB (memory) → pouchdb-server (in-memory) through the proxy, the same scenarios."""
+              profile: LinkProfile, tmp: Path, tuned: dict[str, Any] | None = None) -> dict[str, Any]:
+    """PouchDB (memory) → pouchdb-server (in-memory) through the proxy, the same scenarios.
+
+    ``tuned`` None: PouchDB's defaults; else the settings replicate.js applies (``POUCH_TUNED``).
+    """
+    tmp.mkdir(parents=True, exist_ok=True)
+    name = "pouchdb_tuned" if tuned else "pouchdb"
     server_dir = tmp / "pouchdb-server"
     server_dir.mkdir()
     (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
@@ -413,18 +518,21 @@ def run_pouch(node: str, docs: list[dict[str, Any]], edits: dict[str, list[dict[
                     path.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
                     client.ask(cmd="edit", file=str(path))
                 proxy.reset()
-                result = client.ask(cmd="replicate", url=f"{proxy.url}/{DB_NAME}")
+                command: dict[str, Any] = {"cmd": "replicate", "url": f"{proxy.url}/{DB_NAME}"}
+                if tuned:
+                    command["tuned"] = tuned
+                result = client.ask(**command)
                 net = proxy.stats()
                 expect = len(docs) if scenario == "initial" else len(changed)
                 if result.get("docs_written") != expect or result.get("doc_write_failures"):
-                    raise RuntimeError(f"PouchDB {scenario}: wrote {result.get('docs_written')} of {expect}")
+                    raise RuntimeError(f"{name} {scenario}: wrote {result.get('docs_written')} of {expect}")
                 info = requests.get(f"http://127.0.0.1:{port}/{DB_NAME}", timeout=30).json()
                 if info.get("doc_count") != len(docs):
                     raise RuntimeError(f"pouchdb-server holds {info.get('doc_count')} docs, expected {len(docs)}")
                 out[scenario] = figures(net, float(result["wall_s"]))
                 out[scenario]["detail"] = {"docs_written": result["docs_written"],
                                            "request_kinds": net.request_kinds}
-                log(f"  pouchdb {scenario}: {_brief(out[scenario])}")
+                log(f"  {name} {scenario}: {_brief(out[scenario])}")
         finally:
             client.close()
     return out
@@ -438,33 +546,97 @@ def ratios(ours: dict[str, Any], pouch: dict[str, Any]) -> dict[str, float | Non
     return {k: (round(ours[k] / pouch[k], 4) if pouch.get(k) else None) for k in keys}
 
 
-def targets(links: dict[str, Any]) -> dict[str, Any]:
-    """The protocol's stated goals (sync-notes §0, §7), judged on the 600 ms links' figures.
+def link_floor_s(figure: dict[str, Any], profile: LinkProfile) -> float:
+    """The least time the link allows for ``figure``'s bytes: each direction's bytes at its bandwidth,
+    plus one round trip for the one request a sync cannot avoid (and one for the TCP handshake
+    where the link charges it). Upload and download are added, not overlapped: a lower bound
+    even a perfectly pipelined client could hardly beat."""
+    up = figure["bytes_up"] * 8 / profile.up_bps if profile.up_bps else 0.0
+    down = figure["bytes_down"] * 8 / profile.down_bps if profile.down_bps else 0.0
+    return up + down + profile.rtt_s * (2 if profile.handshake else 1)
 
-    The time target is judged on both link models: with the TCP handshake charged (physically
-    right, and it penalises PouchDB's connection per request) and without it (how the peer
-    baseline's own wall times behave), so a pass never rests on the modelling choice alone.
+
+def _target(text: str, measured: float | None, limit: float) -> dict[str, Any]:
+    return {"target": text, "measured": measured, "met": measured is not None and measured <= limit}
+
+
+def targets(links: dict[str, Any]) -> dict[str, Any]:
+    """Issue 15's goals, judged against *tuned* PouchDB measured in the same run.
+
+    The protocol's own goals (1 request for a no-op and for one change, < 2 KB no-op) stay too.
     """
     out: dict[str, Any] = {}
     slow = links.get("slow") or links.get("slow_nohs")
-    if slow is None:
-        return out
-    s = slow["scenarios"]
-    no_op, one, initial = s["no_op"]["ours"], s["one_change"]["ours"], s["initial"]
-    out["no_op_one_request"] = {"target": "no-op sync = 1 request", "measured": no_op["requests"],
-                                "met": no_op["requests"] == 1}
-    out["no_op_under_2kb"] = {"target": "no-op sync < 2048 bytes on the wire (both ways, headers included)",
-                              "measured": no_op["bytes_total"], "met": no_op["bytes_total"] < 2048}
-    out["one_change_one_request"] = {"target": "1 changed record = 1 request", "measured": one["requests"],
-                                     "met": one["requests"] == 1}
-    bytes_ratio = initial["ratio"]["bytes_total"]
-    out["initial_bytes_third"] = {"target": "initial sync bytes <= 1/3 of PouchDB's", "measured": bytes_ratio,
-                                  "met": bytes_ratio is not None and bytes_ratio <= 1 / 3}
-    for name, key in (("slow", "initial_time_third"), ("slow_nohs", "initial_time_third_no_handshake")):
-        if name in links:
-            ratio = links[name]["scenarios"]["initial"]["ratio"]["wall_s"]
-            out[key] = {"target": f"initial sync wall time <= 1/3 of PouchDB's ({links[name]['link']})",
-                        "measured": ratio, "met": ratio is not None and ratio <= 1 / 3}
+    if slow is not None:
+        s = slow["scenarios"]
+        no_op, one, initial = s["no_op"]["ours"], s["one_change"]["ours"], s["initial"]
+        out["no_op_one_request"] = {"target": "no-op sync = 1 request", "measured": no_op["requests"],
+                                    "met": no_op["requests"] == 1}
+        out["no_op_under_2kb"] = _target("no-op sync < 2048 bytes on the wire (both ways, headers included)",
+                                         no_op["bytes_total"], 2047)
+        out["one_change_one_request"] = {"target": "1 changed record = 1 request", "measured": one["requests"],
+                                         "met": one["requests"] == 1}
+        out["initial_bytes_vs_tuned"] = _target(
+            f"initial sync bytes <= 0.8 of tuned PouchDB's ({slow['link']})",
+            initial["ratio_tuned"]["bytes_total"], 0.8)
+        out["initial_time_vs_tuned"] = _target(
+            f"initial sync time <= 0.5 of tuned PouchDB's ({slow['link']})", initial["ratio_tuned"]["wall_s"], 0.5)
+        out["initial_time_vs_floor"] = _target(
+            "initial sync time <= 1.5 x the link's floor (bytes / bandwidth + 1 round trip)",
+            initial["ours_vs_floor"], 1.5)
+    if "slow_up" in links:
+        initial = links["slow_up"]["scenarios"]["initial"]
+        out["initial_bytes_vs_tuned_slow_up"] = _target(
+            f"initial sync bytes <= 0.6 of tuned PouchDB's ({links['slow_up']['link']})",
+            initial["ratio_tuned"]["bytes_total"], 0.6)
+    if "loopback" in links:
+        s = links["loopback"]["scenarios"]
+        for scenario in ("initial", "fifty_changes"):
+            out[f"loopback_{scenario}_time"] = _target(
+                f"loopback {scenario} time <= 1.0 x tuned PouchDB's", s[scenario]["ratio_tuned"]["wall_s"], 1.0)
+    return out
+
+
+def page_compression(corpus: Corpus, real_text_dir: str | None, page: int = 300) -> dict[str, Any]:
+    """How a page of meeting records gzips (level 6), next to the same records holding real text.
+
+    ``real_text_dir`` (optional, e.g. a folder of real Chinese articles): its text is cut into
+    800-character minutes that replace the generated ones in as many meetings, and that page is
+    compressed the same way. The real text is only measured, never stored or shipped.
+    """
+    import gzip
+
+    def ratio(data: bytes) -> float:
+        return round(len(data) / len(gzip.compress(data, 6)), 3)
+
+    def page_bytes(bodies: list[dict[str, Any]]) -> bytes:
+        return json.dumps(bodies, ensure_ascii=False, separators=(",", ":")).encode()
+
+    meetings = [body for _, kind, body in corpus.records if kind == "meeting"]
+    texts = [m["discussion"] for m in meetings]
+    out: dict[str, Any] = {
+        f"page_{min(page, len(meetings))}_meetings_gzip_ratio": ratio(page_bytes(meetings[:page])),
+        "minutes_800_chars_gzip_ratio": round(statistics.mean(ratio(t.encode()) for t in texts[:60]), 3)
+        if texts else None,
+    }
+    if real_text_dir and Path(real_text_dir).is_dir():
+        import re
+
+        real = "".join(re.sub(r"\s+", "", f.read_text(encoding="utf-8", errors="replace"))
+                       for f in sorted(Path(real_text_dir).glob("*.txt")))
+        chunks = [real[i : i + 800] for i in range(0, len(real) - 800, 800)][: len(meetings)]
+        if chunks:
+            n = len(chunks)
+            out["real_text"] = {
+                "source": real_text_dir,
+                "meetings": n,
+                "page_gzip_ratio_real": ratio(page_bytes([{**m, "discussion": c} for m, c in zip(meetings, chunks,
+                                                                                                  strict=False)])),
+                "page_gzip_ratio_generated": ratio(page_bytes(meetings[:n])),
+                "minutes_800_chars_gzip_ratio_real": round(statistics.mean(ratio(c.encode()) for c in chunks), 3),
+                "minutes_concatenated_gzip_ratio_real": ratio("".join(chunks).encode()),
+                "minutes_concatenated_gzip_ratio_generated": ratio("".join(texts[:n]).encode()),
+            }
     return out
 
 
@@ -479,8 +651,8 @@ def run_links(opts: Options) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp_text:
             tmp = Path(tmp_text)
             (tmp / "ours").mkdir()
-            (tmp / "pouch").mkdir()
-            ours = run_ours(corpus, profile, tmp / "ours", opts.engine_options())
+            pull = opts.pull_records if name == "loopback" else 0
+            ours = run_ours(corpus, profile, tmp / "ours", opts.engine_options(), pull)
             if opts.pouch_bodies == "canonical" and canonical is None:
                 canonical = _canonical_bodies(corpus, tmp / "canon")
             bodies = canonical or {}
@@ -488,23 +660,35 @@ def run_links(opts: Options) -> dict[str, Any]:
             edits = {sc: [pouch_doc(rid, kind, bodies.get(f"{sc}:{rid}", body)) for rid, kind, body in items]
                      for sc, items in corpus.edits.items()}
             pouch = run_pouch(node, docs, edits, profile, tmp / "pouch")
+            tuned = run_pouch(node, docs, edits, profile, tmp / "pouch_tuned", POUCH_TUNED)
         scenarios: dict[str, Any] = {}
         for scenario in SCENARIOS:
-            scenarios[scenario] = {"ours": ours[scenario], "pouchdb": pouch[scenario],
-                                   "ratio": ratios(ours[scenario], pouch[scenario])}
-        scenarios["no_op_warm"] = {"ours": ours["no_op_warm"], "pouchdb": pouch["no_op"],
-                                   "ratio": ratios(ours["no_op_warm"], pouch["no_op"])}
+            entry = {"ours": ours[scenario], "pouchdb": pouch[scenario], "pouchdb_tuned": tuned[scenario],
+                     "ratio_tuned": ratios(ours[scenario], tuned[scenario]),
+                     "ratio_default": ratios(ours[scenario], pouch[scenario])}
+            if profile.rtt_s:
+                floor = link_floor_s(ours[scenario], profile)
+                entry["link_floor_s"] = round(floor, 3)
+                entry["ours_vs_floor"] = round(ours[scenario]["wall_s"] / floor, 3)
+            scenarios[scenario] = entry
+        scenarios["no_op_warm"] = {"ours": ours["no_op_warm"], "pouchdb_tuned": tuned["no_op"],
+                                   "ratio_tuned": ratios(ours["no_op_warm"], tuned["no_op"])}
         links[name] = {"link": profile.describe(), "scenarios": scenarios,
                        "pouchdb_versions": pouch["versions"]}
         links[name]["ours_wire_body_mean_bytes"] = ours["wire_bodies_mean_bytes"]
+        if "pull" in ours:
+            links[name]["new_device_pull"] = ours["pull"]
     out: dict[str, Any] = {
         "records": {
             "meetings": corpus.meetings,
             "roster_members": opts.roster,
             "total": len(corpus.records),
+            "corpus": opts.corpus,
             "meeting_json_mean_bytes": round(statistics.mean(raw_sizes)),
             "meeting_json_total_bytes": sum(raw_sizes),
+            "compression": page_compression(corpus, opts.real_text_dir),
             "pouchdb_bodies": opts.pouch_bodies,
+            "pouchdb_tuned_settings": POUCH_TUNED,
             "ours_engine_options": opts.engine_options() or "SyncEngine defaults",
             "ours_wire_body_mean_bytes": next(iter(links.values()))["ours_wire_body_mean_bytes"] if links else None,
         },
@@ -545,6 +729,22 @@ def _cpu_seconds(pids: set[int]) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
+
+
+def _process_tree(pid: int) -> set[int]:
+    """``pid`` and all its descendants (``serve --workers N`` is a supervisor and N workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo.extend(children.get(current, []))
+    return tree
 
 
 def _pids_of_user(user: str) -> set[int]:
@@ -636,14 +836,15 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
     for thread in threads:
         thread.start()
     pg_pids = _pids_of_user(PG_USER)
-    before = (_cpu_seconds({server_pid}), _cpu_seconds(pg_pids), time.process_time())
+    server_pids = _process_tree(server_pid)
+    before = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time())
     start_box[0] = time.perf_counter()
     barrier.wait()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - start_box[0]
     pg_pids |= _pids_of_user(PG_USER)
-    after = (_cpu_seconds({server_pid}), _cpu_seconds(pg_pids), time.process_time())
+    after = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time())
 
     latencies = sorted(x for load in loads for x in load.latencies)
     accepted = sum(load.accepted for load in loads)
@@ -668,19 +869,47 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
         "error_samples": sorted(set(errors))[:5],
         "cpu_s": {"server": round(after[0] - before[0], 1), "postgres": round(after[1] - before[1], 1),
                   "load_generator": round(after[2] - before[2], 1)},
+        "server_cpu_s_per_1000_changes": round((after[0] - before[0]) / accepted * 1000, 2) if accepted else None,
     }
 
 
 def run_throughput(opts: Options) -> dict[str, Any]:
-    """``opts.devices`` devices (``per_branch`` per branch) syncing concurrently against PostgreSQL.
+    """``opts.devices`` devices (``per_branch`` per branch) syncing concurrently against PostgreSQL,
+    once per worker count in ``opts.workers`` (``serve --workers N``), each on a fresh database.
 
     Two phases on the same server: *saturation* — every device edits and syncs back to back, no
-    think time, which gives the most changes per second one head-office process sustains here
-    (its latencies are mostly queueing: 200 devices waiting on one process); then *paced* —
-    each device syncs once per interval from a random phase, the interval set so the offered
-    load is half the measured saturation rate, which gives the latency a device sees on a busy
-    but not overloaded server.
+    think time, which gives the most changes per second head office sustains here (its latencies
+    are mostly queueing: 200 devices waiting on the server); then *paced* — each device syncs once
+    per interval from a random phase, the interval set so the offered load is half the measured
+    saturation rate, which gives the latency a device sees on a busy but not overloaded server.
     """
+    n_branches = max(1, -(-opts.devices // opts.per_branch))
+    log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
+    cluster = start_cluster(max_connections=400, prefix="bench-pg-")
+    try:
+        runs = {f"workers_{n}": _throughput_once(opts, cluster, n, n_branches) for n in opts.workers}
+    finally:
+        stop_cluster(cluster)
+    first = next(iter(runs.values()))
+    return {
+        "database": "PostgreSQL 15 (throwaway cluster, fsync off)",
+        "devices": opts.devices,
+        "branches": n_branches,
+        "devices_per_branch": opts.per_branch,
+        "changes_per_sync": 3,
+        "machine_cores": os.cpu_count(),
+        "changes_per_s": {k: r["changes_per_s"] for k, r in runs.items()},
+        "p99_ms_at_half_load": {k: r["p99_ms_at_half_load"] for k, r in runs.items()},
+        "server_cpu_s_per_1000_changes": {k: r["saturation"]["server_cpu_s_per_1000_changes"]
+                                          for k, r in runs.items()},
+        "runs": runs,
+        "server": first["server"],
+    }
+
+
+def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int) -> dict[str, Any]:
+    import psycopg
+
     from sync.client.backoff import RetryPolicy
     from sync.client.engine import SyncEngine
     from sync.client.enrol import enrol
@@ -690,76 +919,79 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
 
-    n_branches = max(1, -(-opts.devices // opts.per_branch))
-    log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
-    cluster = start_cluster(max_connections=300, prefix="bench-pg-")
-    try:
-        import psycopg
-
-        with psycopg.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres",
-                             autocommit=True) as conn:
-            conn.execute('CREATE DATABASE "hq_bench"')
-        url = cluster.url("hq_bench")
-        db_engine = make_engine(url)
-        office = HeadOffice.open(db_engine)
-        office.call(orgs.add_unit, "集团党委", "group", None, "g")
-        office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
-        branches = [f"b{i:03d}" for i in range(n_branches)]
-        for i, branch in enumerate(branches):
-            office.call(orgs.add_unit, f"第{i + 1}支部", "branch", "c", branch)
-        codes = [str(office.call(device_store.create_enrol_code, branches[i // opts.per_branch], 2.0)[0])
-                 for i in range(opts.devices)]
-        db_engine.dispose()
-        with tempfile.TemporaryDirectory(prefix="bench-hq-") as tmp, head_office(url, Path(tmp) / "hq.log") as (
-            port, server_proc,
-        ):
-            base_url = f"http://127.0.0.1:{port}"
-            rng = random.Random(opts.seed)
-            member_ids = [m[0] for m in roster(rng, 40)]
-            retry = RetryPolicy(attempts=5, base=0.2, cap=2.0)
-            devices: list[SimDevice] = []
-            for i, code in enumerate(codes):
-                state = MemoryState(author=f"clerk-{i}")
-                creds, _ = enrol(base_url, code, device_id=state.device_id, device_name=f"设备{i}",
-                                 signing_key=state.signing_key())
-                state.creds = creds
-                own = state.create("meeting", meeting(rng, i, member_ids))
-                bodies = [meeting(random.Random(opts.seed * 1000 + i * 10 + r), r, member_ids) for r in range(4)]
-                devices.append(SimDevice(state, SyncEngine(state, base_url, token=creds.token, retry=retry),
-                                         own, bodies))
-            for device in devices:  # the first sync: cursors set, own record pushed
-                device.engine.sync_once()
-            log(f"throughput: {opts.devices} devices enrolled; saturation phase {opts.throughput_seconds:g} s")
-            saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
-            log(f"  saturation: {saturation['changes_per_s']} changes/s, p99 {saturation['latency_ms']['p99']} ms")
-            interval = opts.devices / max(0.5 * saturation["syncs_per_s"], 0.1)
-            paced_duration = min(max(opts.throughput_seconds, interval), 2 * opts.throughput_seconds)
-            log(f"throughput: paced phase, one sync per device every {interval:.1f} s for {paced_duration:.0f} s")
-            paced = _load_phase(devices, paced_duration, interval, opts.seed + 1, server_proc.pid)
-            paced["interval_s"] = round(interval, 2)
-            paced["offered_syncs_per_s"] = round(opts.devices / interval, 1)
-            log(f"  paced: p50 {paced['latency_ms']['p50']} ms, p99 {paced['latency_ms']['p99']} ms")
-            for device in devices:
-                device.engine.close()
-        return {
-            "database": "PostgreSQL 15 (throwaway cluster, fsync off)",
-            "server": "branch-ledger-hq serve: one uvicorn process",
-            "devices": opts.devices,
-            "branches": n_branches,
-            "devices_per_branch": opts.per_branch,
-            "changes_per_sync": 3,
-            "changes_per_s": saturation["changes_per_s"],
-            "p99_ms_at_half_load": paced["latency_ms"]["p99"],
-            "p99_ms_saturated": saturation["latency_ms"]["p99"],
-            "saturation": saturation,
-            "paced_half_load": paced,
-            "machine_cores": os.cpu_count(),
-        }
-    finally:
-        stop_cluster(cluster)
+    name = f"hq_bench_{workers}"
+    with psycopg.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = cluster.url(name)
+    db_engine = make_engine(url)
+    office = HeadOffice.open(db_engine)
+    office.call(orgs.add_unit, "集团党委", "group", None, "g")
+    office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
+    branches = [f"b{i:03d}" for i in range(n_branches)]
+    for i, branch in enumerate(branches):
+        office.call(orgs.add_unit, f"第{i + 1}支部", "branch", "c", branch)
+    codes = [str(office.call(device_store.create_enrol_code, branches[i // opts.per_branch], 2.0)[0])
+             for i in range(opts.devices)]
+    db_engine.dispose()
+    with tempfile.TemporaryDirectory(prefix="bench-hq-") as tmp, head_office(url, Path(tmp) / "hq.log",
+                                                                             workers) as (port, server_proc):
+        base_url = f"http://127.0.0.1:{port}"
+        rng = random.Random(opts.seed)
+        member_ids = [m[0] for m in roster(rng, 40)]
+        retry = RetryPolicy(attempts=5, base=0.2, cap=2.0)
+        devices: list[SimDevice] = []
+        for i, code in enumerate(codes):
+            state = MemoryState(author=f"clerk-{i}")
+            creds, _ = enrol(base_url, code, device_id=state.device_id, device_name=f"设备{i}",
+                             signing_key=state.signing_key())
+            state.creds = creds
+            own = state.create("meeting", meeting(rng, i, member_ids))
+            bodies = [meeting(random.Random(opts.seed * 1000 + i * 10 + r), r, member_ids) for r in range(4)]
+            devices.append(SimDevice(state, SyncEngine(state, base_url, token=creds.token, retry=retry),
+                                     own, bodies))
+        for device in devices:  # the first sync: cursors set, own record pushed
+            device.engine.sync_once()
+        log(f"throughput ({workers} worker(s)): {opts.devices} devices enrolled; saturation phase "
+            f"{opts.throughput_seconds:g} s")
+        saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
+        log(f"  saturation: {saturation['changes_per_s']} changes/s, p99 {saturation['latency_ms']['p99']} ms, "
+            f"server CPU {saturation['server_cpu_s_per_1000_changes']} s per 1000 changes")
+        interval = opts.devices / max(0.5 * saturation["syncs_per_s"], 0.1)
+        paced_duration = min(max(opts.throughput_seconds, interval), 2 * opts.throughput_seconds)
+        log(f"throughput: paced phase, one sync per device every {interval:.1f} s for {paced_duration:.0f} s")
+        paced = _load_phase(devices, paced_duration, interval, opts.seed + 1, server_proc.pid)
+        paced["interval_s"] = round(interval, 2)
+        paced["offered_syncs_per_s"] = round(opts.devices / interval, 1)
+        log(f"  paced: p50 {paced['latency_ms']['p50']} ms, p99 {paced['latency_ms']['p99']} ms")
+        for device in devices:
+            device.engine.close()
+    return {
+        "server": f"branch-ledger-hq serve --workers {workers}" if workers > 1
+        else "branch-ledger-hq serve: one uvicorn process",
+        "workers": workers,
+        "changes_per_s": saturation["changes_per_s"],
+        "p99_ms_at_half_load": paced["latency_ms"]["p99"],
+        "p99_ms_saturated": saturation["latency_ms"]["p99"],
+        "saturation": saturation,
+        "paced_half_load": paced,
+    }
 
 
 # ---------------------------------------------------------------------------------- entry point
+
+
+def run_profile(opts: Options) -> dict[str, Any]:
+    """``--profile``: our side only, on loopback (CPU is all there is), under py-spy."""
+    corpus = build_corpus(opts)
+    out_dir = Path(tempfile.mkdtemp(prefix="bench-sync-profile-"))
+    profiler = Profiler(out_dir)
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp_text:
+        tmp = Path(tmp_text)
+        ours = run_ours(corpus, LinkProfile(), tmp, opts.engine_options(), opts.pull_records, profiler)
+    scenarios = {k: v for k, v in ours.items() if k in (*SCENARIOS, "pull")}
+    return {"profile": {"directory": str(out_dir), "rate_hz": profiler.rate, "steps": profiler.results},
+            "ours_loopback": scenarios}
 
 
 def run(args: list[str]) -> dict[str, Any]:
@@ -770,9 +1002,11 @@ def run(args: list[str]) -> dict[str, Any]:
         "environment": {"python": platform.python_version(), "cores": os.cpu_count(),
                         "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
     }
-    if not opts.throughput_only:
+    if opts.profile:
+        out.update(run_profile(opts))
+    elif not opts.throughput_only:
         out.update(run_links(opts))
-    if not opts.skip_throughput:
+    if not opts.skip_throughput and not opts.profile:
         out["server_throughput"] = run_throughput(opts)
     out["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     out["runtime_s"] = round(time.perf_counter() - started, 1)

@@ -8,9 +8,16 @@
 //   {"cmd":"edit","file":F}        overwrite the listed documents' fields (new local revisions)
 //   {"cmd":"replicate","url":U}    one-shot push replication to U (a fresh remote handle, as an
 //                                  app's periodic sync would create); reports wall time
+//   {"cmd":"replicate","url":U,"tuned":T}  the same, tuned (see below)
 //   {"cmd":"quit"}
-// Replication runs with PouchDB's defaults (batch_size 100, batches_limit 10): what an
-// application gets unless it tunes them.
+// Without "tuned", replication runs with PouchDB's defaults (batch_size 100, batches_limit 10,
+// node-fetch without an agent, so "Connection: close" and one TCP connection per request, and
+// uncompressed request bodies): what an application gets unless it tunes them.
+// "tuned" is {batch_size, batches_limit, keep_alive, max_sockets, gzip_min, gzip_level}: a
+// keep-alive http.Agent shared by every request of the replication, and request bodies of at
+// least gzip_min bytes gzipped with Content-Encoding: gzip (pouchdb-server's body-parser, like
+// CouchDB, inflates them). Responses are gzipped by pouchdb-server's compression middleware
+// in both modes (node-fetch sends Accept-Encoding: gzip,deflate).
 "use strict";
 
 const path = require("path");
@@ -27,7 +34,25 @@ const req = createRequire(path.join(path.resolve(nodeDir), "package.json"));
 const PouchDB = req("pouchdb");
 PouchDB.plugin(req("pouchdb-adapter-memory"));
 
+const http = require("http");
+const zlib = require("zlib");
+
 const local = new PouchDB("bench-local", { adapter: "memory" });
+
+// A fetch for the remote handle: a keep-alive agent and gzip request bodies.
+function tunedFetch(tuned) {
+  const agent = tuned.keep_alive ? new http.Agent({ keepAlive: true, maxSockets: tuned.max_sockets || 6 }) : null;
+  const fetcher = function (url, opts) {
+    if (agent) opts.agent = agent;
+    const min = tuned.gzip_min;
+    if (min != null && typeof opts.body === "string" && Buffer.byteLength(opts.body) >= min) {
+      opts.body = zlib.gzipSync(opts.body, { level: tuned.gzip_level || 6 });
+      opts.headers.set("Content-Encoding", "gzip");
+    }
+    return PouchDB.fetch(url, opts);
+  };
+  return { fetcher, agent };
+}
 
 function reply(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
@@ -54,12 +79,24 @@ async function edit(file) {
   return { edited: res.length };
 }
 
-async function replicate(url) {
-  const remote = new PouchDB(url);
+async function replicate(url, tuned) {
+  let remote;
+  let agent = null;
+  const options = {};
+  if (tuned) {
+    const made = tunedFetch(tuned);
+    agent = made.agent;
+    remote = new PouchDB(url, { fetch: made.fetcher });
+    if (tuned.batch_size) options.batch_size = tuned.batch_size;
+    if (tuned.batches_limit) options.batches_limit = tuned.batches_limit;
+  } else {
+    remote = new PouchDB(url);
+  }
   const t0 = process.hrtime.bigint();
-  const result = await PouchDB.replicate(local, remote);
+  const result = await PouchDB.replicate(local, remote, options);
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   await remote.close();
+  if (agent) agent.destroy();
   return {
     wall_s: wall,
     ok: result.ok,
@@ -77,7 +114,7 @@ async function handle(msg) {
     case "edit":
       return edit(msg.file);
     case "replicate":
-      return replicate(msg.url);
+      return replicate(msg.url, msg.tuned || null);
     case "quit":
       return { bye: true };
     default:
