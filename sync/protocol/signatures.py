@@ -147,7 +147,12 @@ def load_public_key(public_key_b64: str) -> Ed25519PublicKey:
 
 def verify(public_key_b64: str, message: bytes, signature_b64: str) -> None:
     """Raise :class:`BadSignature` unless ``signature_b64`` is valid for ``message``."""
-    key = load_public_key(public_key_b64)
+    verify_with(load_public_key(public_key_b64), message, signature_b64)
+
+
+def verify_with(key: Ed25519PublicKey, message: bytes, signature_b64: str) -> None:
+    """:func:`verify` with a key already parsed (and checked) by :func:`load_public_key`: a page of
+    changes from one device parses its key once."""
     try:
         key.verify(b64decode(signature_b64), message)
     except (InvalidSignature, ValueError) as exc:

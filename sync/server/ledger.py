@@ -5,6 +5,13 @@ on PostgreSQL; SQLite is already serialised by ``BEGIN IMMEDIATE``). Everything 
 branch — device pushes and head-office publications — goes through it, so sequence numbers are
 handed out in commit order and a reader paging ``seq > cursor`` never steps over a transaction
 that commits late (sync-notes F17). The checksum of the heads is maintained incrementally here.
+
+Work is per *page*, not per change (issue 15): :meth:`BranchLedger.prefetch` reads everything a
+push page needs in a few ``IN (…)`` queries into a :class:`PageView`, which the push then
+consults and updates change by change in memory (so a change sees the ones before it in the same
+page exactly as if each had been written at once); :meth:`store` and :meth:`reject` only stage
+rows, and :meth:`flush` writes them with one ``executemany`` per table before the page is read.
+Everything stays inside the one transaction that holds the branch lock, so a page is atomic.
 """
 
 from __future__ import annotations
@@ -55,6 +62,25 @@ _REJECTION_AT_COUNTER = select(rejections.c.change_id).where(
 _REJECTION = select(rejections).where(
     rejections.c.branch_id == bindparam("branch_id"), rejections.c.change_id == bindparam("change_id")
 )
+# The page's lookups, one query each with an expanding IN list (prebuilt: one cache entry each).
+_STORED_BY_CHANGE_IDS = select(revisions.c.change_id, revisions.c.seq).where(
+    revisions.c.branch_id == bindparam("branch_id"), revisions.c.change_id.in_(bindparam("ids", expanding=True))
+)
+_REJECTIONS_BY_CHANGE_IDS = select(rejections.c.change_id, rejections.c.code, rejections.c.message).where(
+    rejections.c.branch_id == bindparam("branch_id"), rejections.c.change_id.in_(bindparam("ids", expanding=True))
+)
+_REVISION_COUNTERS = select(revisions.c.counter, revisions.c.change_id).where(
+    revisions.c.device_id == bindparam("device_id"), revisions.c.counter.in_(bindparam("counters", expanding=True))
+)
+_REJECTION_COUNTERS = select(rejections.c.counter, rejections.c.change_id).where(
+    rejections.c.device_id == bindparam("device_id"), rejections.c.counter.in_(bindparam("counters", expanding=True))
+)
+_HEADS = select(heads).where(
+    heads.c.branch_id == bindparam("branch_id"), heads.c.record_id.in_(bindparam("ids", expanding=True))
+)
+_REVS_OF_RECORDS = select(revisions.c.record_id, revisions.c.rev, revisions.c.seq).where(
+    revisions.c.branch_id == bindparam("branch_id"), revisions.c.record_id.in_(bindparam("ids", expanding=True))
+)
 _INSERT_REVISION = insert(revisions)
 _INSERT_HEAD = insert(heads)
 _INSERT_REJECTION = insert(rejections)
@@ -85,6 +111,30 @@ class NewRevision:
     counter: int | None
     sig: str
     violations: list[dict[str, str]] | None = None
+
+
+@dataclass
+class PageView:
+    """What a push page needs to know about the branch, read once and kept current in memory.
+
+    Every map is keyed the way the per-change lookups were: change ids and record ids within the
+    locked branch; ``counters`` by the pushing device's counter (a revision's or a refusal's).
+    """
+
+    stored: dict[str, int]  # change id -> seq of the revision stored under it
+    refused: dict[str, tuple[str, str]]  # change id -> (code, message) of its recorded refusal
+    counters: dict[int, str]  # this device's counter -> the change id that used it
+    heads: dict[str, Head]  # record id -> head
+    revs: dict[str, dict[str, int]]  # record id -> {rev: seq} of every revision held
+
+    def known_revs(self, record_id: str) -> set[str]:
+        return set(self.revs.get(record_id, ()))
+
+
+@dataclass
+class _StagedHead:
+    original: Head | None  # the head as the database holds it (None: a new record)
+    current: Head
 
 
 @dataclass(frozen=True)
@@ -128,6 +178,34 @@ class BranchLedger:
         self.checksum: int = from_signed64(row.checksum)
         self._start_seq = self.seq
         self.stored_bytes = 0  # what this transaction added (for the devices' storage quota)
+        self.view: PageView | None = None  # set by prefetch; kept current by store/reject
+        self._revision_rows: list[dict[str, Any]] = []
+        self._rejection_rows: list[dict[str, Any]] = []
+        self._heads: dict[str, _StagedHead] = {}
+        self._head_times: dict[str, tuple[int, str]] = {}  # record id -> (updated_seq, updated_at)
+
+    def prefetch(self, device_id: str, change_ids: Sequence[str], counters: Sequence[int],
+                 record_ids: Sequence[str]) -> PageView:
+        """Read what a push page of these changes needs, in six queries (whatever the page size)."""
+        ids, cids, nums = sorted(set(record_ids)), sorted(set(change_ids)), sorted(set(counters))
+        branch = {"branch_id": self.branch_id}
+        view = PageView({}, {}, {}, {}, {})
+        if cids:
+            stored = self.conn.execute(_STORED_BY_CHANGE_IDS, {**branch, "ids": cids})
+            view.stored = {r.change_id: r.seq for r in stored}
+            view.refused = {r.change_id: (r.code, r.message)
+                            for r in self.conn.execute(_REJECTIONS_BY_CHANGE_IDS, {**branch, "ids": cids})}
+        if nums:
+            params = {"device_id": device_id, "counters": nums}
+            # A revision's counter wins over a refusal's, as in change_id_at_counter.
+            view.counters = {r.counter: r.change_id for r in self.conn.execute(_REJECTION_COUNTERS, params)}
+            view.counters.update({r.counter: r.change_id for r in self.conn.execute(_REVISION_COUNTERS, params)})
+        if ids:
+            view.heads = {r.record_id: head_from_row(r) for r in self.conn.execute(_HEADS, {**branch, "ids": ids})}
+            for r in self.conn.execute(_REVS_OF_RECORDS, {**branch, "ids": ids}):
+                view.revs.setdefault(r.record_id, {})[r.rev] = r.seq
+        self.view = view
+        return view
 
     # ------------------------------------------------------------------ lookups
 
@@ -160,14 +238,19 @@ class BranchLedger:
 
     # ------------------------------------------------------------------ writes
 
-    def store(self, revision: NewRevision, old_head: Head | None, new_head: Head) -> int:
-        """Insert ``revision`` with the next sequence number and move the head; returns the seq."""
+    def store(self, revision: NewRevision, old_head: Head | None, new_head: Head, *,
+              text: str | None = None) -> int:
+        """Stage ``revision`` with the next sequence number and move the head; returns the seq.
+
+        ``text`` is the body as stored (``body_text``), when the caller already has it. Written
+        by :meth:`flush`, which must run before the transaction commits.
+        """
         self.seq += 1
         now = now_text()
-        text = body_text(revision.body)
+        if text is None:
+            text = body_text(revision.body)
         self.stored_bytes += CHANGE_OVERHEAD_BYTES + len(text or "")
-        self.conn.execute(
-            _INSERT_REVISION,
+        self._revision_rows.append(
             dict(
                 branch_id=self.branch_id,
                 seq=self.seq,
@@ -190,32 +273,21 @@ class BranchLedger:
                 violations=json.dumps(revision.violations, ensure_ascii=False)
                 if revision.violations
                 else None,
-            ),
-        )
-        values = {
-            "kind": new_head.kind,
-            "current_rev": new_head.current_rev,
-            "status": new_head.status,
-            "deleted": new_head.deleted,
-            "conflicted": new_head.conflicted,
-            "leaves": json.dumps(list(new_head.leaves)),
-            "updated_seq": self.seq,
-            "updated_at": now,
-        }
-        if old_head is None:
-            self.conn.execute(_INSERT_HEAD, {"record_id": new_head.record_id, "branch_id": self.branch_id, **values})
-        else:
-            result = self.conn.execute(
-                _MOVE_HEAD,
-                {
-                    "key_branch_id": self.branch_id,
-                    "key_record_id": new_head.record_id,
-                    "old_rev": old_head.current_rev,
-                    **values,
-                },
             )
-            if result.rowcount != 1:
-                raise RuntimeError(f"head of {new_head.record_id} moved concurrently")
+        )
+        staged = self._heads.get(new_head.record_id)
+        if staged is None:
+            self._heads[new_head.record_id] = _StagedHead(old_head, new_head)
+        else:
+            staged.current = new_head
+        self._head_times[new_head.record_id] = (self.seq, now)
+        if self.view is not None:
+            self.view.heads[new_head.record_id] = new_head
+            self.view.revs.setdefault(revision.record_id, {})[revision.rev] = self.seq
+            if revision.change_id is not None:
+                self.view.stored[revision.change_id] = self.seq
+            if revision.counter is not None:
+                self.view.counters[revision.counter] = revision.change_id or ""
         self.checksum = replace_term(
             self.checksum, old_head.checksum_key() if old_head else None, new_head.checksum_key()
         )
@@ -232,8 +304,7 @@ class BranchLedger:
         code: str,
         message: str,
     ) -> None:
-        self.conn.execute(
-            _INSERT_REJECTION,
+        self._rejection_rows.append(
             dict(
                 branch_id=self.branch_id,
                 change_id=change_id,
@@ -244,11 +315,54 @@ class BranchLedger:
                 code=code,
                 message=message,
                 received_at=now_text(),
-            ),
+            )
         )
+        if self.view is not None:
+            self.view.refused[change_id] = (code, message)
+            self.view.counters.setdefault(counter, change_id)
+
+    def _write_staged(self) -> None:
+        """One ``executemany`` per table for what :meth:`store` and :meth:`reject` staged."""
+        if self._revision_rows:
+            self.conn.execute(_INSERT_REVISION, self._revision_rows)
+        if self._rejection_rows:
+            self.conn.execute(_INSERT_REJECTION, self._rejection_rows)
+        inserts: list[dict[str, Any]] = []
+        moves: list[dict[str, Any]] = []
+        for record_id, staged in self._heads.items():
+            head = staged.current
+            updated_seq, updated_at = self._head_times[record_id]
+            values = {
+                "kind": head.kind,
+                "current_rev": head.current_rev,
+                "status": head.status,
+                "deleted": head.deleted,
+                "conflicted": head.conflicted,
+                "leaves": json.dumps(list(head.leaves)),
+                "updated_seq": updated_seq,
+                "updated_at": updated_at,
+            }
+            if staged.original is None:
+                inserts.append({"record_id": record_id, "branch_id": self.branch_id, **values})
+            else:
+                moves.append({"key_branch_id": self.branch_id, "key_record_id": record_id,
+                              "old_rev": staged.original.current_rev, **values})
+        if inserts:
+            self.conn.execute(_INSERT_HEAD, inserts)
+        if moves:
+            if self.conn.dialect.supports_sane_multi_rowcount:
+                if self.conn.execute(_MOVE_HEAD, moves).rowcount != len(moves):
+                    raise RuntimeError("a head of this page moved concurrently")
+            else:
+                for move in moves:
+                    if self.conn.execute(_MOVE_HEAD, move).rowcount != 1:
+                        raise RuntimeError(f"head of {move['key_record_id']} moved concurrently")
+        self._revision_rows, self._rejection_rows = [], []
+        self._heads, self._head_times = {}, {}
 
     def flush(self) -> None:
-        """Write the branch sequence and checksum back (same transaction as the revisions)."""
+        """Write what was staged, then the branch sequence and checksum (same transaction)."""
+        self._write_staged()
         if self.seq != self._start_seq:
             self.conn.execute(
                 update(branch_state)
