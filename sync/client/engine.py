@@ -2,8 +2,14 @@
 
 One request does both directions. The loop continues while the server says ``has_more`` or the
 outbox still has entries, so a backlog costs ⌈size/page⌉ round trips and a no-op sync costs one.
-Each reply is applied in one local transaction before the next request is built, so a cut link
+Each reply is applied in one local transaction before the next request is sent, so a cut link
 loses at most the page in flight and resending is harmless (the endpoint is idempotent).
+
+Pipelining (issue 15): while a push page is in flight, a worker thread already serializes and
+compresses the next one (the outbox entries after it, read and signed on the engine's thread), so
+on a slow link that CPU costs no time. Only the request's small tail — cursor, clock, limits,
+which depend on the reply — is added once the reply is applied. If the reply did not settle the
+whole page (a 413, a quota refusal) the prepared page is dropped and built again.
 
 On the last page the server sends its checksum of the branch's heads; if ours differs, or the
 server reports a new epoch, the engine runs one *verify* pass that re-reads the whole branch
@@ -17,17 +23,23 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+from pydantic import TypeAdapter
 
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
+from sync.client.changes import fit_batch
 from sync.client.state import SyncState
-from sync.client.transport import Exchange, Transport
+from sync.client.transport import Exchange, Partial, Prepared, Transport
 from sync.client.verify import check_pulled, follow_rotation
+from sync.protocol import compact
 from sync.protocol.signatures import renewal_bytes
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
+    Change,
     ClientInfo,
     Limits,
     SyncRequest,
@@ -49,6 +61,16 @@ DEFAULT_PUSH_ITEMS = MAX_PUSH_CHANGES
 DEFAULT_PULL_BYTES = MAX_PAGE_BYTES
 DEFAULT_PULL_ITEMS = 500
 MAX_ROUNDS = 10_000  # a safety net against a loop that makes no progress
+_PUSH_JSON: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
+
+
+@dataclass
+class _Ahead:
+    """The next push page, read while the current one was in flight and compressed in the worker."""
+
+    batch: list[Change]
+    after: list[str]  # the change ids of the page it follows
+    start: Partial
 
 
 @dataclass
@@ -110,6 +132,7 @@ class SyncEngine:
         push_bytes: int = DEFAULT_PUSH_BYTES,
         progress: Callable[[SyncProgress], None] | None = None,
         app_version: str = "",
+        pipeline: bool = True,
     ) -> None:
         self.state = state
         if transport is None:
@@ -123,6 +146,7 @@ class SyncEngine:
                 token=token or (creds.token if creds else None),
                 ca_bundle=ca_bundle or (creds.ca_bundle if creds else None),
                 retry=retry,
+                encodings=creds.encodings if creds else None,
                 **extra,  # type: ignore[arg-type]
             )
         self.transport = transport
@@ -137,8 +161,19 @@ class SyncEngine:
         self.app_version = app_version
         self.last_success: str | None = None
         self.last_error: errors.SyncError | None = None
+        # Compact bodies (sync/protocol/compact.py) go to a head office that announced our own
+        # fingerprint; a compact_mismatch refusal turns them off for this engine.
+        self.compact_ok = True
+        self.pipeline = pipeline
+        self._pool: ThreadPoolExecutor | None = None
+        self._settled: set[str] = set()  # change ids the last applied reply answered
+        if creds is not None and creds.compact and self.transport.server_compact is None:
+            self.transport.server_compact = creds.compact
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         self.transport.close()
 
     # ------------------------------------------------------------------ the loop
@@ -170,8 +205,15 @@ class SyncEngine:
         push_items = self.push_items
         last_batch: list[str] | None = None
         quota: errors.QuotaExceeded | None = None  # head office holds our quota: pull only, then say so
+        ahead: Future[_Ahead] | None = None
         for _ in range(MAX_ROUNDS):
-            batch = self.state.pending_changes(push_items, self.push_bytes) if push_items else []
+            prepared = self._take(ahead, last_batch, push_items)
+            ahead = None
+            if prepared is not None:
+                batch, start = prepared.batch, prepared.start
+            else:
+                batch = self.state.pending_changes(push_items, self.push_bytes) if push_items else []
+                start = None
             ids = [c.change_id for c in batch]
             if batch and ids == last_batch:
                 log.warning("outbox made no progress; stopping this sync")
@@ -185,9 +227,12 @@ class SyncEngine:
                 push=batch,
                 limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
                 include_own=verify,
+                compact=compact.schema_id(),
             )
+            if batch and self.pipeline:
+                ahead = self._look_ahead(batch, push_items)
             try:
-                reply = self._send(request, stats)
+                reply = self._send(request, stats, start)
             except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
@@ -209,6 +254,7 @@ class SyncEngine:
             restart = False
             last_batch = ids
             outcome = self.state.apply_reply(batch, reply)
+            self._settled = {r.change_id for r in reply.results}
             stats.pages += 1
             stats.pushed += len(batch)
             stats.accepted += outcome.accepted
@@ -257,7 +303,7 @@ class SyncEngine:
         if quota is not None:
             raise quota
 
-    def _post(self, path: str, payload: bytes, stats: SyncStats) -> dict[str, object]:
+    def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats) -> dict[str, object]:
         exchange = Exchange()
         try:
             return self.transport.post_json(path, payload, idempotency_key=str(uuid.uuid4()), exchange=exchange)
@@ -266,21 +312,93 @@ class SyncEngine:
             stats.bytes_up += exchange.bytes_up
             stats.bytes_down += exchange.bytes_down
 
-    def _send(self, request: SyncRequest, stats: SyncStats) -> SyncResponse:
-        payload = request.model_dump_json(exclude_none=True).encode()
+    # ------------------------------------------------------------------ pipelining
+
+    def _look_ahead(self, batch: list[Change], push_items: int) -> Future[_Ahead] | None:
+        """Read the page after ``batch`` now and have the worker serialize and compress it."""
+        more = self.state.pending_changes(len(batch) + push_items, 2 * self.push_bytes)
+        if [c.change_id for c in more[: len(batch)]] != [c.change_id for c in batch]:
+            return None
+        following = fit_batch(more[len(batch) : len(batch) + push_items], self.push_bytes)
+        if not following:
+            return None
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pipeline")
+        after = [c.change_id for c in batch]
+        return self._pool.submit(lambda: _Ahead(following, after, self._start_body(following)))
+
+    def _take(self, ahead: Future[_Ahead] | None, last_batch: list[str] | None, push_items: int) -> _Ahead | None:
+        """The prepared page, if the reply just applied settled every change of the page before it."""
+        if ahead is None:
+            return None
         try:
-            data = self._post("/v1/sync", payload, stats)
-        except errors.TokenExpired:
-            self._renew_token(stats)
-            data = self._post("/v1/sync", payload, stats)
+            prepared = ahead.result()
+        except Exception:  # a page that failed to build is built again, on this thread, the normal way
+            log.exception("preparing the next page failed")
+            return None
+        if (prepared.after != last_batch or not set(prepared.after) <= self._settled
+                or len(prepared.batch) > push_items):
+            return None
+        return prepared
+
+    def _start_body(self, push: list[Change]) -> Partial:
+        """The compressed start of a request: ``{"push":[…],`` — the rest follows in :meth:`_send`."""
+        wire = self._wire_push(push)
+        return self.transport.prepare_start(b'{"push":' + _PUSH_JSON.dump_json(wire, exclude_none=True) + b",")
+
+    def _wire_push(self, push: list[Change]) -> list[Change]:
+        """The outbox page as it travels: bodies compact when head office expands them alike."""
+        if not (self.compact_ok and push and self.transport.server_compact == compact.schema_id()):
+            return push
+        out = []
+        for change in push:
+            small = compact.strip(change.kind, change.body) if change.body is not None else None
+            out.append(change if small is None else
+                       change.model_copy(update={"body": small, "body_schema": compact.schema_id()}))
+        return out
+
+    def _payload(self, request: SyncRequest, start: Partial | None = None) -> bytes | Prepared:
+        """The request as sent: ``{"push":[…],`` then everything else, so the push can be prepared early."""
+        tail = request.model_dump_json(exclude_none=True, exclude={"push"}).encode()[1:]
+        if start is not None:
+            return self.transport.prepare_finish(start, tail)
+        return b'{"push":' + _PUSH_JSON.dump_json(self._wire_push(request.push), exclude_none=True) + b"," + tail
+
+    def _send(self, request: SyncRequest, stats: SyncStats, start: Partial | None = None) -> SyncResponse:
+        payload = self._payload(request, start if self.compact_ok else None)
+        try:
+            try:
+                data = self._post("/v1/sync", payload, stats)
+            except errors.TokenExpired:
+                self._renew_token(stats)
+                data = self._post("/v1/sync", payload, stats)
+        except errors.RequestRejected as exc:
+            if exc.code != "compact_mismatch" or not self.compact_ok:
+                raise
+            self.compact_ok = False  # head office's defaults differ from ours: full bodies
+            data = self._post("/v1/sync", self._payload(request), stats)
+        self._remember_announcements()
         try:
             reply = SyncResponse.model_validate(data)
         except ValueError as exc:
             raise errors.RequestRejected("总部应答格式不正确", detail=str(exc)[:300]) from exc
+        for change in reply.changes:
+            if change.body_schema is not None:
+                if change.body_schema != compact.schema_id() or change.body is None:
+                    raise errors.RequestRejected("总部应答格式不正确", detail=f"compact body {change.body_schema}")
+                change.body, change.body_schema = compact.expand(change.kind, change.body), None
         if reply.server_keys is not None and self.server_public_key is not None:
             self._follow_rotation(reply)
         check_pulled(reply.changes, self.server_public_key, self.branch_id)
         return reply
+
+    def _remember_announcements(self) -> None:
+        """Keep head office's codings and fingerprint with the credentials when they change."""
+        creds = self.state.credentials()
+        encodings, fingerprint = self.transport.server_encodings, self.transport.server_compact
+        if creds is None or encodings is None or (creds.encodings, creds.compact) == (encodings, fingerprint):
+            return
+        self.state.update_credentials(dataclasses.replace(creds, encodings=encodings, compact=fingerprint))
 
     def _renew_token(self, stats: SyncStats) -> None:
         """Trade the expired token for a new one, proven with the device key (never re-enrol)."""

@@ -46,5 +46,7 @@ def enrol(
         server_public_key=reply.server_public_key,
         ca_bundle=ca_bundle,
         token_expires_at=reply.token_expires_at,
+        encodings=transport.server_encodings,
+        compact=transport.server_compact,
     )
     return creds, reply

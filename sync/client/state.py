@@ -32,6 +32,10 @@ class Credentials:
     server_public_key: str  # the head-office key this device trusts (changes only along the rotation chain)
     ca_bundle: str | None = None
     token_expires_at: str | None = None
+    # What head office last announced (sync.client.transport): the request codings it accepts and
+    # its compact-body fingerprint. Kept so the first request of the next sync already uses them.
+    encodings: list[str] | None = None
+    compact: str | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""HTTP transport to head office: one keep-alive session, verified TLS, gzip, stall detection.
+"""HTTP transport to head office: one keep-alive session, verified TLS, compression, stall detection.
 
 - TLS verification is always on; ``ca_bundle`` adds a head office's own CA (``verify=path``).
   Plain ``http://`` is refused except to loopback (development and tests).
@@ -10,15 +10,23 @@
   The sync endpoint is idempotent, so retrying a POST is safe (sync-notes §6.6). Head office's
   other refusals become typed errors (errors.py) the engine acts on: 413 → smaller batches,
   401 token_expired → renew, 403 quota_exceeded → pull only; none of them drops local data.
+- Compression is negotiated (sync/protocol/compression.py): requests use the best coding head
+  office announced (``encodings``, remembered with the credentials; gzip until one is known), at
+  a level suited to the uplink head office measured (``Server-Timing: recv``); replies are asked
+  for in the minutes coding or gzip. A 415 makes the transport fall back to gzip and resend.
+- :meth:`Transport.prepare` compresses a body ahead of time, so the engine can build and compress
+  the next page while the current one is in flight (it runs in the engine's worker thread).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import re
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,13 +35,35 @@ import requests
 
 from sync.client import errors
 from sync.client.backoff import RetryPolicy, parse_retry_after
-from sync.protocol.compression import maybe_gzip
-from sync.protocol.versions import IDEMPOTENCY_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER
+from sync.protocol import compression
+from sync.protocol.compression import ENCODINGS_HEADER, GZIP, GZIP_THRESHOLD, REPLY_PREFERENCE
+from sync.protocol.versions import COMPACT_HEADER, IDEMPOTENCY_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER
 
 DEFAULT_CONNECT_TIMEOUT = 15.0
 DEFAULT_STALL_TIMEOUT = 60.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # inflated; a zip-bomb guard for replies
 _CHUNK = 16 * 1024
+_RECV_TIMING = re.compile(r'recv;dur=([0-9.]+);desc="([0-9]+)"')
+MIN_TIMED_BYTES = 32 * 1024  # smaller bodies say more about the round trip than about the link
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A request body compressed ahead of sending (:meth:`Transport.prepare`)."""
+
+    payload: bytes  # the JSON, kept for a resend in another coding
+    body: bytes
+    coding: str | None  # None: sent as it is
+
+
+@dataclass
+class Partial:
+    """The compressed start of a body whose end is not known yet (:meth:`Transport.prepare_start`)."""
+
+    prefix: bytes
+    coding: str
+    stream: compression.Stream
+    head: bytes
 
 
 @dataclass
@@ -79,6 +109,7 @@ class Transport:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = "BranchLedger",
+        encodings: Sequence[str] | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.token = token
@@ -87,8 +118,42 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Accept-Encoding"] = "gzip"
+        self.session.headers["Accept-Encoding"] = ", ".join(c for c in REPLY_PREFERENCE if c in compression.spoken())
         self._sleep = sleep
+        # What head office announced in its last reply (None: not heard yet): request codings and
+        # the compact-body fingerprint; ``encodings`` seeds the first from the credentials.
+        self.server_encodings: list[str] | None = list(encodings) if encodings is not None else None
+        self.server_compact: str | None = None
+        self.uplink_bps: float | None = None  # as head office measured our last large body
+        self._lock = threading.Lock()  # prepare() may run in the engine's worker thread
+
+    @property
+    def request_coding(self) -> str:
+        """The best coding head office accepts that this client speaks (gzip when unknown)."""
+        return compression.choose(self.server_encodings or (), compression.spoken()) or GZIP
+
+    def prepare_start(self, prefix: bytes) -> Partial:
+        """Compress the start of a body now (in the engine's worker thread, while another request is
+        in flight); :meth:`prepare_finish` adds the end once it is known. Thread-safe; no network."""
+        with self._lock:
+            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+        stream = compression.Stream(coding, level)
+        return Partial(prefix, coding, stream, stream.compress(prefix))
+
+    def prepare_finish(self, partial: Partial, tail: bytes) -> Prepared:
+        """The whole body: ``partial``'s start, then ``tail``; the same coding as the start."""
+        body = partial.head + partial.stream.finish(tail)
+        return Prepared(partial.prefix + tail, body, partial.coding)
+
+    def prepare(self, payload: bytes) -> Prepared:
+        """Compress ``payload`` for the next request (thread-safe; no network)."""
+        if len(payload) < GZIP_THRESHOLD:
+            return Prepared(payload, payload, None)
+        with self._lock:
+            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+        if coding == GZIP:
+            return Prepared(payload, compression.encode(payload, GZIP), GZIP)
+        return Prepared(payload, compression.encode(payload, coding, level), coding)
 
     def close(self) -> None:
         self.session.close()
@@ -98,21 +163,41 @@ class Transport:
     def post_json(
         self,
         path: str,
-        payload: bytes,
+        payload: bytes | Prepared,
         *,
         auth: bool = True,
         idempotency_key: str | None = None,
         exchange: Exchange | None = None,
     ) -> dict[str, Any]:
-        """POST ``payload`` (JSON bytes) with retries; the reply's JSON object."""
+        """POST ``payload`` (JSON bytes, or a :class:`Prepared` body) with retries; the reply's JSON."""
+        prepared = payload if isinstance(payload, Prepared) else self.prepare(payload)
+        try:
+            return self._post(path, prepared, auth=auth, idempotency_key=idempotency_key, exchange=exchange)
+        except errors.RequestRejected as exc:
+            if exc.code != "unsupported_encoding" or prepared.coding in (None, GZIP):
+                raise
+            # Head office no longer speaks what it once announced (a downgrade): gzip, as always.
+            self.server_encodings = [GZIP]
+            return self._post(path, self.prepare(prepared.payload), auth=auth, idempotency_key=idempotency_key,
+                              exchange=exchange)
+
+    def _post(
+        self,
+        path: str,
+        prepared: Prepared,
+        *,
+        auth: bool,
+        idempotency_key: str | None,
+        exchange: Exchange | None,
+    ) -> dict[str, Any]:
         exchange = exchange if exchange is not None else Exchange()
-        body, compressed = maybe_gzip(payload)
+        body = prepared.body
         headers = {
             "Content-Type": JSON_CONTENT_TYPE,
             IDEMPOTENCY_HEADER: idempotency_key or str(uuid.uuid4()),
         }
-        if compressed:
-            headers["Content-Encoding"] = "gzip"
+        if prepared.coding is not None:
+            headers["Content-Encoding"] = prepared.coding
         if auth:
             if not self.token:
                 raise errors.NotEnrolled()
@@ -151,7 +236,29 @@ class Transport:
             data = self._read(response, exchange)
         finally:
             response.close()
+        self._learn(response, len(body))
+        coding = response.headers.get("Content-Encoding", "").strip().lower()
+        if coding and coding != GZIP and PROTOCOL_HEADER in response.headers:  # urllib3 already inflated gzip
+            try:
+                data = compression.decode(data, coding, MAX_RESPONSE_BYTES)
+            except compression.DecompressedTooLarge as exc:
+                raise errors.RequestRejected("总部应答过大", detail=str(exc)) from exc
+            except (compression.BadCompressedBody, compression.UnsupportedEncoding) as exc:
+                raise errors.NetworkError(detail=f"undecodable reply ({coding}): {exc}") from exc
         return self._interpret(response, data)
+
+    def _learn(self, response: requests.Response, sent: int) -> None:
+        """Remember what head office announced, and the uplink rate it measured for our body."""
+        if PROTOCOL_HEADER not in response.headers:
+            return
+        with self._lock:
+            announced = response.headers.get(ENCODINGS_HEADER)
+            self.server_encodings = compression.split_header(announced) if announced else [GZIP]
+            self.server_compact = response.headers.get(COMPACT_HEADER) or None
+            timing = _RECV_TIMING.search(response.headers.get("Server-Timing", ""))
+            if timing and sent >= MIN_TIMED_BYTES:
+                seconds = float(timing.group(1)) / 1000
+                self.uplink_bps = sent * 8 / seconds if seconds > 0.001 else None
 
     def _read(self, response: requests.Response, exchange: Exchange) -> bytes:
         """Stream the body; fail on a stall (socket read timeout) or an oversized inflation."""

@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "bad_cursor": "同步位置无效，请重新同步。",
     "payload_too_large": "请求过大，请减少每次同步的数量。",
     "unsupported_encoding": "不支持的压缩格式。",
+    "compact_mismatch": "总部的记录格式版本与本机不同，将改用完整格式重新发送。",
     "invalid_code": "注册码无效。",
     "code_expired": "注册码已过期，请向总部申请新的注册码。",
     "code_used": "注册码已被使用，每个注册码只能使用一次。",

@@ -14,6 +14,9 @@ MIN_PROTOCOL = 1
 # without both did not come from a BranchLedger server (a captive portal, a proxy's error page).
 PROTOCOL_HEADER = "X-BranchLedger-Protocol"
 JSON_CONTENT_TYPE = "application/json"
+# Every reply also announces the compact-body fingerprint head office strips and expands with
+# (sync/protocol/compact.py); request codings are announced beside it (compression.py).
+COMPACT_HEADER = "X-BranchLedger-Compact"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 UPGRADE_MESSAGE = "请升级客户端：总部服务器已不再支持此版本的同步协议。升级前可继续离线使用，数据不会丢失。"

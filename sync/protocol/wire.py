@@ -72,6 +72,10 @@ class Change(WireModel):
     device_time: Annotated[str, StringConstraints(max_length=40)] = ""
     author: Short = ""
     sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    # Set when ``body`` travels without its default-valued fields (sync/protocol/compact.py): the
+    # fingerprint of the defaults it was stripped under. Sent only to a head office that announced
+    # the same fingerprint; head office expands the body before checking rev and signature.
+    body_schema: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class Limits(WireModel):
@@ -91,6 +95,9 @@ class SyncRequest(WireModel):
     # Verify mode (sync-notes §6.13): pull this device's own revisions too, e.g. after an epoch
     # change or a checksum mismatch, when the device may lack what it once pushed.
     include_own: bool = False
+    # The compact-body fingerprint this client can expand (sync/protocol/compact.py): head office
+    # strips pulled bodies only when it is its own. Old clients send nothing and get full bodies.
+    compact: Annotated[str, StringConstraints(max_length=40)] | None = None
 
 
 class ChangeResult(WireModel):
@@ -141,6 +148,7 @@ class PulledChange(WireModel):
     # Head office's attestation (signatures.attestation_bytes): proof that head office itself
     # delivers this revision to this branch, whoever wrote it. Clients check it for every change.
     hq_sig: str = ""
+    body_schema: str | None = None  # the body is compact (see Change.body_schema)
 
 
 class KeyRotation(WireModel):

@@ -9,17 +9,26 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sync.protocol.compression import GZIP_THRESHOLD
+from sync.protocol import compact
+from sync.protocol.compression import (
+    ACCEPTED,
+    ENCODINGS_HEADER,
+    GZIP_THRESHOLD,
+    REPLY_PREFERENCE,
+    choose,
+    encode,
+    split_header,
+)
 from sync.protocol.errors import message_for
-from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol.versions import COMPACT_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.protocol.wire import ErrorBody
 from sync.server.body import (
     BODY_GRACE,
@@ -27,6 +36,7 @@ from sync.server.body import (
     BODY_MIN_RATE,
     DEFAULT_MAX_JSON_BYTES,
     DEFAULT_MAX_WIRE_BYTES,
+    TIMING_SCOPE_KEY,
     BodyLimits,
 )
 from sync.server.errors import ApiError
@@ -61,17 +71,30 @@ class AppSettings:
     requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE  # per device
     burst: int = DEFAULT_BURST
     enrol_per_minute: float = DEFAULT_ENROL_PER_MINUTE  # per client address (enrol and token renewal)
+    # Request codings accepted and announced (best first), and whether compact bodies are spoken
+    # (announced and expanded). Narrowing them is for a proxy that mangles unknown codings, and
+    # lets the tests play an older head office.
+    request_encodings: tuple[str, ...] = ACCEPTED
+    compact_bodies: bool = True
 
     def body_limits(self) -> BodyLimits:
         return BodyLimits(self.max_wire_bytes, self.max_json_bytes, self.body_idle_timeout, self.body_grace,
-                          self.body_min_rate)
+                          self.body_min_rate, tuple(self.request_encodings), self.compact_bodies)
+
+    def announcements(self) -> list[tuple[bytes, bytes]]:
+        out = [(ENCODINGS_HEADER.lower().encode(), ", ".join(self.request_encodings).encode())]
+        if self.compact_bodies:
+            out.append((COMPACT_HEADER.lower().encode(), compact.schema_id().encode()))
+        return out
 
 
 class ProtocolHeaderMiddleware:
-    """Stamp every reply with the protocol marker (the captive-portal test on the client)."""
+    """Stamp every reply with the protocol marker (the captive-portal test on the client), and
+    announce what this head office speaks: request codings and the compact-body fingerprint."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, announce: list[tuple[bytes, bytes]]) -> None:
         self.app = app
+        self.announce = announce
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,10 +108,71 @@ class ProtocolHeaderMiddleware:
                 if all(key.lower() != name for key, _ in headers):
                     # First, so a reply cut inside its headers never looks like a foreign one.
                     headers.insert(0, (name, str(PROTOCOL_VERSION).encode()))
+                headers += self.announce
+                recv = scope.get(TIMING_SCOPE_KEY, {}).get("recv")
+                if recv is not None:
+                    seconds, size = recv
+                    headers.append((b"server-timing", f'recv;dur={seconds * 1000:.1f};desc="{size}"'.encode()))
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, stamped)
+
+
+_THREAD_MINIMUM = 64 * 1024  # bodies this large are compressed in a worker thread, off the event loop
+
+
+class CompressionMiddleware:
+    """Compress replies of at least 1 KiB in the best coding the client accepts (compression.py).
+
+    ``Accept-Encoding`` is read as a list of codings (q-values are not needed by our clients): an
+    old client asks for gzip and gets gzip, a current one gets the minutes coding. Replies are
+    JSON written in one piece, so the body is collected and compressed whole.
+    """
+
+    def __init__(self, app: ASGIApp, minimum_size: int = GZIP_THRESHOLD) -> None:
+        self.app = app
+        self.minimum_size = minimum_size
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-encoding"), "")
+        coding = choose(split_header(accept), REPLY_PREFERENCE)
+        if coding is None:
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffered(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            await self._send(start, b"".join(chunks), coding, send)
+
+        await self.app(scope, receive, buffered)
+
+    async def _send(self, start: Message, body: bytes, coding: str, send: Send) -> None:
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        already = any(k.lower() == b"content-encoding" for k, _ in headers)
+        if len(body) >= self.minimum_size and not already:
+            if len(body) >= _THREAD_MINIMUM:
+                body = await anyio.to_thread.run_sync(encode, body, coding)
+            else:
+                body = encode(body, coding)
+            headers += [(b"content-encoding", coding.encode()), (b"vary", b"Accept-Encoding")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 class InternalErrorMiddleware:
@@ -183,8 +267,8 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
         return error_response(exc.status_code, code, message_for(code), details=str(exc.detail))
 
     app.add_middleware(InternalErrorMiddleware)
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_THRESHOLD)
-    app.add_middleware(ProtocolHeaderMiddleware)
+    app.add_middleware(CompressionMiddleware, minimum_size=GZIP_THRESHOLD)
+    app.add_middleware(ProtocolHeaderMiddleware, announce=settings.announcements())
     return app
 
 

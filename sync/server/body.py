@@ -28,7 +28,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
-from sync.protocol.compression import BadCompressedBody, DecompressedTooLarge, gunzip_capped
+from sync.protocol import compact
+from sync.protocol.compression import ACCEPTED, BadCompressedBody, DecompressedTooLarge, decode
 from sync.protocol.errors import message_for
 from sync.protocol.versions import is_supported, upgrade_required_body
 from sync.protocol.wire import MAX_PUSH_CHANGES, Change, ChangeResult, SyncRequest
@@ -44,6 +45,7 @@ BODY_GRACE = 30.0  # after this many seconds the body must average at least BODY
 BODY_MIN_RATE = 256  # bytes/s; a 9.6 kbit/s satellite link still sends ~1 200
 
 _LONG_DIGITS = re.compile(rb"[0-9]{19}")
+TIMING_SCOPE_KEY = "branchledger.timing"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class BodyLimits:
     idle_timeout: float = BODY_IDLE_TIMEOUT
     grace: float = BODY_GRACE
     min_rate: float = BODY_MIN_RATE
+    encodings: tuple[str, ...] = ACCEPTED  # request codings accepted (AppSettings.request_encodings)
+    compact: bool = True  # compact bodies expanded (AppSettings.compact_bodies)
 
 
 def _too_large(limit: int) -> ApiError:
@@ -85,15 +89,18 @@ async def read_body(request: Request, limits: BodyLimits) -> bytes:
         if elapsed > limits.grace and size < limits.min_rate * elapsed:
             raise ApiError(408, "request_timeout")
     data = b"".join(chunks)
+    # How long the body took to arrive: announced back (Server-Timing), so a client can tell a slow
+    # uplink from a slow server when it picks its compression level (compression.level_for_link).
+    request.scope.setdefault(TIMING_SCOPE_KEY, {})["recv"] = (time.monotonic() - started, size)
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding == "gzip":
+    if encoding in limits.encodings:
         try:
             # Off the event loop: inflating up to max_json bytes takes tens of milliseconds.
-            data = await run_in_threadpool(gunzip_capped, data, limits.max_json)
+            data = await run_in_threadpool(decode, data, encoding, limits.max_json)
         except DecompressedTooLarge as exc:
             raise _too_large(limits.max_json) from exc
         except BadCompressedBody as exc:
-            raise ApiError(400, "invalid_request", "请求的 gzip 压缩数据无效。", details=str(exc)) from exc
+            raise ApiError(400, "invalid_request", f"请求的 {encoding} 压缩数据无效。", details=str(exc)) from exc
     elif encoding not in ("identity", ""):
         raise ApiError(415, "unsupported_encoding")
     elif len(data) > limits.max_json:
@@ -173,8 +180,23 @@ def _refusal(raw: Any, detail: str) -> ChangeResult:
     )
 
 
-def parse_sync(data: bytes) -> ParsedSync:
-    """Parse ``POST /v1/sync``; each pushed change is validated on its own (see module docstring)."""
+def _expanded(change: Change, speaks_compact: bool) -> Change:
+    """A compact body made full again (compact.py), before anything hashes or checks it."""
+    if change.body_schema is None:
+        return change
+    if not speaks_compact or change.body_schema != compact.schema_id():
+        # The client stripped under other defaults than ours (it heard an older announcement):
+        # refuse the request, not the change, so it resends the same changes with full bodies.
+        raise ApiError(400, "compact_mismatch", details={"compact": compact.schema_id() if speaks_compact else None})
+    body = compact.expand(change.kind, change.body) if change.body is not None else None
+    return change.model_copy(update={"body": body, "body_schema": None})
+
+
+def parse_sync(data: bytes, speaks_compact: bool = True) -> ParsedSync:
+    """Parse ``POST /v1/sync``; each pushed change is validated on its own (see module docstring).
+
+    ``speaks_compact`` False (AppSettings.compact_bodies): a compact body is refused as by a head
+    office that never heard of them, so the client resends full bodies."""
     raw = _load(data)
     check_text = _suspicious(data)
     push = raw.pop("push", [])
@@ -197,6 +219,6 @@ def parse_sync(data: bytes) -> ParsedSync:
         if change is None:
             refused.append(_refusal(item, problem or ""))
         else:
-            accepted.append(change)
+            accepted.append(_expanded(change, speaks_compact))
     envelope.push = accepted
     return ParsedSync(envelope, refused)

@@ -50,7 +50,7 @@ def _limits(request: Request, *, max_json: int | None = None) -> BodyLimits:
     limits: BodyLimits = request.app.state.body_limits
     if max_json is not None:
         return BodyLimits(min(limits.max_wire, max_json), min(limits.max_json, max_json), limits.idle_timeout,
-                          limits.grace, limits.min_rate)
+                          limits.grace, limits.min_rate, limits.encodings, limits.compact)
     return limits
 
 
@@ -135,8 +135,11 @@ async def sync(request: Request) -> Response:
     office = _office(request)
     device = await run_in_threadpool(authenticate_device, office, request)
     _rate(request.app.state.device_limiter, device.device_id)
-    data = await read_body(request, _limits(request))
-    parsed = await run_in_threadpool(parse_sync, data)
+    limits = _limits(request)
+    data = await read_body(request, limits)
+    parsed = await run_in_threadpool(parse_sync, data, limits.compact)
+    if not limits.compact:
+        parsed.request.compact = None  # full bodies in the reply too
     if parsed.request.client.device_id != device.device_id:
         raise ApiError(400, "invalid_request", "请求中的设备编号与设备令牌不符。")
     try:

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text, update
 
+from sync.protocol import compact
 from sync.protocol import cursor as cursor_codec
 from sync.protocol.checksum import encode_checksum
 from sync.protocol.hlc import BadTimestamp, HLCTimestamp, HybridLogicalClock
@@ -41,12 +42,27 @@ from sync.server.identity import ServerIdentity, ensure_identity
 from sync.server.keyfile import default_key_file
 from sync.server.ledger import BranchLedger
 from sync.server.orgs import get_unit, org_path
-from sync.server.push import apply_change
+from sync.server.push import apply_push
 from sync.server.quotas import DEFAULT_MAX_STORED_BYTES
 from sync.server.tables import devices
 from sync.server.timeutil import now_text
 
 HLC_MAX_AHEAD_MS = 5 * 60 * 1000
+
+
+def _wire_body(kind: str, text: str | None, stripped: bool) -> tuple[dict[str, Any] | None, str | None]:
+    """A pulled body as it travels: ``(body, body_schema)``, compact when the client can expand it.
+
+    ``compact.strip`` gives None when the stored body would not expand back exactly (a body an old
+    client sent without its defaults spelled out): that one travels as stored, marked full.
+    """
+    if text is None:
+        return None, None
+    body: dict[str, Any] = json.loads(text)
+    if not stripped:
+        return body, None
+    small = compact.strip(kind, body)
+    return (body, None) if small is None else (small, compact.schema_id())
 
 
 class DeviceRevoked(Exception):
@@ -187,10 +203,9 @@ class HeadOffice:
                 raise QuotaExceeded(device.device_id)
             ledger = BranchLedger(conn, device.branch_id)
             last_counter, gaps = row.last_counter, row.counter_gaps
-            results: list[ChangeResult] = []
-            for change in sorted(request.push, key=lambda c: c.counter):
-                result = apply_change(ledger, device, change)
-                results.append(result)
+            pushed = sorted(request.push, key=lambda c: c.counter)
+            results: list[ChangeResult] = apply_push(ledger, device, pushed)
+            for change in pushed:
                 if change.counter > last_counter:
                     # A gap is recorded for audit but never blocks the queue (F11).
                     gaps += 1 if change.counter > last_counter + 1 else 0
@@ -219,41 +234,8 @@ class HeadOffice:
         if self.fault_hook:
             self.fault_hook("after_commit")
         key = self.identity.signing_key
-        changes = [
-            PulledChange(
-                seq=r.seq,
-                record_id=r.record_id,
-                kind=r.kind,
-                rev=r.rev,
-                parents=json.loads(r.parents),
-                deleted=bool(r.deleted),
-                status=r.status,
-                schema_version=r.schema_version,
-                body=json.loads(r.body) if r.body is not None else None,
-                hlc=r.hlc,
-                device_time=r.device_time,
-                author=r.author,
-                device_id=r.device_id,
-                sig=r.sig,
-                received_at=r.received_at,
-                current_rev=r.current_rev,
-                conflicted=bool(r.conflicted),
-                leaves=json.loads(r.leaves),
-                hq_sig=key.sign(
-                    attestation_bytes(
-                        branch_id=device.branch_id,
-                        record_id=r.record_id,
-                        rev=r.rev,
-                        parents=json.loads(r.parents),
-                        device_id=r.device_id,
-                        author=r.author,
-                        hlc=r.hlc,
-                        kind=r.kind,
-                    )
-                ),
-            )
-            for r in page.rows
-        ]
+        stripped = request.compact is not None and request.compact == compact.schema_id()
+        changes = [self._pulled(r, device.branch_id, stripped) for r in page.rows]
         new_cursor = cursor_codec.encode_cursor(
             cursor_codec.Cursor(self.identity.epoch, device.branch_id, page.last_seq),
             self.identity.cursor_secret,
@@ -271,6 +253,44 @@ class HeadOffice:
             server_keys=None
             if request.client.server_key == key.public_key_b64()
             else self.identity.server_keys(),
+        )
+
+    def _pulled(self, r: Any, branch_id: str, stripped: bool) -> PulledChange:
+        """One page row as it travels, attested by head office's current key."""
+        parents = json.loads(r.parents)
+        body, body_schema = _wire_body(r.kind, r.body, stripped)
+        return PulledChange(
+            seq=r.seq,
+            record_id=r.record_id,
+            kind=r.kind,
+            rev=r.rev,
+            parents=parents,
+            deleted=bool(r.deleted),
+            status=r.status,
+            schema_version=r.schema_version,
+            body=body,
+            body_schema=body_schema,
+            hlc=r.hlc,
+            device_time=r.device_time,
+            author=r.author,
+            device_id=r.device_id,
+            sig=r.sig,
+            received_at=r.received_at,
+            current_rev=r.current_rev,
+            conflicted=bool(r.conflicted),
+            leaves=json.loads(r.leaves),
+            hq_sig=self.identity.signing_key.sign(
+                attestation_bytes(
+                    branch_id=branch_id,
+                    record_id=r.record_id,
+                    rev=r.rev,
+                    parents=parents,
+                    device_id=r.device_id,
+                    author=r.author,
+                    hlc=r.hlc,
+                    kind=r.kind,
+                )
+            ),
         )
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
