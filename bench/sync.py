@@ -362,29 +362,115 @@ def run_ours(corpus: Corpus, profile: LinkProfile, tmp: Path, engine_options: di
     return out
 
 
+class BulkWriter:
+    """A load source for the pull scenario: a device that only pushes new records (a SyncState).
+
+    Not a replica: it keeps no pulled data (MemoryState copies everything it holds on every page,
+    which would make filling a branch with 20 000 records quadratic) and trusts head office's
+    checksum. What it pushes is signed and checked by head office like any device's changes.
+    """
+
+    def __init__(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        from sync.protocol.signatures import SigningKey
+
+        self.device_id = f"bench-writer-{os.getpid()}"
+        self._key = SigningKey.generate()
+        self._items = items
+        self._next = 0  # outbox entries before this are acknowledged
+        self._built: dict[int, Any] = {}
+        self._cursor: str | None = None
+        self._checksum = 0
+        self.creds: Any = None
+
+    def signing_key(self) -> Any:
+        return self._key
+
+    def credentials(self) -> Any:
+        return self.creds
+
+    def update_credentials(self, creds: Any) -> None:
+        self.creds = creds
+
+    def cursor(self) -> str | None:
+        return self._cursor
+
+    def hlc_now(self) -> str:
+        return f"{int(time.time() * 1000)}-0000-{self.device_id}"
+
+    def _change(self, index: int) -> Any:
+        from sync.client.changes import build_change
+        from sync.protocol.revisions import compute_rev
+
+        if index not in self._built:
+            kind, body = self._items[index]
+            rev = compute_rev(kind=kind, body=body, parents=[])
+            self._built[index] = build_change(
+                signing_key=self._key, device_id=self.device_id, change_id=f"bulk-{index}", counter=index + 1,
+                record_id=f"0190c000-0000-7000-8000-{index:012d}", kind=kind, rev=rev, parents=[], deleted=False,
+                status="draft", schema_version=1, body=body, hlc=f"{1763888888000 + index}-0000-{self.device_id}",
+                device_time="2026-11-23T09:00:00+08:00", author="第二台电脑")
+        return self._built[index]
+
+    def pending_changes(self, max_items: int, max_bytes: int) -> list[Any]:
+        from sync.client.changes import fit_batch
+
+        end = min(len(self._items), self._next + max_items)
+        return fit_batch((self._change(i) for i in range(self._next, end)), max_bytes)
+
+    def pending_count(self) -> int:
+        return len(self._items) - self._next
+
+    def apply_reply(self, sent: Any, reply: Any) -> Any:
+        from sync.client.state import ApplyOutcome
+
+        outcome = ApplyOutcome()
+        answered = {r.change_id for r in reply.results}
+        while self._next < len(self._items) and f"bulk-{self._next}" in answered:
+            self._built.pop(self._next, None)
+            self._next += 1
+        outcome.accepted = sum(1 for r in reply.results if r.status == "accepted")
+        outcome.pulled = len(reply.changes)
+        self._cursor = reply.cursor
+        if reply.checksum is not None:
+            self._checksum = int(reply.checksum, 16)
+        return outcome
+
+    def reject_locally(self, change_id: str, code: str, message: str) -> None:
+        raise RuntimeError(f"bench writer: {change_id} refused locally ({code})")
+
+    def requeue_unconfirmed(self) -> int:
+        return 0
+
+    def server_checksum(self) -> int:
+        return self._checksum
+
+    def record_outcome(self, *, ok: bool, at: str, error: str | None) -> None:
+        return None
+
+
 def new_device_pull(corpus: Corpus, proxy: ProxyProcess, server: subprocess.Popen[Any], codes: list[str],
                     total: int, tmp: Path, engine_options: dict[str, int],
                     profiler: Profiler | None) -> dict[str, Any]:
     """A second device fills the branch up to ``total`` records; then a new device pulls them all."""
     from desktop_app.store import KdfParams, Store
     from desktop_app.store.sync_state import StoreSyncState, enrol_store
+    from domain.validation import parse_body
     from sync.client.engine import SyncEngine
     from sync.client.enrol import enrol
-    from sync.client.memory_state import MemoryState
 
-    writer = MemoryState(author="第二台电脑")
+    meetings = [body for _, kind, body in corpus.records if kind == "meeting"]
+    missing = max(0, total - len(corpus.records))
+    # Bodies as a real client keeps and sends them: validated, every field spelled out.
+    canonical = [parse_body("meeting", m)[0].model_dump(mode="json") for m in meetings]  # type: ignore[union-attr]
+    writer = BulkWriter([("meeting", {**canonical[i % len(canonical)], "title": f"补录会议（第{i}次）"})
+                         for i in range(missing)])
     creds, _ = enrol(proxy.url, codes[0], device_id=writer.device_id, device_name="第二台电脑",
                      signing_key=writer.signing_key())
     writer.creds = creds
-    meetings = [body for _, kind, body in corpus.records if kind == "meeting"]
-    missing = max(0, total - len(corpus.records))
     log(f"  pull: a second device pushes {missing} more records (not timed)")
-    engine = SyncEngine(writer, proxy.url, token=creds.token)
+    engine = SyncEngine(writer, proxy.url, token=creds.token)  # type: ignore[arg-type]
     try:
-        for start in range(0, missing, 2000):
-            for i in range(start, min(missing, start + 2000)):
-                writer.create("meeting", {**meetings[i % len(meetings)], "title": f"补录会议（第{i}次）"})
-            engine.sync_once()
+        engine.sync_once()
     finally:
         engine.close()
     store, _ = Store.create(tmp / "new-device", PASS, kdf=KdfParams.fast_for_tests())
