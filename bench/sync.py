@@ -99,6 +99,7 @@ class Options:
     profile: bool = False
     workers: tuple[int, ...] = (1, 2)
     real_text_dir: str | None = None
+    skip_pouch: bool = False
     skip_throughput: bool = False
     throughput_only: bool = False
     devices: int = 200
@@ -139,6 +140,7 @@ def parse_options(args: list[str]) -> Options:
     p.add_argument("--profile", action="store_true",
                    help="loopback only: write the client and server CPU breakdown (py-spy)")
     p.add_argument("--workers", default="1,2", help="head-office worker processes for the throughput runs")
+    p.add_argument("--skip-pouch", action="store_true", help="our side only (quick what-if runs; no ratios)")
     p.add_argument("--real-text-dir", help="a folder of real Chinese *.txt to measure page compression against "
                    "(only measured, never stored)")
     p.add_argument("--skip-throughput", action="store_true")
@@ -156,8 +158,8 @@ def parse_options(args: list[str]) -> Options:
             p.error(f"unknown link {link!r} ({', '.join(LINKS)})")
     workers = tuple(int(x) for x in a.workers.split(",") if x)
     return Options(a.meetings, a.roster, links, a.rtt_ms, a.mbit, a.pouch_bodies, a.corpus, a.pull_records,
-                   a.profile, workers, a.real_text_dir, a.skip_throughput, a.throughput_only, a.devices, a.per_branch,
-                   a.throughput_seconds, a.seed, a.push_bytes, a.push_items)
+                   a.profile, workers, a.real_text_dir, a.skip_pouch, a.skip_throughput, a.throughput_only,
+                   a.devices, a.per_branch, a.throughput_seconds, a.seed, a.push_bytes, a.push_items)
 
 
 # ---------------------------------------------------------------------------------- corpus
@@ -727,7 +729,7 @@ def page_compression(corpus: Corpus, real_text_dir: str | None, page: int = 300)
 
 
 def run_links(opts: Options) -> dict[str, Any]:
-    node = ensure_node()
+    node = "" if opts.skip_pouch else ensure_node()
     corpus = build_corpus(opts)
     raw_sizes = [body_bytes(b) for _, k, b in corpus.records if k == "meeting"]
     links: dict[str, Any] = {}
@@ -745,6 +747,10 @@ def run_links(opts: Options) -> dict[str, Any]:
             docs = [pouch_doc(rid, kind, bodies.get(rid, body)) for rid, kind, body in corpus.records]
             edits = {sc: [pouch_doc(rid, kind, bodies.get(f"{sc}:{rid}", body)) for rid, kind, body in items]
                      for sc, items in corpus.edits.items()}
+            if opts.skip_pouch:
+                links[name] = {"link": profile.describe(), "scenarios": {k: {"ours": v} for k, v in ours.items()
+                                                                         if isinstance(v, dict)}}
+                continue
             pouch = run_pouch(node, docs, edits, profile, tmp / "pouch")
             tuned = run_pouch(node, docs, edits, profile, tmp / "pouch_tuned", POUCH_TUNED)
         scenarios: dict[str, Any] = {}
@@ -776,11 +782,11 @@ def run_links(opts: Options) -> dict[str, Any]:
             "pouchdb_bodies": opts.pouch_bodies,
             "pouchdb_tuned_settings": POUCH_TUNED,
             "ours_engine_options": opts.engine_options() or "SyncEngine defaults",
-            "ours_wire_body_mean_bytes": next(iter(links.values()))["ours_wire_body_mean_bytes"] if links else None,
+            "ours_wire_body_mean_bytes": next(iter(links.values())).get("ours_wire_body_mean_bytes") if links else None,
         },
         "links": links,
     }
-    out["targets"] = targets(links)
+    out["targets"] = {} if opts.skip_pouch else targets(links)
     return out
 
 

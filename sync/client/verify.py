@@ -30,8 +30,10 @@ from sync.protocol.signatures import (
     BadKey,
     BadSignature,
     attestation_bytes,
+    load_public_key,
     rotation_bytes,
     verify,
+    verify_with,
 )
 from sync.protocol.wire import PulledChange, ServerKeys
 
@@ -42,6 +44,7 @@ def check_pulled(changes: Iterable[PulledChange], server_public_key: str | None,
     ``server_public_key`` None means the device never enrolled (nothing to check against): only
     the content check runs.
     """
+    key = None  # the trusted key, parsed (and checked for weakness) once per reply, not per change
     for change in changes:
         try:
             expected = rev_of(change)
@@ -65,7 +68,9 @@ def check_pulled(changes: Iterable[PulledChange], server_public_key: str | None,
             kind=change.kind,
         )
         try:
-            verify(server_public_key, message, change.hq_sig)
+            if key is None:
+                key = load_public_key(server_public_key)
+            verify_with(key, message, change.hq_sig)
         except (BadSignature, BadKey) as exc:
             raise TamperedReply(detail=f"{change.record_id}: head office's attestation does not verify") from exc
 
