@@ -7,6 +7,9 @@ attempts, so deleting or editing it never shortens the wait (it lengthens it). T
 at creation and after every successful unlock, so its absence means tampering, except beside a
 version 1 key file (a ledger made before this file existed).
 
+The HMAC is keyed by the ledger's public ``key_id`` (vault.py), so the file stays valid when the
+data directory is copied or moved to another computer, and a file from another ledger is not.
+
 What this does not do, on purpose: the HMAC key is derivable by anyone who reads this code, so
 someone who can write files in the data directory can put back an older copy of the file. Such a
 person can equally copy ``ledger.keys`` and guess offline; against that only the Argon2id cost
@@ -48,20 +51,26 @@ class AttemptState:
 class UnlockAttempts:
     """Failed-unlock state of one data directory."""
 
-    def __init__(self, data_dir: Path, *, legacy: bool = False) -> None:
+    def __init__(self, data_dir: Path, *, key_id: str = "", legacy: bool = False) -> None:
         self.path = Path(data_dir) / ATTEMPTS_FILE
+        self.key_id = key_id
         self.legacy = legacy  # beside a version 1 key file a missing state file is normal
 
-    def _mac(self, failures: int, last: str) -> str:
-        key = hashlib.sha256(b"branch-ledger/unlock-attempts/v1|" + str(self.path.resolve()).encode()).digest()
+    @staticmethod
+    def _mac(key_id: str, failures: int, last: str) -> str:
+        key = hashlib.sha256(b"branch-ledger/unlock-attempts/v1|" + key_id.encode()).digest()
         return hmac.new(key, f"{failures}|{last}".encode(), hashlib.sha256).hexdigest()
 
     def state(self) -> AttemptState:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            failures, last = int(data["failures"]), str(data["last"])
-            if not hmac.compare_digest(str(data["mac"]), self._mac(failures, last)) or failures < 0:
+            failures, last, key_id = int(data["failures"]), str(data["last"]), str(data.get("key_id", ""))
+            if not hmac.compare_digest(str(data["mac"]), self._mac(key_id, failures, last)) or failures < 0:
                 raise ValueError("mac")
+            if self.key_id and key_id != self.key_id:
+                raise ValueError("another ledger's state")
+            if not self.key_id:
+                self.key_id = key_id  # the key file is unreadable: keep the ledger's id from here
         except FileNotFoundError:
             if self.legacy:
                 return AttemptState(0, None, True)
@@ -91,9 +100,10 @@ class UnlockAttempts:
 
     def check(self) -> None:
         """Raise :class:`UnlockThrottled` when an attempt is not allowed yet."""
+        trusted = self.state().trusted
         wait = self.wait_seconds()
         if wait:
-            raise UnlockThrottled(wait, self.state().failures)
+            raise UnlockThrottled(wait, self.state().failures, tampered=not trusted)
 
     def record_failure(self) -> int:
         state = self.state()
@@ -105,7 +115,8 @@ class UnlockAttempts:
         self._write(0, "")
 
     def _write(self, failures: int, last: str) -> bool:
-        payload = {"failures": failures, "last": last, "mac": self._mac(failures, last)}
+        payload = {"failures": failures, "last": last, "key_id": self.key_id,
+                   "mac": self._mac(self.key_id, failures, last)}
         try:
             atomic_write_text(self.path, json.dumps(payload))
         except OSError:

@@ -86,10 +86,15 @@ class UnlockThrottled(StoreError):
 
     message = "密码错误次数过多"
 
-    def __init__(self, wait_seconds: int, failures: int) -> None:
+    def __init__(self, wait_seconds: int, failures: int, *, tampered: bool = False) -> None:
         self.wait_seconds = wait_seconds
         self.failures = failures
-        super().__init__(f"密码已连续输错 {failures} 次，请等待 {wait_seconds} 秒后再试")
+        self.tampered = tampered
+        if tampered:
+            text = f"密码尝试记录（ledger.attempts）缺失或被改动，按多次输错处理：请等待 {wait_seconds} 秒后再试"
+        else:
+            text = f"密码已连续输错 {failures} 次，请等待 {wait_seconds} 秒后再试"
+        super().__init__(text)
 
 
 class StoreDamaged(StoreCorrupted):

@@ -33,7 +33,7 @@ import sqlite_utils
 
 from desktop_app.store import aside, backups
 from desktop_app.store.atomic import fsync_dir, fsync_file
-from desktop_app.store.attempts import UnlockAttempts
+from desktop_app.store.attempts import ATTEMPTS_FILE, UnlockAttempts
 from desktop_app.store.buffers import EditorBuffers
 from desktop_app.store.connection import DatabaseDamage, OpenReport, check_database, open_encrypted
 from desktop_app.store.errors import (
@@ -157,7 +157,7 @@ class Store:
             key_written = True
             os.replace(new_db, data_dir / DB_FILE)
             fsync_dir(data_dir)
-            UnlockAttempts(data_dir).record_success()
+            UnlockAttempts(data_dir, key_id=key_file.key_id).record_success()
         except BaseException as exc:
             for leftover in _db_files(new_db):
                 with contextlib.suppress(OSError):
@@ -166,7 +166,7 @@ class Store:
                 with contextlib.suppress(OSError):
                     (data_dir / KEY_FILE).unlink()
             with contextlib.suppress(OSError):
-                (data_dir / UnlockAttempts(data_dir).path.name).unlink()
+                (data_dir / ATTEMPTS_FILE).unlink()
             if isinstance(exc, Exception):
                 raise translate(exc) or exc from exc
             raise
@@ -188,6 +188,7 @@ class Store:
         """Key file → back-off check → unwrap → open. A damaged key file (or a damaged slot) is
         replaced by a backup's copy when one opens with the same secret."""
         _finish_interrupted_create(data_dir)
+        _finish_interrupted_restore(data_dir)
         key_path = data_dir / KEY_FILE
         if not key_path.exists():
             if (data_dir / DB_FILE).exists():
@@ -200,7 +201,8 @@ class Store:
             key_file, damage = None, exc
         except OSError as exc:
             raise translate(exc) or StoreError(detail=str(exc)) from exc
-        attempts = UnlockAttempts(data_dir, legacy=bool(key_file and key_file.legacy))
+        attempts = UnlockAttempts(data_dir, key_id=key_file.key_id if key_file else peek_key_id(key_path),
+                                  legacy=bool(key_file and key_file.legacy))
         attempts.check()
         if key_file is not None:
             try:
@@ -213,7 +215,8 @@ class Store:
             else:
                 attempts.record_success()
                 store = cls._open_with_key(data_dir, key_file, db_key)
-                store._repair_key_file_after_unlock()
+                if store._repair_key_file_after_unlock():
+                    UnlockAttempts(data_dir, key_id=store.key_id).record_success()  # keyed by the new id
                 return store
         # The key file (or the slot this secret opens) is damaged: try the copies in backups. A
         # copy counts only when its key really opens this database (with an unknown key id the
@@ -281,15 +284,18 @@ class Store:
             StoreSyncState(store).after_local_restore("wal-incomplete")
         return store
 
-    def _repair_key_file_after_unlock(self) -> None:
-        """Upgrade a version 1 key file, and say so when the other slot is damaged."""
+    def _repair_key_file_after_unlock(self) -> bool:
+        """Upgrade a version 1 key file (True when it was rewritten), and say so when the other
+        slot is damaged."""
         key_file = self._key_file
         stale = key_file.legacy or key_file.key_id != key_id_of(self._db_key)
+        rewritten = False
         if stale and not key_file.damaged:
             with contextlib.suppress(OSError):
                 key_file = key_file.upgraded(self._db_key)
                 key_file.save(self.data_dir / KEY_FILE)
                 self._key_file = key_file
+                rewritten = True
         if "passphrase" in key_file.damaged:
             self.key_warnings.append("密钥文件中保存密码的部分已损坏。请立即设置新密码（恢复密钥解锁时会要求设置）。")
         if "recovery" in key_file.damaged:
@@ -297,6 +303,7 @@ class Store:
                 "密钥文件中保存恢复密钥的部分已损坏，恢复密钥已不能使用。请在“设置”中重新生成恢复密钥"
                 "（命令行：branch-ledger recovery-key reissue）。"
             )
+        return rewritten
 
     def _backup_before_migration(self) -> None:
         """Always before a migration: to the configured location, else the data directory's own
@@ -477,6 +484,15 @@ class Store:
 
     def outbox_pending_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM outbox WHERE state = 'pending'").fetchone()[0])
+
+
+def _finish_interrupted_restore(data_dir: Path) -> None:
+    from desktop_app.store.restore import finish_interrupted_restore
+
+    try:
+        finish_interrupted_restore(data_dir)
+    except OSError as exc:
+        raise translate(exc) or StoreCorrupted(detail=str(exc)) from exc
 
 
 def _finish_interrupted_create(data_dir: Path) -> None:

@@ -420,25 +420,9 @@ class StoreSyncState:
             self.store.meta.delete(KEY_FULL_RESYNC)
 
     def after_local_restore(self, reason: str) -> None:
-        """This database went back in time (a backup was restored): make the next sync bring back
-        everything since, in both directions.
-
-        * It forgets which of its own revisions head office acknowledged, and asks for a full
-          re-read including its own revisions (the engine's verify pass): head office re-sends what
-          the device lost; own revisions that do not come back are pushed again (requeue).
-        * The outbox counter jumps ahead: counters used after the backup was taken are known to
-          head office with other change ids and would be refused as ``counter_reused``.
-        """
-        conn = self.store.conn
+        """This database went back in time: see :func:`mark_restored`."""
         with self.store.transaction():
-            conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (self.device_id,))
-            row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
-            jump = max((row[0] if row else 0) + 1_000_000, int(dt.datetime.now(dt.UTC).timestamp() * 1000))
-            if row:
-                conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (jump,))
-            else:
-                conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (jump,))
-            self.store.meta.set(KEY_FULL_RESYNC, {"reason": reason, "at": _now()})
+            mark_restored(self.store.conn, self.device_id, reason)
 
     # ------------------------------------------------------------------ conflicts
 
@@ -491,6 +475,29 @@ class StoreSyncState:
             parents = merge_parents(local_rev if pending else None, leaves)
             env = store.records.merge(record_id, body, parents=parents, author=author)
         return env.rev
+
+
+def mark_restored(conn: Any, device_id: str, reason: str) -> None:
+    """Make the next sync bring back everything since this database's state, in both directions
+    (call inside a transaction; also used on a restored file before it is put in place).
+
+    * The device forgets which of its own revisions head office acknowledged and asks for a full
+      re-read including its own (the engine's verify pass): head office re-sends what the device
+      lost; own revisions that do not come back are pushed again (``requeue_unconfirmed``).
+    * The outbox counter jumps ahead: counters used after this state was saved are known to head
+      office with other change ids and would be refused as ``counter_reused``.
+    """
+    conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (device_id,))
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    jump = max((row[0] if row else 0) + 1_000_000, int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+    if row:
+        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (jump,))
+    else:
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (jump,))
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (KEY_FULL_RESYNC, json.dumps({"reason": reason, "at": _now()})),
+    )
 
 
 def _unsendable(record_id: str, exc: Exception) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from desktop_app.store import KdfParams, Store, WrongPassphrase
 from desktop_app.store.attempts import ATTEMPTS_FILE, FAIL_CLOSED_FAILURES, UnlockAttempts, delay_after
 from desktop_app.store.errors import UnlockThrottled
+from desktop_app.store.vault import KeyFile
 
 PASS = "right passphrase"
 
@@ -21,6 +22,10 @@ def data_dir(tmp_path: Path) -> Path:
     d = tmp_path / "d"
     Store.create(d, PASS, kdf=KdfParams.fast_for_tests())[0].close(backup=False)
     return d
+
+
+def _attempts(data_dir: Path) -> UnlockAttempts:
+    return UnlockAttempts(data_dir, key_id=KeyFile.load(data_dir / "ledger.keys").key_id)
 
 
 def test_schedule() -> None:
@@ -46,7 +51,7 @@ def test_repeated_wrong_passphrases_make_the_next_attempt_wait(data_dir: Path) -
     assert "等待" in info.value.message
     time.sleep(info.value.wait_seconds + 0.1)
     Store.open(data_dir, PASS).close(backup=False)
-    assert UnlockAttempts(data_dir).state().failures == 0
+    assert _attempts(data_dir).state().failures == 0
 
 
 def test_deleting_the_state_file_does_not_reset_the_wait(data_dir: Path) -> None:
@@ -54,10 +59,19 @@ def test_deleting_the_state_file_does_not_reset_the_wait(data_dir: Path) -> None
     with pytest.raises(UnlockThrottled) as info:
         Store.open(data_dir, PASS)
     assert info.value.failures == FAIL_CLOSED_FAILURES and info.value.wait_seconds > 10
+    assert info.value.tampered and "被改动" in info.value.message
+
+
+def test_the_state_travels_with_a_copied_data_directory(data_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "on-the-new-laptop"
+    shutil.copytree(data_dir, copy)
+    Store.open(copy, PASS).close(backup=False)  # no penalty for moving the ledger
 
 
 def test_editing_the_counter_does_not_reset_the_wait(data_dir: Path) -> None:
-    attempts = UnlockAttempts(data_dir)
+    attempts = _attempts(data_dir)
     for _ in range(7):
         attempts.record_failure()
     data = json.loads((data_dir / ATTEMPTS_FILE).read_text())
@@ -68,7 +82,7 @@ def test_editing_the_counter_does_not_reset_the_wait(data_dir: Path) -> None:
 
 
 def test_the_wait_counts_from_the_last_failure(data_dir: Path) -> None:
-    attempts = UnlockAttempts(data_dir)
+    attempts = _attempts(data_dir)
     for _ in range(4):
         attempts.record_failure()  # 4 s
     last = attempts.state().last_failure
