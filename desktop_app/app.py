@@ -53,7 +53,11 @@ def run_gui(argv: list[str]) -> int:
     settings = UiSettings()
     window = ShellWindow(args.data_dir or settings.data_dir, settings)
     window.show()
-    return int(app.exec())  # type: ignore[attr-defined]
+    status = int(app.exec())  # type: ignore[attr-defined]
+    from desktop_app.ui.session import wait_for_closing
+
+    wait_for_closing()  # the backup on close finishes before the program ends
+    return status
 
 
 if __name__ == "__main__":

@@ -111,11 +111,15 @@ class StoreDamaged(StoreCorrupted):
         self.aside = aside
 
 
-class DiskFull(StoreError):
+class MediumError(StoreError, OSError):
+    """A problem of the disk or stick the data is on; still an OSError for code that expects one."""
+
+
+class DiskFull(MediumError):
     message = "磁盘空间已满，本次操作没有保存。请清理磁盘空间后再试，已保存的内容不受影响"
 
 
-class ReadOnlyMedia(StoreError):
+class ReadOnlyMedia(MediumError):
     message = "数据所在的磁盘或文件夹是只读的，无法写入。请检查 U 盘的写保护开关或文件夹权限"
 
 
@@ -123,7 +127,7 @@ class StoreBusy(StoreError):
     message = "数据正被另一个程序使用（例如同时运行的同步任务），请稍后再试"
 
 
-class StoreIOError(StoreError):
+class StoreIOError(MediumError):
     message = "读写数据文件时出错（磁盘或 U 盘可能已拔出或损坏），本次操作没有保存"
 
 

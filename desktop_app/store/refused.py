@@ -85,6 +85,19 @@ class RefusedEdits:
             for r in rows
         ]
 
+    def differences(self, edit: RefusedEdit) -> list[tuple[str, Any, Any]]:
+        """(field, the refused text's value, the current version's value) for each top-level field
+        that differs — what the clerk compares before filing an amendment."""
+        if edit.body is None:
+            return []
+        try:
+            current = self.store.records.get(edit.record_id).body.model_dump(mode="json")
+        except RecordNotFound:
+            current = {}
+        keys = [k for k in edit.body if k in current or edit.body[k] not in (None, "", [], {})]
+        keys += [k for k in current if k not in edit.body]
+        return [(k, edit.body.get(k), current.get(k)) for k in keys if edit.body.get(k) != current.get(k)]
+
     def get(self, change_id: str) -> RefusedEdit:
         for edit in self.edits():
             if edit.change_id == change_id:

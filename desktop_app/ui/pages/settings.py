@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 from desktop_app.store import WrongPassphrase
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.pages.backup_panel import BackupPanel
 from desktop_app.ui.pages.base import EditorHost, Page
 from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.recovery_key import reissue
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
@@ -31,6 +33,7 @@ from desktop_app.ui.workers import ProgressFn, start_worker
 class SettingsPage(Page):
     autolock_changed = Signal(int)  # minutes
     sync_settings_changed = Signal()
+    restore_requested = Signal(object, str)  # BackupInfo, passphrase (backup_panel.py)
 
     def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(session, host, parent)
@@ -113,11 +116,23 @@ class SettingsPage(Page):
         change_row.addStretch(1)
         sec_form.addRow("", change_row)
 
+        # Backups and the recovery key (issue 9 / 11): their own modules, each a group box.
+        self.backup_panel = BackupPanel(session, self)
+        self.backup_panel.restore_requested.connect(self.restore_requested)
+        recovery = QGroupBox(translate("SettingsPage", "Recovery key"))
+        self.reissue_button = QPushButton(translate("SettingsPage", "Issue a new recovery key…"))
+        self.reissue_button.clicked.connect(lambda: reissue(self, self.session))
+        recovery_row = QHBoxLayout(recovery)
+        recovery_row.addWidget(self.reissue_button)
+        recovery_row.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.addWidget(general)
         layout.addWidget(branch)
         layout.addWidget(office)
         layout.addWidget(security)
+        layout.addWidget(recovery)
+        layout.addWidget(self.backup_panel)
         layout.addStretch(1)
 
     def _language_changed(self) -> None:
