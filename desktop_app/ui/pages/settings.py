@@ -8,11 +8,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -126,7 +128,9 @@ class SettingsPage(Page):
         recovery_row.addWidget(self.reissue_button)
         recovery_row.addStretch(1)
 
-        layout = QVBoxLayout(self)
+        # The groups scroll: at 1366×768 they are taller than the window.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(general)
         layout.addWidget(branch)
         layout.addWidget(office)
@@ -134,6 +138,13 @@ class SettingsPage(Page):
         layout.addWidget(recovery)
         layout.addWidget(self.backup_panel)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _language_changed(self) -> None:
         self.settings.language = str(self.language.currentData())

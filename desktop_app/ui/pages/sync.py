@@ -17,6 +17,7 @@ from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -166,11 +168,19 @@ class SyncPage(Page):
         top = QHBoxLayout()
         top.addWidget(status_box, 3)
         top.addWidget(self.enrol_box, 2)
-        layout = QVBoxLayout(self)
+        content = QWidget()  # scrolls when the refused edits make it taller than a 1366×768 window
+        layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addWidget(self.conflicts_box, 2)
         layout.addWidget(self.rejected_box, 1)
         layout.addWidget(history_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         c = self.controller
         c.started.connect(self._started)
