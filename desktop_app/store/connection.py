@@ -101,6 +101,9 @@ def check_database(path: Path, db_key: bytes) -> OpenReport:
     if not path.exists():
         raise StoreNotFound(detail=str(path))
     _check_header(path)
+    # A reader of a WAL-mode database creates -wal/-shm when they are missing; those it made are
+    # removed again, so a refused database's set of files is exactly what it was.
+    made = [p for p in (wal.wal_path(path), wal.shm_path(path)) if not p.exists()]
     try:
         conn = _connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlcipher3.Error as exc:
@@ -121,6 +124,10 @@ def check_database(path: Path, db_key: bytes) -> OpenReport:
         raise translate(exc) or DatabaseDamage(detail=str(exc)) from exc
     finally:
         conn.close()  # read-only: closing cannot checkpoint into the file
+        for extra in made:
+            with contextlib.suppress(OSError):
+                if extra == wal.shm_path(path) or extra.stat().st_size == 0:
+                    extra.unlink()
     return OpenReport(wal=report)
 
 

@@ -86,42 +86,85 @@ def export_readable(aside_set: Path, db_key: bytes, out: Path) -> SalvageReport:
     return SalvageReport(len(records), unreadable, out)
 
 
+_COLUMNS = "rowid, id, kind, rev, status, body, created_at, updated_at, synced_at, deleted"
+_FAR = 1 << 40  # beyond any rowid this ledger can have
+
+
 def _read_records(conn: sqlcipher3.Connection) -> tuple[list[dict[str, Any]], int]:
-    """Rows of ``records`` by rowid range; a range that fails is halved until the bad rows are
-    isolated and skipped (a damaged page costs the rows on it, not the whole table)."""
-    try:
-        low, high = conn.execute("SELECT min(rowid), max(rowid) FROM records").fetchone()
-    except sqlcipher3.Error:
-        low, high = 1, 1 << 20  # the index of the table is damaged: probe the whole range
-    if low is None:
-        return [], 0
+    """Rows of ``records`` in rowid order, stepping over what cannot be read.
+
+    Reads in batches; when a batch fails it goes one row at a time, and when a row fails it looks
+    ahead (exponentially, then by bisection) for the first rowid that can be read again — so a
+    damaged page costs the rows on it and a handful of queries, not the table.
+    """
     out: list[dict[str, Any]] = []
     unreadable = 0
-    stack = [(int(low), int(high))]
-    while stack:
-        a, b = stack.pop()
+    pos, batch = 0, 200
+    while True:
         try:
-            rows = conn.execute(
-                "SELECT id, kind, rev, status, body, created_at, updated_at, synced_at, deleted FROM records"
-                " WHERE rowid BETWEEN ? AND ? ORDER BY rowid", (a, b)).fetchall()
-        except sqlcipher3.Error:
-            if a == b:
-                unreadable += 1
-            else:
-                middle = (a + b) // 2
-                stack.extend([(middle + 1, b), (a, middle)])
-            continue
-        for row in rows:
-            try:
-                body = unpack(row[4])
-            except (ValueError, TypeError):
-                unreadable += 1
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM records WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                                (pos, batch)).fetchall()
+        except (sqlcipher3.Error, MemoryError):  # a damaged cell may claim an absurd size (SQLITE_NOMEM)
+            if batch > 1:
+                batch = 1
                 continue
-            if row[8]:
-                continue  # deleted drafts stay deleted
-            out.append({"kind": row[1], "id": row[0], "rev": row[2], "status": row[3], "recorded_at": row[5],
-                        "updated_at": row[6], "synced_at": row[7], "body": body})
+            resume = _next_readable(conn, pos)
+            if resume is None:
+                break
+            unreadable += max(1, resume - pos - 1)
+            pos, batch = resume - 1, 1
+            continue
+        if not rows:
+            break
+        for row in rows:
+            record = _record(row)
+            if record is None:
+                unreadable += 1
+            elif record != "deleted":
+                out.append(record)  # type: ignore[arg-type]
+        pos = int(rows[-1][0])
+        batch = min(200, batch * 2)
     return out, unreadable
+
+
+def _readable_from(conn: sqlcipher3.Connection, start: int) -> bool:
+    try:
+        conn.execute(f"SELECT {_COLUMNS} FROM records WHERE rowid >= ? ORDER BY rowid LIMIT 1",
+                     (start,)).fetchall()
+    except (sqlcipher3.Error, MemoryError):
+        return False
+    return True
+
+
+def _next_readable(conn: sqlcipher3.Connection, pos: int) -> int | None:
+    """The smallest start after ``pos`` from which reading works again (None: nothing further)."""
+    step = 2
+    bad = pos + 1
+    while pos + step < _FAR:
+        if _readable_from(conn, pos + step):
+            good = pos + step
+            while good - bad > 1:  # bisect the boundary between unreadable and readable starts
+                middle = (bad + good) // 2
+                if _readable_from(conn, middle):
+                    good = middle
+                else:
+                    bad = middle
+            return good
+        bad = pos + step
+        step *= 2
+    return None
+
+
+def _record(row: tuple[Any, ...]) -> dict[str, Any] | str | None:
+    """One exported record; "deleted" for a deleted draft (it stays deleted); None if unreadable."""
+    try:
+        body = unpack(row[5])
+    except (ValueError, TypeError):
+        return None
+    if row[9]:
+        return "deleted"
+    return {"kind": row[2], "id": row[1], "rev": row[3], "status": row[4], "recorded_at": row[6],
+            "updated_at": row[7], "synced_at": row[8], "body": body}
 
 
 def read_identity(source: Path, db_key: bytes) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from desktop_app.store.connection import DatabaseDamage, OpenReport, check_datab
 from desktop_app.store.errors import (
     KeyFileMissing,
     KeySlotDamaged,
+    ReadOnlyMedia,
     StoreCorrupted,
     StoreDamaged,
     StoreError,
@@ -253,6 +254,8 @@ class Store:
             if damaged is not None:
                 raise StoreDamaged(aside=str(damaged.path), detail="the database was moved aside earlier")
             raise StoreNotFound(detail=str(data_dir))
+        if not os.access(data_dir, os.W_OK):  # a write-protected stick: say so, not "I/O error"
+            raise ReadOnlyMedia(detail=str(data_dir))
         try:
             report = check_database(db, db_key)
         except DatabaseDamage as exc:

@@ -7,6 +7,7 @@ migration is tested on a database made by the previous version (tests/store/test
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -55,7 +56,8 @@ def migrate(conn: Any, target: int | None = None) -> int:
                 conn.execute(f"PRAGMA user_version = {migration.version}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(Exception):  # a full disk may have rolled it back already
+                    conn.execute("ROLLBACK")
                 raise
             current = migration.version
     return int(current)
