@@ -170,6 +170,8 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
         rotate(ledger_folder(config.root(store.data_dir), key_id), config.keep)
     except (OSError, sqlcipher3.Error, StoreError) as exc:
         failure = translate(exc) or BackupError(detail=str(exc))
+        if isinstance(exc, sqlcipher3.Error) and translate(exc) is None and _damaged(db_path, db_key):
+            failure = BackupError("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法")
         message = f"备份到 {config.root(store.data_dir)} 失败：{failure.message}"
         with _nolock(lock), contextlib.suppress(sqlcipher3.Error, StoreError), store.transaction():
             store.meta.set(_META_ERROR, {"at": _iso_now(), "message": message})
@@ -179,6 +181,20 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
         store.meta.set(_META_LAST, {"at": info.created_at.isoformat(), "path": str(info.path), "reason": reason})
         store.meta.delete(_META_ERROR)
     return info
+
+
+def _damaged(db_path: Path, db_key: bytes) -> bool:
+    """After a failed copy: is the source damaged? Then the next open checks every page."""
+    from desktop_app.store.connection import DatabaseDamage, check_database, mark_check_needed
+
+    try:
+        check_database(db_path, db_key, full=True)
+    except DatabaseDamage:
+        mark_check_needed(db_path)
+        return True
+    except StoreError:
+        return False
+    return False
 
 
 def backup_if_changed(store: Store, reason: str, *, lock: StoreLock | None = None,

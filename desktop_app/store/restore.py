@@ -124,7 +124,7 @@ def _swap_in(data_dir: Path, key_file: KeyFile, db_key: bytes, fill: Callable[[P
         fsync_file(tmp)
         os.replace(tmp, staged)
         try:
-            check_database(staged, db_key)
+            check_database(staged, db_key, full=True)
         except DatabaseDamage as exc:
             raise BackupDamaged("该备份无法打开或已损坏，不能用于恢复", detail=exc.detail) from exc
         conn = open_encrypted(staged, db_key)

@@ -35,7 +35,14 @@ from desktop_app.store import aside, backups
 from desktop_app.store.atomic import fsync_dir, fsync_file
 from desktop_app.store.attempts import ATTEMPTS_FILE, UnlockAttempts
 from desktop_app.store.buffers import EditorBuffers
-from desktop_app.store.connection import DatabaseDamage, OpenReport, check_database, open_encrypted
+from desktop_app.store.connection import (
+    DatabaseDamage,
+    OpenReport,
+    check_database,
+    is_damage,
+    mark_check_needed,
+    open_encrypted,
+)
 from desktop_app.store.errors import (
     KeyFileMissing,
     KeySlotDamaged,
@@ -230,7 +237,7 @@ class Store:
                 copy = KeyFile.from_bytes(raw)
                 db_key = attempt(copy)
                 if db.exists():
-                    check_database(db, db_key)
+                    check_database(db, db_key, full=False)  # is it this ledger's key? (page 1)
             except (StoreError, ValueError):
                 continue
             attempts.record_success()
@@ -463,6 +470,8 @@ class Store:
                 with contextlib.suppress(sqlcipher3.Error):
                     self.conn.execute("ROLLBACK")  # SQLite may have rolled back itself (FULL, IOERR)
                 self.records.roster_changed()
+                if isinstance(exc, sqlcipher3.Error) and is_damage(exc):
+                    mark_check_needed(self.db_path)  # the next open checks every page
                 if isinstance(exc, sqlcipher3.Error | OSError):
                     translated = translate(exc)
                     if translated is not None:

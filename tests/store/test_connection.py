@@ -152,3 +152,25 @@ def test_missing_and_existing(tmp_path: Path) -> None:
     with pytest.raises(StoreExists):
         Store.create(d, PASS, kdf=KdfParams.fast_for_tests())
     assert _digests(d) == before
+
+
+def test_a_large_clean_database_is_checked_fully_once_damage_was_seen(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above FULL_CHECK_MAX_BYTES a cleanly closed database gets the cheap checks at open; the
+    backup on close reads every page, and damage it meets makes the next open check them all."""
+    import desktop_app.store.connection as connection
+    from desktop_app.store import backups
+    from desktop_app.store.errors import BackupError
+
+    monkeypatch.setattr(connection, "FULL_CHECK_MAX_BYTES", 0)  # as if the ledger were large
+    d = _made_store(tmp_path)
+    db = d / DB_FILE
+    data = bytearray(db.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    db.write_bytes(bytes(data))
+    store = Store.open(d, PASS)  # cheap checks: page 1 and the size are fine
+    with pytest.raises(BackupError):
+        backups.make_backup(store, "manual")
+    store.close(backup=False)
+    assert (d / connection.CHECK_MARKER).exists()
+    _refused_and_moved_aside(d, _digests(d))
