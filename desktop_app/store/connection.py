@@ -146,6 +146,8 @@ def check_database(path: Path, db_key: bytes, *, full: bool | None = None) -> Op
         if is_damage(exc):
             raise DatabaseDamage(detail=str(exc)) from exc
         raise translate(exc) or DatabaseDamage(detail=str(exc)) from exc
+    except MemoryError as exc:  # a damaged cell can claim an absurd size (SQLITE_NOMEM)
+        raise DatabaseDamage(detail="out of memory reading a damaged page") from exc
     finally:
         conn.close()  # read-only: closing cannot checkpoint into the file
         for extra in made:
