@@ -133,7 +133,7 @@ def _open_damaged(d: Path, acked: set[str], injected: dict[str, str]) -> tuple[s
         return "opened, WAL kept aside and reported", same, 0, None
     missing = len(acked - found)
     if warnings:
-        return "opened, key file repaired from a backup copy", missing == 0, missing, None
+        return "opened; key-file damage repaired from a backup copy or reported", missing == 0, missing, None
     return "opened, nothing lost", missing == 0, missing, None
 
 
