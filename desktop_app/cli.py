@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import logs, print_cli, sync_cli
+from desktop_app import logs, print_cli, store_cli, sync_cli
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
+from desktop_app.store.atomic import atomic_write_text
+from desktop_app.store.errors import StoreDamaged
+from desktop_app.store.io_errors import translate
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
 from domain.violations import RuleViolation
 
@@ -47,8 +50,21 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confi
     return first
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(Path(args.data_dir), read_passphrase(args))
+def open_store(args: argparse.Namespace, *, quiet: bool = False) -> Store:
+    """Open the store, telling the user on stderr what opening found (never the key itself)."""
+    store = Store.open(Path(args.data_dir), read_passphrase(args))
+    if quiet:
+        return store
+    for warning in store.key_warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    if store.kept_aside:
+        report = store.open_report.wal
+        lost = report.commits_lost if report else 0
+        print(f"注意：数据库日志未能完整恢复，最近约 {lost} 次保存无法读回；原日志已原样保存在 {store.kept_aside}。"
+              "下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
+    if store.pending_recovery_key():
+        print("注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show", file=sys.stderr)
+    return store
 
 
 def _print_json(value: Any) -> None:
@@ -62,13 +78,16 @@ def cmd_create(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, prompt="设置密码（至少 8 个字符）: ", confirm=True)
     store, recovery_key = Store.create(Path(args.data_dir), passphrase)
     try:
+        print(f"已创建加密台账：{args.data_dir}")
+        print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
+        print(recovery_key, flush=True)
+        # Shown: it leaves the database. Killed before this line, the next open says to run
+        # `recovery-key show`, which shows it again (it never existed only in a lost terminal).
+        store.confirm_recovery_key()
         if args.branch_name:
             store.records.create("branch_profile", {"name": args.branch_name}, author=args.author)
     finally:
         store.close()
-    print(f"已创建加密台账：{args.data_dir}")
-    print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
-    print(recovery_key)
     return EXIT_OK
 
 
@@ -106,7 +125,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     store = open_store(args)
     try:
-        report = import_records(store, records, author=args.author)
+        report = import_records(store, records, author=args.author, skip_existing=args.skip_existing)
     finally:
         store.close()
     if args.json:
@@ -129,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close()
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out and args.out != "-":
-        Path(args.out).write_text(text, encoding="utf-8")
+        atomic_write_text(Path(args.out), text)  # yesterday's export stays whole until this one is
         print(f"已导出 {len(data['records'])} 条记录到 {args.out}", file=sys.stderr)
     else:
         print(text)
@@ -212,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import records from a JSON file (all or nothing)")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--skip-existing", action="store_true",
+                   help="leave out records whose id is already in the ledger (putting back salvaged records)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="export records as JSON")
@@ -234,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     print_cli.add_subcommands(sub)
     sync_cli.add_subcommands(sub)
+    store_cli.add_subcommands(sub)
     return parser
 
 
@@ -252,10 +274,25 @@ def main(argv: list[str] | None = None) -> int:
         for v in exc.violations:
             print(f"错误：{v.field}：{v.message}", file=sys.stderr)
         return EXIT_ERROR
+    except StoreDamaged as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        if exc.aside:
+            print(f"原文件保存在：{exc.aside}", file=sys.stderr)
+        print("可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、branch-ledger backup list 后"
+              " branch-ledger restore 备份名（从备份恢复）、branch-ledger salvage fresh（从上级党委重新下载）",
+              file=sys.stderr)
+        return EXIT_ERROR
     except (StoreError, CliError) as exc:
         message = exc.message if isinstance(exc, StoreError) else str(exc)
         logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
         print(f"错误：{message}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        # A full disk, read-only media or a vanished USB stick outside the store's own calls.
+        translated = translate(exc)
+        if translated is None:
+            raise
+        print(f"错误：{translated.message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -91,9 +91,10 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         state = StoreSyncState(store)
         status = state.status()
         rejected = state.rejected()
+        pulled = state.quarantined_pulls()
         conflicts = state.conflicts()
     if args.json:
-        print(json.dumps({"status": asdict(status), "rejected": rejected,
+        print(json.dumps({"status": asdict(status), "rejected": rejected, "quarantined_pulls": pulled,
                           "conflicts": [asdict(c) for c in conflicts]}, ensure_ascii=False, indent=2))
         return 0
     if not status.enrolled:
@@ -103,9 +104,15 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     print(f"最近成功同步：{status.last_success or '从未'}")
     if status.last_error:
         print(f"最近错误：{status.last_error}")
-    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  冲突：{status.conflicts}")
+    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  无法同步：{status.quarantined}"
+          f"  冲突：{status.conflicts}")
+    if status.full_resync:
+        print("下次同步将从上级党委重新读取全部记录（本机数据曾恢复到较早的状态）")
     for item in rejected:
-        print(f"  被拒绝：{item['title'] or item['record_id']}：{item['message']}")
+        label = "无法同步" if item.get("state") == "quarantined" else "被拒绝"
+        print(f"  {label}：{item['title'] or item['record_id']}：{item['message']}")
+    for item in pulled:
+        print(f"  未接收（来自上级党委）：{item['record_id']}：{item['message']}")
     for conflict in conflicts:
         print(f"  冲突：{conflict.title or conflict.record_id}（{len(conflict.versions)} 个版本）")
     return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Violation
@@ -64,8 +65,14 @@ def load_import_file(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def import_records(store: Store, records: list[dict[str, Any]], *, author: str) -> ImportReport:
+def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
+                   skip_existing: bool = False) -> ImportReport:
+    """Import ``records`` all or nothing. Ids are checked here, where they enter, against the wire
+    format's rule, so an imported record can always sync. With ``skip_existing`` (salvage: put
+    back what a restored ledger lacks) records whose id is already in the store are left out."""
     report = ImportReport()
+    if skip_existing:
+        records = [r for r in records if not _exists(store, r.get("id"))]
     order = sorted(
         range(len(records)),
         key=lambda i: _KIND_ORDER.index(str(records[i].get("kind"))) if records[i].get("kind") in _KIND_ORDER else 99,
@@ -79,9 +86,21 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
             with contextlib.suppress(ValueError):  # reported in the loop below
                 file_members[entry["id"]] = Member.model_validate(entry["body"])
     context = store.records.rule_context(extra_members=file_members)
+    seen: set[str] = set()
     for i in order:
         entry = records[i]
         kind = entry.get("kind")
+        record_id = entry.get("id")
+        if record_id is not None:
+            if not is_valid_record_id(record_id):
+                report.problems.append(ImportProblem(i, str(kind), [
+                    Violation("id", "id.invalid", invalid_id_message(record_id))]))
+                continue
+            if record_id in seen or _exists(store, record_id):
+                report.problems.append(ImportProblem(i, str(kind), [
+                    Violation("id", "id.duplicate", f"记录编号“{record_id}”重复：已有相同编号的记录")]))
+                continue
+            seen.add(record_id)
         if kind not in RECORD_KINDS or kind in HQ_ONLY_KINDS:
             problem = Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")
             report.problems.append(ImportProblem(i, str(kind), [problem]))
@@ -100,13 +119,19 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
     with store.transaction():
         for i in order:
             entry = records[i]
-            record_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+            record_id = entry.get("id")
             env = store.records.create(entry["kind"], entry["body"], author=author, record_id=record_id,
                                        context=context)
             if entry.get("status") == "final":
                 store.records.finalize(env.record_id, author=author)
             report.imported += 1
     return report
+
+
+def _exists(store: Store, record_id: object) -> bool:
+    if not isinstance(record_id, str):
+        return False
+    return store.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
 
 
 def export_records(store: Store, kinds: list[str] | None = None) -> dict[str, Any]:

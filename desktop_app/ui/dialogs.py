@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from desktop_app.store.io_errors import translate as medium_error
 from desktop_app.ui.i18n import translate
 from domain.violations import RuleViolation
 
@@ -21,7 +22,10 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, RuleViolation):
         return "\n".join(v.message for v in exc.violations)
     message = getattr(exc, "message", None)
-    return str(message) if message else str(exc)
+    if message:
+        return str(message)
+    translated = medium_error(exc)  # a full disk or a pulled stick outside the store's own calls
+    return translated.message if translated is not None else str(exc)
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

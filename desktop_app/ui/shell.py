@@ -41,6 +41,7 @@ class ShellWindow(QMainWindow):
         self.session: Session | None = None
         self.workspace: Workspace | None = None
         self.wizard: QWidget | None = None
+        self.notice_dialog: QWidget | None = None
         self.setWindowTitle(translate("ShellWindow", "BranchLedger"))
         self.resize(1200, 780)
         self.stack = QStackedWidget()
@@ -158,12 +159,15 @@ class ShellWindow(QMainWindow):
 
     def _store_opened(self, store: object) -> None:
         assert isinstance(store, Store)
-        self.open_session(Session(store), restore=self.offer_restore)
+        session = Session(store)
+        self.open_session(session, restore=self.offer_restore)
+        QTimer.singleShot(0, self, lambda: self._notices(session))
 
     def open_session(self, session: Session, *, restore: bool = True, start_page: str = "overview") -> Workspace:
         self.session = session
         self.workspace = Workspace(session, start_page=start_page)
         self.workspace.autolock_changed.connect(lambda minutes: self.idle.set_timeout(minutes * 60_000))
+        self.workspace.restore_requested.connect(self.restore_backup)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.state_label.setText(translate("ShellWindow", "Unlocked"))
@@ -172,6 +176,20 @@ class ShellWindow(QMainWindow):
         if restore:
             QTimer.singleShot(0, self.workspace.restore_buffers)
         return self.workspace
+
+    def _notices(self, session: Session) -> None:
+        """A recovery key never confirmed, a repaired key file, a log that did not replay."""
+        from desktop_app.ui.open_notices import show_open_notices
+
+        if self.session is session:
+            self.notice_dialog = show_open_notices(self, session)
+
+    def restore_backup(self, info: object, passphrase: str) -> None:
+        """Lock, put the backup in place of the current data, and open it (restore_flow.py)."""
+        from desktop_app.ui.restore_flow import restore_into
+
+        # Later, from the event loop: the request comes from a dialog of the page lock() destroys.
+        QTimer.singleShot(0, self, lambda: restore_into(self, info, passphrase))  # type: ignore[arg-type]
 
     def lock(self) -> None:
         """Ctrl+L or auto-lock: buffer and close editors, close the database, show the lock screen."""

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>BackupPanel</name>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Empty: the data directory&apos;s backups folder</source>
+        <translation>留空：数据目录下的 backups 文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source> backups</source>
+        <translation> 个备份</translation>
+    </message>
+    <message>
+        <source>Back up when the ledger is closed or locked</source>
+        <translation>关闭或锁定台账时备份</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Restore the selected backup…</source>
+        <translation>恢复所选备份…</translation>
+    </message>
+    <message>
+        <source>Backups are encrypted like the ledger. Choose a folder on a USB stick so that a laptop whose disk fails loses at most a day, even if it never synced.</source>
+        <translation>备份与台账一样是加密的。请选择 U 盘上的文件夹：这样即使电脑从未同步、硬盘损坏，最多只会损失一天的记录。</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>Keep the last</source>
+        <translation>保留最近</translation>
+    </message>
+    <message>
+        <source>Last backup: {0}</source>
+        <translation>最近一次备份：{0}</translation>
+    </message>
+    <message>
+        <source>No backup was made yet.</source>
+        <translation>还没有备份。</translation>
+    </message>
+    <message>
+        <source>Last failure: {0}</source>
+        <translation>最近一次备份失败：{0}</translation>
+    </message>
+    <message>
+        <source>Backup location</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>The folder {0} does not exist (is the USB stick plugged in?).</source>
+        <translation>文件夹 {0} 不存在（U 盘没有插入？）。</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>The ledger goes back to the backup of {0}. The current data is kept aside, not deleted. Changes since the backup that reached head office come back with the next sync; changes never synced are lost. Enter the passphrase to restore.</source>
+        <translation>台账将回到 {0} 的备份。当前数据会移到一旁保存，不会删除。备份之后已同步到上级党委的修改，会在下次同步时重新下载；从未同步的修改将丢失。请输入密码以恢复。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+</context>
+<context>
     <name>BranchEditor</name>
     <message>
         <source>Branch profile</source>
@@ -1154,6 +1233,13 @@
     </message>
 </context>
 <context>
+    <name>OpenNotices</name>
+    <message>
+        <source>The database log could not be read back completely: about {0} recent saves are missing. The log was kept unchanged in {1}. The next sync fetches everything head office has again.</source>
+        <translation>数据库日志未能完整读回：最近约 {0} 次保存缺失。原日志已原样保存在 {1}。下次同步时将从上级党委重新下载全部记录。</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>done</source>
@@ -1750,6 +1836,128 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     </message>
 </context>
 <context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>This is the new recovery key. The old one no longer works.</source>
+        <translation>这是新的恢复密钥，旧的恢复密钥已不能使用。</translation>
+    </message>
+    <message>
+        <source>This ledger&apos;s recovery key was never confirmed. Write it down now.</source>
+        <translation>此台账的恢复密钥还没有确认抄下，请现在抄写或打印。</translation>
+    </message>
+    <message>
+        <source>Save to a file for printing…</source>
+        <translation>保存为文件以便打印…</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key and will keep it safe</source>
+        <translation>我已抄写或打印恢复密钥，并会妥善保管</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>保存恢复密钥</translation>
+    </message>
+    <message>
+        <source>BranchLedger recovery key</source>
+        <translation>支部台账恢复密钥</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在核对…</translation>
+    </message>
+    <message>
+        <source>That passphrase is not correct.</source>
+        <translation>密码不正确。</translation>
+    </message>
+    <message>
+        <source>Issue a new recovery key</source>
+        <translation>重新生成恢复密钥</translation>
+    </message>
+    <message>
+        <source>A new recovery key replaces the old one, which stops working. Enter the current passphrase.</source>
+        <translation>新的恢复密钥将取代旧的，旧的恢复密钥随即失效。请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>Issue a new key</source>
+        <translation>生成新密钥</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedPanel</name>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>{0} entries</source>
+        <translation>{0} 项</translation>
+    </message>
+    <message>
+        <source>File as an amendment</source>
+        <translation>作为更正提交</translation>
+    </message>
+    <message>
+        <source>&quot;{0}&quot; was finalized on another device before this edit reached head office. Filing the edit as an amendment (更正) keeps the final version and adds a correction that points to it.</source>
+        <translation>“{0}”在这条修改送达上级党委之前已在另一台电脑上定稿。作为更正提交后，定稿版本保持不变，另建一条指向它的更正记录。</translation>
+    </message>
+    <message>
+        <source>Reason for the amendment</source>
+        <translation>更正原因</translation>
+    </message>
+    <message>
+        <source>File as amendment</source>
+        <translation>提交更正</translation>
+    </message>
+    <message>
+        <source>Changes that did not reach head office</source>
+        <translation>未能送达上级党委的修改</translation>
+    </message>
+    <message>
+        <source>File as amendment…</source>
+        <translation>作为更正提交…</translation>
+    </message>
+    <message>
+        <source>Apply again</source>
+        <translation>重新应用</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Do not show again</source>
+        <translation>不再显示</translation>
+    </message>
+    <message>
+        <source>Nothing here was discarded: select a change to see its text.</source>
+        <translation>这里的内容都没有丢弃：选中一条可查看修改的内容。</translation>
+    </message>
+    <message>
+        <source>Not accepted from head office: {0}: {1}</source>
+        <translation>未接收的上级党委数据：{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved by {0} at {1}. Where this edit differs from the current version:</source>
+        <translation>由 {0} 于 {1} 保存。与当前版本的不同之处：</translation>
+    </message>
+    <message>
+        <source>current version: {0}</source>
+        <translation>当前版本：{0}</translation>
+    </message>
+    <message>
+        <source>(no difference in the text)</source>
+        <translation>（内容没有差别）</translation>
+    </message>
+</context>
+<context>
     <name>RejectedList</name>
     <message>
         <source>Kind</source>
@@ -1762,6 +1970,13 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Head office&apos;s reason</source>
         <translation>上级党委说明的原因</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreFlow</name>
+    <message>
+        <source>Restoring the backup of {0}…</source>
+        <translation>正在恢复 {0} 的备份…</translation>
     </message>
 </context>
 <context>
@@ -1784,6 +1999,81 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Remove row</source>
         <translation>删除一行</translation>
+    </message>
+</context>
+<context>
+    <name>SalvageDialog</name>
+    <message>
+        <source>Salvage the data</source>
+        <translation>抢救数据</translation>
+    </message>
+    <message>
+        <source>Looking for the damaged files and the backups…</source>
+        <translation>正在查找损坏的文件和备份…</translation>
+    </message>
+    <message>
+        <source>Restore the selected backup</source>
+        <translation>恢复所选备份</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Export the readable records</source>
+        <translation>导出可读取的记录</translation>
+    </message>
+    <message>
+        <source>Start empty and download from head office</source>
+        <translation>新建空台账并从上级党委重新下载</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>1. Restore a backup (changes made after it that reached head office come back with the next sync):</source>
+        <translation>1. 从备份恢复（备份之后已送达上级党委的修改，会在下次同步时重新下载）：</translation>
+    </message>
+    <message>
+        <source>2. Export the records that can still be read, to keep them or to import what is missing after a restore:</source>
+        <translation>2. 导出仍可读取的记录，留作备查，或在恢复后导入缺少的记录：</translation>
+    </message>
+    <message>
+        <source>3. Without a backup: start with an empty ledger (same passphrase); the next sync downloads the branch again.</source>
+        <translation>3. 没有备份时：新建空台账（密码不变），下次同步时重新下载本支部的全部记录。</translation>
+    </message>
+    <message>
+        <source>The damaged files were moved, unchanged, to {0}.</source>
+        <translation>损坏的文件已原样移到 {0}。</translation>
+    </message>
+    <message>
+        <source>No damaged files were kept aside.</source>
+        <translation>没有找到移到一旁的损坏文件。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase first.</source>
+        <translation>请先输入密码。</translation>
+    </message>
+    <message>
+        <source>{0} readable records were exported to {1}.</source>
+        <translation>已将 {0} 条可读取的记录导出到 {1}。</translation>
+    </message>
+    <message>
+        <source>{0} could not be read.</source>
+        <translation>{0} 条无法读取。</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
 </context>
 <context>
@@ -1874,6 +2164,14 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Current passphrase</source>
         <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Issue a new recovery key…</source>
+        <translation>重新生成恢复密钥…</translation>
     </message>
     <message>
         <source>The new language is used after the program restarts.</source>
@@ -1982,10 +2280,6 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>这些记录同时在两台设备上被修改。所有内容都已保留：打开一条，对照各版本并选择保留的内容。</translation>
     </message>
     <message>
-        <source>Changes head office refused</source>
-        <translation>上级党委拒收的修改</translation>
-    </message>
-    <message>
         <source>This session</source>
         <translation>本次运行</translation>
     </message>
@@ -2040,6 +2334,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>The sync state could not be read: {0}</source>
         <translation>无法读取同步状态：{0}</translation>
+    </message>
+    <message>
+        <source>{0} changes could not be synced (see below)</source>
+        <translation>{0} 条修改无法同步（见下方）</translation>
     </message>
     <message>
         <source>Last error: {0}</source>
@@ -2109,6 +2407,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>数据目录中没有找到台账。</translation>
     </message>
     <message>
+        <source>The data file is damaged. It was moved aside unchanged; use &quot;Salvage the data…&quot; below.</source>
+        <translation>数据文件已损坏，已原样移到一旁。请点击下方的“抢救数据…”。</translation>
+    </message>
+    <message>
         <source>The data file is damaged or is not a BranchLedger file. Nothing was changed.</source>
         <translation>数据文件已损坏或不是本程序的数据文件，原文件未做任何修改。</translation>
     </message>
@@ -2127,6 +2429,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Forgot the passphrase? Use the recovery key…</source>
         <translation>忘记密码？使用恢复密钥…</translation>
+    </message>
+    <message>
+        <source>Salvage the data…</source>
+        <translation>抢救数据…</translation>
     </message>
     <message>
         <source>Enter the passphrase.</source>

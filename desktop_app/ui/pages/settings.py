@@ -8,11 +8,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,8 +23,10 @@ from PySide6.QtWidgets import (
 from desktop_app.store import WrongPassphrase
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.pages.backup_panel import BackupPanel
 from desktop_app.ui.pages.base import EditorHost, Page
 from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.recovery_key import reissue
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
@@ -31,6 +35,7 @@ from desktop_app.ui.workers import ProgressFn, start_worker
 class SettingsPage(Page):
     autolock_changed = Signal(int)  # minutes
     sync_settings_changed = Signal()
+    restore_requested = Signal(object, str)  # BackupInfo, passphrase (backup_panel.py)
 
     def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(session, host, parent)
@@ -113,12 +118,33 @@ class SettingsPage(Page):
         change_row.addStretch(1)
         sec_form.addRow("", change_row)
 
-        layout = QVBoxLayout(self)
+        # Backups and the recovery key (issue 9 / 11): their own modules, each a group box.
+        self.backup_panel = BackupPanel(session, self)
+        self.backup_panel.restore_requested.connect(self.restore_requested)
+        recovery = QGroupBox(translate("SettingsPage", "Recovery key"))
+        self.reissue_button = QPushButton(translate("SettingsPage", "Issue a new recovery key…"))
+        self.reissue_button.clicked.connect(lambda: reissue(self, self.session))
+        recovery_row = QHBoxLayout(recovery)
+        recovery_row.addWidget(self.reissue_button)
+        recovery_row.addStretch(1)
+
+        # The groups scroll: at 1366×768 they are taller than the window.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(general)
         layout.addWidget(branch)
         layout.addWidget(office)
         layout.addWidget(security)
+        layout.addWidget(recovery)
+        layout.addWidget(self.backup_panel)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _language_changed(self) -> None:
         self.settings.language = str(self.language.currentData())

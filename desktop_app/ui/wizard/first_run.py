@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import KdfParams, Store
+from desktop_app.store.atomic import atomic_write_text
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
@@ -249,10 +250,22 @@ class RecoveryPage(QWizardPage):
             self, translate("FirstRunWizard", "Save the recovery key"), "branchledger-recovery-key.txt"
         )
         if name:
-            Path(name).write_text(
+            atomic_write_text(
+                Path(name),
                 translate("FirstRunWizard", "BranchLedger recovery key") + "\n\n" + self.key.toPlainText() + "\n",
-                encoding="utf-8",
             )
+
+    def validatePage(self) -> bool:
+        """Confirmed on paper: the key leaves the database (until now it would be shown again)."""
+        wizard = self.wizard()
+        if isinstance(wizard, FirstRunWizard) and wizard.session is not None:
+            try:
+                with wizard.session.guard() as store:
+                    store.confirm_recovery_key()
+            except Exception as exc:  # a full disk: stay on this page, the key stays pending
+                dialogs.error(self, dialogs.error_text(exc))
+                return False
+        return True
 
     def initializePage(self) -> None:
         self.wizard().button(QWizard.WizardButton.BackButton).setEnabled(False)
