@@ -211,6 +211,7 @@ class SyncEngine:
                 if not batch:
                     raise
                 quota, push_items = exc, 0  # the outbox waits on the device; pull what there is
+                continue
             except (errors.RequestRejected, errors.ServerUnavailable) as exc:
                 if not batch or not _may_be_one_change(exc):
                     raise
