@@ -62,7 +62,10 @@ def cmd_create(args: argparse.Namespace) -> int:
     store, recovery_key = Store.create(Path(args.data_dir), passphrase)
     try:
         if args.branch_name:
-            store.records.create("branch_profile", {"name": args.branch_name}, author=args.author)
+            since = args.records_since or dt.date.today().isoformat()  # 台账起始日期
+            store.records.create(
+                "branch_profile", {"name": args.branch_name, "records_since": since}, author=args.author
+            )
     finally:
         store.close()
     print(f"已创建加密台账：{args.data_dir}")
@@ -196,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("create", help="create a new encrypted store and print its recovery key")
     p.add_argument("--branch-name", help="name of the branch (支部名称)")
+    p.add_argument("--records-since",
+                   help="台账起始日期 (YYYY-MM-DD): compliance is checked from this day; default today")
     p.set_defaults(func=cmd_create)
 
     p = sub.add_parser("unlock", help="check the passphrase and print a short summary")

@@ -28,7 +28,7 @@ def run(data_dir: Path, *args: str, passphrase: str | None = "cli-passphrase", s
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     d = tmp_path / "data"
-    result = run(d, "create", "--branch-name", "毕拉河林场党支部")
+    result = run(d, "create", "--branch-name", "毕拉河林场党支部", "--records-since", "2026-01-01")
     assert result.returncode == 0, result.stderr
     assert "恢复密钥" in result.stdout
     return d
