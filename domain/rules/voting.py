@@ -182,7 +182,7 @@ def vote_outcome(vote: Vote, roll: VotingRoll, ctx: RuleContext, field: str = "v
         denominator_label=label,
         needed=needed,
         message_zh=_summary(
-            vote, entitled, present, written, label, denominator, needed, passed, void, quorum
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, consistent
         ),
         violations=tuple(out),
     )
@@ -233,6 +233,7 @@ def _summary(
     passed: bool,
     void: bool,
     quorum: Validity,
+    consistent: bool = True,
 ) -> str:
     election = vote.kind is VoteKind.ELECTION
     head = f"{vote.subject}（{vote.kind.label}）：应到会有表决权{entitled}人，实到{present}人"
@@ -242,6 +243,10 @@ def _summary(
     rule = f"须超过{label}（{denominator}人）的半数，即至少{needed}票"
     if void:
         verdict = "选举无效"
+    elif not consistent:
+        # Impossible counts (more votes than voters present …): saying 未通过 would hide the
+        # reason; the violations name the count to correct.
+        verdict = "票数与人数不符，请核对后再判定是否通过"
     elif not quorum.valid:
         verdict = "会议未达到法定人数，表决无效"
     elif election:
