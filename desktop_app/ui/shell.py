@@ -20,6 +20,7 @@ from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.unlock import UnlockScreen
+from desktop_app.ui.wheel_guard import install_wheel_guard
 from desktop_app.ui.workspace import Workspace
 
 
@@ -35,6 +36,7 @@ class ShellWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused value
         self.data_dir = data_dir
         self.settings = settings or UiSettings()
         self.kdf = kdf

@@ -95,8 +95,12 @@ def test_overview_shows_requirements_and_lapses(
             },
             author="t",
         )
-        # Someone attended long ago and never since: flagged.
+        # Someone attended long ago and never since: flagged (the branch has kept its records
+        # here since before that meeting; months before 台账起始日期 would not count).
         old = today.replace(day=1) - dt.timedelta(days=250)
+        profile_id, profile = session.store.records.branch_profile()  # type: ignore[misc]
+        since = {**profile.model_dump(mode="json"), "records_since": (old - dt.timedelta(days=30)).isoformat()}
+        session.store.records.update(profile_id, since, author="t")
         session.store.records.create(
             "meeting",
             {

@@ -89,7 +89,7 @@ def test_post_log_and_evaluation(shell: ShellWindow, session: Session, roster: d
     log.category.set_value("watchtower")
     log.hours.setValue(8)
     log.description.setPlainText("瞭望值守，发现并报告烟点一处")
-    assert log.finalize()
+    assert log.finalize(), [log.problems.item(i).text() for i in range(log.problems.count())]
     entry = session.read(lambda s: s.records.get(log.record_id))
     assert isinstance(entry.body, PostLogEntry) and entry.status is RecordStatus.FINAL
 

@@ -7,6 +7,7 @@ The indicator at the top is the domain's own verdict (:func:`domain.rules.meetin
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.store import RecordEnvelope
 from desktop_app.ui.editors.base import EditorWindow
+from desktop_app.ui.editors.meeting_defaults import (
+    default_chair,
+    expected_members,
+    last_place,
+    member_named,
+    suggested_title,
+)
 from desktop_app.ui.editors.meeting_sections import (
     AppraisalSection,
     LectureSection,
@@ -35,7 +43,8 @@ from desktop_app.ui.editors.meeting_sections import (
 )
 from desktop_app.ui.i18n import enum_text, translate
 from desktop_app.ui.printing.documents import PrintRequest
-from desktop_app.ui.widgets.fields import DateTimeField, EnumCombo, MemberCombo
+from desktop_app.ui.session import DEFAULT_AUTHOR
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.context import RuleContext
 from domain.enums import (
@@ -49,6 +58,7 @@ from domain.enums import (
 )
 from domain.records import Meeting, RecordBody
 from domain.rules import meeting_validity, vote_outcome, voting_roll
+from domain.validation import parse_body, validate_record
 from domain.violations import Violation
 
 if TYPE_CHECKING:
@@ -100,8 +110,8 @@ class MeetingEditor(EditorWindow):
         self.meeting_type = EnumCombo(MeetingType)
         self.title = QLineEdit()
         self.title.setPlaceholderText(translate("MeetingEditor", "e.g. 2026年第二季度支部党员大会"))
-        self.starts_at = DateTimeField()
-        self.ends_at = DateTimeField(optional=True)
+        self.starts_at = DateEdit.meeting_time()
+        self.ends_at = DateEdit.meeting_time(optional=True)
         self.place = QLineEdit()
         self.format = EnumCombo(MeetingFormat)
         self.party_group = QComboBox()
@@ -147,8 +157,29 @@ class MeetingEditor(EditorWindow):
         self.party_group.currentTextChanged.connect(self.on_changed)
         self.meeting_type.changed.connect(self._type_changed)
         self.starts_at.changed.connect(self._sync_month)
+        self.starts_at.changed.connect(self._follow_defaults)
+        self.party_group.currentTextChanged.connect(lambda _t: self._follow_defaults())
+        self.ends_at.default_date = self._start_day  # an end time typed alone is on the same day
+        self.ends_at.anchor = self._start_day
         self._auto_month = ""
+        # What the defaults last put in (None: not following, e.g. a record loaded from the store).
+        self._auto_title: str | None = None
+        self._auto_chair: str | None = None
+        self._auto_attendance: list[str] | None = None
         outer.addWidget(basics)
+
+        # The kind's own fields (党课: lecturer, topic; 主题党日: theme, checklist …) come right after
+        # the basics, before the lists every meeting shares.
+        self.lecture = LectureSection(self.members)
+        self.theme_day = ThemeDaySection()
+        self.appraisal = AppraisalSection(self.members)
+        fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
+        fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
+        self.appraisal.box_layout.addWidget(fill_grades)
+        self.rectification = RectificationSection()
+        for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
+            self._adopt(section)
+            outer.addWidget(section)
 
         box = QGroupBox(translate("MeetingEditor", "Attendance"))
         layout = QVBoxLayout(box)
@@ -226,8 +257,20 @@ class MeetingEditor(EditorWindow):
             "speeches",
             RowTable(
                 [
-                    RowColumn("speaker", translate("MeetingEditor", "Speaker"), width=110),
-                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member"),
+                    RowColumn(
+                        "member_id",
+                        translate("MeetingEditor", "Member"),
+                        "member",
+                        width=110,
+                        fills="speaker",
+                        tooltip=translate("MeetingEditor", "Pick the speaker from the roster; the name is filled in"),
+                    ),
+                    RowColumn(
+                        "speaker",
+                        translate("MeetingEditor", "Speaker"),
+                        width=110,
+                        tooltip=translate("MeetingEditor", "Type the name of a speaker who is not on the roster"),
+                    ),
                     RowColumn("content", translate("MeetingEditor", "Main points")),
                 ],
                 self.members,
@@ -260,7 +303,13 @@ class MeetingEditor(EditorWindow):
                         optional=False,
                         default="show_of_hands",
                     ),
-                    RowColumn("candidate_member_id", translate("MeetingEditor", "Candidate"), "member"),
+                    RowColumn(
+                        "candidate_member_id",
+                        translate("MeetingEditor", "Candidate"),
+                        "member",
+                        fills="subject",
+                        tooltip=translate("MeetingEditor", "For an admission, full membership or election"),
+                    ),
                     RowColumn(
                         "entitled",
                         translate("MeetingEditor", "Entitled"),
@@ -320,16 +369,6 @@ class MeetingEditor(EditorWindow):
         self.add_row(rest, "attachments_note", translate("MeetingEditor", "Attachments"), self.attachments_note)
         outer.addWidget(box)
 
-        self.lecture = LectureSection(self.members)
-        self.theme_day = ThemeDaySection()
-        self.appraisal = AppraisalSection(self.members)
-        fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
-        fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
-        self.appraisal.box_layout.addWidget(fill_grades)
-        self.rectification = RectificationSection()
-        for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
-            self._adopt(section)
-            outer.addWidget(section)
         self.amend_label = QLabel()
         self.amend_label.setWordWrap(True)
         outer.addWidget(self.amend_label)
@@ -350,6 +389,46 @@ class MeetingEditor(EditorWindow):
         self.appraisal.setVisible(kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value))
         self.rectification.setVisible(kind == MeetingType.ORG_LIFE.value)
         self._sync_month()
+        self._follow_defaults()
+
+    # ------------------------------------------------------------ defaults
+
+    def new_record_defaults(self) -> None:
+        """Today, the last place, the clerk as recorder; title, chair and attendance follow the type."""
+        self.place.setText(self.session.read(last_place))
+        author = self.session.author
+        clerk = member_named(self.members, author)
+        if clerk:
+            self.recorder.set_value(clerk)
+        elif author != DEFAULT_AUTHOR:
+            self.recorder_name.setText(author)
+        self._auto_title, self._auto_chair, self._auto_attendance = "", "", []
+        self._follow_defaults()
+
+    def _start_day(self) -> dt.date | None:
+        parsed = self.starts_at.parsed()
+        return parsed.date() if isinstance(parsed, dt.datetime) else None
+
+    def _follow_defaults(self) -> None:
+        """Keep title, chair and attendance in step with type, date and group — each only as long
+        as the clerk has not changed what the defaults put there."""
+        kind = self.meeting_type.value() or MeetingType.OTHER.value
+        group = self.party_group.currentText().strip()
+        day = self._start_day() or dt.date.today()
+        if self._auto_title is not None and self.title.text().strip() == self._auto_title:
+            self._auto_title = suggested_title(kind, day, group)
+            self.title.setText(self._auto_title)
+        if self._auto_chair is not None and self.chair.value() == self._auto_chair:
+            self._auto_chair = default_chair(kind, self.members, group, day)
+            self.chair.set_value(self._auto_chair)
+        if self._auto_attendance is not None:
+            rows = self.attendance.filled_rows()
+            untouched = [r["member_id"] for r in rows] == self._auto_attendance and all(
+                r["status"] == "present" and not r["reason"] and not r["written_opinion"] for r in rows
+            )
+            if untouched:
+                self._auto_attendance = expected_members(kind, self.members, group, day)
+                self.attendance.set_rows([{"member_id": mid, "status": "present"} for mid in self._auto_attendance])
 
     def _sync_month(self) -> None:
         """Keep the theme day's month following the date until the clerk types a different one."""
@@ -386,7 +465,7 @@ class MeetingEditor(EditorWindow):
     def form_data(self) -> dict[str, Any]:
         kind = self.meeting_type.value() or MeetingType.OTHER.value
         resolutions = []
-        for row in self.resolutions.rows():
+        for row in self.resolutions.filled_rows():
             vote_no = row.get("vote_no")
             resolutions.append(
                 {
@@ -409,24 +488,32 @@ class MeetingEditor(EditorWindow):
             "chair_entrusted": self.chair_entrusted.isChecked(),
             "recorder_member_id": self.recorder.value(),
             "recorder_name": self.recorder_name.text().strip(),
-            "attendance": [_attendance(row) for row in self.attendance.rows() if row["member_id"]],
-            "guests": [row for row in self.guests.rows() if row["name"] or row["role"]],
-            "agenda": [row for row in self.agenda.rows() if row["title"]],
-            "speeches": [_speech(row) for row in self.speeches.rows() if row["speaker"] or row["content"]],
+            # Every row with something typed or chosen in it is kept (an incomplete one is named
+            # by the rules, never dropped); untouched rows are left out.
+            "attendance": [_attendance(row) for row in self.attendance.filled_rows()],
+            "guests": self.guests.filled_rows(),
+            "agenda": self.agenda.filled_rows(),
+            "speeches": [self._speech(row) for row in self.speeches.filled_rows()],
             "discussion": self.discussion.toPlainText().strip(),
-            "votes": [_vote(row) for row in self.votes.rows()],
+            "votes": [_vote(row) for row in self.votes.filled_rows()],
             "resolutions": resolutions,
             "open_issues": self.open_issues.toPlainText().strip(),
             "attachments_note": self.attachments_note.text().strip(),
             "lecture": self.lecture.data() if kind == MeetingType.LECTURE.value else None,
             "theme_day": self.theme_day.data() if kind == MeetingType.THEME_DAY.value else None,
-            "appraisal": [row for row in self.appraisal.grades.rows() if row["member_id"]]
+            "appraisal": self.appraisal.grades.filled_rows()
             if kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value)
             else [],
             "rectification": self.rectification.data() if kind == MeetingType.ORG_LIFE.value else [],
         }
         data.update({k: v for k, v in self._amend_values.items() if v})
         return data
+
+    def _speech(self, row: dict[str, Any]) -> dict[str, Any]:
+        speaker = row["speaker"]
+        if not speaker and row["member_id"] in self.members:
+            speaker = self.members[row["member_id"]].name
+        return {"speaker": speaker, "member_id": row["member_id"], "content": row["content"]}
 
     def load_data(self, data: dict[str, Any]) -> None:
         self.meeting_type.set_value(data.get("meeting_type"))
@@ -488,11 +575,23 @@ class MeetingEditor(EditorWindow):
     # ------------------------------------------------------------ live quorum
 
     def after_check(self, body: RecordBody | None, context: RuleContext, violations: list[Violation]) -> None:
-        if not isinstance(body, Meeting):
-            self.quorum.setText(translate("MeetingEditor", "Quorum: cannot be judged until the form is complete"))
+        # The quorum and the votes are judged as soon as attendance and counts are there: a
+        # missing title or an unfinished row elsewhere must not hide them.
+        meeting = body if isinstance(body, Meeting) else indicator_body(self.form_data())
+        if meeting is None:
+            self.quorum.setText(translate("MeetingEditor", "Quorum: fill in the attendance"))
             self.quorum.setStyleSheet("padding: 6px; border: 1px solid #ccc; border-radius: 4px;")
+            self.vote_results.clear()
             return
-        self.update_quorum(body, context)
+        if body is None:
+            # The schema refused the form (no title yet …): still show what the rules say about
+            # the rest — the vote counts, the attendance — at their fields.
+            _judged, found = validate_record("meeting", meeting, context)
+            stand_ins = ("title", "starts_at")
+            extra = [v for v in found if not v.field.startswith(stand_ins)]
+            if extra:
+                self.show_violations(violations + [v for v in extra if v not in violations])
+        self.update_quorum(meeting, context)
 
     def update_quorum(self, meeting: Meeting, context: RuleContext) -> None:
         validity = meeting_validity(meeting, context)
@@ -510,14 +609,37 @@ class MeetingEditor(EditorWindow):
         self.vote_results.setText("\n".join(lines))
 
 
+def indicator_body(data: dict[str, Any]) -> Meeting | None:
+    """The meeting as far as it can be judged: a stand-in title and start, and without the rows
+    the schema refuses (they are marked at their fields meanwhile)."""
+    data = dict(data)
+    data["title"] = data.get("title") or "—"
+    if not data.get("starts_at") or "T" not in str(data["starts_at"]):
+        data["starts_at"] = dt.datetime.now().replace(second=0, microsecond=0).isoformat()
+    for _attempt in range(4):
+        body, violations = parse_body("meeting", data)
+        if isinstance(body, Meeting):
+            return body
+        bad_rows: dict[str, set[int]] = {}
+        for v in violations:
+            parts = v.field.split(".")
+            if len(parts) >= 2 and parts[1].isdigit() and isinstance(data.get(parts[0]), list):
+                bad_rows.setdefault(parts[0], set()).add(int(parts[1]))
+            elif parts[0] in ("ends_at", "lecture", "theme_day", "place", "party_group"):
+                data.pop(parts[0], None)
+            else:
+                return None
+        for key, rows in bad_rows.items():
+            data[key] = [row for i, row in enumerate(data[key]) if i not in rows]
+    return None
+
+
 def _attendance(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     out["status"] = out.get("status") or "present"
     return out
 
 
-def _speech(row: dict[str, Any]) -> dict[str, Any]:
-    return {"speaker": row["speaker"], "member_id": row["member_id"], "content": row["content"]}
 
 
 def _vote(row: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLin
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.widgets.fields import EnumCombo, ErrorLabel, OptionalDateEdit
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, ErrorLabel
 from domain.enums import BranchPost, Gender, MembershipState, MemberStatus, RightsSuspension
 
 
@@ -26,10 +26,10 @@ class MemberEditor(EditorWindow):
         form = QFormLayout(box)
         self.name = QLineEdit()
         self.gender = EnumCombo(Gender, optional=True)
-        self.birth_date = OptionalDateEdit()
+        self.birth_date = DateEdit()
         self.status = EnumCombo(MemberStatus)
-        self.join_date = OptionalDateEdit()
-        self.full_member_date = OptionalDateEdit()
+        self.join_date = DateEdit()
+        self.full_member_date = DateEdit()
         self.party_group = QComboBox()
         self.party_group.setEditable(True)
         self.party_group.addItems(["", *groups])
@@ -83,9 +83,9 @@ class MemberEditor(EditorWindow):
         box = QGroupBox(translate("MemberEditor", "Standing"))
         form = QFormLayout(box)
         self.suspension = EnumCombo(RightsSuspension)
-        self.suspension_until = OptionalDateEdit()
+        self.suspension_until = DateEdit()
         self.state = EnumCombo(MembershipState)
-        self.state_date = OptionalDateEdit()
+        self.state_date = DateEdit()
         self.note = QLineEdit()
         self.add_row(form, "suspension", translate("MemberEditor", "Rights suspended"), self.suspension)
         self.add_row(form, "suspension_until", translate("MemberEditor", "Suspended until"), self.suspension_until)

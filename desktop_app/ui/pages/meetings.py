@@ -22,7 +22,7 @@ from desktop_app.ui.models.records import MEETING_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
 from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
-from desktop_app.ui.widgets.fields import OptionalDateEdit
+from desktop_app.ui.widgets.fields import DateEdit
 from domain.enums import MeetingType, RecordStatus
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ class MeetingsPage(Page):
         self.status.addItem(translate("MeetingsPage", "Any status"), None)
         for status in RecordStatus:
             self.status.addItem(enum_text(status), status.value)
-        self.date_from = OptionalDateEdit()
+        self.date_from = DateEdit()
         self.date_from.setToolTip(translate("MeetingsPage", "From date (empty: no limit)"))
-        self.date_to = OptionalDateEdit()
+        self.date_to = DateEdit()
         self.date_to.setToolTip(translate("MeetingsPage", "To date (empty: no limit)"))
         self.search = SearchBox()
         self.count_label = QLabel()
@@ -52,6 +52,15 @@ class MeetingsPage(Page):
         new_button = QPushButton(translate("MeetingsPage", "New meeting record"))
         new_button.setToolTip(translate("MeetingsPage", "Ctrl+N"))
         new_button.clicked.connect(self.new_record)
+        self.repeat_button = QPushButton(translate("MeetingsPage", "New from selected"))
+        self.repeat_button.setToolTip(
+            translate(
+                "MeetingsPage",
+                "Start a new record like the selected meeting (last month's committee meeting, say): "
+                "same people, place and agenda, dated today",
+            )
+        )
+        self.repeat_button.clicked.connect(self.repeat_selected)
         self.print_button = QPushButton(translate("MeetingsPage", "Print"))
         self.print_button.setToolTip(
             translate("MeetingsPage", "Print the selected meeting, its sign-in sheet, or the ledger")
@@ -78,6 +87,7 @@ class MeetingsPage(Page):
         bar.addWidget(self.date_to)
         bar.addWidget(self.search, 1)
         bar.addWidget(new_button)
+        bar.addWidget(self.repeat_button)
         bar.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -95,7 +105,8 @@ class MeetingsPage(Page):
         self.setTabOrder(self.date_from, self.date_to)
         self.setTabOrder(self.date_to, self.search)
         self.setTabOrder(self.search, new_button)
-        self.setTabOrder(new_button, self.print_button)
+        self.setTabOrder(new_button, self.repeat_button)
+        self.setTabOrder(self.repeat_button, self.print_button)
         self.setTabOrder(self.print_button, self.table)
 
     def current_filter(self) -> RecordFilter:
@@ -128,6 +139,18 @@ class MeetingsPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def repeat_selected(self) -> None:
+        """照此新建: a new meeting record copied from the selected one (see meeting_defaults.repeat_of)."""
+        from desktop_app.ui.editors.meeting_defaults import repeat_of
+
+        record_id = self.table.selected_record_id()
+        if not record_id:
+            dialogs.info(self, translate("MeetingsPage", "Select a meeting in the list first."))
+            return
+        body = self.session.read(lambda s: s.records.get(record_id)).body
+        copy = repeat_of(body.model_dump(mode="json"), dt.date.today())
+        self.host.open_editor("meeting", None, initial=copy)
 
     def _selected_request(self, kind: str) -> PrintRequest | None:
         record_id = self.table.selected_record_id()

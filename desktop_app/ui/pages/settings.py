@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -141,11 +140,13 @@ class SettingsPage(Page):
         self.settings.ca_bundle = self.ca_bundle.text().strip()
 
     def choose_ca_bundle(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, translate("SettingsPage", "Head office's CA certificate"), "", "PEM (*.pem *.crt *.cer);;*"
+        path = dialogs.open_file(
+            self,
+            translate("SettingsPage", "Head office's CA certificate"),
+            translate("SettingsPage", "Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
-        if name:
-            self.ca_bundle.setText(name)
+        if path is not None:
+            self.ca_bundle.setText(str(path))
             self._ca_bundle_changed()
 
     def _clerk_changed(self) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -285,12 +284,16 @@ class PrintDialog(QDialog):
         """Write the renderer's PDF to ``path`` (asked for when None)."""
         request = self.current_request()
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, translate("PrintDialog", "Save as PDF"), request.suggested_file_name(), "PDF (*.pdf)"
+            chosen = dialogs.save_file(
+                self,
+                translate("PrintDialog", "Save as PDF"),
+                request.suggested_file_name(),
+                translate("PrintDialog", "PDF documents (*.pdf)"),
+                "pdf",
             )
-            if not name:
+            if chosen is None:
                 return
-            path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+            path = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
         session, target = self.session, path
 
         def job(_p: ProgressFn) -> PrintResult:

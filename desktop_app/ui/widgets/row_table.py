@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.widgets.fields import as_int_or_text
+from desktop_app.ui.widgets.fields import as_int_or_text, date_or_text
 from domain.enums import LabelledEnum
 from domain.records import Member
 
@@ -38,12 +39,13 @@ ERROR_BRUSH = QBrush(QColor("#ffd7d7"))
 class RowColumn:
     key: str
     title: str  # already translated
-    kind: str = "text"  # text | int | enum | member | bool
+    kind: str = "text"  # text | int | date | enum | member | bool
     enum_cls: type[LabelledEnum] | None = None
     optional: bool = True  # enum: offer an empty choice
     default: Any = None
     width: int = 0  # 0: stretch / content
     tooltip: str = ""
+    fills: str = ""  # member column: the text column that takes the chosen member's name
 
 
 class RowTable(QWidget):
@@ -84,6 +86,7 @@ class RowTable(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table and follows the form
         self.table.setMinimumHeight(110)
         self.table.itemChanged.connect(self._item_changed)
+        self.table.itemDelegate().closeEditor.connect(self._editor_closed)
         self.add_button = QPushButton(add_text or translate("RowTable", "Add row"), self)
         self.remove_button = QPushButton(translate("RowTable", "Remove row"), self)
         self.add_button.clicked.connect(lambda: self.add_row())
@@ -138,6 +141,35 @@ class RowTable(QWidget):
 
     def row_count(self) -> int:
         return self.table.rowCount()
+
+    def is_blank(self, values: Mapping[str, Any]) -> bool:
+        """Nothing typed or chosen in this row beyond the columns' defaults (an untouched row)."""
+        for column in self.columns:
+            value = values.get(column.key)
+            if value in (None, "", False) or value == column.default:
+                continue
+            return False
+        return True
+
+    def filled_rows(self) -> list[dict[str, Any]]:
+        """Every row the clerk put something into; untouched rows are left out (never a typed one)."""
+        return [row for row in self.rows() if not self.is_blank(row)]
+
+    def focus_cell(self, path: str) -> QWidget | None:
+        """Make the cell a violation path names current (``attendance.3.reason``) and return the
+        widget to focus: the cell's own widget, or the table."""
+        parts = path.split(".")
+        numbers = [i for i, p in enumerate(parts) if p.isdigit()]
+        if not numbers:
+            return None
+        row = int(parts[numbers[0]])
+        key = parts[numbers[0] + 1] if len(parts) > numbers[0] + 1 else None
+        if not 0 <= row < self.table.rowCount():
+            return None
+        col = max(self._col(key), 0)
+        self.table.setCurrentCell(row, col)
+        self.table.scrollTo(self.table.model().index(row, col))
+        return self.table.cellWidget(row, col) or self.table
 
     def row_values(self, row: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -216,6 +248,8 @@ class RowTable(QWidget):
                 if raw and combo.findData(raw) < 0:
                     combo.addItem(str(raw), raw)
             combo.setCurrentIndex(max(combo.findData(raw), 0))
+            if column.kind == "member" and column.fills:
+                combo.currentIndexChanged.connect(lambda _i, c=combo, k=column.fills: self._fill_name(c, k))
             combo.currentIndexChanged.connect(lambda _i: self._emit())
             self.table.setCellWidget(row, col, combo)
             return
@@ -240,7 +274,64 @@ class RowTable(QWidget):
         text = item.text() if item is not None else ""
         if column.kind == "int":
             return as_int_or_text(text)
+        if column.kind == "date":
+            return date_or_text(text)
         return text.strip()
+
+    def _fill_name(self, combo: QComboBox, key: str) -> None:
+        """Picking a member from the roster writes their name into the row's name column (unless
+        the clerk typed another name there, e.g. 王书记 for 王建国)."""
+        if self._loading:
+            return
+        row = self._row_of_widget(combo)
+        col = self._col(key)
+        if row < 0 or col < 0:
+            return
+        item = self.table.item(row, col)
+        current = item.text().strip() if item is not None else ""
+        previous = combo.property("filledName") or ""
+        if current and current != previous:
+            return
+        name = combo.currentText() if combo.currentData() else ""
+        combo.setProperty("filledName", name)
+        self._loading = True
+        try:
+            if item is None:
+                item = QTableWidgetItem()
+                self.table.setItem(row, col, item)
+            item.setText(name)
+        finally:
+            self._loading = False
+
+    def _row_of_widget(self, widget: QWidget) -> int:
+        for row in range(self.table.rowCount()):
+            for col in range(len(self.columns)):
+                if self.table.cellWidget(row, col) is widget:
+                    return row
+        return -1
+
+    def _editor_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter in a cell goes down to the same column of the next row (a new row after the
+        last one, when this one has something in it), ready to type: lists are entered the way
+        they are written on paper, one line after another, without the mouse."""
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            return
+        row, col = self.table.currentRow(), self.table.currentColumn()
+        if row < 0 or col < 0:
+            return
+        if row + 1 >= self.table.rowCount():
+            if self.is_blank(self.row_values(row)):
+                return
+            self.add_row()
+        QTimer.singleShot(0, lambda: self._edit_cell(row + 1, col))
+
+    def _edit_cell(self, row: int, col: int) -> None:
+        if not (0 <= row < self.table.rowCount()):
+            return
+        self.table.setCurrentCell(row, col)
+        item = self.table.item(row, col)
+        if item is not None and self.table.cellWidget(row, col) is None and self.columns[col].kind != "bool":
+            self.table.editItem(item)
 
     def _item_changed(self, _item: QTableWidgetItem) -> None:
         self._emit()
