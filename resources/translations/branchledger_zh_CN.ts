@@ -36,6 +36,14 @@
         <translation>正式党员7人以上的支部应设立支部委员会</translation>
     </message>
     <message>
+        <source>Records kept from</source>
+        <translation>台账起始日期</translation>
+    </message>
+    <message>
+        <source>台账起始日期: required activities are checked from this day; meetings entered for earlier dates (补录) still count</source>
+        <translation>从这一天起检查规定活动的完成情况；日期更早的会议可以补录，补录后同样计入</translation>
+    </message>
+    <message>
         <source>Party groups</source>
         <translation>党小组</translation>
     </message>
@@ -606,6 +614,10 @@
     <message>
         <source>Meeting record</source>
         <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>entered later (before the records began on {0})</source>
+        <translation>补录（会议早于台账起始日期 {0}）</translation>
     </message>
     <message>
         <source>Sign-in sheet…</source>
@@ -1786,6 +1798,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Sync</source>
         <translation>同步</translation>
+    </message>
+    <message>
+        <source>entered later</source>
+        <translation>补录</translation>
     </message>
     <message>
         <source>Name</source>

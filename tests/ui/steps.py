@@ -112,3 +112,18 @@ def finalize(clerk: Clerk, editor: EditorWindow) -> list[str]:
 
 def problems(editor: EditorWindow) -> list[str]:
     return [editor.problems.item(i).text() for i in range(editor.problems.count())]
+
+
+def open_from_list(clerk: Clerk, shell: ShellWindow, view: Any, text: str) -> EditorWindow:
+    """Double-click the row of a record list that shows ``text`` in some column."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            if model.data(model.index(row, col)) == text:
+                index = model.index(row, col)
+                view.scrollTo(index)
+                assert shell.workspace is not None
+                before = len(shell.workspace.editors)
+                clerk.double_click(view.viewport(), view.visualRect(index).center())
+                return newest_editor(shell, before)
+    raise AssertionError(f"{text!r} is not in the list")

@@ -132,6 +132,10 @@ class EditorWindow(QMainWindow):
     def title_text(self) -> str:
         return self.KIND
 
+    def state_note(self) -> str:
+        """Something to add to the state shown on the tool bar (a meeting entered later: 补录)."""
+        return ""
+
     def new_record_defaults(self) -> None:
         """Fill a new, empty form with what is normally true (not an edit: nothing is dirty yet)."""
 
@@ -215,6 +219,9 @@ class EditorWindow(QMainWindow):
             state = translate("EditorWindow", "Draft, saved")
         if self.amend_of:
             state += " · " + translate("EditorWindow", "Amendment")
+        note = self.state_note()
+        if note:
+            state += " · " + note
         self.state_label.setText(state)
         title = self.title_text() or translate("EditorWindow", "Record")
         app_name = translate("EditorWindow", "BranchLedger")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.compliance_query import records_since
 from desktop_app.store import RecordEnvelope
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.editors.meeting_defaults import (
@@ -76,6 +77,15 @@ class MeetingEditor(EditorWindow):
         title = self.title.text().strip() if hasattr(self, "title") else ""
         return title or translate("MeetingEditor", "Meeting record")
 
+    def state_note(self) -> str:
+        since = getattr(self, "records_since", None)
+        day = self._start_day() if hasattr(self, "starts_at") else None
+        if since is not None and day is not None and day < since:
+            return translate("MeetingEditor", "entered later (before the records began on {0})").format(
+                since.isoformat()
+            )
+        return ""
+
     def print_request(self) -> PrintRequest | None:
         return PrintRequest.minutes(self.record_id, self.title_text()) if self.record_id else None
 
@@ -90,6 +100,7 @@ class MeetingEditor(EditorWindow):
     def build_form(self, container: QWidget) -> None:
         profile = self.session.read(lambda s: s.records.branch_profile())
         self.party_groups = list(profile[1].party_groups) if profile else []
+        self.records_since = self.session.read(records_since)
         self._amend_values: dict[str, Any] = {}
         outer = QVBoxLayout(container)
         self.action_signin = QAction(translate("MeetingEditor", "Sign-in sheet…"), self)
@@ -158,6 +169,7 @@ class MeetingEditor(EditorWindow):
         self.meeting_type.changed.connect(self._type_changed)
         self.starts_at.changed.connect(self._sync_month)
         self.starts_at.changed.connect(self._follow_defaults)
+        self.starts_at.changed.connect(self._update_chrome)
         self.party_group.currentTextChanged.connect(lambda _t: self._follow_defaults())
         self.ends_at.default_date = self._start_day  # an end time typed alone is on the same day
         self.ends_at.anchor = self._start_day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
@@ -30,6 +31,8 @@ class MemberEditor(EditorWindow):
         self.status = EnumCombo(MemberStatus)
         self.join_date = DateEdit()
         self.full_member_date = DateEdit()
+        # Full membership normally comes a year after joining: the calendar opens there.
+        self.full_member_date.anchor = lambda: _year_after(self.join_date.parsed())
         self.party_group = QComboBox()
         self.party_group.setEditable(True)
         self.party_group.addItems(["", *groups])
@@ -134,3 +137,12 @@ class MemberEditor(EditorWindow):
         self.unit.setText(str(data.get("unit", "")))
         self.phone.setText(str(data.get("phone", "")))
         self.note.setText(str(data.get("note", "")))
+
+
+def _year_after(day: object) -> dt.date | None:
+    if not isinstance(day, dt.date):
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day + dt.timedelta(days=365)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -43,6 +44,7 @@ class PostEditor(EditorWindow):
         self.scope.setPlaceholderText(translate("PostEditor", "Area, section or equipment the post answers for"))
         self.period_start = DateEdit()
         self.period_end = DateEdit()
+        self.period_end.anchor = lambda: self._period_start()
         self.plaque = EnumCombo(PlaqueStatus)
         self.add_row(form, "name", translate("PostEditor", "Name"), self.name)
         self.add_row(form, "category", translate("PostEditor", "Category"), self.category)
@@ -110,6 +112,10 @@ class PostEditor(EditorWindow):
         )
         outer.addWidget(box)
         outer.addStretch(1)
+
+    def _period_start(self) -> dt.date | None:
+        day = self.period_start.parsed()
+        return day if isinstance(day, dt.date) else None
 
     def _add_holder_item(self, member_id: str, name: str, *, inactive: bool = False) -> None:
         text = name + translate("PostEditor", " (not on the active roster)") if inactive else name

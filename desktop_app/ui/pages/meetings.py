@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from desktop_app.store import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.models.records import MEETING_COLUMNS, RecordTableModel
+from desktop_app.ui.models.records import RecordTableModel, meeting_columns
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
 from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
@@ -73,7 +73,10 @@ class MeetingsPage(Page):
         menu.addAction(translate("MeetingsPage", "Branch ledger for a period…"), lambda: self.print_ledger())
         self.print_button.setMenu(menu)
 
-        self.model = RecordTableModel(session, MEETING_COLUMNS, RecordFilter(kind="meeting"))
+        self.records_since = self._read_records_since()
+        self.model = RecordTableModel(
+            session, meeting_columns(lambda: self.records_since), RecordFilter(kind="meeting")
+        )
         self.table = RecordTable(self.model)
         self.table.set_column_widths([100, 140, 360, 110, 70])
         self.table.activated_record.connect(lambda rid: self.host.open_editor("meeting", rid))
@@ -111,14 +114,14 @@ class MeetingsPage(Page):
 
     def current_filter(self) -> RecordFilter:
         status = self.status.currentData()
-        date_from = self.date_from.value()
-        date_to = self.date_to.value()
+        # A date still being typed (1988-0…) is no limit yet.
+        date_from, date_to = self.date_from.parsed(), self.date_to.parsed()
         return RecordFilter(
             kind="meeting",
             subtype=self.kind.currentData(),
             status=RecordStatus(status) if status else None,
-            date_from=dt.date.fromisoformat(date_from) if date_from else None,
-            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+            date_from=date_from if isinstance(date_from, dt.date) else None,
+            date_to=date_to if isinstance(date_to, dt.date) else None,
             text=self.search.text().strip() or None,
         )
 
@@ -129,7 +132,14 @@ class MeetingsPage(Page):
     def _update_count(self) -> None:
         self.count_label.setText(translate("MeetingsPage", "{0} records").format(self.model.total))
 
+    def _read_records_since(self) -> str | None:
+        from desktop_app.compliance_query import records_since
+
+        since = self.session.read(records_since)
+        return since.isoformat() if since else None
+
     def refresh(self) -> None:
+        self.records_since = self._read_records_since()
         self.model.refresh()
         self._update_count()
 
