@@ -39,6 +39,7 @@ from desktop_app.ui.wheel_guard import install_wheel_guard
 from desktop_app.ui.widgets.fields import ErrorLabel, with_error_label
 from desktop_app.ui.widgets.row_table import RowTable
 from domain.context import RuleContext
+from domain.labels import field_label
 from domain.records import RecordBody
 from domain.validation import validate_record
 from domain.violations import RuleViolation, Severity, Violation
@@ -351,7 +352,7 @@ class EditorWindow(QMainWindow):
             prefix = "✖ " if v.severity is Severity.ERROR else "⚠ "
             item = QListWidgetItem(prefix + v.message)
             item.setData(Qt.ItemDataRole.UserRole, v.field)
-            item.setToolTip(v.field)
+            item.setToolTip(field_label(v.field))
             self.problems.addItem(item)
 
     def _focus_problem(self, item: QListWidgetItem) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import RecordFilter
+from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import (
     QT_TRANSLATE_NOOP,
     current_language,
@@ -170,7 +171,9 @@ class OverviewPage(Page):
     def _failed(self, exc: Exception) -> None:
         self.loading = False
         if not self.session.closed:
-            self.heading.setText(translate("OverviewPage", "The overview could not be computed: {0}").format(exc))
+            self.heading.setText(
+                translate("OverviewPage", "The overview could not be computed: {0}").format(dialogs.error_text(exc))
+            )
 
     def _show(self, result: object) -> None:
         self.loading = False

@@ -246,7 +246,9 @@ class SyncPage(Page):
         self._load_finished()
         if self.session.closed or isinstance(exc, StoreLocked):
             return
-        self.error_label.setText(translate("SyncPage", "The sync state could not be read: {0}").format(exc))
+        self.error_label.setText(
+            translate("SyncPage", "The sync state could not be read: {0}").format(dialogs.error_text(exc))
+        )
         self.error_label.show()
 
     def _show_status(self, status: SyncStatus) -> None:
