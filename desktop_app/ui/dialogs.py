@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from desktop_app.ui.failures import unexpected_error
+from desktop_app.ui.failures import os_reason, unexpected_error
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.ui_settings import UiSettings
 from domain.violations import RuleViolation
 
 
@@ -30,6 +32,8 @@ def error_text(exc: BaseException) -> str:
     message = getattr(exc, "message", None)
     if message:
         return str(message)
+    if isinstance(exc, OSError):
+        return translate("Dialogs", "The file could not be used: {0}").format(os_reason(exc))
     return unexpected_error(exc)
 
 
@@ -113,8 +117,16 @@ def open_file(parent: QWidget | None, title: str, name_filter: str, directory: s
 def save_file(
     parent: QWidget | None, title: str, suggested: str, name_filter: str, default_suffix: str = ""
 ) -> Path | None:
-    """Where the clerk wants a file written (None when cancelled); asks before overwriting."""
-    dialog = _file_dialog(parent, title, suggested, name_filter)
+    """Where the clerk wants a file written (None when cancelled); asks before overwriting.
+
+    The dialog opens in the folder used last (else the documents folder) with ``suggested`` as
+    the name, so saving usually means typing a name, or nothing at all.
+    """
+    folder = UiSettings().last_folder or QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    start = str(Path(folder) / suggested) if folder and Path(folder).is_dir() else suggested
+    dialog = _file_dialog(parent, title, start, name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     if default_suffix:
@@ -122,7 +134,9 @@ def save_file(
     dialog.setLabelText(QFileDialog.DialogLabel.Accept, translate("Dialogs", "Save"))
     if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return None
-    return Path(dialog.selectedFiles()[0])
+    chosen = Path(dialog.selectedFiles()[0])
+    UiSettings().last_folder = str(chosen.parent)
+    return chosen
 
 
 def choose_directory(parent: QWidget | None, title: str, directory: str = "") -> Path | None:

@@ -49,3 +49,14 @@ def unexpected_error(exc: BaseException, where: str = "") -> str:
     if report:
         message += "\n" + QCoreApplication.translate("Failures", "Error report: {0}").format(report)
     return message
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the clerk's language (never the OS's English)."""
+    if isinstance(exc, FileNotFoundError):
+        return QCoreApplication.translate("RosterImport", "the file or folder does not exist")
+    if isinstance(exc, PermissionError):
+        return QCoreApplication.translate("RosterImport", "no permission to use this file")
+    if isinstance(exc, IsADirectoryError):
+        return QCoreApplication.translate("RosterImport", "this is a folder, not a file")
+    return QCoreApplication.translate("RosterImport", "the disk reported an error (it may be full or removed)")

@@ -9,24 +9,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.ui import dialogs
+from desktop_app.ui.failures import os_reason
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_app.ui.roster_import import RosterParse, parse_roster, problems_text, write_roster
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
 
+__all__ = ["ROSTER_FILTER", "import_roster_file", "os_reason"]
+
 # Source text of the file-type filter; translate it with the "RosterImport" context where shown.
 ROSTER_FILTER = QT_TRANSLATE_NOOP("RosterImport", "CSV or Excel sheets (*.csv *.xlsx)")
-
-
-def os_reason(exc: OSError) -> str:
-    """Why a file could not be read or written, in the clerk's language (never the OS's English)."""
-    if isinstance(exc, FileNotFoundError):
-        return translate("RosterImport", "the file or folder does not exist")
-    if isinstance(exc, PermissionError):
-        return translate("RosterImport", "no permission to use this file")
-    if isinstance(exc, IsADirectoryError):
-        return translate("RosterImport", "this is a folder, not a file")
-    return translate("RosterImport", "the disk reported an error (it may be full or removed)")
 
 
 def import_roster_file(

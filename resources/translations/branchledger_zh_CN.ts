@@ -185,6 +185,10 @@
 <context>
     <name>Dialogs</name>
     <message>
+        <source>The file could not be used: {0}</source>
+        <translation>无法使用该文件：{0}</translation>
+    </message>
+    <message>
         <source>OK</source>
         <translation>确定</translation>
     </message>

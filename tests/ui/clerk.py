@@ -241,7 +241,7 @@ class Clerk:
         """One key press (a shortcut such as Ctrl+S counts as one) to the focused widget."""
         self.keys += 1
         QTest.keyClick(self.focus(), key, modifiers)
-        QCoreApplication.processEvents()
+        settle(3)  # what the key does (a cell to the next line …) is on screen before the next key
 
     def type(self, text: str) -> None:
         """Type ``text`` into the focused widget: ASCII as key presses, Chinese through the IME."""
@@ -293,7 +293,9 @@ class Clerk:
     # ------------------------------------------------------------ dialogs
 
     @contextmanager
-    def on_dialog(self, answer: Callable[[QWidget], None], *, timeout_ms: int = 10_000) -> Iterator[list[QWidget]]:
+    def on_dialog(
+        self, answer: Callable[[QWidget], None], *, timeout_ms: int = 10_000, kind: type[QWidget] | None = None
+    ) -> Iterator[list[QWidget]]:
         """Answer the next modal dialog that opens inside this block with ``answer(dialog)``.
 
         A timer polls for the active modal widget while the dialog's own event loop runs, the
@@ -306,9 +308,21 @@ class Clerk:
         timer = QTimer()
         timer.setInterval(15)
 
-        def poll() -> None:
+        wanted = kind or getattr(answer, "dialog_kind", None) or QWidget
+
+        def find() -> QWidget | None:
             modal = QApplication.activeModalWidget()
-            if modal is not None and modal not in seen and modal.isVisible():
+            if isinstance(modal, wanted) and modal.isVisible():
+                return modal
+            # A window-modal dialog (the print dialog) may still be listed first: look at all.
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, wanted) and widget.isVisible() and widget.isModal():
+                    return widget
+            return None
+
+        def poll() -> None:
+            modal = find()
+            if modal is not None and modal not in seen:
                 seen.append(modal)
                 timer.stop()
                 self.dialogs_seen.append(dialog_text(modal))
@@ -348,11 +362,22 @@ class Clerk:
             assert isinstance(dialog, QFileDialog), f"expected a file dialog, got {dialog!r}"
             edit = dialog.findChild(QLineEdit, "fileNameEdit")
             assert edit is not None and edit.isVisible()
-            self.click(edit)
-            self.type(path)
+            self.fill(edit, path)  # over the suggested name, if any
             settle(50)
-            self.click_button(dialog, button)
+            popup = QApplication.activePopupWidget()
+            if popup is not None:  # close the list of suggested names, as a person would
+                self.keys += 1  # (a popup has the keyboard while it is open)
+                QTest.keyClick(popup, Qt.Key.Key_Escape)
+                settle()
+            for _attempt in range(3):
+                self.click_button(dialog, button)
+                settle(30)
+                # Qt's dialog first opens a folder that matches what was typed (a folder named
+                # like the start of the path); a person then presses the button again.
+                if not dialog.isVisible():
+                    break
 
+        answer.dialog_kind = QFileDialog  # type: ignore[attr-defined]
         return answer
 
     def enter_text(self, text: str, button: str = "确定") -> Callable[[QWidget], None]:

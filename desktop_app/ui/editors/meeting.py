@@ -172,6 +172,7 @@ class MeetingEditor(EditorWindow):
         self.starts_at.changed.connect(self._update_chrome)
         self.party_group.currentTextChanged.connect(lambda _t: self._follow_defaults())
         self.ends_at.default_date = self._start_day  # an end time typed alone is on the same day
+        self.starts_at.default_date = dt.date.today  # a start time typed alone: today
         self.ends_at.anchor = self._start_day
         self._auto_month = ""
         # What the defaults last put in (None: not following, e.g. a record loaded from the store).
@@ -416,6 +417,10 @@ class MeetingEditor(EditorWindow):
             self.recorder_name.setText(author)
         self._auto_title, self._auto_chair, self._auto_attendance = "", "", []
         self._follow_defaults()
+        # Every meeting has an agenda and speeches: a first empty line is ready to type in.
+        for table in (self.agenda, self.speeches):
+            if table.row_count() == 0:
+                table.add_row()
 
     def _start_day(self) -> dt.date | None:
         parsed = self.starts_at.parsed()
