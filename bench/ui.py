@@ -46,7 +46,7 @@ from typing import Any
 from bench.corpus import meeting, roster
 
 PASSPHRASE = "bench-ui-passphrase-2026"
-SEED_VERSION = 2
+SEED_VERSION = 3
 
 
 def seed_dir(records: int) -> Path:
@@ -62,7 +62,8 @@ def seed_store(data_dir: Path, records: int = 10_000, *, kdf: Any = None) -> Non
     try:
         with store.transaction():
             store.records.create("branch_profile", {"name": "毕拉河林场党支部", "has_committee": True,
-                                                    "party_groups": ["第一党小组", "第二党小组"]}, author="bench")
+                                                    "party_groups": ["第一党小组", "第二党小组"],
+                                                    "records_since": "2024-01-01"}, author="bench")
             members = roster(rng, 40)
             for i, (member_id, data) in enumerate(members):
                 data = {**data, "party_group": "第一党小组" if i % 2 else "第二党小组", "join_date": "2010-07-01"}

@@ -63,6 +63,10 @@
         <translation>解决同步冲突</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>This record was changed on two devices before they synced. Nothing was lost: choose, field by field, which version to keep (highlighted fields differ), or edit the merged text.</source>
         <translation>这条记录在同步前被两台设备分别修改。两个版本都已保留：请逐项选择保留哪个版本的内容（高亮的是不一致的项目），也可以直接修改合并后的文字。</translation>
     </message>
@@ -550,7 +554,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -668,14 +672,6 @@
         <translation>会议名称或届次</translation>
     </message>
     <message>
-        <source>Starts</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Ends</source>
-        <translation>结束时间</translation>
-    </message>
-    <message>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -700,16 +696,8 @@
         <translation>主持人</translation>
     </message>
     <message>
-        <source>Chair (other)</source>
-        <translation>主持人（其他）</translation>
-    </message>
-    <message>
         <source>Recorder</source>
         <translation>记录人</translation>
-    </message>
-    <message>
-        <source>Recorder (other)</source>
-        <translation>记录人（其他）</translation>
     </message>
     <message>
         <source>Attendance</source>
@@ -757,7 +745,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Role</source>
@@ -908,16 +896,36 @@
         <translation>附件</translation>
     </message>
     <message>
+        <source>No quorum is required for this kind of meeting.</source>
+        <translation>这类会议没有到会人数要求。</translation>
+    </message>
+    <message>
+        <source>Quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议有效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
+        <source>Not quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议无效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
         <source>Add every active member</source>
         <translation>添加全部在册党员</translation>
     </message>
     <message>
-        <source>Correction of a finalized record. Reason: {0}</source>
-        <translation>这是对已定稿记录的更正。更正原因：{0}</translation>
+        <source>A time alone (11:30) is on the day the meeting started</source>
+        <translation>只写时间（如 11:30）即为会议开始当天</translation>
     </message>
     <message>
-        <source>Quorum: {0}</source>
-        <translation>会议是否有效：{0}</translation>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Correction of a finalized record. Reason: {0}</source>
+        <translation>这是对已定稿记录的更正。更正原因：{0}</translation>
     </message>
 </context>
 <context>
@@ -957,10 +965,6 @@
     <message>
         <source>Lecturer</source>
         <translation>授课人</translation>
-    </message>
-    <message>
-        <source>Lecturer (other)</source>
-        <translation>授课人（其他）</translation>
     </message>
     <message>
         <source>Lecturer&apos;s post</source>
@@ -1142,7 +1146,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -1378,6 +1382,10 @@
         <translation>无</translation>
     </message>
     <message>
+        <source>{0} of {1} periods done ({2} meetings)</source>
+        <translation>{1} 个期间中已完成 {0} 个（共 {2} 次会议）</translation>
+    </message>
+    <message>
         <source>Due by {0}</source>
         <translation>应于 {0} 前完成</translation>
     </message>
@@ -1475,7 +1483,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>岗位名称</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1703,6 +1711,10 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>Preparing the document…</source>
         <translation>正在生成文档…</translation>
     </message>
@@ -1766,6 +1778,40 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷方式</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>RecordColumns</name>
     <message>
         <source>Conflict</source>
@@ -1809,7 +1855,7 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Category</source>

@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -38,6 +39,7 @@ from desktop_app.ui.session import Session
 from desktop_app.ui.wheel_guard import install_wheel_guard
 from desktop_app.ui.widgets.fields import ErrorLabel, with_error_label
 from desktop_app.ui.widgets.row_table import RowTable
+from desktop_app.ui.widgets.screen import fit_to_screen
 from domain.context import RuleContext
 from domain.labels import field_label
 from domain.records import RecordBody
@@ -87,6 +89,7 @@ class EditorWindow(QMainWindow):
         self.amend_reason = amend_reason
         self.buffer_key = buffer_key or (f"record:{record_id}" if record_id else f"new:{self.KIND}:{uuid.uuid4()}")
         self.fields = FieldMap()
+        self.row_holders: dict[str, QWidget] = {}  # path → the form row's widget
         self._dirty = False
         self._loading = True
         self._force_close = False
@@ -197,7 +200,7 @@ class EditorWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         self.statusBar()
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)
 
     def _update_chrome(self) -> None:
         editable = not self.status_final and not self.conflicted
@@ -207,6 +210,8 @@ class EditorWindow(QMainWindow):
         self.action_finalize.setVisible(self.FINALIZABLE)
         self.action_finalize.setEnabled(editable)
         self.action_amend.setVisible(self.KIND == "meeting")
+        # Only kinds with a printed form offer 打印 (a member, a log entry have none).
+        self.action_print.setVisible(type(self).print_request is not EditorWindow.print_request)
         self.action_amend.setEnabled(self.status_final and self.record_id is not None)
         if self.conflicted:
             state = translate("EditorWindow", "Sync conflict — resolve it on the Sync page")
@@ -254,7 +259,37 @@ class EditorWindow(QMainWindow):
         form.addRow(label, holder)
         self.fields.bind(path, widget, error)
         self.watch(widget)
+        self.row_holders[path] = holder
         return widget
+
+    def add_pair(
+        self,
+        form: QFormLayout,
+        label: str,
+        left: tuple[str, QWidget],
+        right: tuple[str, QWidget],
+        between: str = "",
+        *,
+        compact: bool = False,
+    ) -> QWidget:
+        """Two fields side by side in one form row (开始 至 结束; 主持人 and a name not on the roster),
+        each with its own error label; returns the row's widget (for showing or hiding it).
+        ``compact`` keeps both at their own width, at the left (two dates)."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        for i, (path, widget) in enumerate((left, right)):
+            if i == 1 and between:
+                box.addWidget(QLabel(between), 0, Qt.AlignmentFlag.AlignTop)
+            holder, error = with_error_label(widget, widget.toolTip())
+            box.addWidget(holder, 0 if compact else 1)
+            self.fields.bind(path, widget, error)
+            self.watch(widget)
+            self.row_holders[path] = row
+        if compact:
+            box.addStretch(1)
+        form.addRow(label, row)
+        return row
 
     def add_table(self, layout: QVBoxLayout | QFormLayout, path: str, table: RowTable) -> RowTable:
         error = ErrorLabel()

@@ -135,6 +135,7 @@ class MeetingEditor(EditorWindow):
         self.recorder = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
         self.recorder_name = QLineEdit()
         self.recorder_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
+        self.basics_form = form
         self.add_row(form, "meeting_type", translate("MeetingEditor", "Type"), self.meeting_type)
         self.add_row(
             form,
@@ -143,8 +144,15 @@ class MeetingEditor(EditorWindow):
             self.title,
             translate("MeetingEditor", "Name or session of the meeting"),
         )
-        self.add_row(form, "starts_at", translate("MeetingEditor", "Starts"), self.starts_at)
-        self.add_row(form, "ends_at", translate("MeetingEditor", "Ends"), self.ends_at)
+        self.ends_at.setToolTip(translate("MeetingEditor", "A time alone (11:30) is on the day the meeting started"))
+        self.add_pair(
+            form,
+            translate("MeetingEditor", "Time"),
+            ("starts_at", self.starts_at),
+            ("ends_at", self.ends_at),
+            translate("MeetingEditor", "to"),
+            compact=True,
+        )
         self.add_row(form, "place", translate("MeetingEditor", "Place"), self.place)
         self.add_row(
             form,
@@ -160,11 +168,11 @@ class MeetingEditor(EditorWindow):
             self.party_group,
             translate("MeetingEditor", "Which Party group held this group meeting"),
         )
-        self.add_row(form, "chair_member_id", translate("MeetingEditor", "Chair"), self.chair)
-        self.add_row(form, "chair_name", translate("MeetingEditor", "Chair (other)"), self.chair_name)
+        self.add_pair(form, translate("MeetingEditor", "Chair"), ("chair_member_id", self.chair),
+                      ("chair_name", self.chair_name))
         self.add_row(form, "chair_entrusted", "", self.chair_entrusted)
-        self.add_row(form, "recorder_member_id", translate("MeetingEditor", "Recorder"), self.recorder)
-        self.add_row(form, "recorder_name", translate("MeetingEditor", "Recorder (other)"), self.recorder_name)
+        self.add_pair(form, translate("MeetingEditor", "Recorder"), ("recorder_member_id", self.recorder),
+                      ("recorder_name", self.recorder_name))
         self.party_group.currentTextChanged.connect(self.on_changed)
         self.meeting_type.changed.connect(self._type_changed)
         self.starts_at.changed.connect(self._sync_month)
@@ -401,6 +409,17 @@ class MeetingEditor(EditorWindow):
         self.theme_day.setVisible(kind == MeetingType.THEME_DAY.value)
         self.appraisal.setVisible(kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value))
         self.rectification.setVisible(kind == MeetingType.ORG_LIFE.value)
+        # Only what this kind of meeting has: the 党小组 for a group meeting, the entrustment
+        # where the 书记 normally chairs (either is shown while it holds a value).
+        form = self.basics_form
+        form.setRowVisible(
+            self.row_holders["party_group"],
+            kind == MeetingType.GROUP.value or bool(self.party_group.currentText().strip()),
+        )
+        form.setRowVisible(
+            self.row_holders["chair_entrusted"],
+            kind in (MeetingType.PARTY_CONGRESS.value, MeetingType.COMMITTEE.value) or self.chair_entrusted.isChecked(),
+        )
         self._sync_month()
         self._follow_defaults()
 
@@ -617,7 +636,18 @@ class MeetingEditor(EditorWindow):
         self.quorum.setStyleSheet(
             f"padding: 6px; border: 1px solid {color}; border-radius: 4px; color: {color}; background: {background};"
         )
-        self.quorum.setText(translate("MeetingEditor", "Quorum: {0}").format(validity.message_zh))
+        # One short line (it sits above the form and must not push it around); the rule in full
+        # is the tooltip.
+        if not validity.applies:
+            headline = translate("MeetingEditor", "No quorum is required for this kind of meeting.")
+        elif validity.valid:
+            headline = translate("MeetingEditor", "Quorate: {0} of {1} voting members present (at least {2} needed).")
+        else:
+            headline = translate(
+                "MeetingEditor", "Not quorate: {0} of {1} voting members present (at least {2} needed)."
+            )
+        self.quorum.setText(headline.format(validity.present, validity.entitled, validity.required))
+        self.quorum.setToolTip(validity.message_zh)
         lines = []
         for i, vote in enumerate(meeting.votes):
             roll = voting_roll(meeting, context, vote.kind)

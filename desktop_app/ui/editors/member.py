@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import enum_text, translate
@@ -71,11 +80,15 @@ class MemberEditor(EditorWindow):
         box = QGroupBox(translate("MemberEditor", "Branch posts"))
         form = QFormLayout(box)
         self.posts: dict[str, QCheckBox] = {}
-        for post in BranchPost:
+        grid_holder = QWidget()
+        grid = QGridLayout(grid_holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, post in enumerate(BranchPost):
             check = QCheckBox(enum_text(post))
             self.posts[post.value] = check
             check.toggled.connect(self.on_changed)
-            form.addRow(check)
+            grid.addWidget(check, index // 4, index % 4)
+        form.addRow(grid_holder)
         posts_error = ErrorLabel()
         form.addRow(posts_error)
         self.fields.bind("posts", box, posts_error)

@@ -33,6 +33,7 @@ class PostLogEditor(EditorWindow):
         self.hours.setRange(0, 1000)
         self.hours.setDecimals(1)
         self.hours.setSingleStep(0.5)
+        self.hours.setMaximumWidth(self.hours.fontMetrics().horizontalAdvance("0000.0") * 3)
         self.place = QLineEdit()
         self.description = QPlainTextEdit()
         self.outcome = QPlainTextEdit()

@@ -101,15 +101,11 @@ class RecordTable(QTableView):
             return None
         return self.record_model().record_id(rows[0].row())
 
-    def stretch_column(self, column: int) -> None:
-        """Let ``column`` take the width the others leave (no horizontal scrolling in narrow panes)."""
+    def fit_columns(self, stretch: int | None = None) -> None:
+        """Columns as wide as what they show; ``stretch`` (the title, say) takes the rest of the
+        width — so no column of short values (同步, 状态) is stretched over half the table."""
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-
-    def set_column_widths(self, widths: list[int]) -> None:
-        for i, width in enumerate(widths):
-            self.setColumnWidth(i, width)
-        self.horizontalHeader().setSectionResizeMode(
-            len(widths) - 1 if widths else 0, QHeaderView.ResizeMode.Interactive
-        )
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if stretch is not None:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

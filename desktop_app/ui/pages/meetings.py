@@ -78,7 +78,7 @@ class MeetingsPage(Page):
             session, meeting_columns(lambda: self.records_since), RecordFilter(kind="meeting")
         )
         self.table = RecordTable(self.model)
-        self.table.set_column_widths([100, 140, 360, 110, 70])
+        self.table.fit_columns(stretch=2)  # the title
         self.table.activated_record.connect(lambda rid: self.host.open_editor("meeting", rid))
 
         bar = QHBoxLayout()

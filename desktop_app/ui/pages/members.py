@@ -28,7 +28,7 @@ class MembersPage(Page):
         import_button.clicked.connect(self.choose_roster_file)
         self.model = RecordTableModel(session, MEMBER_COLUMNS, RecordFilter(kind="member"))
         self.table = RecordTable(self.model)
-        self.table.set_column_widths([140, 110, 110, 140])
+        self.table.fit_columns()
         self.table.activated_record.connect(lambda rid: self.host.open_editor("member", rid))
         self.count_label = QLabel()
         bar = QHBoxLayout()

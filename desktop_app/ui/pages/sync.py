@@ -56,7 +56,8 @@ class SyncSnapshot:
     rejected: list[dict[str, Any]]
 
 
-def _table(model: Any) -> QTableView:
+def _table(model: Any, stretch: int = 1) -> QTableView:
+    """A read-only list; columns as wide as their contents, column ``stretch`` takes the rest."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,8 +65,9 @@ def _table(model: Any) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -152,7 +154,7 @@ class SyncPage(Page):
         conflicts_layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.rejected_model = RejectedModel()
-        self.rejected = _table(self.rejected_model)
+        self.rejected = _table(self.rejected_model, stretch=2)  # head office's reason
         self.rejected_box = QGroupBox(translate("SyncPage", "Changes head office refused"))
         self.rejected_box.hide()
         rejected_layout = QVBoxLayout(self.rejected_box)

@@ -104,6 +104,10 @@ class DateEdit(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFocusProxy(self.line)
         self.popup: CalendarPopup | None = None
+        # As wide as a date (and time) needs, not the whole form: the button stays by the text.
+        sample = "0000-00-00 00:00" if with_time else "0000-00-00"
+        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance(sample + "00"))
+        self.setMaximumWidth(self.line.fontMetrics().horizontalAdvance(sample) * 2 + 40)
         self.line.setText(initial)
         self.line.textChanged.connect(lambda _t: self.changed.emit())
         self.line.editingFinished.connect(self._tidy)

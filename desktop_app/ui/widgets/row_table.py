@@ -60,9 +60,11 @@ class RowTable(QWidget):
         parent: QWidget | None = None,
         *,
         add_text: str = "",
+        fit_rows: bool = True,
     ) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.fit_rows = fit_rows  # as tall as its rows (in a scrolling form); else it fills its place
         self.members = dict(members or {})
         self._loading = False
         self.table = QTableWidget(0, len(columns), self)
@@ -81,10 +83,12 @@ class RowTable(QWidget):
                 header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             else:
                 header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        # Rows tall enough for the choice lists in them, at any scaling.
+        probe = QComboBox()
+        self.table.verticalHeader().setDefaultSectionSize(max(28, probe.sizeHint().height() + 2))
+        probe.deleteLater()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table and follows the form
-        self.table.setMinimumHeight(110)
         self.table.itemChanged.connect(self._item_changed)
         self.table.itemDelegate().closeEditor.connect(self._editor_closed)
         self.add_button = QPushButton(add_text or translate("RowTable", "Add row"), self)
@@ -99,6 +103,7 @@ class RowTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        self._fit_height()
 
     # ------------------------------------------------------------ rows
 
@@ -343,6 +348,13 @@ class RowTable(QWidget):
     def _fit_height(self) -> None:
         """Grow with the rows (up to a limit) so a form shows its lists without nested scrolling."""
         rows = self.table.rowCount()
-        header = self.table.horizontalHeader().height() or 28
-        height = header + 8 + 28 * max(rows, 2)
-        self.table.setMinimumHeight(min(height, 420))
+        if not self.fit_rows:
+            self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3)
+            return
+        header = self.table.horizontalHeader().sizeHint().height() or 28
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        scrollbar = self.table.horizontalScrollBar().sizeHint().height()
+        height = header + 4 + scrollbar + row_height * max(rows, 1)
+        # Exactly as tall as its rows (an empty list is one line, not a large blank box), up to
+        # a limit beyond which the list scrolls.
+        self.table.setFixedHeight(min(height, 420))

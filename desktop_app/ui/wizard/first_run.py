@@ -398,6 +398,7 @@ class RosterPage(QWizardPage):
                 ),
             ],
             add_text=translate("FirstRunWizard", "Add member"),
+            fit_rows=False,
         )
         self.import_button = QPushButton(translate("FirstRunWizard", "Import from CSV / Excel…"))
         self.import_button.clicked.connect(self.choose_file)
