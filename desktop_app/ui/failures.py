@@ -60,3 +60,40 @@ def os_reason(exc: OSError) -> str:
     if isinstance(exc, IsADirectoryError):
         return QCoreApplication.translate("RosterImport", "this is a folder, not a file")
     return QCoreApplication.translate("RosterImport", "the disk reported an error (it may be full or removed)")
+
+
+def install_excepthook() -> None:
+    """Route exceptions nobody caught (a bug in a button's handler …) to :func:`unexpected_error`
+    and show its Chinese message, once per burst, instead of a traceback on a console nobody sees.
+
+    Installed once, by the main window; the previous hook still runs (so logging set up by the
+    packaged app's start-up sees it too).
+    """
+    import sys
+
+    if getattr(sys.excepthook, "_branchledger", False):
+        return
+    previous = sys.excepthook
+    showing: list[bool] = []
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        if previous is not sys.__excepthook__:
+            previous(kind, exc, tb)  # type: ignore[arg-type]
+        if issubclass(kind, KeyboardInterrupt) or showing:
+            return
+        exc.__traceback__ = tb  # type: ignore[assignment]
+        message = unexpected_error(exc, "a handler")
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.instance() is None:
+            return
+        from desktop_app.ui import dialogs
+
+        showing.append(True)
+        try:
+            dialogs.error(QApplication.activeWindow(), message)
+        finally:
+            showing.clear()
+
+    hook._branchledger = True  # type: ignore[attr-defined]
+    sys.excepthook = hook

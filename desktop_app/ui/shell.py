@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
 from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
+from desktop_app.ui.failures import install_excepthook
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
@@ -38,6 +39,7 @@ class ShellWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused value
+        install_excepthook()  # a bug shows a Chinese message and a crash report, not a console traceback
         self.data_dir = data_dir
         self.settings = settings or UiSettings()
         self.kdf = kdf

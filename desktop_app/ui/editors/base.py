@@ -282,7 +282,7 @@ class EditorWindow(QMainWindow):
             if i == 1 and between:
                 box.addWidget(QLabel(between), 0, Qt.AlignmentFlag.AlignTop)
             holder, error = with_error_label(widget, widget.toolTip())
-            box.addWidget(holder, 0 if compact else 1)
+            box.addWidget(holder, 0 if compact else 1, Qt.AlignmentFlag.AlignTop)
             self.fields.bind(path, widget, error)
             self.watch(widget)
             self.row_holders[path] = row

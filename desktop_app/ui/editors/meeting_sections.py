@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -71,7 +71,7 @@ class Section(QGroupBox):
         box.setContentsMargins(0, 0, 0, 0)
         for path, widget in (left, right):
             holder, error = with_error_label(widget, widget.toolTip())
-            box.addWidget(holder, 1)
+            box.addWidget(holder, 1, Qt.AlignmentFlag.AlignTop)
             self.bindings.append((path, widget, error))
             for name in ("changed", "textChanged"):
                 signal = getattr(widget, name, None)

@@ -106,8 +106,12 @@ class DateEdit(QWidget):
         self.popup: CalendarPopup | None = None
         # As wide as a date (and time) needs, not the whole form: the button stays by the text.
         sample = "0000-00-00 00:00" if with_time else "0000-00-00"
-        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance(sample + "00"))
-        self.setMaximumWidth(self.line.fontMetrics().horizontalAdvance(sample) * 2 + 40)
+        metrics = self.line.fontMetrics()
+        wide = max(
+            metrics.horizontalAdvance(sample + "00"), metrics.horizontalAdvance(self.line.placeholderText()) + 12
+        )
+        self.line.setMinimumWidth(wide)
+        self.setMaximumWidth(max(metrics.horizontalAdvance(sample) * 2 + 40, wide + 60))
         self.line.setText(initial)
         self.line.textChanged.connect(lambda _t: self.changed.emit())
         self.line.editingFinished.connect(self._tidy)
