@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import cli_text, print_cli, sync_cli
-from desktop_app.cli_text import h
+from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
@@ -28,8 +28,6 @@ PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-class CliError(Exception):
-    """A failure to report on stderr with exit code 1 (message in Chinese)."""
 
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confirm: bool = False) -> str:

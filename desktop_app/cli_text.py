@@ -19,6 +19,15 @@ from collections.abc import Mapping, Sequence
 
 _state = {"language": "zh"}
 
+
+class CliError(Exception):
+    """A failure to report on stderr with exit code 1 (message in Chinese).
+
+    Defined here rather than in :mod:`desktop_app.cli` so that the subcommand modules raise the
+    very class ``cli.main`` catches even when the CLI runs as ``python -m desktop_app.cli``
+    (where that module is ``__main__`` and a second copy of it would define a second class).
+    """
+
 # argparse's messages (Python 3.11–3.13) and their Chinese.
 _ARGPARSE_ZH: dict[str, str] = {
     "usage: ": "用法：",

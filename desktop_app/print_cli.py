@@ -28,7 +28,8 @@ def _report(result: PrintResult, out: Path) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from desktop_app.cli import CliError, open_store
+    from desktop_app.cli import open_store
+    from desktop_app.cli_text import CliError
 
     out = Path(args.out)
     store = open_store(args)

@@ -81,19 +81,24 @@ class MeetingsPage(Page):
         self.table.fit_columns(stretch=2)  # the title
         self.table.activated_record.connect(lambda rid: self.host.open_editor("meeting", rid))
 
+        # Two rows: the search and the actions, then the filters — one row left the search box
+        # squeezed to nothing on a small screen at 150%.
         bar = QHBoxLayout()
-        bar.addWidget(self.kind)
-        bar.addWidget(self.status)
-        bar.addWidget(QLabel(translate("MeetingsPage", "From")))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(translate("MeetingsPage", "to")))
-        bar.addWidget(self.date_to)
         bar.addWidget(self.search, 1)
         bar.addWidget(new_button)
         bar.addWidget(self.repeat_button)
         bar.addWidget(self.print_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind)
+        filters.addWidget(self.status)
+        filters.addWidget(QLabel(translate("MeetingsPage", "From")))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel(translate("MeetingsPage", "to")))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
