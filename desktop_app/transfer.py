@@ -52,8 +52,17 @@ class ImportFormatError(ValueError):
 def load_import_file(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFormatError(f"无法读取导入文件：{exc}") from exc
+    except json.JSONDecodeError as exc:
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近有误"
+        raise ImportFormatError(f"无法读取导入文件：不是有效的 JSON（{where}）") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError("无法读取导入文件：不是 UTF-8 编码的文本文件") from exc
+    except FileNotFoundError as exc:
+        raise ImportFormatError("无法读取导入文件：文件不存在") from exc
+    except PermissionError as exc:
+        raise ImportFormatError("无法读取导入文件：没有读取权限") from exc
+    except OSError as exc:  # the OS's own text is English: say it plainly
+        raise ImportFormatError("无法读取导入文件：这是一个文件夹，或磁盘出错") from exc
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
         if int(data.get("version", 0)) > EXPORT_VERSION:
             raise ImportFormatError("导入文件的格式版本过新，请升级程序")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, Q
 
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
+from desktop_app.ui.widgets.screen import fit_to_screen
 from domain.records import Notice
 
 
@@ -37,4 +38,4 @@ class NoticeView(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.resize(640, 480)
+        fit_to_screen(self, 640, 480)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.compliance_query import meeting_facts, member_lapse_warnings
+from desktop_app.compliance_query import meeting_facts, member_lapse_warnings, records_since
 from desktop_app.store import RecordFilter, RecordSummary, Store
 from desktop_app.store.sync_state import KEY_LAST_SUCCESS
 from domain.attendance import LapseWarning
@@ -47,8 +47,11 @@ def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None
     if profile is not None:
         with lock:
             facts = meeting_facts(store)
+            since = records_since(store)
         for key, period in (("month", month), ("quarter", quarter), ("year", year)):
-            reports[key] = compliance_status(profile[1], facts, period, today, settings, members)
+            reports[key] = compliance_status(
+                profile[1], facts, period, today, settings, members, records_since=since
+            )
     with lock:
         lapses = member_lapse_warnings(store, today)
     with lock:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from domain.dates import DateTextError
+from domain.dates import parse_date as parse_day
 from domain.enums import BranchPost, Gender, MemberStatus
 from domain.validation import validate_record
 from domain.violations import Severity
@@ -58,12 +60,15 @@ HEADERS: dict[str, str] = {
     "备注": "note",
     "note": "note",
 }
-_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*$")
 _POST_ALIASES = {"书记": BranchPost.SECRETARY, "组长": BranchPost.GROUP_LEADER, "委员": BranchPost.COMMITTEE_MEMBER}
 
 
 class RosterFormatError(ValueError):
-    """The file cannot be read as a roster at all (wrong type, no 姓名 column)."""
+    """The file cannot be read as a roster at all (wrong type, no 姓名 column); Chinese message."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 @dataclass
@@ -93,15 +98,22 @@ def read_table(path: Path) -> list[list[Any]]:
             raise RosterFormatError("读取 Excel 文件需要 openpyxl，请另存为 CSV 后导入") from exc
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except OSError as exc:
+            raise RosterFormatError(f"无法读取文件：{_os_reason(exc)}") from exc
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise RosterFormatError(f"无法读取 Excel 文件：{exc}") from exc
+            raise RosterFormatError(
+                "无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式（可在 Excel 中另存为 .xlsx 或 CSV）"
+            ) from exc
         try:
             sheet = book.worksheets[0]
             return [list(row) for row in sheet.iter_rows(values_only=True)]
         finally:
             book.close()
     if suffix in (".csv", ".txt"):
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise RosterFormatError(f"无法读取文件：{_os_reason(exc)}") from exc
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = raw.decode(encoding)
@@ -117,22 +129,34 @@ def read_table(path: Path) -> list[list[Any]]:
     raise RosterFormatError("只能导入 CSV（.csv）或 Excel（.xlsx）文件")
 
 
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, PermissionError):
+        return "没有读取这个文件的权限"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    return "磁盘读取出错"
+
+
 def parse_date(value: Any) -> str | Any | None:
-    """ISO date for 2020-01-02, 2020/1/2, 2020.1.2, 2020年1月2日 or an Excel date; other text as is."""
+    """ISO date for any date form :mod:`domain.dates` reads (2020-01-02, 2020/1/2, 2020.1.2,
+    20200102, 2020年1月2日) or an Excel date cell; other text is kept as it is, so validation names
+    it with the reason (a partial date is never completed with a guessed day)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    match = _DATE_RE.match(str(value))
-    if match:
-        year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-        try:
-            return dt.date(year, month, day).isoformat()
-        except ValueError:
-            return str(value)
-    return str(value).strip()  # left for validation to name
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(int(value)) if float(value).is_integer() else str(value)  # 19880315 typed as a number
+    else:
+        text = str(value).strip()
+    try:
+        return parse_day(text).isoformat()
+    except DateTextError:
+        return text  # left for validation to name
 
 
 def _enum_code(enum_cls: Any, value: str, aliases: dict[str, Any] | None = None) -> str | None:

@@ -19,6 +19,8 @@ from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.unlock import UnlockScreen
+from desktop_app.ui.wheel_guard import install_wheel_guard
+from desktop_app.ui.widgets.screen import fit_to_screen
 from desktop_app.ui.workspace import Workspace
 
 
@@ -34,6 +36,7 @@ class ShellWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused value
         self.data_dir = data_dir
         self.settings = settings or UiSettings()
         self.kdf = kdf
@@ -43,7 +46,7 @@ class ShellWindow(QMainWindow):
         self.wizard: QWidget | None = None
         self.notice_dialog: QWidget | None = None
         self.setWindowTitle(translate("ShellWindow", "BranchLedger"))
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 780)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.unlock_screen = UnlockScreen(data_dir, self.settings)

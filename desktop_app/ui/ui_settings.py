@@ -63,6 +63,15 @@ class UiSettings:
 
     # sync ----------------------------------------------------------------
     @property
+    def last_folder(self) -> str:
+        """The folder the clerk last saved a file to (PDFs, the recovery key); "" if none yet."""
+        return str(self._s.value("files/last_folder", ""))
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self._s.setValue("files/last_folder", value)
+
+    @property
     def ca_bundle(self) -> str:
         return str(self._s.value("sync/ca_bundle", ""))
 

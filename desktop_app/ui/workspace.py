@@ -214,11 +214,13 @@ class Workspace(QWidget):
             translate("Workspace", "{0} unsaved drafts were kept from last time. Open them again?").format(
                 len(buffers)
             ),
+            translate("Workspace", "Open the drafts"),
         ):
             if dialogs.confirm(
                 self,
                 translate("Workspace", "Restore unsaved drafts"),
                 translate("Workspace", "Discard these drafts for good?"),
+                translate("Workspace", "Discard the drafts"),
             ):
                 with self.session.lock:
                     for buffer in buffers:

@@ -115,6 +115,14 @@
         <translation>正式党员7人以上的支部应设立支部委员会</translation>
     </message>
     <message>
+        <source>Records kept from</source>
+        <translation>台账起始日期</translation>
+    </message>
+    <message>
+        <source>台账起始日期: required activities are checked from this day; meetings entered for earlier dates (补录) still count</source>
+        <translation>从这一天起检查规定活动的完成情况；日期更早的会议可以补录，补录后同样计入</translation>
+    </message>
+    <message>
         <source>Party groups</source>
         <translation>党小组</translation>
     </message>
@@ -132,6 +140,10 @@
     <message>
         <source>Resolve a sync conflict</source>
         <translation>解决同步冲突</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>This record was changed on two devices before they synced. Nothing was lost: choose, field by field, which version to keep (highlighted fields differ), or edit the merged text.</source>
@@ -235,10 +247,33 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <source>YYYY-MM-DD HH:MM</source>
+        <translation>年-月-日 时:分</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <source>Choose from a calendar</source>
+        <translation>从日历中选择</translation>
+    </message>
+    <message>
+        <source>Please fill this in</source>
+        <translation>请填写</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
-        <source>Yes</source>
-        <translation>赞成</translation>
+        <source>The file could not be used: {0}</source>
+        <translation>无法使用该文件：{0}</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -259,6 +294,14 @@
     <message>
         <source>BranchLedger</source>
         <translation>支部台账</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>选择</translation>
     </message>
 </context>
 <context>
@@ -356,6 +399,10 @@
         <translation>定稿后本记录不能再修改，如需更正须另建更正记录。现在定稿吗？</translation>
     </message>
     <message>
+        <source>Finalize</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
         <source>Not finalized: the record is incomplete</source>
         <translation>未定稿：记录不完整</translation>
     </message>
@@ -425,6 +472,17 @@
     <message>
         <source>Comment</source>
         <translation>评语</translation>
+    </message>
+</context>
+<context>
+    <name>Failures</name>
+    <message>
+        <source>Something unexpected went wrong. Nothing you entered was thrown away; please try again. If it happens again, tell head office.</source>
+        <translation>程序出现了意外错误。您填写的内容没有丢失，请再试一次；如果再次出现，请告知上级党委。</translation>
+    </message>
+    <message>
+        <source>Error report: {0}</source>
+        <translation>错误报告：{0}</translation>
     </message>
 </context>
 <context>
@@ -518,8 +576,16 @@
         <translation>保存恢复密钥</translation>
     </message>
     <message>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
         <source>BranchLedger recovery key</source>
         <translation>支部台账恢复密钥</translation>
+    </message>
+    <message>
+        <source>The file could not be written: {0}</source>
+        <translation>无法写入文件：{0}</translation>
     </message>
     <message>
         <source>The branch</source>
@@ -538,6 +604,10 @@
         <translation>党小组，用逗号分隔：第一党小组，第二党小组</translation>
     </message>
     <message>
+        <source>The 三会一课 requirements are checked from this day on; earlier meetings can still be entered afterwards (补录) and then count too</source>
+        <translation>从这一天起检查“三会一课”等规定活动的完成情况；更早的会议仍可补录，补录后同样计入</translation>
+    </message>
+    <message>
         <source>Branch name</source>
         <translation>支部名称</translation>
     </message>
@@ -550,6 +620,10 @@
         <translation>党小组</translation>
     </message>
     <message>
+        <source>Records kept from</source>
+        <translation>台账起始日期</translation>
+    </message>
+    <message>
         <source>The members</source>
         <translation>党员名册</translation>
     </message>
@@ -559,7 +633,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -570,12 +644,40 @@
         <translation>类别</translation>
     </message>
     <message>
-        <source>Joined (YYYY-MM-DD)</source>
-        <translation>入党日期（年-月-日）</translation>
+        <source>Joined</source>
+        <translation>入党日期</translation>
+    </message>
+    <message>
+        <source>1988-03-15, 1988/3/15 or 1988年3月15日</source>
+        <translation>可写 1988-03-15、1988/3/15 或 1988年3月15日</translation>
+    </message>
+    <message>
+        <source>{0} is already in row {1}</source>
+        <translation>“{0}”已在第 {1} 行</translation>
+    </message>
+    <message>
+        <source>{0} is already on the roster</source>
+        <translation>“{0}”已在名册中</translation>
+    </message>
+    <message>
+        <source>Nothing was saved yet. Please correct the marked cells:</source>
+        <translation>尚未保存任何党员。请改正标红的单元格：</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
         <source>Party group</source>
         <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <source>支部书记, 组织委员 … become branch posts; anything else is the member&apos;s job</source>
+        <translation>填“支部书记”“组织委员”等记为支部职务，填其他内容（如“护林员”）记为工作单位/职务</translation>
     </message>
     <message>
         <source>Add member</source>
@@ -599,6 +701,10 @@
     <message>
         <source>Meeting record</source>
         <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>entered later (before the records began on {0})</source>
+        <translation>补录（会议早于台账起始日期 {0}）</translation>
     </message>
     <message>
         <source>Sign-in sheet…</source>
@@ -645,14 +751,6 @@
         <translation>会议名称或届次</translation>
     </message>
     <message>
-        <source>Starts</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Ends</source>
-        <translation>结束时间</translation>
-    </message>
-    <message>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -677,16 +775,8 @@
         <translation>主持人</translation>
     </message>
     <message>
-        <source>Chair (other)</source>
-        <translation>主持人（其他）</translation>
-    </message>
-    <message>
         <source>Recorder</source>
         <translation>记录人</translation>
-    </message>
-    <message>
-        <source>Recorder (other)</source>
-        <translation>记录人（其他）</translation>
     </message>
     <message>
         <source>Attendance</source>
@@ -734,7 +824,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Role</source>
@@ -761,8 +851,16 @@
         <translation>发言记录</translation>
     </message>
     <message>
+        <source>Pick the speaker from the roster; the name is filled in</source>
+        <translation>从名册中选择发言人，姓名会自动填写</translation>
+    </message>
+    <message>
         <source>Speaker</source>
         <translation>发言人</translation>
+    </message>
+    <message>
+        <source>Type the name of a speaker who is not on the roster</source>
+        <translation>不在名册中的发言人，直接填写姓名</translation>
     </message>
     <message>
         <source>Main points</source>
@@ -799,6 +897,10 @@
     <message>
         <source>Candidate</source>
         <translation>表决对象</translation>
+    </message>
+    <message>
+        <source>For an admission, full membership or election</source>
+        <translation>用于接收预备党员、预备党员转正或选举</translation>
     </message>
     <message>
         <source>Entitled</source>
@@ -873,20 +975,36 @@
         <translation>附件</translation>
     </message>
     <message>
+        <source>No quorum is required for this kind of meeting.</source>
+        <translation>这类会议没有到会人数要求。</translation>
+    </message>
+    <message>
+        <source>Quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议有效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
+        <source>Not quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议无效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
         <source>Add every active member</source>
         <translation>添加全部在册党员</translation>
     </message>
     <message>
+        <source>A time alone (11:30) is on the day the meeting started</source>
+        <translation>只写时间（如 11:30）即为会议开始当天</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
         <source>Correction of a finalized record. Reason: {0}</source>
         <translation>这是对已定稿记录的更正。更正原因：{0}</translation>
-    </message>
-    <message>
-        <source>Quorum: cannot be judged until the form is complete</source>
-        <translation>会议是否有效：内容填写完整后才能判断</translation>
-    </message>
-    <message>
-        <source>Quorum: {0}</source>
-        <translation>会议是否有效：{0}</translation>
     </message>
 </context>
 <context>
@@ -926,10 +1044,6 @@
     <message>
         <source>Lecturer</source>
         <translation>授课人</translation>
-    </message>
-    <message>
-        <source>Lecturer (other)</source>
-        <translation>授课人（其他）</translation>
     </message>
     <message>
         <source>Lecturer&apos;s post</source>
@@ -1059,6 +1173,14 @@
         <translation>Ctrl+N 新建</translation>
     </message>
     <message>
+        <source>New from selected</source>
+        <translation>照此新建</translation>
+    </message>
+    <message>
+        <source>Start a new record like the selected meeting (last month&apos;s committee meeting, say): same people, place and agenda, dated today</source>
+        <translation>以选中的会议（例如上个月的支委会）为样板新建记录：人员、地点、议题相同，日期为今天</translation>
+    </message>
+    <message>
         <source>Print</source>
         <translation>打印</translation>
     </message>
@@ -1103,7 +1225,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -1346,6 +1468,10 @@
         <translation>无</translation>
     </message>
     <message>
+        <source>{0} of {1} periods done ({2} meetings)</source>
+        <translation>{1} 个期间中已完成 {0} 个（共 {2} 次会议）</translation>
+    </message>
+    <message>
         <source>Due by {0}</source>
         <translation>应于 {0} 前完成</translation>
     </message>
@@ -1443,7 +1569,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>岗位名称</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1506,8 +1632,12 @@
         <translation>承诺内容</translation>
     </message>
     <message>
-        <source>Deadline (YYYY-MM-DD)</source>
-        <translation>完成时限（年-月-日）</translation>
+        <source>Deadline</source>
+        <translation>完成时限</translation>
+    </message>
+    <message>
+        <source>2026-12-31, 2026/12/31 or 2026年12月31日</source>
+        <translation>可写 2026-12-31、2026/12/31 或 2026年12月31日</translation>
     </message>
     <message>
         <source>Responsible</source>
@@ -1667,6 +1797,10 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>Preparing the document…</source>
         <translation>正在生成文档…</translation>
     </message>
@@ -1697,6 +1831,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>另存为PDF</translation>
     </message>
     <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
         <source>Saved {0} pages to {1}</source>
         <translation>已保存{0}页：{1}</translation>
     </message>
@@ -1723,6 +1861,40 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>The printer refused to start a new page.</source>
         <translation>打印机无法开始新的一页。</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷方式</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -1764,8 +1936,12 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>同步</translation>
     </message>
     <message>
+        <source>entered later</source>
+        <translation>补录</translation>
+    </message>
+    <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1982,6 +2158,26 @@ Write them in by hand on the paper, or use a common form of the character.</sour
 <context>
     <name>RosterImport</name>
     <message>
+        <source>CSV or Excel sheets (*.csv *.xlsx)</source>
+        <translation>CSV 或 Excel 表格 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>the file or folder does not exist</source>
+        <translation>文件或文件夹不存在</translation>
+    </message>
+    <message>
+        <source>no permission to use this file</source>
+        <translation>没有使用这个文件的权限</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>这是一个文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>the disk reported an error (it may be full or removed)</source>
+        <translation>磁盘出错（可能已满或已被拔出）</translation>
+    </message>
+    <message>
         <source>Importing the roster…</source>
         <translation>正在导入党员名册…</translation>
     </message>
@@ -2182,6 +2378,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>上级党委的CA证书</translation>
     </message>
     <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>The passphrase was changed.</source>
         <translation>密码已修改。</translation>
     </message>
@@ -2227,10 +2427,6 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>&amp;About BranchLedger</source>
         <translation>关于支部台账(&amp;A)</translation>
-    </message>
-    <message>
-        <source>BranchLedger — offline-first, encrypted records for Party branches.</source>
-        <translation>支部台账——离线优先、加密保存的党支部工作记录。</translation>
     </message>
     <message>
         <source>Setting up</source>
@@ -2506,8 +2702,16 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>上次有 {0} 份未保存的草稿，要重新打开吗？</translation>
     </message>
     <message>
+        <source>Open the drafts</source>
+        <translation>打开草稿</translation>
+    </message>
+    <message>
         <source>Discard these drafts for good?</source>
         <translation>永久放弃这些草稿吗？</translation>
+    </message>
+    <message>
+        <source>Discard the drafts</source>
+        <translation>放弃草稿</translation>
     </message>
 </context>
 </TS>

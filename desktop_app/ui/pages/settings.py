@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -55,6 +54,8 @@ class SettingsPage(Page):
             translate("SettingsPage", "Lock the ledger after this many minutes without keyboard or mouse")
         )
         self.autolock.valueChanged.connect(self._autolock_changed)
+        for short in (self.language, self.autolock):
+            short.setMaximumWidth(short.fontMetrics().horizontalAdvance("简体中文 English") * 2)
         self.clerk = QLineEdit(session.author if session.author != "clerk" else "")
         self.clerk.setToolTip(translate("SettingsPage", "Recorded in each record's history as its author"))
         self.clerk.editingFinished.connect(self._clerk_changed)
@@ -89,6 +90,7 @@ class SettingsPage(Page):
         self.sync_interval.setValue(self.settings.sync_interval_minutes)
         self.sync_interval.setEnabled(self.settings.auto_sync)
         self.sync_interval.valueChanged.connect(self._sync_interval_changed)
+        self.sync_interval.setMaximumWidth(self.sync_interval.fontMetrics().horizontalAdvance("简体中文 English") * 2)
         self.ca_bundle = QLineEdit(self.settings.ca_bundle)
         self.ca_bundle.setPlaceholderText(translate("SettingsPage", "Empty: the system's certificates"))
         self.ca_bundle.setToolTip(
@@ -167,11 +169,13 @@ class SettingsPage(Page):
         self.settings.ca_bundle = self.ca_bundle.text().strip()
 
     def choose_ca_bundle(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, translate("SettingsPage", "Head office's CA certificate"), "", "PEM (*.pem *.crt *.cer);;*"
+        path = dialogs.open_file(
+            self,
+            translate("SettingsPage", "Head office's CA certificate"),
+            translate("SettingsPage", "Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
-        if name:
-            self.ca_bundle.setText(name)
+        if path is not None:
+            self.ca_bundle.setText(str(path))
             self._ca_bundle_changed()
 
     def _clerk_changed(self) -> None:

@@ -59,7 +59,8 @@ class SyncSnapshot:
     pulled: list[dict[str, Any]] = field(default_factory=list)  # from head office, not accepted
 
 
-def _table(model: Any) -> QTableView:
+def _table(model: Any, stretch: int = 1) -> QTableView:
+    """A read-only list; columns as wide as their contents, column ``stretch`` takes the rest."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -67,8 +68,9 @@ def _table(model: Any) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -254,7 +256,9 @@ class SyncPage(Page):
         self._load_finished()
         if self.session.closed or isinstance(exc, StoreLocked):
             return
-        self.error_label.setText(translate("SyncPage", "The sync state could not be read: {0}").format(exc))
+        self.error_label.setText(
+            translate("SyncPage", "The sync state could not be read: {0}").format(dialogs.error_text(exc))
+        )
         self.error_label.show()
 
     def _show_status(self, status: SyncStatus) -> None:
