@@ -9,11 +9,13 @@ the same on Windows, 统信UOS and 麒麟. Tests answer these dialogs by clickin
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from desktop_app.store.errors import DiskFull, ReadOnlyMedia
 from desktop_app.store.io_errors import translate as medium_error
 from desktop_app.ui.failures import os_reason, unexpected_error
 from desktop_app.ui.i18n import translate
@@ -34,10 +36,12 @@ def error_text(exc: BaseException) -> str:
     if message:
         return str(message)
     translated = medium_error(exc)  # a full disk or a pulled stick outside the store's own calls
+    # A file the clerk picked that is gone or is a folder says so, not "the disk may be pulled".
+    if (isinstance(exc, OSError) and not isinstance(translated, (DiskFull, ReadOnlyMedia))
+            and exc.errno not in (errno.EIO, errno.ENXIO, errno.ENODEV)):
+        return translate("Dialogs", "The file could not be used: {0}").format(os_reason(exc))
     if translated is not None:
         return translated.message
-    if isinstance(exc, OSError):
-        return translate("Dialogs", "The file could not be used: {0}").format(os_reason(exc))
     return unexpected_error(exc)
 
 

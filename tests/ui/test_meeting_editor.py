@@ -145,7 +145,9 @@ def test_vote_verdicts_show_before_the_title_and_say_why(
     wait_until(lambda: "通过年度工作计划" in editor.vote_results.text(), 3000, "the vote verdict")
     assert editor.title.text() == ""
     assert "有效" in editor.quorum.text() and "无效" not in editor.quorum.text()
-    assert "票数与人数不符" in editor.vote_results.text() and "未通过" not in editor.vote_results.text()
+    verdict = editor.vote_results.text()
+    assert "人数或票数有误" in verdict and "超过实到会有表决权人数5人" in verdict and "未通过" not in verdict
+    assert verdict.count("通过年度工作计划") == 1, verdict  # the subject once, not twice
     assert any("超过实到会有表决权人数" in p for p in problems(editor)), problems(editor)
     clerk.fill_cell(editor.votes.table, 0, VOTE_YES, "4")
     wait_until(lambda: "；通过。" in editor.vote_results.text(), 3000, "通过")

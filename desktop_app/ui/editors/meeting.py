@@ -42,7 +42,7 @@ from desktop_app.ui.editors.meeting_sections import (
     Section,
     ThemeDaySection,
 )
-from desktop_app.ui.i18n import enum_text, translate
+from desktop_app.ui.i18n import translate
 from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import DEFAULT_AUTHOR
 from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
@@ -648,10 +648,9 @@ class MeetingEditor(EditorWindow):
             )
         self.quorum.setText(headline.format(validity.present, validity.entitled, validity.required))
         self.quorum.setToolTip(validity.message_zh)
-        lines = []
-        for i, (vote, outcome) in enumerate(zip(meeting.votes, meeting_vote_outcomes(meeting, context), strict=True)):
-            lines.append(f"{i + 1}. {vote.subject}（{enum_text(vote.kind)}）：{outcome.message_zh}")
-        self.vote_results.setText("\n".join(lines))
+        # Each summary names its vote's subject and kind.
+        outcomes = meeting_vote_outcomes(meeting, context)
+        self.vote_results.setText("\n".join(f"{i}. {o.message_zh}" for i, o in enumerate(outcomes, 1)))
 
 
 def indicator_body(data: dict[str, Any]) -> Meeting | None:

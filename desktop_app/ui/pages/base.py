@@ -121,12 +121,12 @@ class RecordTable(QTableView):
         model = self.model()
         model.modelReset.connect(self._measure_once)
         model.rowsInserted.connect(self._measure_once)
-        QTimer.singleShot(0, self._measure_once)
+        QTimer.singleShot(0, self, self._measure_once)  # the context object: no call once deleted
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if hasattr(self, "_measured"):
-            QTimer.singleShot(0, self._measure_once)
+            QTimer.singleShot(0, self, self._measure_once)
 
     def _measure_once(self, *_args: object) -> None:
         if self._measured or self.model().rowCount() == 0 or not self.isVisible():

@@ -36,6 +36,7 @@ def branch(store_dir: Any, qtbot: Any) -> Iterator[tuple[Session, dict[str, str]
     from tests.ui.conftest import PASSPHRASE
 
     store, _key = Store.create(store_dir, PASSPHRASE, kdf=FAST_KDF)
+    store.confirm_recovery_key()  # as the first-run wizard leaves it (else every unlock shows the key again)
     session = Session(store)
     with session.lock:
         ids = prepare_branch(store)
