@@ -20,6 +20,8 @@ APT_PACKAGES=(
   postgresql
   # Reading PDFs back (pdftotext/pdftoppm) and screenshots under a virtual display
   poppler-utils xvfb
+  # The head-office console's browser tests: headless Chromium driven by Playwright
+  chromium chromium-driver
 )
 
 as_root() {

@@ -165,6 +165,9 @@ class EnrolResponse(WireModel):
     epoch: str
     server_public_key: str
     server_time: str
+    # The branch's profile record head office already holds (issue 13). A device adopts it
+    # instead of pushing the profile it made at set-up; absent from older servers.
+    profile_record_id: str | None = None
 
 
 class ErrorBody(WireModel):

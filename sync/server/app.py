@@ -18,6 +18,7 @@ from sync.protocol.errors import message_for
 from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.protocol.wire import ErrorBody
 from sync.server.body import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_WIRE_BYTES
+from sync.server.console import mount as mount_console
 from sync.server.errors import ApiError
 from sync.server.routes_admin import router as admin_router
 from sync.server.routes_sync import router as sync_router
@@ -120,6 +121,7 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     app.state.settings = settings or AppSettings()
     app.include_router(sync_router)
     app.include_router(admin_router)
+    mount_console(app)  # the reviewers' web console (issue 13)
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> Response:

@@ -171,15 +171,16 @@ class Publisher:
                     raise PublishError(f"第 {index + 1} 条：{exc}") from exc
         return out
 
-    def publish_review(self, *, branch_id: str, record_id: str, body: dict[str, Any], author: str) -> Published:
+    def publish_review(self, conn: Connection, *, branch_id: str, record_id: str, body: dict[str, Any],
+                       author: str) -> Published:
         """Write head office's verdict on a record (one review record per reviewed record, whose
         revisions are the successive verdicts); it travels down in the branch's pull stream.
 
         Stored as a draft so a later verdict can follow as a new revision; devices never write
-        this kind (HQ_ONLY_KINDS), so it changes only here.
+        this kind (HQ_ONLY_KINDS), so it changes only here. Runs in the caller's transaction
+        (with its audit entry).
         """
-        with self.engine.begin() as conn:
-            return self._write(conn, branch_id, record_id, "review", body, "draft", author)
+        return self._write(conn, branch_id, record_id, "review", body, "draft", author)
 
     def merge_profiles(
         self, *, branch_id: str, canonical_id: str, body: dict[str, Any], retire: Sequence[tuple[str, list[str]]]

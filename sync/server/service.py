@@ -34,6 +34,7 @@ from sync.server.devices import Device
 from sync.server.identity import ServerIdentity, ensure_identity
 from sync.server.ledger import BranchLedger
 from sync.server.orgs import get_unit, org_path
+from sync.server.profiles import profile_heads
 from sync.server.push import apply_change
 from sync.server.tables import devices
 from sync.server.timeutil import now_text
@@ -95,6 +96,7 @@ class HeadOffice:
             )
             unit = get_unit(conn, branch_id)
             path = org_path(conn, branch_id)
+            held = profile_heads(conn, branch_id)
         return EnrolResponse(
             device_id=request.device_id,
             branch_id=branch_id,
@@ -104,6 +106,7 @@ class HeadOffice:
             epoch=self.identity.epoch,
             server_public_key=self.identity.signing_key.public_key_b64(),
             server_time=now_text(),
+            profile_record_id=held[0].record_id if held else None,
         )
 
     # ------------------------------------------------------------------ sync
