@@ -18,10 +18,12 @@ from domain.records import (
     Meeting,
     Member,
     Notice,
+    NoticeReceipt,
     PioneerPost,
     PostEvaluation,
     PostLogEntry,
     RecordBody,
+    Review,
 )
 
 
@@ -100,6 +102,13 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
         return IndexRow(body.title, body.issued_on.isoformat(), None, None, None, "\n".join(texts))
     if isinstance(body, BranchProfile):
         return IndexRow(body.name, None, None, None, None, "\n".join(texts))
+    # Head office's verdict and the branch's receipt: the record they are about in party_group
+    # (as post_log keeps its post), so "the review of X" is one indexed lookup.
+    if isinstance(body, Review):
+        return IndexRow(body.target_title, body.reviewed_at.date().isoformat(), body.decision.value,
+                        body.target_record_id, None, body.comment)
+    if isinstance(body, NoticeReceipt):
+        return IndexRow("", body.acknowledged_at.date().isoformat(), None, body.notice_id, None, "")
     return IndexRow(body.KIND, None, None, None, None, "\n".join(texts))
 
 
