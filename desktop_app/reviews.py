@@ -40,7 +40,7 @@ class ReviewInfo:
 def _review(store: Store, record_id: str) -> Review | None:
     try:
         env = store.records.get(review_record_id(record_id))
-    except Exception:  # noqa: BLE001 - not reviewed (RecordNotFound) or unreadable: no verdict shown
+    except Exception:
         return None
     return env.body if isinstance(env.body, Review) and not env.deleted else None
 
