@@ -68,8 +68,8 @@ def congress_state(data: dict[str, Any]) -> str:
 def test_only_final_valid_unreturned_records_count(console: HeadOfficeFixture, new_laptop: Any, user: Any) -> None:
     laptop = new_laptop(profile={"name": "第一支部"})
     ids = roster(laptop)
-    laptop.store.records.create("meeting", {"meeting_type": "lecture", "title": "党课", "starts_at": "2026-11-20T15:00:00"},
-                                author="t")  # a draft 党课
+    draft = {"meeting_type": "lecture", "title": "党课", "starts_at": "2026-11-20T15:00:00"}
+    laptop.store.records.create("meeting", draft, author="t")  # a draft 党课
     invalid = congress(laptop, ids, present=2)  # 2 of 6 voters: 会议无效
     laptop.sync()
     data = report(console)

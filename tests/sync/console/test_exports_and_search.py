@@ -63,7 +63,8 @@ def test_roster_upload_is_all_or_nothing(console: HeadOfficeFixture, new_laptop:
     branch_with_meeting(laptop)
     laptop.sync()
     reviewer = user("shen")
-    bad = "姓名,党员类别,入党日期,党小组\n新党员甲,正式党员,2020-07-01,第一党小组\n,正式党员,2020-07-01,\n新党员乙,党员,2020-13-01,\n"
+    bad = ("姓名,党员类别,入党日期,党小组\n新党员甲,正式党员,2020-07-01,第一党小组\n,正式党员,2020-07-01,\n"
+           "新党员乙,党员,2020-13-01,\n")
     reply = reviewer.post("/console/roster", {"branch": "b1"}, files={"file": ("名册.csv", bad.encode("utf-8-sig"))})
     assert reply.status_code == 400 and "名册未下发" in reply.text
     assert "第 3 行" in reply.text and "第 4 行" in reply.text

@@ -32,7 +32,8 @@ def branch_with_meeting(laptop: Laptop) -> tuple[str, dict[str, str]]:
         "meeting_type": "party_congress", "title": "第四季度支部党员大会", "starts_at": "2026-10-15T09:00:00",
         "ends_at": "2026-10-15T11:00:00", "place": "林场党员活动室", "chair_member_id": ids["王书记"],
         "recorder_member_id": ids["李组织"], "attendance": [{"member_id": i} for i in ids.values()],
-        "votes": [{"subject": "秋防工作方案", "yes": 5}], "resolutions": [{"text": "通过秋防工作方案", "vote_index": 0}],
+        "votes": [{"subject": "秋防工作方案", "yes": 5}],
+        "resolutions": [{"text": "通过秋防工作方案", "vote_index": 0}],
     }, author="李组织").record_id
     records.finalize(meeting, author="李组织")
     return meeting, ids
@@ -91,9 +92,9 @@ def test_notice_receipt_syncs_up_and_shows_per_branch(console: HeadOfficeFixture
     one = new_laptop("b1", profile={"name": "第一支部"})
     two = new_laptop("b2", profile={"name": "第二支部"})
     reviewer = user("shen")
-    sent = reviewer.post("/console/notices", {"target": "c", "title": "关于冬季防火检查的通知", "body": "12月10日前完成。",
-                                              "issuer": "集团党委组织部", "issued_on": "2026-11-25",
-                                              "requires_ack": "1"})
+    sent = reviewer.post("/console/notices", {"target": "c", "title": "关于冬季防火检查的通知",
+                                              "body": "12月10日前完成。", "issuer": "集团党委组织部",
+                                              "issued_on": "2026-11-25", "requires_ack": "1"})
     assert sent.status_code == 200 and "通知已发布" in sent.text
     one.sync()
     two.sync()

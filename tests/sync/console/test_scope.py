@@ -92,7 +92,7 @@ def test_scoped_reviewer_sees_nothing_of_another_subtree(console: HeadOfficeFixt
     assert "越权通知" not in Browserless_admin(console).get("/console/notices").text
 
 
-def Browserless_admin(console: HeadOfficeFixture) -> Browserless:  # noqa: N802 - reads like a constructor
+def Browserless_admin(console: HeadOfficeFixture) -> Browserless:
     admin = Browserless(console.base_url)
     admin.login("admin")
     return admin
