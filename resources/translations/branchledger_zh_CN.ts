@@ -1759,6 +1759,14 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <source>Notice</source>
         <translation>通知</translation>
     </message>
+    <message>
+        <source>Head office review</source>
+        <translation>总部审核</translation>
+    </message>
+    <message>
+        <source>Notice receipt</source>
+        <translation>通知回执</translation>
+    </message>
 </context>
 <context>
     <name>RejectedList</name>

@@ -34,6 +34,8 @@ KIND_LABELS: dict[str, str] = {
     "notice_receipt": "通知回执",
 }
 LISTED_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation", "member", "notice")
+# What "全部" lists on a branch page: the branch's own records (members have their own table).
+DEFAULT_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation")
 STATUS_LABELS = {"draft": "草稿", "final": "定稿"}
 
 
@@ -92,7 +94,7 @@ class RecordLine:
             out.append(("later", "已更正"))
         if self.amends:
             out.append(("later", "更正记录"))
-        if self.status == "draft" and self.readable:
+        if self.status == "draft" and self.readable and self.kind == "meeting":
             out.append(("later", "草稿"))
         return out
 
@@ -163,7 +165,7 @@ def _apply(query: Any, review: Any, flt: RecordFilter) -> Any:
     if flt.kind:
         query = query.where(m.kind == flt.kind)
     else:
-        query = query.where(m.kind.in_(LISTED_KINDS))
+        query = query.where(m.kind.in_(DEFAULT_KINDS))
     if flt.meeting_type:
         query = query.where(m.meeting_type == flt.meeting_type)
     if flt.date_from:
