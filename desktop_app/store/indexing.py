@@ -12,7 +12,6 @@ from typing import Any
 
 from desktop_app.store.bigrams import cjk_bigrams
 from domain.compliance.facts import MeetingFact
-from domain.enums import LabelledEnum
 from domain.records import (
     BranchProfile,
     Meeting,
@@ -25,6 +24,7 @@ from domain.records import (
     RecordBody,
     Review,
 )
+from domain.text import human_strings
 
 
 @dataclass(frozen=True)
@@ -39,24 +39,8 @@ class IndexRow:
 
 
 def _strings(value: Any, out: list[str]) -> None:
-    """Collect every human-written string of a body (ids and codes are not worth searching)."""
-    if isinstance(value, LabelledEnum):
-        out.append(value.label)
-    elif isinstance(value, str):
-        if value:
-            out.append(value)
-    elif hasattr(type(value), "model_fields"):
-        for name in type(value).model_fields:
-            if name.endswith(("_id", "_ids", "_rev")):
-                continue
-            _strings(getattr(value, name), out)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _strings(item, out)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            out.append(str(key))
-            _strings(item, out)
+    """Every human-written string of a body (ids and codes are not worth searching)."""
+    human_strings(value, out)
 
 
 def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:

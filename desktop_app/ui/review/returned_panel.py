@@ -28,6 +28,7 @@ class ReturnedPanel(QGroupBox):
                                  " font-weight:bold;")
         self.list = QListWidget()
         self.list.setObjectName("returnedList")
+        self.list.setMaximumHeight(110)  # a few returns at a glance; the overview keeps its room
         self.list.setToolTip(translate("ReturnedPanel", "Double-click to open the record and write a correction"))
         self.list.itemActivated.connect(self._open)
         self.list.itemDoubleClicked.connect(self._open)

@@ -29,7 +29,6 @@ from domain.compliance.counting import meeting_is_valid
 from domain.compliance.facts import MeetingFact
 from domain.compliance.report import full_members_on
 from domain.context import RuleContext
-from domain.enums import LabelledEnum
 from domain.records import (
     RECORD_KINDS,
     SCHEMA_VERSION,
@@ -44,6 +43,7 @@ from domain.records import (
     RecordBody,
     Review,
 )
+from domain.text import human_strings
 from sync.server.console import search
 from sync.server.console.tables import console_branches, console_index_state, console_records
 from sync.server.findings import branch_members
@@ -233,30 +233,9 @@ def _row(branch_id: str, head: _Head, members: Mapping[str, Member], ctx: RuleCo
     return row, text_value
 
 
-def _strings(value: Any, out: list[str]) -> None:
-    """Every human-written string of a body (ids and codes are not worth searching)."""
-    if isinstance(value, LabelledEnum):
-        out.append(value.label)
-    elif isinstance(value, str):
-        if value:
-            out.append(value)
-    elif hasattr(type(value), "model_fields"):
-        for name in type(value).model_fields:
-            if not name.endswith(("_id", "_ids", "_rev")):
-                _strings(getattr(value, name), out)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _strings(item, out)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            out.append(str(key))
-            _strings(item, out)
-
-
 def searchable_text(body: RecordBody, members: Mapping[str, Member]) -> str:
     """The text a search over this record sees: what was typed, plus the names behind member ids."""
-    texts: list[str] = []
-    _strings(body, texts)
+    texts = human_strings(body)
     if isinstance(body, Meeting):
         ids = [body.chair_member_id, body.recorder_member_id, *(a.member_id for a in body.attendance)]
         texts.extend(members[i].name for i in ids if i and i in members)

@@ -8,19 +8,18 @@ for the template: fields (label, value), sections of paragraphs, numbered lists 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from domain.context import RuleContext
-from domain.enums import AppraisalGrade, AttendanceStatus, MeetingType, VoteKind
+from domain.enums import AttendanceStatus, MeetingType
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting, Member
 from domain.rules import meeting_validity, voting_roll
-from domain.rules.standing import is_probationary_on
 from domain.violations import Severity
 from printing.formatting import date_zh, decimal_zh, money_zh, month_zh, name_of, person_zh, time_range_zh
 from printing.minutes import document_title
 from printing.minutes_sections import verdict_zh, vote_outcomes
+from printing.wording import absentees_zh, appraisal_rows, excluded_zh, vote_lines
 
 _VOTING_TYPES = frozenset({MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE})
 
@@ -78,26 +77,8 @@ def build(meeting: Meeting, members: Mapping[str, Member], ctx: RuleContext, bra
         if meeting.meeting_type in _VOTING_TYPES or meeting.votes:
             expected += f"（其中有表决权{roll.entitled}人）"
         pairs += [("应到", expected), ("实到", f"{roll.present_total}人"), ("缺席", f"{roll.absent_total}人")]
-        entries = {a.member_id: a for a in meeting.attendance}
-        absentees = []
-        for member_id in roll.absent_ids:
-            entry = entries.get(member_id)
-            name = name_of(members, member_id)
-            if entry is None:
-                absentees.append(f"{name}（未登记出席情况）")
-                continue
-            status = entry.status.label if entry.status is not AttendanceStatus.PRESENT else ""
-            reason = "，".join(p for p in (status, entry.reason.strip()) if p)
-            if entry.written_opinion:
-                reason += "，已提交书面意见"
-            absentees.append(f"{name}（{reason}）" if reason else name)
-        excluded = []
-        for member_id in roll.excluded_ids:
-            entry = entries[member_id]
-            why = entry.exclusion.label if entry.exclusion is not None else ""
-            approval = f"上级党组织同意文号：{entry.exclusion_approval}" if entry.exclusion_approval else ""
-            detail = "，".join(p for p in (why, approval) if p)
-            excluded.append(f"{name_of(members, member_id)}（{detail}）" if detail else name_of(members, member_id))
+        absentees = absentees_zh(meeting, members, roll)
+        excluded = excluded_zh(meeting, members, roll)
         present = [name_of(members, a.member_id) for a in meeting.attendance if a.status is AttendanceStatus.PRESENT]
         pairs += [("出席人员", "、".join(present)), ("缺席人员及原因", "、".join(absentees)),
                   ("不计入应到人员", "、".join(excluded))]
@@ -150,20 +131,9 @@ def build(meeting: Meeting, members: Mapping[str, Member], ctx: RuleContext, bra
     if meeting.votes:
         votes = Section("表决情况")
         for number, (vote, outcome) in enumerate(zip(meeting.votes, outcomes, strict=True), start=1):
-            counts = f"应到会有表决权{outcome.entitled}人，实到会有表决权{outcome.present}人"
-            if outcome.written_opinions:
-                counts += f"，书面意见{outcome.written_opinions}份"
-            ballots = vote.ballots_issued is not None or vote.ballots_returned is not None
-            if vote.kind is VoteKind.ELECTION and ballots:
-                issued = "—" if vote.ballots_issued is None else str(vote.ballots_issued)
-                returned = "—" if vote.ballots_returned is None else str(vote.ballots_returned)
-                counts += f"；发出选票{issued}张，收回{returned}张"
-            counts += f"；赞成{vote.yes}票，反对{vote.no}票，弃权{vote.abstain}票。"
-            rule = (f"赞成票须超过{outcome.denominator_label}（{outcome.denominator}人）的半数，"
-                    f"即至少{outcome.needed}票。")
+            head, counts = vote_lines(number, vote, outcome)
             verdict = verdict_zh(outcome)
-            votes.paragraphs += [f"{number}. {vote.subject}（{vote.kind.label}，{vote.method.label}）",
-                                 counts + rule, f"表决结果：{verdict}。"]
+            votes.paragraphs += [head, counts, f"表决结果：{verdict}。"]
             errors = [v.message for v in outcome.violations if v.severity is Severity.ERROR]
             if errors:
                 votes.notes.append(f"表决第{number}项核对提示：" + "；".join(errors))
@@ -203,29 +173,9 @@ def build(meeting: Meeting, members: Mapping[str, Member], ctx: RuleContext, bra
 
 
 def _appraisal(meeting: Meeting, members: Mapping[str, Member]) -> Section:
-    day = meeting.starts_at.date()
-    section = Section("民主评议结果", table_head=["序号", "姓名", "党员类别", "评议等次", "备注"])
-    grades: Counter[AppraisalGrade] = Counter()
-    probationary = 0
-    for number, entry in enumerate(meeting.appraisal, start=1):
-        member = members.get(entry.member_id)
-        is_probationary = member is not None and is_probationary_on(member, day)
-        category = "" if member is None else ("预备党员" if is_probationary else "正式党员")
-        if is_probationary:
-            probationary += 1
-            grade = "不评定等次"
-        elif entry.grade is None:
-            grade = "未评定"
-        else:
-            grades[entry.grade] += 1
-            grade = entry.grade.label
-        section.table_rows.append([str(number), name_of(members, entry.member_id), category, grade, entry.comment])
-    summary = f"参加评议{len(meeting.appraisal)}人，评定等次{sum(grades.values())}人：" + "、".join(
-        f"{g.label}{grades[g]}人" for g in AppraisalGrade)
-    if probationary:
-        summary += f"；预备党员{probationary}人参加评议，不评定等次"
-    section.paragraphs.append(summary + "。")
-    return section
+    rows, summary = appraisal_rows(meeting, members)
+    return Section("民主评议结果", paragraphs=[summary], table_head=["序号", "姓名", "党员类别", "评议等次", "备注"],
+                   table_rows=rows)
 
 
 __all__ = ["MinutesView", "Section", "build", "date_zh"]

@@ -31,6 +31,21 @@ class NotPrintable(ValueError):
     """Only readable meeting records print as 会议记录."""
 
 
+def original_of(conn: Connection, branch_id: str, meeting: Meeting) -> Meeting | None:
+    """The record an amendment corrects, as it stands now (None if not an amendment or unreadable)."""
+    if not meeting.amends_record_id:
+        return None
+    row = conn.execute(
+        select(revisions.c.body, revisions.c.schema_version)
+        .join(heads, (heads.c.record_id == revisions.c.record_id) & (heads.c.current_rev == revisions.c.rev))
+        .where(heads.c.record_id == meeting.amends_record_id, heads.c.branch_id == branch_id)
+    ).first()
+    if row is None or not row.body:
+        return None
+    parsed = parse_stored("meeting", row.schema_version, json.loads(row.body))
+    return parsed if isinstance(parsed, Meeting) else None
+
+
 def minutes_input(conn: Connection, scope: Scope, record_id: str) -> MinutesInput:
     row = conn.execute(
         select(heads.c.branch_id, heads.c.status, heads.c.current_rev, heads.c.deleted, heads.c.kind,
@@ -48,16 +63,9 @@ def minutes_input(conn: Connection, scope: Scope, record_id: str) -> MinutesInpu
         unit = get_unit(conn, row.branch_id)
         profile = BranchProfile(name=unit.name if unit else row.branch_id)
     original_title, original_date = "", None
-    if meeting.amends_record_id:
-        original = conn.execute(
-            select(revisions.c.body, revisions.c.schema_version)
-            .join(heads, (heads.c.record_id == revisions.c.record_id) & (heads.c.current_rev == revisions.c.rev))
-            .where(heads.c.record_id == meeting.amends_record_id, heads.c.branch_id == row.branch_id)
-        ).first()
-        parsed = parse_stored("meeting", original.schema_version, json.loads(original.body)) \
-            if original is not None and original.body else None
-        if isinstance(parsed, Meeting):
-            original_title, original_date = parsed.title, parsed.starts_at.date()
+    original = original_of(conn, row.branch_id, meeting)
+    if original is not None:
+        original_title, original_date = original.title, original.starts_at.date()
     linked: dict[str, str] = {}
     if meeting.theme_day is not None and meeting.theme_day.linked_record_ids:
         for rid, title in conn.execute(

@@ -22,6 +22,7 @@ from printing.formatting import date_zh
 from sync.protocol.record_ids import review_record_id
 from sync.server.console import minutes_view
 from sync.server.console.indexer import parse_stored
+from sync.server.console.pdf import original_of
 from sync.server.console.records import KIND_LABELS, RecordLine, line_of
 from sync.server.console.scope import OutOfScope, Scope
 from sync.server.console.tables import console_records
@@ -169,14 +170,8 @@ def record_page(conn: Connection, scope: Scope, record_id: str, can_review: bool
         original_title = original_date = ""
         if parsed.amends_record_id:
             original_line = line_of(conn, parsed.amends_record_id, names)
-            original = conn.execute(
-                select(revisions.c.body, revisions.c.schema_version)
-                .join(heads, (heads.c.record_id == revisions.c.record_id) & (heads.c.current_rev == revisions.c.rev))
-                .where(heads.c.record_id == parsed.amends_record_id, heads.c.branch_id == head.branch_id)
-            ).first()
-            original_body = parse_stored("meeting", original.schema_version, json.loads(original.body)) \
-                if original is not None and original.body else None
-            if isinstance(original_body, Meeting):
+            original_body = original_of(conn, head.branch_id, parsed)
+            if original_body is not None:
                 original_title = original_body.title
                 original_date = date_zh(original_body.starts_at.date())
         minutes = minutes_view.build(parsed, members, ctx, profile.name if profile else branch.name,
