@@ -60,6 +60,12 @@ def cmd_init(args: argparse.Namespace) -> int:
                   for b in office.call(profiles.branches_with_duplicates))
     if retired:
         print(f"已合并重复的支部信息 {retired} 份")
+    # Build the console's derived index now rather than in the first page request after an upgrade.
+    from sync.server.console import indexer
+
+    indexed = indexer.refresh(office.engine)
+    if indexed:
+        print(f"已更新审核平台索引：{indexed} 个支部")
     return 0
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,9 +31,9 @@ from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
 from domain.records import BranchProfile
 from sync.server.console.indexer import full_members_from, index_branch
-from sync.server.console.tables import console_branches, console_records
+from sync.server.console.tables import console_branches, console_index_state, console_records
 from sync.server.orgs import get_unit
-from sync.server.tables import devices
+from sync.server.tables import devices, server_meta
 
 
 class BadPeriod(ValueError):
@@ -62,6 +63,7 @@ class BranchCompliance:
     profile_count: int = 0
     has_profile: bool = False
     last_sync_at: str | None = None
+    derived: dict[str, Any] = field(default_factory=dict)  # views built from it, cached with it (matrix cells)
 
     @property
     def behind(self) -> bool:
@@ -156,16 +158,62 @@ def _last_syncs(conn: Connection, branch_ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
+# A branch's report depends only on its ledger (through the index: ``console_index_state.seq``),
+# the period and the day it is judged on. Kept per process, so a matrix of 2 000 branches
+# recomputes only the branches that changed since the last request (the rest is a lookup); the
+# first request of a day or period computes everything. Bounded; least recently used go first.
+_CACHE: OrderedDict[tuple[str, str, int, str, str], BranchCompliance] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+CACHE_ENTRIES = 50_000
+
+
+def _index_seqs(conn: Connection, branch_ids: Sequence[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(branch_ids), 1000):
+        chunk = list(branch_ids[start:start + 1000])
+        rows = conn.execute(select(console_index_state.c.branch_id, console_index_state.c.seq)
+                            .where(console_index_state.c.branch_id.in_(chunk))).all()
+        out.update({b: int(s) for b, s in rows})
+    return out
+
+
 def compliance_for(
     conn: Connection, branches: Sequence[tuple[str, str]], period: Period, today: dt.date
 ) -> dict[str, BranchCompliance]:
     """Compliance of ``branches`` ((id, name) pairs) from the derived index, which the caller has
     brought up to date (``indexer.refresh``)."""
+    seqs = _index_seqs(conn, [b for b, _ in branches])
+    syncs = _last_syncs(conn, [b for b, _ in branches])
+    # Which database: one process may serve (or test) several; the epoch is unique per database.
+    database = str(conn.execute(select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar())
+    out: dict[str, BranchCompliance] = {}
+    missing: list[tuple[str, str]] = []
+    with _CACHE_LOCK:
+        for branch_id, name in branches:
+            found = _CACHE.get((database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat()))
+            if found is None or (found.report.branch_name != name and not found.has_profile):
+                missing.append((branch_id, name))
+            else:
+                out[branch_id] = replace(found, last_sync_at=syncs.get(branch_id))
+    for branch_id, result in _compute(conn, missing, period, today).items():
+        key = (database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat())
+        with _CACHE_LOCK:
+            _CACHE[key] = result
+            while len(_CACHE) > CACHE_ENTRIES:
+                _CACHE.popitem(last=False)
+        out[branch_id] = replace(result, last_sync_at=syncs.get(branch_id))
+    return {branch_id: out[branch_id] for branch_id, _ in branches}
+
+
+def _compute(
+    conn: Connection, branches: Sequence[tuple[str, str]], period: Period, today: dt.date
+) -> dict[str, BranchCompliance]:
+    if not branches:
+        return {}
     ids = [b for b, _ in branches]
     profiles = _profiles(conn, ids)
     standings = _standings(conn, ids, period)
     unreadable = _count_unreadable(conn, ids)
-    syncs = _last_syncs(conn, ids)
     out: dict[str, BranchCompliance] = {}
     for branch_id, name in branches:
         row = profiles.get(branch_id)
@@ -182,7 +230,7 @@ def compliance_for(
         report = compliance_status(profile or BranchProfile(name=name), facts, period, today, full_members=full)
         result = BranchCompliance(branch_id, report, unreadable=unreadable.get(branch_id, 0),
                                   profile_count=row.profile_count if row is not None else 0,
-                                  has_profile=profile is not None, last_sync_at=syncs.get(branch_id))
+                                  has_profile=profile is not None)
         for standing, fact in items:
             in_period = fact is None or period.contains(fact.counted_on)
             if in_period:

@@ -21,7 +21,6 @@ from domain.compliance import ComplianceState, Period, RequirementStatus
 from sync.server.compliance import BranchCompliance, compliance_for
 from sync.server.console.scope import Scope
 from sync.server.orgs import KIND_LABELS, OrgUnit
-from sync.server.timeutil import from_text
 
 SILENT_DAYS = 30
 
@@ -144,7 +143,7 @@ def _cells(requirements: Sequence[RequirementStatus]) -> dict[str, Cell]:
 def _silent_days(last_sync_at: str | None, today: dt.date) -> int | None:
     if not last_sync_at:
         return None
-    return max(0, (today - from_text(last_sync_at).date()).days)
+    return max(0, (today - dt.date.fromisoformat(last_sync_at[:10])).days)  # stored as UTC ISO text
 
 
 def build_matrix(conn: Connection, scope: Scope, root_id: str | None, period: Period, today: dt.date) -> Matrix:
@@ -155,25 +154,24 @@ def build_matrix(conn: Connection, scope: Scope, root_id: str | None, period: Pe
     for unit in branches:
         result = results[unit.id]
         path = [u.name for u in scope.path(unit.id)][:-1]
-        rows.append(BranchRow(unit, path, _cells(result.report.requirements), result,
-                              _silent_days(result.last_sync_at, today)))
+        cells = result.derived.get("cells")
+        if cells is None:
+            cells = result.derived["cells"] = _cells(result.report.requirements)
+        rows.append(BranchRow(unit, path, cells, result, _silent_days(result.last_sync_at, today)))
     rows.sort(key=lambda r: (r.path, r.unit.name, r.unit.id))
     return Matrix(period, today, rows, _rollups(scope, root_id, rows))
 
 
 def _rollups(scope: Scope, root_id: str | None, rows: list[BranchRow]) -> list[RollUp]:
-    by_branch = {r.unit.id: r for r in rows}
-    uppers = [u for u in scope.units if not u.is_branch]
+    """Per org unit above the branches: each branch row is added to every visible ancestor."""
+    allowed: set[str] | None = None
     if root_id:
         allowed = {u.id for u in scope.path(root_id)} | {u.id for u in _descendants(scope, root_id)}
-        uppers = [u for u in uppers if u.id in allowed]
-    out: list[RollUp] = []
-    for unit in uppers:
-        roll = RollUp(unit)
-        for branch in scope.under(unit.id):
-            row = by_branch.get(branch.id)
-            if row is None:
-                continue
+    rollups = {u.id: RollUp(u) for u in scope.units if not u.is_branch and (allowed is None or u.id in allowed)}
+    for row in rows:
+        ancestors = [u for u in scope.path(row.unit.id)[:-1] if u.id in rollups]
+        for unit in ancestors:
+            roll = rollups[unit.id]
             roll.branches += 1
             roll.on_track += 0 if row.behind else 1
             roll.silent += 1 if row.silent else 0
@@ -182,9 +180,7 @@ def _rollups(scope: Scope, root_id: str | None, rows: list[BranchRow]) -> list[R
                     continue
                 roll.applicable[key] = roll.applicable.get(key, 0) + 1
                 roll.done[key] = roll.done.get(key, 0) + (1 if cell.state == "done" else 0)
-        if roll.branches:
-            out.append(roll)
-    return out
+    return [r for r in rollups.values() if r.branches]
 
 
 def _descendants(scope: Scope, unit_id: str) -> list[OrgUnit]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Integer, and_, cast, false, func, select
+from sqlalchemy import Connection, Integer, and_, case, cast, false, func, select
 from sqlalchemy.orm import aliased
 
 from sync.server.console.scope import OutOfScope, Scope
@@ -43,14 +43,17 @@ def list_notices(conn: Connection, scope: Scope, limit: int = 200) -> list[Notic
         return []
     n = console_records.c
     receipt = aliased(console_records)
-    read = (
-        select(func.count(func.distinct(receipt.c.target_id)))
-        .where(receipt.c.kind == "notice_receipt", receipt.c.deleted == false(),
-               receipt.c.target_id == n.record_id)
-        .correlate(console_records).scalar_subquery()
+    # Receipts grouped once and joined (a correlated count per copy scans the table each time).
+    receipts = (
+        select(receipt.c.target_id.label("notice_id"), func.count().label("n"))
+        .where(receipt.c.kind == "notice_receipt", receipt.c.deleted == false())
+        .group_by(receipt.c.target_id)
+        .subquery()
     )
     per_copy = (
-        select(n.notice_key, n.title, n.event_date, n.requires_ack, read.label("read"))
+        select(n.notice_key, n.title, n.event_date, n.requires_ack,
+               case((receipts.c.n > 0, 1), else_=0).label("read"))
+        .select_from(console_records.outerjoin(receipts, receipts.c.notice_id == n.record_id))
         .where(n.kind == "notice", n.deleted == false(), n.branch_id.in_(ids))
         .subquery()
     )

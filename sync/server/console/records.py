@@ -141,18 +141,25 @@ def _base(branch_ids: Sequence[str] | None) -> Any:
     review = aliased(console_records)
     amendment = aliased(console_records)
     m = console_records.c
-    amended = (
-        select(func.max(amendment.c.record_id))
-        .where(amendment.c.amends_record_id == m.record_id, amendment.c.kind == "meeting",
+    # The (few) finalized amendments as a grouped derived table joined once — not a correlated
+    # subquery per listed record, which PostgreSQL ran as a scan of the whole table each time
+    # (most rows have amends_record_id = '', so its statistics favour a sequential scan).
+    amended_q = (
+        select(amendment.c.amends_record_id.label("original"), func.max(amendment.c.record_id).label("by"))
+        .where(amendment.c.amends_record_id != "", amendment.c.kind == "meeting",
                amendment.c.status == "final", amendment.c.deleted == false())
-        .correlate(console_records).scalar_subquery()
+        .group_by(amendment.c.amends_record_id)
+        .subquery()
     )
     query = (
         select(m.record_id, m.branch_id, m.kind, m.title, m.event_date, m.meeting_type, m.status, m.conflicted,
                m.readable, m.valid, m.amends_record_id, m.received_at, review.c.decision, review.c.comment,
-               amended.label("amended_by"))
-        .select_from(console_records.outerjoin(
-            review, and_(review.c.target_id == m.record_id, review.c.kind == "review", review.c.deleted == false())))
+               amended_q.c.by.label("amended_by"))
+        .select_from(
+            console_records.outerjoin(
+                review, and_(review.c.target_id == m.record_id, review.c.kind == "review", review.c.deleted == false())
+            ).outerjoin(amended_q, amended_q.c.original == m.record_id)
+        )
         .where(m.deleted == false())
     )
     if branch_ids is not None:
