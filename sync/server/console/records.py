@@ -236,7 +236,8 @@ def list_records(conn: Connection, branches: Sequence[OrgUnit], flt: RecordFilte
 
 def search(conn: Connection, scope: Scope, text: str, limit: int = 100) -> list[RecordLine]:
     """Records in the user's scope whose text matches ``text`` (every term), newest first."""
-    ids = scope.branch_ids
+    # The whole tree needs no branch filter (2 000 ids in every query cost more than they filter).
+    ids = None if scope.root_id is None else scope.branch_ids
     hits = search_record_ids(conn, text, ids, limit=limit * 3)
     if not hits:
         return []
