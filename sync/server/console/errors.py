@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sync.server.console.web import ConsoleError, NeedLogin, login_redirect, render
+from sync.server.console.web import ConsoleError, NeedLogin, Viewer, login_redirect, render, viewer
 
 
 async def _login(_request: Request, exc: Exception) -> Response:
@@ -16,7 +16,12 @@ async def _login(_request: Request, exc: Exception) -> Response:
 
 async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ConsoleError)
-    return render(request, "error.html", {"status": exc.status, "message": exc.message}, status=exc.status)
+    try:  # keep the navigation for a signed-in user, so the way back is one click
+        who: Viewer | None = await viewer(request)
+    except (NeedLogin, ConsoleError):
+        who = None
+    return render(request, "error.html", {"status": exc.status, "message": exc.message}, who=who,
+                  status=exc.status)
 
 
 def install(app: FastAPI) -> None:
