@@ -234,7 +234,7 @@ def head_office(db: str, log_file: Path) -> Iterator[tuple[int, subprocess.Popen
     port = free_port()
     with log_file.open("w") as out, child(
         [sys.executable, "-m", "sync.server.cli", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning"], stdout=out, stderr=subprocess.STDOUT,
+         "--log-level", "warning", "--requests-per-minute", "0"], stdout=out, stderr=subprocess.STDOUT,
     ) as proc:
         wait_http(f"http://127.0.0.1:{port}/v1/health", proc=proc)
         yield port, proc

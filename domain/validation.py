@@ -13,6 +13,7 @@ from domain.context import RuleContext
 from domain.labels import field_label
 from domain.records import RECORD_KINDS, RecordBody
 from domain.rules import check_record
+from domain.rules.voting import COUNT_MISMATCH
 from domain.violations import Severity, Violation
 
 _PYDANTIC_MESSAGES: dict[str, str] = {
@@ -71,9 +72,9 @@ def validate_record(
 ) -> tuple[RecordBody | None, list[Violation]]:
     """Return the parsed body (None if the schema rejected it) and every violation found.
 
-    Error-level violations block saving; warnings are shown but do not. Completeness checks
-    (codes ending in ``missing``: no chair, no lecturer, no absence reason...) block only 定稿:
-    a clerk must be able to save a half-written draft, but never finalize an incomplete record.
+    Error-level violations block saving; warnings are shown but do not. Checks a draft may still
+    fail (see :func:`is_completeness`) block only 定稿: a clerk must be able to save a
+    half-written draft, but never finalize an incomplete or unreconciled record.
     """
     body, violations = parse_body(kind, data)
     if body is None:
@@ -84,8 +85,15 @@ def validate_record(
     return body, found
 
 
+# Not yet reconciled rather than impossible: typed 应到/实到 that disagree with the attendance list
+# (the clerk may still be filling it in) block 定稿, not saving a draft.
+_FINAL_ONLY_CODES = frozenset({COUNT_MISMATCH})
+
+
 def is_completeness(violation: Violation) -> bool:
-    return violation.code.endswith("missing")
+    """Whether ``violation`` blocks only 定稿: completeness (codes ending in ``missing``: no chair,
+    no lecturer, no absence reason...) and counts still to reconcile."""
+    return violation.code.endswith("missing") or violation.code in _FINAL_ONLY_CODES
 
 
 def _as_warning(violation: Violation) -> Violation:

@@ -19,7 +19,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, Tab
 from domain.context import RuleContext
 from domain.enums import MeetingType, RecordStatus
 from domain.records import Meeting
-from domain.rules import VotingRoll, meeting_validity, voting_roll
+from domain.rules import VotingRoll, meeting_validity, meeting_vote_outcomes, voting_roll
 from printing.blocks import Kit, compact
 from printing.document import DRAFT_WATERMARK, PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
@@ -38,7 +38,6 @@ from printing.minutes_sections import (
     resolutions_section,
     theme_day_follow_up,
     theme_day_section,
-    vote_outcomes,
     votes_section,
 )
 from printing.styles import TEXT_WIDTH, body_size_for
@@ -97,7 +96,7 @@ def minutes_story(data: MinutesInput, kit: Kit, warnings: list[str]) -> list[Flo
     meeting = data.meeting
     ctx = RuleContext(members=data.members, branch=data.branch, settings=data.settings)
     roll = voting_roll(meeting, ctx)
-    outcomes = vote_outcomes(meeting, ctx)
+    outcomes = meeting_vote_outcomes(meeting, ctx)
     watermark = DRAFT_WATERMARK if data.status is RecordStatus.DRAFT else None
     story: list[Flowable] = [PageMark(watermark, record_note(data))]
     story += _title(kit, data)

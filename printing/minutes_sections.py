@@ -1,6 +1,6 @@
 """The parts of a 会议记录 that depend on rules or on the kind of meeting.
 
-表决情况 is worded from :func:`domain.rules.vote_outcome` and nothing else: the denominator
+表决情况 is worded from :func:`domain.rules.meeting_vote_outcomes` and nothing else: the denominator
 (应到会 for ordinary and admission votes, 实到会 for elections, domain.md §3.3), the votes needed
 and the verdict are the rule engine's, so paper and screen can never disagree. The kind-specific
 sections follow domain.md §4.5 (党课), §4.6 (主题党日) and §3.6 (民主评议, 组织生活会).
@@ -12,10 +12,9 @@ from collections.abc import Mapping
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from domain.context import RuleContext
 from domain.enums import VoteKind
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting, Member
-from domain.rules import VoteOutcome, VotingRoll, vote_outcome, voting_roll
+from domain.rules import VoteOutcome
 from domain.violations import Severity
 from printing.blocks import Kit, compact
 from printing.formatting import decimal_zh, money_zh, month_zh, person_zh
@@ -31,21 +30,11 @@ def verdict_zh(outcome: VoteOutcome) -> str:
         return "选举无效"
     if not outcome.quorum.valid:
         return "未通过（会议未达到法定人数，表决无效）"
+    if not outcome.determined:
+        return "待核对（人数或票数有误，未判定结果）"
     if outcome.kind is VoteKind.ELECTION:
         return "当选" if outcome.passed else "未当选"
     return "通过" if outcome.passed else "未通过"
-
-
-def vote_outcomes(meeting: Meeting, ctx: RuleContext) -> list[VoteOutcome]:
-    """Every vote's outcome, each counted on the roll for its own vote kind."""
-    rolls: dict[VoteKind, VotingRoll] = {}
-    out: list[VoteOutcome] = []
-    for index, vote in enumerate(meeting.votes):
-        roll = rolls.get(vote.kind)
-        if roll is None:
-            roll = rolls[vote.kind] = voting_roll(meeting, ctx, vote.kind)
-        out.append(vote_outcome(vote, roll, ctx, f"votes.{index}"))
-    return out
 
 
 def votes_section(kit: Kit, meeting: Meeting, outcomes: list[VoteOutcome], warnings: list[str]) -> list[Flowable]:

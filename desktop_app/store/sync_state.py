@@ -118,6 +118,11 @@ class StoreSyncState:
         raw = self.store.meta.get(KEY_CREDENTIALS)
         return Credentials(**raw) if isinstance(raw, dict) else None
 
+    def update_credentials(self, creds: Credentials) -> None:
+        """A renewed token or a rotated head-office key (sync.client.engine), kept encrypted."""
+        with self.store.transaction():
+            self.store.meta.set(KEY_CREDENTIALS, creds.__dict__)
+
     def save_enrolment(self, creds: Credentials, reply: EnrolResponse) -> None:
         with self.store.transaction():
             self.store.meta.set(KEY_CREDENTIALS, creds.__dict__)

@@ -13,7 +13,7 @@ from domain.rules.dispatch import check_record
 from domain.rules.posts import star_rating
 from domain.rules.quorum import Validity, meeting_validity
 from domain.rules.voters import VotingRoll, voting_roll
-from domain.rules.voting import VoteOutcome, vote_outcome
+from domain.rules.voting import VoteOutcome, meeting_vote_outcomes, vote_outcome
 
 __all__ = [
     "Validity",
@@ -21,6 +21,7 @@ __all__ = [
     "VotingRoll",
     "check_record",
     "meeting_validity",
+    "meeting_vote_outcomes",
     "star_rating",
     "vote_outcome",
     "voting_roll",

@@ -29,6 +29,7 @@ from domain.rules.standing import (
     has_voting_rights_on,
     is_committee_member,
     is_member_on,
+    no_vote_reason_zh,
 )
 from domain.settings import RuleSettings
 from domain.violations import Violation
@@ -159,6 +160,12 @@ def _has_vote_here(member: Member, meeting: Meeting, day: dt.date, committee_kno
     return True
 
 
+def _no_vote_here_zh(member: Member, meeting: Meeting, day: dt.date) -> str:
+    if not has_voting_rights_on(member, day):
+        return no_vote_reason_zh(member, day)
+    return "列席支委会"
+
+
 def voting_roll(meeting: Meeting, ctx: RuleContext, vote_kind: VoteKind | None = None) -> VotingRoll:
     """Count the meeting's attendance and voting roll for ``vote_kind``.
 
@@ -215,6 +222,16 @@ def voting_roll(meeting: Meeting, ctx: RuleContext, vote_kind: VoteKind | None =
         _count_attendance(entry, expected, present, absent, leave)
         if not _has_vote_here(member, meeting, day, committee_known):
             non_voters.append(entry.member_id)
+            if entry.written_opinion:
+                # A per-person vote marker on someone without a vote here is the back door by which
+                # a 预备党员's "opinion" would be counted and printed as 已提交书面意见 (§3.3).
+                violations.append(
+                    error(
+                        f"attendance.{index}.written_opinion",
+                        "attendance.written_opinion_without_vote",
+                        f"{member.name}（{_no_vote_here_zh(member, meeting, day)}）没有表决权，不能登记书面意见",
+                    )
+                )
             continue
         entitled.append(entry.member_id)
         if entry.status is AttendanceStatus.PRESENT:

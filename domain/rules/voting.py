@@ -24,7 +24,7 @@ from domain.context import RuleContext
 from domain.enums import MeetingFormat, MeetingType, VoteKind, VoteMethod
 from domain.records import Meeting, Vote
 from domain.rules.messages import error, warning
-from domain.rules.quorum import HALF, Threshold, Validity, assess_quorum
+from domain.rules.quorum import HALF, Threshold, Validity, assess_quorum, meeting_validity
 from domain.rules.standing import has_voting_rights_on, is_probationary_on, no_vote_reason_zh
 from domain.rules.voters import VotingRoll, voting_roll
 from domain.violations import Severity, Violation
@@ -70,30 +70,53 @@ class VoteOutcome:
         return self.quorum.valid
 
     @property
+    def determined(self) -> bool:
+        """False while an error (impossible or unreconciled counts) stands: the vote has no result.
+
+        A void election (选举无效) and a vote of a meeting without quorum (表决无效) are results, so
+        they are determined."""
+        return self.void or not self.quorum.valid or not any(v.severity is Severity.ERROR for v in self.violations)
+
+    @property
     def messages(self) -> tuple[str, ...]:
         """The verdict followed by every problem found, for display in one list."""
         return (self.message_zh, *(v.message for v in self.violations))
 
 
-def vote_outcome(vote: Vote, roll: VotingRoll, ctx: RuleContext, field: str = "votes.0") -> VoteOutcome:
+def vote_outcome(
+    vote: Vote,
+    roll: VotingRoll,
+    ctx: RuleContext,
+    field: str = "votes.0",
+    meeting_quorum: Validity | None = None,
+) -> VoteOutcome:
     """Count ``vote`` against ``roll`` (see :func:`domain.rules.voters.voting_roll`).
 
-    The counts typed on the vote (``entitled``/``present``, as the chair announced them) are used
-    when given; otherwise the roll's. Typed counts that disagree with the attendance list raise a
-    warning on the typed field. ``field`` is the vote's path in the meeting (``votes.N``), used to
-    name fields in violations. Error-level violations (impossible counts) make ``passed`` False:
-    a result that cannot be right is never reported as passed.
+    **The roll wins** (domain.md §3.4): when the clerk listed the attendance, the voting roll
+    counted from it (with unlisted roster members as absent) is the denominator, whatever was
+    typed on the vote. Typed counts that disagree are an error at the typed field
+    (``vote.count_mismatch``, blocking 定稿; a draft may be saved with it) and the vote then has
+    no result: it is neither 通过 nor 未通过 until the clerk reconciles the counts. Only without
+    an attendance list are the typed counts (as the chair announced them) used.
+
+    ``meeting_quorum`` is the meeting's own validity (:func:`meeting_vote_outcomes` passes it):
+    a vote of a meeting that is not valid is void, so a record never says 会议无效 and 通过
+    together. ``field`` is the vote's path in the meeting (``votes.N``), used to name fields in
+    violations. Error-level violations (impossible counts) make ``passed`` False: a result that
+    cannot be right is never reported as passed.
     """
     out: list[Violation] = []
     kind = vote.kind
     election = kind is VoteKind.ELECTION
     committee = roll.meeting_type is MeetingType.COMMITTEE
 
-    entitled = roll.entitled if vote.entitled is None else vote.entitled
-    present = roll.present_voters if vote.present is None else vote.present
     if roll.has_attendance:
+        entitled, present = roll.entitled, roll.present_voters
         _compare(out, f"{field}.entitled", vote.entitled, roll.entitled)
         _compare(out, f"{field}.present", vote.present, roll.present_voters)
+    else:
+        entitled = roll.entitled if vote.entitled is None else vote.entitled
+        present = roll.present_voters if vote.present is None else vote.present
     if present > entitled:
         out.append(
             error(
@@ -156,6 +179,8 @@ def vote_outcome(vote: Vote, roll: VotingRoll, ctx: RuleContext, field: str = "v
         )
 
     quorum = assess_quorum(roll.meeting_type, kind, present, entitled, ctx.settings)
+    if quorum.valid and meeting_quorum is not None and not meeting_quorum.valid:
+        quorum = meeting_quorum
     if not quorum.valid:
         out.append(warning(field, "vote.no_quorum", f"{quorum.message_zh}表决无效"))
 
@@ -182,7 +207,7 @@ def vote_outcome(vote: Vote, roll: VotingRoll, ctx: RuleContext, field: str = "v
         denominator_label=label,
         needed=needed,
         message_zh=_summary(
-            vote, entitled, present, written, label, denominator, needed, passed, void, quorum
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, consistent
         ),
         violations=tuple(out),
     )
@@ -233,6 +258,7 @@ def _summary(
     passed: bool,
     void: bool,
     quorum: Validity,
+    consistent: bool,
 ) -> str:
     election = vote.kind is VoteKind.ELECTION
     head = f"{vote.subject}（{vote.kind.label}）：应到会有表决权{entitled}人，实到{present}人"
@@ -244,6 +270,10 @@ def _summary(
         verdict = "选举无效"
     elif not quorum.valid:
         verdict = "会议未达到法定人数，表决无效"
+    elif not consistent:
+        # An impossible or unreconciled count has no verdict at all: printing "未通过" would be
+        # as wrong as "通过" (the clerk must correct the numbers first).
+        verdict = "人数或票数有误，请核对后再判定表决结果"
     elif election:
         verdict = "当选" if passed else "未当选"
     else:
@@ -251,11 +281,37 @@ def _summary(
     return f"{head}；{counts}；赞成票{rule}；{verdict}。"
 
 
+COUNT_MISMATCH = "vote.count_mismatch"
+"""Typed 应到/实到 that disagree with the roll: an error that blocks 定稿 but not saving a draft."""
+
+
 def _compare(out: list[Violation], path: str, typed: int | None, counted: int) -> None:
     if typed is not None and typed != counted:
         out.append(
-            warning(path, "vote.count_mismatch", f"填写为{typed}人，按出席情况计算为{counted}人，请核对")
+            error(
+                path,
+                COUNT_MISMATCH,
+                f"填写为{typed}人，按出席情况计算为{counted}人；以出席情况为准，请更正或清空此项",
+            )
         )
+
+
+def meeting_vote_outcomes(meeting: Meeting, ctx: RuleContext) -> list[VoteOutcome]:
+    """The outcome of every vote of ``meeting``, in order: the one way to count a meeting's votes.
+
+    Each vote is counted against the roll for its own kind (exclusions differ by kind) and is void
+    when the meeting itself is not valid. The rules, the editor's live verdicts, the printed
+    minutes and head office all call this, so they cannot disagree.
+    """
+    rolls: dict[VoteKind, VotingRoll] = {}
+    validity = meeting_validity(meeting, ctx) if meeting.votes else None
+    outcomes: list[VoteOutcome] = []
+    for index, vote in enumerate(meeting.votes):
+        roll = rolls.get(vote.kind)
+        if roll is None:
+            roll = rolls[vote.kind] = voting_roll(meeting, ctx, vote.kind)
+        outcomes.append(vote_outcome(vote, roll, ctx, f"votes.{index}", validity))
+    return outcomes
 
 
 # Only the 党员大会 admits and confirms members and elects the committee; the 支委会 elects its own
@@ -271,14 +327,9 @@ _PROBATION = 1  # years (domain.md §3.3: probation lasts 1 year from the admiss
 def check_votes(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
     """Every vote of a meeting, plus what only the meeting can tell (its type, format, resolutions)."""
     out: list[Violation] = []
-    rolls: dict[VoteKind, VotingRoll] = {}
     day = meeting.starts_at.date()
-    for index, vote in enumerate(meeting.votes):
+    for index, (vote, outcome) in enumerate(zip(meeting.votes, meeting_vote_outcomes(meeting, ctx), strict=True)):
         path = f"votes.{index}"
-        roll = rolls.get(vote.kind)
-        if roll is None:
-            roll = rolls[vote.kind] = voting_roll(meeting, ctx, vote.kind)
-        outcome = vote_outcome(vote, roll, ctx, path)
         out.extend(outcome.violations)
         allowed_here = meeting.meeting_type is MeetingType.PARTY_CONGRESS or (
             vote.kind is VoteKind.ELECTION and meeting.meeting_type is MeetingType.COMMITTEE

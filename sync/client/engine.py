@@ -12,6 +12,7 @@ server reports a new epoch, the engine runs one *verify* pass that re-reads the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -22,7 +23,8 @@ from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.client.state import SyncState
 from sync.client.transport import Exchange, Transport
-from sync.client.verify import check_pulled
+from sync.client.verify import check_pulled, follow_rotation
+from sync.protocol.signatures import renewal_bytes
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
@@ -30,6 +32,8 @@ from sync.protocol.wire import (
     Limits,
     SyncRequest,
     SyncResponse,
+    TokenRenewRequest,
+    TokenRenewResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -124,6 +128,7 @@ class SyncEngine:
         self.transport = transport
         creds = state.credentials()
         self.server_public_key = creds.server_public_key if creds else None
+        self.branch_id = creds.branch_id if creds else ""
         self.page_bytes = page_bytes
         self.page_items = page_items
         self.push_items = min(push_items, MAX_PUSH_CHANGES)
@@ -164,6 +169,7 @@ class SyncEngine:
         requeued = False  # revisions head office lost were queued again (once per sync)
         push_items = self.push_items
         last_batch: list[str] | None = None
+        quota: errors.QuotaExceeded | None = None  # head office holds our quota: pull only, then say so
         for _ in range(MAX_ROUNDS):
             batch = self.state.pending_changes(push_items, self.push_bytes) if push_items else []
             ids = [c.change_id for c in batch]
@@ -171,7 +177,9 @@ class SyncEngine:
                 log.warning("outbox made no progress; stopping this sync")
                 break
             request = SyncRequest(
-                client=ClientInfo(device_id=self.state.device_id, app_version=self.app_version),
+                client=ClientInfo(
+                    device_id=self.state.device_id, app_version=self.app_version, server_key=self.server_public_key
+                ),
                 cursor=None if restart else self.state.cursor(),
                 hlc=self.state.hlc_now(),
                 push=batch,
@@ -180,15 +188,24 @@ class SyncEngine:
             )
             try:
                 reply = self._send(request, stats)
-            except errors.PayloadTooLarge:
+            except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
                     continue
                 if batch:
-                    self.state.reject_locally(batch[0].change_id, "too_large", "单条记录过大，无法同步。")
+                    # This one change is too big (bytes, values or nesting) to ever be accepted: keep
+                    # it on the device as rejected with head office's reason; the rest goes on.
+                    code = exc.code if exc.code and exc.code != "payload_too_large" else "too_large"
+                    message = exc.message if code != "too_large" else "单条记录过大，无法同步。"
+                    self.state.reject_locally(batch[0].change_id, code, message)
                     stats.rejected += 1
                     continue
                 raise
+            except errors.QuotaExceeded as exc:
+                if not batch:
+                    raise
+                quota, push_items = exc, 0  # the outbox waits on the device; pull what there is
+                continue
             restart = False
             last_batch = ids
             outcome = self.state.apply_reply(batch, reply)
@@ -237,23 +254,59 @@ class SyncEngine:
             if batch and pending:
                 continue
             break
+        if quota is not None:
+            raise quota
 
-    def _send(self, request: SyncRequest, stats: SyncStats) -> SyncResponse:
+    def _post(self, path: str, payload: bytes, stats: SyncStats) -> dict[str, object]:
         exchange = Exchange()
         try:
-            data = self.transport.post_json(
-                "/v1/sync",
-                request.model_dump_json(exclude_none=True).encode(),
-                idempotency_key=str(uuid.uuid4()),
-                exchange=exchange,
-            )
+            return self.transport.post_json(path, payload, idempotency_key=str(uuid.uuid4()), exchange=exchange)
         finally:
             stats.requests += exchange.attempts
             stats.bytes_up += exchange.bytes_up
             stats.bytes_down += exchange.bytes_down
+
+    def _send(self, request: SyncRequest, stats: SyncStats) -> SyncResponse:
+        payload = request.model_dump_json(exclude_none=True).encode()
+        try:
+            data = self._post("/v1/sync", payload, stats)
+        except errors.TokenExpired:
+            self._renew_token(stats)
+            data = self._post("/v1/sync", payload, stats)
         try:
             reply = SyncResponse.model_validate(data)
         except ValueError as exc:
             raise errors.RequestRejected("总部应答格式不正确", detail=str(exc)[:300]) from exc
-        check_pulled(reply.changes, self.server_public_key)
+        if reply.server_keys is not None and self.server_public_key is not None:
+            self._follow_rotation(reply)
+        check_pulled(reply.changes, self.server_public_key, self.branch_id)
         return reply
+
+    def _renew_token(self, stats: SyncStats) -> None:
+        """Trade the expired token for a new one, proven with the device key (never re-enrol)."""
+        creds = self.state.credentials()
+        token = self.transport.token
+        if creds is None or token is None:
+            raise errors.NotEnrolled()
+        sig = self.state.signing_key().sign(renewal_bytes(device_id=self.state.device_id, token=token))
+        data = self._post("/v1/token", TokenRenewRequest(device_id=self.state.device_id, sig=sig)
+                          .model_dump_json().encode(), stats)
+        reply = TokenRenewResponse.model_validate(data)
+        # Stored before it is used: a crash now leaves the new token on disk (the old one can
+        # still renew, so even a lost reply never locks the device out).
+        self.state.update_credentials(
+            dataclasses.replace(creds, token=reply.token, token_expires_at=reply.token_expires_at)
+        )
+        self.transport.token = reply.token
+        log.info("device token renewed (expires %s)", reply.token_expires_at)
+
+    def _follow_rotation(self, reply: SyncResponse) -> None:
+        assert reply.server_keys is not None and self.server_public_key is not None
+        if reply.server_keys.current == self.server_public_key:
+            return
+        new_key = follow_rotation(self.server_public_key, reply.server_keys)
+        creds = self.state.credentials()
+        if creds is not None:
+            self.state.update_credentials(dataclasses.replace(creds, server_public_key=new_key))
+        self.server_public_key = new_key
+        log.warning("head office rotated its signing key; now trusting %s", new_key)

@@ -45,5 +45,6 @@ def enrol(
         branch_name=reply.branch_name,
         server_public_key=reply.server_public_key,
         ca_bundle=ca_bundle,
+        token_expires_at=reply.token_expires_at,
     )
     return creds, reply

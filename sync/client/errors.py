@@ -66,8 +66,27 @@ class UpgradeRequired(SyncError):
         self.min_protocol = min_protocol
 
 
+class RateLimited(ServerUnavailable):
+    """429: head office asks this device to sync less often; retried after Retry-After."""
+
+    message = "同步过于频繁，总部要求稍后再试。数据仍保存在本机，稍后会自动重试。"
+
+
 class AuthenticationFailed(SyncError):
     message = "设备认证失败，请重新注册本设备"
+
+
+class TokenExpired(AuthenticationFailed):
+    """401 token_expired: the engine renews the token with the device key and carries on."""
+
+    message = "设备令牌已过期，正在自动续期。"
+
+
+class QuotaExceeded(SyncError):
+    """403 quota_exceeded: head office holds this device's storage quota. Pending changes stay on
+    the device (nothing is dropped); pulling still works; the clerk is told to call head office."""
+
+    message = "本设备在总部的存储配额已用完，新的修改暂时无法上传（数据仍完整保存在本机）。请联系总部管理员。"
 
 
 class DeviceRevoked(SyncError):

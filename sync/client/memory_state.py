@@ -172,6 +172,9 @@ class MemoryState:
     def credentials(self) -> Credentials | None:
         return self.creds
 
+    def update_credentials(self, creds: Credentials) -> None:
+        self.creds = creds
+
     def cursor(self) -> str | None:
         return self._cursor
 

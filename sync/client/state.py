@@ -29,8 +29,9 @@ class Credentials:
     token: str
     branch_id: str
     branch_name: str
-    server_public_key: str
+    server_public_key: str  # the head-office key this device trusts (changes only along the rotation chain)
     ca_bundle: str | None = None
+    token_expires_at: str | None = None
 
 
 @dataclass
@@ -49,6 +50,10 @@ class SyncState(Protocol):
     def signing_key(self) -> SigningKey: ...
 
     def credentials(self) -> Credentials | None: ...
+
+    def update_credentials(self, creds: Credentials) -> None:
+        """Store renewed credentials (a new token, a head-office key learned by rotation) durably."""
+        ...
 
     def cursor(self) -> str | None: ...
 

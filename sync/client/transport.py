@@ -6,8 +6,10 @@
   portal's HTML 200, a proxy's error page or a redirect is an error, never data (§6.14).
 - There is no total timeout. A transfer fails when no byte moves for ``stall_timeout`` seconds
   (the socket read timeout), so a slow but moving link on 64 kbit/s still completes.
-- Network errors, 5xx and 429 are retried with full-jitter back-off, honouring Retry-After. The
-  sync endpoint is idempotent, so retrying a POST is safe (sync-notes §6.6).
+- Network errors, 5xx, 408 and 429 are retried with full-jitter back-off, honouring Retry-After.
+  The sync endpoint is idempotent, so retrying a POST is safe (sync-notes §6.6). Head office's
+  other refusals become typed errors (errors.py) the engine acts on: 413 → smaller batches,
+  401 token_expired → renew, 403 quota_exceeded → pull only; none of them drops local data.
 """
 
 from __future__ import annotations
@@ -193,15 +195,20 @@ class Transport:
         message = str(parsed.get("message", "")) or None
         if status == 426 or code == "upgrade_required":
             raise errors.UpgradeRequired(message, min_protocol=parsed.get("min_protocol"))
+        if status == 401 and code == "token_expired":
+            raise errors.TokenExpired(message, code=code)
         if status == 401:
             raise errors.AuthenticationFailed(message, code=code)
         if status == 403 and code == "device_revoked":
             raise errors.DeviceRevoked(message, code=code)
+        if status == 403 and code == "quota_exceeded":
+            raise errors.QuotaExceeded(message, code=code)
         if status == 413:
             raise errors.PayloadTooLarge(message, code=code)
-        if status == 429 or status >= 500:
+        if status in (408, 429) or status >= 500:
             hint = retry_after if retry_after is not None else parsed.get("retry_after")
-            raise errors.ServerUnavailable(
+            kind = errors.RateLimited if status == 429 else errors.ServerUnavailable
+            raise kind(
                 message,
                 detail=f"HTTP {status}",
                 code=code,

@@ -19,6 +19,9 @@ MESSAGES: dict[str, str] = {
     "counter_reused": "设备修改序号重复，请联系管理员。",
     "too_many_conflicts": "该记录冲突版本过多，请先处理冲突后再修改。",
     "too_large": "单条记录过大，无法同步。",
+    "invalid_change": "该修改不符合同步格式（如记录编号含有不允许的字符），总部未保存；其余修改不受影响。",
+    "too_deep": "记录内容嵌套层级过深，无法同步。",
+    "too_many_values": "记录内容包含的数据项过多，无法同步。",
     # whole-request errors
     "upgrade_required": "请升级客户端。",
     "unauthorized": "设备认证失败，请重新注册设备。",
@@ -34,6 +37,14 @@ MESSAGES: dict[str, str] = {
     "device_exists": "该设备编号已注册。",
     "not_found": "未找到。",
     "internal_error": "服务器内部错误，请稍后重试。",
+    "request_timeout": "上传过慢或中断，请稍后重试。",
+    "rate_limited": "同步过于频繁，总部要求稍后再试。数据仍保存在本机，稍后会自动重试。",
+    "quota_exceeded": "本设备在总部的存储配额已用完，新的修改暂时无法上传（数据仍完整保存在本机）。请联系总部管理员。",
+    "token_expired": "设备令牌已过期，正在自动续期。",
+    "reserved_id": "设备编号为保留字，不能使用。",
+    "weak_key": "设备公钥不安全（弱密钥），已拒绝注册。",
+    "insufficient_scope": "此管理令牌无权执行该操作。",
+    "database_unavailable": "总部数据库暂时不可用。",
 }
 
 

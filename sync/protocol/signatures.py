@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,13 +19,21 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from sync.protocol.canonical import canonical_json
+from sync.protocol.weakkeys import is_weak_public_key
 
 SIGNATURE_CONTEXT = b"branchledger/change-signature/v1\n"
+ATTESTATION_CONTEXT = b"branchledger/hq-attestation/v1\n"
+ROTATION_CONTEXT = b"branchledger/hq-key-rotation/v1\n"
+RENEWAL_CONTEXT = b"branchledger/token-renewal/v1\n"
 HQ_DEVICE_ID = "hq"  # the device_id signed for changes head office writes itself
 
 
 class BadKey(ValueError):
     """Key material that is not a raw 32-byte Ed25519 key in base64."""
+
+
+class WeakKey(BadKey):
+    """A public key of small order (or non-canonical): a constant signature would verify anything."""
 
 
 class BadSignature(ValueError):
@@ -46,7 +55,14 @@ def signing_bytes(
     *, record_id: str, rev: str, parents: Sequence[str], device_id: str, author: str, hlc: str, kind: str
 ) -> bytes:
     """The exact bytes a change's signature covers."""
-    payload = {
+    return SIGNATURE_CONTEXT + canonical_json(_revision_claim(record_id, rev, parents, device_id, author, hlc, kind))
+
+
+def _revision_claim(
+    record_id: str, rev: str, parents: Sequence[str], device_id: str | None, author: str, hlc: str, kind: str
+) -> dict[str, object]:
+    """Who wrote which revision of which record: what both signatures over a revision cover."""
+    return {
         "record_id": record_id,
         "rev": rev,
         "parents": sorted(parents),
@@ -55,7 +71,38 @@ def signing_bytes(
         "hlc": hlc,
         "kind": kind,
     }
-    return SIGNATURE_CONTEXT + canonical_json(payload)
+
+
+def attestation_bytes(
+    *,
+    branch_id: str,
+    record_id: str,
+    rev: str,
+    parents: Sequence[str],
+    device_id: str | None,
+    author: str,
+    hlc: str,
+    kind: str,
+) -> bytes:
+    """What head office signs for every revision it delivers: this branch, this revision, this writer.
+
+    The rev binds body, status and deletion; ``device_id`` None means head office wrote it. A
+    client that checks this for every pulled change cannot be handed a revision head office did
+    not deliver to its branch, whatever ``device_id`` it claims.
+    """
+    payload = {"branch_id": branch_id, **_revision_claim(record_id, rev, parents, device_id, author, hlc, kind)}
+    return ATTESTATION_CONTEXT + canonical_json(payload)
+
+
+def rotation_bytes(*, previous: str, next_key: str, at: str) -> bytes:
+    """What the outgoing head-office key signs to hand over to ``next_key``."""
+    return ROTATION_CONTEXT + canonical_json({"previous": previous, "next": next_key, "at": at})
+
+
+def renewal_bytes(*, device_id: str, token: str) -> bytes:
+    """What a device signs to renew ``token`` (its digest only: the signature never reveals it)."""
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return RENEWAL_CONTEXT + canonical_json({"device_id": device_id, "token_sha256": digest})
 
 
 @dataclass(frozen=True)
@@ -87,12 +134,15 @@ class SigningKey:
 
 
 def load_public_key(public_key_b64: str) -> Ed25519PublicKey:
-    """Parse a base64 raw public key as sent at enrolment."""
+    """Parse a base64 raw public key as sent at enrolment; weak keys raise :class:`WeakKey`."""
     try:
         raw = b64decode(public_key_b64)
-        return Ed25519PublicKey.from_public_bytes(raw)
+        key = Ed25519PublicKey.from_public_bytes(raw)
     except ValueError as exc:
         raise BadKey("an Ed25519 public key is 32 raw bytes in base64") from exc
+    if is_weak_public_key(raw):
+        raise WeakKey("the public key is of small order or not canonically encoded")
+    return key
 
 
 def verify(public_key_b64: str, message: bytes, signature_b64: str) -> None:

@@ -34,10 +34,18 @@ class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=False)
 
 
+MAX_COUNTER = 2**63 - 1  # device counters are stored as signed 64-bit integers
+
+B64Key = Annotated[str, StringConstraints(min_length=40, max_length=60)]
+
+
 class ClientInfo(WireModel):
     device_id: Id
     app_version: Short = ""
-    schema_versions: dict[str, int] = Field(default_factory=dict)
+    schema_versions: dict[str, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(default_factory=dict)
+    # The head-office public key this device trusts now (protocol 1 addition, optional): when it is
+    # not head office's current key, the reply carries the rotation chain (``server_keys``).
+    server_key: B64Key | None = None
 
 
 class Change(WireModel):
@@ -50,7 +58,7 @@ class Change(WireModel):
     """
 
     change_id: Id
-    counter: int = Field(ge=1)
+    counter: int = Field(ge=1, le=MAX_COUNTER)
     record_id: Id
     kind: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     base_rev: Rev | None = None
@@ -58,7 +66,7 @@ class Change(WireModel):
     rev: Rev
     deleted: bool = False
     status: RecordStatus = "draft"
-    schema_version: int = Field(default=1, ge=1)
+    schema_version: int = Field(default=1, ge=1, le=10_000)
     body: dict[str, Any] | None = None
     hlc: Annotated[str, StringConstraints(min_length=1, max_length=120)]
     device_time: Annotated[str, StringConstraints(max_length=40)] = ""
@@ -130,6 +138,25 @@ class PulledChange(WireModel):
     current_rev: str
     conflicted: bool = False
     leaves: list[str] = Field(default_factory=list)
+    # Head office's attestation (signatures.attestation_bytes): proof that head office itself
+    # delivers this revision to this branch, whoever wrote it. Clients check it for every change.
+    hq_sig: str = ""
+
+
+class KeyRotation(WireModel):
+    """``previous`` head-office key hands over to ``next``; signed by ``previous`` (rotation_bytes)."""
+
+    previous: str
+    next: str
+    at: str
+    sig: str
+
+
+class ServerKeys(WireModel):
+    """Head office's current public key and the chain of rotations that leads to it."""
+
+    current: str
+    chain: list[KeyRotation] = Field(default_factory=list)
 
 
 class SyncResponse(WireModel):
@@ -144,6 +171,7 @@ class SyncResponse(WireModel):
     has_more: bool = False
     checksum: str | None = None  # only on the last page: the branch heads at ``cursor``
     retry_after: float | None = None
+    server_keys: ServerKeys | None = None  # when the device's key is not the current one
 
 
 class EnrolRequest(WireModel):
@@ -165,9 +193,24 @@ class EnrolResponse(WireModel):
     epoch: str
     server_public_key: str
     server_time: str
+    token_expires_at: str | None = None  # renew with POST /v1/token (device key), never re-enrol
     # The branch's profile record head office already holds (issue 13). A device adopts it
     # instead of pushing the profile it made at set-up; absent from older servers.
     profile_record_id: str | None = None
+
+
+class TokenRenewRequest(WireModel):
+    """Trade a (possibly expired) device token for a new one, proven with the device key."""
+
+    protocol: int = PROTOCOL_VERSION
+    device_id: Id
+    sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # over renewal_bytes
+
+
+class TokenRenewResponse(WireModel):
+    protocol: int = PROTOCOL_VERSION
+    token: str
+    token_expires_at: str | None = None
 
 
 class ErrorBody(WireModel):
@@ -180,3 +223,4 @@ class ErrorBody(WireModel):
     min_protocol: int | None = None
     max_protocol: int | None = None
     retry_after: float | None = None
+    max_bytes: int | None = None

@@ -9,17 +9,26 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.protocol.compression import GZIP_THRESHOLD
 from sync.protocol.errors import message_for
 from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.protocol.wire import ErrorBody
-from sync.server.body import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_WIRE_BYTES
+from sync.server.body import (
+    BODY_GRACE,
+    BODY_IDLE_TIMEOUT,
+    BODY_MIN_RATE,
+    DEFAULT_MAX_JSON_BYTES,
+    DEFAULT_MAX_WIRE_BYTES,
+    BodyLimits,
+)
 from sync.server.console import mount as mount_console
 from sync.server.errors import ApiError
+from sync.server.openapi import build_openapi
+from sync.server.quotas import DEFAULT_BURST, DEFAULT_ENROL_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
 from sync.server.routes_admin import router as admin_router
 from sync.server.routes_sync import router as sync_router
 from sync.server.service import HeadOffice
@@ -27,10 +36,25 @@ from sync.server.service import HeadOffice
 log = logging.getLogger("branch_ledger_hq")
 
 
+OPENAPI_URL = "/v1/openapi.json"
+
+
 @dataclass(frozen=True)
 class AppSettings:
-    max_wire_bytes: int = DEFAULT_MAX_WIRE_BYTES  # compressed request body
-    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES  # inflated request body
+    """HTTP-level limits; per-device quotas of requests (the storage quota is ServerLimits')."""
+
+    max_wire_bytes: int = DEFAULT_MAX_WIRE_BYTES  # compressed request body, per request
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES  # inflated request body, per request
+    body_idle_timeout: float = BODY_IDLE_TIMEOUT
+    body_grace: float = BODY_GRACE
+    body_min_rate: float = BODY_MIN_RATE
+    requests_per_minute: float = DEFAULT_REQUESTS_PER_MINUTE  # per device
+    burst: int = DEFAULT_BURST
+    enrol_per_minute: float = DEFAULT_ENROL_PER_MINUTE  # per client address (enrol and token renewal)
+
+    def body_limits(self) -> BodyLimits:
+        return BodyLimits(self.max_wire_bytes, self.max_json_bytes, self.body_idle_timeout, self.body_grace,
+                          self.body_min_rate)
 
 
 class ProtocolHeaderMiddleware:
@@ -81,6 +105,8 @@ class InternalErrorMiddleware:
 
         try:
             await self.app(scope, receive, tracking)
+        except ClientDisconnect:
+            return  # nobody is left to answer
         except Exception as exc:
             log.exception("unhandled error", exc_info=exc)
             if started:
@@ -117,11 +143,19 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
         redoc_url=None,
         openapi_url=None,
     )
+    settings = settings or AppSettings()
     app.state.office = office
-    app.state.settings = settings or AppSettings()
+    app.state.settings = settings
+    app.state.body_limits = settings.body_limits()
+    app.state.device_limiter = RateLimiter(settings.requests_per_minute, settings.burst)
+    app.state.enrol_limiter = RateLimiter(settings.enrol_per_minute, max(1, int(settings.enrol_per_minute)))
     app.include_router(sync_router)
     app.include_router(admin_router)
     mount_console(app)  # the reviewers' web console (issue 13)
+
+    @app.get(OPENAPI_URL, include_in_schema=False)
+    async def _openapi() -> Response:
+        return JSONResponse(build_openapi(app))
 
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> Response:

@@ -1,60 +1,112 @@
-"""Reading a request body safely: a size cap on the wire, gzip with a cap on the inflated size.
+"""Reading a request body safely: after authentication, with caps, timeouts and a bounded parser.
 
-FastAPI's GZipMiddleware only compresses responses; request bodies are decoded here
-(sync-notes.md §6.9). The wire cap is checked while streaming, so an oversized or endless body
-is refused without buffering it; the inflated cap defeats zip bombs.
+Order of defence for ``POST /v1/sync`` (sync-notes §6.9, issue 11):
+
+1. the route authenticates from the headers alone, so an anonymous body is never read;
+2. :func:`read_body` streams the body with a cap on the wire size, an idle timeout and a minimum
+   rate (a slowloris body gets 408), then inflates gzip with a cap on the inflated size;
+3. :func:`parse_sync` runs in a worker thread: it measures depth and container count before
+   parsing (``jsonlimits``), checks ``protocol`` (426) and the envelope (422), and then validates
+   each pushed change **on its own**. A change that does not fit the wire format, or carries text
+   a database cannot store, is answered with a ``rejected`` result and the rest of the batch goes
+   on, so one bad change never blocks a device's queue.
+
+A limit breach that a well-behaved client could reach by sending too much at once (too many
+bytes, values or levels) is a 413 with a distinct ``code``: the client halves its batch until the
+offending change travels alone and is then kept on the device as rejected with that reason.
 """
 
 from __future__ import annotations
 
-import json
-from typing import TypeVar
+import asyncio
+import re
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
 
 from sync.protocol.compression import BadCompressedBody, DecompressedTooLarge, gunzip_capped
+from sync.protocol.errors import message_for
 from sync.protocol.versions import is_supported, upgrade_required_body
+from sync.protocol.wire import MAX_PUSH_CHANGES, Change, ChangeResult, SyncRequest
 from sync.server.errors import ApiError
+from sync.server.jsonlimits import BadJson, JsonLimitExceeded, bad_text, loads_bounded, may_hold_surrogates
 
 M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_MAX_WIRE_BYTES = 8 * 1024 * 1024
-DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024
+DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024
+BODY_IDLE_TIMEOUT = 30.0  # seconds without a byte of the body
+BODY_GRACE = 30.0  # after this many seconds the body must average at least BODY_MIN_RATE
+BODY_MIN_RATE = 256  # bytes/s; a 9.6 kbit/s satellite link still sends ~1 200
+
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
-async def read_body(request: Request, max_wire: int, max_json: int) -> bytes:
+@dataclass(frozen=True)
+class BodyLimits:
+    max_wire: int = DEFAULT_MAX_WIRE_BYTES
+    max_json: int = DEFAULT_MAX_JSON_BYTES
+    idle_timeout: float = BODY_IDLE_TIMEOUT
+    grace: float = BODY_GRACE
+    min_rate: float = BODY_MIN_RATE
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "payload_too_large", extra={"max_bytes": limit})
+
+
+async def read_body(request: Request, limits: BodyLimits) -> bytes:
+    """The (inflated) body, or an :class:`ApiError` (413 size, 408 too slow, 400/415 encoding)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_wire:
-        raise ApiError(413, "payload_too_large", extra={"max_bytes": max_wire})
+    if declared is not None and declared.isdigit() and int(declared) > limits.max_wire:
+        raise _too_large(limits.max_wire)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
+    started = time.monotonic()
+    while True:
+        try:
+            message = await asyncio.wait_for(request.receive(), limits.idle_timeout)
+        except TimeoutError as exc:
+            raise ApiError(408, "request_timeout") from exc
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         size += len(chunk)
-        if size > max_wire:
-            raise ApiError(413, "payload_too_large", extra={"max_bytes": max_wire})
+        if size > limits.max_wire:
+            raise _too_large(limits.max_wire)
         chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+        elapsed = time.monotonic() - started
+        if elapsed > limits.grace and size < limits.min_rate * elapsed:
+            raise ApiError(408, "request_timeout")
     data = b"".join(chunks)
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if encoding == "gzip":
         try:
-            data = gunzip_capped(data, max_json)
+            # Off the event loop: inflating up to max_json bytes takes tens of milliseconds.
+            data = await run_in_threadpool(gunzip_capped, data, limits.max_json)
         except DecompressedTooLarge as exc:
-            raise ApiError(413, "payload_too_large", extra={"max_bytes": max_json}) from exc
+            raise _too_large(limits.max_json) from exc
         except BadCompressedBody as exc:
-            raise ApiError(400, "invalid_request", details=str(exc)) from exc
+            raise ApiError(400, "invalid_request", "请求的 gzip 压缩数据无效。", details=str(exc)) from exc
     elif encoding not in ("identity", ""):
         raise ApiError(415, "unsupported_encoding")
-    elif len(data) > max_json:
-        raise ApiError(413, "payload_too_large", extra={"max_bytes": max_json})
+    elif len(data) > limits.max_json:
+        raise _too_large(limits.max_json)
     return data
 
 
-def parse_model(data: bytes, model: type[M]) -> M:
-    """Parse JSON into ``model``; an unsupported ``protocol`` is a 426 before anything else."""
+def _load(data: bytes) -> dict[str, Any]:
     try:
-        raw = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raw = loads_bounded(data)
+    except JsonLimitExceeded as exc:
+        raise ApiError(413, exc.code, details=str(exc)) from exc
+    except BadJson as exc:
         raise ApiError(400, "invalid_request", "请求不是有效的 JSON。", details=str(exc)) from exc
     if not isinstance(raw, dict):
         raise ApiError(400, "invalid_request", "请求应为 JSON 对象。")
@@ -67,10 +119,84 @@ def parse_model(data: bytes, model: type[M]) -> M:
             str(body["message"]),
             extra={"min_protocol": body["min_protocol"], "max_protocol": body["max_protocol"]},
         )
+    return raw
+
+
+def _errors(exc: ValidationError) -> list[dict[str, str]]:
+    return [{"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]} for err in exc.errors()[:20]]
+
+
+def _validate(model: type[M], raw: Any, *, check_text: bool) -> M:
+    problem = bad_text(raw) if check_text else None
+    if problem:
+        raise ApiError(422, "invalid_request", f"请求格式不正确：{problem}。")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        details = [
-            {"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]} for err in exc.errors()[:20]
-        ]
-        raise ApiError(422, "invalid_request", details=details) from exc
+        raise ApiError(422, "invalid_request", details=_errors(exc)) from exc
+
+
+def _suspicious(data: bytes) -> bool:
+    """Whether the document may hold text or numbers the databases cannot store (walk it then)."""
+    return b"\\u0000" in data or may_hold_surrogates(data) or _LONG_DIGITS.search(data) is not None
+
+
+def parse_model(data: bytes, model: type[M]) -> M:
+    """Parse a whole-request model (enrolment, renewal): any fault refuses the request."""
+    return _validate(model, _load(data), check_text=_suspicious(data))
+
+
+@dataclass(frozen=True)
+class ParsedSync:
+    request: SyncRequest  # ``push`` holds only the changes that fit the wire format
+    refused: list[ChangeResult]  # answers for the ones that did not, in their original order
+
+
+def _field(raw: Any, name: str, kind: type, default: Any) -> Any:
+    value = raw.get(name) if isinstance(raw, dict) else None
+    if kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+        return value if ok else default
+    return value[:200] if isinstance(value, str) and not bad_text(value) else default
+
+
+def _refusal(raw: Any, detail: str) -> ChangeResult:
+    """A ``rejected`` answer for a change we cannot even read; nothing is stored for it."""
+    return ChangeResult(
+        change_id=_field(raw, "change_id", str, ""),
+        counter=_field(raw, "counter", int, 0),
+        record_id=_field(raw, "record_id", str, ""),
+        rev=_field(raw, "rev", str, ""),
+        status="rejected",
+        code="invalid_change",
+        message=f"{message_for('invalid_change')}（{detail}）",
+    )
+
+
+def parse_sync(data: bytes) -> ParsedSync:
+    """Parse ``POST /v1/sync``; each pushed change is validated on its own (see module docstring)."""
+    raw = _load(data)
+    check_text = _suspicious(data)
+    push = raw.pop("push", [])
+    if not isinstance(push, list):
+        raise ApiError(422, "invalid_request", details=[{"loc": "push", "msg": "Input should be a valid list"}])
+    if len(push) > MAX_PUSH_CHANGES:
+        raise _too_large(MAX_PUSH_CHANGES)  # the client halves its batch
+    envelope = _validate(SyncRequest, raw, check_text=check_text)
+    accepted: list[Change] = []
+    refused: list[ChangeResult] = []
+    for item in push:
+        problem = bad_text(item) if check_text else None
+        change: Change | None = None
+        if problem is None:
+            try:
+                change = Change.model_validate(item)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                problem = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"[:200]
+        if change is None:
+            refused.append(_refusal(item, problem or ""))
+        else:
+            accepted.append(change)
+    envelope.push = accepted
+    return ParsedSync(envelope, refused)

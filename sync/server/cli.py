@@ -20,14 +20,17 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from sync.server import admin_tokens, orgs, reports
 from sync.server import devices as device_store
-from sync.server import orgs, reports
 from sync.server.compliance import BadPeriod
 from sync.server.console.users import UserError
-from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine
+from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine, redact_url
 from sync.server.identity import renew_epoch
+from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
 from sync.server.publish import Publisher, PublishError
-from sync.server.service import HeadOffice
+from sync.server.quotas import DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
+from sync.server.service import HeadOffice, ServerLimits
+from sync.server.terminal import safe_json, safe_text
 
 ENV_HQ_PASSWORD = "BRANCH_LEDGER_HQ_PASSWORD"
 
@@ -36,14 +39,29 @@ class CliError(Exception):
     """A command that cannot be carried out; the message is printed for the admin."""
 
 
+def say(text: object = "", *, err: bool = False) -> None:
+    """Print for the admin: names and titles from branches never reach the terminal raw."""
+    print(safe_text(str(text)), file=sys.stderr if err else sys.stdout)
+
+
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+    print(safe_json(value))
 
 
-def _office(args: argparse.Namespace) -> HeadOffice:
-    url = database_url(args.db or os.environ.get(ENV_DB_URL))
-    engine: Engine = make_engine(url)
-    return HeadOffice.open(engine)
+def _engine(args: argparse.Namespace) -> Engine:
+    return make_engine(database_url(args.db or os.environ.get(ENV_DB_URL)))
+
+
+def _key_file(args: argparse.Namespace, engine: Engine) -> Path:
+    return Path(args.key_file).expanduser() if args.key_file else default_key_file(engine.url)
+
+
+def _office(args: argparse.Namespace, limits: ServerLimits | None = None) -> HeadOffice:
+    engine = _engine(args)
+    office = HeadOffice.open(engine, key_file=_key_file(args, engine))
+    if limits is not None:
+        office.limits = limits
+    return office
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -53,33 +71,34 @@ def cmd_init(args: argparse.Namespace) -> int:
     from sync.server import profiles
 
     office = _office(args)
-    print(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
-    print(f"epoch: {office.identity.epoch}")
+    say(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
+    say(f"epoch: {office.identity.epoch}")
+    say(f"密钥文件：{_key_file(args, office.engine)}（总部签名密钥与游标密钥，权限 0600，请单独备份）")
     # Upgrading from before issue 13: one profile per branch, under its derived id (profiles.py).
     retired = sum(profiles.merge_duplicates(office.engine, _publisher(office), b)
                   for b in office.call(profiles.branches_with_duplicates))
     if retired:
-        print(f"已合并重复的支部信息 {retired} 份")
+        say(f"已合并重复的支部信息 {retired} 份")
     # Build the console's derived index now rather than in the first page request after an upgrade.
     from sync.server.console import indexer
 
     indexed = indexer.refresh(office.engine)
     if indexed:
-        print(f"已更新审核平台索引：{indexed} 个支部")
+        say(f"已更新审核平台索引：{indexed} 个支部")
     return 0
 
 
 def cmd_epoch_renew(args: argparse.Namespace) -> int:
     office = _office(args)
     epoch = renew_epoch(office.engine)
-    print(f"新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。")
+    say(f"新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。")
     return 0
 
 
 def cmd_org_add(args: argparse.Namespace) -> int:
     office = _office(args)
     unit = office.call(orgs.add_unit, args.name, args.kind, args.parent, args.id)
-    print(f"已创建{orgs.KIND_LABELS[unit.kind]}“{unit.name}”，编号 {unit.id}")
+    say(f"已创建{orgs.KIND_LABELS[unit.kind]}“{unit.name}”，编号 {unit.id}")
     return 0
 
 
@@ -89,9 +108,9 @@ def cmd_org_list(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(orgs.tree_as_json(units))
     elif units:
-        print(orgs.render_tree(units))
+        say(orgs.render_tree(units))
     else:
-        print("（尚未建立组织，请使用 org add）")
+        say("（尚未建立组织，请使用 org add）")
     return 0
 
 
@@ -103,8 +122,8 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"code": code, "branch_id": branch_id, "expires_at": expires.isoformat()})
     else:
-        print(f"注册码：{code}")
-        print(
+        say(f"注册码：{code}")
+        say(
             f"支部：{branch_id}  有效期至：{expires.astimezone():%Y-%m-%d %H:%M %Z}（仅可使用一次）"
         )
     return 0
@@ -122,10 +141,10 @@ def cmd_devices_list(args: argparse.Namespace) -> int:
         _print_json([d.__dict__ for d in found])
         return 0
     if not found:
-        print("（没有已注册的设备）")
+        say("（没有已注册的设备）")
     for d in found:
         state = f"已停用 {d.revoked_at}" if d.revoked_at else "正常"
-        print(
+        say(
             f"{d.device_id}  {d.name}  支部={d.branch_name}  最近同步={d.last_sync_at or '从未'}  {state}"
         )
     return 0
@@ -134,7 +153,7 @@ def cmd_devices_list(args: argparse.Namespace) -> int:
 def cmd_devices_revoke(args: argparse.Namespace) -> int:
     office = _office(args)
     office.call(device_store.revoke_device, args.device_id, args.reason)
-    print(f"设备 {args.device_id} 已停用")
+    say(f"设备 {args.device_id} 已停用")
     return 0
 
 
@@ -154,8 +173,8 @@ def cmd_records_list(args: argparse.Namespace) -> int:
                 " 冲突待处理" if r["conflicted"] else "",
             ]
         )
-        print(f"{r['record_id']}  {r['kind']}  {r['title']}  {r['current_rev']}{flags}")
-    print(f"共 {len(rows)} 条")
+        say(f"{r['record_id']}  {r['kind']}  {r['title']}  {r['current_rev']}{flags}")
+    say(f"共 {len(rows)} 条")
     return 0
 
 
@@ -166,15 +185,61 @@ def cmd_records_export(args: argparse.Namespace) -> int:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(out)
-    print(f"已导出 {len(data['records'])} 条记录到 {out}")
+    say(f"已导出 {len(data['records'])} 条记录到 {out}")
     return 0
 
 
 def cmd_admin_token(args: argparse.Namespace) -> int:
     office = _office(args)
-    token = office.call(device_store.create_admin_token, args.name)
+    scopes = tuple(args.scope or admin_tokens.READ_SCOPES)
+    ttl = dt.timedelta(days=args.ttl_days) if args.ttl_days > 0 else None
+    token = office.call(admin_tokens.create_admin_token, args.name, scopes, ttl)
     print(token)
-    print("（请妥善保存：此令牌只显示这一次）", file=sys.stderr)
+    say(f"（请妥善保存：此令牌只显示这一次。权限：{' '.join(scopes)}；"
+        f"{'有效期 ' + str(args.ttl_days) + ' 天' if ttl else '永不过期'}）", err=True)
+    return 0
+
+
+def cmd_admin_token_list(args: argparse.Namespace) -> int:
+    office = _office(args)
+    tokens = office.call(admin_tokens.list_admin_tokens)
+    if args.json:
+        _print_json([t.__dict__ | {"active": t.active} for t in tokens])
+        return 0
+    for t in tokens:
+        state = f"已吊销 {t.revoked_at}" if t.revoked_at else ("有效" if t.active else f"已过期 {t.expires_at}")
+        say(f"{t.id}  {t.name}  权限={' '.join(t.scopes)}  到期={t.expires_at or '永不'}  {state}")
+    if not tokens:
+        say("（没有管理令牌）")
+    return 0
+
+
+def cmd_admin_token_revoke(args: argparse.Namespace) -> int:
+    office = _office(args)
+    office.call(admin_tokens.revoke_admin_token, args.token_id)
+    say(f"管理令牌 {args.token_id} 已吊销")
+    return 0
+
+
+def cmd_keys_show(args: argparse.Namespace) -> int:
+    office = _office(args)
+    say(f"密钥文件：{_key_file(args, office.engine)}")
+    say(f"当前总部公钥：{office.identity.signing_key.public_key_b64()}")
+    say(f"已轮换次数：{len(office.identity.chain)}")
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    office = _office(args)  # also migrates secrets out of an old database first
+    path = _key_file(args, office.engine)
+    keys = load_keys(path)
+    if keys is None:
+        raise CliError(f"找不到密钥文件：{path}")
+    rotated = keys.rotated()
+    save_keys(path, rotated)
+    say(f"已生成新的总部签名密钥：{rotated.current.public_key_b64()}")
+    say("请重启服务。各设备下次同步时会通过旧密钥签署的轮换链自动信任新密钥"
+        "（需客户端支持，见 docs/sync-protocol.md）。")
     return 0
 
 
@@ -195,7 +260,7 @@ def cmd_notice_publish(args: argparse.Namespace) -> int:
         requires_ack=args.requires_ack,
         author=f"总部:{args.author}",
     )
-    print(f"通知已发布到 {len(published)} 个支部")
+    say(f"通知已发布到 {len(published)} 个支部")
     return 0
 
 
@@ -209,7 +274,7 @@ def cmd_roster_push(args: argparse.Namespace) -> int:
         branch=args.branch, members=members, author=f"总部:{args.author}"
     )
     changed = sum(1 for p in published if p.seq is not None)
-    print(f"名册已下发：{changed} 条更新，{len(published) - changed} 条无变化")
+    say(f"名册已下发：{changed} 条更新，{len(published) - changed} 条无变化")
     return 0
 
 
@@ -220,14 +285,14 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
         return 0
-    print(f"期间：{args.period}")
+    say(f"期间：{args.period}")
     for row in result["branches"]:
         mark = "落后" if row["behind"] else "正常"
         counts = "，".join(f"{k}={v}" for k, v in sorted(row["counts"].items())) or "无会议记录"
-        print(f"[{mark}] {' / '.join(row['path'])}：{counts}")
+        say(f"[{mark}] {' / '.join(row['path'])}：{counts}")
         for label in row["overdue"]:
-            print(f"    逾期：{label}")
-    print(f"落后支部：{len(result['behind'])} / {len(result['branches'])}")
+            say(f"    逾期：{label}")
+    say(f"落后支部：{len(result['behind'])} / {len(result['branches'])}")
     return 0
 
 
@@ -330,9 +395,8 @@ def is_loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from sync.server.app import AppSettings, create_app
+    from sync.server.serving import server_config
 
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
@@ -342,19 +406,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"拒绝在 {args.host} 上提供明文 HTTP：请提供 --ssl-certfile/--ssl-keyfile，"
             "或在 HTTPS 反向代理之后运行并加 --behind-proxy（见 docs/head-office.md）"
         )
-    office = _office(args)
-    app = create_app(office, AppSettings(max_wire_bytes=args.max_body_mb * 1024 * 1024))
-    uvicorn.run(
-        app,
+    import uvicorn
+
+    office = _office(args, ServerLimits(max_stored_bytes=args.max_storage_mb * 1024 * 1024))
+    settings = AppSettings(
+        max_wire_bytes=args.max_body_mb * 1024 * 1024,
+        requests_per_minute=args.requests_per_minute,
+    )
+    config = server_config(
+        create_app(office, settings),
         host=args.host,
         port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
+        certfile=args.ssl_certfile,
+        keyfile=args.ssl_keyfile,
+        header_timeout=args.header_timeout,
         proxy_headers=args.behind_proxy,
         forwarded_allow_ips=args.forwarded_allow_ips if args.behind_proxy else None,
         log_level=args.log_level,
-        timeout_keep_alive=75,
     )
+    uvicorn.Server(config).run()
     return 0
 
 
@@ -365,6 +435,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="branch-ledger-hq", description="支部台账 总部服务器与管理工具")
     parser.add_argument(
         "--db", help=f"SQLite 文件路径或 postgresql+psycopg:// URL（默认 ${ENV_DB_URL} 或用户数据目录）"
+    )
+    parser.add_argument(
+        "--key-file",
+        help=f"总部密钥文件（签名密钥与游标密钥，0600）；默认 ${ENV_KEY_FILE}，或 SQLite 文件旁的 .keys 文件",
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -414,6 +488,17 @@ def build_parser() -> argparse.ArgumentParser:
     tok = sub.add_parser("admin-token", help="管理令牌").add_subparsers(dest="token_cmd", required=True)
     p = add("create", cmd_admin_token, "创建管理 API 令牌", tok)
     p.add_argument("--name", required=True)
+    p.add_argument("--scope", action="append", choices=[*admin_tokens.SCOPES, admin_tokens.ALL],
+                   help="权限范围，可重复（默认只读：" + " ".join(admin_tokens.READ_SCOPES) + "）")
+    p.add_argument("--ttl-days", type=float, default=admin_tokens.DEFAULT_TTL.days, help="有效天数（0 = 永不过期）")
+    p = add("list", cmd_admin_token_list, "列出管理令牌", tok)
+    p.add_argument("--json", action="store_true")
+    p = add("revoke", cmd_admin_token_revoke, "吊销管理令牌", tok)
+    p.add_argument("token_id", type=int)
+
+    keys = sub.add_parser("keys", help="总部签名密钥").add_subparsers(dest="keys_cmd", required=True)
+    add("show", cmd_keys_show, "显示当前总部公钥", keys)
+    add("rotate", cmd_keys_rotate, "轮换总部签名密钥（旧密钥签署交接）", keys)
 
     notice = sub.add_parser("notice", help="通知").add_subparsers(dest="notice_cmd", required=True)
     p = add("publish", cmd_notice_publish, "向支部或组织下全部支部发布通知", notice)
@@ -466,7 +551,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--behind-proxy", action="store_true", help="在 HTTPS 反向代理之后运行（允许明文监听非回环地址）"
     )
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
-    p.add_argument("--max-body-mb", type=int, default=8)
+    p.add_argument("--max-body-mb", type=int, default=8, help="每个请求的上限（MiB，压缩后）")
+    p.add_argument("--requests-per-minute", type=float, default=DEFAULT_REQUESTS_PER_MINUTE,
+                   help="每台设备每分钟的同步请求数上限")
+    p.add_argument("--max-storage-mb", type=int, default=DEFAULT_MAX_STORED_BYTES // (1024 * 1024),
+                   help="每台设备在总部的存储配额（MiB）")
+    p.add_argument("--header-timeout", type=float, default=20.0, help="请求头必须在多少秒内收齐")
     p.add_argument("--log-level", default="info")
     return parser
 
@@ -481,17 +571,19 @@ def main(argv: list[str] | None = None) -> int:
         UserError,
         orgs.OrgError,
         device_store.DeviceNotFound,
+        admin_tokens.TokenError,
         PublishError,
         BadPeriod,
         DatabaseUnavailable,
+        KeyFileError,
     ) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{redact_url(str(exc))}", err=True)
         return 1
     except (OSError, ValueError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        say(f"错误：{redact_url(str(exc))}", err=True)
         return 1
     except SQLAlchemyError as exc:
-        print(f"数据库错误：{exc}", file=sys.stderr)
+        say(f"数据库错误：{redact_url(str(exc))}", err=True)
         return 1
 
 

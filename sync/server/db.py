@@ -8,6 +8,7 @@ deadlock). PostgreSQL runs READ COMMITTED and every branch write locks the branc
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from sync.server.private_files import ensure_private_dir, ensure_private_file, narrow
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 ENV_DB_URL = "BRANCH_LEDGER_HQ_DB"
 
@@ -25,10 +28,22 @@ class DatabaseUnavailable(RuntimeError):
     """The database URL is malformed or names an unsupported engine."""
 
 
+_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/@:]*):(?P<password>[^@/]*)@")
+
+
+def redact_url(text: str) -> str:
+    """``text`` with any ``scheme://user:password@`` spelled ``scheme://user:***@``.
+
+    Works on malformed URLs too (which SQLAlchemy cannot parse, so cannot hide): an admin's typo in
+    ``--db`` must never print the database password to a terminal or a log.
+    """
+    return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+
+
 def default_database_url() -> str:
     """An SQLite file in the platform's data directory for the head-office service."""
     data_dir = Path(user_data_dir("branch-ledger-hq", appauthor=False))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(data_dir)
     return f"sqlite:///{data_dir / 'head-office.sqlite3'}"
 
 
@@ -49,12 +64,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine configured for this server's transaction discipline."""
     try:
         parsed = make_url(url)
-    except Exception as exc:  # sqlalchemy raises ArgumentError with a vague type hierarchy
-        raise DatabaseUnavailable(f"bad database URL: {url}") from exc
-    backend = parsed.get_backend_name()
+        backend = parsed.get_backend_name()
+    except Exception:  # sqlalchemy raises ArgumentError with a vague type hierarchy
+        raise DatabaseUnavailable(f"bad database URL: {redact_url(url)}") from None
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # 0600 before SQLite opens it: its -wal and -shm files copy the database's mode.
+            db_file = Path(parsed.database)
+            ensure_private_file(db_file)
+            for side in ("-wal", "-shm", "-journal"):
+                narrow(db_file.with_name(db_file.name + side))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -1,53 +1,74 @@
-"""This database's identity: epoch, cursor MAC secret and head office's signing key.
+"""This head office's identity: the database's epoch plus the secrets of its key file.
 
-Created on first start and kept in ``server_meta``. The epoch names one history of sequence
-numbers; after restoring a backup, renew it (``branch-ledger-hq epoch renew``) so every client
-notices and re-verifies instead of trusting cursors into a history that was rolled back.
+The epoch lives in ``server_meta`` (it names one history of sequence numbers; after restoring a
+backup, renew it with ``branch-ledger-hq epoch renew`` so every client re-verifies instead of
+trusting cursors into a history that was rolled back). The cursor secret and signing keys live in
+the key file (keyfile.py). Databases made before migration 0002 kept both secrets in
+``server_meta``: on first start they are moved into a new key file and deleted from the database.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from sync.protocol.signatures import SigningKey, b64decode, b64encode
+from sync.protocol.signatures import SigningKey, b64decode
+from sync.protocol.wire import KeyRotation, ServerKeys
+from sync.server.keyfile import HeadOfficeKeys, KeyFileError, load_keys, save_keys
 from sync.server.tables import server_meta
+
+LEGACY_SECRETS = ("cursor_secret", "signing_key")
 
 
 @dataclass(frozen=True)
 class ServerIdentity:
     epoch: str
     cursor_secret: bytes
-    signing_key: SigningKey
+    signing_key: SigningKey  # the current key
+    chain: tuple[KeyRotation, ...] = field(default=())
+
+    def server_keys(self) -> ServerKeys:
+        return ServerKeys(current=self.signing_key.public_key_b64(), chain=list(self.chain))
 
 
 def _get(conn: Connection, key: str) -> str | None:
     return conn.execute(select(server_meta.c.value).where(server_meta.c.key == key)).scalar_one_or_none()
 
 
-def ensure_identity(engine: Engine) -> ServerIdentity:
-    """Load the identity, creating any missing part (first start after ``migrate``)."""
+def _legacy_keys(conn: Connection) -> HeadOfficeKeys | None:
+    secret, signing = (_get(conn, key) for key in LEGACY_SECRETS)
+    if secret is None or signing is None:
+        return None
+    return HeadOfficeKeys(bytes.fromhex(secret), (SigningKey.from_bytes(b64decode(signing)),))
+
+
+def ensure_identity(engine: Engine, key_file: Path) -> ServerIdentity:
+    """Load the identity, creating what is missing (first start after ``migrate``)."""
     with engine.begin() as conn:
-        wanted = {
-            "epoch": lambda: uuid.uuid4().hex,
-            "cursor_secret": lambda: secrets.token_hex(32),
-            "signing_key": lambda: b64encode(SigningKey.generate().to_bytes()),
-        }
-        values: dict[str, str] = {}
-        for key, make in wanted.items():
-            value = _get(conn, key)
-            if value is None:
-                value = make()
-                conn.execute(insert(server_meta).values(key=key, value=value))
-            values[key] = value
-    return ServerIdentity(
-        epoch=values["epoch"],
-        cursor_secret=bytes.fromhex(values["cursor_secret"]),
-        signing_key=SigningKey.from_bytes(b64decode(values["signing_key"])),
-    )
+        epoch = _get(conn, "epoch")
+        if epoch is None:
+            epoch = uuid.uuid4().hex
+            conn.execute(insert(server_meta).values(key="epoch", value=epoch))
+        legacy = _legacy_keys(conn)
+        keys = load_keys(key_file)
+        if keys is None:
+            # create_only: if another process wrote the file a moment ago, use that one.
+            save_keys(key_file, legacy or HeadOfficeKeys.generate(), create_only=True)
+            keys = load_keys(key_file)
+            assert keys is not None
+        if legacy is not None:
+            legacy_public = legacy.current.public_key_b64()
+            if legacy_public not in {k.public_key_b64() for k in keys.signing_keys}:
+                raise KeyFileError(
+                    f"the database still holds a signing key that is not in {key_file}; "
+                    "devices enrolled with it would stop trusting head office. Use the key file "
+                    "made for this database (or move the other one away to re-create it from the database)."
+                )
+            conn.execute(delete(server_meta).where(server_meta.c.key.in_(LEGACY_SECRETS)))
+    return ServerIdentity(epoch, keys.cursor_secret, keys.current, keys.chain)
 
 
 def renew_epoch(engine: Engine) -> str:

@@ -32,24 +32,38 @@ class BranchNotFound(LookupError):
 # The statements a push runs for every change, built once. Building a Core statement per call
 # (``select(...).where(...)``, ``insert().values(...)``) and computing its cache key cost more
 # CPU than executing it on SQLite; a prebuilt statement memoizes its cache key and compiled form.
-_HEAD = select(heads).where(heads.c.record_id == bindparam("record_id"))
-_KNOWN_REVS = select(revisions.c.rev).where(revisions.c.record_id == bindparam("record_id"))
-_BY_CHANGE_ID = select(revisions).where(revisions.c.change_id == bindparam("change_id"))
-_BY_REV = select(revisions).where(revisions.c.record_id == bindparam("record_id"), revisions.c.rev == bindparam("rev"))
+# Every lookup is scoped to the locked branch: ids are per branch (migration 0002), so a device can
+# neither see nor touch another branch's record, change or refusal by guessing or learning its id.
+_HEAD = select(heads).where(heads.c.branch_id == bindparam("branch_id"), heads.c.record_id == bindparam("record_id"))
+_KNOWN_REVS = select(revisions.c.rev).where(
+    revisions.c.branch_id == bindparam("branch_id"), revisions.c.record_id == bindparam("record_id")
+)
+_BY_CHANGE_ID = select(revisions).where(
+    revisions.c.branch_id == bindparam("branch_id"), revisions.c.change_id == bindparam("change_id")
+)
+_BY_REV = select(revisions).where(
+    revisions.c.branch_id == bindparam("branch_id"),
+    revisions.c.record_id == bindparam("record_id"),
+    revisions.c.rev == bindparam("rev"),
+)
 _REVISION_AT_COUNTER = select(revisions.c.change_id).where(
     revisions.c.device_id == bindparam("device_id"), revisions.c.counter == bindparam("counter")
 )
 _REJECTION_AT_COUNTER = select(rejections.c.change_id).where(
     rejections.c.device_id == bindparam("device_id"), rejections.c.counter == bindparam("counter")
 )
-_REJECTION = select(rejections).where(rejections.c.change_id == bindparam("change_id"))
+_REJECTION = select(rejections).where(
+    rejections.c.branch_id == bindparam("branch_id"), rejections.c.change_id == bindparam("change_id")
+)
 _INSERT_REVISION = insert(revisions)
 _INSERT_HEAD = insert(heads)
 _INSERT_REJECTION = insert(rejections)
 # Compare-and-set on the old current revision: a second writer that slipped past the branch lock
 # (there should be none) fails loudly instead of overwriting (F21).
 _MOVE_HEAD = update(heads).where(
-    heads.c.record_id == bindparam("key_record_id"), heads.c.current_rev == bindparam("old_rev")
+    heads.c.branch_id == bindparam("key_branch_id"),
+    heads.c.record_id == bindparam("key_record_id"),
+    heads.c.current_rev == bindparam("old_rev"),
 )  # the SET clause comes from the execution parameters' column names
 
 
@@ -113,22 +127,25 @@ class BranchLedger:
         self.seq: int = row.seq
         self.checksum: int = from_signed64(row.checksum)
         self._start_seq = self.seq
+        self.stored_bytes = 0  # what this transaction added (for the devices' storage quota)
 
     # ------------------------------------------------------------------ lookups
 
     def head(self, record_id: str) -> Head | None:
-        """The head of ``record_id`` in *any* branch (the caller checks the branch)."""
-        row = self.conn.execute(_HEAD, {"record_id": record_id}).first()
+        """The head of ``record_id`` in this branch."""
+        row = self.conn.execute(_HEAD, {"branch_id": self.branch_id, "record_id": record_id}).first()
         return head_from_row(row) if row else None
 
     def known_revs(self, record_id: str) -> set[str]:
-        return set(self.conn.execute(_KNOWN_REVS, {"record_id": record_id}).scalars())
+        return set(self.conn.execute(_KNOWN_REVS, {"branch_id": self.branch_id, "record_id": record_id}).scalars())
 
     def revision_by_change_id(self, change_id: str) -> Row[Any] | None:
-        return self.conn.execute(_BY_CHANGE_ID, {"change_id": change_id}).first()
+        return self.conn.execute(_BY_CHANGE_ID, {"branch_id": self.branch_id, "change_id": change_id}).first()
 
     def revision_by_rev(self, record_id: str, rev: str) -> Row[Any] | None:
-        return self.conn.execute(_BY_REV, {"record_id": record_id, "rev": rev}).first()
+        return self.conn.execute(
+            _BY_REV, {"branch_id": self.branch_id, "record_id": record_id, "rev": rev}
+        ).first()
 
     def change_id_at_counter(self, device_id: str, counter: int) -> str | None:
         """The change id this device already used ``counter`` for, if any (revision or rejection)."""
@@ -139,7 +156,7 @@ class BranchLedger:
         return found
 
     def rejection(self, change_id: str) -> Row[Any] | None:
-        return self.conn.execute(_REJECTION, {"change_id": change_id}).first()
+        return self.conn.execute(_REJECTION, {"branch_id": self.branch_id, "change_id": change_id}).first()
 
     # ------------------------------------------------------------------ writes
 
@@ -147,6 +164,8 @@ class BranchLedger:
         """Insert ``revision`` with the next sequence number and move the head; returns the seq."""
         self.seq += 1
         now = now_text()
+        text = body_text(revision.body)
+        self.stored_bytes += CHANGE_OVERHEAD_BYTES + len(text or "")
         self.conn.execute(
             _INSERT_REVISION,
             dict(
@@ -159,7 +178,7 @@ class BranchLedger:
                 deleted=revision.deleted,
                 status=revision.status,
                 schema_version=revision.schema_version,
-                body=body_text(revision.body),
+                body=text,
                 hlc=revision.hlc,
                 device_time=revision.device_time,
                 author=revision.author,
@@ -187,7 +206,13 @@ class BranchLedger:
             self.conn.execute(_INSERT_HEAD, {"record_id": new_head.record_id, "branch_id": self.branch_id, **values})
         else:
             result = self.conn.execute(
-                _MOVE_HEAD, {"key_record_id": new_head.record_id, "old_rev": old_head.current_rev, **values}
+                _MOVE_HEAD,
+                {
+                    "key_branch_id": self.branch_id,
+                    "key_record_id": new_head.record_id,
+                    "old_rev": old_head.current_rev,
+                    **values,
+                },
             )
             if result.rowcount != 1:
                 raise RuntimeError(f"head of {new_head.record_id} moved concurrently")
@@ -210,6 +235,7 @@ class BranchLedger:
         self.conn.execute(
             _INSERT_REJECTION,
             dict(
+                branch_id=self.branch_id,
                 change_id=change_id,
                 device_id=device_id,
                 counter=counter,
@@ -249,7 +275,7 @@ class BranchLedger:
                 heads.c.conflicted,
                 heads.c.leaves,
             )
-            .join(heads, heads.c.record_id == revisions.c.record_id)
+            .join(heads, (heads.c.branch_id == revisions.c.branch_id) & (heads.c.record_id == revisions.c.record_id))
             .where(
                 revisions.c.branch_id == self.branch_id,
                 revisions.c.seq > after_seq,

@@ -65,8 +65,6 @@ class Publisher:
         body = parsed.model_dump(mode="json")
         ledger = BranchLedger(conn, branch_id)
         head = ledger.head(record_id)
-        if head is not None and head.branch_id != branch_id:
-            raise PublishError(message_for("record_elsewhere"))
         if parents is None:
             parents = [head.current_rev] if head else []
         parents = list(parents)

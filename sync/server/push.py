@@ -130,9 +130,7 @@ def apply_change(ledger: BranchLedger, device: Device, change: Change) -> Change
     problem = _check_content(change, device)
     if problem:
         return _reject(ledger, device, change, *problem)
-    head = ledger.head(change.record_id)
-    if head is not None and head.branch_id != ledger.branch_id:
-        return _reject(ledger, device, change, "record_elsewhere")
+    head = ledger.head(change.record_id)  # this branch's record of that id (ids are per branch)
     same_rev = ledger.revision_by_rev(change.record_id, change.rev)
     if same_rev is not None:
         # An identical edit made elsewhere (or earlier under another change id) is the same revision.

@@ -19,7 +19,10 @@ def list_records(conn: Connection, branch_id: str, kind: str | None = None) -> l
     query = (
         select(heads, revisions.c.body, revisions.c.author, revisions.c.received_at)
         .join(
-            revisions, (revisions.c.record_id == heads.c.record_id) & (revisions.c.rev == heads.c.current_rev)
+            revisions,
+            (revisions.c.branch_id == heads.c.branch_id)
+            & (revisions.c.record_id == heads.c.record_id)
+            & (revisions.c.rev == heads.c.current_rev),
         )
         .where(heads.c.branch_id == branch_id)
         .order_by(heads.c.kind, heads.c.updated_seq)

@@ -16,19 +16,26 @@ from sync.server import orgs, reports
 from sync.server.auth import authenticate_admin
 from sync.server.compliance import BadPeriod
 from sync.server.errors import ApiError
+from sync.server.jsonlimits import bad_text
+from sync.server.openapi import ERROR_RESPONSES, admin_security
 from sync.server.service import HeadOffice
 
-router = APIRouter(prefix="/v1/admin")
+router = APIRouter(prefix="/v1/admin", responses=ERROR_RESPONSES)  # type: ignore[arg-type]
+_DOC = admin_security()
 
 
 def _json(value: Any) -> Response:
     return Response(json.dumps(value, ensure_ascii=False), media_type=JSON_CONTENT_TYPE)
 
 
-async def _run(request: Request, fn: Any, *args: Any) -> Any:
-    """Authenticate the admin, then run ``fn(conn, *args)`` in one transaction off the event loop."""
+async def _run(request: Request, scope: str, fn: Any, *args: Any) -> Any:
+    """Authenticate the admin for ``scope``, then run ``fn(conn, *args)`` in one transaction off the loop."""
     office: HeadOffice = request.app.state.office
-    await run_in_threadpool(authenticate_admin, office, request)
+    await run_in_threadpool(authenticate_admin, office, request, scope)
+    for arg in args:
+        problem = bad_text(arg) if isinstance(arg, str) else None
+        if problem:
+            raise ApiError(400, "invalid_request", f"请求格式不正确：{problem}。")
     try:
         return await run_in_threadpool(office.call, fn, *args)
     except orgs.OrgNotFound as exc:
@@ -61,31 +68,31 @@ def _revoke(conn: Any, device_id: str, reason: str) -> Any:
     return {"device_id": device_id, "revoked": True}
 
 
-@router.get("/orgs")
+@router.get("/orgs", openapi_extra=_DOC)
 async def org_tree(request: Request) -> Response:
-    return _json(await _run(request, _org_tree))
+    return _json(await _run(request, "orgs:read", _org_tree))
 
 
-@router.get("/devices")
+@router.get("/devices", openapi_extra=_DOC)
 async def devices(request: Request, branch: str | None = None) -> Response:
-    return _json(await _run(request, _devices, branch))
+    return _json(await _run(request, "devices:read", _devices, branch))
 
 
-@router.post("/devices/{device_id}/revoke")
+@router.post("/devices/{device_id}/revoke", openapi_extra=_DOC)
 async def revoke(request: Request, device_id: str, reason: str = "") -> Response:
-    return _json(await _run(request, _revoke, device_id, reason))
+    return _json(await _run(request, "devices:revoke", _revoke, device_id, reason))
 
 
-@router.get("/branches/{branch}/records")
+@router.get("/branches/{branch}/records", openapi_extra=_DOC)
 async def records(request: Request, branch: str, kind: str | None = None) -> Response:
-    return _json(await _run(request, _records, branch, kind))
+    return _json(await _run(request, "records:read", _records, branch, kind))
 
 
-@router.get("/branches/{branch}/export")
+@router.get("/branches/{branch}/export", openapi_extra=_DOC)
 async def export(request: Request, branch: str) -> Response:
-    return _json(await _run(request, _export, branch))
+    return _json(await _run(request, "records:export", _export, branch))
 
 
-@router.get("/compliance")
+@router.get("/compliance", openapi_extra=_DOC)
 async def compliance(request: Request, period: str, org: str | None = None) -> Response:
-    return _json(await _run(request, reports.compliance, period, org))
+    return _json(await _run(request, "compliance:read", reports.compliance, period, org))

@@ -1,22 +1,44 @@
-"""Device-facing routes: ``POST /v1/enrol`` and ``POST /v1/sync``. Thin: parse, authorise, delegate."""
+"""Device-facing routes: enrolment, token renewal, sync, health. Thin: authorise, read, delegate.
+
+For ``POST /v1/sync`` the order is the defence (issue 11): authenticate from the headers (one
+indexed lookup, off the event loop), take a token from the device's rate bucket, and only then
+read the body (size caps, timeouts) and parse it in a worker thread with limits. An anonymous
+client never gets its body read, and nothing heavy ever runs on the event loop, so ``/v1/health``
+and every other branch keep being served while one device sends garbage.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
 from fastapi import APIRouter
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sync.protocol.signatures import BadKey, load_public_key
+from sync.protocol.signatures import BadKey, WeakKey, load_public_key
 from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_VERSION
-from sync.protocol.wire import EnrolRequest, SyncRequest
-from sync.server.auth import authenticate_device
-from sync.server.body import parse_model, read_body
-from sync.server.devices import EnrolmentError
+from sync.protocol.wire import EnrolRequest, EnrolResponse, SyncRequest, SyncResponse, TokenRenewRequest
+from sync.protocol.wire import TokenRenewResponse as RenewReply
+from sync.server.auth import authenticate_device, bearer_token
+from sync.server.body import BodyLimits, parse_model, parse_sync, read_body
+from sync.server.devices import EnrolmentError, RenewalRefused
 from sync.server.errors import ApiError
-from sync.server.service import DeviceRevoked, HeadOffice, InvalidCursor
+from sync.server.openapi import ERROR_RESPONSES, HEALTH_SCHEMA, request_body
+from sync.server.quotas import RateLimiter, retry_after_header
+from sync.server.service import DeviceRevoked, HeadOffice, InvalidCursor, QuotaExceeded
 
 router = APIRouter()
+M = TypeVar("M", bound=BaseModel)
+
+ENROL_MAX_BYTES = 64 * 1024
+HEALTH_DB_TIMEOUT = 2.0
+# Health checks get a thread of their own: a pool busy with syncs waiting on the database lock
+# must not make the health check wait too.
+_health_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-health")
 
 
 def _office(request: Request) -> HeadOffice:
@@ -24,25 +46,60 @@ def _office(request: Request) -> HeadOffice:
     return office
 
 
-async def _body(request: Request) -> bytes:
-    settings = request.app.state.settings
-    return await read_body(request, settings.max_wire_bytes, settings.max_json_bytes)
+def _limits(request: Request, *, max_json: int | None = None) -> BodyLimits:
+    limits: BodyLimits = request.app.state.body_limits
+    if max_json is not None:
+        return BodyLimits(min(limits.max_wire, max_json), min(limits.max_json, max_json), limits.idle_timeout,
+                          limits.grace, limits.min_rate)
+    return limits
 
 
-def _json(model_json: str) -> Response:
-    return Response(model_json, media_type=JSON_CONTENT_TYPE)
+def _json(model_json: str, status: int = 200) -> Response:
+    return Response(model_json, status_code=status, media_type=JSON_CONTENT_TYPE)
 
 
-@router.get("/v1/health")
-async def health() -> Response:
-    return _json(f'{{"protocol":{PROTOCOL_VERSION},"status":"ok"}}')
+def _rate(limiter: RateLimiter, key: str) -> None:
+    wait = limiter.check(key)
+    if wait > 0:
+        headers = {"Retry-After": retry_after_header(wait)}
+        raise ApiError(429, "rate_limited", headers=headers, extra={"retry_after": round(wait, 1)})
 
 
-@router.post("/v1/enrol")
+async def _small_request(request: Request, model: type[M]) -> M:
+    """Enrolment and renewal: rate-limited per client address, small bodies, bounded parse."""
+    client = request.client.host if request.client else "?"
+    _rate(request.app.state.enrol_limiter, client)
+    data = await read_body(request, _limits(request, max_json=ENROL_MAX_BYTES))
+    return await run_in_threadpool(parse_model, data, model)
+
+
+@router.get("/v1/health", responses={200: {"content": {JSON_CONTENT_TYPE: {"schema": HEALTH_SCHEMA}}},
+                                     503: {"content": {JSON_CONTENT_TYPE: {"schema": HEALTH_SCHEMA}}}})
+async def health(request: Request) -> Response:
+    """Liveness and database readiness; never waits behind sync work."""
+    loop = asyncio.get_running_loop()
+    try:
+        ready = await asyncio.wait_for(
+            loop.run_in_executor(_health_pool, _office(request).database_ready), HEALTH_DB_TIMEOUT
+        )
+    except TimeoutError:
+        ready = False
+    database = "ok" if ready else "unavailable"
+    body = f'{{"protocol":{PROTOCOL_VERSION},"status":"{"ok" if ready else "degraded"}","database":"{database}"}}'
+    return _json(body, 200 if ready else 503)
+
+
+@router.post(
+    "/v1/enrol",
+    responses={200: {"model": EnrolResponse}, **ERROR_RESPONSES},
+    openapi_extra=request_body(EnrolRequest),
+)
 async def enrol(request: Request) -> Response:
-    enrol_request = parse_model(await _body(request), EnrolRequest)
+    enrol_request = await _small_request(request, EnrolRequest)
     try:
         load_public_key(enrol_request.public_key)
+    except WeakKey as exc:
+        raise ApiError(400, "weak_key") from exc
     except BadKey as exc:
         raise ApiError(400, "invalid_request", "设备公钥格式不正确。") from exc
     try:
@@ -52,17 +109,43 @@ async def enrol(request: Request) -> Response:
     return _json(reply.model_dump_json())
 
 
-@router.post("/v1/sync")
+@router.post(
+    "/v1/token",
+    responses={200: {"model": RenewReply}, **ERROR_RESPONSES},
+    openapi_extra=request_body(TokenRenewRequest, secured=True),
+)
+async def renew_token(request: Request) -> Response:
+    """A new device token for the old one (expired or not) plus the device key's signature."""
+    token = bearer_token(request)
+    renewal = await _small_request(request, TokenRenewRequest)
+    try:
+        reply = await run_in_threadpool(_office(request).renew_token, token, renewal)
+    except RenewalRefused as exc:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        raise ApiError(exc.status, exc.code, headers=headers) from exc
+    return _json(reply.model_dump_json())
+
+
+@router.post(
+    "/v1/sync",
+    responses={200: {"model": SyncResponse}, **ERROR_RESPONSES},
+    openapi_extra=request_body(SyncRequest, secured=True),
+)
 async def sync(request: Request) -> Response:
-    sync_request = parse_model(await _body(request), SyncRequest)
     office = _office(request)
     device = await run_in_threadpool(authenticate_device, office, request)
-    if sync_request.client.device_id != device.device_id:
+    _rate(request.app.state.device_limiter, device.device_id)
+    data = await read_body(request, _limits(request))
+    parsed = await run_in_threadpool(parse_sync, data)
+    if parsed.request.client.device_id != device.device_id:
         raise ApiError(400, "invalid_request", "请求中的设备编号与设备令牌不符。")
     try:
-        reply = await run_in_threadpool(office.sync, device, sync_request)
+        reply = await run_in_threadpool(office.sync, device, parsed.request, parsed.refused)
     except DeviceRevoked as exc:
         raise ApiError(403, "device_revoked") from exc
+    except QuotaExceeded as exc:
+        raise ApiError(403, "quota_exceeded", extra={"max_bytes": office.limits.max_stored_bytes}) from exc
     except InvalidCursor as exc:
         raise ApiError(400, "bad_cursor", details=str(exc)) from exc
-    return _json(reply.model_dump_json())
+    dumped: Any = reply.model_dump_json()
+    return _json(dumped)

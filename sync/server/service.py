@@ -10,32 +10,40 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select, text, update
 
 from sync.protocol import cursor as cursor_codec
 from sync.protocol.checksum import encode_checksum
 from sync.protocol.hlc import BadTimestamp, HLCTimestamp, HybridLogicalClock
+from sync.protocol.signatures import attestation_bytes
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PAGE_ITEMS,
+    ChangeResult,
     EnrolRequest,
     EnrolResponse,
     PulledChange,
     SyncRequest,
     SyncResponse,
+    TokenRenewRequest,
+    TokenRenewResponse,
 )
+from sync.server import admin_tokens
 from sync.server import devices as device_store
 from sync.server.db import migrate
 from sync.server.devices import Device
 from sync.server.identity import ServerIdentity, ensure_identity
+from sync.server.keyfile import default_key_file
 from sync.server.ledger import BranchLedger
 from sync.server.orgs import get_unit, org_path
 from sync.server.profiles import profile_heads
 from sync.server.push import apply_change
+from sync.server.quotas import DEFAULT_MAX_STORED_BYTES
 from sync.server.tables import devices
 from sync.server.timeutil import now_text
 
@@ -50,10 +58,15 @@ class InvalidCursor(ValueError):
     """The cursor was not issued by this server for this branch."""
 
 
+class QuotaExceeded(Exception):
+    """The device already stores its quota at head office; it may pull but not push."""
+
+
 @dataclass
 class ServerLimits:
     max_page_bytes: int = MAX_PAGE_BYTES
     max_page_items: int = MAX_PAGE_ITEMS
+    max_stored_bytes: int = DEFAULT_MAX_STORED_BYTES  # per device
 
 
 @dataclass
@@ -67,10 +80,11 @@ class HeadOffice:
     clock: HybridLogicalClock = field(default_factory=lambda: HybridLogicalClock("hq"))
 
     @classmethod
-    def open(cls, engine: Engine, *, run_migrations: bool = True) -> HeadOffice:
+    def open(cls, engine: Engine, *, key_file: Path | None = None, run_migrations: bool = True) -> HeadOffice:
+        """Migrate, then load the identity (epoch from the database, secrets from the key file)."""
         if run_migrations:
             migrate(engine)
-        return cls(engine=engine, identity=ensure_identity(engine))
+        return cls(engine=engine, identity=ensure_identity(engine, key_file or default_key_file(engine.url)))
 
     # ------------------------------------------------------------------ auth lookups
 
@@ -78,15 +92,24 @@ class HeadOffice:
         with self.engine.begin() as conn:
             return device_store.device_by_token(conn, token)
 
-    def admin_for_token(self, token: str) -> str | None:
+    def admin_for_token(self, token: str) -> admin_tokens.AdminToken | None:
         with self.engine.begin() as conn:
-            return device_store.admin_by_token(conn, token)
+            return admin_tokens.admin_by_token(conn, token)
+
+    def database_ready(self) -> bool:
+        """Whether the database answers a trivial query (for ``GET /v1/health``)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:
+            return False
+        return True
 
     # ------------------------------------------------------------------ enrolment
 
     def enrol(self, request: EnrolRequest) -> EnrolResponse:
         with self.engine.begin() as conn:
-            branch_id, token = device_store.enrol_device(
+            branch_id, token, expires = device_store.enrol_device(
                 conn,
                 code=request.code,
                 device_id=request.device_id,
@@ -106,8 +129,14 @@ class HeadOffice:
             epoch=self.identity.epoch,
             server_public_key=self.identity.signing_key.public_key_b64(),
             server_time=now_text(),
+            token_expires_at=expires,
             profile_record_id=held[0].record_id if held else None,
         )
+
+    def renew_token(self, token: str, request: TokenRenewRequest) -> TokenRenewResponse:
+        with self.engine.begin() as conn:
+            new, expires = device_store.renew_token(conn, token=token, device_id=request.device_id, sig=request.sig)
+        return TokenRenewResponse(token=new, token_expires_at=expires)
 
     # ------------------------------------------------------------------ sync
 
@@ -136,8 +165,14 @@ class HeadOffice:
         with contextlib.suppress(BadTimestamp):
             self.clock.observe(HLCTimestamp.decode(text), max_ahead_ms=HLC_MAX_AHEAD_MS)
 
-    def sync(self, device: Device, request: SyncRequest) -> SyncResponse:
-        """Push then pull, in one transaction (sync-notes §6.6)."""
+    def sync(
+        self, device: Device, request: SyncRequest, refused: Sequence[ChangeResult] = ()
+    ) -> SyncResponse:
+        """Push then pull, in one transaction (sync-notes §6.6).
+
+        ``refused`` are the answers for pushed changes the request parser could not accept; they
+        are returned with the others and nothing is stored for them.
+        """
         self._observe_hlc(request.hlc)
         after_seq, epoch_changed = self._start_seq(device, request)
         include_own = request.include_own or epoch_changed
@@ -145,15 +180,17 @@ class HeadOffice:
         max_bytes = min(request.limits.max_bytes, self.limits.max_page_bytes)
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(devices.c.revoked_at, devices.c.last_counter, devices.c.counter_gaps).where(
-                    devices.c.device_id == device.device_id
-                )
+                select(
+                    devices.c.revoked_at, devices.c.last_counter, devices.c.counter_gaps, devices.c.stored_bytes
+                ).where(devices.c.device_id == device.device_id)
             ).first()
             if row is None or row.revoked_at is not None:
                 raise DeviceRevoked(device.device_id)
+            if request.push and row.stored_bytes >= self.limits.max_stored_bytes:
+                raise QuotaExceeded(device.device_id)
             ledger = BranchLedger(conn, device.branch_id)
             last_counter, gaps = row.last_counter, row.counter_gaps
-            results = []
+            results: list[ChangeResult] = []
             for change in sorted(request.push, key=lambda c: c.counter):
                 result = apply_change(ledger, device, change)
                 results.append(result)
@@ -170,6 +207,7 @@ class HeadOffice:
                     last_counter=last_counter,
                     counter_gaps=gaps,
                     app_version=request.client.app_version,
+                    stored_bytes=devices.c.stored_bytes + ledger.stored_bytes,
                 )
             )
             page = ledger.read_page(
@@ -183,6 +221,7 @@ class HeadOffice:
                 self.fault_hook("before_commit")
         if self.fault_hook:
             self.fault_hook("after_commit")
+        key = self.identity.signing_key
         changes = [
             PulledChange(
                 seq=r.seq,
@@ -203,6 +242,18 @@ class HeadOffice:
                 current_rev=r.current_rev,
                 conflicted=bool(r.conflicted),
                 leaves=json.loads(r.leaves),
+                hq_sig=key.sign(
+                    attestation_bytes(
+                        branch_id=device.branch_id,
+                        record_id=r.record_id,
+                        rev=r.rev,
+                        parents=json.loads(r.parents),
+                        device_id=r.device_id,
+                        author=r.author,
+                        hlc=r.hlc,
+                        kind=r.kind,
+                    )
+                ),
             )
             for r in page.rows
         ]
@@ -215,11 +266,14 @@ class HeadOffice:
             hlc=self.clock.now().encode(),
             epoch=self.identity.epoch,
             epoch_changed=epoch_changed,
-            results=results,
+            results=[*results, *refused],
             changes=changes,
             cursor=new_cursor,
             has_more=page.has_more,
             checksum=checksum,
+            server_keys=None
+            if request.client.server_key == key.public_key_b64()
+            else self.identity.server_keys(),
         )
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

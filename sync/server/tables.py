@@ -32,7 +32,8 @@ metadata = MetaData(
 
 TIME = String(32)
 
-# Key/value facts about this database: epoch, cursor MAC secret, head office's signing key.
+# Key/value facts about this database: its epoch. (Head office's signing key and cursor secret
+# live in a key file of their own since migration 0002, see keyfile.py.)
 server_meta = Table(
     "server_meta",
     metadata,
@@ -77,6 +78,10 @@ devices = Table(
     Column("last_sync_at", TIME, nullable=True),
     Column("last_counter", BigInteger, nullable=False, default=0),
     Column("counter_gaps", Integer, nullable=False, default=0),
+    Column("token_expires_at", TIME, nullable=True),  # NULL: a token issued before expiry existed
+    # The token a renewal replaced: good for renewing again only (the renewal reply may be lost).
+    Column("previous_token_hash", String(64), nullable=True, index=True),
+    Column("stored_bytes", BigInteger, nullable=False, default=0),  # for the storage quota
 )
 
 # One-time enrolment codes; only a SHA-256 of the code is kept.
@@ -99,9 +104,13 @@ admin_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", TIME, nullable=False),
     Column("revoked_at", TIME, nullable=True),
+    Column("scopes", Text, nullable=False, default="*"),  # space-separated, see admin_tokens.py
+    Column("expires_at", TIME, nullable=True),
 )
 
-# Every revision ever accepted (insert-only). ``seq`` orders the branch's pull stream.
+# Every revision ever accepted (insert-only). ``seq`` orders the branch's pull stream. Record ids
+# and change ids are scoped per branch (migration 0002): another branch using the same id has a
+# different record, so nothing about it can be claimed, hidden or learned across branches.
 revisions = Table(
     "revisions",
     metadata,
@@ -120,12 +129,13 @@ revisions = Table(
     Column("device_time", String(40), nullable=False),
     Column("author", String(200), nullable=False),
     Column("device_id", String(64), nullable=True),  # NULL: written by head office
-    Column("change_id", String(64), nullable=True, unique=True),
+    Column("change_id", String(64), nullable=True),
     Column("counter", BigInteger, nullable=True),
     Column("sig", String(200), nullable=False),
     Column("received_at", TIME, nullable=False),
     Column("violations", Text, nullable=True),  # rule findings kept for audit, never enforced
-    UniqueConstraint("record_id", "rev", name="uq_revisions_record_rev"),
+    UniqueConstraint("branch_id", "record_id", "rev", name="uq_revisions_branch_record_rev"),
+    UniqueConstraint("branch_id", "change_id", name="uq_revisions_branch_change_id"),
     UniqueConstraint("branch_id", "seq", name="uq_revisions_branch_seq"),
     UniqueConstraint("device_id", "counter", name="uq_revisions_device_counter"),
 )
@@ -134,8 +144,8 @@ revisions = Table(
 heads = Table(
     "heads",
     metadata,
+    Column("branch_id", String(64), ForeignKey("org_units.id"), primary_key=True),
     Column("record_id", String(64), primary_key=True),
-    Column("branch_id", String(64), ForeignKey("org_units.id"), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("current_rev", String(80), nullable=False),
     Column("status", String(10), nullable=False),
@@ -151,6 +161,7 @@ Index("ix_heads_branch_kind", heads.c.branch_id, heads.c.kind)
 rejections = Table(
     "rejections",
     metadata,
+    Column("branch_id", String(64), primary_key=True),
     Column("change_id", String(64), primary_key=True),
     Column("device_id", String(64), nullable=False),
     Column("counter", BigInteger, nullable=False),

@@ -136,11 +136,23 @@ def test_no_quorum_is_printed_as_not_passed(tmp_path: Path, fonts: FontSet) -> N
     assert "表决结果：未通过（会议未达到法定人数，表决无效）。" in text
 
 
+def test_never_invalid_and_passed_on_one_page(tmp_path: Path, fonts: FontSet) -> None:
+    # 5 of 10 voters present on the list, 6 typed as present: the header says 会议无效, so the vote
+    # must not print 通过 (the typed count loses to the roll).
+    data = _with_vote(Vote(subject="调整党费收缴日期", entitled=10, present=6, yes=6), absent=5)
+    _, text = render(tmp_path, fonts, data)
+    assert "会议无效" in text
+    assert "表决结果：通过" not in text
+    assert "表决结果：未通过（会议未达到法定人数，表决无效）。" in text
+
+
 def test_impossible_counts_are_flagged_on_paper_and_in_the_result(tmp_path: Path, fonts: FontSet) -> None:
     data = _with_vote(Vote(subject="调整党费收缴日期", yes=9, no=3))
     result = render_minutes(data, tmp_path / "bad.pdf", fonts=fonts)
     text = norm(pdf_text(tmp_path / "bad.pdf", tmp_path))
-    assert "表决结果：未通过。" in text
+    # 12 votes from 8 present: neither 通过 nor 未通过 can be right, so no result is printed.
+    assert "表决结果：待核对（人数或票数有误，未判定结果）。" in text
+    assert "表决结果：通过" not in text and "表决结果：未通过" not in text
     assert "核对提示：" in text
     assert result.warnings and result.warnings[0].startswith("表决第1项：")
 

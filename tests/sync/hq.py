@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,14 +52,20 @@ class HeadOfficeFixture:
     office: HeadOffice
     server: ServerThread
     settings: AppSettings = field(default_factory=AppSettings)
+    key_dir: Path | None = None
 
     @classmethod
-    def start(cls, url: str, *, backend: str, settings: AppSettings | None = None) -> HeadOfficeFixture:
+    def start(cls, url: str, *, backend: str, settings: AppSettings | None = None,
+              key_file: Path | None = None, org_tree: bool = True) -> HeadOfficeFixture:
         engine = make_engine(url)
-        office = HeadOffice.open(engine)
-        settings = settings or AppSettings()
+        key_dir = None if key_file else Path(tempfile.mkdtemp(prefix="hq-keys-"))
+        office = HeadOffice.open(engine, key_file=key_file or (key_dir / "hq.keys"))  # type: ignore[operator]
+        # Tests enrol and sync far faster than clerks: rate limits are tested on servers of their own.
+        settings = settings or AppSettings(requests_per_minute=0, enrol_per_minute=0)
         server = ServerThread(create_app(office, settings)).start()
-        fixture = cls(url, backend, engine, office, server, settings)
+        fixture = cls(url, backend, engine, office, server, settings, key_dir)
+        if not org_tree:
+            return fixture
         fixture.office.call(orgs.add_unit, "集团党委", "group", None, "g")
         fixture.office.call(orgs.add_unit, "林业二级党委", "committee", "g", "c")
         fixture.office.call(orgs.add_unit, "第一支部", "branch", "c", "b1")
@@ -67,6 +75,8 @@ class HeadOfficeFixture:
     def stop(self) -> None:
         self.server.stop()
         self.db.dispose()
+        if self.key_dir is not None:
+            shutil.rmtree(self.key_dir, ignore_errors=True)
 
     @property
     def base_url(self) -> str:

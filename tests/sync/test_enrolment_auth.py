@@ -8,6 +8,7 @@ import requests
 from sync.client import errors
 from sync.client.enrol import enrol
 from sync.client.memory_state import MemoryState
+from sync.server import admin_tokens
 from sync.server import devices as device_store
 from tests.sync.hq import HeadOfficeFixture, meeting
 
@@ -68,7 +69,7 @@ def test_admin_api(hq: HeadOfficeFixture) -> None:
     a = hq.device(name="A")
     rid = a.state.create("meeting", meeting())
     a.sync()
-    token = hq.office.call(device_store.create_admin_token, "审计")
+    token = hq.office.call(admin_tokens.create_admin_token, "审计", ("*",))
     url = hq.base_url + "/v1/admin"
     assert requests.get(f"{url}/orgs", timeout=5).status_code == 401
     bad = requests.get(f"{url}/orgs", headers={"Authorization": f"Bearer {a.state.creds.token}"}, timeout=5)  # type: ignore[union-attr]

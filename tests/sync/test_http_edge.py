@@ -68,17 +68,23 @@ def test_malformed_requests_are_clear_4xx(hq_sqlite: HeadOfficeFixture, body: by
 
 def test_size_limits_and_zip_bomb_are_413(hq_sqlite: HeadOfficeFixture) -> None:
     small = AppSettings(max_wire_bytes=20_000, max_json_bytes=200_000)
+    token = hq_sqlite.device().state.creds.token  # type: ignore[union-attr]
     with running(create_app(hq_sqlite.office, small)) as server:
         url = f"http://127.0.0.1:{server.port}/v1/sync"
-        big = requests.post(url, data=b"x" * 30_000, headers={"Content-Type": "application/json"}, timeout=10)
+        anonymous = requests.post(url, data=b"x" * 30_000, headers={"Content-Type": "application/json"}, timeout=10)
+        assert anonymous.status_code == 401, "the body of an unauthenticated request is never read"
+        auth = {"Authorization": f"Bearer {token}"}
+        big = requests.post(url, data=b"x" * 30_000, headers={"Content-Type": "application/json", **auth},
+                            timeout=10)
         assert big.status_code == 413 and big.json()["code"] == "payload_too_large"
         bomb = gzip.compress(b'{"protocol":1,"pad":"' + b"0" * 20_000_000 + b'"}')
         assert len(bomb) < 20_000
-        reply = requests.post(url, data=bomb, headers={"Content-Encoding": "gzip"}, timeout=10)
+        reply = requests.post(url, data=bomb, headers={"Content-Encoding": "gzip", **auth}, timeout=10)
         assert reply.status_code == 413 and reply.json()["code"] == "payload_too_large"
-        broken = requests.post(url, data=b"\x1f\x8bnot gzip", headers={"Content-Encoding": "gzip"}, timeout=10)
+        broken = requests.post(url, data=b"\x1f\x8bnot gzip", headers={"Content-Encoding": "gzip", **auth},
+                               timeout=10)
         assert broken.status_code == 400
-        odd = requests.post(url, data=b"{}", headers={"Content-Encoding": "br"}, timeout=10)
+        odd = requests.post(url, data=b"{}", headers={"Content-Encoding": "br", **auth}, timeout=10)
         assert odd.status_code == 415
 
 

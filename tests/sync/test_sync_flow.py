@@ -176,12 +176,13 @@ def test_branch_isolation(hq: HeadOfficeFixture) -> None:
     a.sync()
     assert other.sync().pulled == 0
     assert rid not in other.state.records
-    # Writing into another branch's record (same id) is refused.
+    # The same id in another branch is another record: it neither touches nor reveals A's.
     other.state.create("meeting", meeting("冒名"), record_id=rid)
     stats = other.sync()
-    assert stats.rejected == 1 and other.state.rejected()[0].code == "record_elsewhere"
-    assert server_records(hq, "b2") == {}
+    assert stats.accepted == 1 and stats.rejected == 0
+    assert server_records(hq, "b2")[rid]["title"] == "冒名"
     assert server_records(hq)[rid]["current_rev"] == a.state.records[rid].rev
+    assert a.sync().pulled == 0
 
 
 def test_notices_and_roster_come_down(hq: HeadOfficeFixture) -> None:

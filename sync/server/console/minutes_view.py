@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from domain.context import RuleContext
 from domain.enums import AttendanceStatus, MeetingType
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting, Member
-from domain.rules import meeting_validity, voting_roll
+from domain.rules import meeting_validity, meeting_vote_outcomes, voting_roll
 from domain.violations import Severity
 from printing.formatting import date_zh, decimal_zh, money_zh, month_zh, name_of, person_zh, time_range_zh
 from printing.minutes import document_title
-from printing.minutes_sections import verdict_zh, vote_outcomes
+from printing.minutes_sections import verdict_zh
 from printing.wording import absentees_zh, appraisal_rows, excluded_zh, vote_lines
 
 _VOTING_TYPES = frozenset({MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE})
@@ -55,7 +55,7 @@ def build(meeting: Meeting, members: Mapping[str, Member], ctx: RuleContext, bra
           original_title: str = "", original_date_text: str = "") -> MinutesView:
     roll = voting_roll(meeting, ctx)
     validity = meeting_validity(meeting, ctx)
-    outcomes = vote_outcomes(meeting, ctx)
+    outcomes = meeting_vote_outcomes(meeting, ctx)
     kind = meeting.meeting_type.label
     if meeting.meeting_type is MeetingType.GROUP and meeting.party_group:
         kind += f"（{meeting.party_group}）"

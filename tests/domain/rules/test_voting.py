@@ -7,14 +7,17 @@ from hypothesis import strategies as st
 
 from domain.enums import AttendanceStatus, MeetingFormat, MeetingType, VoteKind, VoteMethod
 from domain.records import Resolution
+from domain.rules.quorum import meeting_validity
 from domain.rules.voters import voting_roll
 from domain.rules.voting import (
     ENTITLED_LABEL,
     PRESENT_LABEL,
     check_votes,
+    meeting_vote_outcomes,
     vote_outcome,
     votes_needed,
 )
+from domain.validation import validate_record
 from domain.violations import Severity
 
 
@@ -132,12 +135,81 @@ def test_more_votes_than_present_is_an_error(build):
     assert not result.passed
 
 
-def test_typed_counts_are_used_and_mismatches_warn(build):
+def test_the_roll_wins_over_typed_counts(build):
+    # 10 entitled, 7 present on the list; the clerk typed 11 entitled.
     result = outcome(build, build.vote(entitled=11, present=7, yes=6))
-    assert result.entitled == 11 and result.denominator == 11
+    assert result.entitled == 10 and result.denominator == 10
     [mismatch] = [v for v in result.violations if v.code == "vote.count_mismatch"]
-    assert mismatch.field == "votes.0.entitled" and mismatch.severity is Severity.WARNING
+    assert mismatch.field == "votes.0.entitled" and mismatch.severity is Severity.ERROR
     assert "填写为11人，按出席情况计算为10人" in mismatch.message
+    # An unreconciled count has no result at all: neither 通过 nor 未通过.
+    assert not result.passed and not result.determined
+    assert "通过" not in result.message_zh.rsplit("；", 1)[-1]
+
+
+def test_typed_majority_of_present_does_not_pass_against_the_roll(build):
+    # domain.md §3.4: 13 entitled, 7 present on the list. Typing 应到 = 实到 = 7 must not turn 6
+    # yes votes (a majority of those present, not of those entitled) into 通过.
+    roster = build.roster()
+    roster |= {f"n{i}": build.member(f"新{i}") for i in range(3)}  # 13 voters in all
+    ctx = build.ctx(members=roster)
+    meeting = build.meeting(present=("s", "d", "o", "f1", "f2", "f3", "f4"))
+    vote = build.vote(entitled=7, present=7, yes=6, no=1)
+    [result] = meeting_vote_outcomes(meeting.model_copy(update={"votes": [vote]}), ctx)
+    assert result.entitled == 13 and result.present == 7
+    assert not result.passed
+    assert {v.code for v in result.violations} >= {"vote.count_mismatch"}
+
+
+def test_no_record_is_invalid_and_passed_at_once(build):
+    # 6 of the 13 voters present on the list, 7 typed as present: the meeting is not valid, so
+    # the vote cannot pass, whatever was typed.
+    roster = build.roster()
+    roster |= {f"n{i}": build.member(f"新{i}") for i in range(3)}
+    ctx = build.ctx(members=roster)
+    vote = build.vote(entitled=13, present=7, yes=7)
+    meeting = build.meeting(present=("s", "d", "o", "f1", "f2", "f3"), votes=[vote])
+    assert not meeting_validity(meeting, ctx).valid
+    [result] = meeting_vote_outcomes(meeting, ctx)
+    assert not result.passed and not result.quorum.valid
+    assert "表决无效" in result.message_zh and "；通过" not in result.message_zh
+
+
+def test_an_ordinary_vote_of_an_invalid_meeting_is_void(build):
+    # The election on the agenda needs 4/5 present; with 7 of 10 the meeting is not valid for it,
+    # so the ordinary vote taken at the same meeting is void too (never 会议无效 beside 通过).
+    election = build.vote(VoteKind.ELECTION, yes=7, ballots_issued=7, ballots_returned=7)
+    ordinary = build.vote(yes=7)
+    meeting = build.full_congress(absent=("f5", "f6", "f7")).model_copy(update={"votes": [election, ordinary]})
+    ctx = build.ctx()
+    assert not meeting_validity(meeting, ctx).valid
+    outcomes = meeting_vote_outcomes(meeting, ctx)
+    assert [o.passed for o in outcomes] == [False, False]
+    assert all(not o.quorum.valid for o in outcomes)
+
+
+def test_count_mismatch_blocks_finalizing_but_not_a_draft(build):
+    meeting = build.full_congress(absent=("f5",)).model_copy(
+        update={"votes": [build.vote(entitled=9, yes=9)], "recorder_member_id": "o"}
+    )
+    ctx = build.ctx()
+    _, draft = validate_record("meeting", meeting, ctx)
+    _, final = validate_record("meeting", meeting, ctx, finalizing=True)
+    [d] = [v for v in draft if v.code == "vote.count_mismatch"]
+    [f] = [v for v in final if v.code == "vote.count_mismatch"]
+    assert d.severity is Severity.WARNING and f.severity is Severity.ERROR
+
+
+def test_written_opinion_of_a_member_without_a_vote_is_an_error(build):
+    # The 预备党员's "written opinion" would otherwise print as 已提交书面意见 and count.
+    attendance = [build.att("p1", AttendanceStatus.LEAVE, written_opinion=True)]
+    meeting = build.meeting(present=("s", "d", "o", "f1", "f2", "f3", "f4", "f5", "f6", "f7"), attendance=attendance)
+    roll = voting_roll(meeting, build.ctx())
+    [err] = [v for v in roll.violations if v.code == "attendance.written_opinion_without_vote"]
+    assert err.field == "attendance.0.written_opinion" and err.severity is Severity.ERROR
+    assert "预备党员" in err.message
+    _, found = validate_record("meeting", meeting, build.ctx(), finalizing=False)
+    assert "attendance.written_opinion_without_vote" in {v.code for v in found if v.severity is Severity.ERROR}
 
 
 def test_typed_counts_without_attendance_are_not_cross_checked(build):
@@ -155,8 +227,10 @@ def test_typed_counts_on_a_congress_without_attendance_list_are_trusted(build):
 
 
 def test_present_cannot_exceed_entitled(build):
-    result = outcome(build, build.vote(entitled=5, present=7, yes=6))
+    # Only typed counts (no attendance list to count from) can be impossible this way.
+    result = outcome(build, build.vote(entitled=5, present=7, yes=6), build.meeting())
     assert "vote.present_exceeds_entitled" in {v.code for v in result.violations}
+    assert not result.passed and not result.determined
 
 
 def test_secret_ballot_expected_for_admission_and_elections(build):

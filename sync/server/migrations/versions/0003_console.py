@@ -1,7 +1,7 @@
 """Web console: users, sessions, login throttling, audit log; derived record/branch indexes and search.
 
 Revision ID: 0003_console
-Revises: 0001
+Revises: 0002
 
 The derived tables (``console_records``, ``console_branches``, ``console_index_state``,
 ``console_search``) are filled lazily by ``sync.server.console.indexer`` from the ledger, so this
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_console"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
