@@ -28,8 +28,9 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
 
     app.state.console = settings or ConsoleSettings()
     app.mount("/console/static", StaticFiles(directory=str(resource_path("console", "static"))), name="console-static")
-    app.include_router(routes_auth.router)
-    app.include_router(routes_pages.router)
-    app.include_router(routes_actions.router)
-    app.include_router(routes_tail.router)  # last: its catch-all must not shadow the pages
+    # Pages and forms for people, not API: they stay out of the published OpenAPI document,
+    # which describes the device and admin API under /v1 only.
+    for router in (routes_auth.router, routes_pages.router, routes_actions.router,
+                   routes_tail.router):  # tail last: its catch-all must not shadow the pages
+        app.include_router(router, include_in_schema=False)
     errors.install(app)
