@@ -107,7 +107,8 @@ def _standings(
         select(m.record_id, m.branch_id, m.status, m.valid, m.amends_record_id, m.readable, m.meeting_type,
                m.event_date, m.party_group, m.by_secretary, m.includes_appraisal, review.c.decision)
         .select_from(console_records.outerjoin(
-            review, and_(review.c.target_id == m.record_id, review.c.kind == "review", review.c.deleted == false())
+            review, and_(review.c.branch_id == m.branch_id, review.c.target_id == m.record_id,
+                         review.c.kind == "review", review.c.deleted == false())
         ))
         .where(
             m.kind == "meeting", m.deleted == false(),

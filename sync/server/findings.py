@@ -44,7 +44,8 @@ def branch_members(conn: Connection, branch_id: str) -> dict[str, Member]:
     states (people who left are kept: the rules judge the meeting date)."""
     rows = conn.execute(
         select(heads.c.record_id, revisions.c.body)
-        .join(revisions, (revisions.c.record_id == heads.c.record_id) & (revisions.c.rev == heads.c.current_rev))
+        .join(revisions, (revisions.c.branch_id == heads.c.branch_id) & (revisions.c.record_id == heads.c.record_id)
+              & (revisions.c.rev == heads.c.current_rev))
         .where(heads.c.branch_id == branch_id, heads.c.kind == "member", heads.c.deleted.is_(False))
     ).all()
     members: dict[str, Member] = {}

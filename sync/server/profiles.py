@@ -45,8 +45,9 @@ def profile_heads(conn: Connection, branch_id: str) -> list[ProfileHead]:
     rows = conn.execute(
         select(heads.c.record_id, heads.c.current_rev, heads.c.conflicted, heads.c.leaves, revisions.c.body,
                first.c.first_seq)
-        .join(revisions, (revisions.c.record_id == heads.c.record_id) & (revisions.c.rev == heads.c.current_rev))
-        .join(first, first.c.record_id == heads.c.record_id)
+        .join(revisions, (revisions.c.branch_id == heads.c.branch_id) & (revisions.c.record_id == heads.c.record_id)
+              & (revisions.c.rev == heads.c.current_rev))
+        .join(first, first.c.record_id == heads.c.record_id)  # ``first`` holds this branch's only
         .where(heads.c.branch_id == branch_id, heads.c.kind == "branch_profile", heads.c.deleted.is_(False))
     ).all()
     canonical = branch_profile_id(branch_id)

@@ -78,7 +78,7 @@ def test_review_loop_between_browser_and_client_window(
     page.click('#matrix a[href="/console/branches/b1"]')
     page.wait_for_selector("#members")
     page.screenshot(path=str(shots / "02-branch.png"), full_page=True)
-    page.click(f'#records a[href="/console/records/{meeting}"]')
+    page.click(f'#records a[href="/console/branches/b1/records/{meeting}"]')
     page.wait_for_selector("#minutes")
     assert "会议有效" in page.inner_text("#validity")
     page.screenshot(path=str(shots / "03-record.png"), full_page=True)
@@ -146,9 +146,9 @@ def test_review_loop_between_browser_and_client_window(
 
     # A reviewer of another subtree: the record by URL is a 404, nothing of it shows.
     other = login(browser, hq, "kan")
-    response = other.goto(hq.base_url + f"/console/records/{meeting}")
+    response = other.goto(hq.base_url + f"/console/branches/b1/records/{meeting}")
     assert response is not None and response.status == 404
     assert "第四季度支部党员大会" not in other.content() and "找不到" in other.inner_text("main")
     other.screenshot(path=str(shots / "11-out-of-scope.png"), full_page=True)
-    assert other.goto(hq.base_url + f"/console/records/{meeting}/pdf").status == 404  # type: ignore[union-attr]
+    assert other.goto(hq.base_url + f"/console/branches/b1/records/{meeting}/pdf").status == 404  # type: ignore[union-attr]
     other.context.close()

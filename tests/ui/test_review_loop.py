@@ -76,7 +76,7 @@ def test_return_correct_and_acknowledge_in_the_window(
 
     reviewer = Browserless(hq.base_url)
     reviewer.login("shen")
-    assert reviewer.post(f"/console/records/{meeting}/review",
+    assert reviewer.post(f"/console/branches/b1/records/{meeting}/review",
                          {"decision": "returned", "comment": "缺少会议议题，请补充后更正。"}).status_code == 200
     reviewer.post("/console/notices", {"target": "b1", "title": "关于冬季防火检查的通知", "body": "请确认已读。",
                                        "issued_on": "2026-11-25", "requires_ack": "1"})
@@ -112,9 +112,9 @@ def test_return_correct_and_acknowledge_in_the_window(
     assert banner.open_button.isVisible() and not banner.amend_button.isVisible()
     sync_now(page, qtbot)
 
-    page_html = reviewer.get(f"/console/records/{meeting}").text
+    page_html = reviewer.get(f"/console/branches/b1/records/{meeting}").text
     assert "支部已提交更正记录" in page_html and str(amendment.record_id) in page_html
-    assert "Room 2" in reviewer.get(f"/console/records/{amendment.record_id}").text
+    assert "Room 2" in reviewer.get(f"/console/branches/b1/records/{amendment.record_id}").text
 
     # 确认已读 on the notice: open it from 概览's notice list, click the button, sync.
     workspace.show_page("overview")

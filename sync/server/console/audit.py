@@ -52,6 +52,11 @@ class AuditEntry:
         return ACTION_LABELS.get(self.action, self.action)
 
 
+def record_target(branch_id: str, record_id: str) -> str:
+    """How an entry names a record: branch and id (ids are per branch, either alone is ambiguous)."""
+    return f"{branch_id}/{record_id}"
+
+
 def record(conn: Connection, user_name: str, action: str, target: str = "", detail: Any = "",
            address: str = "") -> None:
     text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False, sort_keys=True)

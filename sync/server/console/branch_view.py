@@ -52,7 +52,8 @@ class BranchPage:
 def _lapses(conn: Connection, branch_id: str, members: dict[str, Member], today: dt.date) -> dict[str, LapseWarning]:
     rows = conn.execute(
         select(revisions.c.body, revisions.c.schema_version)
-        .join(heads, and_(heads.c.record_id == revisions.c.record_id, heads.c.current_rev == revisions.c.rev))
+        .join(heads, and_(heads.c.branch_id == revisions.c.branch_id, heads.c.record_id == revisions.c.record_id,
+                          heads.c.current_rev == revisions.c.rev))
         .where(heads.c.branch_id == branch_id, heads.c.kind == "meeting", heads.c.deleted.is_(False))
     ).all()
     meetings = []

@@ -11,6 +11,10 @@ small query when nothing changed). A change to the roster or the profile re-inde
 of the branch, because a meeting's validity is judged with the roster. Each branch is indexed in
 its own transaction under a lock on its index-state row, so concurrent requests (or workers)
 never index the same branch twice at once, and nothing here holds the ledger's branch lock.
+
+Rows are keyed by (branch, record), as the ledger is: record ids are per branch, so another
+branch's record of the same id is another row, and every id a row refers to (the target of a
+review or receipt, the original of an amendment, the post of a log entry) is one of its branch.
 """
 
 from __future__ import annotations
@@ -133,10 +137,11 @@ def index_branch(conn: Connection, branch_id: str) -> None:
     rows_out = [_row(branch_id, head, members, ctx) for head in found]
     ids = [h.record_id for h in found]
     for start in range(0, len(ids), 500):
-        conn.execute(delete(console_records).where(console_records.c.record_id.in_(ids[start:start + 500])))
+        conn.execute(delete(console_records).where(console_records.c.branch_id == branch_id,
+                                                   console_records.c.record_id.in_(ids[start:start + 500])))
     if rows_out:
         conn.execute(insert(console_records), [r for r, _ in rows_out])
-    search.write_documents(conn, [(r["record_id"], branch_id, text) for r, text in rows_out])
+    search.write_documents(conn, branch_id, [(r["record_id"], text) for r, text in rows_out])
     if full:
         _write_branch(conn, branch_id, profile, profile_count, members)
     conn.execute(
@@ -150,7 +155,8 @@ def _heads(conn: Connection, branch_id: str, only: set[str] | None) -> list[_Hea
         select(heads.c.record_id, heads.c.kind, heads.c.current_rev, heads.c.status, heads.c.deleted,
                heads.c.conflicted, heads.c.updated_seq, revisions.c.schema_version, revisions.c.body,
                revisions.c.received_at, revisions.c.author)
-        .join(revisions, and_(revisions.c.record_id == heads.c.record_id, revisions.c.rev == heads.c.current_rev))
+        .join(revisions, and_(revisions.c.branch_id == heads.c.branch_id, revisions.c.record_id == heads.c.record_id,
+                              revisions.c.rev == heads.c.current_rev))
         .where(heads.c.branch_id == branch_id)
     )
     out: list[_Head] = []

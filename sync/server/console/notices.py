@@ -2,8 +2,9 @@
 
 Head office sends a notice as one record per branch (``publish.Publisher.publish_notice``); the
 console groups them back into one notice by content (``console_records.notice_key``). A branch
-has read it when one of its devices synced a ``notice_receipt`` for its copy (确认已读 on the
-client).
+has read it when one of its devices synced a ``notice_receipt`` for *its* copy (确认已读 on the
+client): a receipt is matched by branch and notice id, so a receipt another branch files under the
+same id never marks this branch's copy as read.
 """
 
 from __future__ import annotations
@@ -44,16 +45,19 @@ def list_notices(conn: Connection, scope: Scope, limit: int = 200) -> list[Notic
     n = console_records.c
     receipt = aliased(console_records)
     # Receipts grouped once and joined (a correlated count per copy scans the table each time).
+    # A receipt acknowledges its own branch's copy: ids are per branch, so the join is on both.
     receipts = (
-        select(receipt.c.target_id.label("notice_id"), func.count().label("n"))
+        select(receipt.c.branch_id.label("branch_id"), receipt.c.target_id.label("notice_id"),
+               func.count().label("n"))
         .where(receipt.c.kind == "notice_receipt", receipt.c.deleted == false())
-        .group_by(receipt.c.target_id)
+        .group_by(receipt.c.branch_id, receipt.c.target_id)
         .subquery()
     )
     per_copy = (
         select(n.notice_key, n.title, n.event_date, n.requires_ack,
                case((receipts.c.n > 0, 1), else_=0).label("read"))
-        .select_from(console_records.outerjoin(receipts, receipts.c.notice_id == n.record_id))
+        .select_from(console_records.outerjoin(
+            receipts, and_(receipts.c.branch_id == n.branch_id, receipts.c.notice_id == n.record_id)))
         .where(n.kind == "notice", n.deleted == false(), n.branch_id.in_(ids))
         .subquery()
     )
@@ -74,8 +78,8 @@ def notice_detail(conn: Connection, scope: Scope, key: str) -> NoticeDetail:
     rows = conn.execute(
         select(n.branch_id, n.record_id, n.title, n.event_date, n.requires_ack, receipt.c.actor, receipt.c.acted_at)
         .select_from(console_records.outerjoin(
-            receipt, and_(receipt.c.target_id == n.record_id, receipt.c.kind == "notice_receipt",
-                          receipt.c.deleted == false())))
+            receipt, and_(receipt.c.branch_id == n.branch_id, receipt.c.target_id == n.record_id,
+                          receipt.c.kind == "notice_receipt", receipt.c.deleted == false())))
         .where(n.kind == "notice", n.notice_key == key, n.deleted == false(), n.branch_id.in_(ids or [""]))
         .order_by(n.branch_id)
     ).all()

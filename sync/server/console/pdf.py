@@ -37,8 +37,9 @@ def original_of(conn: Connection, branch_id: str, meeting: Meeting) -> Meeting |
         return None
     row = conn.execute(
         select(revisions.c.body, revisions.c.schema_version)
-        .join(heads, (heads.c.record_id == revisions.c.record_id) & (heads.c.current_rev == revisions.c.rev))
-        .where(heads.c.record_id == meeting.amends_record_id, heads.c.branch_id == branch_id)
+        .join(heads, (heads.c.branch_id == revisions.c.branch_id) & (heads.c.record_id == revisions.c.record_id)
+              & (heads.c.current_rev == revisions.c.rev))
+        .where(heads.c.branch_id == branch_id, heads.c.record_id == meeting.amends_record_id)
     ).first()
     if row is None or not row.body:
         return None
@@ -46,14 +47,17 @@ def original_of(conn: Connection, branch_id: str, meeting: Meeting) -> Meeting |
     return parsed if isinstance(parsed, Meeting) else None
 
 
-def minutes_input(conn: Connection, scope: Scope, record_id: str) -> MinutesInput:
+def minutes_input(conn: Connection, scope: Scope, branch_id: str, record_id: str) -> MinutesInput:
+    """The renderer's input for record ``record_id`` of branch ``branch_id``."""
+    scope.branch(branch_id)  # out of scope: nothing is read
     row = conn.execute(
         select(heads.c.branch_id, heads.c.status, heads.c.current_rev, heads.c.deleted, heads.c.kind,
                revisions.c.body, revisions.c.schema_version, revisions.c.device_time)
-        .join(revisions, (revisions.c.record_id == heads.c.record_id) & (revisions.c.rev == heads.c.current_rev))
-        .where(heads.c.record_id == record_id)
+        .join(revisions, (revisions.c.branch_id == heads.c.branch_id) & (revisions.c.record_id == heads.c.record_id)
+              & (revisions.c.rev == heads.c.current_rev))
+        .where(heads.c.branch_id == branch_id, heads.c.record_id == record_id)
     ).first()
-    if row is None or row.branch_id not in scope.unit_ids:
+    if row is None:
         raise OutOfScope(record_id)
     meeting = parse_stored(row.kind, row.schema_version, json.loads(row.body) if row.body else None)
     if not isinstance(meeting, Meeting) or row.deleted:

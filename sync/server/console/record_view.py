@@ -130,19 +130,23 @@ def _label(path: str) -> str:
     return "·".join(words)
 
 
-def record_page(conn: Connection, scope: Scope, record_id: str, can_review: bool) -> RecordPage:
-    head = conn.execute(select(heads).where(heads.c.record_id == record_id)).first()
-    if head is None or head.branch_id not in scope.unit_ids or head.kind in ("review", "notice_receipt"):
+def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, can_review: bool) -> RecordPage:
+    """Record ``record_id`` of branch ``branch_id`` (ids are per branch: both name it)."""
+    branch = scope.branch(branch_id)  # out of scope: nothing is read
+    head = conn.execute(select(heads).where(heads.c.branch_id == branch_id, heads.c.record_id == record_id)).first()
+    if head is None or head.kind in ("review", "notice_receipt"):
         raise OutOfScope(record_id)
-    branch = scope.branch(head.branch_id)
     names = {b.id: b.name for b in scope.branches}
-    line = line_of(conn, record_id, names)
+    line = line_of(conn, branch_id, record_id, names)
     if line is None:
         raise OutOfScope(record_id)
-    members = branch_members(conn, head.branch_id)
+    members = branch_members(conn, branch_id)
     device_names = dict(conn.execute(select(devices.c.device_id, devices.c.name)
-                                     .where(devices.c.branch_id == head.branch_id)).all())
-    rows = conn.execute(select(revisions).where(revisions.c.record_id == record_id).order_by(revisions.c.seq)).all()
+                                     .where(devices.c.branch_id == branch_id)).all())
+    rows = conn.execute(
+        select(revisions).where(revisions.c.branch_id == branch_id, revisions.c.record_id == record_id)
+        .order_by(revisions.c.seq)
+    ).all()
     bodies: dict[str, dict[str, Any] | None] = {r.rev: (json.loads(r.body) if r.body else None) for r in rows}
     leaves = json.loads(head.leaves)
     history = []
@@ -165,12 +169,12 @@ def record_page(conn: Connection, scope: Scope, record_id: str, can_review: bool
     other: list[tuple[str, str]] = []
     original_line = None
     if isinstance(parsed, Meeting):
-        profile, _ = current_profile(conn, head.branch_id)
+        profile, _ = current_profile(conn, branch_id)
         ctx = RuleContext(members=members, branch=profile)
         original_title = original_date = ""
         if parsed.amends_record_id:
-            original_line = line_of(conn, parsed.amends_record_id, names)
-            original_body = original_of(conn, head.branch_id, parsed)
+            original_line = line_of(conn, branch_id, parsed.amends_record_id, names)
+            original_body = original_of(conn, branch_id, parsed)
             if original_body is not None:
                 original_title = original_body.title
                 original_date = date_zh(original_body.starts_at.date())
@@ -181,7 +185,9 @@ def record_page(conn: Connection, scope: Scope, record_id: str, can_review: bool
         _flatten(parsed.model_dump(mode="json"), "", flat, members)
         other = [(_label(k), v) for k, v in flat.items() if v]
     review_rows = conn.execute(
-        select(revisions.c.body).where(revisions.c.record_id == review_record_id(record_id))
+        select(revisions.c.body).where(revisions.c.branch_id == branch_id,
+                                       revisions.c.record_id == review_record_id(record_id),
+                                       revisions.c.kind == "review")
         .order_by(revisions.c.seq.desc())
     ).all()
     reviews = []
@@ -193,10 +199,10 @@ def record_page(conn: Connection, scope: Scope, record_id: str, can_review: bool
                                    str(data.get("reviewed_at", "")), str(data.get("target_rev", ""))))
     amendment_ids = conn.execute(
         select(console_records.c.record_id).where(
-            console_records.c.amends_record_id == record_id, console_records.c.branch_id == head.branch_id,
+            console_records.c.branch_id == branch_id, console_records.c.amends_record_id == record_id,
             console_records.c.deleted == false())
     ).scalars().all()
-    amendments = [a for a in (line_of(conn, rid, names) for rid in amendment_ids)
+    amendments = [a for a in (line_of(conn, branch_id, rid, names) for rid in amendment_ids)
                   if a is not None and a.amends == record_id]
     final = head.status == "final" and not head.deleted
     return RecordPage(

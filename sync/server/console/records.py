@@ -10,15 +10,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import Connection, and_, false, func, select
+from sqlalchemy import Connection, and_, false, func, select, tuple_
 from sqlalchemy.orm import aliased
 
 from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
 from sync.server.console import indexer
 from sync.server.console.scope import Scope
-from sync.server.console.search import search_record_ids
+from sync.server.console.search import search_hits
 from sync.server.console.tables import console_records
 from sync.server.orgs import OrgUnit
 
@@ -37,6 +38,17 @@ LISTED_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation", "membe
 # What "全部" lists on a branch page: the branch's own records (members have their own table).
 DEFAULT_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation")
 STATUS_LABELS = {"draft": "草稿", "final": "定稿"}
+
+
+def record_url(branch_id: str, record_id: str, action: str = "") -> str:
+    """The console's address of a record (``action``: ``pdf``, ``review``).
+
+    A record is named by its branch *and* its id: ids are per branch (migration 0002), so two
+    branches may hold different records under one id, and the branch in the path is what the
+    scope check looks at before anything is read.
+    """
+    path = f"/console/branches/{quote(branch_id, safe='')}/records/{quote(record_id, safe='')}"
+    return f"{path}/{action}" if action else path
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,10 @@ class RecordLine:
     amended_by: str  # a finalized 更正 of this record, if any
     amends: str
     received_at: str
+
+    @property
+    def url(self) -> str:
+        return record_url(self.branch_id, self.record_id)
 
     @property
     def kind_label(self) -> str:
@@ -144,11 +160,13 @@ def _base(branch_ids: Sequence[str] | None) -> Any:
     # The (few) finalized amendments as a grouped derived table joined once — not a correlated
     # subquery per listed record, which PostgreSQL ran as a scan of the whole table each time
     # (most rows have amends_record_id = '', so its statistics favour a sequential scan).
+    # Reviews and amendments refer to records of their own branch: every join is on both columns.
     amended_q = (
-        select(amendment.c.amends_record_id.label("original"), func.max(amendment.c.record_id).label("by"))
+        select(amendment.c.branch_id.label("branch"), amendment.c.amends_record_id.label("original"),
+               func.max(amendment.c.record_id).label("by"))
         .where(amendment.c.amends_record_id != "", amendment.c.kind == "meeting",
                amendment.c.status == "final", amendment.c.deleted == false())
-        .group_by(amendment.c.amends_record_id)
+        .group_by(amendment.c.branch_id, amendment.c.amends_record_id)
         .subquery()
     )
     query = (
@@ -157,8 +175,9 @@ def _base(branch_ids: Sequence[str] | None) -> Any:
                amended_q.c.by.label("amended_by"))
         .select_from(
             console_records.outerjoin(
-                review, and_(review.c.target_id == m.record_id, review.c.kind == "review", review.c.deleted == false())
-            ).outerjoin(amended_q, amended_q.c.original == m.record_id)
+                review, and_(review.c.branch_id == m.branch_id, review.c.target_id == m.record_id,
+                             review.c.kind == "review", review.c.deleted == false())
+            ).outerjoin(amended_q, and_(amended_q.c.branch == m.branch_id, amended_q.c.original == m.record_id))
         )
         .where(m.deleted == false())
     )
@@ -198,22 +217,33 @@ def _apply(query: Any, review: Any, flt: RecordFilter) -> Any:
 
 
 def _lines(rows: Sequence[Any], names: dict[str, str]) -> list[RecordLine]:
-    standings = [
-        RecordStanding(r.record_id, r.status == "final", r.valid is not False, r.decision == "returned",
-                       r.amends_record_id, bool(r.readable))
-        for r in rows if r.kind == "meeting"
-    ]
-    states = count_states(standings)
+    # Count states per branch: an amendment supersedes a record of its own branch only.
+    by_branch: dict[str, list[RecordStanding]] = {}
+    for r in rows:
+        if r.kind == "meeting":
+            by_branch.setdefault(r.branch_id, []).append(RecordStanding(
+                r.record_id, r.status == "final", r.valid is not False, r.decision == "returned",
+                r.amends_record_id, bool(r.readable)))
+    states: dict[tuple[str, str], CountState] = {}
+    for branch_id, standings in by_branch.items():
+        states.update({(branch_id, rid): state for rid, state in count_states(standings).items()})
     for r in rows:
         if r.kind == "meeting" and r.amended_by:
-            states[r.record_id] = CountState.SUPERSEDED
+            states[(r.branch_id, r.record_id)] = CountState.SUPERSEDED
     return [
         RecordLine(r.record_id, r.branch_id, names.get(r.branch_id, r.branch_id), r.kind, r.title, r.event_date,
                    r.meeting_type, r.status, bool(r.conflicted), bool(r.readable), r.valid, r.decision or "",
-                   r.comment or "", states.get(r.record_id), r.amended_by or "", r.amends_record_id,
+                   r.comment or "", states.get((r.branch_id, r.record_id)), r.amended_by or "", r.amends_record_id,
                    r.received_at)
         for r in rows
     ]
+
+
+def _among(hits: Sequence[tuple[str, str]]) -> Any:
+    """The condition "this row is one of ``hits``" ((branch, record) pairs; none: nothing)."""
+    if not hits:
+        return false()
+    return tuple_(console_records.c.branch_id, console_records.c.record_id).in_(list(hits))
 
 
 def list_records(conn: Connection, branches: Sequence[OrgUnit], flt: RecordFilter, *, limit: int = 200,
@@ -224,8 +254,7 @@ def list_records(conn: Connection, branches: Sequence[OrgUnit], flt: RecordFilte
     query, review = _base(ids)
     query = _apply(query, review, flt)
     if flt.text.strip():
-        hits = search_record_ids(conn, flt.text, ids, limit=5000)
-        query = query.where(console_records.c.record_id.in_(hits or [""]))
+        query = query.where(_among(search_hits(conn, flt.text, ids, limit=5000)))
     total = int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
     rows = conn.execute(
         query.order_by(console_records.c.event_date.desc(), console_records.c.received_at.desc())
@@ -238,20 +267,21 @@ def search(conn: Connection, scope: Scope, text: str, limit: int = 100) -> list[
     """Records in the user's scope whose text matches ``text`` (every term), newest first."""
     # The whole tree needs no branch filter (2 000 ids in every query cost more than they filter).
     ids = None if scope.root_id is None else scope.branch_ids
-    hits = search_record_ids(conn, text, ids, limit=limit * 3)
+    hits = search_hits(conn, text, ids, limit=limit * 3)
     if not hits:
         return []
     names = {b.id: b.name for b in scope.branches}
     query, _review = _base(ids)
     rows = conn.execute(
-        query.where(console_records.c.record_id.in_(hits), console_records.c.kind.in_(LISTED_KINDS))
+        query.where(_among(hits), console_records.c.kind.in_(LISTED_KINDS))
         .order_by(console_records.c.event_date.desc()).limit(limit)
     ).all()
     return _lines(rows, names)
 
 
-def line_of(conn: Connection, record_id: str, names: dict[str, str]) -> RecordLine | None:
-    query, _review = _base(None)
+def line_of(conn: Connection, branch_id: str, record_id: str, names: dict[str, str]) -> RecordLine | None:
+    """The list line of one record of one branch (None: no such live record there)."""
+    query, _review = _base([branch_id])
     rows = conn.execute(query.where(console_records.c.record_id == record_id)).all()
     lines = _lines(rows, names)
     return lines[0] if lines else None

@@ -29,9 +29,11 @@ class ReviewError(ValueError):
     """A verdict that cannot be given; the message is for the reviewer."""
 
 
-def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, record_id: str, decision: str,
-           comment: str, address: str = "") -> None:
-    """Record ``user``'s verdict on ``record_id`` and queue it for the branch (one transaction)."""
+def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, branch_id: str, record_id: str,
+           decision: str, comment: str, address: str = "") -> None:
+    """Record ``user``'s verdict on record ``record_id`` of branch ``branch_id`` and queue it for
+    that branch (one transaction). Ids are per branch: the verdict goes into the ledger of the
+    branch named, never to another branch holding a record of the same id."""
     try:
         verdict = ReviewDecision(decision)
     except ValueError as exc:
@@ -41,15 +43,17 @@ def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, rec
         raise ReviewError("退回修改时请填写退回意见，告诉支部需要更正什么")
     if len(comment) > MAX_COMMENT:
         raise ReviewError(f"意见不能超过 {MAX_COMMENT} 字")
-    head = conn.execute(select(heads).where(heads.c.record_id == record_id)).first()
-    if head is None or head.branch_id not in scope.unit_ids:
+    scope.branch(branch_id)  # out of scope: OutOfScope before anything is read
+    head = conn.execute(select(heads).where(heads.c.branch_id == branch_id, heads.c.record_id == record_id)).first()
+    if head is None:
         raise OutOfScope(record_id)
     if head.kind != "meeting" or head.deleted:
         raise ReviewError("只能审核会议记录")
     if head.status != "final":
         raise ReviewError("草稿尚未定稿，不能审核；支部定稿后再审核")
     title = conn.execute(
-        select(revisions.c.body).where(revisions.c.record_id == record_id, revisions.c.rev == head.current_rev)
+        select(revisions.c.body).where(revisions.c.branch_id == branch_id, revisions.c.record_id == record_id,
+                                       revisions.c.rev == head.current_rev)
     ).scalar_one_or_none()
     body_title = ""
     if title:
@@ -64,7 +68,7 @@ def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, rec
         "reviewer": user.display_name,
         "reviewed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
-    publisher.publish_review(conn, branch_id=head.branch_id, record_id=review_record_id(record_id), body=body,
+    publisher.publish_review(conn, branch_id=branch_id, record_id=review_record_id(record_id), body=body,
                              author=f"总部:{user.name}")
-    audit.record(conn, user.name, "return" if verdict is ReviewDecision.RETURNED else "approve", record_id,
-                 {"title": body_title, "comment": comment}, address)
+    audit.record(conn, user.name, "return" if verdict is ReviewDecision.RETURNED else "approve",
+                 audit.record_target(branch_id, record_id), {"title": body_title, "comment": comment}, address)

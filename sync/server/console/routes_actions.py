@@ -19,6 +19,7 @@ from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.console import audit, indexer
 from sync.server.console.notices import list_notices, notice_detail
+from sync.server.console.records import record_url
 from sync.server.console.review import ReviewError, review
 from sync.server.console.roster_upload import MAX_UPLOAD_BYTES, plan_roster
 from sync.server.console.scope import OutOfScope, Scope
@@ -53,21 +54,21 @@ def _text(form: Any, key: str, limit: int = 500) -> str:
 # ---------------------------------------------------------------------------------- review
 
 
-@router.post("/records/{record_id}/review")
-async def review_record(request: Request, record_id: str) -> Response:
+@router.post("/branches/{branch_id}/records/{record_id}/review")
+async def review_record(request: Request, branch_id: str, record_id: str) -> Response:
     who = await viewer(request, "reviewer")
     form = await checked_form(request, who)
     decision, comment = _text(form, "decision", 20), _text(form, "comment", 5000)
     publisher = _publisher(request)
     try:
-        await run(request, review, publisher, who.scope, who.user, record_id, decision, comment,
+        await run(request, review, publisher, who.scope, who.user, branch_id, record_id, decision, comment,
                   client_address(request))
     except ReviewError as exc:
         raise ConsoleError(400, str(exc)) from exc
     except PublishError as exc:
         raise ConsoleError(409, f"无法保存审核意见：{exc}") from exc
     done = "returned" if decision == "returned" else "approved"
-    return redirect(f"/console/records/{record_id}?done={done}")
+    return redirect(f"{record_url(branch_id, record_id)}?done={done}")
 
 
 # ---------------------------------------------------------------------------------- notices

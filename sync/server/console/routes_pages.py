@@ -23,7 +23,7 @@ from sync.server.console.branch_view import branch_page
 from sync.server.console.matrix import COLUMNS, SILENT_DAYS, build_matrix, state_class
 from sync.server.console.record_view import record_page
 from sync.server.console.records import KIND_LABELS, LISTED_KINDS, STATUS_FILTERS, RecordFilter, list_records, search
-from sync.server.console.scope import OutOfScope, branch_of_record
+from sync.server.console.scope import OutOfScope
 from sync.server.console.web import (
     ConsoleError,
     Viewer,
@@ -217,28 +217,36 @@ async def branch_export(request: Request, branch_id: str, fmt: str) -> Response:
 # ---------------------------------------------------------------------------------- record
 
 
-@router.get("/records/{record_id}")
-async def record(request: Request, record_id: str) -> Response:
+def _visible_branch(who: Viewer, branch_id: str) -> None:
+    """A record's page names its branch: out of scope (or not a branch) → 404, before any read."""
+    try:
+        who.scope.branch(branch_id)
+    except OutOfScope as exc:
+        raise not_found() from exc
+
+
+@router.get("/branches/{branch_id}/records/{record_id}")
+async def record(request: Request, branch_id: str, record_id: str) -> Response:
     who = await viewer(request)
-    branch_id = await run(request, branch_of_record, who.scope, record_id)
+    _visible_branch(who, branch_id)
     await _refresh(request, [branch_id])
-    data = await run(request, record_page, who.scope, record_id, who.user.can("reviewer"))
+    data = await run(request, record_page, who.scope, branch_id, record_id, who.user.can("reviewer"))
     return render(request, "record.html", {"nav": "matrix", "r": data, "message": request.query_params.get("done", "")},
                   who=who)
 
 
-@router.get("/records/{record_id}/pdf")
-async def record_pdf(request: Request, record_id: str) -> Response:
+@router.get("/branches/{branch_id}/records/{record_id}/pdf")
+async def record_pdf(request: Request, branch_id: str, record_id: str) -> Response:
     who = await viewer(request)
-    branch_id = await run(request, branch_of_record, who.scope, record_id)
+    _visible_branch(who, branch_id)
     await _refresh(request, [branch_id])
     try:
-        data = await run(request, pdf.minutes_input, who.scope, record_id)
+        data = await run(request, pdf.minutes_input, who.scope, branch_id, record_id)
     except pdf.NotPrintable as exc:
         raise ConsoleError(400, str(exc)) from exc
     result = await run_in_threadpool(pdf.render, data)
-    await run(request, audit.record, who.user.name, "print", record_id, {"title": data.meeting.title},
-              client_address(request))
+    await run(request, audit.record, who.user.name, "print", audit.record_target(branch_id, record_id),
+              {"title": data.meeting.title}, client_address(request))
     from urllib.parse import quote
 
     name = quote(f"{data.branch.name}-{data.meeting.title}.pdf")

@@ -1,6 +1,8 @@
 """What a console user may see: the org subtree their account is scoped to, and nothing else.
 
-Every page and endpoint that names a branch, a record or a notice goes through :class:`Scope`;
+Every page and endpoint that names a branch, a record or a notice goes through :class:`Scope`.
+A record is named by its branch and its id (ids are per branch since migration 0002), and the
+branch is checked first, so nothing of a record outside the scope is even read;
 anything outside it is answered exactly like something that does not exist (404), so a scoped
 reviewer cannot even learn which ids exist elsewhere by trying URLs.
 """
@@ -10,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from sync.server.console.users import User
 from sync.server.orgs import OrgUnit, all_units, subtree
-from sync.server.tables import heads
 
 
 class OutOfScope(LookupError):
@@ -80,11 +81,3 @@ def scope_of(conn: Connection, user: User) -> Scope:
             ordered.extend(subtree(units, root.id))
         return Scope(None, tuple(ordered))
     return Scope(user.org_id, tuple(subtree(units, user.org_id)))
-
-
-def branch_of_record(conn: Connection, scope: Scope, record_id: str) -> str:
-    """The branch of ``record_id`` if the user may see it; else :class:`OutOfScope`."""
-    branch_id = conn.execute(select(heads.c.branch_id).where(heads.c.record_id == record_id)).scalar_one_or_none()
-    if branch_id is None or branch_id not in scope.unit_ids:
-        raise OutOfScope(record_id)
-    return str(branch_id)

@@ -8,8 +8,9 @@ or digits as a lower-cased word. A search term becomes the same tokens, searched
 this substring". A one-character term matches tokens starting with it. Every whitespace-separated
 term must match (AND), as on the client.
 
-The documents live in ``console_search`` (created per engine by migration 0003_console) and are
-written by the indexer; queries are restricted to the branches the user may see.
+The documents live in ``console_search`` (created per engine by migration 0003_console), one per
+(branch, record), and are written by the indexer; queries are restricted to the branches the user
+may see and answer (branch, record) pairs, since record ids are per branch.
 """
 
 from __future__ import annotations
@@ -114,60 +115,69 @@ def _pg_query(terms: Sequence[tuple[list[str], bool]]) -> str:
     return " & ".join(parts)
 
 
-def write_documents(conn: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Replace the documents of ``rows`` = (record_id, branch_id, text); empty text removes one."""
+def write_documents(conn: Connection, branch_id: str, rows: Sequence[tuple[str, str]]) -> None:
+    """Replace the documents of ``rows`` = (record_id, text) of one branch; empty text removes one.
+
+    Documents are keyed by (branch, record) like the ledger: another branch's record of the same
+    id has a document of its own, which this never touches.
+    """
     if not rows:
         return
     ids = [r[0] for r in rows]
     if conn.dialect.name == "postgresql":
-        conn.execute(text("DELETE FROM console_search WHERE record_id = ANY(:ids)"), {"ids": ids})
-        values = [{"r": rid, "b": bid, "d": document(body)} for rid, bid, body in rows if body]
+        conn.execute(text("DELETE FROM console_search WHERE branch_id = :b AND record_id = ANY(:ids)"),
+                     {"b": branch_id, "ids": ids})
+        values = [{"r": rid, "b": branch_id, "d": document(body)} for rid, body in rows if body]
         if values:
             conn.execute(
-                text("INSERT INTO console_search (record_id, branch_id, doc)"
-                     " VALUES (:r, :b, to_tsvector('simple', :d))"),
+                text("INSERT INTO console_search (branch_id, record_id, doc)"
+                     " VALUES (:b, :r, to_tsvector('simple', :d))"),
                 values,
             )
         return
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ",".join(f":i{n}" for n in range(len(chunk)))
-        params = {f"i{n}": rid for n, rid in enumerate(chunk)}
+        params: dict[str, object] = {f"i{n}": rid for n, rid in enumerate(chunk)}
+        params["b"] = branch_id
         conn.execute(
             text(f"DELETE FROM console_search WHERE rowid IN (SELECT doc_rowid FROM console_search_rowids"
-                 f" WHERE record_id IN ({marks}))"),
+                 f" WHERE branch_id = :b AND record_id IN ({marks}))"),
             params,
         )
-        conn.execute(text(f"DELETE FROM console_search_rowids WHERE record_id IN ({marks})"), params)
-    for rid, bid, body in rows:
+        conn.execute(text(f"DELETE FROM console_search_rowids WHERE branch_id = :b AND record_id IN ({marks})"),
+                     params)
+    for rid, body in rows:
         if not body:
             continue
         result = conn.execute(
             text("INSERT INTO console_search (doc, record_id, branch_id) VALUES (:d, :r, :b)"),
-            {"d": document(body), "r": rid, "b": bid},
+            {"d": document(body), "r": rid, "b": branch_id},
         )
         conn.execute(
-            text("INSERT INTO console_search_rowids (record_id, doc_rowid) VALUES (:r, :n)"),
-            {"r": rid, "n": result.lastrowid},
+            text("INSERT INTO console_search_rowids (branch_id, record_id, doc_rowid) VALUES (:b, :r, :n)"),
+            {"b": branch_id, "r": rid, "n": result.lastrowid},
         )
 
 
-def search_record_ids(conn: Connection, query: str, branch_ids: Sequence[str] | None, limit: int = 200) -> list[str]:
-    """Record ids whose text matches every term of ``query``, within ``branch_ids`` (None: all)."""
+def search_hits(conn: Connection, query: str, branch_ids: Sequence[str] | None,
+                limit: int = 200) -> list[tuple[str, str]]:
+    """(branch_id, record_id) of the records whose text matches every term of ``query``, within
+    ``branch_ids`` (None: all). A record is named by both: ids are per branch."""
     terms = query_terms(query)
     if not terms or (branch_ids is not None and not branch_ids):
         return []
     if conn.dialect.name == "postgresql":
-        sql = "SELECT record_id FROM console_search WHERE doc @@ to_tsquery('simple', :q)"
+        sql = "SELECT branch_id, record_id FROM console_search WHERE doc @@ to_tsquery('simple', :q)"
         params: dict[str, object] = {"q": _pg_query(terms), "limit": limit}
         if branch_ids is not None:
             sql += " AND branch_id = ANY(:branches)"
             params["branches"] = list(branch_ids)
-        return list(conn.execute(text(sql + " LIMIT :limit"), params).scalars())
-    sql = "SELECT record_id FROM console_search WHERE console_search MATCH :q"
-    params = {"q": _fts5_query(terms), "limit": limit}
-    if branch_ids is not None:
-        marks = ",".join(f":b{n}" for n in range(len(branch_ids)))
-        sql += f" AND branch_id IN ({marks})"
-        params.update({f"b{n}": b for n, b in enumerate(branch_ids)})
-    return list(conn.execute(text(sql + " LIMIT :limit"), params).scalars())
+    else:
+        sql = "SELECT branch_id, record_id FROM console_search WHERE console_search MATCH :q"
+        params = {"q": _fts5_query(terms), "limit": limit}
+        if branch_ids is not None:
+            marks = ",".join(f":b{n}" for n in range(len(branch_ids)))
+            sql += f" AND branch_id IN ({marks})"
+            params.update({f"b{n}": b for n, b in enumerate(branch_ids)})
+    return [(str(b), str(r)) for b, r in conn.execute(text(sql + " LIMIT :limit"), params).all()]

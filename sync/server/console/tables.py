@@ -68,11 +68,14 @@ console_audit = Table(
 Index("ix_console_audit_at", console_audit.c.at)
 
 # One row per record of a branch as it stands now: the columns the pages filter and count on.
+# Keyed like the ledger's heads by (branch, record): record ids are per branch (migration 0002),
+# so two branches may hold different records under one id. Every reference a row makes to
+# another record (target_id, amends_record_id) names a record *of the same branch*.
 console_records = Table(
     "console_records",
     metadata,
+    Column("branch_id", String(64), primary_key=True),
     Column("record_id", String(64), primary_key=True),
-    Column("branch_id", String(64), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("rev", String(80), nullable=False),
     Column("status", String(10), nullable=False),
@@ -101,8 +104,8 @@ console_records = Table(
 Index("ix_console_records_branch_kind_date", console_records.c.branch_id, console_records.c.kind,
       console_records.c.event_date)
 Index("ix_console_records_kind_date", console_records.c.kind, console_records.c.event_date)
-Index("ix_console_records_target", console_records.c.target_id)
-Index("ix_console_records_amends", console_records.c.amends_record_id)
+Index("ix_console_records_target", console_records.c.branch_id, console_records.c.target_id)
+Index("ix_console_records_amends", console_records.c.branch_id, console_records.c.amends_record_id)
 Index("ix_console_records_notice_key", console_records.c.notice_key)
 
 # One row per branch: its profile as head office resolves it and what the matrix needs per branch.

@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from resources.locate import resource_path
+from sync.server.console.records import record_url
 from sync.server.console.scope import OutOfScope, Scope, scope_of
 from sync.server.console.sessions import ConsoleSession, SessionPolicy, load_session
 from sync.server.console.users import ROLE_LABELS, User
@@ -78,6 +79,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["local_time"] = local_time
     env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["record_url"] = record_url  # a record's address names its branch too
     return env
 
 

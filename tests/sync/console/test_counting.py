@@ -77,14 +77,14 @@ def test_only_final_valid_unreturned_records_count(console: HeadOfficeFixture, n
     assert data["not_counted"] == {"draft": 1, "invalid": 1}
     lecture = next(r for r in data["report"]["requirements"] if r["key"] == "lecture")
     assert lecture["done"] == 0, "a draft 党课 never counts"
-    page = user("shen").get(f"/console/records/{invalid}")
+    page = user("shen").get(f"/console/branches/b1/records/{invalid}")
     assert "会议无效" in page.text and "不计入" in page.text
 
     valid = congress(laptop, ids, present=5, day="2026-11-15")
     laptop.sync()
     assert congress_state(report(console)) == "done"
     reviewer = user("shen")
-    assert reviewer.post(f"/console/records/{valid}/review",
+    assert reviewer.post(f"/console/branches/b1/records/{valid}/review",
                          {"decision": "returned", "comment": "请补充决议"}).status_code == 200
     data = report(console)
     assert congress_state(data) == "overdue" and data["not_counted"]["returned"] == 1
@@ -125,7 +125,7 @@ def test_a_body_from_a_newer_client_shows_as_needing_an_upgrade(console: HeadOff
     assert data["unreadable"] == 1
     reviewer = user("shen")
     assert "需升级客户端" in reviewer.get("/console/matrix?period=2026-Q4").text
-    assert "需升级客户端" in reviewer.get(f"/console/records/{rid}").text
+    assert "需升级客户端" in reviewer.get(f"/console/branches/b1/records/{rid}").text
     assert "需升级客户端" in reviewer.get("/console/branches/b1").text
 
 

@@ -91,7 +91,7 @@ def test_head_office_prints_the_pdf_the_clerk_prints(console: HeadOfficeFixture,
     meeting, _ids = branch_with_meeting(laptop)
     laptop.sync()
     clerk = render_minutes(client_minutes_input(laptop.store, meeting)).data
-    reply = user("shen").get(f"/console/records/{meeting}/pdf")
+    reply = user("shen").get(f"/console/branches/b1/records/{meeting}/pdf")
     assert reply.status_code == 200 and reply.headers["content-type"] == "application/pdf"
     assert reply.content == clerk, "same renderer, same inputs: the same bytes"
     text = norm(pdf_text(reply.content, tmp_path))

@@ -45,14 +45,14 @@ def test_return_travels_down_and_the_correction_comes_back(console: HeadOfficeFi
     meeting, _ids = branch_with_meeting(laptop)
     laptop.sync()
     reviewer = user("shen")
-    page = reviewer.get(f"/console/records/{meeting}")
+    page = reviewer.get(f"/console/branches/b1/records/{meeting}")
     assert page.status_code == 200 and "第四季度支部党员大会" in page.text
     # Head office findings were judged with the roster: no false "应到会有表决权人数为0".
     assert "为0" not in page.text and "会议有效" in page.text
     # A return needs a comment.
-    empty = reviewer.post(f"/console/records/{meeting}/review", {"decision": "returned", "comment": ""})
+    empty = reviewer.post(f"/console/branches/b1/records/{meeting}/review", {"decision": "returned", "comment": ""})
     assert empty.status_code == 400 and "退回意见" in empty.text
-    back = reviewer.post(f"/console/records/{meeting}/review",
+    back = reviewer.post(f"/console/branches/b1/records/{meeting}/review",
                          {"decision": "returned", "comment": "缺少缺席人员的请假原因，请补充后更正。"})
     assert back.status_code == 200 and "已退回修改" in back.text
 
@@ -69,9 +69,9 @@ def test_return_travels_down_and_the_correction_comes_back(console: HeadOfficeFi
     assert open_returns(laptop.store) == 0 and returned_records(laptop.store)[0].amendment_final
     laptop.sync()
 
-    page = reviewer.get(f"/console/records/{meeting}")
+    page = reviewer.get(f"/console/branches/b1/records/{meeting}")
     assert "支部已提交更正记录" in page.text and amendment.record_id in page.text
-    fixed = reviewer.get(f"/console/records/{amendment.record_id}")
+    fixed = reviewer.get(f"/console/branches/b1/records/{amendment.record_id}")
     assert "原记录曾被总部退回修改" in fixed.text and "缺少缺席人员的请假原因" in fixed.text
     queue = reviewer.get("/console/reviews?status=unreviewed")
     assert amendment.record_id in queue.text and f'data-record="{meeting}"' not in queue.text
@@ -83,7 +83,8 @@ def test_return_travels_down_and_the_correction_comes_back(console: HeadOfficeFi
 
         authors = conn.execute(select(revisions.c.device_id).where(revisions.c.record_id == meeting)).scalars().all()
     assert authors and all(a is not None for a in authors)
-    assert reviewer.post(f"/console/records/{amendment.record_id}/review", {"decision": "approved"}).status_code == 200
+    approved = reviewer.post(f"/console/branches/b1/records/{amendment.record_id}/review", {"decision": "approved"})
+    assert approved.status_code == 200
     laptop.sync()
     assert review_of(laptop.store, amendment.record_id).decision is ReviewDecision.APPROVED  # type: ignore[union-attr]
 

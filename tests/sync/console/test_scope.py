@@ -68,9 +68,10 @@ def test_scoped_reviewer_sees_nothing_of_another_subtree(console: HeadOfficeFixt
     ids = _seed(console)
     reviewer = user("shen")  # scoped to 林业二级党委 (c): b1, b2
     paths = _console_paths(console, ids)
-    assert "/console/records/" + ids["record_id"] in paths and len(paths) >= 15
+    assert "/console/branches/b3/records/" + ids["record_id"] in paths and len(paths) >= 15
     extra = ["/console/matrix?org=c2", "/console/matrix?org=b3", f"/console/search?q={SECRET}",
-             "/console/search?q=矿区党员甲", f"/console/records/{ids['member_id']}", "/console/branches/b3?q=矿区",
+             "/console/search?q=矿区党员甲", f"/console/branches/b3/records/{ids['member_id']}",
+             f"/console/branches/b1/records/{ids['record_id']}", "/console/branches/b3?q=矿区",
              "/console/reviews?status=unreviewed", "/console/notices", "/console/matrix.csv?org=c2"]
     for path in [*paths, *extra]:
         reply = reviewer.get(path)
@@ -83,7 +84,7 @@ def test_scoped_reviewer_sees_nothing_of_another_subtree(console: HeadOfficeFixt
         if ids["record_id"] in path or "b3" in path or ids["key"] in path or "org=c2" in path:
             assert reply.status_code == 404, (path, reply.status_code)
     # Writes that name another subtree's things are refused the same way, and change nothing.
-    assert reviewer.post(f"/console/records/{ids['record_id']}/review",
+    assert reviewer.post(f"/console/branches/b3/records/{ids['record_id']}/review",
                          {"decision": "returned", "comment": "越权"}).status_code == 404
     assert reviewer.post("/console/roster", {"branch": "b3"},
                          files={"file": ("r.csv", "姓名\n某人\n".encode())}).status_code == 404
@@ -120,8 +121,9 @@ def test_scoped_admin_manages_only_its_subtree(console: HeadOfficeFixture, user:
 def test_viewer_cannot_review_or_send(console: HeadOfficeFixture, user: Any) -> None:
     ids = _seed(console)
     viewer = user("kan")  # 查看, scoped to c2 (b3)
-    assert SECRET in viewer.get(f"/console/records/{ids['record_id']}").text
-    assert viewer.post(f"/console/records/{ids['record_id']}/review", {"decision": "approved"}).status_code == 403
+    assert SECRET in viewer.get(f"/console/branches/b3/records/{ids['record_id']}").text
+    refused = viewer.post(f"/console/branches/b3/records/{ids['record_id']}/review", {"decision": "approved"})
+    assert refused.status_code == 403
     assert viewer.post("/console/notices", {"target": "c2", "title": "x"}).status_code == 403
     assert viewer.get("/console/users").status_code == 403
     assert viewer.get("/console/roster").status_code == 403

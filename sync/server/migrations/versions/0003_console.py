@@ -4,7 +4,8 @@ Revision ID: 0003_console
 Revises: 0002
 
 The derived tables (``console_records``, ``console_branches``, ``console_index_state``,
-``console_search``) are filled lazily by ``sync.server.console.indexer`` from the ledger, so this
+``console_search``) are keyed by branch and record, as the ledger is since 0002 (record ids are
+per branch). They are filled lazily by ``sync.server.console.indexer`` from the ledger, so this
 migration creates them empty and a database made by the previous version needs no data step.
 """
 
@@ -63,10 +64,11 @@ def upgrade() -> None:
         sa.Column("address", sa.String(64), nullable=False),
     )
     op.create_index("ix_console_audit_at", "console_audit", ["at"])
+    # Keyed by (branch, record) like the ledger's heads since 0002: record ids are per branch.
     op.create_table(
         "console_records",
+        sa.Column("branch_id", sa.String(64), primary_key=True),
         sa.Column("record_id", sa.String(64), primary_key=True),
-        sa.Column("branch_id", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(40), nullable=False),
         sa.Column("rev", sa.String(80), nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
@@ -94,8 +96,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_console_records_branch_kind_date", "console_records", ["branch_id", "kind", "event_date"])
     op.create_index("ix_console_records_kind_date", "console_records", ["kind", "event_date"])
-    op.create_index("ix_console_records_target", "console_records", ["target_id"])
-    op.create_index("ix_console_records_amends", "console_records", ["amends_record_id"])
+    op.create_index("ix_console_records_target", "console_records", ["branch_id", "target_id"])
+    op.create_index("ix_console_records_amends", "console_records", ["branch_id", "amends_record_id"])
     op.create_index("ix_console_records_notice_key", "console_records", ["notice_key"])
     op.create_table(
         "console_branches",
@@ -115,8 +117,8 @@ def upgrade() -> None:
         # Documents are space-separated CJK bigrams and words (sync.server.console.search), so the
         # 'simple' configuration's parser sees each as one lexeme whatever the database's locale.
         op.execute(
-            "CREATE TABLE console_search (record_id VARCHAR(64) PRIMARY KEY, branch_id VARCHAR(64) NOT NULL,"
-            " doc TSVECTOR NOT NULL)"
+            "CREATE TABLE console_search (branch_id VARCHAR(64) NOT NULL, record_id VARCHAR(64) NOT NULL,"
+            " doc TSVECTOR NOT NULL, PRIMARY KEY (branch_id, record_id))"
         )
         op.execute("CREATE INDEX ix_console_search_doc ON console_search USING GIN (doc)")
     else:
@@ -124,5 +126,6 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE console_search USING fts5(doc, record_id UNINDEXED, branch_id UNINDEXED,"
             " tokenize = 'unicode61 remove_diacritics 0')"
         )
-        # FTS5 looks rows up by rowid only; this maps a record to its document's rowid.
-        op.execute("CREATE TABLE console_search_rowids (record_id VARCHAR(64) PRIMARY KEY, doc_rowid INTEGER NOT NULL)")
+        # FTS5 looks rows up by rowid only; this maps a (branch, record) to its document's rowid.
+        op.execute("CREATE TABLE console_search_rowids (branch_id VARCHAR(64) NOT NULL, record_id VARCHAR(64) NOT NULL,"
+                   " doc_rowid INTEGER NOT NULL, PRIMARY KEY (branch_id, record_id))")
