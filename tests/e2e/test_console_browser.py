@@ -1,8 +1,9 @@
 """A head-office reviewer in a real browser and a clerk in the real client window (issue 13).
 
 Log in, read the matrix, open a record, print it and read the PDF back, return it; the clerk
-syncs, sees the return in the window, amends, syncs; the reviewer sees the correction. A reviewer
-scoped to another subtree cannot open the record by URL. Every page is photographed at 1366×768.
+syncs, sees the return in the window, amends, syncs; the reviewer sees the correction. A branch of
+another subtree holds a different record under the same id (ids are per branch): its reviewer
+opens that one, never the first branch's, whose URL is a 404 for them. Every page is photographed at 1366×768.
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def test_review_loop_between_browser_and_client_window(
     enrol_from_page(sync, hq, qtbot)
     meeting = final_meeting(session, roster)
     sync_now(sync, qtbot)
+    # Another subtree's branch holds a record of its own under the same id (ids are per branch).
+    mine = hq.device("b3", name="矿区电脑")
+    mine.state.finalize(mine.state.create("meeting", {
+        "meeting_type": "party_congress", "title": "矿区第三支部党员大会", "starts_at": "2026-10-16T09:00:00",
+        "discussion": "矿井通风安全"}, record_id=meeting))
+    assert mine.sync().accepted == 2
 
     page = login(browser, hq, "shen")
     page.screenshot(path=str(shots / "01-matrix.png"), full_page=True)
@@ -93,10 +100,13 @@ def test_review_loop_between_browser_and_client_window(
     text = pdf_text(reply.body(), tmp_path)
     assert "毕拉河林场党支部支部党员大会会议记录" in text and "会议有效" in text
 
+    assert "矿井通风" not in page.content()
     page.fill("#comment", "缺少会议议题，请补充后更正。")
     page.click('#review-form button[value="returned"]')
     page.wait_for_selector("text=已退回修改。意见将在支部下次同步时送达")
     page.screenshot(path=str(shots / "04-returned.png"), full_page=True)
+    mine.sync()
+    assert not [r for r in mine.state.records.values() if r.kind == "review"], "the return went to b1 only"
 
     # The clerk syncs, sees the return on 概览 and on the record, and corrects it.
     sync_now(sync, qtbot)
@@ -144,11 +154,18 @@ def test_review_loop_between_browser_and_client_window(
     page.screenshot(path=str(shots / "10-notices.png"), full_page=True)
     page.context.close()
 
-    # A reviewer of another subtree: the record by URL is a 404, nothing of it shows.
+    # A reviewer of another subtree opens its own branch's record of that id from the branch page;
+    # b1's record by URL is a 404, nothing of it shows.
     other = login(browser, hq, "kan")
+    other.click('#matrix a[href="/console/branches/b3"]')
+    other.click(f'#records a[href="/console/branches/b3/records/{meeting}"]')
+    other.wait_for_selector("#minutes")
+    assert "矿井通风安全" in other.inner_text("#minutes") and "林场党员活动室" not in other.content()
+    assert "已退回修改" not in other.inner_text("main")
+    other.screenshot(path=str(shots / "11-same-id-other-branch.png"), full_page=True)
     response = other.goto(hq.base_url + f"/console/branches/b1/records/{meeting}")
     assert response is not None and response.status == 404
     assert "第四季度支部党员大会" not in other.content() and "找不到" in other.inner_text("main")
-    other.screenshot(path=str(shots / "11-out-of-scope.png"), full_page=True)
+    other.screenshot(path=str(shots / "12-out-of-scope.png"), full_page=True)
     assert other.goto(hq.base_url + f"/console/branches/b1/records/{meeting}/pdf").status == 404  # type: ignore[union-attr]
     other.context.close()

@@ -36,12 +36,13 @@ def matrix_table(matrix: Matrix) -> Table:
 
 
 def records_table(lines: Sequence[RecordLine]) -> Table:
-    head = ["支部", "日期", "类型", "名称", "状态", "审核", "标记", "记录编号"]
+    # Branch id and record id together name a record (record ids are per branch).
+    head = ["支部", "日期", "类型", "名称", "状态", "审核", "标记", "支部编号", "记录编号"]
     rows = []
     for line in lines:
         review = {"approved": "已审核", "returned": "退回修改"}.get(line.decision, "")
         rows.append([line.branch_name, line.event_date or "", line.type_label, line.title, line.status_label, review,
-                     "、".join(text for _, text in line.flags), line.record_id])
+                     "、".join(text for _, text in line.flags), line.branch_id, line.record_id])
     return head, rows
 
 
