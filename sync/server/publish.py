@@ -24,6 +24,7 @@ from sync.protocol.hlc import HybridLogicalClock
 from sync.protocol.revisions import compute_rev
 from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, signing_bytes
 from sync.server.conflicts import decide
+from sync.server.jsonlimits import bad_text
 from sync.server.ledger import BranchLedger, NewRevision, body_text
 from sync.server.orgs import branches_under, resolve_branch, resolve_unit
 
@@ -63,6 +64,9 @@ class Publisher:
         if parsed is None:
             raise PublishError("；".join(v.message for v in violations))
         body = parsed.model_dump(mode="json")
+        problem = bad_text(body)  # as for a device's change (body.py): PostgreSQL refuses NUL
+        if problem:
+            raise PublishError(problem)
         ledger = BranchLedger(conn, branch_id)
         head = ledger.head(record_id)
         if parents is None:

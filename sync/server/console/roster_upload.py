@@ -17,8 +17,13 @@ from sqlalchemy import Connection
 
 from domain.roster_sheet import RosterFormatError, parse_table, read_table_bytes
 from sync.server.findings import branch_members
+from sync.server.jsonlimits import bad_text
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Rows per upload: a 支部 has tens of members (a 党总支 a few hundred). The bound keeps one upload
+# from writing hundreds of thousands of members in one transaction under the branch's lock, all
+# of which every laptop of the branch would then have to pull.
+MAX_ROSTER_ROWS = 1000
 
 
 @dataclass
@@ -36,11 +41,21 @@ def plan_roster(conn: Connection, branch_id: str, filename: str, data: bytes) ->
         plan.problems.append((0, "文件过大（最大 5 MB）"))
         return plan
     try:
-        parsed = parse_table(read_table_bytes(data, filename))
+        table = read_table_bytes(data, filename)
+        rows = sum(1 for row in table if any(str(c or "").strip() for c in row)) - 1  # less the header
+        if rows > MAX_ROSTER_ROWS:
+            plan.problems.append((0, f"一次最多上传 {MAX_ROSTER_ROWS} 名党员，本文件有 {rows} 行；请分批上传"))
+            return plan
+        parsed = parse_table(table)
     except RosterFormatError as exc:
         plan.problems.append((0, str(exc)))
         return plan
     plan.problems = list(parsed.problems)
+    for row in parsed.rows:  # text the databases cannot store (PostgreSQL refuses NUL)
+        problem = bad_text(row.data)
+        if problem:
+            plan.problems.append((row.line, problem))
+    plan.problems.sort()
     if plan.problems:
         return plan
     by_name = {m.name: (rid, m) for rid, m in branch_members(conn, branch_id).items()}

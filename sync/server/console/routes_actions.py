@@ -149,7 +149,7 @@ async def roster_page(request: Request) -> Response:
 @router.post("/roster")
 async def roster_upload(request: Request) -> Response:
     who = await viewer(request, "reviewer")
-    form = await checked_form(request, who)
+    form = await checked_form(request, who, max_bytes=MAX_UPLOAD_BYTES + 64 * 1024)  # the sheet and the fields
     branch_id = _text(form, "branch", 64)
     upload = form.get("file")
     try:

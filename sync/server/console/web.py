@@ -11,6 +11,12 @@ the flag regardless (a proxy that does not send the header).
 CSRF: every form carries the session's token in a hidden ``csrf`` field and every POST is
 refused without it (and when the ``Origin`` header names another site); the login form uses a
 double-submit token in its own short-lived cookie, since there is no session yet.
+
+Hostile input (issue 11's rules for the device API hold here too): a form body is read with the
+device API's reader (``sync.server.body.read_body``: a cap on its size, idle timeout, minimum
+rate) before it is parsed — the anonymous login form gets the smallest cap — and text a database
+cannot store (NUL, which PostgreSQL refuses) in a form field, the path or the query is a 400
+before anything is read or written.
 """
 
 from __future__ import annotations
@@ -28,17 +34,23 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
+from starlette.types import Message
 
 from resources.locate import resource_path
+from sync.server.body import BodyLimits, read_body
 from sync.server.console.records import record_url
 from sync.server.console.scope import OutOfScope, Scope, scope_of
 from sync.server.console.sessions import ConsoleSession, SessionPolicy, load_session
 from sync.server.console.users import ROLE_LABELS, User
+from sync.server.errors import ApiError
+from sync.server.jsonlimits import bad_text
 from sync.server.service import HeadOffice
 
 T = TypeVar("T")
 SESSION_COOKIE = "bl_console"
 LOGIN_CSRF_COOKIE = "bl_login_csrf"
+LOGIN_FORM_BYTES = 16 * 1024  # anonymous: name, password, next and the token
+FORM_BYTES = 2 * 1024 * 1024  # a notice of 100 000 characters, percent-encoded, fits
 
 
 @dataclass
@@ -147,8 +159,16 @@ def _viewer(office: HeadOffice, token: str, policy: SessionPolicy) -> Viewer | N
         return Viewer(session, scope_of(conn, session.user))
 
 
+def check_address(request: Request) -> None:
+    """Path and query must hold only text the databases can store (they name ids and filters)."""
+    for value in [*request.path_params.values(), *request.query_params.values()]:
+        if isinstance(value, str) and bad_text(value):
+            raise ConsoleError(400, "地址中含有无效字符。")
+
+
 async def viewer(request: Request, role: str = "viewer") -> Viewer:
     """The signed-in user (else :class:`NeedLogin`), who must have at least ``role``."""
+    check_address(request)
     token = request.cookies.get(SESSION_COOKIE, "")
     found = await run_in_threadpool(_viewer, office_of(request), token, settings_of(request).policy)
     if found is None:
@@ -166,9 +186,31 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-async def checked_form(request: Request, who: Viewer) -> FormData:
+async def read_form(request: Request, max_bytes: int) -> FormData:
+    """The POSTed form: its body read with a cap before it is parsed, every field storable text."""
+    try:
+        data = await read_body(request, BodyLimits(max_wire=max_bytes, max_json=max_bytes))
+    except ApiError as exc:
+        if exc.status == 413:
+            raise ConsoleError(413, f"提交的内容过大（最多 {max_bytes // 1024} KB）。") from exc
+        if exc.status == 408:
+            raise ConsoleError(408, "提交超时，请检查网络后重试。") from exc
+        raise ConsoleError(400, "提交的内容格式不正确。") from exc
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": data, "more_body": False}
+
+    form = await Request(request.scope, replay).form(max_part_size=max_bytes)
+    for _key, value in form.multi_items():
+        problem = bad_text(value) if isinstance(value, str) else None
+        if problem:
+            raise ConsoleError(400, f"表单内容无法保存：{problem}。")
+    return form
+
+
+async def checked_form(request: Request, who: Viewer, max_bytes: int = FORM_BYTES) -> FormData:
     """The POSTed form, after the CSRF check (token and origin)."""
-    form = await request.form()
+    form = await read_form(request, max_bytes)
     token = form.get("csrf")
     if not isinstance(token, str) or not secrets.compare_digest(token, who.csrf) or not _same_origin(request):
         raise ConsoleError(403, "表单已过期或来源不正确，请刷新页面后重试。")
@@ -176,7 +218,7 @@ async def checked_form(request: Request, who: Viewer) -> FormData:
 
 
 async def checked_login_form(request: Request) -> FormData:
-    form = await request.form()
+    form = await read_form(request, LOGIN_FORM_BYTES)
     token = form.get("csrf")
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if (not isinstance(token, str) or not cookie or not secrets.compare_digest(token, cookie)
