@@ -3,7 +3,8 @@
 Seeds a throwaway PostgreSQL (``sync.server.throwaway_pg``) with ``--branches`` branches (default
 2 000, under 20 二级党委) and a year of records each (``--meetings`` meetings + ``--members``
 members: by default 2 000 × (52 + 12) = 128 000 records), written with bulk inserts straight into
-the ledger tables in the shape pushes leave them (revisions + heads, real revision ids), then
+the ledger tables in the shape pushes leave them (revisions + heads, real revision ids; member ids
+repeat in every branch, as per-branch ids allow, so every lookup must be by branch), then
 builds the console's derived index with the real indexer (``index_s``). A real uvicorn serves
 the real app; one logged-in 管理员 (whole tree) times, over ``--repeat`` requests each:
 
@@ -66,7 +67,7 @@ def _members(rng: random.Random, n: int) -> list[tuple[str, dict[str, Any]]]:
         body: dict[str, Any] = {"name": name, "join_date": f"{rng.randint(1985, 2020)}-07-01",
                                 "status": "probationary" if i == n - 1 else "full",
                                 "posts": ["secretary"] if i == 0 else (["organization"] if i == 1 else [])}
-        out.append((uuid.uuid4().hex, body))
+        out.append((f"m-{i:03d}", body))  # ids are per branch: every branch has its own m-000 …
     return out
 
 
@@ -99,9 +100,9 @@ def _meeting(rng: random.Random, k: int, n: int, members: list[tuple[str, dict[s
     return body
 
 
-def seed(engine: Any, opts: argparse.Namespace) -> tuple[list[str], list[str]]:
+def seed(engine: Any, opts: argparse.Namespace) -> tuple[list[str], list[tuple[str, str]]]:
     """Bulk-insert the org tree, one device per branch and the ledger rows; returns (branch ids,
-    meeting ids)."""
+    (branch id, meeting id) pairs)."""
     from sqlalchemy import insert
 
     from sync.protocol.record_ids import branch_profile_id
@@ -126,7 +127,7 @@ def seed(engine: Any, opts: argparse.Namespace) -> tuple[list[str], list[str]]:
                                         "app_version": "0.1.0", "enrolled_at": now,
                                         "last_sync_at": now if i % 37 else None, "last_counter": 0,
                                         "counter_gaps": 0} for i, b in enumerate(branch_ids)])
-    meeting_ids: list[str] = []
+    meeting_ids: list[tuple[str, str]] = []
     started = time.perf_counter()
     for start in range(0, len(branch_ids), 100):
         rev_rows: list[dict[str, Any]] = []
@@ -140,7 +141,7 @@ def seed(engine: Any, opts: argparse.Namespace) -> tuple[list[str], list[str]]:
             records += [(rid, "member", body, "draft") for rid, body in members]
             for k in range(opts.meetings):
                 rid = uuid.uuid4().hex
-                meeting_ids.append(rid)
+                meeting_ids.append((b, rid))
                 records.append((rid, "meeting", _meeting(rng, k, opts.meetings, members),
                                 "draft" if k % 13 == 5 else "final"))
             for seq, (rid, kind, body, status) in enumerate(records, start=1):
@@ -178,8 +179,11 @@ def _timed(fn: Callable[[], Any], repeat: int) -> dict[str, float]:
     return _percentiles(samples)
 
 
-def measure(base_url: str, branches: list[str], meetings: list[str], opts: argparse.Namespace) -> dict[str, Any]:
+def measure(base_url: str, branches: list[str], meetings: list[tuple[str, str]],
+            opts: argparse.Namespace) -> dict[str, Any]:
     import requests
+
+    from sync.server.console.records import record_url
 
     http = requests.Session()
     page = http.get(base_url + "/")
@@ -198,12 +202,12 @@ def measure(base_url: str, branches: list[str], meetings: list[str], opts: argpa
     # The first matrix of a period (and of each new day) computes every branch; later ones
     # recompute only branches whose records changed (sync.server.compliance's cache).
     first = _timed(lambda: get("/console/matrix?period=2026-Q4"), 1)
-    get(f"/console/records/{meetings[0]}/pdf")  # warm: the CJK font is loaded once per process
+    get(record_url(*meetings[0], "pdf"))  # warm: the CJK font is loaded once per process
     out: dict[str, Any] = {"matrix_first_ms": first["p50"],
                            "baseline_ms": _timed(lambda: get("/console/account"), opts.repeat)}
     out["matrix_ms"] = _timed(lambda: get("/console/matrix?period=2026-Q4", "支部明细"), opts.repeat)
     out["branch_page_ms"] = _timed(lambda: get(f"/console/branches/{rng.choice(branches)}", "党员"), opts.repeat)
-    out["record_pdf_ms"] = _timed(lambda: get(f"/console/records/{rng.choice(meetings)}/pdf"), opts.repeat)
+    out["record_pdf_ms"] = _timed(lambda: get(record_url(*rng.choice(meetings), "pdf")), opts.repeat)
     terms = [f"{rng.choice(TOPICS)} {rng.choice(SURNAMES)}" for _ in range(8)] + ["退化林修复", "卡口检查登记"]
     out["search_ms"] = _timed(lambda: get("/console/search?q=" + rng.choice(terms), "找到"), opts.repeat)
     for key, target in TARGETS_MS.items():

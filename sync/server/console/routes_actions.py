@@ -335,7 +335,7 @@ async def orgs_add(request: Request) -> Response:
     def work(conn: Any) -> str:
         try:
             unit = orgs.add_unit(conn, _text(form, "name", 200), _text(form, "kind", 20), parent,
-                                 _text(form, "id", 64) or None)
+                                 _text(form, "id", 200) or None)
         except orgs.OrgError as exc:
             return str(exc)
         audit.record(conn, who.user.name, "org_add", unit.id, {"name": unit.name, "kind": unit.kind},

@@ -46,6 +46,9 @@ def test_text_a_database_cannot_store_is_refused(console: HeadOfficeFixture, new
         reply = admin.post(path, data)
         assert reply.status_code == 400, (path, reply.status_code)
         assert "空字符" in reply.text, path
+    for unit_id in ("a/b", "..", "x" * 65, "第四支部"):  # ids travel in URLs: the wire's alphabet only
+        reply = admin.post("/console/orgs", {"name": "第四支部", "kind": "branch", "parent": "c", "id": unit_id})
+        assert reply.status_code == 400 and "组织编号" in reply.text, unit_id
     assert _stored(console) == before, "nothing was stored"
     gets = [f"/console/branches/b1/records/{meeting}%00", "/console/branches/b1%00", "/console/notices/%00",
             "/console/search?q=%E6%9D%BE%00", "/console/branches/b1?q=a%00b", "/console/matrix?org=c%00",
