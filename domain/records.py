@@ -31,10 +31,15 @@ from domain.enums import (
     PlaqueStatus,
     PostCategory,
     PostType,
+    ReviewDecision,
     RightsSuspension,
     VoteKind,
     VoteMethod,
 )
+
+# The body schema version this code reads and writes (the wire's ``schema_version``). A body with
+# a higher number comes from a newer client: it is kept verbatim, never guessed at (issue 13).
+SCHEMA_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -308,12 +313,47 @@ class Notice(RecordBody):
     requires_ack: bool = False
 
 
-Kind = Literal["branch_profile", "member", "meeting", "pioneer_post", "post_log", "post_evaluation", "notice"]
+class Review(RecordBody):
+    """Head office's review of one finalized record: 已审核 or 退回修改 with a comment.
+
+    Head office never edits a branch's record; its verdict is a record of its own, one per
+    reviewed record (``review_record_id`` in sync.protocol.identity), whose revisions are the
+    successive verdicts. A returned record is corrected at the branch by an amendment (更正),
+    which head office then reviews in turn.
+    """
+
+    KIND: ClassVar[str] = "review"
+
+    target_record_id: RecordRef = Field(min_length=1)
+    target_rev: ShortText = ""  # the revision that was reviewed
+    target_title: ShortText = ""  # for the branch's list, which may not hold the record yet
+    decision: ReviewDecision
+    comment: Text = ""
+    reviewer: Name = ""
+    reviewed_at: dt.datetime
+
+
+class NoticeReceipt(RecordBody):
+    """A branch's 确认已读 of a notice that asked for acknowledgement; written once, on the device."""
+
+    KIND: ClassVar[str] = "notice_receipt"
+
+    notice_id: RecordRef = Field(min_length=1)
+    acknowledged_by: Name = ""
+    acknowledged_at: dt.datetime
+
+
+Kind = Literal[
+    "branch_profile", "member", "meeting", "pioneer_post", "post_log", "post_evaluation", "notice", "review",
+    "notice_receipt",
+]
 
 RECORD_KINDS: dict[str, type[RecordBody]] = {
     cls.KIND: cls
-    for cls in (BranchProfile, Member, Meeting, PioneerPost, PostLogEntry, PostEvaluation, Notice)
+    for cls in (
+        BranchProfile, Member, Meeting, PioneerPost, PostLogEntry, PostEvaluation, Notice, Review, NoticeReceipt,
+    )
 }
 
 # Kinds only head office may write; the server refuses them from devices.
-HQ_ONLY_KINDS: frozenset[str] = frozenset({"notice"})
+HQ_ONLY_KINDS: frozenset[str] = frozenset({"notice", "review"})

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from desktop_app.store.codec import pack, unpack, unpack_text
 from desktop_app.store.errors import RecordNotFound, StoreError
 from desktop_app.store.indexing import refresh_indexes
+from desktop_app.store.profile_identity import adopt_branch_profile
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.repository import SCHEMA_VERSION
 from domain.records import RECORD_KINDS, RecordBody
@@ -131,6 +132,9 @@ class StoreSyncState:
             self.store.meta.set(KEY_CREDENTIALS, creds.__dict__)
             self.store.meta.set(KEY_EPOCH, reply.epoch)
             self.store.meta.delete(KEY_CURSOR)
+            # One profile per branch (issue 13): the set-up profile takes the branch's id.
+            adopt_branch_profile(self.store, reply.branch_id, reply.profile_record_id,
+                                 author=str(self.store.meta.get("clerk_name") or "clerk"))
 
     def cursor(self) -> str | None:
         value = self.store.meta.get(KEY_CURSOR)

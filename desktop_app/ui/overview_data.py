@@ -55,7 +55,10 @@ def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None
     with lock:
         lapses = member_lapse_warnings(store, today)
     with lock:
-        recent = store.records.query(RecordFilter(), limit=12)
+        # Head office's verdicts and this branch's receipts are about other records, not records of
+        # their own: the 退回修改 panel and the notice view show them.
+        recent = [s for s in store.records.query(RecordFilter(), limit=16)
+                  if s.kind not in ("review", "notice_receipt")][:12]
         pending = store.outbox_pending_count()
         conflicts = store.records.count(RecordFilter(conflicted=True))
         last_sync = store.meta.get(KEY_LAST_SUCCESS)

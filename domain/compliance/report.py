@@ -155,6 +155,7 @@ def compliance_status(
     settings: RuleSettings | None = None,
     members: Mapping[str, Member] | Iterable[Member] | None = None,
     records_since: dt.date | None = None,
+    full_members: int | None = None,
 ) -> ComplianceReport:
     """Report every requirement of domain.md §9.1 for ``branch`` over ``period``, as of ``today``.
 
@@ -167,13 +168,14 @@ def compliance_status(
     whose windows all lie before that day is reported as not applicable, with a note saying why.
 
     ``members`` (the roster) is only used to tell whether a branch without a committee should
-    have one (≥7 正式党员); without it, ``branch.has_committee`` alone decides.
+    have one (≥7 正式党员); without it, ``branch.has_committee`` alone decides. A caller that keeps
+    that count itself (head office, over thousands of branches) passes ``full_members`` instead.
     """
     settings = settings or RuleSettings()
     when = Period.parse(period) if isinstance(period, str) else period
     # A meeting dated after today is a plan, not something done.
     facts = [fact for fact in meetings if fact.date <= today]
-    full = _full_members(members, today) if members is not None else None
+    full = full_members_on(members, today) if members is not None else full_members
     since = records_since or branch.records_since
     statuses = tuple(
         _requirement_status(req, when, facts, today, settings, since)
@@ -188,7 +190,8 @@ def compliance_status(
     )
 
 
-def _full_members(members: Mapping[str, Member] | Iterable[Member], today: dt.date) -> int:
+def full_members_on(members: Mapping[str, Member] | Iterable[Member], today: dt.date) -> int:
+    """正式党员 on the roll on ``today`` (the count that decides whether a 支委会 is required)."""
     roster = members.values() if isinstance(members, Mapping) else members
     return sum(
         1

@@ -1340,6 +1340,21 @@
     </message>
 </context>
 <context>
+    <name>NoticeAck</name>
+    <message>
+        <source>Confirm read</source>
+        <translation>确认已读</translation>
+    </message>
+    <message>
+        <source>Head office asks branches to acknowledge this notice.</source>
+        <translation>总部要求各支部确认已读此通知。</translation>
+    </message>
+    <message>
+        <source>Read, confirmed by {0} on {1}; head office sees it after the next sync.</source>
+        <translation>已读：由{0}于{1}确认；下次同步后总部即可看到。</translation>
+    </message>
+</context>
+<context>
     <name>NoticeView</name>
     <message>
         <source>Notice from head office</source>
@@ -1348,10 +1363,6 @@
     <message>
         <source>Issued by {0} on {1}</source>
         <translation>{0} 于 {1} 发布</translation>
-    </message>
-    <message>
-        <source>Head office asks branches to acknowledge this notice.</source>
-        <translation>上级党委要求各支部确认收到此通知。</translation>
     </message>
 </context>
 <context>
@@ -2010,6 +2021,14 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <source>Notice</source>
         <translation>通知</translation>
     </message>
+    <message>
+        <source>Head office review</source>
+        <translation>总部审核</translation>
+    </message>
+    <message>
+        <source>Notice receipt</source>
+        <translation>通知回执</translation>
+    </message>
 </context>
 <context>
     <name>RecoveryKeyDialog</name>
@@ -2153,6 +2172,62 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Restoring the backup of {0}…</source>
         <translation>正在恢复 {0} 的备份…</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnedPanel</name>
+    <message>
+        <source>Double-click to open the record and write a correction</source>
+        <translation>双击打开记录并填写更正</translation>
+    </message>
+    <message>
+        <source>corrected, waiting for head office</source>
+        <translation>已更正，待总部审核</translation>
+    </message>
+    <message>
+        <source>to correct</source>
+        <translation>待更正</translation>
+    </message>
+    <message>
+        <source>{0} · {1}
+Head office ({2}, {3}): {4}</source>
+        <translation>{0} · {1}
+总部（{2}，{3}）：{4}</translation>
+    </message>
+    <message>
+        <source>Returned by head office for correction</source>
+        <translation>总部退回修改的记录</translation>
+    </message>
+    <message>
+        <source>{0} to correct</source>
+        <translation>{0} 条待更正</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewBanner</name>
+    <message>
+        <source>Correct (amend)…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Open the correction</source>
+        <translation>打开更正记录</translation>
+    </message>
+    <message>
+        <source>Head office review</source>
+        <translation>总部审核</translation>
+    </message>
+    <message>
+        <source>Returned by head office for correction ({0}, {1}): {2}</source>
+        <translation>总部退回修改（{0}，{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>A correction has been written; head office will review it.</source>
+        <translation>已填写更正记录，待总部审核。</translation>
+    </message>
+    <message>
+        <source>Reviewed by head office ({0}, {1})</source>
+        <translation>总部已审核（{0}，{1}）</translation>
     </message>
 </context>
 <context>

@@ -22,7 +22,9 @@ class ServerThread:
     """A real uvicorn server on a loopback port, run in a background thread."""
 
     def __init__(self, app: Any, **config: Any) -> None:
-        self.sock = socket.socket()
+        # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted sockets only then, and
+        # without it every reply on a kept-alive connection waits ~40 ms for a delayed ACK.
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port = int(self.sock.getsockname()[1])

@@ -44,6 +44,7 @@ from desktop_app.ui.editors.meeting_sections import (
 )
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.printing.documents import PrintRequest
+from desktop_app.ui.review.banner import ReviewBanner
 from desktop_app.ui.session import DEFAULT_AUTHOR
 from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
@@ -395,6 +396,7 @@ class MeetingEditor(EditorWindow):
         outer.addWidget(self.amend_label)
         outer.addStretch(1)
         self._type_changed()
+        self.review_banner = ReviewBanner.attach(self)  # head office's verdict and 更正 (issue 13)
 
     def _adopt(self, section: Section) -> None:
         for path, widget, label in section.bindings:

@@ -36,6 +36,7 @@ from desktop_app.ui.i18n import (
 from desktop_app.ui.models.records import NOTICE_COLUMNS, RecordTableModel
 from desktop_app.ui.overview_data import OverviewData, gather_overview
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
+from desktop_app.ui.review.returned_panel import ReturnedPanel
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
@@ -139,6 +140,9 @@ class OverviewPage(Page):
         top.addWidget(self.ledger_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.returns = ReturnedPanel(session)  # head office's 退回修改, with a count badge
+        self.returns.open_record.connect(lambda kind, rid: self.host.open_editor(kind, rid))
+        layout.addWidget(self.returns)
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
