@@ -18,8 +18,12 @@ link. The proxy sits in front of one server and models one slow link (sync-notes
   connections, and HTTP/1.1 requests. Requests are counted by *parsing* the client→server stream
   (request line, headers, then exactly the body announced by Content-Length or chunked framing),
   so keep-alive and bodies that happen to contain ``POST /`` are handled honestly.
-* **Faults** — :meth:`ShapingProxy.arm_drop` cuts the connection carrying the N-th byte (up or
-  down, counted from the arming), for resume tests.
+* **Faults** — :meth:`ShapingProxy.arm_fault` acts on the connection carrying the N-th byte (up
+  or down, counted from the arming): ``cut`` (a clean close: FIN both ways), ``reset`` (an abortive
+  close: RST), ``stall`` (nothing more moves that way for a while, by default until the client
+  gives up) or ``delay`` (that byte and the rest wait a given time, then flow again). One fault
+  disarms the proxy. :meth:`ShapingProxy.arm_drop` is the abortive cut the benchmark uses. The
+  reliability suite and the sync tests use this one proxy (tests/sync/net.py wraps it).
 
 Two ways to run it: :class:`ShapingProxy` in a background thread of the calling process (tests),
 or :class:`ProxyProcess`, which runs ``python -m bench.proxy`` as a child process controlled over
@@ -34,6 +38,8 @@ import asyncio
 import contextlib
 import json
 import re
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -73,6 +79,18 @@ class LinkProfile:
         return f"RTT {self.rtt_s * 1000:g} ms, {up}, {down}, {handshake}"
 
 
+FAULT_KINDS = ("cut", "reset", "stall", "delay")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What happens to the connection carrying the byte after the next ``after`` bytes."""
+
+    kind: str  # one of FAULT_KINDS
+    after: int
+    seconds: float = 0.0  # stall / delay: how long (stall default: an hour, i.e. until the client gives up)
+
+
 @dataclass
 class ProxyStats:
     """Counters since the last :meth:`ShapingProxy.reset`."""
@@ -81,8 +99,9 @@ class ProxyStats:
     requests: int = 0
     bytes_up: int = 0
     bytes_down: int = 0
-    drops: int = 0
+    drops: int = 0  # faults that fired (any kind)
     request_kinds: dict[str, int] = field(default_factory=dict)  # "POST /db/_bulk_docs" → count
+    faults: dict[str, int] = field(default_factory=dict)  # kind → how many fired
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -242,16 +261,31 @@ class _Pipe:
                         self.writer.write_eof()
                     return
                 self.queued -= len(segment)
-                allowed = self.proxy._drop_budget(self.direction, len(segment))
-                if allowed is not None:
-                    self.writer.write(segment[:allowed])
-                    self.proxy._count_bytes(self.direction, allowed)
-                    with contextlib.suppress(ConnectionError, OSError):
+                hit = self.proxy._fault_budget(self.direction, len(segment))
+                if hit is not None:
+                    allowed, fault = hit
+                    if allowed:
+                        self.proxy._count_bytes(self.direction, allowed)
+                        self.writer.write(segment[:allowed])
+                        with contextlib.suppress(ConnectionError, OSError):
+                            await self.writer.drain()
+                    if fault.kind in ("stall", "delay"):
+                        await self.conn.wait_closed(fault.seconds or (3600.0 if fault.kind == "stall" else 0.0))
+                        if self.conn.is_closed:
+                            return
+                        self.proxy._count_bytes(self.direction, len(segment) - allowed)
+                        self.writer.write(segment[allowed:])
                         await self.writer.drain()
-                    self.conn.abort()
+                        continue
+                    if fault.kind == "cut":
+                        self.conn.close_gracefully()
+                    else:
+                        self.conn.abort(reset=True)
                     return
-                self.writer.write(segment)
+                # Counted before it is written: a reader of the stats never sees fewer bytes than a
+                # peer already received (the stats are read from another thread).
                 self.proxy._count_bytes(self.direction, len(segment))
+                self.writer.write(segment)
                 await self.writer.drain()
         except (ConnectionError, OSError):
             self.conn.abort()
@@ -261,12 +295,38 @@ class _Connection:
     def __init__(self, data_from: float) -> None:
         self.data_from = data_from  # the handshake's end: no client data moves before this
         self.writers: list[asyncio.StreamWriter] = []
+        self.closed = asyncio.Event()
 
-    def abort(self) -> None:
+    @property
+    def is_closed(self) -> bool:
+        return self.closed.is_set()
+
+    async def wait_closed(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less if the connection goes away meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.closed.wait(), timeout=seconds)
+
+    def abort(self, *, reset: bool = False) -> None:
+        """Close at once; with ``reset`` the peers get an RST (SO_LINGER 0), not a FIN."""
+        self.closed.set()
         for writer in self.writers:
             transport = writer.transport
+            if reset:
+                sock = transport.get_extra_info("socket")
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             if not transport.is_closing():
                 transport.abort()
+
+    def close_gracefully(self) -> None:
+        """A clean cut: both peers see the stream end (FIN), nothing more is forwarded."""
+        self.closed.set()
+        for writer in self.writers:
+            with contextlib.suppress(OSError, RuntimeError):
+                if writer.can_write_eof():
+                    writer.write_eof()
+            writer.transport.close()
 
 
 class ShapingProxy:
@@ -287,7 +347,8 @@ class ShapingProxy:
         self._lock = threading.Lock()
         self._stats = ProxyStats()
         self._kinds: Counter[str] = Counter()
-        self._drop: dict[str, int | None] = {"up": None, "down": None}
+        self._faults: Counter[str] = Counter()
+        self._fault: dict[str, Fault | None] = {"up": None, "down": None}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
         self._thread: threading.Thread | None = None
@@ -355,22 +416,38 @@ class ShapingProxy:
 
     def stats(self) -> ProxyStats:
         with self._lock:
-            snap = ProxyStats(**{k: v for k, v in asdict(self._stats).items() if k != "request_kinds"})
+            snap = ProxyStats(**{k: v for k, v in asdict(self._stats).items() if k not in ("request_kinds", "faults")})
             snap.request_kinds = dict(sorted(self._kinds.items()))
+            snap.faults = dict(sorted(self._faults.items()))
             return snap
 
     def reset(self) -> None:
         with self._lock:
             self._stats = ProxyStats()
             self._kinds = Counter()
+            self._faults = Counter()
 
     def arm_drop(self, *, up: int | None = None, down: int | None = None) -> None:
-        """Cut the connection that carries the byte after the next ``up``/``down`` bytes.
+        """Cut (abortively) the connection that carries the byte after the next ``up``/``down`` bytes.
 
         One cut disarms both directions, so a client's retry goes through unless re-armed.
         """
         with self._lock:
-            self._drop = {"up": up, "down": down}
+            self._fault = {"up": Fault("reset", up) if up is not None else None,
+                           "down": Fault("reset", down) if down is not None else None}
+
+    def arm_fault(self, kind: str, direction: str, after: int, seconds: float = 0.0) -> None:
+        """One fault (see the module docstring) on the next connection to pass ``after`` more
+        bytes in ``direction`` ("up": client → server, "down": server → client)."""
+        if kind not in FAULT_KINDS or direction not in ("up", "down"):
+            raise ValueError(f"unknown fault {kind!r} {direction!r}")
+        with self._lock:
+            self._fault = {"up": None, "down": None}
+            self._fault[direction] = Fault(kind, after, seconds)
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._fault = {"up": None, "down": None}
 
     # ------------------------------------------------------------------ loop thread
 
@@ -390,18 +467,19 @@ class ShapingProxy:
             else:
                 self._stats.bytes_down += n
 
-    def _drop_budget(self, direction: str, n: int) -> int | None:
-        """None: deliver all ``n`` bytes. An int: deliver that many, then cut the connection."""
+    def _fault_budget(self, direction: str, n: int) -> tuple[int, Fault] | None:
+        """None: deliver all ``n`` bytes. Else how many to deliver before the fault, and the fault."""
         with self._lock:
-            left = self._drop[direction]
-            if left is None:
+            fault = self._fault[direction]
+            if fault is None:
                 return None
-            if n <= left:
-                self._drop[direction] = left - n
+            if n <= fault.after:
+                self._fault[direction] = Fault(fault.kind, fault.after - n, fault.seconds)
                 return None
-            self._drop = {"up": None, "down": None}
+            self._fault = {"up": None, "down": None}
             self._stats.drops += 1
-            return left
+            self._faults[fault.kind] += 1
+            return fault.after, fault
 
     async def _handle(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
@@ -422,6 +500,7 @@ class ShapingProxy:
         except asyncio.CancelledError:
             pass  # the proxy is stopping; end quietly (asyncio logs a cancelled handler as an error)
         finally:
+            conn.closed.set()
             self._connections.discard(conn)
             for writer in conn.writers:
                 with contextlib.suppress(Exception):

@@ -1,6 +1,8 @@
-"""Desktop-client benchmark: startup to a usable unlocked window, memory, and list filtering at 10 000 records.
+"""Desktop-client benchmark: startup to a usable unlocked window, memory, list filtering at 10 000
+records, and the work a clerk does for one 支部党员大会.
 
-``python -m bench ui --json`` → ``startup_s``, ``rss_mb``, ``filter_10k_ms`` (+ details).
+``python -m bench ui --json`` → ``startup_s``, ``rss_mb``, ``filter_10k_ms``, ``congress_actions``
+(+ details).
 
 * The seed store is made once with the store API (validation, history, outbox and search index
   as for real records) and reused from the temp directory. It uses the **default** Argon2id
@@ -13,7 +15,17 @@
 * ``filter_10k_ms`` is the median time to apply a filter in the list (count + first page +
   repaint), over kind, status, date-range and full-text filters.
 
-Options: ``--records N`` (default 10000), ``--fresh`` (rebuild the seed store).
+* ``congress_actions`` is the number of key presses and clicks for the 支部党员大会 of the
+  acceptance suite (tests/ui/acceptance/congress.py: absences, speeches, a vote, a resolution,
+  finalized and saved as PDF), done through real input events in a fresh subprocess; the clerk
+  only changes what the form does not already show. ``congress_actions_without_defaults`` is the
+  same meeting on the same form with the defaults switched off (no prefilled title, chair,
+  recorder, place or attendance, no names filled from the roster, no Enter to the next line):
+  the baseline, measured in the same run. ``congress_typed_chars`` is the part of the keys that
+  is the meeting's own content (what was said and decided), which no form can save.
+
+Options: ``--records N`` (default 10000), ``--fresh`` (rebuild the seed store), ``--only congress``
+(just the action count).
 """
 
 from __future__ import annotations
@@ -34,7 +46,7 @@ from typing import Any
 from bench.corpus import meeting, roster
 
 PASSPHRASE = "bench-ui-passphrase-2026"
-SEED_VERSION = 2
+SEED_VERSION = 3
 
 
 def seed_dir(records: int) -> Path:
@@ -50,7 +62,8 @@ def seed_store(data_dir: Path, records: int = 10_000, *, kdf: Any = None) -> Non
     try:
         with store.transaction():
             store.records.create("branch_profile", {"name": "毕拉河林场党支部", "has_committee": True,
-                                                    "party_groups": ["第一党小组", "第二党小组"]}, author="bench")
+                                                    "party_groups": ["第一党小组", "第二党小组"],
+                                                    "records_since": "2024-01-01"}, author="bench")
             members = roster(rng, 40)
             for i, (member_id, data) in enumerate(members):
                 data = {**data, "party_group": "第一党小组" if i % 2 else "第二党小组", "join_date": "2010-07-01"}
@@ -164,7 +177,46 @@ def _describe(flt: Any) -> str:
     return " ".join(parts) or "all meetings"
 
 
+def _congress_child(baseline: bool) -> None:
+    """Runs in the subprocess: the acceptance suite's 支部党员大会, counted."""
+    import importlib
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop_app.app import create_application
+
+    create_application(["bench"], "zh_CN")
+    congress: Any = importlib.import_module("tests.ui.acceptance.congress")
+    data_dir = Path(tempfile.mkdtemp(prefix="branchledger-bench-congress-")) / "ledger"
+    print(json.dumps(congress.measure(data_dir, baseline=baseline)), flush=True)
+
+
+def congress_figures() -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="branchledger-bench-ui-")}
+    counts: dict[bool, dict[str, int]] = {}
+    for baseline in (False, True):
+        proc = subprocess.run(
+            [sys.executable, "-c", f"import bench.ui as b; b._congress_child({baseline!r})"],
+            cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True, timeout=300,
+        )
+        lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+        if proc.returncode != 0 or not lines:
+            raise RuntimeError(f"congress walk failed: {proc.stderr[-2000:]}")
+        counts[baseline] = lines[-1]
+    now, before = counts[False], counts[True]
+    return {
+        "congress_actions": now["actions"],
+        "congress_clicks": now["clicks"],
+        "congress_keys": now["keys"],
+        "congress_typed_chars": now["typed"],
+        "congress_actions_without_defaults": before["actions"],
+        "congress_actions_ratio": round(now["actions"] / before["actions"], 3),
+    }
+
+
 def run(args: list[str]) -> dict[str, Any]:
+    if "--only" in args and args[args.index("--only") + 1] == "congress":
+        return congress_figures()
     records = int(args[args.index("--records") + 1]) if "--records" in args else 10_000
     data_dir = ensure_seed(records, fresh="--fresh" in args)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
@@ -191,4 +243,5 @@ def run(args: list[str]) -> dict[str, Any]:
         "filter_ms_by_filter": last["filter_ms_by_filter"],
         "rows_loaded": last["rows_loaded"],
         "kdf": "default Argon2id (as for users)",
+        **congress_figures(),
     }

@@ -75,6 +75,9 @@ def run_gui(argv: list[str]) -> int:
     if smoke is not None:
         launch.arm_smoke_exit(app, window, smoke, started)  # type: ignore[arg-type]
     status = int(app.exec())  # type: ignore[attr-defined]
+    from desktop_app.ui.session import wait_for_closing
+
+    wait_for_closing()  # the backup on close finishes before the program ends (and before the lock goes)
     guard.release()
     return status
 

@@ -13,13 +13,18 @@ import getpass
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import logs, print_cli, sync_cli
+from desktop_app import cli_text, logs, print_cli, store_cli, sync_cli
+from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
+from desktop_app.store.atomic import atomic_write_text
+from desktop_app.store.errors import StoreDamaged
+from desktop_app.store.io_errors import translate
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
 from domain.violations import RuleViolation
 
@@ -27,8 +32,6 @@ PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
-class CliError(Exception):
-    """A failure to report on stderr with exit code 1 (message in Chinese)."""
 
 
 def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confirm: bool = False) -> str:
@@ -36,7 +39,7 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confi
         try:
             return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
-            raise CliError(f"无法读取密码文件：{exc}") from exc
+            raise CliError(f"无法读取密码文件：{cli_text.os_reason(exc)}") from exc
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
@@ -47,8 +50,21 @@ def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confi
     return first
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    return Store.open(Path(args.data_dir), read_passphrase(args))
+def open_store(args: argparse.Namespace, *, quiet: bool = False) -> Store:
+    """Open the store, telling the user on stderr what opening found (never the key itself)."""
+    store = Store.open(Path(args.data_dir), read_passphrase(args))
+    if quiet:
+        return store
+    for warning in store.key_warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    if store.kept_aside:
+        report = store.open_report.wal
+        lost = report.commits_lost if report else 0
+        print(f"注意：数据库日志未能完整恢复，最近约 {lost} 次保存无法读回；原日志已原样保存在 {store.kept_aside}。"
+              "下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
+    if store.pending_recovery_key():
+        print("注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show", file=sys.stderr)
+    return store
 
 
 def _print_json(value: Any) -> None:
@@ -62,13 +78,19 @@ def cmd_create(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, prompt="设置密码（至少 8 个字符）: ", confirm=True)
     store, recovery_key = Store.create(Path(args.data_dir), passphrase)
     try:
+        print(f"已创建加密台账：{args.data_dir}")
+        print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
+        print(recovery_key, flush=True)
+        # Shown: it leaves the database. Killed before this line, the next open says to run
+        # `recovery-key show`, which shows it again (it never existed only in a lost terminal).
+        store.confirm_recovery_key()
         if args.branch_name:
-            store.records.create("branch_profile", {"name": args.branch_name}, author=args.author)
+            since = args.records_since or dt.date.today().isoformat()  # 台账起始日期
+            store.records.create(
+                "branch_profile", {"name": args.branch_name, "records_since": since}, author=args.author
+            )
     finally:
         store.close()
-    print(f"已创建加密台账：{args.data_dir}")
-    print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
-    print(recovery_key)
     return EXIT_OK
 
 
@@ -85,7 +107,10 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         if args.new_passphrase_file:
-            new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+            try:
+                new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise CliError(f"无法读取新密码文件：{cli_text.os_reason(exc)}") from exc
         elif sys.stdin.isatty():
             new = getpass.getpass("新密码: ")
             if getpass.getpass("再次输入新密码: ") != new:
@@ -106,7 +131,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     store = open_store(args)
     try:
-        report = import_records(store, records, author=args.author)
+        report = import_records(store, records, author=args.author, skip_existing=args.skip_existing)
     finally:
         store.close()
     if args.json:
@@ -116,8 +141,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         print(f"导入失败，未写入任何记录。共 {len(report.problems)} 条记录有问题：", file=sys.stderr)
         for problem in report.problems:
+            kind = cli_text.kind_label(problem.kind)
             for v in problem.violations:
-                print(f"  第 {problem.index + 1} 条（{problem.kind}）{v.field}：{v.message}", file=sys.stderr)
+                print(f"  第 {problem.index + 1} 条（{kind}）：{v.message}", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
@@ -129,7 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         store.close()
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if args.out and args.out != "-":
-        Path(args.out).write_text(text, encoding="utf-8")
+        atomic_write_text(Path(args.out), text)  # yesterday's export stays whole until this one is
         print(f"已导出 {len(data['records'])} 条记录到 {args.out}", file=sys.stderr)
     else:
         print(text)
@@ -144,10 +170,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json([h.__dict__ for h in hits])
+        _print_json([hit.__dict__ for hit in hits])
     else:
-        for h in hits:
-            print(f"{h.event_date or '':10}  {h.kind:15} {h.status.label}  {h.title}  [{h.record_id}]")
+        for hit in hits:
+            kind = cli_text.kind_label(hit.kind)
+            print(f"{hit.event_date or '':10}  {kind}  {hit.status.label}  {hit.title}  [{hit.record_id}]")
         print(f"共 {len(hits)} 条", file=sys.stderr)
     return EXIT_OK
 
@@ -184,61 +211,89 @@ def cmd_gui(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, with help in the language chosen by :func:`cli_text.install` (Chinese by default)."""
     parser = argparse.ArgumentParser(
         prog="branch-ledger",
-        description="支部台账 BranchLedger — run without a subcommand to open the desktop app.",
+        description=h(
+            "支部台账 BranchLedger —— 不带子命令运行时打开桌面程序。",
+            "支部台账 BranchLedger — run without a subcommand to open the desktop app.",
+        ),
     )
     parser.add_argument("--version", action="version", version=version_line("branch-ledger"))
     parser.add_argument("--data-dir", default=str(default_data_dir()),
-                        help="data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)")
-    parser.add_argument("--passphrase-file", help=f"read the passphrase from this file (or set {PASSPHRASE_ENV})")
-    parser.add_argument("--author", default=os.environ.get("USER", "clerk"), help="name recorded in history")
-    parser.add_argument("--lang", choices=("zh_CN", "en"), help="desktop app language for this run")
+                        help=h("数据目录（默认：%(default)s；也可用环境变量 BRANCH_LEDGER_DATA_DIR）",
+                               "data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)"))
+    parser.add_argument("--passphrase-file",
+                        help=h(f"从这个文件读取密码（或设置环境变量 {PASSPHRASE_ENV}）",
+                               f"read the passphrase from this file (or set {PASSPHRASE_ENV})"))
+    parser.add_argument("--author", default=os.environ.get("USER", "clerk"),
+                        help=h("记入修改历史的姓名", "name recorded in history"))
+    parser.add_argument("--lang", choices=("zh_CN", "en"),
+                        help=h("本次运行的语言（桌面程序和命令行帮助）", "language of this run (desktop app and help)"))
+    parser.add_argument("--verbose", action="store_true",
+                        help=h("出错时显示技术细节", "show technical details of errors"))
     parser.add_argument("--smoke-exit-after", type=float, metavar="SECONDS",
-                        help="open the app, print which screen it shows, quit cleanly after SECONDS (packaging tests)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+                        help=h("打开程序，显示当前界面名称，SECONDS 秒后正常退出（用于安装包测试）",
+                               "open the app, print which screen it shows, quit after SECONDS (packaging tests)"))
+    sub = parser.add_subparsers(dest="command", metavar=h("命令", "COMMAND"))
 
-    p = sub.add_parser("create", help="create a new encrypted store and print its recovery key")
-    p.add_argument("--branch-name", help="name of the branch (支部名称)")
+    p = sub.add_parser("create", help=h("新建加密台账并显示恢复密钥",
+                                        "create a new encrypted store and print its recovery key"))
+    p.add_argument("--branch-name", help=h("支部名称", "name of the branch (支部名称)"))
+    p.add_argument("--records-since",
+                   help=h("台账起始日期（如 2026-01-01）：从这一天起检查规定活动；默认今天",
+                          "台账起始日期 (YYYY-MM-DD): compliance is checked from this day; default today"))
     p.set_defaults(func=cmd_create)
 
-    p = sub.add_parser("unlock", help="check the passphrase and print a short summary")
+    p = sub.add_parser("unlock", help=h("检查密码并显示简要情况", "check the passphrase and print a short summary"))
     p.set_defaults(func=cmd_unlock)
 
-    p = sub.add_parser("change-passphrase", help="rewrap the database key under a new passphrase")
-    p.add_argument("--new-passphrase-file")
+    p = sub.add_parser("change-passphrase", help=h("修改密码", "rewrap the database key under a new passphrase"))
+    p.add_argument("--new-passphrase-file", help=h("从这个文件读取新密码", "read the new passphrase from this file"))
     p.set_defaults(func=cmd_change_passphrase)
 
-    p = sub.add_parser("import", help="import records from a JSON file (all or nothing)")
-    p.add_argument("file")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p = sub.add_parser("import", help=h("从 JSON 文件导入记录（要么全部导入，要么一条不导入）",
+                                        "import records from a JSON file (all or nothing)"))
+    p.add_argument("file", help=h("要导入的 JSON 文件", "the JSON file to import"))
+    p.add_argument("--json", action="store_true", help=h("以 JSON 输出结果", "print the report as JSON"))
+    p.add_argument("--skip-existing", action="store_true",
+                   help=h("跳过台账中已有编号的记录（用于放回抢救出的记录）",
+                          "leave out records whose id is already in the ledger (putting back salvaged records)"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help="export records as JSON")
-    p.add_argument("--out", help="output file (default: stdout)")
-    p.add_argument("--kind", action="append", help="only this kind (repeatable)")
+    p = sub.add_parser("export", help=h("把记录导出为 JSON", "export records as JSON"))
+    p.add_argument("--out", help=h("输出文件（默认：标准输出）", "output file (default: stdout)"))
+    p.add_argument("--kind", action="append",
+                   help=h("只导出这类记录（可重复）：member、meeting、pioneer_post …",
+                          "only this kind (repeatable): member, meeting, pioneer_post …"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("search", help="full-text search (Chinese substrings work)")
-    p.add_argument("text", nargs="+")
-    p.add_argument("--kind")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("search", help=h("全文搜索（可搜中文词语）", "full-text search (Chinese substrings work)"))
+    p.add_argument("text", nargs="+", help=h("要搜索的文字", "text to search for"))
+    p.add_argument("--kind", help=h("只搜这类记录", "only records of this kind"))
+    p.add_argument("--limit", type=int, default=50, help=h("最多显示几条（默认 50）", "at most this many (default 50)"))
+    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("compliance", help="required activities done / due / overdue for a period")
-    p.add_argument("--period", required=True, help="2026-11 (month), 2026-Q4 (quarter) or 2026 (year)")
-    p.add_argument("--today", help="evaluate as of this date (YYYY-MM-DD); default today")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("compliance", help=h("某一期间规定活动的完成、待完成和逾期情况",
+                                            "required activities done / due / overdue for a period"))
+    p.add_argument("--period", required=True,
+                   help=h("期间：2026-11（月）、2026-Q4（季度）或 2026（年）",
+                          "2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"))
+    p.add_argument("--today", help=h("按这一天计算（YYYY-MM-DD，默认今天）",
+                                     "evaluate as of this date (YYYY-MM-DD); default today"))
+    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_compliance)
 
     print_cli.add_subcommands(sub)
     sync_cli.add_subcommands(sub)
+    store_cli.add_subcommands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    cli_text.install(cli_text.cli_language(argv))
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -252,6 +307,14 @@ def main(argv: list[str] | None = None) -> int:
         for v in exc.violations:
             print(f"错误：{v.field}：{v.message}", file=sys.stderr)
         return EXIT_ERROR
+    except StoreDamaged as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        if exc.aside:
+            print(f"原文件保存在：{exc.aside}", file=sys.stderr)
+        print("可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、branch-ledger backup list 后"
+              " branch-ledger restore 备份名（从备份恢复）、branch-ledger salvage fresh（从上级党委重新下载）",
+              file=sys.stderr)
+        return EXIT_ERROR
     except (StoreError, CliError) as exc:
         message = exc.message if isinstance(exc, StoreError) else str(exc)
         logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
@@ -259,6 +322,29 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        return _report_failure(exc, args.verbose)
+
+
+def _report_failure(exc: Exception, verbose: bool) -> int:
+    """Anything the commands did not turn into a message: the medium (a full disk, read-only
+    media, a vanished USB stick), a file, or a bug — a plain message in the clerk's language
+    either way, the technical details only with ``--verbose``, and a crash report for a bug."""
+    translated = translate(exc)
+    if translated is not None:
+        print(f"错误：{translated.message}", file=sys.stderr)
+    elif isinstance(exc, OSError):
+        name = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
+        print(h("错误：", "error: ") + cli_text.os_reason(exc) + name, file=sys.stderr)
+    else:
+        report = logs.write_crash_report(type(exc), exc, exc.__traceback__)
+        print(h("错误：程序出现意外错误。加 --verbose 可显示技术细节，请告知上级党委。",
+                "error: something unexpected went wrong; run with --verbose for details."), file=sys.stderr)
+        if report is not None:
+            print(h(f"错误报告：{report}", f"error report: {report}"), file=sys.stderr)
+    if verbose:
+        traceback.print_exc()
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Both the CLI (``branch-ledger compliance``) and the 概览 page call these, so t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from desktop_app.store.store import Store
@@ -37,13 +38,35 @@ def meeting_facts(store: Store) -> list[MeetingFact]:
     ]
 
 
+def records_since(store: Store) -> dt.date | None:
+    """The branch's 台账起始日期: as set on the branch profile, else the day the profile was made
+    (a store made before the field existed: its records began then), else the first meeting."""
+    profile = store.records.branch_profile()
+    if profile is not None:
+        record_id, body = profile
+        if body.records_since is not None:
+            return body.records_since
+        created = store.records.get(record_id).created_at
+        if created:
+            with contextlib.suppress(ValueError):
+                return dt.datetime.fromisoformat(created).date()
+    first = store.conn.execute("SELECT min(date) FROM meeting_facts").fetchone()[0]
+    return dt.date.fromisoformat(first[:10]) if first else None
+
+
 def compliance_report(store: Store, period: str, today: dt.date) -> ComplianceReport:
     profile = store.records.branch_profile()
     if profile is None:
         raise NoBranchProfile("尚未填写支部基本信息")
     branch: BranchProfile = profile[1]
     return compliance_status(
-        branch, meeting_facts(store), period, today, store.records.rule_settings(), store.records.members()
+        branch,
+        meeting_facts(store),
+        period,
+        today,
+        store.records.rule_settings(),
+        store.records.members(),
+        records_since=records_since(store),
     )
 
 
@@ -69,8 +92,6 @@ def member_lapse_warnings(store: Store, today: dt.date) -> list[LapseWarning]:
         ).fetchone()
         if row is not None:
             events.append((member_id, dt.date.fromisoformat(row[0][:10])))
-    # Absence of records proves nothing before the branch's records begin: count from the first
-    # meeting on file (history imported today still counts from its own dates).
-    first = store.conn.execute("SELECT min(date) FROM meeting_facts").fetchone()[0]
-    since = dt.date.fromisoformat(first) if first else None
-    return lapse_warnings(members, events, today, store.records.rule_settings(), records_since=since)
+    # Absence of records proves nothing before the branch's records begin (台账起始日期): a fresh
+    # store never reports members who "missed" 373 months counted from their join date.
+    return lapse_warnings(members, events, today, store.records.rule_settings(), records_since=records_since(store))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import print_jobs
+from desktop_app.cli_text import h
 from printing import PrintResult
 
 
@@ -27,7 +28,8 @@ def _report(result: PrintResult, out: Path) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from desktop_app.cli import CliError, open_store
+    from desktop_app.cli import open_store
+    from desktop_app.cli_text import CliError
 
     out = Path(args.out)
     store = open_store(args)
@@ -52,12 +54,19 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: Any) -> None:
-    p = sub.add_parser("print", help="print a record or a period's ledger to a PDF file")
+    p = sub.add_parser("print", help=h("把一条记录或某一期间的台账打印为 PDF 文件",
+                                       "print a record or a period's ledger to a PDF file"))
     p.add_argument("what", choices=["minutes", "signin", "ledger", "post"],
-                   help="minutes: 会议记录; signin: 签到表; ledger: 台账 of a period; post: 先锋岗 report")
-    p.add_argument("target", help="record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)")
-    p.add_argument("--out", required=True, help="PDF file to write")
-    p.add_argument("--period", help="post: only log entries and evaluations of this period")
-    p.add_argument("--today", help="ledger: compliance as of this date (YYYY-MM-DD)")
-    p.add_argument("--no-minutes", action="store_true", help="ledger: the list only, without every record's minutes")
+                   help=h("minutes：会议记录；signin：签到表；ledger：某一期间的台账；post：先锋岗报告",
+                          "minutes: 会议记录; signin: 签到表; ledger: 台账 of a period; post: 先锋岗 report"))
+    p.add_argument("target", help=h("记录编号（minutes/signin/post）或期间 2026-11 / 2026-Q4 / 2026（ledger）",
+                                    "record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)"))
+    p.add_argument("--out", required=True, help=h("要写出的 PDF 文件", "PDF file to write"))
+    p.add_argument("--period", help=h("post：只打印这一期间的履岗记录和评价",
+                                      "post: only log entries and evaluations of this period"))
+    p.add_argument("--today", help=h("ledger：按这一天计算完成情况（YYYY-MM-DD）",
+                                     "ledger: compliance as of this date (YYYY-MM-DD)"))
+    p.add_argument("--no-minutes", action="store_true",
+                   help=h("ledger：只打印目录，不附每次会议的会议记录",
+                          "ledger: the list only, without every record's minutes"))
     p.set_defaults(func=cmd_print)

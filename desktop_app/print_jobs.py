@@ -14,14 +14,16 @@ The CLI passes none. Between steps the store may change: a record deleted meanwh
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from desktop_app.compliance_query import compliance_report
 from desktop_app.store import RecordFilter, RecordNotFound, Store
+from desktop_app.store.atomic import atomic_output
 from desktop_app.store.envelope import RecordEnvelope
 from domain.compliance.period import Period
 from domain.records import BranchProfile, Meeting, PioneerPost, PostEvaluation, PostLogEntry
@@ -213,19 +215,31 @@ def ledger_input(store: Store, period_code: str, *, today: dt.date, include_minu
     )
 
 
+def render_to(render: Callable[[Any, Any], PrintResult], data: Any, out: Path | BinaryIO | None) -> PrintResult:
+    """Render ``data`` to ``out``; a path is written atomically (temp file, fsync, rename), so a
+    full disk or a crash mid-print never leaves a truncated PDF where a good one was."""
+    if not isinstance(out, str | Path):
+        return render(data, out)
+    path = Path(out)
+    with atomic_output(path) as fh:
+        result = render(data, fh)
+    return dataclasses.replace(result, path=path, size_bytes=path.stat().st_size)
+
+
 def print_minutes(store: Store, record_id: str, out: Path | BinaryIO | None) -> PrintResult:
-    return render_minutes(minutes_input(store, record_id), out)
+    return render_to(render_minutes, minutes_input(store, record_id), out)
 
 
 def print_signin(store: Store, record_id: str, out: Path | BinaryIO | None) -> PrintResult:
-    return render_signin_sheet(signin_input(store, record_id), out)
+    return render_to(render_signin_sheet, signin_input(store, record_id), out)
 
 
 def print_post_report(store: Store, post_id: str, out: Path | BinaryIO | None, period: str | None = None
                       ) -> PrintResult:
-    return render_post_report(post_report_input(store, post_id, Period.parse(period) if period else None), out)
+    return render_to(render_post_report,
+                     post_report_input(store, post_id, Period.parse(period) if period else None), out)
 
 
 def print_ledger(store: Store, period: str, out: Path | BinaryIO | None, *, today: dt.date,
                  include_minutes: bool = True) -> PrintResult:
-    return render_ledger(ledger_input(store, period, today=today, include_minutes=include_minutes), out)
+    return render_to(render_ledger, ledger_input(store, period, today=today, include_minutes=include_minutes), out)

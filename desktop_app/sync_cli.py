@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import Any
 
 from branch_ledger import __version__
+from desktop_app.cli_text import h
 from sync.client.engine import SyncEngine, SyncProgress
 from sync.client.errors import SyncError
 
@@ -28,10 +29,10 @@ def _open(args: argparse.Namespace) -> Any:
     return open_store(args)
 
 
-def _fail(exc: SyncError) -> int:
+def _fail(exc: SyncError, verbose: bool = False) -> int:
     log.warning("sync failed: %s", type(exc).__name__)
     print(f"错误：{exc.message}", file=sys.stderr)
-    if exc.detail:
+    if exc.detail and verbose:  # technical (often the network library's English): only on request
         print(f"（{exc.detail}）", file=sys.stderr)
     return 1
 
@@ -45,7 +46,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
             creds = enrol_store(store, args.server, code, device_name=args.device_name, ca_bundle=args.ca_bundle,
                                 app_version=__version__)
         except SyncError as exc:
-            return _fail(exc)
+            return _fail(exc, args.verbose)
     print(f"已注册到 {creds.branch_name}（{creds.branch_id}），设备编号 {creds.device_id}")
     return 0
 
@@ -64,7 +65,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             engine = SyncEngine(state, progress=show, app_version=__version__)  # shown in head office's devices list
             stats = engine.sync_once()
         except SyncError as exc:
-            return _fail(exc)
+            return _fail(exc, args.verbose)
         finally:
             status = state.status()
     log.info("sync: pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, %d requests", stats.pushed,
@@ -91,9 +92,10 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
         state = StoreSyncState(store)
         status = state.status()
         rejected = state.rejected()
+        pulled = state.quarantined_pulls()
         conflicts = state.conflicts()
     if args.json:
-        print(json.dumps({"status": asdict(status), "rejected": rejected,
+        print(json.dumps({"status": asdict(status), "rejected": rejected, "quarantined_pulls": pulled,
                           "conflicts": [asdict(c) for c in conflicts]}, ensure_ascii=False, indent=2))
         return 0
     if not status.enrolled:
@@ -103,9 +105,15 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
     print(f"最近成功同步：{status.last_success or '从未'}")
     if status.last_error:
         print(f"最近错误：{status.last_error}")
-    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  冲突：{status.conflicts}")
+    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  无法同步：{status.quarantined}"
+          f"  冲突：{status.conflicts}")
+    if status.full_resync:
+        print("下次同步将从上级党委重新读取全部记录（本机数据曾恢复到较早的状态）")
     for item in rejected:
-        print(f"  被拒绝：{item['title'] or item['record_id']}：{item['message']}")
+        label = "无法同步" if item.get("state") == "quarantined" else "被拒绝"
+        print(f"  {label}：{item['title'] or item['record_id']}：{item['message']}")
+    for item in pulled:
+        print(f"  未接收（来自上级党委）：{item['record_id']}：{item['message']}")
     for conflict in conflicts:
         print(f"  冲突：{conflict.title or conflict.record_id}（{len(conflict.versions)} 个版本）")
     return 0
@@ -113,17 +121,23 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
 
 def add_subcommands(subparsers: Any) -> None:
     """Register ``enrol``, ``sync`` and ``sync-status`` on the main CLI's subparsers."""
-    p = subparsers.add_parser("enrol", help="register this installation with head office (one-time code)")
-    p.add_argument("--server", required=True, help="head-office URL, e.g. https://hq.example.cn")
-    p.add_argument("--code", help="one-time enrolment code (prompted when omitted)")
-    p.add_argument("--device-name", default=socket.gethostname(), help="name shown to head office")
-    p.add_argument("--ca-bundle", help="PEM file of the head office's own CA, if it uses one")
+    p = subparsers.add_parser("enrol", help=h("用一次性登记码把本机登记到上级党委",
+                                              "register this installation with head office (one-time code)"))
+    p.add_argument("--server", required=True, help=h("上级党委服务器地址，如 https://hq.example.cn",
+                                                     "head-office URL, e.g. https://hq.example.cn"))
+    p.add_argument("--code", help=h("一次性登记码（不填时会提示输入）",
+                                    "one-time enrolment code (prompted when omitted)"))
+    p.add_argument("--device-name", default=socket.gethostname(),
+                   help=h("上级党委看到的本机名称", "name shown to head office"))
+    p.add_argument("--ca-bundle", help=h("上级党委自建 CA 的证书文件（PEM）", "PEM file of the head office's own CA"))
     p.set_defaults(func=cmd_enrol)
 
-    p = subparsers.add_parser("sync", help="sync with head office now (push and pull)")
-    p.add_argument("--json", action="store_true")
+    p = subparsers.add_parser("sync", help=h("立即与上级党委同步（上传并下载）",
+                                             "sync with head office now (push and pull)"))
+    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_sync)
 
-    p = subparsers.add_parser("sync-status", help="last sync, pending, rejected and conflicted records")
-    p.add_argument("--json", action="store_true")
+    p = subparsers.add_parser("sync-status", help=h("上次同步、待上传、被拒收和冲突的记录",
+                                                    "last sync, pending, rejected and conflicted records"))
+    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_sync_status)

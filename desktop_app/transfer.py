@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Violation
@@ -51,8 +52,17 @@ class ImportFormatError(ValueError):
 def load_import_file(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFormatError(f"无法读取导入文件：{exc}") from exc
+    except json.JSONDecodeError as exc:
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近有误"
+        raise ImportFormatError(f"无法读取导入文件：不是有效的 JSON（{where}）") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError("无法读取导入文件：不是 UTF-8 编码的文本文件") from exc
+    except FileNotFoundError as exc:
+        raise ImportFormatError("无法读取导入文件：文件不存在") from exc
+    except PermissionError as exc:
+        raise ImportFormatError("无法读取导入文件：没有读取权限") from exc
+    except OSError as exc:  # the OS's own text is English: say it plainly
+        raise ImportFormatError("无法读取导入文件：这是一个文件夹，或磁盘出错") from exc
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
         if int(data.get("version", 0)) > EXPORT_VERSION:
             raise ImportFormatError("导入文件的格式版本过新，请升级程序")
@@ -64,8 +74,14 @@ def load_import_file(path: Path) -> list[dict[str, Any]]:
     return records
 
 
-def import_records(store: Store, records: list[dict[str, Any]], *, author: str) -> ImportReport:
+def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
+                   skip_existing: bool = False) -> ImportReport:
+    """Import ``records`` all or nothing. Ids are checked here, where they enter, against the wire
+    format's rule, so an imported record can always sync. With ``skip_existing`` (salvage: put
+    back what a restored ledger lacks) records whose id is already in the store are left out."""
     report = ImportReport()
+    if skip_existing:
+        records = [r for r in records if not _exists(store, r.get("id"))]
     order = sorted(
         range(len(records)),
         key=lambda i: _KIND_ORDER.index(str(records[i].get("kind"))) if records[i].get("kind") in _KIND_ORDER else 99,
@@ -79,9 +95,21 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
             with contextlib.suppress(ValueError):  # reported in the loop below
                 file_members[entry["id"]] = Member.model_validate(entry["body"])
     context = store.records.rule_context(extra_members=file_members)
+    seen: set[str] = set()
     for i in order:
         entry = records[i]
         kind = entry.get("kind")
+        record_id = entry.get("id")
+        if record_id is not None:
+            if not is_valid_record_id(record_id):
+                report.problems.append(ImportProblem(i, str(kind), [
+                    Violation("id", "id.invalid", invalid_id_message(record_id))]))
+                continue
+            if record_id in seen or _exists(store, record_id):
+                report.problems.append(ImportProblem(i, str(kind), [
+                    Violation("id", "id.duplicate", f"记录编号“{record_id}”重复：已有相同编号的记录")]))
+                continue
+            seen.add(record_id)
         if kind not in RECORD_KINDS or kind in HQ_ONLY_KINDS:
             problem = Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")
             report.problems.append(ImportProblem(i, str(kind), [problem]))
@@ -100,13 +128,19 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str) 
     with store.transaction():
         for i in order:
             entry = records[i]
-            record_id = entry.get("id") if isinstance(entry.get("id"), str) else None
+            record_id = entry.get("id")
             env = store.records.create(entry["kind"], entry["body"], author=author, record_id=record_id,
                                        context=context)
             if entry.get("status") == "final":
                 store.records.finalize(env.record_id, author=author)
             report.imported += 1
     return report
+
+
+def _exists(store: Store, record_id: object) -> bool:
+    if not isinstance(record_id, str):
+        return False
+    return store.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
 
 
 def export_records(store: Store, kinds: list[str] | None = None) -> dict[str, Any]:

@@ -140,6 +140,13 @@ class PlaqueStatus(LabelledEnum):
     REMOVED = "removed"
 
 
+class ReviewDecision(LabelledEnum):
+    """Head office's verdict on a finalized record (domain.md §9.9: approve or return with a reason)."""
+
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
 class RecordStatus(LabelledEnum):
     """Lifecycle of a stored record: drafts change freely; 定稿 records never change again."""
 
@@ -210,4 +217,5 @@ _LABELS: dict[str, dict[str, str]] = {
     "PostType": {"individual": "个人岗", "collective": "集体岗"},
     "PlaqueStatus": {"not_hung": "未挂牌", "hung": "已挂牌", "removed": "已摘牌"},
     "RecordStatus": {"draft": "草稿", "final": "定稿"},
+    "ReviewDecision": {"approved": "已审核", "returned": "退回修改"},
 }

@@ -9,6 +9,7 @@ FIELD_LABELS: dict[str, str] = {
     "parent_org": "上级党组织",
     "has_committee": "是否设支委会",
     "party_groups": "党小组",
+    "records_since": "台账起始日期",
     "gender": "性别",
     "birth_date": "出生日期",
     "status": "党员类别",

@@ -15,8 +15,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from domain.dates import coerce_date, coerce_datetime
 from domain.enums import (
     AppraisalGrade,
     AttendanceStatus,
@@ -30,16 +31,28 @@ from domain.enums import (
     PlaqueStatus,
     PostCategory,
     PostType,
+    ReviewDecision,
     RightsSuspension,
     VoteKind,
     VoteMethod,
 )
+
+# The body schema version this code reads and writes (the wire's ``schema_version``). A body with
+# a higher number comes from a newer client: it is kept verbatim, never guessed at (issue 13).
+SCHEMA_VERSION = 1
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200_000)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 RecordRef = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
+# Dates as clerks type them (1988/3/15, 1988年3月15日 …) are read by domain.dates, strictly: a
+# partial or impossible date is refused with a Chinese reason, never completed. Empty text of an
+# optional date means "not filled in".
+Date = Annotated[dt.date, BeforeValidator(coerce_date)]
+OptionalDate = Annotated[dt.date | None, BeforeValidator(coerce_date)]
+DateTime = Annotated[dt.datetime, BeforeValidator(coerce_datetime)]
+OptionalDateTime = Annotated[dt.datetime | None, BeforeValidator(coerce_datetime)]
 
 
 class DomainModel(BaseModel):
@@ -68,6 +81,11 @@ class BranchProfile(RecordBody):
     has_committee: bool = False
     party_groups: list[Name] = Field(default_factory=list)
     is_village_or_community: bool = False  # 村/社区 branches: 5-year terms (domain.md §2)
+    # 台账起始日期: the day the branch began keeping its records here (by default the day the
+    # store was made). Before it, a missing record proves nothing, so the compliance calendar and
+    # the lapse warnings never count months before it; meetings entered for earlier dates (补录)
+    # still count.
+    records_since: OptionalDate = None
 
 
 class Member(RecordBody):
@@ -77,16 +95,16 @@ class Member(RecordBody):
 
     name: Name = Field(min_length=1)
     gender: Gender | None = None
-    birth_date: dt.date | None = None
+    birth_date: OptionalDate = None
     status: MemberStatus = MemberStatus.FULL
-    join_date: dt.date | None = None  # 入党日期 = date of the admission vote
-    full_member_date: dt.date | None = None  # 转正日期
+    join_date: OptionalDate = None  # 入党日期 = date of the admission vote
+    full_member_date: OptionalDate = None  # 转正日期
     party_group: Name = ""
     posts: list[BranchPost] = Field(default_factory=list)
     suspension: RightsSuspension = RightsSuspension.NONE
-    suspension_until: dt.date | None = None
+    suspension_until: OptionalDate = None
     state: MembershipState = MembershipState.ACTIVE
-    state_date: dt.date | None = None  # when transferred out / removed
+    state_date: OptionalDate = None  # when transferred out / removed
     unit: ShortText = ""  # 职务/单位, printed on sign-in sheets
     phone: ShortText = ""
     is_leading_cadre: bool = False  # 双重组织生活 (domain.md §3.1)
@@ -194,8 +212,8 @@ class Meeting(RecordBody):
 
     meeting_type: MeetingType
     title: ShortText = Field(min_length=1)  # 会议名称/届次
-    starts_at: dt.datetime
-    ends_at: dt.datetime | None = None
+    starts_at: DateTime
+    ends_at: OptionalDateTime = None
     place: ShortText = ""
     format: MeetingFormat = MeetingFormat.IN_PERSON
     party_group: Name = ""  # which 党小组 (党小组会)
@@ -227,7 +245,7 @@ class Meeting(RecordBody):
 
 class Pledge(DomainModel):
     content: ShortText = Field(min_length=1)
-    deadline: dt.date | None = None
+    deadline: OptionalDate = None
     owner_member_id: RecordRef = ""
     fulfilled: bool = False
     note: ShortText = ""
@@ -246,8 +264,8 @@ class PioneerPost(RecordBody):
     duties: list[ShortText] = Field(default_factory=list)
     annual_tasks: list[ShortText] = Field(default_factory=list)
     pledges: list[Pledge] = Field(default_factory=list)
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
+    period_start: OptionalDate = None
+    period_end: OptionalDate = None
     plaque: PlaqueStatus = PlaqueStatus.NOT_HUNG
 
 
@@ -258,7 +276,7 @@ class PostLogEntry(RecordBody):
 
     post_id: RecordRef = Field(min_length=1)
     member_id: RecordRef = ""
-    date: dt.date
+    date: Date
     category: PostCategory = PostCategory.OTHER
     hours: Decimal = Field(default=Decimal("0"), ge=0, le=1000, max_digits=6, decimal_places=1)
     place: ShortText = ""
@@ -274,7 +292,7 @@ class PostEvaluation(RecordBody):
     post_id: RecordRef = Field(min_length=1)
     member_id: RecordRef = ""
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}(-Q[1-4]|-H[12]|-(0[1-9]|1[0-2]))?$")]
-    evaluated_on: dt.date
+    evaluated_on: Date
     score: int = Field(ge=0, le=100)
     evaluators: ShortText = ""
     comment: Text = ""
@@ -295,12 +313,47 @@ class Notice(RecordBody):
     requires_ack: bool = False
 
 
-Kind = Literal["branch_profile", "member", "meeting", "pioneer_post", "post_log", "post_evaluation", "notice"]
+class Review(RecordBody):
+    """Head office's review of one finalized record: 已审核 or 退回修改 with a comment.
+
+    Head office never edits a branch's record; its verdict is a record of its own, one per
+    reviewed record (``review_record_id`` in sync.protocol.identity), whose revisions are the
+    successive verdicts. A returned record is corrected at the branch by an amendment (更正),
+    which head office then reviews in turn.
+    """
+
+    KIND: ClassVar[str] = "review"
+
+    target_record_id: RecordRef = Field(min_length=1)
+    target_rev: ShortText = ""  # the revision that was reviewed
+    target_title: ShortText = ""  # for the branch's list, which may not hold the record yet
+    decision: ReviewDecision
+    comment: Text = ""
+    reviewer: Name = ""
+    reviewed_at: dt.datetime
+
+
+class NoticeReceipt(RecordBody):
+    """A branch's 确认已读 of a notice that asked for acknowledgement; written once, on the device."""
+
+    KIND: ClassVar[str] = "notice_receipt"
+
+    notice_id: RecordRef = Field(min_length=1)
+    acknowledged_by: Name = ""
+    acknowledged_at: dt.datetime
+
+
+Kind = Literal[
+    "branch_profile", "member", "meeting", "pioneer_post", "post_log", "post_evaluation", "notice", "review",
+    "notice_receipt",
+]
 
 RECORD_KINDS: dict[str, type[RecordBody]] = {
     cls.KIND: cls
-    for cls in (BranchProfile, Member, Meeting, PioneerPost, PostLogEntry, PostEvaluation, Notice)
+    for cls in (
+        BranchProfile, Member, Meeting, PioneerPost, PostLogEntry, PostEvaluation, Notice, Review, NoticeReceipt,
+    )
 }
 
 # Kinds only head office may write; the server refuses them from devices.
-HQ_ONLY_KINDS: frozenset[str] = frozenset({"notice"})
+HQ_ONLY_KINDS: frozenset[str] = frozenset({"notice", "review"})

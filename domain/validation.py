@@ -58,7 +58,11 @@ def parse_body(kind: str, data: dict[str, Any] | RecordBody) -> tuple[RecordBody
         violations = []
         for err in exc.errors():
             path = ".".join(str(p) for p in err["loc"])
-            text = _PYDANTIC_MESSAGES.get(err["type"], "填写不正确")
+            if err["type"] == "value_error" and isinstance((err.get("ctx") or {}).get("error"), ValueError):
+                # A reader such as domain.dates explains in Chinese what is wrong with the text.
+                text = str(err["ctx"]["error"])
+            else:
+                text = _PYDANTIC_MESSAGES.get(err["type"], "填写不正确")
             violations.append(Violation(path, f"schema.{err['type']}", f"{field_label(path)}：{text}"))
         return None, violations
 

@@ -140,11 +140,13 @@ class Kit:
         *,
         centered: Sequence[int] = (),
         min_row_height: float | None = None,
+        header: bool = True,
     ) -> Table:
         """A ruled table with a repeated header row; ``widths`` are fractions of the text width.
 
         ``min_row_height`` pads one-line rows up to that height (room to write by hand); rows
-        with more text grow instead of overflowing their cell.
+        with more text grow instead of overflowing their cell. ``header=False`` leaves the header
+        row out (the rest of a table continued from above).
         """
         styles = self.styles
         head = [CJKParagraph(self.text(h, styles.fonts.heading), styles.cell_head) for h in headers]
@@ -159,7 +161,10 @@ class Kit:
                     for index, cell in enumerate(row)
                 ]
             )
-        table = Table([head, *body], colWidths=[TEXT_WIDTH * w for w in widths], repeatRows=1)
+        first = 1 if header else 0
+        table = Table(
+            [head, *body] if header else body, colWidths=[TEXT_WIDTH * w for w in widths], repeatRows=first
+        )
         commands: list[tuple[object, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.6, black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -170,7 +175,7 @@ class Kit:
         ]
         if min_row_height is not None and body:
             pad = max(3.0, (min_row_height - styles.cell.leading) / 2)
-            commands += [("TOPPADDING", (0, 1), (-1, -1), pad), ("BOTTOMPADDING", (0, 1), (-1, -1), pad)]
+            commands += [("TOPPADDING", (0, first), (-1, -1), pad), ("BOTTOMPADDING", (0, first), (-1, -1), pad)]
         table.setStyle(TableStyle(commands))
         return table
 

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, TableStyle
 
 from domain.context import RuleContext
-from domain.enums import AttendanceStatus, MeetingType, RecordStatus
+from domain.enums import MeetingType, RecordStatus
 from domain.records import Meeting
 from domain.rules import VotingRoll, meeting_validity, meeting_vote_outcomes, voting_roll
 from printing.blocks import Kit, compact
@@ -26,7 +26,6 @@ from printing.fonts import FontSet, default_fonts
 from printing.formatting import (
     date_zh,
     datetime_zh,
-    name_of,
     person_zh,
     time_range_zh,
 )
@@ -42,6 +41,7 @@ from printing.minutes_sections import (
     votes_section,
 )
 from printing.styles import TEXT_WIDTH, body_size_for
+from printing.wording import absentees_zh, excluded_zh
 
 # What the document is called, after the branch name (domain.md §4.2–§4.6, §8.2).
 _DOC_TITLES: dict[MeetingType, str] = {
@@ -226,28 +226,8 @@ def _attendance(kit: Kit, data: MinutesInput, ctx: RuleContext, roll: VotingRoll
         ),
         kit.styles.field,
     )
-    entries = {a.member_id: a for a in meeting.attendance}
-    absentees = []
-    for member_id in roll.absent_ids:
-        entry = entries.get(member_id)
-        name = name_of(data.members, member_id)
-        if entry is None:
-            absentees.append(f"{name}（未登记出席情况）")
-            continue
-        status = entry.status.label if entry.status is not AttendanceStatus.PRESENT else ""
-        reason = "，".join(p for p in (status, entry.reason.strip()) if p)
-        if entry.written_opinion:
-            reason += "，已提交书面意见"
-        absentees.append(f"{name}（{reason}）" if reason else name)
-    excluded = []
-    for member_id in roll.excluded_ids:
-        entry = entries[member_id]
-        why = entry.exclusion.label if entry.exclusion is not None else ""
-        approval = f"上级党组织同意文号：{entry.exclusion_approval}" if entry.exclusion_approval else ""
-        detail = "，".join(p for p in (why, approval) if p)
-        excluded.append(
-            f"{name_of(data.members, member_id)}（{detail}）" if detail else name_of(data.members, member_id)
-        )
+    absentees = absentees_zh(meeting, data.members, roll)
+    excluded = excluded_zh(meeting, data.members, roll)
     validity = meeting_validity(meeting, ctx, roll=None)
     return compact(
         [

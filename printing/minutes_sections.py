@@ -8,18 +8,17 @@ sections follow domain.md §4.5 (党课), §4.6 (主题党日) and §3.6 (民主
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from domain.enums import AppraisalGrade, VoteKind
+from domain.enums import VoteKind
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting, Member
 from domain.rules import VoteOutcome
-from domain.rules.standing import is_probationary_on
 from domain.violations import Severity
 from printing.blocks import Kit, compact
-from printing.formatting import decimal_zh, money_zh, month_zh, name_of, person_zh
+from printing.formatting import decimal_zh, money_zh, month_zh, person_zh
+from printing.wording import appraisal_rows, vote_lines
 
 CHECKED = "☑"
 UNCHECKED = "☐"
@@ -43,20 +42,11 @@ def votes_section(kit: Kit, meeting: Meeting, outcomes: list[VoteOutcome], warni
         return []
     flow: list[Flowable] = []
     for number, (vote, outcome) in enumerate(zip(meeting.votes, outcomes, strict=True), start=1):
-        head = f"{number}. {vote.subject}（{vote.kind.label}，{vote.method.label}）"
-        counts = f"应到会有表决权{outcome.entitled}人，实到会有表决权{outcome.present}人"
-        if outcome.written_opinions:
-            counts += f"，书面意见{outcome.written_opinions}份"
-        if vote.kind is VoteKind.ELECTION and (vote.ballots_issued is not None or vote.ballots_returned is not None):
-            issued = "—" if vote.ballots_issued is None else str(vote.ballots_issued)
-            returned = "—" if vote.ballots_returned is None else str(vote.ballots_returned)
-            counts += f"；发出选票{issued}张，收回{returned}张"
-        counts += f"；赞成{vote.yes}票，反对{vote.no}票，弃权{vote.abstain}票。"
-        rule = f"赞成票须超过{outcome.denominator_label}（{outcome.denominator}人）的半数，即至少{outcome.needed}票。"
+        head, counts = vote_lines(number, vote, outcome)
         block: list[Flowable] = [kit.heading("表决情况：")] if number == 1 else []
         block += [
             kit.para(head, kit.styles.field),
-            kit.para(counts + rule),
+            kit.para(counts),
             kit.para(f"表决结果：{verdict_zh(outcome)}。"),
         ]
         errors = [v.message for v in outcome.violations if v.severity is Severity.ERROR]
@@ -139,36 +129,14 @@ def appraisal_section(kit: Kit, meeting: Meeting, members: Mapping[str, Member])
     """民主评议 grades: four grades; a 预备党员 takes part but is not graded (domain.md §3.3, §3.6)."""
     if not meeting.appraisal:
         return []
-    day = meeting.starts_at.date()
-    rows: list[list[str]] = []
-    grades: Counter[AppraisalGrade] = Counter()
-    probationary = 0
-    for number, entry in enumerate(meeting.appraisal, start=1):
-        member = members.get(entry.member_id)
-        is_probationary = member is not None and is_probationary_on(member, day)
-        category = "" if member is None else ("预备党员" if is_probationary else "正式党员")
-        if is_probationary:
-            probationary += 1
-            grade = "不评定等次"
-        elif entry.grade is None:
-            grade = "未评定"
-        else:
-            grades[entry.grade] += 1
-            grade = entry.grade.label
-        rows.append([str(number), name_of(members, entry.member_id), category, grade, entry.comment])
-    graded = sum(grades.values())
-    summary = f"参加评议{len(meeting.appraisal)}人，评定等次{graded}人：" + "、".join(
-        f"{g.label}{grades[g]}人" for g in AppraisalGrade
-    )
-    if probationary:
-        summary += f"；预备党员{probationary}人参加评议，不评定等次"
+    rows, summary = appraisal_rows(meeting, members)
     table = kit.table(
         ["序号", "姓名", "党员类别", "评议等次", "备注"],
         rows,
         [0.09, 0.18, 0.18, 0.2, 0.35],
         centered=(0, 2, 3),
     )
-    return [*kit.section("民主评议结果：", 3), kit.para(summary + "。"), kit.gap(0.3), table]
+    return [*kit.section("民主评议结果：", 3), kit.para(summary), kit.gap(0.3), table]
 
 
 def rectification_section(kit: Kit, meeting: Meeting) -> list[Flowable]:

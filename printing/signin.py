@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from domain.enums import MeetingType
 from domain.records import Member
@@ -27,6 +27,7 @@ from printing.linebreak import CJKParagraph
 from printing.styles import COMPACT_BODY_PT
 
 ROW_HEIGHT = 10 * mm  # room for a handwritten signature
+KEEP_WITH_FOOTER = 3  # roll rows that always share the page of the counts and the signature line
 COLUMNS = ("序号", "姓名", "党小组/职务", "签名", "签到时间", "备注")
 WIDTHS = (0.07, 0.14, 0.33, 0.19, 0.14, 0.13)
 
@@ -87,15 +88,30 @@ def signin_story(data: SignInInput, kit: Kit) -> list[Flowable]:
     for guest in data.guests:
         rows.append([str(len(rows) + 1), guest.name, guest.role, "", "", "列席"])
     rows += [[str(len(rows) + n), "", "", "", "", ""] for n in range(1, data.extra_rows + 1)]
-    story.append(kit.table(COLUMNS, rows, WIDTHS, centered=(0, 4), min_row_height=ROW_HEIGHT))
-    story.append(kit.gap(0.5))
     blank = "＿＿＿"
     counts = kit.text("　　").join(
         kit.label(f"{label}：") + kit.text(f"{blank}人") for label in ("应到", "实到", "缺席")
     )
-    story.append(CJKParagraph(counts, kit.styles.field))
-    story.append(kit.signatures(["负责人"], date_line=True))
+    footer: list[Flowable] = [
+        kit.gap(0.5),
+        CJKParagraph(counts, kit.styles.field),
+        kit.signatures(["负责人"], date_line=True),
+    ]
+    # The counts and the 负责人 line must never stand alone on a page: the last rows of the roll
+    # go with them (a second table with the same columns and header, kept together).
+    tail = rows[-KEEP_WITH_FOOTER:] if len(rows) > KEEP_WITH_FOOTER else []
+    head_rows = rows[: len(rows) - len(tail)]
+    story.append(kit.table(COLUMNS, head_rows, WIDTHS, centered=(0, 4), min_row_height=ROW_HEIGHT))
+    if tail:
+        story.append(KeepTogether([_continued(kit, tail), *footer]))
+    else:
+        story += footer
     return story
+
+
+def _continued(kit: Kit, rows: list[list[str]]) -> Flowable:
+    """The last rows of the roll as a table joined to the one above (same columns, no header)."""
+    return kit.table(COLUMNS, rows, WIDTHS, centered=(0, 4), min_row_height=ROW_HEIGHT, header=False)
 
 
 def render_signin_sheet(

@@ -24,6 +24,8 @@ APT_PACKAGES=(
   dpkg-dev desktop-file-utils nsis zstd
   # Head-office deployment files, run for real by tests/packaging/test_hq_deploy.py
   nginx logrotate
+  # The head-office console's browser tests: headless Chromium driven by Playwright
+  chromium chromium-driver
 )
 
 as_root() {

@@ -1,10 +1,14 @@
-"""Render the main screens to PNG, in Chinese and English, empty and with 10 000 records.
+"""Render the main screens to PNG as a clerk would see them: per language, screen size and scaling.
 
-    python scripts/screenshots.py [--out build/screenshots] [--records 10000]
+    xvfb-run -a -s "-screen 0 1920x1080x24" python scripts/screenshots.py \\
+        [--out build/screenshots] [--records 10000] [--sizes 1366x768,1920x1080] [--scales 1,1.5] \\
+        [--langs zh_CN,en]
 
-Runs offscreen (QT_QPA_PLATFORM=offscreen) and grabs each window with ``QWidget.grab()``. The
-10 000-record store is the benchmark's seed (bench/ui.py), made once and reused. Each language
-runs in its own process, since the translator is application-wide.
+Each (language, screen, scale) combination runs in its own process (the translator and
+``QT_SCALE_FACTOR`` are application-wide) and writes ``OUT/<lang>-<W>x<H>@<scale>/NN-name.png``.
+Windows are sized as on that screen: the main window fills it (less a task bar), editors and
+dialogs take what they would. Under Xvfb the real xcb platform is used; without a display the
+offscreen one. The 10 000-record store is the benchmark's seed (bench/ui.py), made once.
 """
 
 from __future__ import annotations
@@ -15,128 +19,210 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+TASKBAR = 40  # physical pixels the desktop keeps for itself
 
-def _settle(app: object, ms: int = 300) -> None:
+
+def _settle(app: Any, ms: int = 300) -> None:
     end = time.monotonic() + ms / 1000
     while time.monotonic() < end:
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
         time.sleep(0.01)
 
 
-def shoot(language: str, out: Path, records: int) -> None:
+class Shooter:
+    def __init__(self, app: Any, out: Path, screen: tuple[int, int], scale: float) -> None:
+        self.app = app
+        self.out = out
+        self.scale = scale
+        self.screen = screen
+        out.mkdir(parents=True, exist_ok=True)
+
+    def logical(self, fraction_w: float = 1.0, fraction_h: float = 1.0) -> tuple[int, int]:
+        width, height = self.screen
+        return int(width * fraction_w / self.scale), int((height - TASKBAR) * fraction_h / self.scale)
+
+    def fit(self, widget: Any, fraction_w: float = 1.0, fraction_h: float = 1.0) -> None:
+        widget.resize(*self.logical(fraction_w, fraction_h))
+
+    def save(self, widget: Any, name: str) -> None:
+        from desktop_app.ui.workers import running_count
+
+        _settle(self.app)
+        while running_count():
+            _settle(self.app, 50)
+        widget.grab().save(str(self.out / f"{name}.png"))
+
+
+def shoot(language: str, out: Path, records: int, screen: tuple[int, int], scale: float) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from desktop_app.app import create_application
 
     app = create_application(["screenshots"], language)
     from bench.ui import PASSPHRASE, ensure_seed
     from desktop_app.store import KdfParams
-    from desktop_app.ui.editors.meeting import MeetingEditor
     from desktop_app.ui.shell import ShellWindow
     from desktop_app.ui.ui_settings import UiSettings
-    from desktop_app.ui.workers import running_count
 
-    out.mkdir(parents=True, exist_ok=True)
+    shots = Shooter(app, out, screen, scale)
     settings = UiSettings()
+    first_run(shots, settings, KdfParams.fast_for_tests())
 
-    def save(widget: object, name: str) -> None:
-        _settle(app)
-        while running_count():
-            _settle(app, 50)
-        widget.grab().save(str(out / f"{language}-{name}.png"))  # type: ignore[attr-defined]
-
-    # First run (empty): the wizard's first two pages.
-    empty_dir = Path(tempfile.mkdtemp(prefix="branchledger-shots-")) / "ledger"
-    window = ShellWindow(empty_dir, settings, kdf=KdfParams.fast_for_tests(), offer_restore=False)
-    window.resize(1100, 720)
-    window.show()
-    save(window, "01-first-run")
-    wizard = window.wizard
-    wizard.next()  # type: ignore[union-attr]
-    wizard.passphrase_page.fields.first.setText("林场党支部2026")  # type: ignore[union-attr]
-    save(window, "02-first-run-passphrase")
-    wizard.passphrase_page.fields.second.setText("林场党支部2026")  # type: ignore[union-attr]
-    wizard.next()  # type: ignore[union-attr]
-    while window.wizard is not None and window.wizard.currentId() != 2:  # type: ignore[attr-defined]
-        _settle(app, 50)
-    save(window, "03-recovery-key")
-    window.close()
-
-    # 10 000 records: lock screen, then every page.
     data_dir = ensure_seed(records)
     window = ShellWindow(data_dir, settings, offer_restore=False)
-    window.resize(1280, 800)
+    shots.fit(window)
     window.show()
-    save(window, "04-unlock")
-    window.unlock_screen.passphrase.setText("wrong")
-    window.unlock_screen.try_unlock()
-    while window.unlock_screen.busy:
-        _settle(app, 50)
-    save(window, "05-unlock-wrong")
+    shots.save(window, "10-unlock")
     window.unlock_screen.passphrase.setText(PASSPHRASE)
     window.unlock_screen.try_unlock()
     while window.workspace is None:
         _settle(app, 50)
     settings.failed_unlocks = 0
     workspace = window.workspace
-    for index, key in enumerate(("overview", "meetings", "posts", "members", "sync", "settings"), start=6):
+    for index, key in enumerate(("overview", "meetings", "posts", "members", "sync", "settings"), start=11):
         page = workspace.show_page(key)
         if key == "posts":
-            page.posts.selectRow(0)  # type: ignore[attr-defined]
+            page.posts.selectRow(0)
         if key == "overview":
-            # Its statistics start OVERVIEW_DELAY_MS after the first paint, in a worker.
-            while page.data is None:  # type: ignore[attr-defined]
+            while page.data is None:
                 _settle(app, 50)
-        save(window, f"{index:02d}-{key}")
+        shots.save(window, f"{index:02d}-{key}")
+    editors(shots, workspace)
+    printing(shots, workspace)
+    window.lock()
+    window.close()
+    shoot_sync(shots, settings)
+
+
+def first_run(shots: Shooter, settings: Any, kdf: Any) -> None:
+    """The wizard's pages, the roster with a mistake marked, and the import file dialog."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog, QWizard
+
+    from desktop_app.ui.shell import ShellWindow
+
+    app = shots.app
+    empty_dir = Path(tempfile.mkdtemp(prefix="branchledger-shots-")) / "ledger"
+    window = ShellWindow(empty_dir, settings, kdf=kdf, offer_restore=False)
+    shots.fit(window)
+    window.show()
+    shots.save(window, "01-first-run")
+    wizard: Any = window.wizard
+    wizard.welcome.clerk.setText("李组织")
+    wizard.next()
+    wizard.passphrase_page.fields.first.setText("林场党支部2026")
+    shots.save(window, "02-first-run-passphrase")
+    wizard.passphrase_page.fields.second.setText("林场党支部2026")
+    wizard.next()
+    while window.wizard is not None and wizard.currentId() != 2:
+        _settle(app, 50)
+    shots.save(window, "03-recovery-key")
+    wizard.recovery.confirm.setChecked(True)
+    wizard.next()
+    wizard.branch.name.setText("毕拉河林场党支部")
+    wizard.branch.groups.setText("第一党小组，第二党小组")
+    shots.save(window, "04-branch")
+    wizard.next()
+    wizard.roster.table.set_rows(
+        [
+            {"name": "王书记", "status": "full", "join_date": "2001-07-01", "party_group": "第一党小组",
+             "role": "支部书记"},
+            {"name": "李组织", "status": "full", "join_date": "1988-02-30", "party_group": "第一党小组",
+             "role": "组织委员"},
+            {"name": "", "status": "full", "join_date": "2010-07-01", "party_group": "第二党小组", "role": "护林员"},
+        ]
+    )
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+    shots.save(window, "05-roster-with-mistakes")
+
+    def grab_dialog() -> None:
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog) and w.isVisible()), None)
+        if dialog is None:
+            QTimer.singleShot(100, grab_dialog)
+            return
+        shots.fit(dialog, 0.55, 0.6)
+        shots.save(dialog, "06-import-file-dialog")
+        dialog.reject()
+
+    QTimer.singleShot(200, grab_dialog)
+    wizard.roster.import_button.click()
+    window.close()
+
+
+def editors(shots: Shooter, workspace: Any) -> None:
+    from desktop_app.ui.editors.meeting import MeetingEditor
+
+    app = shots.app
     meetings = workspace.show_page("meetings")
-    meetings.table.selectRow(0)  # type: ignore[attr-defined]
-    record_id = meetings.table.selected_record_id()  # type: ignore[attr-defined]
-    editor = workspace.open_editor("meeting", record_id)
+    meetings.table.selectRow(0)
+    editor = workspace.open_editor("meeting", meetings.table.selected_record_id())
     assert isinstance(editor, MeetingEditor)
-    editor.resize(1100, 900)
+    shots.fit(editor, 0.8, 1.0)
     editor.live_check()
-    save(editor, "12-meeting-editor")
+    shots.save(editor, "20-meeting-editor")
+    editor.form_scroll.verticalScrollBar().setValue(editor.form_scroll.verticalScrollBar().maximum() // 2)
+    shots.save(editor, "21-meeting-editor-middle")
+    editor.close()
     new = workspace.open_editor("meeting")
     assert isinstance(new, MeetingEditor)
-    new.resize(1100, 900)
-    new.meeting_type.set_value("lecture")
-    new.title.setText("2026年第二季度党课")
-    new.fill_attendance()
+    shots.fit(new, 0.8, 1.0)
     new.live_check()
-    save(new, "13-new-lecture")
+    shots.save(new, "22-new-congress")
+    new.meeting_type.set_value("lecture")
+    _settle(app, 400)
+    shots.save(new, "23-new-lecture")
+    new.meeting_type.set_value("theme_day")
+    _settle(app, 400)
+    shots.save(new, "24-new-theme-day")
     new.force_close()
-    editor.close()
+    finalized = next((r for r in range(meetings.model.rowCount()) if meetings.model.summary(r).status.value == "final"),
+                     None)
+    if finalized is not None:
+        record = workspace.open_editor("meeting", meetings.model.summary(finalized).record_id)
+        shots.fit(record, 0.8, 1.0)
+        shots.save(record, "25-finalized-meeting")
+        record.close()
+    members = workspace.show_page("members")
+    member = workspace.open_editor("member", members.model.summary(0).record_id)
+    shots.fit(member, 0.6, 0.9)
+    shots.save(member, "26-member-editor")
+    member.close()
+    posts = workspace.show_page("posts")
+    post = workspace.open_editor("pioneer_post", posts.posts_model.summary(0).record_id)
+    shots.fit(post, 0.7, 0.9)
+    shots.save(post, "27-post-editor")
+    post.close()
 
-    # Printing: the print dialog, the 台账 period dialog, Qt's preview of the rendered pages.
-    minutes = meetings.print_selected()  # type: ignore[attr-defined]
-    save(minutes, "14-print-minutes")
+
+def printing(shots: Shooter, workspace: Any) -> None:
+    app = shots.app
+    meetings = workspace.show_page("meetings")
+    meetings.table.selectRow(0)
+    minutes = meetings.print_selected()
+    shots.save(minutes, "30-print-minutes")
     minutes.preview(modal=False)
     while minutes.preview_dialog is None:
         _settle(app, 50)
-    minutes.preview_dialog.resize(1000, 760)
-    save(minutes.preview_dialog, "15-print-preview")
+    shots.fit(minutes.preview_dialog, 0.8, 1.0)
+    shots.save(minutes.preview_dialog, "31-print-preview")
     minutes.preview_dialog.close()
     minutes.close()
     ledger = workspace.show_page("overview").print_selected()
-    save(ledger, "16-print-ledger")
+    shots.save(ledger, "32-print-ledger")
     ledger.close()
     posts = workspace.show_page("posts")
-    posts.posts.selectRow(0)  # type: ignore[attr-defined]
+    posts.posts.selectRow(0)
     report = posts.print_selected()
-    save(report, "17-print-post-report")
+    shots.save(report, "33-print-post-report")
     report.close()
-    window.lock()
-    window.close()
-
-    # Sync with a real (local) head office: a conflict, its resolution dialog, a notice.
-    shoot_sync(app, settings, save)
 
 
-def shoot_sync(app: object, settings: object, save: object) -> None:
+def shoot_sync(shots: Shooter, settings: Any) -> None:
     from desktop_app.store import KdfParams, Store
     from desktop_app.store.sync_state import StoreSyncState, enrol_store
     from desktop_app.ui.session import Session
@@ -144,6 +230,7 @@ def shoot_sync(app: object, settings: object, save: object) -> None:
     from sync.client.engine import SyncEngine
     from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
 
+    app = shots.app
     tmp = Path(tempfile.mkdtemp(prefix="branchledger-shots-sync-"))
     hq = HeadOfficeFixture.start(f"sqlite:///{tmp / 'hq.sqlite3'}", backend="sqlite")
     kdf = KdfParams.fast_for_tests()
@@ -177,26 +264,24 @@ def shoot_sync(app: object, settings: object, save: object) -> None:
         sync(a)
         hq.publish_notice("b1", title="关于开展冬季森林防火主题党日活动的通知")
         b.close()
-        window = ShellWindow(tmp / "a", settings, kdf=kdf, offer_restore=False)  # type: ignore[arg-type]
-        window.resize(1280, 800)
+        window = ShellWindow(tmp / "a", settings, kdf=kdf, offer_restore=False)
+        shots.fit(window)
         window.show()
         workspace = window.open_session(Session(a), restore=False)
         workspace.auto_sync.stop()
-        page = workspace.show_page("sync")
-        page.sync_now()  # type: ignore[attr-defined]  # brings the notice down
-        while page.controller.running:  # type: ignore[attr-defined]
+        page: Any = workspace.show_page("sync")
+        page.sync_now()  # brings the notice down
+        while page.controller.running:
             _settle(app, 50)
-        save(window, "18-sync-conflict")  # type: ignore[operator]
-        dialog = page.open_conflict(0)  # type: ignore[attr-defined]
-        dialog.resize(1100, 760)
-        save(dialog, "19-conflict-dialog")  # type: ignore[operator]
+        shots.save(window, "40-sync-conflict")
+        dialog = page.open_conflict(0)
+        shots.fit(dialog, 0.8, 0.95)
+        shots.save(dialog, "41-conflict-dialog")
         dialog.only_differences.setChecked(True)
-        save(dialog, "20-conflict-differences")  # type: ignore[operator]
+        shots.save(dialog, "42-conflict-differences")
         dialog.close()
         workspace.show_page("overview")
-        save(window, "21-overview-notices")  # type: ignore[operator]
-        workspace.show_page("settings")
-        save(window, "22-settings-sync")  # type: ignore[operator]
+        shots.save(window, "43-overview-notices")
         window.lock()
         window.close()
     finally:
@@ -204,17 +289,32 @@ def shoot_sync(app: object, settings: object, save: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else ROOT / "build" / "screenshots"
-    records = int(argv[argv.index("--records") + 1]) if "--records" in argv else 10_000
-    if "--lang" in argv:
-        shoot(argv[argv.index("--lang") + 1], out, records)
+    def option(name: str, default: str) -> str:
+        return argv[argv.index(name) + 1] if name in argv else default
+
+    out = Path(option("--out", str(ROOT / "build" / "screenshots")))
+    records = int(option("--records", "10000"))
+    if "--child" in argv:
+        width, height = (int(n) for n in option("--screen", "1366x768").split("x"))
+        shoot(option("--lang", "zh_CN"), out, records, (width, height), float(option("--scale", "1")))
         return 0
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-           "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="branchledger-shots-config-")}
-    for language in ("zh_CN", "en"):
-        subprocess.run([sys.executable, __file__, "--lang", language, "--out", str(out), "--records", str(records)],
-                       check=True, env=env, cwd=ROOT)
-    print(f"screenshots in {out}")
+    env = {**os.environ, "XDG_CONFIG_HOME": tempfile.mkdtemp(prefix="branchledger-shots-config-")}
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    from bench.ui import ensure_seed
+
+    ensure_seed(records)  # once, before the children
+    for language in option("--langs", "zh_CN,en").split(","):
+        for size in option("--sizes", "1366x768,1920x1080").split(","):
+            for scale in option("--scales", "1,1.5").split(","):
+                target = out / f"{language}-{size}@{scale}"
+                child_env = {**env, "QT_SCALE_FACTOR": scale}
+                subprocess.run(
+                    [sys.executable, __file__, "--child", "--lang", language, "--screen", size, "--scale", scale,
+                     "--out", str(target), "--records", str(records)],
+                    check=True, env=child_env, cwd=ROOT,
+                )
+                print(f"{target}")
     return 0
 
 

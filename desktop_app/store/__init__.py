@@ -1,5 +1,7 @@
 """The encrypted local store (no Qt here): key vault, SQLCipher connection, migrations, repository."""
 
+import logging
+
 from desktop_app.store.envelope import RecordEnvelope, RecordSummary
 from desktop_app.store.errors import (
     RecordConflicted,
@@ -17,6 +19,10 @@ from desktop_app.store.errors import (
 from desktop_app.store.repository import RecordFilter
 from desktop_app.store.store import Store
 from desktop_app.store.vault import KdfParams
+
+# The store logs what it found (damage, a log kept aside) for the log file the application sets up;
+# without one, nothing in English is printed on a clerk's terminal (the errors carry the message).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "KdfParams",

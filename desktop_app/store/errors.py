@@ -65,3 +65,85 @@ class RecordConflicted(StoreError):
 
 class ReadOnlyKind(StoreError):
     message = "该类记录由上级党委下发，本机不能修改"
+
+
+class KeyFileMissing(StoreError):
+    message = "找到了数据文件，但缺少密钥文件 ledger.keys。请从备份恢复（备份中带有密钥文件的副本）"
+
+
+class KeySlotDamaged(StoreError):
+    """One slot of the key file fails its checksum: damage, not a wrong passphrase."""
+
+    message = "密钥文件中保存密码的部分已损坏（不是密码错误）。请用恢复密钥解锁，或从备份恢复"
+
+    def __init__(self, message: str | None = None, *, slot: str = "passphrase", detail: str = "") -> None:
+        super().__init__(message, detail=detail)
+        self.slot = slot
+
+
+class UnlockThrottled(StoreError):
+    """Too many wrong passphrases in a row: wait before the next attempt (see attempts.py)."""
+
+    message = "密码错误次数过多"
+
+    def __init__(self, wait_seconds: int, failures: int, *, tampered: bool = False) -> None:
+        self.wait_seconds = wait_seconds
+        self.failures = failures
+        self.tampered = tampered
+        if tampered:
+            text = f"密码尝试记录（ledger.attempts）缺失或被改动，按多次输错处理：请等待 {wait_seconds} 秒后再试"
+        else:
+            text = f"密码已连续输错 {failures} 次，请等待 {wait_seconds} 秒后再试"
+        super().__init__(text)
+
+
+class StoreDamaged(StoreCorrupted):
+    """The database failed its integrity check. Its files were moved aside untouched (``aside``),
+    so nothing can write into them; the clerk is offered salvage (see salvage.py)."""
+
+    message = (
+        "数据文件已损坏，已原样移到一旁保存，未做任何修改。"
+        "可以导出仍可读取的记录、从备份恢复，或从上级党委重新下载"
+    )
+
+    def __init__(self, message: str | None = None, *, aside: str = "", detail: str = "") -> None:
+        super().__init__(message, detail=detail)
+        self.aside = aside
+
+
+class MediumError(StoreError, OSError):
+    """A problem of the disk or stick the data is on; still an OSError for code that expects one."""
+
+
+class DiskFull(MediumError):
+    message = "磁盘空间已满，本次操作没有保存。请清理磁盘空间后再试，已保存的内容不受影响"
+
+
+class ReadOnlyMedia(MediumError):
+    message = "数据所在的磁盘或文件夹是只读的，无法写入。请检查 U 盘的写保护开关或文件夹权限"
+
+
+class StoreBusy(StoreError):
+    message = "数据正被另一个程序使用（例如同时运行的同步任务），请稍后再试"
+
+
+class StoreIOError(MediumError):
+    message = "读写数据文件时出错（磁盘或 U 盘可能已拔出或损坏），本次操作没有保存"
+
+
+class BackupError(StoreError):
+    message = "备份失败"
+
+
+class BackupNotFound(BackupError):
+    message = "没有找到该备份"
+
+
+class BackupDamaged(BackupError):
+    message = "该备份已损坏或不完整，不能用于恢复"
+
+
+class InvalidRecordId(StoreError):
+    """A record id outside the sync wire format (sync/protocol/wire.py ``Id``)."""
+
+    message = "记录编号格式不正确：只能使用英文字母、数字和 _ . : -，最长 64 个字符"

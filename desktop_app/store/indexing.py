@@ -12,17 +12,19 @@ from typing import Any
 
 from desktop_app.store.bigrams import cjk_bigrams
 from domain.compliance.facts import MeetingFact
-from domain.enums import LabelledEnum
 from domain.records import (
     BranchProfile,
     Meeting,
     Member,
     Notice,
+    NoticeReceipt,
     PioneerPost,
     PostEvaluation,
     PostLogEntry,
     RecordBody,
+    Review,
 )
+from domain.text import human_strings
 
 
 @dataclass(frozen=True)
@@ -37,24 +39,8 @@ class IndexRow:
 
 
 def _strings(value: Any, out: list[str]) -> None:
-    """Collect every human-written string of a body (ids and codes are not worth searching)."""
-    if isinstance(value, LabelledEnum):
-        out.append(value.label)
-    elif isinstance(value, str):
-        if value:
-            out.append(value)
-    elif hasattr(type(value), "model_fields"):
-        for name in type(value).model_fields:
-            if name.endswith(("_id", "_ids", "_rev")):
-                continue
-            _strings(getattr(value, name), out)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _strings(item, out)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            out.append(str(key))
-            _strings(item, out)
+    """Every human-written string of a body (ids and codes are not worth searching)."""
+    human_strings(value, out)
 
 
 def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
@@ -100,6 +86,13 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
         return IndexRow(body.title, body.issued_on.isoformat(), None, None, None, "\n".join(texts))
     if isinstance(body, BranchProfile):
         return IndexRow(body.name, None, None, None, None, "\n".join(texts))
+    # Head office's verdict and the branch's receipt: the record they are about in party_group
+    # (as post_log keeps its post), so "the review of X" is one indexed lookup.
+    if isinstance(body, Review):
+        return IndexRow(body.target_title, body.reviewed_at.date().isoformat(), body.decision.value,
+                        body.target_record_id, None, body.comment)
+    if isinstance(body, NoticeReceipt):
+        return IndexRow("", body.acknowledged_at.date().isoformat(), None, body.notice_id, None, "")
     return IndexRow(body.KIND, None, None, None, None, "\n".join(texts))
 
 

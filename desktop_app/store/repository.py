@@ -26,6 +26,7 @@ from desktop_app.store.errors import (
     StaleRevision,
 )
 from desktop_app.store.indexing import refresh_indexes
+from desktop_app.store.record_ids import check_record_id
 from domain.context import RuleContext
 from domain.enums import RecordStatus
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
@@ -227,6 +228,8 @@ class RecordRepository:
     ) -> RecordEnvelope:
         if kind in HQ_ONLY_KINDS:
             raise ReadOnlyKind()
+        if record_id is not None:
+            check_record_id(record_id)  # the wire's rule: what the store accepts can always sync
         body, warnings = self.validate(kind, data, context)
         with self._store.transaction():
             record_id = record_id or new_record_id()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,12 +30,14 @@ from pydantic import ValidationError
 from desktop_app.store.codec import pack, unpack, unpack_text
 from desktop_app.store.errors import RecordNotFound, StoreError
 from desktop_app.store.indexing import refresh_indexes
+from desktop_app.store.profile_identity import adopt_branch_profile
+from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.repository import SCHEMA_VERSION
 from domain.records import RECORD_KINDS, RecordBody
 from sync.client import enrol as enrol_module
 from sync.client.changes import build_change, fit_batch
 from sync.client.merge import is_ancestor, merge_parents
-from sync.client.state import ApplyOutcome, Credentials
+from sync.client.state import ApplyOutcome, Credentials, QuarantinedChange
 from sync.protocol.checksum import branch_checksum
 from sync.protocol.hlc import BadTimestamp, HLCTimestamp
 from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, b64decode, b64encode
@@ -50,6 +52,7 @@ KEY_CURSOR = "sync.cursor"
 KEY_EPOCH = "sync.epoch"
 KEY_LAST_SUCCESS = "sync.last_success"
 KEY_LAST_ERROR = "sync.last_error"
+KEY_FULL_RESYNC = "sync.full_resync"  # set by a local restore or a WAL that did not replay fully
 
 
 class NotConflicted(StoreError):
@@ -92,6 +95,8 @@ class SyncStatus:
     pending: int
     rejected: int
     conflicts: int
+    quarantined: int = 0  # local changes that cannot be sent + pulled changes that cannot be applied
+    full_resync: bool = False  # the next sync re-reads the branch (after a restore)
 
 
 class StoreSyncState:
@@ -127,6 +132,9 @@ class StoreSyncState:
             self.store.meta.set(KEY_CREDENTIALS, creds.__dict__)
             self.store.meta.set(KEY_EPOCH, reply.epoch)
             self.store.meta.delete(KEY_CURSOR)
+            # One profile per branch (issue 13): the set-up profile takes the branch's id.
+            adopt_branch_profile(self.store, reply.branch_id, reply.profile_record_id,
+                                 author=str(self.store.meta.get("clerk_name") or "clerk"))
 
     def cursor(self) -> str | None:
         value = self.store.meta.get(KEY_CURSOR)
@@ -141,6 +149,9 @@ class StoreSyncState:
         return self.store.outbox_pending_count()
 
     def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
+        """The next batch. A local change that cannot be put on the wire (e.g. a record id from
+        before ids were checked at import) is quarantined with its reason, never sent and never
+        allowed to stop the others (issue 11)."""
         rows = self.store.conn.execute(
             "SELECT o.counter, o.change_id, v.record_id, v.rev, v.parents, v.kind, v.status, v.deleted,"
             " v.schema_version, v.body, v.hlc, v.device_time, v.author"
@@ -149,15 +160,30 @@ class StoreSyncState:
             (max_items,),
         ).fetchall()
         key = self.signing_key()
-        changes = (
-            build_change(
-                signing_key=key, device_id=self.device_id, change_id=r[1], counter=r[0], record_id=r[2], rev=r[3],
-                parents=json.loads(r[4]), kind=r[5], status=r[6], deleted=bool(r[7]), schema_version=r[8],
-                body=unpack(r[9]) if r[9] is not None else None, hlc=r[10], device_time=r[11], author=r[12],
-            )
-            for r in rows
-        )
-        return fit_batch(changes, max_bytes)
+
+        def built() -> Iterator[Change]:
+            for r in rows:
+                try:
+                    yield build_change(
+                        signing_key=key, device_id=self.device_id, change_id=r[1], counter=r[0], record_id=r[2],
+                        rev=r[3], parents=json.loads(r[4]), kind=r[5], status=r[6], deleted=bool(r[7]),
+                        schema_version=r[8], body=unpack(r[9]) if r[9] is not None else None, hlc=r[10],
+                        device_time=r[11], author=r[12],
+                    )
+                except (ValidationError, ValueError) as exc:
+                    code, message = _unsendable(r[2], exc)
+                    self._mark(r[1], "quarantined", code, message)
+
+        def unsendable(change: Change, exc: ValueError) -> None:
+            code, message = _unsendable(change.record_id, exc)
+            self._mark(change.change_id, "quarantined", code, message)
+
+        return fit_batch(built(), max_bytes, unsendable)
+
+    def _mark(self, change_id: str, state: str, code: str, message: str) -> None:
+        with self.store.transaction():
+            self.store.conn.execute("UPDATE outbox SET state = ?, code = ?, message = ? WHERE change_id = ?",
+                                    (state, code, message, change_id))
 
     def requeue_unconfirmed(self) -> int:
         now = _now()
@@ -184,11 +210,21 @@ class StoreSyncState:
 
     # ------------------------------------------------------------------ reply → store
 
-    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
+                    quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
         outcome = ApplyOutcome()
         conn = self.store.conn
         now = _now()
         with self.store.transaction():
+            # Changes of this page that cannot be accepted are kept verbatim with their reason, in
+            # the same transaction as the cursor that moves past them (never lost, never blocking).
+            for bad in quarantined:
+                conn.execute(
+                    "INSERT INTO quarantine (record_id, kind, code, message, payload, received_at)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (bad.record_id, bad.kind, bad.code, bad.message, bad.payload, now),
+                )
+                outcome.quarantined += 1
             if reply.epoch_changed:
                 # Head office restored a backup: what it acknowledged before proves nothing now.
                 # The verify pass that follows marks again what it still holds.
@@ -358,16 +394,44 @@ class StoreSyncState:
             pending=self.pending_count(),
             rejected=int(conn.execute("SELECT count(*) FROM outbox WHERE state = 'rejected'").fetchone()[0]),
             conflicts=int(conn.execute("SELECT count(*) FROM records WHERE conflicted = 1").fetchone()[0]),
+            quarantined=int(conn.execute(
+                "SELECT (SELECT count(*) FROM outbox WHERE state = 'quarantined')"
+                " + (SELECT count(*) FROM quarantine WHERE state = 'open')").fetchone()[0]),
+            full_resync=self.full_resync_pending(),
         )
 
     def rejected(self) -> list[dict[str, Any]]:
-        """Changes head office refused, with its reason, for the clerk to see (never dropped)."""
+        """Changes head office refused and local changes that cannot be sent, with the reason, for
+        the clerk to see (never dropped; see refused.py for what the clerk can do with them)."""
         rows = self.store.conn.execute(
-            "SELECT o.change_id, o.record_id, o.rev, o.code, o.message, r.kind, r.title FROM outbox o"
-            " LEFT JOIN records r ON r.id = o.record_id WHERE o.state = 'rejected' ORDER BY o.counter"
+            "SELECT o.change_id, o.record_id, o.rev, o.code, o.message, r.kind, r.title, o.state FROM outbox o"
+            " LEFT JOIN records r ON r.id = o.record_id WHERE o.state IN ('rejected', 'quarantined')"
+            " ORDER BY o.counter"
         ).fetchall()
-        keys = ("change_id", "record_id", "rev", "code", "message", "kind", "title")
+        keys = ("change_id", "record_id", "rev", "code", "message", "kind", "title", "state")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def quarantined_pulls(self) -> list[dict[str, Any]]:
+        """Changes from head office this device could not accept, with the reason."""
+        rows = self.store.conn.execute(
+            "SELECT id, record_id, kind, code, message, received_at FROM quarantine WHERE state = 'open' ORDER BY id"
+        ).fetchall()
+        keys = ("id", "record_id", "kind", "code", "message", "received_at")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    # ------------------------------------------------------------------ after a local restore
+
+    def full_resync_pending(self) -> bool:
+        return bool(self.store.meta.get(KEY_FULL_RESYNC))
+
+    def full_resync_done(self) -> None:
+        with self.store.transaction():
+            self.store.meta.delete(KEY_FULL_RESYNC)
+
+    def after_local_restore(self, reason: str) -> None:
+        """This database went back in time: see :func:`mark_restored`."""
+        with self.store.transaction():
+            mark_restored(self.store.conn, self.device_id, reason)
 
     # ------------------------------------------------------------------ conflicts
 
@@ -420,6 +484,36 @@ class StoreSyncState:
             parents = merge_parents(local_rev if pending else None, leaves)
             env = store.records.merge(record_id, body, parents=parents, author=author)
         return env.rev
+
+
+def mark_restored(conn: Any, device_id: str, reason: str) -> None:
+    """Make the next sync bring back everything since this database's state, in both directions
+    (call inside a transaction; also used on a restored file before it is put in place).
+
+    * The device forgets which of its own revisions head office acknowledged and asks for a full
+      re-read including its own (the engine's verify pass): head office re-sends what the device
+      lost; own revisions that do not come back are pushed again (``requeue_unconfirmed``).
+    * The outbox counter jumps ahead: counters used after this state was saved are known to head
+      office with other change ids and would be refused as ``counter_reused``.
+    """
+    conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (device_id,))
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    jump = max((row[0] if row else 0) + 1_000_000, int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+    if row:
+        conn.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'", (jump,))
+    else:
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)", (jump,))
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (KEY_FULL_RESYNC, json.dumps({"reason": reason, "at": _now()})),
+    )
+
+
+def _unsendable(record_id: str, exc: Exception) -> tuple[str, str]:
+    """Code and Chinese message for a local change that cannot be put on the wire."""
+    if not is_valid_record_id(record_id):
+        return "invalid_id", invalid_id_message(record_id) + "，因此无法同步到上级党委。"
+    return "invalid_change", f"这条修改不符合同步格式，无法发送到上级党委（{str(exc)[:200]}）"
 
 
 def _parse(kind: str, blob: bytes | str) -> RecordBody | None:

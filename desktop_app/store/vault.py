@@ -5,15 +5,23 @@ own. The passphrase goes through Argon2id (memory-hard, tuned to ~0.3–1 s here
 key; the recovery key (160 random bits, shown once) goes through HKDF, since it has full entropy.
 Each KEK wraps the database key with AES-256-GCM. Changing the passphrase rewrites only this small
 file, never the database (design.md, "The local store").
+
+Redundancy (issue 11): each slot carries its own checksum, so damage to one slot is reported as
+damage — never as "wrong passphrase" — and does not take the other slot with it; a flipped byte in
+the recovery salt is detected when the file is read, not the day the recovery key is needed. Every
+backup holds a copy of this file (backups.py), and ``key_id`` (an HMAC of the database key, which
+never changes) tells which backups belong to this ledger without unlocking anything.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +31,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from desktop_app.store.atomic import atomic_write_text
 from desktop_app.store.errors import (
     KeyFileUnsupported,
+    KeySlotDamaged,
     StoreCorrupted,
     WeakPassphrase,
     WrongPassphrase,
@@ -32,9 +42,15 @@ from desktop_app.store.errors import (
 )
 
 KEYFILE_FORMAT = "branch-ledger-keyfile"
-KEYFILE_VERSION = 1
+KEYFILE_VERSION = 2  # 2: per-slot checksums and key_id; version 1 files are read and upgraded
+WRAP_VERSION = 1  # bound into each wrap's associated data; unchanged since version 1 files
 MIN_PASSPHRASE_CHARS = 8
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # Crockford-like: no 0/O, 1/I
+PASSPHRASE_SLOT, RECOVERY_SLOT = "passphrase", "recovery"
+
+
+class KeyFileDamaged(StoreCorrupted):
+    message = "密钥文件已损坏或不是本程序的密钥文件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +111,17 @@ def _unwrap(kek: bytes, wrapped: dict[str, str], label: str) -> bytes:
 
 
 def _aad(label: str) -> bytes:
-    return f"{KEYFILE_FORMAT}:v{KEYFILE_VERSION}:{label}".encode()
+    return f"{KEYFILE_FORMAT}:v{WRAP_VERSION}:{label}".encode()
+
+
+def _checksum(obj: Any) -> str:
+    canonical = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()[:32]
+
+
+def key_id_of(db_key: bytes) -> str:
+    """A public name for a database key: the same for every backup of one ledger, reveals nothing."""
+    return hmac.new(db_key, b"branch-ledger key id", hashlib.sha256).hexdigest()[:16]
 
 
 def check_passphrase_strength(passphrase: str) -> None:
@@ -105,35 +131,50 @@ def check_passphrase_strength(passphrase: str) -> None:
 
 @dataclass
 class KeyFile:
-    """The on-disk key file: KDF parameters, salts and the two wrapped copies of the database key."""
+    """The on-disk key file: KDF parameters, salts and the two wrapped copies of the database key.
+
+    ``damaged`` names the slots whose checksum failed when the file was read; ``legacy`` marks a
+    version 1 file (no checksums), which :meth:`upgraded` turns into a version 2 one.
+    """
 
     kdf: KdfParams
     passphrase_salt: bytes
     passphrase_wrapped: dict[str, str]
     recovery_salt: bytes
     recovery_wrapped: dict[str, str]
+    key_id: str = ""
+    damaged: frozenset[str] = field(default_factory=frozenset)
+    legacy: bool = False
 
     @classmethod
     def create(cls, db_key: bytes, passphrase: str, recovery_key: str, kdf: KdfParams) -> KeyFile:
         check_passphrase_strength(passphrase)
-        p_salt, r_salt = os.urandom(16), os.urandom(16)
+        p_salt = os.urandom(16)
         return cls(
             kdf=kdf,
             passphrase_salt=p_salt,
-            passphrase_wrapped=_wrap(_argon2(passphrase, p_salt, kdf), db_key, "passphrase"),
-            recovery_salt=r_salt,
-            recovery_wrapped=_wrap(_hkdf(_recovery_bits(recovery_key), r_salt), db_key, "recovery"),
-        )
+            passphrase_wrapped=_wrap(_argon2(passphrase, p_salt, kdf), db_key, PASSPHRASE_SLOT),
+            recovery_salt=b"",
+            recovery_wrapped={},
+            key_id=key_id_of(db_key),
+        ).with_recovery_key(db_key, recovery_key)
 
     def unlock(self, passphrase: str) -> bytes:
+        if PASSPHRASE_SLOT in self.damaged:
+            raise KeySlotDamaged(slot=PASSPHRASE_SLOT)
         try:
-            return _unwrap(_argon2(passphrase, self.passphrase_salt, self.kdf), self.passphrase_wrapped, "passphrase")
+            return _unwrap(_argon2(passphrase, self.passphrase_salt, self.kdf), self.passphrase_wrapped,
+                           PASSPHRASE_SLOT)
         except InvalidTag as exc:
             raise WrongPassphrase() from exc
 
     def unlock_with_recovery_key(self, recovery_key: str) -> bytes:
+        if RECOVERY_SLOT in self.damaged:
+            raise KeySlotDamaged("密钥文件中保存恢复密钥的部分已损坏。请用密码解锁后重新生成恢复密钥，或从备份恢复",
+                                 slot=RECOVERY_SLOT)
         try:
-            return _unwrap(_hkdf(_recovery_bits(recovery_key), self.recovery_salt), self.recovery_wrapped, "recovery")
+            return _unwrap(_hkdf(_recovery_bits(recovery_key), self.recovery_salt), self.recovery_wrapped,
+                           RECOVERY_SLOT)
         except InvalidTag as exc:
             raise WrongRecoveryKey() from exc
 
@@ -142,74 +183,132 @@ class KeyFile:
         check_passphrase_strength(new_passphrase)
         kdf = kdf or self.kdf
         salt = os.urandom(16)
-        return KeyFile(
+        return replace(
+            self,
             kdf=kdf,
             passphrase_salt=salt,
-            passphrase_wrapped=_wrap(_argon2(new_passphrase, salt, kdf), db_key, "passphrase"),
-            recovery_salt=self.recovery_salt,
-            recovery_wrapped=self.recovery_wrapped,
+            passphrase_wrapped=_wrap(_argon2(new_passphrase, salt, kdf), db_key, PASSPHRASE_SLOT),
+            key_id=key_id_of(db_key),
+            damaged=self.damaged - {PASSPHRASE_SLOT},
+            legacy=False,
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def with_recovery_key(self, db_key: bytes, recovery_key: str) -> KeyFile:
+        """A key file whose recovery slot wraps ``db_key`` under a new recovery key (re-issue)."""
+        salt = os.urandom(16)
+        return replace(
+            self,
+            recovery_salt=salt,
+            recovery_wrapped=_wrap(_hkdf(_recovery_bits(recovery_key), salt), db_key, RECOVERY_SLOT),
+            key_id=key_id_of(db_key),
+            damaged=self.damaged - {RECOVERY_SLOT},
+            legacy=False,
+        )
+
+    def upgraded(self, db_key: bytes) -> KeyFile:
+        """This file as version 2 (checksums, key id), once ``db_key`` proved the content good."""
+        return replace(self, key_id=key_id_of(db_key), legacy=False)
+
+    # ------------------------------------------------------------------ format
+
+    def _passphrase_slot(self) -> dict[str, Any]:
         return {
-            "format": KEYFILE_FORMAT,
-            "version": KEYFILE_VERSION,
-            "kdf": {"name": "argon2id", **asdict(self.kdf), "salt": _b64(self.passphrase_salt)},
-            "passphrase": self.passphrase_wrapped,
-            "recovery": {"kdf": "hkdf-sha256", "salt": _b64(self.recovery_salt), **self.recovery_wrapped},
+            "kdf": {"name": "argon2id", **_kdf_dict(self.kdf), "salt": _b64(self.passphrase_salt)},
+            "nonce": self.passphrase_wrapped["nonce"],
+            "ciphertext": self.passphrase_wrapped["ciphertext"],
         }
+
+    def _recovery_slot(self) -> dict[str, Any]:
+        return {"kdf": "hkdf-sha256", "salt": _b64(self.recovery_salt), **self.recovery_wrapped}
+
+    def to_json(self) -> dict[str, Any]:
+        """The file's JSON; a damaged slot is written as ``{"damaged": true}`` (still damaged when
+        read back), so the intact slot survives a rewrite or a backup copy."""
+        out: dict[str, Any] = {"format": KEYFILE_FORMAT, "version": KEYFILE_VERSION, "key_id": self.key_id}
+        if PASSPHRASE_SLOT in self.damaged:
+            out["passphrase"] = {"damaged": True}
+        else:
+            p_slot = self._passphrase_slot()
+            out["kdf"] = p_slot["kdf"]
+            out["passphrase"] = {"nonce": p_slot["nonce"], "ciphertext": p_slot["ciphertext"],
+                                 "checksum": _checksum(p_slot)}
+        if RECOVERY_SLOT in self.damaged:
+            out["recovery"] = {"damaged": True}
+        else:
+            r_slot = self._recovery_slot()
+            out["recovery"] = {**r_slot, "checksum": _checksum(r_slot)}
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> KeyFile:
         if not isinstance(data, dict) or data.get("format") != KEYFILE_FORMAT:
-            raise StoreCorrupted("密钥文件已损坏或不是本程序的密钥文件")
-        if not isinstance(data.get("version"), int) or data["version"] > KEYFILE_VERSION:
+            raise KeyFileDamaged()
+        version = data.get("version")
+        if not isinstance(version, int) or version < 1:
+            raise KeyFileDamaged(detail="version")
+        if version > KEYFILE_VERSION:
             raise KeyFileUnsupported()
+        legacy = version == 1
+        damaged: set[str] = set()
+        kdf, p_salt, p_wrapped = KdfParams(), b"", {"nonce": "", "ciphertext": ""}
         try:
-            kdf = data["kdf"]
-            recovery = data["recovery"]
-            return cls(
-                kdf=KdfParams(int(kdf["memory_kib"]), int(kdf["iterations"]), int(kdf["lanes"])),
-                passphrase_salt=_unb64(kdf["salt"]),
-                passphrase_wrapped={
-                    "nonce": data["passphrase"]["nonce"],
-                    "ciphertext": data["passphrase"]["ciphertext"],
-                },
-                recovery_salt=_unb64(recovery["salt"]),
-                recovery_wrapped={"nonce": recovery["nonce"], "ciphertext": recovery["ciphertext"]},
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise StoreCorrupted("密钥文件已损坏", detail=str(exc)) from exc
+            p_obj = data["passphrase"]
+            p_slot = {"kdf": data["kdf"], "nonce": p_obj["nonce"], "ciphertext": p_obj["ciphertext"]}
+            if not legacy and p_obj.get("checksum") != _checksum(p_slot):
+                raise ValueError("passphrase slot checksum")
+            kdf_obj = p_slot["kdf"]
+            kdf = KdfParams(int(kdf_obj["memory_kib"]), int(kdf_obj["iterations"]), int(kdf_obj["lanes"]))
+            p_salt = _unb64(kdf_obj["salt"])
+            p_wrapped = {"nonce": str(p_obj["nonce"]), "ciphertext": str(p_obj["ciphertext"])}
+            _unb64(p_wrapped["nonce"]), _unb64(p_wrapped["ciphertext"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            damaged.add(PASSPHRASE_SLOT)
+        r_salt, r_wrapped = b"", {"nonce": "", "ciphertext": ""}
+        try:
+            r_obj = dict(data["recovery"])
+            r_slot = {k: v for k, v in r_obj.items() if k != "checksum"}
+            if not legacy and r_obj.get("checksum") != _checksum(r_slot):
+                raise ValueError("recovery slot checksum")
+            r_salt = _unb64(r_slot["salt"])
+            r_wrapped = {"nonce": str(r_slot["nonce"]), "ciphertext": str(r_slot["ciphertext"])}
+            _unb64(r_wrapped["nonce"]), _unb64(r_wrapped["ciphertext"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            damaged.add(RECOVERY_SLOT)
+        if len(damaged) == 2:
+            raise KeyFileDamaged("密钥文件已损坏：密码和恢复密钥两部分都无法读取")
+        key_id = str(data["key_id"]) if isinstance(data.get("key_id"), str) else ""
+        return cls(kdf, p_salt, p_wrapped, r_salt, r_wrapped, key_id=key_id, damaged=frozenset(damaged),
+                   legacy=legacy)
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves either the old or the new file, never half of one."""
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(self.to_json(), fh, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        atomic_write_text(path, json.dumps(self.to_json(), indent=2))
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
+        return cls.from_bytes(path.read_bytes())
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> KeyFile:
         try:
-            raw = path.read_text(encoding="utf-8")
-            return cls.from_json(json.loads(raw))
+            return cls.from_json(json.loads(raw.decode("utf-8")))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise StoreCorrupted("密钥文件已损坏或不是本程序的密钥文件") from exc
+            raise KeyFileDamaged() from exc
+
+
+def peek_key_id(path: Path) -> str:
+    """The ``key_id`` of a key file without judging the rest of it ("" when unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return ""
+    value = data.get("key_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _kdf_dict(params: KdfParams) -> dict[str, int]:
+    return {"memory_kib": params.memory_kib, "iterations": params.iterations, "lanes": params.lanes}
 
 
 def new_database_key() -> bytes:
     return secrets.token_bytes(32)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

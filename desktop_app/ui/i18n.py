@@ -67,6 +67,8 @@ _KIND_NAMES = {
     "post_evaluation": QT_TRANSLATE_NOOP("RecordKind", "Post evaluation"),
     "branch_profile": QT_TRANSLATE_NOOP("RecordKind", "Branch profile"),
     "notice": QT_TRANSLATE_NOOP("RecordKind", "Notice"),
+    "review": QT_TRANSLATE_NOOP("RecordKind", "Head office review"),
+    "notice_receipt": QT_TRANSLATE_NOOP("RecordKind", "Notice receipt"),
 }
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from desktop_app import logs
+from desktop_app.ui import failures
 from desktop_app.ui.about import app_icon
 from desktop_app.ui.crash_dialog import CrashNotifier
 from desktop_app.ui.i18n import current_language
@@ -35,6 +36,13 @@ def start_logging(app: QApplication) -> None:
     notifier = CrashNotifier(app)
     logs.setup("gui", on_crash=notifier.callback())
     app._branchledger_crash_notifier = notifier  # type: ignore[attr-defined]  # keep it alive
+    # Errors the UI catches and shows itself get the same crash report as uncaught ones.
+    failures.set_crash_reporter(_report_caught)
+
+
+def _report_caught(exc: BaseException) -> str | None:
+    path = logs.write_crash_report(type(exc), exc, exc.__traceback__)
+    return str(path) if path is not None else None
 
 
 def claim_data_dir(data_dir: Path) -> SingleInstance | None:

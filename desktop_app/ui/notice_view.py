@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.review.notice_ack import NoticeAck
 from desktop_app.ui.session import Session
+from desktop_app.ui.widgets.screen import fit_to_screen
 from domain.records import Notice
 
 
@@ -32,9 +34,10 @@ class NoticeView(QDialog):
         layout.addWidget(title)
         layout.addWidget(meta)
         if notice.requires_ack:
-            layout.addWidget(QLabel(translate("NoticeView", "Head office asks branches to acknowledge this notice.")))
+            self.ack = NoticeAck(session, record_id, self)  # 确认已读, synced up as a receipt
+            layout.addWidget(self.ack)
         layout.addWidget(self.body, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
-        self.resize(640, 480)
+        fit_to_screen(self, 640, 480)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from desktop_app.compliance_query import meeting_facts, member_lapse_warnings
+from desktop_app.compliance_query import meeting_facts, member_lapse_warnings, records_since
 from desktop_app.store import RecordFilter, RecordSummary, Store
 from desktop_app.store.sync_state import KEY_LAST_SUCCESS
 from domain.attendance import LapseWarning
@@ -47,12 +47,18 @@ def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None
     if profile is not None:
         with lock:
             facts = meeting_facts(store)
+            since = records_since(store)
         for key, period in (("month", month), ("quarter", quarter), ("year", year)):
-            reports[key] = compliance_status(profile[1], facts, period, today, settings, members)
+            reports[key] = compliance_status(
+                profile[1], facts, period, today, settings, members, records_since=since
+            )
     with lock:
         lapses = member_lapse_warnings(store, today)
     with lock:
-        recent = store.records.query(RecordFilter(), limit=12)
+        # Head office's verdicts and this branch's receipts are about other records, not records of
+        # their own: the 退回修改 panel and the notice view show them.
+        recent = [s for s in store.records.query(RecordFilter(), limit=16)
+                  if s.kind not in ("review", "notice_receipt")][:12]
         pending = store.outbox_pending_count()
         conflicts = store.records.count(RecordFilter(conflicted=True))
         last_sync = store.meta.get(KEY_LAST_SUCCESS)

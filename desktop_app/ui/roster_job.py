@@ -9,10 +9,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop_app.ui import dialogs
-from desktop_app.ui.i18n import translate
+from desktop_app.ui.failures import os_reason
+from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_app.ui.roster_import import RosterParse, parse_roster, problems_text, write_roster
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
+
+__all__ = ["ROSTER_FILTER", "import_roster_file", "os_reason"]
+
+# Source text of the file-type filter; translate it with the "RosterImport" context where shown.
+ROSTER_FILTER = QT_TRANSLATE_NOOP("RosterImport", "CSV or Excel sheets (*.csv *.xlsx)")
 
 
 def import_roster_file(

@@ -11,6 +11,7 @@ bodies already read) runs outside the lock.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -20,6 +21,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from desktop_app.store import Store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 DEFAULT_AUTHOR = "clerk"
 
@@ -86,9 +88,39 @@ class Session(QObject):
         return self._closed
 
     def close(self) -> None:
-        """Close the database; the key leaves memory with the store object."""
+        """Close the database; the key leaves memory with the store object.
+
+        Closing may write a backup (store.close), which must not run on the UI thread: the
+        session is closed at once for everyone (``closed``), and the store itself is closed on a
+        thread of its own, after any worker still inside ``lock`` has finished its unit of work.
+        :func:`wait_for_closing` waits for it (a restore, the end of the program).
+        """
         if self._closed:
             return
         with self.lock:
-            self.store.close()
             self._closed = True
+        store, lock = self.store, self.lock
+
+        def close_store() -> None:
+            with lock:
+                try:
+                    store.close()
+                except Exception:
+                    log.exception("closing the store failed")
+
+        thread = threading.Thread(target=close_store, name="close-store", daemon=False)
+        _closing.append(thread)
+        thread.start()
+
+
+_closing: list[threading.Thread] = []
+
+
+def wait_for_closing(timeout: float = 60.0) -> bool:
+    """Wait until every store closed by :meth:`Session.close` is closed; False on timeout."""
+    for thread in list(_closing):
+        thread.join(timeout)
+        if thread.is_alive():
+            return False
+        _closing.remove(thread)
+    return True

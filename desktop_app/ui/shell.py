@@ -19,6 +19,8 @@ from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.unlock import UnlockScreen
+from desktop_app.ui.wheel_guard import install_wheel_guard
+from desktop_app.ui.widgets.screen import fit_to_screen
 from desktop_app.ui.workspace import Workspace
 
 
@@ -34,6 +36,7 @@ class ShellWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()  # the wheel scrolls forms; it never changes an unfocused value
         self.data_dir = data_dir
         self.settings = settings or UiSettings()
         self.kdf = kdf
@@ -41,8 +44,9 @@ class ShellWindow(QMainWindow):
         self.session: Session | None = None
         self.workspace: Workspace | None = None
         self.wizard: QWidget | None = None
+        self.notice_dialog: QWidget | None = None
         self.setWindowTitle(translate("ShellWindow", "BranchLedger"))
-        self.resize(1200, 780)
+        fit_to_screen(self, 1200, 780)
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.unlock_screen = UnlockScreen(data_dir, self.settings)
@@ -158,12 +162,15 @@ class ShellWindow(QMainWindow):
 
     def _store_opened(self, store: object) -> None:
         assert isinstance(store, Store)
-        self.open_session(Session(store), restore=self.offer_restore)
+        session = Session(store)
+        self.open_session(session, restore=self.offer_restore)
+        QTimer.singleShot(0, self, lambda: self._notices(session))
 
     def open_session(self, session: Session, *, restore: bool = True, start_page: str = "overview") -> Workspace:
         self.session = session
         self.workspace = Workspace(session, start_page=start_page)
         self.workspace.autolock_changed.connect(lambda minutes: self.idle.set_timeout(minutes * 60_000))
+        self.workspace.restore_requested.connect(self.restore_backup)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.state_label.setText(translate("ShellWindow", "Unlocked"))
@@ -172,6 +179,20 @@ class ShellWindow(QMainWindow):
         if restore:
             QTimer.singleShot(0, self.workspace.restore_buffers)
         return self.workspace
+
+    def _notices(self, session: Session) -> None:
+        """A recovery key never confirmed, a repaired key file, a log that did not replay."""
+        from desktop_app.ui.open_notices import show_open_notices
+
+        if self.session is session:
+            self.notice_dialog = show_open_notices(self, session)
+
+    def restore_backup(self, info: object, passphrase: str) -> None:
+        """Lock, put the backup in place of the current data, and open it (restore_flow.py)."""
+        from desktop_app.ui.restore_flow import restore_into
+
+        # Later, from the event loop: the request comes from a dialog of the page lock() destroys.
+        QTimer.singleShot(0, self, lambda: restore_into(self, info, passphrase))  # type: ignore[arg-type]
 
     def lock(self) -> None:
         """Ctrl+L or auto-lock: buffer and close editors, close the database, show the lock screen."""

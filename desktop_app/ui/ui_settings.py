@@ -1,8 +1,9 @@
 """UI preferences kept in QSettings (per user, outside the encrypted store).
 
 Only preferences that are harmless to read before unlocking live here: language, auto-lock
-minutes, the data directory, window geometry and the failed-unlock counter (so quitting the
-program does not reset the growing delay). Head-office credentials live inside the store.
+minutes, the data directory, window geometry. Head-office credentials live inside the store; the
+failed-unlock back-off lives beside the key file (desktop_app/store/attempts.py), where editing a
+settings file cannot reset it.
 """
 
 from __future__ import annotations
@@ -60,19 +61,16 @@ class UiSettings:
     def data_dir(self, value: Path) -> None:
         self._s.setValue("store/data_dir", str(value))
 
-    # failed unlock attempts ----------------------------------------------
-    @property
-    def failed_unlocks(self) -> int:
-        try:
-            return max(0, int(str(self._s.value("security/failed_unlocks", 0))))
-        except (TypeError, ValueError):
-            return 0
-
-    @failed_unlocks.setter
-    def failed_unlocks(self, value: int) -> None:
-        self._s.setValue("security/failed_unlocks", max(0, int(value)))
-
     # sync ----------------------------------------------------------------
+    @property
+    def last_folder(self) -> str:
+        """The folder the clerk last saved a file to (PDFs, the recovery key); "" if none yet."""
+        return str(self._s.value("files/last_folder", ""))
+
+    @last_folder.setter
+    def last_folder(self, value: str) -> None:
+        self._s.setValue("files/last_folder", value)
+
     @property
     def ca_bundle(self) -> str:
         return str(self._s.value("sync/ca_bundle", ""))

@@ -2,11 +2,14 @@
 
 Key derivation (Argon2id, ~0.35 s) and opening the database run in a worker so the window keeps
 painting. After the second wrong passphrase in a row the clerk must wait 1 s, then 2, 4, 8 …
-up to 5 minutes; the count is kept in QSettings so restarting the program does not reset it.
+up to 5 minutes. The count lives beside the key file (desktop_app/store/attempts.py), shared with
+the CLI; deleting or editing it lengthens the wait instead of resetting it. When the data was
+found damaged, "Salvage the data…" offers what can be done (salvage_dialog.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -22,21 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import Store, StoreCorrupted, StoreNotFound, WrongPassphrase, WrongRecoveryKey
+from desktop_app.store.attempts import UnlockAttempts, delay_after
+from desktop_app.store.errors import StoreDamaged, UnlockThrottled
+from desktop_app.store.vault import peek_key_id
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
 from desktop_app.ui.ui_settings import UiSettings
-from desktop_app.ui.workers import ProgressFn, start_worker
+from desktop_app.ui.workers import start_worker
 
-MAX_DELAY_S = 300
-
-
-
-def delay_after(failures: int) -> int:
-    """Seconds to wait after ``failures`` wrong passphrases in a row: 0, 0, 1, 2, 4 … ≤ 5 min."""
-    if failures < 2:
-        return 0
-    return int(min(MAX_DELAY_S, 2 ** (failures - 2)))
+__all__ = ["UnlockScreen", "delay_after", "error_text"]
 
 
 def error_text(exc: Exception) -> str:
@@ -49,6 +47,11 @@ def error_text(exc: Exception) -> str:
         return translate("UnlockScreen", "That recovery key is not correct.")
     if isinstance(exc, StoreNotFound):
         return translate("UnlockScreen", "No ledger was found in the data directory.")
+    if isinstance(exc, StoreDamaged):
+        return translate(
+            "UnlockScreen",
+            "The data file is damaged. It was moved aside unchanged; use \"Salvage the data…\" below.",
+        )
     if isinstance(exc, StoreCorrupted):
         return translate("UnlockScreen", "The data file is damaged or is not a BranchLedger file. Nothing was changed.")
     return dialogs.error_text(exc)
@@ -86,6 +89,11 @@ class UnlockScreen(QWidget):
         self.recover = QPushButton(translate("UnlockScreen", "Forgot the passphrase? Use the recovery key…"))
         self.recover.setFlat(True)
         self.recover.clicked.connect(self.recover_with_key)
+        self.salvage = QPushButton(translate("UnlockScreen", "Salvage the data…"))
+        self.salvage.setObjectName("salvage")
+        self.salvage.clicked.connect(self.open_salvage)
+        self.salvage.hide()  # until the data was found damaged
+        self.salvage_dialog: QWidget | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self._tick)
@@ -98,6 +106,7 @@ class UnlockScreen(QWidget):
         box.addWidget(self.button)
         box.addWidget(self.message)
         box.addWidget(self.recover)
+        box.addWidget(self.salvage)
         holder = QWidget()
         holder.setLayout(box)
         holder.setMaximumWidth(460)
@@ -105,8 +114,7 @@ class UnlockScreen(QWidget):
         outer.addStretch(1)
         outer.addWidget(holder, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
-        if delay_after(settings.failed_unlocks):
-            self._start_delay(delay_after(settings.failed_unlocks))
+        self._resume_delay()
 
     # ------------------------------------------------------------ unlocking
 
@@ -118,6 +126,19 @@ class UnlockScreen(QWidget):
         """The ledger this screen opens (the first-run wizard may have chosen another directory)."""
         self.data_dir = data_dir
         self.where.setText(str(data_dir))
+        self._resume_delay()
+
+    def attempts(self) -> UnlockAttempts:
+        """The back-off state beside this ledger's key file."""
+        return UnlockAttempts(self.data_dir, key_id=peek_key_id(self.data_dir / "ledger.keys"))
+
+    def _resume_delay(self) -> None:
+        """A wait that is still running (wrong passphrases before a restart) goes on."""
+        if not (self.data_dir / "ledger.keys").exists():
+            return
+        wait = self.attempts().wait_seconds()
+        if wait:
+            self._start_delay(wait)
 
     def reset(self) -> None:
         """Shown again after locking: empty field, no old message."""
@@ -133,13 +154,20 @@ class UnlockScreen(QWidget):
         if not passphrase:
             self.message.setText(translate("UnlockScreen", "Enter the passphrase."))
             return
-        self._set_busy(True)
         data_dir = self.data_dir
-        start_worker(lambda _p: Store.open(data_dir, passphrase), on_result=self._opened, on_error=self._failed)
+        self.run_opening(lambda: Store.open(data_dir, passphrase))
+
+    def run_opening(self, opener: Callable[[], Store], text: str | None = None) -> None:
+        """Run ``opener`` (unlock, restore, salvage) in a worker; the store it returns is emitted
+        as :attr:`unlocked`, a failure shown here."""
+        self._set_busy(True)
+        if text:
+            self.message.setText(text)
+        start_worker(lambda _p: opener(), on_result=self._opened, on_error=self._failed, owner=self)
 
     def _opened(self, store: object) -> None:
         self._set_busy(False)
-        self.settings.failed_unlocks = 0
+        self.salvage.hide()
         self.passphrase.clear()
         self.message.clear()
         self.unlocked.emit(store)
@@ -148,12 +176,14 @@ class UnlockScreen(QWidget):
         self._set_busy(False)
         self.passphrase.selectAll()
         self.message.setText(error_text(exc))
-        if isinstance(exc, WrongPassphrase):
-            failures = self.settings.failed_unlocks + 1
-            self.settings.failed_unlocks = failures
-            delay = delay_after(failures)
-            if delay:
-                self._start_delay(delay)
+        if isinstance(exc, StoreDamaged):
+            self.salvage.show()
+        if isinstance(exc, UnlockThrottled):
+            self._start_delay(exc.wait_seconds)
+        elif isinstance(exc, WrongPassphrase | WrongRecoveryKey):
+            wait = self.attempts().wait_seconds()  # the store counted the failure beside the key file
+            if wait:
+                self._start_delay(wait)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -177,6 +207,12 @@ class UnlockScreen(QWidget):
     def _tick(self) -> None:
         self._remaining -= 1
         if self._remaining <= 0:
+            # The wait beside the key file is the one that counts (a timer may fire a little early).
+            left = self.attempts().wait_seconds() if (self.data_dir / "ledger.keys").exists() else 0
+            if left > 0:
+                self._remaining = left
+                self._show_wait()
+                return
             self._remaining = 0
             self._timer.stop()
             self.button.setText(translate("UnlockScreen", "Unlock"))
@@ -191,7 +227,7 @@ class UnlockScreen(QWidget):
         self.button.setText(translate("UnlockScreen", "Wait {0} s").format(self._remaining))
         self.message.setText(
             translate("UnlockScreen", "Wrong passphrase entered {0} times. Please wait {1} seconds.").format(
-                self.settings.failed_unlocks, self._remaining
+                self.attempts().state().failures, self._remaining
             )
         )
 
@@ -204,15 +240,26 @@ class UnlockScreen(QWidget):
         key, new = dialog.key.text().strip(), dialog.fields.passphrase()
         if new is None:
             return
-        self._set_busy(True)
         data_dir = self.data_dir
 
-        def job(_p: ProgressFn) -> Store:
+        def job() -> Store:
             store = Store.open_with_recovery_key(data_dir, key)
             store.change_passphrase(new)
             return store
 
-        start_worker(job, on_result=self._opened, on_error=self._failed)
+        self.run_opening(job)
+
+    # ------------------------------------------------------------ salvage
+
+    def open_salvage(self) -> QWidget:
+        """The salvage choices for a ledger whose data was found damaged (non-blocking dialog)."""
+        from desktop_app.ui.salvage_dialog import SalvageDialog
+
+        dialog = SalvageDialog(self.data_dir, self)
+        dialog.opened.connect(self._opened)
+        self.salvage_dialog = dialog
+        dialog.open()
+        return dialog
 
 
 class RecoveryDialog(QDialog):

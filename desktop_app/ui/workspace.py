@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from desktop_app.ui import dialogs
+from desktop_app.ui.backup_schedule import BackupSchedule
 from desktop_app.ui.editors import editor_class
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
@@ -72,6 +73,7 @@ def _page_class(key: str) -> type[Page]:
 
 class Workspace(QWidget):
     autolock_changed = Signal(int)
+    restore_requested = Signal(object, str)  # BackupInfo, passphrase: the shell swaps the ledger
 
     def __init__(self, session: Session, parent: QWidget | None = None, *, start_page: str = "overview") -> None:
         super().__init__(parent)
@@ -79,6 +81,7 @@ class Workspace(QWidget):
         # One sync at a time for this ledger, shared by the 同步 page and the automatic schedule.
         self.sync_controller = SyncController(session, self)
         self.auto_sync = AutoSync(self.sync_controller, parent=self)
+        self.backup_schedule = BackupSchedule(session, self)  # the daily backup while the app stays open
         self.editors: list[EditorWindow] = []
         self.notice_view: QWidget | None = None
         self.pages: dict[str, Page] = {}
@@ -103,6 +106,7 @@ class Workspace(QWidget):
         session.records_changed.connect(self._records_changed)
         self.show_page(start_page)
         self.auto_sync.start()
+        self.backup_schedule.start()
 
     # ------------------------------------------------------------ pages
 
@@ -116,6 +120,8 @@ class Workspace(QWidget):
                 page.autolock_changed.connect(self.autolock_changed)
             if hasattr(page, "sync_settings_changed"):
                 page.sync_settings_changed.connect(self.auto_sync.reconfigure)
+            if hasattr(page, "restore_requested"):
+                page.restore_requested.connect(self.restore_requested)
             if key == "overview":
                 # After the first paint: the statistics read many rows and must not delay it.
                 QTimer.singleShot(OVERVIEW_DELAY_MS, page.refresh)
@@ -188,6 +194,7 @@ class Workspace(QWidget):
     def stop_background(self) -> None:
         """On lock: no more automatic syncs (a run in progress stops at its next store call)."""
         self.auto_sync.stop()
+        self.backup_schedule.stop()
 
     def close_editors(self) -> None:
         """On lock: keep unsaved typing in buffers and close every editor without asking."""
@@ -207,11 +214,13 @@ class Workspace(QWidget):
             translate("Workspace", "{0} unsaved drafts were kept from last time. Open them again?").format(
                 len(buffers)
             ),
+            translate("Workspace", "Open the drafts"),
         ):
             if dialogs.confirm(
                 self,
                 translate("Workspace", "Restore unsaved drafts"),
                 translate("Workspace", "Discard these drafts for good?"),
+                translate("Workspace", "Discard the drafts"),
             ):
                 with self.session.lock:
                     for buffer in buffers:

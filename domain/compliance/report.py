@@ -154,21 +154,31 @@ def compliance_status(
     today: dt.date,
     settings: RuleSettings | None = None,
     members: Mapping[str, Member] | Iterable[Member] | None = None,
+    records_since: dt.date | None = None,
+    full_members: int | None = None,
 ) -> ComplianceReport:
     """Report every requirement of domain.md §9.1 for ``branch`` over ``period``, as of ``today``.
 
     Meetings dated after ``today`` are ignored (they are plans, not records of what happened).
 
+    History starts where the records start: a window (month, quarter, year) that ended before
+    the branch's 台账起始日期 (``records_since``, else ``branch.records_since``) is not required —
+    a missing record from before the branch kept its records here proves nothing. Meetings
+    entered for such a window (补录) still count: the window then shows as done. A requirement
+    whose windows all lie before that day is reported as not applicable, with a note saying why.
+
     ``members`` (the roster) is only used to tell whether a branch without a committee should
-    have one (≥7 正式党员); without it, ``branch.has_committee`` alone decides.
+    have one (≥7 正式党员); without it, ``branch.has_committee`` alone decides. A caller that keeps
+    that count itself (head office, over thousands of branches) passes ``full_members`` instead.
     """
     settings = settings or RuleSettings()
     when = Period.parse(period) if isinstance(period, str) else period
     # A meeting dated after today is a plan, not something done.
     facts = [fact for fact in meetings if fact.date <= today]
-    full = _full_members(members, today) if members is not None else None
+    full = full_members_on(members, today) if members is not None else full_members
+    since = records_since or branch.records_since
     statuses = tuple(
-        _requirement_status(req, when, facts, today, settings)
+        _requirement_status(req, when, facts, today, settings, since)
         for req in requirements_for(branch, settings, full)
     )
     return ComplianceReport(
@@ -180,7 +190,8 @@ def compliance_status(
     )
 
 
-def _full_members(members: Mapping[str, Member] | Iterable[Member], today: dt.date) -> int:
+def full_members_on(members: Mapping[str, Member] | Iterable[Member], today: dt.date) -> int:
+    """正式党员 on the roll on ``today`` (the count that decides whether a 支委会 is required)."""
     roster = members.values() if isinstance(members, Mapping) else members
     return sum(
         1
@@ -190,9 +201,32 @@ def _full_members(members: Mapping[str, Member] | Iterable[Member], today: dt.da
 
 
 def _requirement_status(
-    req: Requirement, period: Period, facts: list[MeetingFact], today: dt.date, settings: RuleSettings
+    req: Requirement,
+    period: Period,
+    facts: list[MeetingFact],
+    today: dt.date,
+    settings: RuleSettings,
+    since: dt.date | None = None,
 ) -> RequirementStatus:
     windows = period.subperiods(req.cadence)
+    if req.applicable and since is not None:
+        matching_all = sorted(fact.counted_on for fact in facts if req.matches(fact))
+        kept = [w for w in windows if w.end >= since or any(w.contains(d) for d in matching_all)]
+        if not kept:
+            return RequirementStatus(
+                key=req.key,
+                label_zh=req.label_zh,
+                cadence=req.cadence.value,
+                required=0,
+                done=0,
+                state=ComplianceState.NOT_APPLICABLE,
+                due_date=None,
+                due_soon=False,
+                windows=(),
+                note_zh=f"台账起始日期（{since.isoformat()}）之前的期间不作检查",
+                source=req.source,
+            )
+        windows = tuple(kept)
     if not req.applicable:
         return RequirementStatus(
             key=req.key,

@@ -191,7 +191,8 @@ def vote_outcome(
         denominator = entitled
         label = _COMMITTEE_ENTITLED_LABEL if committee else ENTITLED_LABEL
     needed = votes_needed(denominator)
-    consistent = not any(v.severity is Severity.ERROR for v in out)
+    problems = [v.message for v in out if v.severity is Severity.ERROR]
+    consistent = not problems
     passed = quorum.valid and not void and consistent and vote.yes >= needed
 
     return VoteOutcome(
@@ -207,7 +208,7 @@ def vote_outcome(
         denominator_label=label,
         needed=needed,
         message_zh=_summary(
-            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, consistent
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, problems
         ),
         violations=tuple(out),
     )
@@ -258,7 +259,7 @@ def _summary(
     passed: bool,
     void: bool,
     quorum: Validity,
-    consistent: bool,
+    problems: list[str],
 ) -> str:
     election = vote.kind is VoteKind.ELECTION
     head = f"{vote.subject}（{vote.kind.label}）：应到会有表决权{entitled}人，实到{present}人"
@@ -270,10 +271,10 @@ def _summary(
         verdict = "选举无效"
     elif not quorum.valid:
         verdict = "会议未达到法定人数，表决无效"
-    elif not consistent:
+    elif problems:
         # An impossible or unreconciled count has no verdict at all: printing "未通过" would be
-        # as wrong as "通过" (the clerk must correct the numbers first).
-        verdict = "人数或票数有误，请核对后再判定表决结果"
+        # as wrong as "通过" (the clerk must correct the numbers first, and is told which).
+        verdict = f"人数或票数有误（{problems[0]}），请核对后再判定表决结果"
     elif election:
         verdict = "当选" if passed else "未当选"
     else:

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>BackupPanel</name>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Empty: the data directory&apos;s backups folder</source>
+        <translation>留空：数据目录下的 backups 文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source> backups</source>
+        <translation> 个备份</translation>
+    </message>
+    <message>
+        <source>Back up when the ledger is closed or locked</source>
+        <translation>关闭或锁定台账时备份</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Restore the selected backup…</source>
+        <translation>恢复所选备份…</translation>
+    </message>
+    <message>
+        <source>Backups are encrypted like the ledger. Choose a folder on a USB stick so that a laptop whose disk fails loses at most a day, even if it never synced.</source>
+        <translation>备份与台账一样是加密的。请选择 U 盘上的文件夹：这样即使电脑从未同步、硬盘损坏，最多只会损失一天的记录。</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>Keep the last</source>
+        <translation>保留最近</translation>
+    </message>
+    <message>
+        <source>Last backup: {0}</source>
+        <translation>最近一次备份：{0}</translation>
+    </message>
+    <message>
+        <source>No backup was made yet.</source>
+        <translation>还没有备份。</translation>
+    </message>
+    <message>
+        <source>Last failure: {0}</source>
+        <translation>最近一次备份失败：{0}</translation>
+    </message>
+    <message>
+        <source>Backup location</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>The folder {0} does not exist (is the USB stick plugged in?).</source>
+        <translation>文件夹 {0} 不存在（U 盘没有插入？）。</translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>The ledger goes back to the backup of {0}. The current data is kept aside, not deleted. Changes since the backup that reached head office come back with the next sync; changes never synced are lost. Enter the passphrase to restore.</source>
+        <translation>台账将回到 {0} 的备份。当前数据会移到一旁保存，不会删除。备份之后已同步到上级党委的修改，会在下次同步时重新下载；从未同步的修改将丢失。请输入密码以恢复。</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+</context>
+<context>
     <name>BranchEditor</name>
     <message>
         <source>Branch profile</source>
@@ -36,6 +115,14 @@
         <translation>正式党员7人以上的支部应设立支部委员会</translation>
     </message>
     <message>
+        <source>Records kept from</source>
+        <translation>台账起始日期</translation>
+    </message>
+    <message>
+        <source>台账起始日期: required activities are checked from this day; meetings entered for earlier dates (补录) still count</source>
+        <translation>从这一天起检查规定活动的完成情况；日期更早的会议可以补录，补录后同样计入</translation>
+    </message>
+    <message>
         <source>Party groups</source>
         <translation>党小组</translation>
     </message>
@@ -53,6 +140,10 @@
     <message>
         <source>Resolve a sync conflict</source>
         <translation>解决同步冲突</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
     </message>
     <message>
         <source>This record was changed on two devices before they synced. Nothing was lost: choose, field by field, which version to keep (highlighted fields differ), or edit the merged text.</source>
@@ -156,10 +247,33 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <source>YYYY-MM-DD HH:MM</source>
+        <translation>年-月-日 时:分</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日</translation>
+    </message>
+    <message>
+        <source>Choose from a calendar</source>
+        <translation>从日历中选择</translation>
+    </message>
+    <message>
+        <source>Please fill this in</source>
+        <translation>请填写</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
-        <source>Yes</source>
-        <translation>赞成</translation>
+        <source>The file could not be used: {0}</source>
+        <translation>无法使用该文件：{0}</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -180,6 +294,14 @@
     <message>
         <source>BranchLedger</source>
         <translation>支部台账</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Choose</source>
+        <translation>选择</translation>
     </message>
 </context>
 <context>
@@ -277,6 +399,10 @@
         <translation>定稿后本记录不能再修改，如需更正须另建更正记录。现在定稿吗？</translation>
     </message>
     <message>
+        <source>Finalize</source>
+        <translation>定稿</translation>
+    </message>
+    <message>
         <source>Not finalized: the record is incomplete</source>
         <translation>未定稿：记录不完整</translation>
     </message>
@@ -346,6 +472,17 @@
     <message>
         <source>Comment</source>
         <translation>评语</translation>
+    </message>
+</context>
+<context>
+    <name>Failures</name>
+    <message>
+        <source>Something unexpected went wrong. Nothing you entered was thrown away; please try again. If it happens again, tell head office.</source>
+        <translation>程序出现了意外错误。您填写的内容没有丢失，请再试一次；如果再次出现，请告知上级党委。</translation>
+    </message>
+    <message>
+        <source>Error report: {0}</source>
+        <translation>错误报告：{0}</translation>
     </message>
 </context>
 <context>
@@ -439,8 +576,16 @@
         <translation>保存恢复密钥</translation>
     </message>
     <message>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
         <source>BranchLedger recovery key</source>
         <translation>支部台账恢复密钥</translation>
+    </message>
+    <message>
+        <source>The file could not be written: {0}</source>
+        <translation>无法写入文件：{0}</translation>
     </message>
     <message>
         <source>The branch</source>
@@ -459,6 +604,10 @@
         <translation>党小组，用逗号分隔：第一党小组，第二党小组</translation>
     </message>
     <message>
+        <source>The 三会一课 requirements are checked from this day on; earlier meetings can still be entered afterwards (补录) and then count too</source>
+        <translation>从这一天起检查“三会一课”等规定活动的完成情况；更早的会议仍可补录，补录后同样计入</translation>
+    </message>
+    <message>
         <source>Branch name</source>
         <translation>支部名称</translation>
     </message>
@@ -471,6 +620,10 @@
         <translation>党小组</translation>
     </message>
     <message>
+        <source>Records kept from</source>
+        <translation>台账起始日期</translation>
+    </message>
+    <message>
         <source>The members</source>
         <translation>党员名册</translation>
     </message>
@@ -480,7 +633,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -491,12 +644,40 @@
         <translation>类别</translation>
     </message>
     <message>
-        <source>Joined (YYYY-MM-DD)</source>
-        <translation>入党日期（年-月-日）</translation>
+        <source>Joined</source>
+        <translation>入党日期</translation>
+    </message>
+    <message>
+        <source>1988-03-15, 1988/3/15 or 1988年3月15日</source>
+        <translation>可写 1988-03-15、1988/3/15 或 1988年3月15日</translation>
+    </message>
+    <message>
+        <source>{0} is already in row {1}</source>
+        <translation>“{0}”已在第 {1} 行</translation>
+    </message>
+    <message>
+        <source>{0} is already on the roster</source>
+        <translation>“{0}”已在名册中</translation>
+    </message>
+    <message>
+        <source>Nothing was saved yet. Please correct the marked cells:</source>
+        <translation>尚未保存任何党员。请改正标红的单元格：</translation>
+    </message>
+    <message>
+        <source>Row {0}: {1}</source>
+        <translation>第 {0} 行：{1}</translation>
     </message>
     <message>
         <source>Party group</source>
         <translation>党小组</translation>
+    </message>
+    <message>
+        <source>Post</source>
+        <translation>职务</translation>
+    </message>
+    <message>
+        <source>支部书记, 组织委员 … become branch posts; anything else is the member&apos;s job</source>
+        <translation>填“支部书记”“组织委员”等记为支部职务，填其他内容（如“护林员”）记为工作单位/职务</translation>
     </message>
     <message>
         <source>Add member</source>
@@ -520,6 +701,10 @@
     <message>
         <source>Meeting record</source>
         <translation>会议记录</translation>
+    </message>
+    <message>
+        <source>entered later (before the records began on {0})</source>
+        <translation>补录（会议早于台账起始日期 {0}）</translation>
     </message>
     <message>
         <source>Sign-in sheet…</source>
@@ -566,14 +751,6 @@
         <translation>会议名称或届次</translation>
     </message>
     <message>
-        <source>Starts</source>
-        <translation>开始时间</translation>
-    </message>
-    <message>
-        <source>Ends</source>
-        <translation>结束时间</translation>
-    </message>
-    <message>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -598,16 +775,8 @@
         <translation>主持人</translation>
     </message>
     <message>
-        <source>Chair (other)</source>
-        <translation>主持人（其他）</translation>
-    </message>
-    <message>
         <source>Recorder</source>
         <translation>记录人</translation>
-    </message>
-    <message>
-        <source>Recorder (other)</source>
-        <translation>记录人（其他）</translation>
     </message>
     <message>
         <source>Attendance</source>
@@ -655,7 +824,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Role</source>
@@ -682,8 +851,16 @@
         <translation>发言记录</translation>
     </message>
     <message>
+        <source>Pick the speaker from the roster; the name is filled in</source>
+        <translation>从名册中选择发言人，姓名会自动填写</translation>
+    </message>
+    <message>
         <source>Speaker</source>
         <translation>发言人</translation>
+    </message>
+    <message>
+        <source>Type the name of a speaker who is not on the roster</source>
+        <translation>不在名册中的发言人，直接填写姓名</translation>
     </message>
     <message>
         <source>Main points</source>
@@ -720,6 +897,10 @@
     <message>
         <source>Candidate</source>
         <translation>表决对象</translation>
+    </message>
+    <message>
+        <source>For an admission, full membership or election</source>
+        <translation>用于接收预备党员、预备党员转正或选举</translation>
     </message>
     <message>
         <source>Entitled</source>
@@ -794,20 +975,36 @@
         <translation>附件</translation>
     </message>
     <message>
+        <source>No quorum is required for this kind of meeting.</source>
+        <translation>这类会议没有到会人数要求。</translation>
+    </message>
+    <message>
+        <source>Quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议有效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
+        <source>Not quorate: {0} of {1} voting members present (at least {2} needed).</source>
+        <translation>会议无效：应到会有表决权 {1} 人，实到 {0} 人（至少须 {2} 人）。</translation>
+    </message>
+    <message>
         <source>Add every active member</source>
         <translation>添加全部在册党员</translation>
     </message>
     <message>
+        <source>A time alone (11:30) is on the day the meeting started</source>
+        <translation>只写时间（如 11:30）即为会议开始当天</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
         <source>Correction of a finalized record. Reason: {0}</source>
         <translation>这是对已定稿记录的更正。更正原因：{0}</translation>
-    </message>
-    <message>
-        <source>Quorum: cannot be judged until the form is complete</source>
-        <translation>会议是否有效：内容填写完整后才能判断</translation>
-    </message>
-    <message>
-        <source>Quorum: {0}</source>
-        <translation>会议是否有效：{0}</translation>
     </message>
 </context>
 <context>
@@ -847,10 +1044,6 @@
     <message>
         <source>Lecturer</source>
         <translation>授课人</translation>
-    </message>
-    <message>
-        <source>Lecturer (other)</source>
-        <translation>授课人（其他）</translation>
     </message>
     <message>
         <source>Lecturer&apos;s post</source>
@@ -980,6 +1173,14 @@
         <translation>Ctrl+N 新建</translation>
     </message>
     <message>
+        <source>New from selected</source>
+        <translation>照此新建</translation>
+    </message>
+    <message>
+        <source>Start a new record like the selected meeting (last month&apos;s committee meeting, say): same people, place and agenda, dated today</source>
+        <translation>以选中的会议（例如上个月的支委会）为样板新建记录：人员、地点、议题相同，日期为今天</translation>
+    </message>
+    <message>
         <source>Print</source>
         <translation>打印</translation>
     </message>
@@ -1024,7 +1225,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Gender</source>
@@ -1139,6 +1340,21 @@
     </message>
 </context>
 <context>
+    <name>NoticeAck</name>
+    <message>
+        <source>Confirm read</source>
+        <translation>确认已读</translation>
+    </message>
+    <message>
+        <source>Head office asks branches to acknowledge this notice.</source>
+        <translation>总部要求各支部确认已读此通知。</translation>
+    </message>
+    <message>
+        <source>Read, confirmed by {0} on {1}; head office sees it after the next sync.</source>
+        <translation>已读：由{0}于{1}确认；下次同步后总部即可看到。</translation>
+    </message>
+</context>
+<context>
     <name>NoticeView</name>
     <message>
         <source>Notice from head office</source>
@@ -1148,9 +1364,12 @@
         <source>Issued by {0} on {1}</source>
         <translation>{0} 于 {1} 发布</translation>
     </message>
+</context>
+<context>
+    <name>OpenNotices</name>
     <message>
-        <source>Head office asks branches to acknowledge this notice.</source>
-        <translation>上级党委要求各支部确认收到此通知。</translation>
+        <source>The database log could not be read back completely: about {0} recent saves are missing. The log was kept unchanged in {1}. The next sync fetches everything head office has again.</source>
+        <translation>数据库日志未能完整读回：最近约 {0} 次保存缺失。原日志已原样保存在 {1}。下次同步时将从上级党委重新下载全部记录。</translation>
     </message>
 </context>
 <context>
@@ -1260,6 +1479,10 @@
         <translation>无</translation>
     </message>
     <message>
+        <source>{0} of {1} periods done ({2} meetings)</source>
+        <translation>{1} 个期间中已完成 {0} 个（共 {2} 次会议）</translation>
+    </message>
+    <message>
         <source>Due by {0}</source>
         <translation>应于 {0} 前完成</translation>
     </message>
@@ -1357,7 +1580,7 @@
     </message>
     <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>岗位名称</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1420,8 +1643,12 @@
         <translation>承诺内容</translation>
     </message>
     <message>
-        <source>Deadline (YYYY-MM-DD)</source>
-        <translation>完成时限（年-月-日）</translation>
+        <source>Deadline</source>
+        <translation>完成时限</translation>
+    </message>
+    <message>
+        <source>2026-12-31, 2026/12/31 or 2026年12月31日</source>
+        <translation>可写 2026-12-31、2026/12/31 或 2026年12月31日</translation>
     </message>
     <message>
         <source>Responsible</source>
@@ -1581,6 +1808,10 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>{0}: {1}</source>
+        <translation>{0}：{1}</translation>
+    </message>
+    <message>
         <source>Preparing the document…</source>
         <translation>正在生成文档…</translation>
     </message>
@@ -1611,6 +1842,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>另存为PDF</translation>
     </message>
     <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
         <source>Saved {0} pages to {1}</source>
         <translation>已保存{0}页：{1}</translation>
     </message>
@@ -1637,6 +1872,40 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>The printer refused to start a new page.</source>
         <translation>打印机无法开始新的一页。</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷方式</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -1678,8 +1947,12 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>同步</translation>
     </message>
     <message>
+        <source>entered later</source>
+        <translation>补录</translation>
+    </message>
+    <message>
         <source>Name</source>
-        <translation>姓名/名称</translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Category</source>
@@ -1748,6 +2021,136 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <source>Notice</source>
         <translation>通知</translation>
     </message>
+    <message>
+        <source>Head office review</source>
+        <translation>总部审核</translation>
+    </message>
+    <message>
+        <source>Notice receipt</source>
+        <translation>通知回执</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyDialog</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>This is the new recovery key. The old one no longer works.</source>
+        <translation>这是新的恢复密钥，旧的恢复密钥已不能使用。</translation>
+    </message>
+    <message>
+        <source>This ledger&apos;s recovery key was never confirmed. Write it down now.</source>
+        <translation>此台账的恢复密钥还没有确认抄下，请现在抄写或打印。</translation>
+    </message>
+    <message>
+        <source>Save to a file for printing…</source>
+        <translation>保存为文件以便打印…</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key and will keep it safe</source>
+        <translation>我已抄写或打印恢复密钥，并会妥善保管</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>保存恢复密钥</translation>
+    </message>
+    <message>
+        <source>BranchLedger recovery key</source>
+        <translation>支部台账恢复密钥</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在核对…</translation>
+    </message>
+    <message>
+        <source>That passphrase is not correct.</source>
+        <translation>密码不正确。</translation>
+    </message>
+    <message>
+        <source>Issue a new recovery key</source>
+        <translation>重新生成恢复密钥</translation>
+    </message>
+    <message>
+        <source>A new recovery key replaces the old one, which stops working. Enter the current passphrase.</source>
+        <translation>新的恢复密钥将取代旧的，旧的恢复密钥随即失效。请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>Issue a new key</source>
+        <translation>生成新密钥</translation>
+    </message>
+</context>
+<context>
+    <name>RefusedPanel</name>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>{0} entries</source>
+        <translation>{0} 项</translation>
+    </message>
+    <message>
+        <source>File as an amendment</source>
+        <translation>作为更正提交</translation>
+    </message>
+    <message>
+        <source>&quot;{0}&quot; was finalized on another device before this edit reached head office. Filing the edit as an amendment (更正) keeps the final version and adds a correction that points to it.</source>
+        <translation>“{0}”在这条修改送达上级党委之前已在另一台电脑上定稿。作为更正提交后，定稿版本保持不变，另建一条指向它的更正记录。</translation>
+    </message>
+    <message>
+        <source>Reason for the amendment</source>
+        <translation>更正原因</translation>
+    </message>
+    <message>
+        <source>File as amendment</source>
+        <translation>提交更正</translation>
+    </message>
+    <message>
+        <source>Changes that did not reach head office</source>
+        <translation>未能送达上级党委的修改</translation>
+    </message>
+    <message>
+        <source>File as amendment…</source>
+        <translation>作为更正提交…</translation>
+    </message>
+    <message>
+        <source>Apply again</source>
+        <translation>重新应用</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <source>Do not show again</source>
+        <translation>不再显示</translation>
+    </message>
+    <message>
+        <source>Nothing here was discarded: select a change to see its text.</source>
+        <translation>这里的内容都没有丢弃：选中一条可查看修改的内容。</translation>
+    </message>
+    <message>
+        <source>Not accepted from head office: {0}: {1}</source>
+        <translation>未接收的上级党委数据：{0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved by {0} at {1}. Where this edit differs from the current version:</source>
+        <translation>由 {0} 于 {1} 保存。与当前版本的不同之处：</translation>
+    </message>
+    <message>
+        <source>current version: {0}</source>
+        <translation>当前版本：{0}</translation>
+    </message>
+    <message>
+        <source>(no difference in the text)</source>
+        <translation>（内容没有差别）</translation>
+    </message>
 </context>
 <context>
     <name>RejectedList</name>
@@ -1765,7 +2168,90 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     </message>
 </context>
 <context>
+    <name>RestoreFlow</name>
+    <message>
+        <source>Restoring the backup of {0}…</source>
+        <translation>正在恢复 {0} 的备份…</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnedPanel</name>
+    <message>
+        <source>Double-click to open the record and write a correction</source>
+        <translation>双击打开记录并填写更正</translation>
+    </message>
+    <message>
+        <source>corrected, waiting for head office</source>
+        <translation>已更正，待总部审核</translation>
+    </message>
+    <message>
+        <source>to correct</source>
+        <translation>待更正</translation>
+    </message>
+    <message>
+        <source>{0} · {1}
+Head office ({2}, {3}): {4}</source>
+        <translation>{0} · {1}
+总部（{2}，{3}）：{4}</translation>
+    </message>
+    <message>
+        <source>Returned by head office for correction</source>
+        <translation>总部退回修改的记录</translation>
+    </message>
+    <message>
+        <source>{0} to correct</source>
+        <translation>{0} 条待更正</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewBanner</name>
+    <message>
+        <source>Correct (amend)…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Open the correction</source>
+        <translation>打开更正记录</translation>
+    </message>
+    <message>
+        <source>Head office review</source>
+        <translation>总部审核</translation>
+    </message>
+    <message>
+        <source>Returned by head office for correction ({0}, {1}): {2}</source>
+        <translation>总部退回修改（{0}，{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>A correction has been written; head office will review it.</source>
+        <translation>已填写更正记录，待总部审核。</translation>
+    </message>
+    <message>
+        <source>Reviewed by head office ({0}, {1})</source>
+        <translation>总部已审核（{0}，{1}）</translation>
+    </message>
+</context>
+<context>
     <name>RosterImport</name>
+    <message>
+        <source>CSV or Excel sheets (*.csv *.xlsx)</source>
+        <translation>CSV 或 Excel 表格 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>the file or folder does not exist</source>
+        <translation>文件或文件夹不存在</translation>
+    </message>
+    <message>
+        <source>no permission to use this file</source>
+        <translation>没有使用这个文件的权限</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>这是一个文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>the disk reported an error (it may be full or removed)</source>
+        <translation>磁盘出错（可能已满或已被拔出）</translation>
+    </message>
     <message>
         <source>Importing the roster…</source>
         <translation>正在导入党员名册…</translation>
@@ -1784,6 +2270,81 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Remove row</source>
         <translation>删除一行</translation>
+    </message>
+</context>
+<context>
+    <name>SalvageDialog</name>
+    <message>
+        <source>Salvage the data</source>
+        <translation>抢救数据</translation>
+    </message>
+    <message>
+        <source>Looking for the damaged files and the backups…</source>
+        <translation>正在查找损坏的文件和备份…</translation>
+    </message>
+    <message>
+        <source>Restore the selected backup</source>
+        <translation>恢复所选备份</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Export the readable records</source>
+        <translation>导出可读取的记录</translation>
+    </message>
+    <message>
+        <source>Start empty and download from head office</source>
+        <translation>新建空台账并从上级党委重新下载</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>1. Restore a backup (changes made after it that reached head office come back with the next sync):</source>
+        <translation>1. 从备份恢复（备份之后已送达上级党委的修改，会在下次同步时重新下载）：</translation>
+    </message>
+    <message>
+        <source>2. Export the records that can still be read, to keep them or to import what is missing after a restore:</source>
+        <translation>2. 导出仍可读取的记录，留作备查，或在恢复后导入缺少的记录：</translation>
+    </message>
+    <message>
+        <source>3. Without a backup: start with an empty ledger (same passphrase); the next sync downloads the branch again.</source>
+        <translation>3. 没有备份时：新建空台账（密码不变），下次同步时重新下载本支部的全部记录。</translation>
+    </message>
+    <message>
+        <source>The damaged files were moved, unchanged, to {0}.</source>
+        <translation>损坏的文件已原样移到 {0}。</translation>
+    </message>
+    <message>
+        <source>No damaged files were kept aside.</source>
+        <translation>没有找到移到一旁的损坏文件。</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase first.</source>
+        <translation>请先输入密码。</translation>
+    </message>
+    <message>
+        <source>{0} readable records were exported to {1}.</source>
+        <translation>已将 {0} 条可读取的记录导出到 {1}。</translation>
+    </message>
+    <message>
+        <source>{0} could not be read.</source>
+        <translation>{0} 条无法读取。</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
 </context>
 <context>
@@ -1876,12 +2437,24 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>当前密码</translation>
     </message>
     <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Issue a new recovery key…</source>
+        <translation>重新生成恢复密钥…</translation>
+    </message>
+    <message>
         <source>The new language is used after the program restarts.</source>
         <translation>重新启动程序后使用新的语言。</translation>
     </message>
     <message>
         <source>Head office&apos;s CA certificate</source>
         <translation>上级党委的CA证书</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+        <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
         <source>The passphrase was changed.</source>
@@ -1931,10 +2504,6 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>关于支部台账(&amp;A)</translation>
     </message>
     <message>
-        <source>BranchLedger — offline-first, encrypted records for Party branches.</source>
-        <translation>支部台账——离线优先、加密保存的党支部工作记录。</translation>
-    </message>
-    <message>
         <source>Setting up</source>
         <translation>正在设置</translation>
     </message>
@@ -1980,10 +2549,6 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Records edited on two devices at once. Nothing was discarded: open one to compare the versions and choose what to keep.</source>
         <translation>这些记录同时在两台设备上被修改。所有内容都已保留：打开一条，对照各版本并选择保留的内容。</translation>
-    </message>
-    <message>
-        <source>Changes head office refused</source>
-        <translation>上级党委拒收的修改</translation>
     </message>
     <message>
         <source>This session</source>
@@ -2040,6 +2605,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>The sync state could not be read: {0}</source>
         <translation>无法读取同步状态：{0}</translation>
+    </message>
+    <message>
+        <source>{0} changes could not be synced (see below)</source>
+        <translation>{0} 条修改无法同步（见下方）</translation>
     </message>
     <message>
         <source>Last error: {0}</source>
@@ -2109,6 +2678,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>数据目录中没有找到台账。</translation>
     </message>
     <message>
+        <source>The data file is damaged. It was moved aside unchanged; use &quot;Salvage the data…&quot; below.</source>
+        <translation>数据文件已损坏，已原样移到一旁。请点击下方的“抢救数据…”。</translation>
+    </message>
+    <message>
         <source>The data file is damaged or is not a BranchLedger file. Nothing was changed.</source>
         <translation>数据文件已损坏或不是本程序的数据文件，原文件未做任何修改。</translation>
     </message>
@@ -2127,6 +2700,10 @@ Write them in by hand on the paper, or use a common form of the character.</sour
     <message>
         <source>Forgot the passphrase? Use the recovery key…</source>
         <translation>忘记密码？使用恢复密钥…</translation>
+    </message>
+    <message>
+        <source>Salvage the data…</source>
+        <translation>抢救数据…</translation>
     </message>
     <message>
         <source>Enter the passphrase.</source>
@@ -2200,8 +2777,16 @@ Write them in by hand on the paper, or use a common form of the character.</sour
         <translation>上次有 {0} 份未保存的草稿，要重新打开吗？</translation>
     </message>
     <message>
+        <source>Open the drafts</source>
+        <translation>打开草稿</translation>
+    </message>
+    <message>
         <source>Discard these drafts for good?</source>
         <translation>永久放弃这些草稿吗？</translation>
+    </message>
+    <message>
+        <source>Discard the drafts</source>
+        <translation>放弃草稿</translation>
     </message>
 </context>
 </TS>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sync.protocol.signatures import SigningKey, signing_bytes
@@ -67,16 +67,25 @@ def change_wire_size(change: Change) -> int:
     return len(change.model_dump_json())
 
 
-def fit_batch(changes: Iterable[Change], max_bytes: int) -> list[Change]:
+def fit_batch(
+    changes: Iterable[Change], max_bytes: int, on_unsendable: Callable[[Change, ValueError], None] | None = None
+) -> list[Change]:
     """The leading changes that fit in ``max_bytes``; always at least one, so a single large
     change travels alone instead of blocking the queue (sync-notes §6.9).
 
     ``changes`` may be a lazy iterator: nothing after the first change that does not fit is built
-    (building a change means signing it)."""
+    (building a change means signing it). A change that cannot be serialised at all (e.g. a lone
+    surrogate in its text) goes to ``on_unsendable`` and is left out, so it cannot stop the rest."""
     used = 0
     out: list[Change] = []
     for change in changes:
-        size = change_wire_size(change)
+        try:
+            size = change_wire_size(change)
+        except ValueError as exc:
+            if on_unsendable is None:
+                raise
+            on_unsendable(change, exc)
+            continue
         if out and used + size > max_bytes:
             break
         out.append(change)

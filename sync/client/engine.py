@@ -13,7 +13,14 @@ whole page (a 413, a quota refusal) the prepared page is dropped and built again
 
 On the last page the server sends its checksum of the branch's heads; if ours differs, or the
 server reports a new epoch, the engine runs one *verify* pass that re-reads the whole branch
-(including this device's own revisions) and compares again (sync-notes §6.13).
+(including this device's own revisions) and compares again (sync-notes §6.13). The same pass runs
+first after the device itself went back in time (a local restore, a WAL that did not replay).
+
+One bad change never blocks the rest (issue 11): a pulled change that cannot be accepted is
+quarantined by reply.py; a local one that cannot be put on the wire is quarantined by the state;
+and when head office refuses a whole request (4xx) or fails on it (500) while it answers the same
+request without our changes, the batch is halved until the one change it cannot take is found,
+which is then kept locally as refused with head office's message, and the rest goes through.
 """
 
 from __future__ import annotations
@@ -25,13 +32,15 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.client.changes import fit_batch
-from sync.client.state import SyncState
+from sync.client.reply import parse_reply
+from sync.client.state import QuarantinedChange, SyncState
 from sync.client.transport import Exchange, Partial, Prepared, Transport
 from sync.client.verify import check_pulled, follow_rotation
 from sync.protocol import compact
@@ -96,6 +105,8 @@ class SyncStats:
     requeued: int = 0  # own revisions head office no longer held, pushed again
     checksum_ok: bool | None = None
     epoch_changed: bool = False
+    quarantined: int = 0  # pulled changes this device could not accept (kept, shown)
+    isolated: int = 0  # local changes head office could not take as part of a request (kept as refused)
     new_conflicts: list[str] = field(default_factory=list)
     started_at: str = ""
     finished_at: str = ""
@@ -204,14 +215,17 @@ class SyncEngine:
         return stats
 
     def _loop(self, stats: SyncStats) -> None:
-        verify = False  # in a verify pass: pull everything, own revisions included
-        restart = False  # next request starts the pull from the beginning
+        # After a local restore the first pass re-reads everything, own revisions included.
+        resync = bool(getattr(self.state, "full_resync_pending", lambda: False)())
+        verify = resync  # in a verify pass: pull everything, own revisions included
+        restart = resync  # next request starts the pull from the beginning
         verified_once = False
         requeued = False  # revisions head office lost were queued again (once per sync)
         push_items = self.push_items
         last_batch: list[str] | None = None
         quota: errors.QuotaExceeded | None = None  # head office holds our quota: pull only, then say so
         ahead: Future[_Ahead] | None = None
+        isolating = False  # halving a batch head office refused as a whole
         for _ in range(MAX_ROUNDS):
             prepared = self._take(ahead, last_batch, push_items)
             ahead = None
@@ -224,21 +238,11 @@ class SyncEngine:
             if batch and ids == last_batch:
                 log.warning("outbox made no progress; stopping this sync")
                 break
-            request = SyncRequest(
-                client=ClientInfo(
-                    device_id=self.state.device_id, app_version=self.app_version, server_key=self.server_public_key
-                ),
-                cursor=None if restart else self.state.cursor(),
-                hlc=self.state.hlc_now(),
-                push=batch,
-                limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
-                include_own=verify,
-                compact=compact.schema_id(),
-            )
-            if batch and self.pipeline:
+            request = self._request(batch, cursor=None if restart else self.state.cursor(), include_own=verify)
+            if batch and self.pipeline and not isolating:
                 ahead = self._look_ahead(batch, push_items)
             try:
-                reply = self._send(request, stats, start)
+                reply, quarantined = self._send(request, stats, start)
             except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
@@ -257,18 +261,28 @@ class SyncEngine:
                     raise
                 quota, push_items = exc, 0  # the outbox waits on the device; pull what there is
                 continue
+            except (errors.RequestRejected, errors.ServerUnavailable) as exc:
+                if not batch or not _may_be_one_change(exc):
+                    raise
+                if not isolating:
+                    # Is it our changes? Ask the same without them; if that fails too, it is not.
+                    self._apply(self._request([], cursor=None if restart else self.state.cursor(),
+                                              include_own=verify), [], stats)
+                    restart = False
+                    isolating = True
+                if len(batch) > 1:
+                    push_items = max(1, len(batch) // 2)
+                    continue
+                self._isolate(batch[0], exc)
+                stats.isolated += 1
+                isolating, push_items = False, self.push_items
+                continue
             restart = False
             last_batch = ids
-            outcome = self.state.apply_reply(batch, reply)
+            isolating = False
+            outcome = self.state.apply_reply(batch, reply, quarantined)
             self._settled = {r.change_id for r in reply.results}
-            stats.pages += 1
-            stats.pushed += len(batch)
-            stats.accepted += outcome.accepted
-            stats.duplicates += outcome.duplicates
-            stats.conflicts += outcome.conflicts
-            stats.rejected += outcome.rejected
-            stats.pulled += outcome.pulled
-            stats.new_conflicts.extend(outcome.new_conflicts)
+            self._count(stats, batch, outcome)
             if reply.epoch_changed:
                 stats.epoch_changed = True
                 verify = True
@@ -291,6 +305,9 @@ class SyncEngine:
                 # The verify pass has pulled everything head office holds; push back what it lost.
                 requeued = True
                 stats.requeued = self.state.requeue_unconfirmed()
+                if resync:
+                    self.state.full_resync_done()  # type: ignore[attr-defined]
+                    resync = False
                 if stats.requeued:
                     log.warning("head office lacks %d revisions of this device; pushing them again", stats.requeued)
                     verify = False
@@ -313,6 +330,44 @@ class SyncEngine:
             break
         if quota is not None:
             raise quota
+
+    def _request(self, batch: list[Change], *, cursor: str | None, include_own: bool) -> SyncRequest:
+        return SyncRequest(
+            client=ClientInfo(
+                device_id=self.state.device_id, app_version=self.app_version, server_key=self.server_public_key
+            ),
+            cursor=cursor,
+            hlc=self.state.hlc_now(),
+            push=batch,
+            limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
+            include_own=include_own,
+            compact=compact.schema_id(),
+        )
+
+    def _apply(self, request: SyncRequest, batch: list[Change], stats: SyncStats) -> None:
+        reply, quarantined = self._send(request, stats)
+        self._count(stats, batch, self.state.apply_reply(batch, reply, quarantined))
+
+    def _count(self, stats: SyncStats, batch: list[Change], outcome: Any) -> None:
+        stats.pages += 1
+        stats.pushed += len(batch)
+        stats.accepted += outcome.accepted
+        stats.duplicates += outcome.duplicates
+        stats.conflicts += outcome.conflicts
+        stats.rejected += outcome.rejected
+        stats.pulled += outcome.pulled
+        stats.quarantined += getattr(outcome, "quarantined", 0)
+        stats.new_conflicts.extend(outcome.new_conflicts)
+
+    def _isolate(self, change: Change, exc: errors.SyncError) -> None:
+        """Keep the one change head office cannot take as refused, with its reason; the rest goes on."""
+        if isinstance(exc, errors.RequestRejected):
+            code, message = "request_refused", f"上级党委拒绝了这条修改：{exc.message}"
+        else:
+            code = "server_error"
+            message = "上级党委处理这条修改时出错，已暂停发送这一条，其余修改照常同步。可稍后在“同步”页面重试。"
+        log.warning("head office cannot take change %s (%s); kept locally as refused", change.change_id, exc)
+        self.state.reject_locally(change.change_id, code, message)
 
     def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats) -> dict[str, object]:
         exchange = Exchange()
@@ -379,7 +434,10 @@ class SyncEngine:
             return self.transport.prepare_finish(start, tail)
         return b'{"push":' + _PUSH_JSON.dump_json(self._wire_push(request.push), exclude_none=True) + b"," + tail
 
-    def _send(self, request: SyncRequest, stats: SyncStats, start: Partial | None = None) -> SyncResponse:
+    def _send(
+        self, request: SyncRequest, stats: SyncStats, start: Partial | None = None
+    ) -> tuple[SyncResponse, list[QuarantinedChange]]:
+        """One request and its verified reply, with the pulled changes that cannot be accepted set aside."""
         built = self._payload(request, start if self.compact_ok else None)
         payload = built if isinstance(built, Prepared) else self.transport.prepare(built)
         if request.push and payload.coding is not None:
@@ -396,19 +454,17 @@ class SyncEngine:
             self.compact_ok = False  # head office's defaults differ from ours: full bodies
             data = self._post("/v1/sync", self._payload(request), stats)
         self._remember_announcements()
-        try:
-            reply = SyncResponse.model_validate(data)
-        except ValueError as exc:
-            raise errors.RequestRejected("总部应答格式不正确", detail=str(exc)[:300]) from exc
+        reply, quarantined = parse_reply(data)
         for change in reply.changes:
             if change.body_schema is not None:
                 if change.body_schema != compact.schema_id() or change.body is None:
-                    raise errors.RequestRejected("总部应答格式不正确", detail=f"compact body {change.body_schema}")
+                    raise errors.RequestRejected("总部应答格式不正确", detail=f"compact body {change.body_schema}",
+                                                code="bad_reply")
                 change.body, change.body_schema = compact.expand(change.kind, change.body), None
         if reply.server_keys is not None and self.server_public_key is not None:
             self._follow_rotation(reply)
         check_pulled(reply.changes, self.server_public_key, self.branch_id)
-        return reply
+        return reply, quarantined
 
     def _remember_announcements(self) -> None:
         """Keep head office's codings and fingerprint with the credentials when they change."""
@@ -446,3 +502,12 @@ class SyncEngine:
             self.state.update_credentials(dataclasses.replace(creds, server_public_key=new_key))
         self.server_public_key = new_key
         log.warning("head office rotated its signing key; now trusting %s", new_key)
+
+
+def _may_be_one_change(exc: errors.SyncError) -> bool:
+    """Whether a failed push may be caused by one of its changes (and not by the link or head
+    office being down, overloaded, or refusing this device)."""
+    if isinstance(exc, errors.RequestRejected):
+        return exc.code not in ("bad_cursor", "bad_reply")
+    detail = getattr(exc, "detail", "") or ""
+    return detail.startswith("HTTP 5") and detail not in ("HTTP 502", "HTTP 503", "HTTP 504")

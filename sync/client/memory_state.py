@@ -17,7 +17,7 @@ from typing import Any
 
 from sync.client.changes import build_change, fit_batch
 from sync.client.merge import is_ancestor, merge_parents
-from sync.client.state import ApplyOutcome, Credentials
+from sync.client.state import ApplyOutcome, Credentials, QuarantinedChange
 from sync.protocol.checksum import branch_checksum
 from sync.protocol.hlc import HybridLogicalClock
 from sync.protocol.revisions import compute_rev
@@ -90,6 +90,7 @@ class MemoryState:
         self.creds: Credentials | None = None
         self.last_ok: str | None = None
         self.last_error: str | None = None
+        self.quarantined: list[QuarantinedChange] = []  # pulled changes this replica could not accept
 
     # ------------------------------------------------------------------ local edits
 
@@ -232,12 +233,14 @@ class MemoryState:
             self.outbox.append(OutboxEntry(self._counter, uuid.uuid4().hex, revision.record_id, revision.rev))
         return len(missing)
 
-    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
+                    quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
         """All-or-nothing: work on copies, swap them in at the end (the 'transaction')."""
         records = copy.deepcopy(self.records)
         revisions = dict(self.revisions)
         outbox = copy.deepcopy(self.outbox)
-        outcome = ApplyOutcome()
+        outcome = ApplyOutcome(quarantined=len(quarantined))
+        kept = [*self.quarantined, *quarantined]
         touched: set[str] = set()
         # A new epoch: head office restored a backup, and what it held before proves nothing now.
         confirmed = set() if reply.epoch_changed else set(self.confirmed)
@@ -313,7 +316,7 @@ class MemoryState:
             record.conflicted = record.server_conflicted
             if record.conflicted and not was:
                 outcome.new_conflicts.append(record_id)
-        self.records, self.revisions, self.outbox = records, revisions, outbox
+        self.records, self.revisions, self.outbox, self.quarantined = records, revisions, outbox, kept
         self.confirmed = confirmed
         self._cursor = reply.cursor
         self.epoch = reply.epoch

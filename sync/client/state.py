@@ -45,7 +45,20 @@ class ApplyOutcome:
     conflicts: int = 0
     rejected: int = 0
     pulled: int = 0
+    quarantined: int = 0
     new_conflicts: list[str] = field(default_factory=list)  # record ids now conflicted
+
+
+@dataclass(frozen=True)
+class QuarantinedChange:
+    """A pulled change the device cannot accept (e.g. a record id outside the wire format): kept
+    verbatim with a Chinese reason, shown to the clerk, while the rest of the page is applied."""
+
+    record_id: str
+    kind: str
+    code: str
+    message: str
+    payload: str  # the change as received, JSON
 
 
 class SyncState(Protocol):
@@ -69,8 +82,9 @@ class SyncState(Protocol):
 
     def pending_count(self) -> int: ...
 
-    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse) -> ApplyOutcome:
-        """Results + pulled changes + cursor + epoch, in one transaction."""
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
+                    quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
+        """Results + pulled changes + quarantined changes + cursor + epoch, in one transaction."""
         ...
 
     def reject_locally(self, change_id: str, code: str, message: str) -> None:

@@ -202,6 +202,9 @@ class EnrolResponse(WireModel):
     server_public_key: str
     server_time: str
     token_expires_at: str | None = None  # renew with POST /v1/token (device key), never re-enrol
+    # The branch's profile record head office already holds (issue 13). A device adopts it
+    # instead of pushing the profile it made at set-up; absent from older servers.
+    profile_record_id: str | None = None
 
 
 class TokenRenewRequest(WireModel):

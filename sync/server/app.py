@@ -39,6 +39,7 @@ from sync.server.body import (
     TIMING_SCOPE_KEY,
     BodyLimits,
 )
+from sync.server.console import mount as mount_console
 from sync.server.errors import ApiError
 from sync.server.openapi import build_openapi
 from sync.server.quotas import DEFAULT_BURST, DEFAULT_ENROL_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
@@ -245,6 +246,7 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     app.state.enrol_limiter = RateLimiter(settings.enrol_per_minute, max(1, int(settings.enrol_per_minute)))
     app.include_router(sync_router)
     app.include_router(admin_router)
+    mount_console(app)  # the reviewers' web console (issue 13)
 
     @app.get(OPENAPI_URL, include_in_schema=False)
     async def _openapi() -> Response:

@@ -24,6 +24,7 @@ from branch_ledger import version_line
 from sync.server import admin_tokens, orgs, reports
 from sync.server import devices as device_store
 from sync.server.compliance import BadPeriod
+from sync.server.console.users import UserError
 from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine, redact_url
 from sync.server.identity import renew_epoch
 from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
@@ -31,6 +32,8 @@ from sync.server.publish import Publisher, PublishError
 from sync.server.quotas import DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
 from sync.server.service import HeadOffice, ServerLimits
 from sync.server.terminal import safe_json, safe_text
+
+ENV_HQ_PASSWORD = "BRANCH_LEDGER_HQ_PASSWORD"
 
 
 class CliError(Exception):
@@ -66,10 +69,23 @@ def _office(args: argparse.Namespace, limits: ServerLimits | None = None) -> Hea
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from sync.server import profiles
+
     office = _office(args)
     say(f"数据库已就绪：{office.engine.url.render_as_string(hide_password=True)}")
     say(f"epoch: {office.identity.epoch}")
     say(f"密钥文件：{_key_file(args, office.engine)}（总部签名密钥与游标密钥，权限 0600，请单独备份）")
+    # Upgrading from before issue 13: one profile per branch, under its derived id (profiles.py).
+    retired = sum(profiles.merge_duplicates(office.engine, _publisher(office), b)
+                  for b in office.call(profiles.branches_with_duplicates))
+    if retired:
+        say(f"已合并重复的支部信息 {retired} 份")
+    # Build the console's derived index now rather than in the first page request after an upgrade.
+    from sync.server.console import indexer
+
+    indexed = indexer.refresh(office.engine)
+    if indexed:
+        say(f"已更新审核平台索引：{indexed} 个支部")
     return 0
 
 
@@ -281,6 +297,95 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from sync.server.console import audit
+    from sync.server.console.users import add_user
+
+    office = _office(args)
+    password = _new_password()
+
+    def run(conn: Any) -> Any:
+        user = add_user(conn, args.name, args.role, password, org=args.org, display_name=args.display_name or "")
+        audit.record(conn, "cli", "user_add", user.name, {"role": user.role, "org": user.org_id or ""})
+        return user
+
+    user = office.call(run)
+    scope = user.org_id or "全部组织"
+    print(f"已创建用户 {user.name}（{user.role_label}，管理范围：{scope}）")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from sync.server.console.users import list_users
+
+    office = _office(args)
+    users = office.call(list_users)
+    if args.json:
+        _print_json([{**u.__dict__, "role_label": u.role_label} for u in users])
+        return 0
+    for u in users:
+        state = "已停用" if u.disabled else "正常"
+        print(f"{u.name}  {u.display_name}  {u.role_label}  范围={u.org_id or '全部组织'}  {state}")
+    if not users:
+        print("（还没有用户，请使用 user add）")
+    return 0
+
+
+def cmd_user_password(args: argparse.Namespace) -> int:
+    from sync.server.console import audit
+    from sync.server.console.sessions import end_sessions_of
+    from sync.server.console.users import UserError, change_user, user_by_name
+
+    office = _office(args)
+    password = _new_password()
+
+    def run(conn: Any) -> None:
+        user = user_by_name(conn, args.name)
+        if user is None:
+            raise UserError(f"找不到用户：{args.name}")
+        change_user(conn, user.id, password=password, disabled=False if args.enable else None)
+        end_sessions_of(conn, user.id)
+        audit.record(conn, "cli", "password", user.name, "")
+
+    office.call(run)
+    print(f"已重设 {args.name} 的密码")
+    return 0
+
+
+def _new_password() -> str:
+    """The password from ``BRANCH_LEDGER_HQ_PASSWORD`` or typed twice at the prompt."""
+    import getpass
+
+    from sync.server.console.users import check_password_rules
+
+    password = os.environ.get(ENV_HQ_PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise CliError(f"需要密码：请在终端中输入，或设置环境变量 {ENV_HQ_PASSWORD}")
+        password = getpass.getpass("密码（至少 10 个字符）: ")
+        if getpass.getpass("再次输入密码: ") != password:
+            raise CliError("两次输入的密码不一致")
+    check_password_rules(password)
+    return password
+
+
+def cmd_profiles_merge(args: argparse.Namespace) -> int:
+    from sync.server import profiles
+
+    office = _office(args)
+    publisher = _publisher(office)
+    branches = [orgs_resolve(office, args.branch)] if args.branch else office.call(profiles.branches_with_duplicates)
+    retired = 0
+    for branch_id in branches:
+        retired += profiles.merge_duplicates(office.engine, publisher, branch_id)
+    print(f"已检查 {len(branches)} 个支部，合并重复的支部信息 {retired} 份")
+    return 0
+
+
+def orgs_resolve(office: HeadOffice, branch: str) -> str:
+    return str(office.call(lambda conn: orgs.resolve_branch(conn, branch).id))
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -471,6 +576,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", help="按此日期判断（默认今天）")
     p.add_argument("--json", action="store_true")
 
+    user = sub.add_parser("user", help="网页审核平台的用户").add_subparsers(dest="user_cmd", required=True)
+    p = add("add", cmd_user_add, f"新建用户（密码从提示输入或环境变量 {ENV_HQ_PASSWORD}）", user)
+    p.add_argument("name", help="登录用户名")
+    p.add_argument("--role", required=True, choices=["admin", "reviewer", "viewer"],
+                   help="admin 管理员、reviewer 审核员、viewer 查看")
+    p.add_argument("--org", help="管理范围：组织编号或名称（默认全部组织）")
+    p.add_argument("--display-name", help="姓名")
+    p = add("list", cmd_user_list, "列出用户", user)
+    p.add_argument("--json", action="store_true")
+    p = add("password", cmd_user_password, "重设用户密码", user)
+    p.add_argument("name")
+    p.add_argument("--enable", action="store_true", help="同时启用已停用的账号")
+
+    prof = sub.add_parser("profiles", help="支部信息").add_subparsers(dest="profiles_cmd", required=True)
+    p = add("merge", cmd_profiles_merge, "把同一支部的多份支部信息合并为一份（并通知各设备）", prof)
+    p.add_argument("--branch", help="只处理这个支部（默认所有有重复的支部）")
+
     p = add("serve", cmd_serve, "运行总部同步服务")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8443)
@@ -499,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         return result
     except (
         CliError,
+        UserError,
         orgs.OrgError,
         device_store.DeviceNotFound,
         admin_tokens.TokenError,

@@ -321,6 +321,15 @@ class BranchLedger:
             self.view.refused[change_id] = (code, message)
             self.view.counters.setdefault(counter, change_id)
 
+    def has_staged(self, kinds: Sequence[str]) -> bool:
+        """Whether a revision of one of ``kinds`` is staged but not yet written."""
+        return any(row["kind"] in kinds for row in self._revision_rows)
+
+    def write_staged(self) -> None:
+        """Write what is staged now (same transaction), so queries of this ledger see it — e.g. the
+        roster a page carries before its meetings, which head office's findings judge them by."""
+        self._write_staged()
+
     def _write_staged(self) -> None:
         """One ``executemany`` per table for what :meth:`store` and :meth:`reject` staged."""
         if self._revision_rows:

@@ -6,6 +6,7 @@ for notices and compliance reports.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -27,6 +28,11 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
     "general_branch": frozenset({"group", "committee"}),
     "branch": frozenset({"group", "committee", "general_branch"}),
 }
+
+
+# An org unit's id travels in URLs (the console's /console/branches/{id}/…), cursors and
+# enrolment replies: the wire's id alphabet, and never a path's "." or "..".
+_UNIT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class OrgError(ValueError):
@@ -54,8 +60,11 @@ def _row_to_unit(row: object) -> OrgUnit:
 
 
 def all_units(conn: Connection) -> list[OrgUnit]:
-    rows = conn.execute(select(org_units).order_by(org_units.c.name, org_units.c.id)).all()
-    return [_row_to_unit(r) for r in rows]
+    rows = conn.execute(
+        select(org_units.c.id, org_units.c.name, org_units.c.kind, org_units.c.parent_id)
+        .order_by(org_units.c.name, org_units.c.id)
+    )
+    return [OrgUnit(*row) for row in rows]  # positional: a province has thousands of units
 
 
 def get_unit(conn: Connection, unit_id: str) -> OrgUnit | None:
@@ -98,6 +107,8 @@ def add_unit(
         where = KIND_LABELS[parent_kind] if parent_kind else "顶层"
         raise OrgError(f"{KIND_LABELS[kind]}不能设在{where}下")
     unit_id = unit_id or uuid.uuid4().hex[:12]
+    if not _UNIT_ID.fullmatch(unit_id) or unit_id in (".", ".."):
+        raise OrgError("组织编号只能由字母、数字和 _ . : - 组成，最多 64 个字符")
     if get_unit(conn, unit_id):
         raise OrgError(f"组织编号已存在：{unit_id}")
     siblings = select(org_units.c.id).where(org_units.c.name == name)

@@ -10,6 +10,7 @@ no-op: the content-derived rev already exists.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sync.protocol.hlc import HybridLogicalClock
 from sync.protocol.revisions import compute_rev
 from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, signing_bytes
 from sync.server.conflicts import decide
+from sync.server.jsonlimits import bad_text
 from sync.server.ledger import BranchLedger, NewRevision, body_text
 from sync.server.orgs import branches_under, resolve_branch, resolve_unit
 
@@ -54,16 +56,24 @@ class Publisher:
         body: dict[str, Any],
         status: str,
         author: str,
+        *,
+        deleted: bool = False,
+        parents: Sequence[str] | None = None,
     ) -> Published:
         parsed, violations = parse_body(kind, body)
         if parsed is None:
             raise PublishError("；".join(v.message for v in violations))
         body = parsed.model_dump(mode="json")
+        problem = bad_text(body)  # as for a device's change (body.py): PostgreSQL refuses NUL
+        if problem:
+            raise PublishError(problem)
         ledger = BranchLedger(conn, branch_id)
         head = ledger.head(record_id)
-        parents: list[str] = [head.current_rev] if head else []
-        rev = compute_rev(kind=kind, body=body, parents=parents, status=status)
-        if head is not None:
+        if parents is None:
+            parents = [head.current_rev] if head else []
+        parents = list(parents)
+        rev = compute_rev(kind=kind, body=body, parents=parents, status=status, deleted=deleted)
+        if head is not None and not head.deleted and not deleted:
             current = ledger.revision_by_rev(record_id, head.current_rev)
             if current is not None and current.body == body_text(body) and current.status == status:
                 return Published(branch_id, record_id, head.current_rev, None)
@@ -75,7 +85,7 @@ class Publisher:
             rev=rev,
             parents=parents,
             status=status,
-            deleted=False,
+            deleted=deleted,
             known_revs=ledger.known_revs(record_id) if head else set(),
         )
         if decision.head is None:
@@ -98,7 +108,7 @@ class Publisher:
                 rev=rev,
                 kind=kind,
                 parents=parents,
-                deleted=False,
+                deleted=deleted,
                 status=status,
                 schema_version=1,
                 body=body,
@@ -162,3 +172,31 @@ class Publisher:
                 except PublishError as exc:
                     raise PublishError(f"第 {index + 1} 条：{exc}") from exc
         return out
+
+    def publish_review(self, conn: Connection, *, branch_id: str, record_id: str, body: dict[str, Any],
+                       author: str) -> Published:
+        """Write head office's verdict on a record (one review record per reviewed record, whose
+        revisions are the successive verdicts); it travels down in the branch's pull stream.
+
+        Stored as a draft so a later verdict can follow as a new revision; devices never write
+        this kind (HQ_ONLY_KINDS), so it changes only here. Runs in the caller's transaction
+        (with its audit entry).
+        """
+        return self._write(conn, branch_id, record_id, "review", body, "draft", author)
+
+    def merge_profiles(
+        self, *, branch_id: str, canonical_id: str, body: dict[str, Any], retire: Sequence[tuple[str, list[str]]]
+    ) -> None:
+        """Write the branch's one profile under ``canonical_id`` and delete the duplicates in
+        ``retire`` ((record id, open leaves)), all in one transaction (see sync.server.profiles)."""
+        with self.engine.begin() as conn:
+            self._write(conn, branch_id, canonical_id, "branch_profile", body, "draft", "总部:合并支部信息")
+            for record_id, leaves in retire:
+                ledger = BranchLedger(conn, branch_id)
+                head = ledger.head(record_id)
+                if head is None or head.deleted or head.status == "final":
+                    continue
+                current = ledger.revision_by_rev(record_id, head.current_rev)
+                old = json.loads(current.body) if current is not None and current.body else body
+                self._write(conn, branch_id, record_id, "branch_profile", old, "draft", "总部:合并支部信息",
+                            deleted=True, parents=leaves or [head.current_rev])

@@ -18,9 +18,8 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from domain.records import HQ_ONLY_KINDS, RECORD_KINDS
-from domain.validation import parse_body, validate_record
-from domain.violations import Severity
+from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, SCHEMA_VERSION
+from domain.validation import parse_body
 from sync.protocol.canonical import NonCanonicalValue
 from sync.protocol.errors import message_for
 from sync.protocol.revisions import BadRevision, rev_and_text_of
@@ -28,6 +27,7 @@ from sync.protocol.signatures import BadKey, BadSignature, load_public_key, sign
 from sync.protocol.wire import Change, ChangeResult
 from sync.server.conflicts import Head, decide
 from sync.server.devices import Device
+from sync.server.findings import rule_findings
 from sync.server.ledger import BranchLedger, NewRevision, PageView, body_text
 
 MAX_BODY_CHARS = 1024 * 1024
@@ -113,7 +113,7 @@ def _check_content(
     return text
 
 
-def _check_body(change: Change, text: str | None) -> tuple[str, str] | list[dict[str, str]]:
+def _check_body(ledger: BranchLedger, change: Change, text: str | None) -> tuple[str, str] | list[dict[str, str]]:
     """Schema errors refuse the change; rule findings are only kept for the audit view.
 
     Head office does not enforce rule errors: its context (roster, settings) may lag the device's,
@@ -125,11 +125,12 @@ def _check_body(change: Change, text: str | None) -> tuple[str, str] | list[dict
         return "invalid_body", "内容为空"
     if len(text or "") > MAX_BODY_CHARS:
         return "too_large", ""
+    if change.schema_version > SCHEMA_VERSION:
+        return []  # a newer client's schema: kept verbatim, shown as 需升级客户端 (issue 13)
     parsed, violations = parse_body(change.kind, change.body)
     if parsed is None:
         return "invalid_body", "；".join(v.message for v in violations[:5])
-    _, findings = validate_record(change.kind, parsed)
-    return [v.as_dict() for v in findings if v.severity in (Severity.ERROR, Severity.WARNING)]
+    return rule_findings(ledger, change.kind, parsed, final=change.status == "final")
 
 
 def _device_key(device: Device) -> Ed25519PublicKey | None:
@@ -183,7 +184,7 @@ def _apply(
     if same_rev is not None:
         # An identical edit made elsewhere (or earlier under another change id) is the same revision.
         return _result(change, "duplicate", seq=same_rev, head=head)
-    checked = _check_body(change, text)
+    checked = _check_body(ledger, change, text)
     if isinstance(checked, tuple):
         return _reject(ledger, device, change, *checked)
 

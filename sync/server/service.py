@@ -42,6 +42,7 @@ from sync.server.identity import ServerIdentity, ensure_identity
 from sync.server.keyfile import default_key_file
 from sync.server.ledger import BranchLedger
 from sync.server.orgs import get_unit, org_path
+from sync.server.profiles import profile_heads
 from sync.server.push import apply_push
 from sync.server.quotas import DEFAULT_MAX_STORED_BYTES
 from sync.server.tables import devices
@@ -134,6 +135,7 @@ class HeadOffice:
             )
             unit = get_unit(conn, branch_id)
             path = org_path(conn, branch_id)
+            held = profile_heads(conn, branch_id)
         return EnrolResponse(
             device_id=request.device_id,
             branch_id=branch_id,
@@ -144,6 +146,7 @@ class HeadOffice:
             server_public_key=self.identity.signing_key.public_key_b64(),
             server_time=now_text(),
             token_expires_at=expires,
+            profile_record_id=held[0].record_id if held else None,
         )
 
     def renew_token(self, token: str, request: TokenRenewRequest) -> TokenRenewResponse:

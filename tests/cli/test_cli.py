@@ -28,7 +28,7 @@ def run(data_dir: Path, *args: str, passphrase: str | None = "cli-passphrase", s
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     d = tmp_path / "data"
-    result = run(d, "create", "--branch-name", "毕拉河林场党支部")
+    result = run(d, "create", "--branch-name", "毕拉河林场党支部", "--records-since", "2026-01-01")
     assert result.returncode == 0, result.stderr
     assert "恢复密钥" in result.stdout
     return d
@@ -100,7 +100,49 @@ def test_bad_import_file(data_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_text("{broken", encoding="utf-8")
     result = run(data_dir, "import", str(path))
-    assert result.returncode == 1 and "无法读取导入文件" in result.stderr
+    assert result.returncode == 1 and "无法读取导入文件：不是有效的 JSON（第 1 行" in result.stderr
+    assert "Expecting" not in result.stderr  # the parser's English stays out
+    missing = run(data_dir, "import", str(tmp_path / "nowhere.json"))
+    assert missing.returncode == 1 and "文件不存在" in missing.stderr and "Errno" not in missing.stderr
+    no_pw = run(data_dir, "--passphrase-file", str(tmp_path / "nope"), "unlock", passphrase=None)
+    assert no_pw.returncode == 1 and "无法读取密码文件：文件或文件夹不存在" in no_pw.stderr
+    assert "Errno" not in no_pw.stderr
+
+
+def help_text(*args: str, lang_env: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env["PYTHONPATH"] = str(ROOT)
+    if lang_env:
+        env["LANG"] = lang_env
+    return subprocess.run([sys.executable, "-m", "desktop_app.cli", *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_help_is_chinese_by_default_and_english_on_request() -> None:
+    zh = help_text("--help")
+    assert zh.returncode == 0 and "用法：branch-ledger" in zh.stdout and "显示本帮助并退出" in zh.stdout
+    assert "新建加密台账并显示恢复密钥" in zh.stdout and "usage:" not in zh.stdout
+    assert "show this help" not in zh.stdout
+    sub = help_text("print", "--help")
+    assert "要写出的 PDF 文件" in sub.stdout and "options" not in sub.stdout
+    for english in (help_text("--lang", "en", "--help"), help_text("--help", lang_env="en_US.UTF-8")):
+        assert english.returncode == 0 and english.stdout.startswith("usage: branch-ledger")
+        assert "create a new encrypted store" in english.stdout
+    assert "新建加密台账" in help_text("--help", lang_env="zh_CN.UTF-8").stdout
+    # argparse's own complaints too.
+    error = help_text("print")
+    assert error.returncode == 2 and "错误：缺少必需的参数" in error.stderr
+    assert "the following arguments are required" in help_text("--lang", "en", "print").stderr
+
+
+def test_search_shows_kind_names_not_codes(data_dir: Path, tmp_path: Path) -> None:
+    assert run(data_dir, "import", str(_import_file(tmp_path, RECORDS))).returncode == 0
+    result = run(data_dir, "search", "王建华")
+    assert "党员" in result.stdout and " member " not in result.stdout
+    bad = [{"kind": "post_log", "body": {"post_id": "", "date": "2026-05", "description": ""}}]
+    report = run(data_dir, "import", str(_import_file(tmp_path, bad)))
+    assert "（履岗记录）" in report.stderr and "post_log" not in report.stderr
+    assert "日期不完整" in report.stderr
 
 
 def test_help_lists_subcommands() -> None:

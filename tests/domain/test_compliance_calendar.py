@@ -202,3 +202,31 @@ def test_fact_from_meeting(build):
     group = build.meeting(T.GROUP, party_group="第一党小组")
     assert MeetingFact.from_meeting(group) == MeetingFact(T.GROUP, build.day.date(), party_group="第一党小组")
     assert roster["s"].posts == [BranchPost.SECRETARY]
+
+
+def test_nothing_is_required_before_the_records_start(build):
+    """台账起始日期: a window that ended before the branch kept its records here is not counted."""
+    branch = build.branch(records_since="2026-05-20")
+    report = status(build, [], "2026", "2026-11-20", branch=branch)
+    committee = report.requirement("committee")
+    # January–April ended before 20 May: not required. May (the month the records began) is.
+    assert [w.period.code for w in committee.windows] == [f"2026-{m:02d}" for m in range(5, 13)]
+    assert committee.required == 8 and committee.state is OVERDUE
+    congress = report.requirement("congress")
+    assert [w.period.code for w in congress.windows] == ["2026-Q2", "2026-Q3", "2026-Q4"]
+    early = status(build, [], "2026-Q1", "2026-11-20", branch=branch)
+    assert early.requirement("congress").state is NA and "台账起始日期" in early.requirement("congress").note_zh
+
+
+def test_meetings_entered_later_for_earlier_months_still_count(build):
+    """补录: a meeting dated before 台账起始日期 counts for its window."""
+    branch = build.branch(records_since="2026-05-20")
+    facts = [fact(T.PARTY_CONGRESS, "2026-03-10")]
+    report = status(build, facts, "2026", "2026-11-20", branch=branch)
+    congress = report.requirement("congress")
+    assert [w.period.code for w in congress.windows] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert congress.windows[0].state is DONE and congress.done == 1
+    # The explicit argument (the desktop's fallback for older profiles) wins over the profile.
+    assert status(build, [], "2026-Q1", "2026-11-20", records_since=dt.date(2026, 1, 1)).requirement(
+        "congress"
+    ).state is OVERDUE

@@ -78,3 +78,22 @@ def test_members_who_left_are_not_listed(tmp_path: Path, fonts: FontSet) -> None
     text = norm(pdf_text(tmp_path / "s.pdf", tmp_path))
     assert "吴敏" not in text and "郑国庆" in text
     assert "会议签到表" in text and "地点" not in text  # empty place: no empty label
+
+
+def test_the_signature_lines_never_stand_alone_on_a_page(tmp_path: Path, fonts: FontSet) -> None:
+    """The defect: with a roll that just filled page 1, the counts and the 负责人 line spilled
+    alone onto page 2. Whatever the roll's length, the last page also carries rows of the table."""
+    base = samples.signin_input()
+    members = dict(base.members)
+    template = next(iter(members.values()))
+    for extra in range(0, 26):
+        roll = {**members}
+        for n in range(extra):
+            roll[f"x{n:02d}"] = template.model_copy(update={"name": f"补充{n:02d}", "status": template.status})
+        data = SignInInput(**{**base.__dict__, "members": roll})
+        path = tmp_path / f"s{extra}.pdf"
+        result = render_signin_sheet(data, path, fonts=fonts)
+        last = norm(pdf_text(path, tmp_path, page=result.pages))
+        assert "负责人（签字）" in last
+        others = [line for line in pdf_text(path, tmp_path, page=result.pages).splitlines() if line.strip()]
+        assert any(line.strip().isdigit() for line in others), (extra, result.pages, last[:200])

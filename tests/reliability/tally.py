@@ -2,9 +2,10 @@
 
 A test asks :func:`trials` how many trials to run (reduced by default, full with
 ``--full-counts``), runs them against the real parts, and reports what it saw through the
-``tally`` fixture. At the end of the session the table in ``docs/reliability.md`` (between the
-markers) is rewritten from these reports, merged by test name, so the figures in the document are
-the ones the suite produced, never typed by hand.
+``tally`` fixture. At the end of a ``--full-counts`` session the table in ``docs/reliability.md``
+(between the markers) is rewritten from these reports, merged by test name, so the figures in the
+document are the ones the suite produced at full counts, never typed by hand. Reduced runs only
+update ``out/reliability/results.json``.
 """
 
 from __future__ import annotations
@@ -85,8 +86,11 @@ class Tally:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(sorted(merged.values(), key=lambda r: str(r["test"])), ensure_ascii=False,
                                       indent=1), encoding="utf-8")
-        if DOC.exists():
-            _rewrite_table(sorted(merged.values(), key=lambda r: str(r["test"])))
+        # The document holds the full-count figures: a reduced run (every CI run) only refreshes
+        # results.json, so it never overwrites the table the full run wrote.
+        if DOC.exists() and self.full:
+            _rewrite_table(sorted((r for r in merged.values() if r.get("counts") == "full"),
+                                  key=lambda r: str(r["test"])))
 
 
 def _rewrite_table(rows: list[dict[str, object]]) -> None:

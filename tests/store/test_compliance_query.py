@@ -59,3 +59,16 @@ def test_lapse_warnings_ignore_absences_and_other_kinds(store: Store, roster: di
     store.records.create("meeting", absent, author="t")
     warned = {w.member_id for w in member_lapse_warnings(store, dt.date(2026, 11, 20))}
     assert roster["赵宣传"] in warned
+
+
+def test_a_fresh_store_reports_no_lapses_and_nothing_before_it_began(store: Store) -> None:
+    """The defect: members who joined in 1995 'had missed organisational life for 373 months'
+    on the day the ledger was created, before any meeting existed."""
+    today = dt.date.today()
+    store.records.create("branch_profile", {"name": "测试支部"}, author="t")  # no 台账起始日期 given
+    for name in ("王书记", "李组织"):
+        store.records.create("member", {"name": name, "join_date": "1995-07-01"}, author="t")
+    assert member_lapse_warnings(store, today) == []
+    assert member_lapse_warnings(store, today + dt.timedelta(days=40 * 31))  # 40 months on: yes
+    last_year = compliance_report(store, str(today.year - 1), today)
+    assert all(r.state.value == "not_applicable" for r in last_year.requirements)

@@ -139,8 +139,8 @@ def test_retried_request_is_harmless(hq: HeadOfficeFixture) -> None:
     a.state.create("member", {"name": "张三"})
     batch = a.state.pending_changes(10, 1 << 20)
     request = SyncRequest(client=ClientInfo(device_id=a.state.device_id), push=batch)
-    first = a.engine._send(request, SyncStats())
-    second = a.engine._send(request, SyncStats())
+    first = a.engine._send(request, SyncStats())[0]
+    second = a.engine._send(request, SyncStats())[0]
     assert [r.status for r in first.results] == ["accepted", "accepted"]
     assert [r.status for r in second.results] == ["duplicate", "duplicate"]
     assert [r.seq for r in first.results] == [r.seq for r in second.results]

@@ -1,13 +1,16 @@
 """Fixtures for the GUI tests: offscreen Qt, isolated QSettings, a real encrypted store (fast KDF).
 
-Modal questions are answered through :mod:`desktop_app.ui.dialogs` (monkeypatched), never by
-clicking nested event loops; everything else drives real widgets with ``qtbot``.
+Tests marked ``real_dialogs`` (and the whole acceptance suite) answer the real modal dialogs by
+clicking their buttons (:class:`tests.ui.clerk.Clerk`). Older tests still have the questions of
+:mod:`desktop_app.ui.dialogs` answered by a stand-in (:class:`Answers`) — convert them to real
+dialogs when touching them.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +20,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="branchledger-ui-config-")
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import running_count
+from tests.ui.clerk import Clerk
 
 PASSPHRASE = "林场党支部2026"
 FAST_KDF = KdfParams.fast_for_tests()
@@ -43,10 +49,12 @@ class Answers:
 
 
 @pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
+def answers(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Answers:
     a = Answers()
+    if request.node.get_closest_marker("real_dialogs"):
+        return a  # the test clicks the real dialogs' buttons
 
-    def confirm(_parent: Any, _title: str, text: str) -> bool:
+    def confirm(_parent: Any, _title: str, text: str, _action: str = "") -> bool:
         a.questions.append(text)
         return a.confirm
 
@@ -56,6 +64,47 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Answers:
     monkeypatch.setattr(dialogs, "info", lambda _p, text: a.infos.append(text))
     monkeypatch.setattr(dialogs, "error", lambda _p, text: a.errors.append(text))
     return a
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_open(qapp: QApplication) -> Iterator[None]:
+    """A modal dialog nobody answers would hang the run inside its own event loop (where no
+    timeout can reach Python): close any that stays open for 20 s and fail the test."""
+    closed: list[str] = []
+    seen: dict[int, float] = {}
+
+    def watch() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            seen.clear()
+            return
+        first = seen.setdefault(id(modal), time.monotonic())
+        if time.monotonic() - first > 20:
+            closed.append(f"{type(modal).__name__}: {getattr(modal, 'text', modal.windowTitle)()}")
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
+
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(250)
+    yield
+    timer.stop()
+    assert not closed, f"dialogs left unanswered: {closed}"
+
+
+@pytest.fixture
+def chinese(qapp: QApplication) -> Iterator[None]:
+    """The program in Chinese, as a clerk sees it (the translator is application-wide: removed after)."""
+    install_translator(qapp, "zh_CN")
+    yield
+    install_translator(qapp, "en")
+
+
+@pytest.fixture
+def clerk() -> Clerk:
+    return Clerk()
 
 
 @pytest.fixture(autouse=True)

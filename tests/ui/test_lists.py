@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+from PySide6.QtCore import Qt
+
 from desktop_app.ui.models.records import PAGE_SIZE
 from desktop_app.ui.pages.meetings import MeetingsPage
 from desktop_app.ui.pages.overview import OverviewPage
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from domain.enums import MeetingType
+from tests.ui.clerk import Clerk, wait_until
+from tests.ui.steps import go_to, new_meeting, problems, save
 
 
 def seed_meetings(session: Session, roster: dict[str, str], count: int) -> None:
@@ -32,51 +37,93 @@ def seed_meetings(session: Session, roster: dict[str, str], count: int) -> None:
             session.store.records.create("meeting", data, author="t")
 
 
+@pytest.mark.real_dialogs
+@pytest.mark.usefixtures("chinese")
 def test_list_pages_filters_and_searches(
-    shell: ShellWindow, session: Session, roster: dict[str, str], qtbot: Any
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk
 ) -> None:
     seed_meetings(session, roster, 450)
-    assert shell.workspace is not None
-    page = shell.workspace.show_page("meetings")
+    page = go_to(clerk, shell, "会议记录")
     assert isinstance(page, MeetingsPage)
     page.refresh()
     model = page.model
     assert model.total == 450
     assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
-    page.table.scrollToBottom()
-    qtbot.waitUntil(lambda: model.rowCount() > PAGE_SIZE, timeout=2000)
-    while model.canFetchMore():
-        model.fetchMore()
-    assert model.rowCount() == 450
+    # Scrolling down with the wheel loads the next page.
+    for _ in range(120):
+        clerk.wheel(page.table.viewport(), -3)
+        if model.rowCount() > PAGE_SIZE:
+            break
+    assert model.rowCount() > PAGE_SIZE
     assert model.data(model.index(0, 0)) == "2026-03-26"  # newest first
 
-    page.kind.setCurrentIndex(page.kind.findData("lecture"))
+    clerk.choose(page.kind, "党课")
     assert model.total == 150
     assert {model.summary(r).subtype for r in range(model.rowCount())} == {"lecture"}  # type: ignore[union-attr]
-    page.date_from.set_value("2025-02-01")
-    page.date_to.set_value("2025-02-28")
+    clerk.fill(page.date_from.line, "2025/2/1")
+    clerk.fill(page.date_to.line, "2025年2月28日")
     assert model.total == 9
-    page.date_from.set_value(None)
-    page.date_to.set_value(None)
-    page.kind.setCurrentIndex(0)
-    page.status.setCurrentIndex(page.status.findData("final"))
+    for field in (page.date_from, page.date_to):
+        clerk.fill(field.line, "x")
+        clerk.key(Qt.Key.Key_Backspace)
+    clerk.choose(page.kind, "全部类型")
+    clerk.choose(page.status, "定稿")
     assert model.total == 0
-    page.status.setCurrentIndex(0)
+    clerk.choose(page.status, "全部状态")
 
     # Search as you type: nothing happens per keystroke, the list follows after a short pause.
-    for char in "森林防火":  # one keystroke at a time (QTest.keyClicks cannot type CJK)
-        page.search.insert(char)
+    clerk.click(page.search)
+    clerk.type("森林防火")
     assert model.total == 450
-    qtbot.waitUntil(lambda: model.total == 9, timeout=2000)
-    assert page.count_label.text().startswith("9")
-    page.search.clear()
-    qtbot.waitUntil(lambda: model.total == 450, timeout=2000)
+    wait_until(lambda: model.total == 9, 2000, "the search")
+    assert page.count_label.text() == "共 9 条记录"
+    clerk.key(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    clerk.key(Qt.Key.Key_Delete)
+    wait_until(lambda: model.total == 450, 2000)
 
-    # Enter opens the record.
-    page.table.selectRow(0)
+    # Click a row, press Enter: the record opens.
+    first = page.table.visualRect(model.index(0, 2))
+    clerk.click(page.table.viewport(), first.center())
     record_id = page.table.selected_record_id()
-    page.table.activated_record.emit(record_id)
+    assert shell.workspace is not None
+    clerk.key(Qt.Key.Key_Return)
     assert shell.workspace.editors and shell.workspace.editors[-1].record_id == record_id
+
+
+@pytest.mark.real_dialogs
+@pytest.mark.usefixtures("chinese")
+def test_a_fresh_ledger_warns_nobody_and_earlier_meetings_are_marked(
+    shell: ShellWindow, session: Session, clerk: Clerk
+) -> None:
+    """The defect: on a fresh store the clerk was told that members had missed organisational
+    life for 373 months (counted from 1995, when they joined), before any meeting existed."""
+    with session.lock:
+        for name in ("王书记", "李组织", "赵宣传"):
+            session.store.records.create("member", {"name": name, "join_date": "1995-07-01"}, author="t")
+    page = go_to(clerk, shell, "概览")
+    assert isinstance(page, OverviewPage)
+    page.refresh()
+    wait_until(lambda: page.data is not None and not page.loading, 5000, "the overview")
+    assert [page.lapses.item(i).text() for i in range(page.lapses.count())] == ["无"]
+    # A meeting held last year, entered now (补录): saved, counted, and marked as entered later.
+    editor = new_meeting(clerk, shell)
+    last_year = dt.date.today().year - 1
+    clerk.fill(editor.starts_at.line, f"{last_year}年11月5日 9:00")
+    clerk.fill(editor.place, "场部")
+    clerk.key(Qt.Key.Key_Tab)
+    assert "补录" in editor.state_label.text() or "entered later" in editor.state_label.text()
+    save(clerk, editor)
+    assert editor.record_id is not None, problems(editor)
+    assert "补录" in editor.state_label.text()
+    meetings = go_to(clerk, shell, "会议记录")
+    meetings.refresh()
+    status = meetings.model.data(meetings.model.index(0, 4))
+    assert status == "草稿 · 补录"
+    from desktop_app.compliance_query import compliance_report
+
+    report = session.read(lambda s: compliance_report(s, f"{last_year}-Q4", dt.date.today()))
+    congress = report.requirement("congress")
+    assert congress.state.value == "done" and congress.done == 1
 
 
 def test_overview_shows_requirements_and_lapses(
@@ -95,8 +142,12 @@ def test_overview_shows_requirements_and_lapses(
             },
             author="t",
         )
-        # Someone attended long ago and never since: flagged.
+        # Someone attended long ago and never since: flagged (the branch has kept its records
+        # here since before that meeting; months before 台账起始日期 would not count).
         old = today.replace(day=1) - dt.timedelta(days=250)
+        profile_id, profile = session.store.records.branch_profile()  # type: ignore[misc]
+        since = {**profile.model_dump(mode="json"), "records_since": (old - dt.timedelta(days=30)).isoformat()}
+        session.store.records.update(profile_id, since, author="t")
         session.store.records.create(
             "meeting",
             {

@@ -36,30 +36,45 @@ def test_unlock_failure_then_delay_then_success(session: Session, qtbot: Any, cl
     QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
     assert "Wrong passphrase" in screen.message.text() or "密码" in screen.message.text()
-    assert window.locked and clean_settings.failed_unlocks == 1
+    assert window.locked and screen.attempts().state().failures == 1
     assert screen.button.isEnabled()  # no wait after the first mistake
     screen.passphrase.setText("wrong again")
     screen.try_unlock()
     qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
-    assert clean_settings.failed_unlocks == 2
+    assert screen.attempts().state().failures == 2
     assert screen.waiting and not screen.button.isEnabled() and not screen.passphrase.isEnabled()
     screen.try_unlock()  # ignored while waiting
     assert not screen.busy
-    qtbot.waitUntil(lambda: not screen.waiting, timeout=3000)
+    qtbot.waitUntil(lambda: not screen.waiting, timeout=4000)
     assert screen.button.isEnabled()
     screen.passphrase.setText(PASSPHRASE)
     screen.try_unlock()
     qtbot.waitUntil(lambda: not window.locked, timeout=5000)
-    assert clean_settings.failed_unlocks == 0
+    assert screen.attempts().state().failures == 0
     assert window.workspace is not None and window.session is not None
     assert window.session.read(lambda s: s.records.branch_profile()) is not None
 
 
-def test_delay_survives_a_restart(session: Session, qtbot: Any, clean_settings: Any) -> None:
-    clean_settings.failed_unlocks = 3
+def test_delay_survives_a_restart_and_resetting_the_settings(session: Session, qtbot: Any,
+                                                             clean_settings: Any) -> None:
+    from desktop_app.store.attempts import UnlockAttempts
+
+    attempts = UnlockAttempts(session.store.data_dir, key_id=session.store.key_id)
+    for _ in range(4):
+        attempts.record_failure()
+    clean_settings._s.clear()  # the old counter lived here: clearing the settings no longer helps
     window = locked_window(session, qtbot)
     assert window.unlock_screen.waiting
     assert not window.unlock_screen.button.isEnabled()
+    assert "4" in window.unlock_screen.message.text()
+
+
+def test_deleting_the_attempts_file_does_not_reset_the_delay(session: Session, qtbot: Any) -> None:
+    from desktop_app.store.attempts import ATTEMPTS_FILE
+
+    (session.store.data_dir / ATTEMPTS_FILE).unlink()
+    window = locked_window(session, qtbot)
+    assert window.unlock_screen.waiting and window.unlock_screen._remaining > 10
 
 
 def test_ctrl_l_locks_and_keeps_unsaved_typing(shell: ShellWindow, session: Session, qtbot: Any) -> None:

@@ -1,137 +1,116 @@
-"""Member, branch profile, 先锋岗, work-log and evaluation editors over a real store."""
+"""Member, branch profile, 先锋岗 and evaluation editors, through the keyboard and mouse.
+
+(The whole 先锋岗 flow — post, log entries, evaluation — is walked in tests/ui/acceptance/test_posts.py.)
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.ui.editors.evaluation import EvaluationEditor
 from desktop_app.ui.editors.member import MemberEditor
 from desktop_app.ui.editors.post import PostEditor
-from desktop_app.ui.editors.post_log import PostLogEditor
-from desktop_app.ui.pages.posts import PostsPage
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
-from domain.enums import RecordStatus
-from domain.records import BranchProfile, Member, PioneerPost, PostEvaluation, PostLogEntry
+from domain.records import BranchProfile, Member, PioneerPost
+from tests.ui.clerk import Clerk, wait_until
+from tests.ui.steps import button, go_to, open_from_list, problems, save
+
+pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
 
 
-def test_member_editor_creates_and_updates(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+def test_member_editor_creates_and_updates(shell: ShellWindow, session: Session, clerk: Clerk) -> None:
+    page = go_to(clerk, shell, "党员")
     assert shell.workspace is not None
-    editor = shell.workspace.open_editor("member")
+    before = len(shell.workspace.editors)
+    clerk.click(button(page, "新增党员"))
+    editor = shell.workspace.editors[before]
     assert isinstance(editor, MemberEditor)
-    qtbot.addWidget(editor)
-    assert not editor.save()  # a member needs a name
-    assert editor.fields._bindings["name"].label.isVisibleTo(editor)
-    editor.name.setText("吴护林")
-    editor.gender.set_value("male")
-    editor.status.set_value("probationary")
-    editor.join_date.set_value("2025-07-01")
-    editor.party_group.setCurrentText("第二党小组")
-    editor.posts["group_leader"].setChecked(True)
-    assert editor.save()
+    save(clerk, editor)
+    assert editor.record_id is None and editor.fields.bindings()["name"].label.isVisible()  # a name is needed
+    clerk.fill(editor.name, "吴护林")
+    clerk.choose(editor.gender, "男")
+    clerk.choose(editor.status, "预备党员")
+    clerk.fill(editor.join_date.line, "2025/7/1")
+    clerk.choose(editor.party_group, "第二党小组")
+    clerk.click(editor.posts["group_leader"])
+    save(clerk, editor)
+    assert editor.record_id is not None, problems(editor)
     body = session.read(lambda s: s.records.get(editor.record_id)).body
     assert isinstance(body, Member)
     assert body.name == "吴护林" and body.status.value == "probationary"
-    assert body.join_date is not None and body.join_date.isoformat() == "2025-07-01"
-    assert [p.value for p in body.posts] == ["group_leader"]
-    editor.phone.setText("13800000000")
-    assert editor.save()
+    assert body.join_date == dt.date(2025, 7, 1) and [p.value for p in body.posts] == ["group_leader"]
+    clerk.fill(editor.phone, "13800000000")
+    save(clerk, editor)
     assert len(session.read(lambda s: s.records.history(editor.record_id))) == 2
-    # The roster page shows the new member.
-    page = shell.workspace.show_page("members")
-    assert page.model.total == 1
+    wait_until(lambda: page.model.total == 1, 2000, "the roster list")
 
 
-def test_branch_profile_editor(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+def test_branch_profile_editor(shell: ShellWindow, session: Session, clerk: Clerk) -> None:
+    page = go_to(clerk, shell, "设置")
     assert shell.workspace is not None
-    profile = session.read(lambda s: s.records.branch_profile())
-    assert profile is not None
-    editor = shell.workspace.open_editor("branch_profile", profile[0])
-    assert editor is not None
-    qtbot.addWidget(editor)
-    editor.groups.add_row({"name": "第三党小组"})  # type: ignore[attr-defined]
-    assert editor.save()
+    before = len(shell.workspace.editors)
+    clerk.click(button(page, "编辑支部信息…"))
+    editor = shell.workspace.editors[before]
+    groups = editor.groups  # type: ignore[attr-defined]
+    clerk.click(groups.add_button)
+    clerk.fill_cell(groups.table, groups.row_count() - 1, 0, "第三党小组")
+    clerk.fill(editor.records_since.line, "2025年1月1日")  # type: ignore[attr-defined]
+    save(clerk, editor)
     body = session.read(lambda s: s.records.branch_profile())[1]  # type: ignore[index]
     assert isinstance(body, BranchProfile) and body.party_groups[-1] == "第三党小组"
-
-
-def test_post_log_and_evaluation(shell: ShellWindow, session: Session, roster: dict[str, str], qtbot: Any) -> None:
-    assert shell.workspace is not None
-    post = shell.workspace.open_editor("pioneer_post")
-    assert isinstance(post, PostEditor)
-    qtbot.addWidget(post)
-    post.name.setText("3号瞭望塔党员先锋岗")
-    post.category.set_value("watchtower")
-    for i in range(post.holders.count()):
-        item = post.holders.item(i)
-        if item.data(Qt.ItemDataRole.UserRole) == roster["钱党员"]:
-            item.setCheckState(Qt.CheckState.Checked)
-    post.duties.add_row({"text": "每日瞭望值守"})
-    post.pledges.add_row({"content": "防火期零火情", "deadline": "2026-10-31", "owner_member_id": roster["钱党员"]})
-    assert post.save(), [post.problems.item(i).text() for i in range(post.problems.count())]
-    body = session.read(lambda s: s.records.get(post.record_id)).body
-    assert isinstance(body, PioneerPost)
-    assert body.holder_member_ids == [roster["钱党员"]] and body.pledges[0].deadline is not None
-
-    page = shell.workspace.show_page("posts")
-    assert isinstance(page, PostsPage)
-    page.refresh()
-    page.select_post(post.record_id or "")
-    assert page.new_log.isEnabled()
-    page.new_log_entry()
-    log = shell.workspace.editors[-1]
-    assert isinstance(log, PostLogEditor)
-    qtbot.addWidget(log)
-    assert log.post.value() == post.record_id and not log.dirty
-    log.member.set_value(roster["钱党员"])
-    log.category.set_value("watchtower")
-    log.hours.setValue(8)
-    log.description.setPlainText("瞭望值守，发现并报告烟点一处")
-    assert log.finalize()
-    entry = session.read(lambda s: s.records.get(log.record_id))
-    assert isinstance(entry.body, PostLogEntry) and entry.status is RecordStatus.FINAL
-
-    page.new_evaluation()
-    evaluation = shell.workspace.editors[-1]
-    assert isinstance(evaluation, EvaluationEditor)
-    qtbot.addWidget(evaluation)
-    evaluation.member.set_value(roster["钱党员"])
-    evaluation.period.setText("2026-Q2")
-    evaluation.score.setValue(92)
-    assert evaluation.stars.text() == "★★★★★"
-    evaluation.period.setText("2026年二季度")  # not a period code: refused, shown by the field
-    assert not evaluation.save()
-    assert evaluation.fields._bindings["period"].label.isVisibleTo(evaluation)
-    evaluation.period.setText("2026-Q2")
-    assert evaluation.finalize()
-    result = session.read(lambda s: s.records.get(evaluation.record_id))
-    assert isinstance(result.body, PostEvaluation) and result.body.score == 92 and result.is_final
-    qtbot.waitUntil(lambda: page.logs_model.total == 1 and page.evals_model.total == 1, timeout=2000)
+    assert body.records_since == dt.date(2025, 1, 1)
 
 
 def test_post_editor_keeps_holders_who_left_the_active_roster(
-    shell: ShellWindow, session: Session, roster: dict[str, str], qtbot: Any
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk
 ) -> None:
     """A transferred-out holder is shown, stays ticked, and is saved (it was silently dropped)."""
-    assert shell.workspace is not None
     with session.lock:
         records = session.store.records
         moved = records.create("member", {"name": "调出党员", "state": "transferred_out"}, author="t").record_id
-        post_id = records.create(
+        records.create(
             "pioneer_post",
             {"name": "防火瞭望岗", "category": "watchtower", "holder_member_ids": [roster["钱党员"], moved]},
             author="t",
-        ).record_id
-    editor = shell.workspace.open_editor("pioneer_post", post_id)
+        )
+    page = go_to(clerk, shell, "先锋岗")
+    page.refresh()
+    editor = open_from_list(clerk, shell, page.posts, "防火瞭望岗")
     assert isinstance(editor, PostEditor)
-    qtbot.addWidget(editor)
     shown = {editor.holders.item(i).data(Qt.ItemDataRole.UserRole): editor.holders.item(i)
              for i in range(editor.holders.count())}
     assert shown[moved].checkState() == Qt.CheckState.Checked and "调出党员" in shown[moved].text()
-    editor.scope.setText("3号瞭望塔")
-    assert editor.save()
-    body = session.read(lambda s: s.records.get(post_id)).body
+    clerk.fill(editor.scope, "3号瞭望塔")
+    save(clerk, editor)
+    body = session.read(lambda s: s.records.get(editor.record_id)).body
     assert isinstance(body, PioneerPost)
-    assert body.holder_member_ids == [roster["钱党员"], moved]
+    assert body.holder_member_ids == [roster["钱党员"], moved] and body.scope == "3号瞭望塔"
+
+
+def test_evaluation_refuses_a_period_that_is_not_one(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk
+) -> None:
+    with session.lock:
+        session.store.records.create("pioneer_post", {"name": "防火瞭望岗"}, author="t")
+    page = go_to(clerk, shell, "先锋岗")
+    page.refresh()
+    clerk.click(page.posts.viewport(), page.posts.visualRect(page.posts_model.index(0, 0)).center())
+    tabs = page.tabs.tabBar()
+    clerk.click(tabs, tabs.tabRect(1).center())
+    assert shell.workspace is not None
+    before = len(shell.workspace.editors)
+    clerk.click(page.new_eval)
+    evaluation = shell.workspace.editors[before]
+    assert isinstance(evaluation, EvaluationEditor)
+    clerk.fill(evaluation.period, "2026年二季度")  # not a period code
+    clerk.fill(evaluation.score.lineEdit(), "92")
+    save(clerk, evaluation)
+    assert evaluation.record_id is None
+    assert evaluation.fields.bindings()["period"].label.isVisible()
+    clerk.fill(evaluation.period, "2026-Q2")
+    save(clerk, evaluation)
+    assert evaluation.record_id is not None, problems(evaluation)

@@ -12,19 +12,26 @@ A test fails when a ``mNNNN_*.py`` file exists that this list lacks.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from desktop_app.store.errors import StoreNewerThanApp
-from desktop_app.store.migrations import m0001_initial, m0002_sync_state, m0003_lists_and_bigrams
+from desktop_app.store.migrations import (
+    m0001_initial,
+    m0002_sync_state,
+    m0003_lists_and_bigrams,
+    m0004_quarantine,
+)
 
 # Add each new migration module here, in order.
 MODULES: tuple[ModuleType, ...] = (
     m0001_initial,
     m0002_sync_state,
     m0003_lists_and_bigrams,
+    m0004_quarantine,
 )
 
 
@@ -60,7 +67,8 @@ def migrate(conn: Any, target: int | None = None) -> int:
                 conn.execute(f"PRAGMA user_version = {migration.version}")
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(Exception):  # a full disk may have rolled it back already
+                    conn.execute("ROLLBACK")
                 raise
             current = migration.version
     return int(current)

@@ -12,14 +12,18 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QToolBar,
@@ -32,9 +36,12 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
+from desktop_app.ui.wheel_guard import install_wheel_guard
 from desktop_app.ui.widgets.fields import ErrorLabel, with_error_label
 from desktop_app.ui.widgets.row_table import RowTable
+from desktop_app.ui.widgets.screen import fit_to_screen
 from domain.context import RuleContext
+from domain.labels import field_label
 from domain.records import RecordBody
 from domain.validation import validate_record
 from domain.violations import RuleViolation, Severity, Violation
@@ -71,6 +78,7 @@ class EditorWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        install_wheel_guard()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.session = session
         self.record_id = record_id
@@ -81,6 +89,7 @@ class EditorWindow(QMainWindow):
         self.amend_reason = amend_reason
         self.buffer_key = buffer_key or (f"record:{record_id}" if record_id else f"new:{self.KIND}:{uuid.uuid4()}")
         self.fields = FieldMap()
+        self.row_holders: dict[str, QWidget] = {}  # path → the form row's widget
         self._dirty = False
         self._loading = True
         self._force_close = False
@@ -100,10 +109,14 @@ class EditorWindow(QMainWindow):
             env = session.read(lambda s: s.records.get(record_id))
             self._apply_envelope(env)
             self.load_data(env.body.model_dump(mode="json"))
+        if record_id is None and initial is None:
+            self.new_record_defaults()
         if initial is not None:
             self.load_data(initial)
         elif defaults is not None and record_id is None:
-            self.load_data(defaults)  # e.g. the post a new log entry belongs to: not an edit yet
+            # e.g. the post a new log entry belongs to: not an edit yet. Over the form's own
+            # defaults (today's date …), which a partial dict must not blank.
+            self.load_data({**self.form_data(), **defaults})
         self._loading = False
         if initial is not None:  # restored buffer or amendment: unsaved until 保存
             self._mark_dirty()
@@ -122,6 +135,13 @@ class EditorWindow(QMainWindow):
 
     def title_text(self) -> str:
         return self.KIND
+
+    def state_note(self) -> str:
+        """Something to add to the state shown on the tool bar (a meeting entered later: 补录)."""
+        return ""
+
+    def new_record_defaults(self) -> None:
+        """Fill a new, empty form with what is normally true (not an edit: nothing is dirty yet)."""
 
     def on_saved(self, env: RecordEnvelope) -> None:
         """Called after a successful 保存 with what the store wrote (fields it filled in itself)."""
@@ -164,6 +184,7 @@ class EditorWindow(QMainWindow):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form_widget)
+        self.form_scroll = scroll
         self.problems = QListWidget(self)
         self.problems.setObjectName("problems")
         self.problems.setToolTip(
@@ -179,15 +200,18 @@ class EditorWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         self.statusBar()
-        self.resize(980, 760)
+        fit_to_screen(self, 980, 760)
 
     def _update_chrome(self) -> None:
         editable = not self.status_final and not self.conflicted
         self.form_widget.setEnabled(editable)
+        self._show_placeholders(editable)
         self.action_save.setEnabled(editable)
         self.action_finalize.setVisible(self.FINALIZABLE)
         self.action_finalize.setEnabled(editable)
         self.action_amend.setVisible(self.KIND == "meeting")
+        # Only kinds with a printed form offer 打印 (a member, a log entry have none).
+        self.action_print.setVisible(type(self).print_request is not EditorWindow.print_request)
         self.action_amend.setEnabled(self.status_final and self.record_id is not None)
         if self.conflicted:
             state = translate("EditorWindow", "Sync conflict — resolve it on the Sync page")
@@ -201,10 +225,25 @@ class EditorWindow(QMainWindow):
             state = translate("EditorWindow", "Draft, saved")
         if self.amend_of:
             state += " · " + translate("EditorWindow", "Amendment")
+        note = self.state_note()
+        if note:
+            state += " · " + note
         self.state_label.setText(state)
         title = self.title_text() or translate("EditorWindow", "Record")
         app_name = translate("EditorWindow", "BranchLedger")
         self.setWindowTitle(f"{title}{' *' if self._dirty else ''} — {app_name}")
+
+    def _show_placeholders(self, editable: bool) -> None:
+        """Hints such as "e.g. 2026年第二季度支部党员大会" help while typing; in a record that can no
+        longer be edited they would read as its content, so they are hidden there."""
+        for edit in self.form_widget.findChildren(QLineEdit) + self.form_widget.findChildren(QPlainTextEdit):
+            kept = edit.property("hint")
+            if not editable:
+                if kept is None:
+                    edit.setProperty("hint", edit.placeholderText())
+                edit.setPlaceholderText("")
+            elif isinstance(kept, str):
+                edit.setPlaceholderText(kept)
 
     def _apply_envelope(self, env: RecordEnvelope) -> None:
         self.record_id = env.record_id
@@ -220,7 +259,37 @@ class EditorWindow(QMainWindow):
         form.addRow(label, holder)
         self.fields.bind(path, widget, error)
         self.watch(widget)
+        self.row_holders[path] = holder
         return widget
+
+    def add_pair(
+        self,
+        form: QFormLayout,
+        label: str,
+        left: tuple[str, QWidget],
+        right: tuple[str, QWidget],
+        between: str = "",
+        *,
+        compact: bool = False,
+    ) -> QWidget:
+        """Two fields side by side in one form row (开始 至 结束; 主持人 and a name not on the roster),
+        each with its own error label; returns the row's widget (for showing or hiding it).
+        ``compact`` keeps both at their own width, at the left (two dates)."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        for i, (path, widget) in enumerate((left, right)):
+            if i == 1 and between:
+                box.addWidget(QLabel(between), 0, Qt.AlignmentFlag.AlignTop)
+            holder, error = with_error_label(widget, widget.toolTip())
+            box.addWidget(holder, 0 if compact else 1, Qt.AlignmentFlag.AlignTop)
+            self.fields.bind(path, widget, error)
+            self.watch(widget)
+            self.row_holders[path] = row
+        if compact:
+            box.addStretch(1)
+        form.addRow(label, row)
+        return row
 
     def add_table(self, layout: QVBoxLayout | QFormLayout, path: str, table: RowTable) -> RowTable:
         error = ErrorLabel()
@@ -288,30 +357,62 @@ class EditorWindow(QMainWindow):
             return []
         context = self.session.read(lambda s: s.records.rule_context())
         body, violations = validate_record(self.KIND, self.form_data(), context)
+        violations = _merge(self.fields.input_problems(), violations)
         self.show_violations(violations)
         self.after_check(body, context, violations)
         return violations
 
     def show_violations(self, violations: list[Violation]) -> None:
+        """Show each problem at its field and in the list, without moving the field being typed in.
+
+        Messages appear and disappear under fields as the clerk types; the form is scrolled so
+        the focused field stays exactly where it was on screen (nothing jumps under the pointer).
+        """
+        anchor = QApplication.focusWidget()
+        viewport = self.form_scroll.viewport()
+        anchored = anchor is not None and self.form_widget.isAncestorOf(anchor)
+        before = anchor.mapTo(viewport, QPoint(0, 0)).y() if anchored and anchor is not None else 0
         self.fields.show(violations)
+        if anchored and anchor is not None:
+            layout = self.form_widget.layout()
+            if layout is not None:
+                layout.activate()
+            after = anchor.mapTo(viewport, QPoint(0, 0)).y()
+            if after != before:
+                bar = self.form_scroll.verticalScrollBar()
+                bar.setMaximum(max(bar.maximum(), bar.value() + after - before))
+                bar.setValue(bar.value() + after - before)
         self.problems.clear()
         for v in violations:
             prefix = "✖ " if v.severity is Severity.ERROR else "⚠ "
             item = QListWidgetItem(prefix + v.message)
             item.setData(Qt.ItemDataRole.UserRole, v.field)
-            item.setToolTip(v.field)
+            item.setToolTip(field_label(v.field))
             self.problems.addItem(item)
 
     def _focus_problem(self, item: QListWidgetItem) -> None:
-        widget = self.fields.widget_for(str(item.data(Qt.ItemDataRole.UserRole)))
-        if widget is not None:
-            widget.setFocus()
+        """Clicking a problem brings its field into view and puts the cursor there (a table: the
+        cell the problem names)."""
+        path = str(item.data(Qt.ItemDataRole.UserRole))
+        widget = self.fields.widget_for(path)
+        if widget is None:
+            return
+        target: QWidget = widget
+        if isinstance(widget, RowTable):
+            target = widget.focus_cell(path) or widget
+        self.form_scroll.ensureWidgetVisible(target, 20, 40)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ------------------------------------------------------------ actions
 
     def save(self) -> bool:
         """保存: write a revision (or the first version). Returns False if the rules refused it."""
         if self.status_final or self.conflicted:
+            return False
+        typed = self.fields.input_problems()
+        if typed:
+            self.show_violations(typed)
+            self.statusBar().showMessage(translate("EditorWindow", "Not saved: please correct the marked fields"), 8000)
             return False
         data = self.form_data()
         author = self.session.author
@@ -358,6 +459,7 @@ class EditorWindow(QMainWindow):
                 "After finalizing, this record can no longer be changed; corrections are made as "
                 "amendments. Finalize now?",
             ),
+            translate("EditorWindow", "Finalize"),
         ):
             return False
         assert self.record_id is not None
@@ -435,3 +537,9 @@ class EditorWindow(QMainWindow):
         self._autosave_timer.stop()
         self._check_timer.stop()
         event.accept()
+
+
+def _merge(first: list[Violation], second: list[Violation]) -> list[Violation]:
+    """Both lists, without a second copy of a message already given for the same field."""
+    seen = {(v.field, v.message) for v in first}
+    return [*first, *[v for v in second if (v.field, v.message) not in seen]]

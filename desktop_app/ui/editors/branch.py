@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLineEdit, QVBo
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.widgets.fields import DateEdit
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 
 
@@ -39,6 +40,18 @@ class BranchEditor(EditorWindow):
             translate("BranchEditor", "Branches with 7 or more full members must elect a committee"),
         )
         self.add_row(form, "is_village_or_community", "", self.village)
+        self.records_since = DateEdit()
+        self.add_row(
+            form,
+            "records_since",
+            translate("BranchEditor", "Records kept from"),
+            self.records_since,
+            translate(
+                "BranchEditor",
+                "台账起始日期: required activities are checked from this day; meetings entered for earlier "
+                "dates (补录) still count",
+            ),
+        )
         outer.addWidget(box)
         box = QGroupBox(translate("BranchEditor", "Party groups"))
         layout = QVBoxLayout(box)
@@ -61,6 +74,7 @@ class BranchEditor(EditorWindow):
             "has_committee": self.has_committee.isChecked(),
             "is_village_or_community": self.village.isChecked(),
             "party_groups": [row["name"] for row in self.groups.rows() if row["name"]],
+            "records_since": self.records_since.value(),
         }
 
     def load_data(self, data: dict[str, Any]) -> None:
@@ -70,3 +84,4 @@ class BranchEditor(EditorWindow):
         self.has_committee.setChecked(bool(data.get("has_committee")))
         self.village.setChecked(bool(data.get("is_village_or_community")))
         self.groups.set_rows([{"name": g} for g in data.get("party_groups") or []])
+        self.records_since.set_value(data.get("records_since"))

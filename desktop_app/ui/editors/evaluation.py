@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainT
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.editors.post_choice import PostCombo
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.widgets.fields import DateField, MemberCombo
+from desktop_app.ui.widgets.fields import DateEdit, MemberCombo
 from domain.rules import star_rating
 
 
@@ -28,9 +28,11 @@ class EvaluationEditor(EditorWindow):
         self.member = MemberCombo(self.members)
         self.period = QLineEdit()
         self.period.setPlaceholderText("2026-Q2")
-        self.evaluated_on = DateField()
+        self.period.setMaximumWidth(self.period.fontMetrics().horizontalAdvance("2026-Q2") * 3)
+        self.evaluated_on = DateEdit.today()
         self.score = QSpinBox()
         self.score.setRange(0, 100)
+        self.score.setMaximumWidth(self.score.fontMetrics().horizontalAdvance("000") * 4)
         self.stars = QLabel()
         self.stars.setObjectName("stars")
         self.evaluators = QLineEdit()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.widgets.fields import ErrorLabel
 from desktop_app.ui.widgets.row_table import RowTable
+from domain.labels import field_label
 from domain.violations import Severity, Violation
 
 
@@ -32,6 +33,23 @@ class FieldMap:
 
     def bind_table(self, path: str, table: RowTable, label: ErrorLabel) -> None:
         self._bindings[path] = Binding(table, label, table)
+
+    def input_problems(self) -> list[Violation]:
+        """Problems fields find in their own text (a date typed incompletely), as violations.
+
+        These come before the record's schema: the schema never sees, for instance, that an
+        end time was typed without a date, or a required date left empty.
+        """
+        found: list[Violation] = []
+        for path, binding in self._bindings.items():
+            check = getattr(binding.widget, "problem", None)
+            message = check() if callable(check) else None
+            if message:
+                found.append(Violation(path, "input.text", f"{field_label(path)}：{message}"))
+        return found
+
+    def bindings(self) -> dict[str, Binding]:
+        return dict(self._bindings)
 
     def widget_for(self, path: str) -> QWidget | None:
         found = self._lookup(path)

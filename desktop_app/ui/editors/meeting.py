@@ -1,12 +1,13 @@
 """The meeting editor: every meeting kind, with the type-specific sections and a live quorum check.
 
 The indicator at the top is the domain's own verdict (:func:`domain.rules.meeting_validity` and
-:func:`domain.rules.vote_outcome`), recomputed a moment after each edit, so the clerk sees
+:func:`domain.rules.meeting_vote_outcomes`), recomputed a moment after each edit, so the clerk sees
 "会议有效/无效" and each vote's result while still typing the attendance.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -24,8 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.compliance_query import records_since
 from desktop_app.store import RecordEnvelope
 from desktop_app.ui.editors.base import EditorWindow
+from desktop_app.ui.editors.meeting_defaults import (
+    default_chair,
+    expected_members,
+    last_place,
+    member_named,
+    suggested_title,
+)
 from desktop_app.ui.editors.meeting_sections import (
     AppraisalSection,
     LectureSection,
@@ -33,9 +42,11 @@ from desktop_app.ui.editors.meeting_sections import (
     Section,
     ThemeDaySection,
 )
-from desktop_app.ui.i18n import enum_text, translate
+from desktop_app.ui.i18n import translate
 from desktop_app.ui.printing.documents import PrintRequest
-from desktop_app.ui.widgets.fields import DateTimeField, EnumCombo, MemberCombo
+from desktop_app.ui.review.banner import ReviewBanner
+from desktop_app.ui.session import DEFAULT_AUTHOR
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.context import RuleContext
 from domain.enums import (
@@ -48,7 +59,8 @@ from domain.enums import (
     VoteMethod,
 )
 from domain.records import Meeting, RecordBody
-from domain.rules import meeting_validity, vote_outcome, voting_roll
+from domain.rules import meeting_validity, meeting_vote_outcomes
+from domain.validation import parse_body, validate_record
 from domain.violations import Violation
 
 if TYPE_CHECKING:
@@ -66,6 +78,15 @@ class MeetingEditor(EditorWindow):
         title = self.title.text().strip() if hasattr(self, "title") else ""
         return title or translate("MeetingEditor", "Meeting record")
 
+    def state_note(self) -> str:
+        since = getattr(self, "records_since", None)
+        day = self._start_day() if hasattr(self, "starts_at") else None
+        if since is not None and day is not None and day < since:
+            return translate("MeetingEditor", "entered later (before the records began on {0})").format(
+                since.isoformat()
+            )
+        return ""
+
     def print_request(self) -> PrintRequest | None:
         return PrintRequest.minutes(self.record_id, self.title_text()) if self.record_id else None
 
@@ -80,6 +101,7 @@ class MeetingEditor(EditorWindow):
     def build_form(self, container: QWidget) -> None:
         profile = self.session.read(lambda s: s.records.branch_profile())
         self.party_groups = list(profile[1].party_groups) if profile else []
+        self.records_since = self.session.read(records_since)
         self._amend_values: dict[str, Any] = {}
         outer = QVBoxLayout(container)
         self.action_signin = QAction(translate("MeetingEditor", "Sign-in sheet…"), self)
@@ -100,8 +122,8 @@ class MeetingEditor(EditorWindow):
         self.meeting_type = EnumCombo(MeetingType)
         self.title = QLineEdit()
         self.title.setPlaceholderText(translate("MeetingEditor", "e.g. 2026年第二季度支部党员大会"))
-        self.starts_at = DateTimeField()
-        self.ends_at = DateTimeField(optional=True)
+        self.starts_at = DateEdit.meeting_time()
+        self.ends_at = DateEdit.meeting_time(optional=True)
         self.place = QLineEdit()
         self.format = EnumCombo(MeetingFormat)
         self.party_group = QComboBox()
@@ -114,6 +136,7 @@ class MeetingEditor(EditorWindow):
         self.recorder = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
         self.recorder_name = QLineEdit()
         self.recorder_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
+        self.basics_form = form
         self.add_row(form, "meeting_type", translate("MeetingEditor", "Type"), self.meeting_type)
         self.add_row(
             form,
@@ -122,8 +145,15 @@ class MeetingEditor(EditorWindow):
             self.title,
             translate("MeetingEditor", "Name or session of the meeting"),
         )
-        self.add_row(form, "starts_at", translate("MeetingEditor", "Starts"), self.starts_at)
-        self.add_row(form, "ends_at", translate("MeetingEditor", "Ends"), self.ends_at)
+        self.ends_at.setToolTip(translate("MeetingEditor", "A time alone (11:30) is on the day the meeting started"))
+        self.add_pair(
+            form,
+            translate("MeetingEditor", "Time"),
+            ("starts_at", self.starts_at),
+            ("ends_at", self.ends_at),
+            translate("MeetingEditor", "to"),
+            compact=True,
+        )
         self.add_row(form, "place", translate("MeetingEditor", "Place"), self.place)
         self.add_row(
             form,
@@ -139,16 +169,39 @@ class MeetingEditor(EditorWindow):
             self.party_group,
             translate("MeetingEditor", "Which Party group held this group meeting"),
         )
-        self.add_row(form, "chair_member_id", translate("MeetingEditor", "Chair"), self.chair)
-        self.add_row(form, "chair_name", translate("MeetingEditor", "Chair (other)"), self.chair_name)
+        self.add_pair(form, translate("MeetingEditor", "Chair"), ("chair_member_id", self.chair),
+                      ("chair_name", self.chair_name))
         self.add_row(form, "chair_entrusted", "", self.chair_entrusted)
-        self.add_row(form, "recorder_member_id", translate("MeetingEditor", "Recorder"), self.recorder)
-        self.add_row(form, "recorder_name", translate("MeetingEditor", "Recorder (other)"), self.recorder_name)
+        self.add_pair(form, translate("MeetingEditor", "Recorder"), ("recorder_member_id", self.recorder),
+                      ("recorder_name", self.recorder_name))
         self.party_group.currentTextChanged.connect(self.on_changed)
         self.meeting_type.changed.connect(self._type_changed)
         self.starts_at.changed.connect(self._sync_month)
+        self.starts_at.changed.connect(self._follow_defaults)
+        self.starts_at.changed.connect(self._update_chrome)
+        self.party_group.currentTextChanged.connect(lambda _t: self._follow_defaults())
+        self.ends_at.default_date = self._start_day  # an end time typed alone is on the same day
+        self.starts_at.default_date = dt.date.today  # a start time typed alone: today
+        self.ends_at.anchor = self._start_day
         self._auto_month = ""
+        # What the defaults last put in (None: not following, e.g. a record loaded from the store).
+        self._auto_title: str | None = None
+        self._auto_chair: str | None = None
+        self._auto_attendance: list[str] | None = None
         outer.addWidget(basics)
+
+        # The kind's own fields (党课: lecturer, topic; 主题党日: theme, checklist …) come right after
+        # the basics, before the lists every meeting shares.
+        self.lecture = LectureSection(self.members)
+        self.theme_day = ThemeDaySection()
+        self.appraisal = AppraisalSection(self.members)
+        fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
+        fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
+        self.appraisal.box_layout.addWidget(fill_grades)
+        self.rectification = RectificationSection()
+        for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
+            self._adopt(section)
+            outer.addWidget(section)
 
         box = QGroupBox(translate("MeetingEditor", "Attendance"))
         layout = QVBoxLayout(box)
@@ -226,8 +279,20 @@ class MeetingEditor(EditorWindow):
             "speeches",
             RowTable(
                 [
-                    RowColumn("speaker", translate("MeetingEditor", "Speaker"), width=110),
-                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member"),
+                    RowColumn(
+                        "member_id",
+                        translate("MeetingEditor", "Member"),
+                        "member",
+                        width=110,
+                        fills="speaker",
+                        tooltip=translate("MeetingEditor", "Pick the speaker from the roster; the name is filled in"),
+                    ),
+                    RowColumn(
+                        "speaker",
+                        translate("MeetingEditor", "Speaker"),
+                        width=110,
+                        tooltip=translate("MeetingEditor", "Type the name of a speaker who is not on the roster"),
+                    ),
                     RowColumn("content", translate("MeetingEditor", "Main points")),
                 ],
                 self.members,
@@ -260,7 +325,13 @@ class MeetingEditor(EditorWindow):
                         optional=False,
                         default="show_of_hands",
                     ),
-                    RowColumn("candidate_member_id", translate("MeetingEditor", "Candidate"), "member"),
+                    RowColumn(
+                        "candidate_member_id",
+                        translate("MeetingEditor", "Candidate"),
+                        "member",
+                        fills="subject",
+                        tooltip=translate("MeetingEditor", "For an admission, full membership or election"),
+                    ),
                     RowColumn(
                         "entitled",
                         translate("MeetingEditor", "Entitled"),
@@ -320,21 +391,12 @@ class MeetingEditor(EditorWindow):
         self.add_row(rest, "attachments_note", translate("MeetingEditor", "Attachments"), self.attachments_note)
         outer.addWidget(box)
 
-        self.lecture = LectureSection(self.members)
-        self.theme_day = ThemeDaySection()
-        self.appraisal = AppraisalSection(self.members)
-        fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
-        fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
-        self.appraisal.box_layout.addWidget(fill_grades)
-        self.rectification = RectificationSection()
-        for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
-            self._adopt(section)
-            outer.addWidget(section)
         self.amend_label = QLabel()
         self.amend_label.setWordWrap(True)
         outer.addWidget(self.amend_label)
         outer.addStretch(1)
         self._type_changed()
+        self.review_banner = ReviewBanner.attach(self)  # head office's verdict and 更正 (issue 13)
 
     def _adopt(self, section: Section) -> None:
         for path, widget, label in section.bindings:
@@ -349,7 +411,62 @@ class MeetingEditor(EditorWindow):
         self.theme_day.setVisible(kind == MeetingType.THEME_DAY.value)
         self.appraisal.setVisible(kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value))
         self.rectification.setVisible(kind == MeetingType.ORG_LIFE.value)
+        # Only what this kind of meeting has: the 党小组 for a group meeting, the entrustment
+        # where the 书记 normally chairs (either is shown while it holds a value).
+        form = self.basics_form
+        form.setRowVisible(
+            self.row_holders["party_group"],
+            kind == MeetingType.GROUP.value or bool(self.party_group.currentText().strip()),
+        )
+        form.setRowVisible(
+            self.row_holders["chair_entrusted"],
+            kind in (MeetingType.PARTY_CONGRESS.value, MeetingType.COMMITTEE.value) or self.chair_entrusted.isChecked(),
+        )
         self._sync_month()
+        self._follow_defaults()
+
+    # ------------------------------------------------------------ defaults
+
+    def new_record_defaults(self) -> None:
+        """Today, the last place, the clerk as recorder; title, chair and attendance follow the type."""
+        self.place.setText(self.session.read(last_place))
+        author = self.session.author
+        clerk = member_named(self.members, author)
+        if clerk:
+            self.recorder.set_value(clerk)
+        elif author != DEFAULT_AUTHOR:
+            self.recorder_name.setText(author)
+        self._auto_title, self._auto_chair, self._auto_attendance = "", "", []
+        self._follow_defaults()
+        # Every meeting has an agenda and speeches: a first empty line is ready to type in.
+        for table in (self.agenda, self.speeches):
+            if table.row_count() == 0:
+                table.add_row()
+
+    def _start_day(self) -> dt.date | None:
+        parsed = self.starts_at.parsed()
+        return parsed.date() if isinstance(parsed, dt.datetime) else None
+
+    def _follow_defaults(self) -> None:
+        """Keep title, chair and attendance in step with type, date and group — each only as long
+        as the clerk has not changed what the defaults put there."""
+        kind = self.meeting_type.value() or MeetingType.OTHER.value
+        group = self.party_group.currentText().strip()
+        day = self._start_day() or dt.date.today()
+        if self._auto_title is not None and self.title.text().strip() == self._auto_title:
+            self._auto_title = suggested_title(kind, day, group)
+            self.title.setText(self._auto_title)
+        if self._auto_chair is not None and self.chair.value() == self._auto_chair:
+            self._auto_chair = default_chair(kind, self.members, group, day)
+            self.chair.set_value(self._auto_chair)
+        if self._auto_attendance is not None:
+            rows = self.attendance.filled_rows()
+            untouched = [r["member_id"] for r in rows] == self._auto_attendance and all(
+                r["status"] == "present" and not r["reason"] and not r["written_opinion"] for r in rows
+            )
+            if untouched:
+                self._auto_attendance = expected_members(kind, self.members, group, day)
+                self.attendance.set_rows([{"member_id": mid, "status": "present"} for mid in self._auto_attendance])
 
     def _sync_month(self) -> None:
         """Keep the theme day's month following the date until the clerk types a different one."""
@@ -386,7 +503,7 @@ class MeetingEditor(EditorWindow):
     def form_data(self) -> dict[str, Any]:
         kind = self.meeting_type.value() or MeetingType.OTHER.value
         resolutions = []
-        for row in self.resolutions.rows():
+        for row in self.resolutions.filled_rows():
             vote_no = row.get("vote_no")
             resolutions.append(
                 {
@@ -409,24 +526,32 @@ class MeetingEditor(EditorWindow):
             "chair_entrusted": self.chair_entrusted.isChecked(),
             "recorder_member_id": self.recorder.value(),
             "recorder_name": self.recorder_name.text().strip(),
-            "attendance": [_attendance(row) for row in self.attendance.rows() if row["member_id"]],
-            "guests": [row for row in self.guests.rows() if row["name"] or row["role"]],
-            "agenda": [row for row in self.agenda.rows() if row["title"]],
-            "speeches": [_speech(row) for row in self.speeches.rows() if row["speaker"] or row["content"]],
+            # Every row with something typed or chosen in it is kept (an incomplete one is named
+            # by the rules, never dropped); untouched rows are left out.
+            "attendance": [_attendance(row) for row in self.attendance.filled_rows()],
+            "guests": self.guests.filled_rows(),
+            "agenda": self.agenda.filled_rows(),
+            "speeches": [self._speech(row) for row in self.speeches.filled_rows()],
             "discussion": self.discussion.toPlainText().strip(),
-            "votes": [_vote(row) for row in self.votes.rows()],
+            "votes": [_vote(row) for row in self.votes.filled_rows()],
             "resolutions": resolutions,
             "open_issues": self.open_issues.toPlainText().strip(),
             "attachments_note": self.attachments_note.text().strip(),
             "lecture": self.lecture.data() if kind == MeetingType.LECTURE.value else None,
             "theme_day": self.theme_day.data() if kind == MeetingType.THEME_DAY.value else None,
-            "appraisal": [row for row in self.appraisal.grades.rows() if row["member_id"]]
+            "appraisal": self.appraisal.grades.filled_rows()
             if kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value)
             else [],
             "rectification": self.rectification.data() if kind == MeetingType.ORG_LIFE.value else [],
         }
         data.update({k: v for k, v in self._amend_values.items() if v})
         return data
+
+    def _speech(self, row: dict[str, Any]) -> dict[str, Any]:
+        speaker = row["speaker"]
+        if not speaker and row["member_id"] in self.members:
+            speaker = self.members[row["member_id"]].name
+        return {"speaker": speaker, "member_id": row["member_id"], "content": row["content"]}
 
     def load_data(self, data: dict[str, Any]) -> None:
         self.meeting_type.set_value(data.get("meeting_type"))
@@ -488,11 +613,23 @@ class MeetingEditor(EditorWindow):
     # ------------------------------------------------------------ live quorum
 
     def after_check(self, body: RecordBody | None, context: RuleContext, violations: list[Violation]) -> None:
-        if not isinstance(body, Meeting):
-            self.quorum.setText(translate("MeetingEditor", "Quorum: cannot be judged until the form is complete"))
+        # The quorum and the votes are judged as soon as attendance and counts are there: a
+        # missing title or an unfinished row elsewhere must not hide them.
+        meeting = body if isinstance(body, Meeting) else indicator_body(self.form_data())
+        if meeting is None:
+            self.quorum.setText(translate("MeetingEditor", "Quorum: fill in the attendance"))
             self.quorum.setStyleSheet("padding: 6px; border: 1px solid #ccc; border-radius: 4px;")
+            self.vote_results.clear()
             return
-        self.update_quorum(body, context)
+        if body is None:
+            # The schema refused the form (no title yet …): still show what the rules say about
+            # the rest — the vote counts, the attendance — at their fields.
+            _judged, found = validate_record("meeting", meeting, context)
+            stand_ins = ("title", "starts_at")
+            extra = [v for v in found if not v.field.startswith(stand_ins)]
+            if extra:
+                self.show_violations(violations + [v for v in extra if v not in violations])
+        self.update_quorum(meeting, context)
 
     def update_quorum(self, meeting: Meeting, context: RuleContext) -> None:
         validity = meeting_validity(meeting, context)
@@ -501,13 +638,46 @@ class MeetingEditor(EditorWindow):
         self.quorum.setStyleSheet(
             f"padding: 6px; border: 1px solid {color}; border-radius: 4px; color: {color}; background: {background};"
         )
-        self.quorum.setText(translate("MeetingEditor", "Quorum: {0}").format(validity.message_zh))
-        lines = []
-        for i, vote in enumerate(meeting.votes):
-            roll = voting_roll(meeting, context, vote.kind)
-            outcome = vote_outcome(vote, roll, context, field=f"votes.{i}")
-            lines.append(f"{i + 1}. {vote.subject}（{enum_text(vote.kind)}）：{outcome.message_zh}")
-        self.vote_results.setText("\n".join(lines))
+        # One short line (it sits above the form and must not push it around); the rule in full
+        # is the tooltip.
+        if not validity.applies:
+            headline = translate("MeetingEditor", "No quorum is required for this kind of meeting.")
+        elif validity.valid:
+            headline = translate("MeetingEditor", "Quorate: {0} of {1} voting members present (at least {2} needed).")
+        else:
+            headline = translate(
+                "MeetingEditor", "Not quorate: {0} of {1} voting members present (at least {2} needed)."
+            )
+        self.quorum.setText(headline.format(validity.present, validity.entitled, validity.required))
+        self.quorum.setToolTip(validity.message_zh)
+        # Each summary names its vote's subject and kind.
+        outcomes = meeting_vote_outcomes(meeting, context)
+        self.vote_results.setText("\n".join(f"{i}. {o.message_zh}" for i, o in enumerate(outcomes, 1)))
+
+
+def indicator_body(data: dict[str, Any]) -> Meeting | None:
+    """The meeting as far as it can be judged: a stand-in title and start, and without the rows
+    the schema refuses (they are marked at their fields meanwhile)."""
+    data = dict(data)
+    data["title"] = data.get("title") or "—"
+    if not data.get("starts_at") or "T" not in str(data["starts_at"]):
+        data["starts_at"] = dt.datetime.now().replace(second=0, microsecond=0).isoformat()
+    for _attempt in range(4):
+        body, violations = parse_body("meeting", data)
+        if isinstance(body, Meeting):
+            return body
+        bad_rows: dict[str, set[int]] = {}
+        for v in violations:
+            parts = v.field.split(".")
+            if len(parts) >= 2 and parts[1].isdigit() and isinstance(data.get(parts[0]), list):
+                bad_rows.setdefault(parts[0], set()).add(int(parts[1]))
+            elif parts[0] in ("ends_at", "lecture", "theme_day", "place", "party_group"):
+                data.pop(parts[0], None)
+            else:
+                return None
+        for key, rows in bad_rows.items():
+            data[key] = [row for i, row in enumerate(data[key]) if i not in rows]
+    return None
 
 
 def _attendance(row: dict[str, Any]) -> dict[str, Any]:
@@ -516,8 +686,6 @@ def _attendance(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _speech(row: dict[str, Any]) -> dict[str, Any]:
-    return {"speaker": row["speaker"], "member_id": row["member_id"], "content": row["content"]}
 
 
 def _vote(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -64,6 +64,22 @@ class Section(QGroupBox):
                 signal.connect(lambda *_a: self.changed.emit())
                 break
 
+    def pair(self, form: QFormLayout, label: str, left: tuple[str, QWidget], right: tuple[str, QWidget]) -> None:
+        """Two fields in one row, each bound to its path (the roster choice and a name not on it)."""
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        for path, widget in (left, right):
+            holder, error = with_error_label(widget, widget.toolTip())
+            box.addWidget(holder, 1, Qt.AlignmentFlag.AlignTop)
+            self.bindings.append((path, widget, error))
+            for name in ("changed", "textChanged"):
+                signal = getattr(widget, name, None)
+                if signal is not None:
+                    signal.connect(lambda *_a: self.changed.emit())
+                    break
+        form.addRow(label, row)
+
     def table(self, layout: QVBoxLayout, path: str, table: RowTable) -> RowTable:
         error = ErrorLabel()
         layout.addWidget(table)
@@ -88,12 +104,17 @@ class LectureSection(Section):
         self.hours.setRange(0, 100)
         self.hours.setSingleStep(0.5)
         self.hours.setDecimals(1)
+        self.hours.setMaximumWidth(self.hours.fontMetrics().horizontalAdvance("000.0") * 3)
         self.delivery = QComboBox()
         self.delivery.setEditable(True)
         self.delivery.addItems(DELIVERY_CHOICES)
         self.integrity = QCheckBox(translate("MeetingSections", "Integrity lecture (廉政党课)"))
-        self.row(form, "lecture.lecturer_member_id", translate("MeetingSections", "Lecturer"), self.lecturer_member)
-        self.row(form, "lecture.lecturer", translate("MeetingSections", "Lecturer (other)"), self.lecturer)
+        self.pair(
+            form,
+            translate("MeetingSections", "Lecturer"),
+            ("lecture.lecturer_member_id", self.lecturer_member),
+            ("lecture.lecturer", self.lecturer),
+        )
         self.row(
             form,
             "lecture.lecturer_role",
@@ -170,6 +191,8 @@ class ThemeDaySection(Section):
         self.optional.setMaximumHeight(70)
         self.dues_count = QLineEdit()
         self.dues_amount = QLineEdit()
+        for short in (self.month, self.dues_count, self.dues_amount):
+            short.setMaximumWidth(short.fontMetrics().horizontalAdvance("0000-00") * 3)
         self.follow_up = QPlainTextEdit()
         self.follow_up.setMaximumHeight(70)
         self.row(

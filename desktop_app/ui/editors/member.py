@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.widgets.fields import EnumCombo, ErrorLabel, OptionalDateEdit
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, ErrorLabel
 from domain.enums import BranchPost, Gender, MembershipState, MemberStatus, RightsSuspension
 
 
@@ -26,10 +36,12 @@ class MemberEditor(EditorWindow):
         form = QFormLayout(box)
         self.name = QLineEdit()
         self.gender = EnumCombo(Gender, optional=True)
-        self.birth_date = OptionalDateEdit()
+        self.birth_date = DateEdit()
         self.status = EnumCombo(MemberStatus)
-        self.join_date = OptionalDateEdit()
-        self.full_member_date = OptionalDateEdit()
+        self.join_date = DateEdit()
+        self.full_member_date = DateEdit()
+        # Full membership normally comes a year after joining: the calendar opens there.
+        self.full_member_date.anchor = lambda: _year_after(self.join_date.parsed())
         self.party_group = QComboBox()
         self.party_group.setEditable(True)
         self.party_group.addItems(["", *groups])
@@ -68,11 +80,15 @@ class MemberEditor(EditorWindow):
         box = QGroupBox(translate("MemberEditor", "Branch posts"))
         form = QFormLayout(box)
         self.posts: dict[str, QCheckBox] = {}
-        for post in BranchPost:
+        grid_holder = QWidget()
+        grid = QGridLayout(grid_holder)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for index, post in enumerate(BranchPost):
             check = QCheckBox(enum_text(post))
             self.posts[post.value] = check
             check.toggled.connect(self.on_changed)
-            form.addRow(check)
+            grid.addWidget(check, index // 4, index % 4)
+        form.addRow(grid_holder)
         posts_error = ErrorLabel()
         form.addRow(posts_error)
         self.fields.bind("posts", box, posts_error)
@@ -83,9 +99,9 @@ class MemberEditor(EditorWindow):
         box = QGroupBox(translate("MemberEditor", "Standing"))
         form = QFormLayout(box)
         self.suspension = EnumCombo(RightsSuspension)
-        self.suspension_until = OptionalDateEdit()
+        self.suspension_until = DateEdit()
         self.state = EnumCombo(MembershipState)
-        self.state_date = OptionalDateEdit()
+        self.state_date = DateEdit()
         self.note = QLineEdit()
         self.add_row(form, "suspension", translate("MemberEditor", "Rights suspended"), self.suspension)
         self.add_row(form, "suspension_until", translate("MemberEditor", "Suspended until"), self.suspension_until)
@@ -134,3 +150,12 @@ class MemberEditor(EditorWindow):
         self.unit.setText(str(data.get("unit", "")))
         self.phone.setText(str(data.get("phone", "")))
         self.note.setText(str(data.get("note", "")))
+
+
+def _year_after(day: object) -> dt.date | None:
+    if not isinstance(day, dt.date):
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day + dt.timedelta(days=365)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.printing.documents import PrintRequest
-from desktop_app.ui.widgets.fields import EnumCombo, OptionalDateEdit
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import MembershipState, PlaqueStatus, PostCategory, PostType
 
@@ -41,8 +42,9 @@ class PostEditor(EditorWindow):
         self.post_type = EnumCombo(PostType)
         self.scope = QLineEdit()
         self.scope.setPlaceholderText(translate("PostEditor", "Area, section or equipment the post answers for"))
-        self.period_start = OptionalDateEdit()
-        self.period_end = OptionalDateEdit()
+        self.period_start = DateEdit()
+        self.period_end = DateEdit()
+        self.period_end.anchor = lambda: self._period_start()
         self.plaque = EnumCombo(PlaqueStatus)
         self.add_row(form, "name", translate("PostEditor", "Name"), self.name)
         self.add_row(form, "category", translate("PostEditor", "Category"), self.category)
@@ -93,7 +95,13 @@ class PostEditor(EditorWindow):
             RowTable(
                 [
                     RowColumn("content", translate("PostEditor", "Pledge")),
-                    RowColumn("deadline", translate("PostEditor", "Deadline (YYYY-MM-DD)"), width=150),
+                    RowColumn(
+                        "deadline",
+                        translate("PostEditor", "Deadline"),
+                        "date",
+                        width=110,
+                        tooltip=translate("PostEditor", "2026-12-31, 2026/12/31 or 2026年12月31日"),
+                    ),
                     RowColumn("owner_member_id", translate("PostEditor", "Responsible"), "member"),
                     RowColumn("fulfilled", translate("PostEditor", "Fulfilled"), "bool"),
                     RowColumn("note", translate("PostEditor", "Note"), width=120),
@@ -104,6 +112,10 @@ class PostEditor(EditorWindow):
         )
         outer.addWidget(box)
         outer.addStretch(1)
+
+    def _period_start(self) -> dt.date | None:
+        day = self.period_start.parsed()
+        return day if isinstance(day, dt.date) else None
 
     def _add_holder_item(self, member_id: str, name: str, *, inactive: bool = False) -> None:
         text = name + translate("PostEditor", " (not on the active roster)") if inactive else name
@@ -127,7 +139,7 @@ class PostEditor(EditorWindow):
             "scope": self.scope.text().strip(),
             "duties": [r["text"] for r in self.duties.rows() if r["text"]],
             "annual_tasks": [r["text"] for r in self.tasks.rows() if r["text"]],
-            "pledges": [{**r, "deadline": r["deadline"] or None} for r in self.pledges.rows() if r["content"]],
+            "pledges": [{**r, "deadline": r["deadline"] or None} for r in self.pledges.filled_rows()],
             "period_start": self.period_start.value(),
             "period_end": self.period_end.value(),
             "plaque": self.plaque.value(),

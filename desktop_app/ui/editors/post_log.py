@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLineEdit,
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.editors.post_choice import PostCombo
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.widgets.fields import DateField, EnumCombo, MemberCombo
+from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from domain.enums import PostCategory
 
 
@@ -27,12 +27,13 @@ class PostLogEditor(EditorWindow):
         form = QFormLayout(box)
         self.post = PostCombo(self.session)
         self.member = MemberCombo(self.members)
-        self.date = DateField()
+        self.date = DateEdit.today()
         self.category = EnumCombo(PostCategory)
         self.hours = QDoubleSpinBox()
         self.hours.setRange(0, 1000)
         self.hours.setDecimals(1)
         self.hours.setSingleStep(0.5)
+        self.hours.setMaximumWidth(self.hours.fontMetrics().horizontalAdvance("0000.0") * 3)
         self.place = QLineEdit()
         self.description = QPlainTextEdit()
         self.outcome = QPlainTextEdit()

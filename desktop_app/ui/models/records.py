@@ -60,6 +60,19 @@ MEETING_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Status"), status_text),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Sync"), sync_text),
 ]
+def meeting_columns(records_since: Callable[[], str | None]) -> list[Column]:
+    """The meeting list's columns; a meeting dated before 台账起始日期 (``records_since()``, ISO)
+    is marked 补录 in its status — entered later, for a time before the records began here."""
+
+    def status(s: RecordSummary) -> str:
+        since = records_since()
+        if since and s.event_date and s.event_date < since:
+            return status_text(s) + " · " + translate("RecordColumns", "entered later")
+        return status_text(s)
+
+    return [Column(c.title, status) if c.title == "Status" else c for c in MEETING_COLUMNS]
+
+
 MEMBER_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Name"), lambda s: s.title),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Category"), lambda s: enum_code_text(MemberStatus, s.subtype)),

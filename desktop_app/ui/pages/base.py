@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
 from desktop_app.ui.i18n import translate
@@ -101,15 +102,39 @@ class RecordTable(QTableView):
             return None
         return self.record_model().record_id(rows[0].row())
 
-    def stretch_column(self, column: int) -> None:
-        """Let ``column`` take the width the others leave (no horizontal scrolling in narrow panes)."""
+    def fit_columns(self, stretch: int | None = None) -> None:
+        """Columns as wide as what they show; ``stretch`` (the title, say) takes the rest of the
+        width — so no column of short values (同步, 状态) is stretched over half the table.
+
+        Widths are measured once, on the rows first shown (dates, kinds and states are all about
+        as wide as each other); measuring again at every filter change would cost each filter of a
+        10 000-record list several milliseconds for nothing.
+        """
         header = self.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # the rows on screen only
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if stretch is not None:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self._stretch = stretch
+        self._measured = False
+        model = self.model()
+        model.modelReset.connect(self._measure_once)
+        model.rowsInserted.connect(self._measure_once)
+        QTimer.singleShot(0, self, self._measure_once)  # the context object: no call once deleted
 
-    def set_column_widths(self, widths: list[int]) -> None:
-        for i, width in enumerate(widths):
-            self.setColumnWidth(i, width)
-        self.horizontalHeader().setSectionResizeMode(
-            len(widths) - 1 if widths else 0, QHeaderView.ResizeMode.Interactive
-        )
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if hasattr(self, "_measured"):
+            QTimer.singleShot(0, self, self._measure_once)
+
+    def _measure_once(self, *_args: object) -> None:
+        if self._measured or self.model().rowCount() == 0 or not self.isVisible():
+            return
+        self._measured = True
+        header = self.horizontalHeader()
+        for column in range(self.model().columnCount()):
+            if column != self._stretch:
+                width = header.sectionSize(column)
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                self.setColumnWidth(column, width)

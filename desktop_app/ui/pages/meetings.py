@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 from desktop_app.store import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.models.records import MEETING_COLUMNS, RecordTableModel
+from desktop_app.ui.models.records import RecordTableModel, meeting_columns
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
 from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
-from desktop_app.ui.widgets.fields import OptionalDateEdit
+from desktop_app.ui.widgets.fields import DateEdit
 from domain.enums import MeetingType, RecordStatus
 
 if TYPE_CHECKING:
@@ -42,9 +42,9 @@ class MeetingsPage(Page):
         self.status.addItem(translate("MeetingsPage", "Any status"), None)
         for status in RecordStatus:
             self.status.addItem(enum_text(status), status.value)
-        self.date_from = OptionalDateEdit()
+        self.date_from = DateEdit()
         self.date_from.setToolTip(translate("MeetingsPage", "From date (empty: no limit)"))
-        self.date_to = OptionalDateEdit()
+        self.date_to = DateEdit()
         self.date_to.setToolTip(translate("MeetingsPage", "To date (empty: no limit)"))
         self.search = SearchBox()
         self.count_label = QLabel()
@@ -52,6 +52,15 @@ class MeetingsPage(Page):
         new_button = QPushButton(translate("MeetingsPage", "New meeting record"))
         new_button.setToolTip(translate("MeetingsPage", "Ctrl+N"))
         new_button.clicked.connect(self.new_record)
+        self.repeat_button = QPushButton(translate("MeetingsPage", "New from selected"))
+        self.repeat_button.setToolTip(
+            translate(
+                "MeetingsPage",
+                "Start a new record like the selected meeting (last month's committee meeting, say): "
+                "same people, place and agenda, dated today",
+            )
+        )
+        self.repeat_button.clicked.connect(self.repeat_selected)
         self.print_button = QPushButton(translate("MeetingsPage", "Print"))
         self.print_button.setToolTip(
             translate("MeetingsPage", "Print the selected meeting, its sign-in sheet, or the ledger")
@@ -64,23 +73,32 @@ class MeetingsPage(Page):
         menu.addAction(translate("MeetingsPage", "Branch ledger for a period…"), lambda: self.print_ledger())
         self.print_button.setMenu(menu)
 
-        self.model = RecordTableModel(session, MEETING_COLUMNS, RecordFilter(kind="meeting"))
+        self.records_since = self._read_records_since()
+        self.model = RecordTableModel(
+            session, meeting_columns(lambda: self.records_since), RecordFilter(kind="meeting")
+        )
         self.table = RecordTable(self.model)
-        self.table.set_column_widths([100, 140, 360, 110, 70])
+        self.table.fit_columns(stretch=2)  # the title
         self.table.activated_record.connect(lambda rid: self.host.open_editor("meeting", rid))
 
+        # Two rows: the search and the actions, then the filters — one row left the search box
+        # squeezed to nothing on a small screen at 150%.
         bar = QHBoxLayout()
-        bar.addWidget(self.kind)
-        bar.addWidget(self.status)
-        bar.addWidget(QLabel(translate("MeetingsPage", "From")))
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(translate("MeetingsPage", "to")))
-        bar.addWidget(self.date_to)
         bar.addWidget(self.search, 1)
         bar.addWidget(new_button)
+        bar.addWidget(self.repeat_button)
         bar.addWidget(self.print_button)
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind)
+        filters.addWidget(self.status)
+        filters.addWidget(QLabel(translate("MeetingsPage", "From")))
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel(translate("MeetingsPage", "to")))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
@@ -95,19 +113,20 @@ class MeetingsPage(Page):
         self.setTabOrder(self.date_from, self.date_to)
         self.setTabOrder(self.date_to, self.search)
         self.setTabOrder(self.search, new_button)
-        self.setTabOrder(new_button, self.print_button)
+        self.setTabOrder(new_button, self.repeat_button)
+        self.setTabOrder(self.repeat_button, self.print_button)
         self.setTabOrder(self.print_button, self.table)
 
     def current_filter(self) -> RecordFilter:
         status = self.status.currentData()
-        date_from = self.date_from.value()
-        date_to = self.date_to.value()
+        # A date still being typed (1988-0…) is no limit yet.
+        date_from, date_to = self.date_from.parsed(), self.date_to.parsed()
         return RecordFilter(
             kind="meeting",
             subtype=self.kind.currentData(),
             status=RecordStatus(status) if status else None,
-            date_from=dt.date.fromisoformat(date_from) if date_from else None,
-            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+            date_from=date_from if isinstance(date_from, dt.date) else None,
+            date_to=date_to if isinstance(date_to, dt.date) else None,
             text=self.search.text().strip() or None,
         )
 
@@ -118,7 +137,14 @@ class MeetingsPage(Page):
     def _update_count(self) -> None:
         self.count_label.setText(translate("MeetingsPage", "{0} records").format(self.model.total))
 
+    def _read_records_since(self) -> str | None:
+        from desktop_app.compliance_query import records_since
+
+        since = self.session.read(records_since)
+        return since.isoformat() if since else None
+
     def refresh(self) -> None:
+        self.records_since = self._read_records_since()
         self.model.refresh()
         self._update_count()
 
@@ -128,6 +154,18 @@ class MeetingsPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
+
+    def repeat_selected(self) -> None:
+        """照此新建: a new meeting record copied from the selected one (see meeting_defaults.repeat_of)."""
+        from desktop_app.ui.editors.meeting_defaults import repeat_of
+
+        record_id = self.table.selected_record_id()
+        if not record_id:
+            dialogs.info(self, translate("MeetingsPage", "Select a meeting in the list first."))
+            return
+        body = self.session.read(lambda s: s.records.get(record_id)).body
+        copy = repeat_of(body.model_dump(mode="json"), dt.date.today())
+        self.host.open_editor("meeting", None, initial=copy)
 
     def _selected_request(self, kind: str) -> PrintRequest | None:
         record_id = self.table.selected_record_id()

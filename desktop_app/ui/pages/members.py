@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.store import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.models.records import MEMBER_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
-from desktop_app.ui.roster_job import import_roster_file
+from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file
 from desktop_app.ui.session import Session
-
-ROSTER_FILTER = "CSV / Excel (*.csv *.xlsx)"
 
 
 class MembersPage(Page):
@@ -27,10 +25,10 @@ class MembersPage(Page):
         new_button.clicked.connect(self.new_record)
         import_button = QPushButton(translate("MembersPage", "Import roster…"))
         import_button.setToolTip(translate("MembersPage", "Columns 姓名, 性别, 党员类别, 入党日期, 党小组, 职务"))
-        import_button.clicked.connect(self.import_roster)
+        import_button.clicked.connect(self.choose_roster_file)
         self.model = RecordTableModel(session, MEMBER_COLUMNS, RecordFilter(kind="member"))
         self.table = RecordTable(self.model)
-        self.table.set_column_widths([140, 110, 110, 140])
+        self.table.fit_columns()
         self.table.activated_record.connect(lambda rid: self.host.open_editor("member", rid))
         self.count_label = QLabel()
         bar = QHBoxLayout()
@@ -61,12 +59,14 @@ class MembersPage(Page):
     def focus_search(self) -> None:
         self.search.setFocus()
 
-    def import_roster(self, path: Path | None = None) -> None:
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, translate("MembersPage", "Import roster"), "", ROSTER_FILTER)
-            if not name:
-                return
-            path = Path(name)
+    def choose_roster_file(self) -> None:
+        """导入名册…: pick the sheet in a file dialog, then import it."""
+        title = translate("MembersPage", "Import roster")
+        path = dialogs.open_file(self, title, translate("RosterImport", ROSTER_FILTER))
+        if path is not None:
+            self.import_roster(path)
+
+    def import_roster(self, path: Path) -> None:
         import_roster_file(
             self,
             self.session,

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import RecordFilter
+from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import (
     QT_TRANSLATE_NOOP,
     current_language,
@@ -35,6 +36,7 @@ from desktop_app.ui.i18n import (
 from desktop_app.ui.models.records import NOTICE_COLUMNS, RecordTableModel
 from desktop_app.ui.overview_data import OverviewData, gather_overview
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
+from desktop_app.ui.review.returned_panel import ReturnedPanel
 from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
@@ -85,6 +87,7 @@ class OverviewPage(Page):
         self.compliance.verticalHeader().setVisible(False)
         header = self.compliance.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.compliance.setWordWrap(True)  # long requirement names wrap instead of being cut off
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.recent = QListWidget()
@@ -100,7 +103,7 @@ class OverviewPage(Page):
         self.notices_model = RecordTableModel(session, NOTICE_COLUMNS, RecordFilter(kind="notice"))
         self.notices = RecordTable(self.notices_model)
         self.notices.setObjectName("notices")
-        self.notices.set_column_widths([96])
+        self.notices.fit_columns(stretch=1)
         self.notices.activated_record.connect(lambda rid: self.host.open_editor("notice", rid))
         self.notices.setToolTip(
             translate("OverviewPage", "Notices head office sent to this branch; double-click to read")
@@ -137,6 +140,9 @@ class OverviewPage(Page):
         top.addWidget(self.ledger_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        self.returns = ReturnedPanel(session)  # head office's 退回修改, with a count badge
+        self.returns.open_record.connect(lambda kind, rid: self.host.open_editor(kind, rid))
+        layout.addWidget(self.returns)
         layout.addLayout(grid, 1)
 
     def refresh(self) -> None:
@@ -170,7 +176,9 @@ class OverviewPage(Page):
     def _failed(self, exc: Exception) -> None:
         self.loading = False
         if not self.session.closed:
-            self.heading.setText(translate("OverviewPage", "The overview could not be computed: {0}").format(exc))
+            self.heading.setText(
+                translate("OverviewPage", "The overview could not be computed: {0}").format(dialogs.error_text(exc))
+            )
 
     def _show(self, result: object) -> None:
         self.loading = False
@@ -228,6 +236,7 @@ class OverviewPage(Page):
             for col, report in enumerate(reports, start=1):
                 status = _find(report, req.key)
                 self.compliance.setItem(row, col, _status_item(status))
+        self.compliance.resizeRowsToContents()
 
     def _open_recent(self, item: QListWidgetItem) -> None:
         value = item.data(Qt.ItemDataRole.UserRole)
@@ -250,6 +259,18 @@ def _status_item(status: RequirementStatus | None) -> QTableWidgetItem:
         return QTableWidgetItem("")
     if status.state is ComplianceState.NOT_APPLICABLE:
         item = QTableWidgetItem(state_text(status.state))
+        if status.note_zh:
+            item.setToolTip(status.note_zh)
+    elif len(status.windows) > 1:
+        # A year of a monthly requirement: how many of its months are done (503 meetings over
+        # a year "of 12" would say nothing).
+        done = sum(1 for w in status.windows if w.state is ComplianceState.DONE)
+        item = QTableWidgetItem(f"{done}/{len(status.windows)} {state_text(status.state)}")
+        item.setToolTip(
+            translate("OverviewPage", "{0} of {1} periods done ({2} meetings)").format(
+                done, len(status.windows), status.done
+            )
+        )
     else:
         item = QTableWidgetItem(f"{status.done}/{status.required} {state_text(status.state)}")
     item.setForeground(QBrush(QColor(STATE_COLORS[status.state])))

@@ -6,13 +6,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -21,8 +22,10 @@ from PySide6.QtWidgets import (
 from desktop_app.store import WrongPassphrase
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.pages.backup_panel import BackupPanel
 from desktop_app.ui.pages.base import EditorHost, Page
 from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.recovery_key import reissue
 from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
@@ -31,6 +34,7 @@ from desktop_app.ui.workers import ProgressFn, start_worker
 class SettingsPage(Page):
     autolock_changed = Signal(int)  # minutes
     sync_settings_changed = Signal()
+    restore_requested = Signal(object, str)  # BackupInfo, passphrase (backup_panel.py)
 
     def __init__(self, session: Session, host: EditorHost, parent: QWidget | None = None) -> None:
         super().__init__(session, host, parent)
@@ -50,6 +54,8 @@ class SettingsPage(Page):
             translate("SettingsPage", "Lock the ledger after this many minutes without keyboard or mouse")
         )
         self.autolock.valueChanged.connect(self._autolock_changed)
+        for short in (self.language, self.autolock):
+            short.setMaximumWidth(short.fontMetrics().horizontalAdvance("简体中文 English") * 2)
         self.clerk = QLineEdit(session.author if session.author != "clerk" else "")
         self.clerk.setToolTip(translate("SettingsPage", "Recorded in each record's history as its author"))
         self.clerk.editingFinished.connect(self._clerk_changed)
@@ -84,6 +90,7 @@ class SettingsPage(Page):
         self.sync_interval.setValue(self.settings.sync_interval_minutes)
         self.sync_interval.setEnabled(self.settings.auto_sync)
         self.sync_interval.valueChanged.connect(self._sync_interval_changed)
+        self.sync_interval.setMaximumWidth(self.sync_interval.fontMetrics().horizontalAdvance("简体中文 English") * 2)
         self.ca_bundle = QLineEdit(self.settings.ca_bundle)
         self.ca_bundle.setPlaceholderText(translate("SettingsPage", "Empty: the system's certificates"))
         self.ca_bundle.setToolTip(
@@ -113,12 +120,33 @@ class SettingsPage(Page):
         change_row.addStretch(1)
         sec_form.addRow("", change_row)
 
-        layout = QVBoxLayout(self)
+        # Backups and the recovery key (issue 9 / 11): their own modules, each a group box.
+        self.backup_panel = BackupPanel(session, self)
+        self.backup_panel.restore_requested.connect(self.restore_requested)
+        recovery = QGroupBox(translate("SettingsPage", "Recovery key"))
+        self.reissue_button = QPushButton(translate("SettingsPage", "Issue a new recovery key…"))
+        self.reissue_button.clicked.connect(lambda: reissue(self, self.session))
+        recovery_row = QHBoxLayout(recovery)
+        recovery_row.addWidget(self.reissue_button)
+        recovery_row.addStretch(1)
+
+        # The groups scroll: at 1366×768 they are taller than the window.
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(general)
         layout.addWidget(branch)
         layout.addWidget(office)
         layout.addWidget(security)
+        layout.addWidget(recovery)
+        layout.addWidget(self.backup_panel)
         layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def _language_changed(self) -> None:
         self.settings.language = str(self.language.currentData())
@@ -141,11 +169,13 @@ class SettingsPage(Page):
         self.settings.ca_bundle = self.ca_bundle.text().strip()
 
     def choose_ca_bundle(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(
-            self, translate("SettingsPage", "Head office's CA certificate"), "", "PEM (*.pem *.crt *.cer);;*"
+        path = dialogs.open_file(
+            self,
+            translate("SettingsPage", "Head office's CA certificate"),
+            translate("SettingsPage", "Certificates (*.pem *.crt *.cer);;All files (*)"),
         )
-        if name:
-            self.ca_bundle.setText(name)
+        if path is not None:
+            self.ca_bundle.setText(str(path))
             self._ca_bundle_changed()
 
     def _clerk_changed(self) -> None:

@@ -10,13 +10,14 @@ while a load runs cause exactly one more load when it finishes.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,7 +42,7 @@ from desktop_app.ui.sync.bridge import SyncStatus
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.conflicts_model import ConflictListModel
 from desktop_app.ui.sync.controller import SyncController
-from desktop_app.ui.sync.rejected_model import RejectedModel
+from desktop_app.ui.sync.refused_panel import RefusedPanel, load_refused
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
 
@@ -54,9 +56,11 @@ class SyncSnapshot:
     status: SyncStatus
     conflicts: list[Conflict]
     rejected: list[dict[str, Any]]
+    pulled: list[dict[str, Any]] = field(default_factory=list)  # from head office, not accepted
 
 
-def _table(model: Any) -> QTableView:
+def _table(model: Any, stretch: int = 1) -> QTableView:
+    """A read-only list; columns as wide as their contents, column ``stretch`` takes the rest."""
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -64,8 +68,9 @@ def _table(model: Any) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return view
 
 
@@ -151,12 +156,10 @@ class SyncPage(Page):
         conflicts_layout.addWidget(self.conflicts, 1)
         conflicts_layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        self.rejected_model = RejectedModel()
-        self.rejected = _table(self.rejected_model)
-        self.rejected_box = QGroupBox(translate("SyncPage", "Changes head office refused"))
-        self.rejected_box.hide()
-        rejected_layout = QVBoxLayout(self.rejected_box)
-        rejected_layout.addWidget(self.rejected)
+        # Refused and unsendable edits, with their text and what to do (refused_panel.py).
+        self.refused = RefusedPanel(session, self.controller, _table)
+        self.refused.hide()
+        self.rejected_box, self.rejected_model, self.rejected = self.refused, self.refused.model, self.refused.table
 
         self.history = QListWidget()
         self.history.setObjectName("syncHistory")
@@ -167,11 +170,19 @@ class SyncPage(Page):
         top = QHBoxLayout()
         top.addWidget(status_box, 3)
         top.addWidget(self.enrol_box, 2)
-        layout = QVBoxLayout(self)
+        content = QWidget()  # scrolls when the refused edits make it taller than a 1366×768 window
+        layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addWidget(self.conflicts_box, 2)
         layout.addWidget(self.rejected_box, 1)
         layout.addWidget(history_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
         c = self.controller
         c.started.connect(self._started)
@@ -216,9 +227,9 @@ class SyncPage(Page):
                 status = bridge.status()
             with guard:
                 conflicts = bridge.conflicts() if status.conflicts else []
-            with guard:
-                rejected = bridge.rejected() if status.rejected else []
-            return SyncSnapshot(status, conflicts, rejected)
+            with guard as store:
+                rejected, pulled = load_refused(store) if status.rejected or status.quarantined else ([], [])
+            return SyncSnapshot(status, conflicts, rejected, pulled)
 
         start_worker(job, on_result=self._loaded, on_error=self._load_failed, owner=self)
 
@@ -238,15 +249,16 @@ class SyncPage(Page):
         self.conflicts.resizeColumnToContents(0)
         self.conflicts.setColumnWidth(1, 360)
         self.resolve_button.setEnabled(self.conflicts_model.rowCount() > 0)
-        self.rejected_model.set_rows(snapshot.rejected)
-        self.rejected_box.setVisible(bool(snapshot.rejected))
+        self.refused.set_rows(snapshot.rejected, snapshot.pulled)
         self._show_auto()
 
     def _load_failed(self, exc: Exception) -> None:
         self._load_finished()
         if self.session.closed or isinstance(exc, StoreLocked):
             return
-        self.error_label.setText(translate("SyncPage", "The sync state could not be read: {0}").format(exc))
+        self.error_label.setText(
+            translate("SyncPage", "The sync state could not be read: {0}").format(dialogs.error_text(exc))
+        )
         self.error_label.show()
 
     def _show_status(self, status: SyncStatus) -> None:
@@ -266,6 +278,9 @@ class SyncPage(Page):
         if status.rejected:
             refused = translate("SyncPage", "{0} changes refused by head office (see below)")
             lines.append(refused.format(status.rejected))
+        if status.quarantined:
+            unsendable = translate("SyncPage", "{0} changes could not be synced (see below)")
+            lines.append(unsendable.format(status.quarantined))
         lines.append(translate("SyncPage", "{0} records in conflict").format(status.conflicts))
         self.status_label.setText("\n".join(lines))
         error = self.controller.last_failure or status.last_error

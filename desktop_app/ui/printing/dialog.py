@@ -24,7 +24,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -48,6 +47,7 @@ from desktop_app.ui.printing.raster import (
     setup_printer,
 )
 from desktop_app.ui.session import Session
+from desktop_app.ui.widgets.screen import fit_to_screen
 from desktop_app.ui.workers import ProgressFn, start_worker
 
 if TYPE_CHECKING:
@@ -135,7 +135,8 @@ class PrintDialog(QDialog):
     def _update_heading(self) -> None:
         request = self.current_request()
         name = _t(DOCUMENT_NAMES[request.kind])
-        self.heading.setText(f"{name}: {request.title}" if request.title else name)
+        heading = translate("PrintDialog", "{0}: {1}").format(name, request.title) if request.title else name
+        self.heading.setText(heading)
 
     def _options_changed(self) -> None:
         self.rendered = None
@@ -230,7 +231,7 @@ class PrintDialog(QDialog):
         preview = QPrintPreviewDialog(printer, self)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         preview.setWindowTitle(self.heading.text())
-        preview.resize(900, 760)
+        fit_to_screen(preview, 900, 760)
         preview.paintRequested.connect(lambda p: self._paint_for_preview(p, rendered))
         self._preview = preview
         self.output_done.emit("preview")
@@ -285,12 +286,16 @@ class PrintDialog(QDialog):
         """Write the renderer's PDF to ``path`` (asked for when None)."""
         request = self.current_request()
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, translate("PrintDialog", "Save as PDF"), request.suggested_file_name(), "PDF (*.pdf)"
+            chosen = dialogs.save_file(
+                self,
+                translate("PrintDialog", "Save as PDF"),
+                request.suggested_file_name(),
+                translate("PrintDialog", "PDF documents (*.pdf)"),
+                "pdf",
             )
-            if not name:
+            if chosen is None:
                 return
-            path = Path(name) if name.lower().endswith(".pdf") else Path(name + ".pdf")
+            path = chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
         session, target = self.session, path
 
         def job(_p: ProgressFn) -> PrintResult:

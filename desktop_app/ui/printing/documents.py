@@ -94,8 +94,10 @@ def render_document(
 ) -> PrintResult:
     """Render ``request`` to ``out`` (the renderer writes the file) or, with ``out=None``, to bytes
     in ``PrintResult.data``. Call it on a worker thread."""
+    from desktop_app.print_jobs import render_to  # written atomically: never a truncated PDF
+
     data = build_input(session, request, today)
-    return _renderer(request.kind)(data, out)
+    return render_to(_renderer(request.kind), data, out)
 
 
 def missing_chars_text(result: PrintResult) -> str:

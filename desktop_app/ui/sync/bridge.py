@@ -45,6 +45,7 @@ class SyncStatus:
     conflicts: int
     last_success: str | None
     last_error: str | None  # Chinese, from the sync error
+    quarantined: int = 0  # local changes that cannot be sent + pulled ones not accepted
 
 
 class LockedState:
@@ -97,6 +98,7 @@ class SyncBridge:
             conflicts=status.conflicts,
             last_success=status.last_success,
             last_error=status.last_error,
+            quarantined=status.quarantined,
         )
 
     def base_url(self) -> str | None:

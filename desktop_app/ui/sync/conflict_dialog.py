@@ -34,6 +34,7 @@ from desktop_app.ui.i18n import kind_name, local_time, translate
 from desktop_app.ui.session import Session
 from desktop_app.ui.sync.conflict_fields import FieldRow, display, field_rows, merge
 from desktop_app.ui.sync.controller import SyncController
+from desktop_app.ui.widgets.screen import fit_to_screen
 
 DIFF_STYLE = "QFrame[differs=\"true\"] { background: #fff4ce; border-radius: 3px; }"
 LONG_TEXT = 60
@@ -69,7 +70,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(translate("ConflictDialog", "Resolve a sync conflict"))
         self.setStyleSheet(DIFF_STYLE)
 
-        heading = QLabel(f"{kind_name(conflict.kind)}: {conflict.title}")
+        heading = QLabel(translate("ConflictDialog", "{0}: {1}").format(kind_name(conflict.kind), conflict.title))
         heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         heading.setWordWrap(True)
         explain = QLabel(
@@ -113,7 +114,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.only_differences)
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
-        self.resize(1000, 700)
+        fit_to_screen(self, 1000, 700)
         controller.resolved.connect(self._resolved)
         controller.resolve_failed.connect(self._resolve_failed)
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.ui.i18n import enum_text, translate
-from desktop_app.ui.widgets.fields import as_int_or_text
+from desktop_app.ui.widgets.fields import as_int_or_text, date_or_text
 from domain.enums import LabelledEnum
 from domain.records import Member
 
@@ -38,12 +39,13 @@ ERROR_BRUSH = QBrush(QColor("#ffd7d7"))
 class RowColumn:
     key: str
     title: str  # already translated
-    kind: str = "text"  # text | int | enum | member | bool
+    kind: str = "text"  # text | int | date | enum | member | bool
     enum_cls: type[LabelledEnum] | None = None
     optional: bool = True  # enum: offer an empty choice
     default: Any = None
     width: int = 0  # 0: stretch / content
     tooltip: str = ""
+    fills: str = ""  # member column: the text column that takes the chosen member's name
 
 
 class RowTable(QWidget):
@@ -58,9 +60,11 @@ class RowTable(QWidget):
         parent: QWidget | None = None,
         *,
         add_text: str = "",
+        fit_rows: bool = True,
     ) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.fit_rows = fit_rows  # as tall as its rows (in a scrolling form); else it fills its place
         self.members = dict(members or {})
         self._loading = False
         self.table = QTableWidget(0, len(columns), self)
@@ -79,11 +83,14 @@ class RowTable(QWidget):
                 header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
             else:
                 header_view.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        # Rows tall enough for the choice lists in them, at any scaling.
+        probe = QComboBox()
+        self.table.verticalHeader().setDefaultSectionSize(max(28, probe.sizeHint().height() + 2))
+        probe.deleteLater()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table and follows the form
-        self.table.setMinimumHeight(110)
         self.table.itemChanged.connect(self._item_changed)
+        self.table.itemDelegate().closeEditor.connect(self._editor_closed)
         self.add_button = QPushButton(add_text or translate("RowTable", "Add row"), self)
         self.remove_button = QPushButton(translate("RowTable", "Remove row"), self)
         self.add_button.clicked.connect(lambda: self.add_row())
@@ -96,6 +103,7 @@ class RowTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        self._fit_height()
 
     # ------------------------------------------------------------ rows
 
@@ -138,6 +146,35 @@ class RowTable(QWidget):
 
     def row_count(self) -> int:
         return self.table.rowCount()
+
+    def is_blank(self, values: Mapping[str, Any]) -> bool:
+        """Nothing typed or chosen in this row beyond the columns' defaults (an untouched row)."""
+        for column in self.columns:
+            value = values.get(column.key)
+            if value in (None, "", False) or value == column.default:
+                continue
+            return False
+        return True
+
+    def filled_rows(self) -> list[dict[str, Any]]:
+        """Every row the clerk put something into; untouched rows are left out (never a typed one)."""
+        return [row for row in self.rows() if not self.is_blank(row)]
+
+    def focus_cell(self, path: str) -> QWidget | None:
+        """Make the cell a violation path names current (``attendance.3.reason``) and return the
+        widget to focus: the cell's own widget, or the table."""
+        parts = path.split(".")
+        numbers = [i for i, p in enumerate(parts) if p.isdigit()]
+        if not numbers:
+            return None
+        row = int(parts[numbers[0]])
+        key = parts[numbers[0] + 1] if len(parts) > numbers[0] + 1 else None
+        if not 0 <= row < self.table.rowCount():
+            return None
+        col = max(self._col(key), 0)
+        self.table.setCurrentCell(row, col)
+        self.table.scrollTo(self.table.model().index(row, col))
+        return self.table.cellWidget(row, col) or self.table
 
     def row_values(self, row: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -216,6 +253,8 @@ class RowTable(QWidget):
                 if raw and combo.findData(raw) < 0:
                     combo.addItem(str(raw), raw)
             combo.setCurrentIndex(max(combo.findData(raw), 0))
+            if column.kind == "member" and column.fills:
+                combo.currentIndexChanged.connect(lambda _i, c=combo, k=column.fills: self._fill_name(c, k))
             combo.currentIndexChanged.connect(lambda _i: self._emit())
             self.table.setCellWidget(row, col, combo)
             return
@@ -240,7 +279,64 @@ class RowTable(QWidget):
         text = item.text() if item is not None else ""
         if column.kind == "int":
             return as_int_or_text(text)
+        if column.kind == "date":
+            return date_or_text(text)
         return text.strip()
+
+    def _fill_name(self, combo: QComboBox, key: str) -> None:
+        """Picking a member from the roster writes their name into the row's name column (unless
+        the clerk typed another name there, e.g. 王书记 for 王建国)."""
+        if self._loading:
+            return
+        row = self._row_of_widget(combo)
+        col = self._col(key)
+        if row < 0 or col < 0:
+            return
+        item = self.table.item(row, col)
+        current = item.text().strip() if item is not None else ""
+        previous = combo.property("filledName") or ""
+        if current and current != previous:
+            return
+        name = combo.currentText() if combo.currentData() else ""
+        combo.setProperty("filledName", name)
+        self._loading = True
+        try:
+            if item is None:
+                item = QTableWidgetItem()
+                self.table.setItem(row, col, item)
+            item.setText(name)
+        finally:
+            self._loading = False
+
+    def _row_of_widget(self, widget: QWidget) -> int:
+        for row in range(self.table.rowCount()):
+            for col in range(len(self.columns)):
+                if self.table.cellWidget(row, col) is widget:
+                    return row
+        return -1
+
+    def _editor_closed(self, _editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Enter in a cell goes down to the same column of the next row (a new row after the
+        last one, when this one has something in it), ready to type: lists are entered the way
+        they are written on paper, one line after another, without the mouse."""
+        if hint != QAbstractItemDelegate.EndEditHint.SubmitModelCache:
+            return
+        row, col = self.table.currentRow(), self.table.currentColumn()
+        if row < 0 or col < 0:
+            return
+        if row + 1 >= self.table.rowCount():
+            if self.is_blank(self.row_values(row)):
+                return
+            self.add_row()
+        QTimer.singleShot(0, lambda: self._edit_cell(row + 1, col))
+
+    def _edit_cell(self, row: int, col: int) -> None:
+        if not (0 <= row < self.table.rowCount()):
+            return
+        self.table.setCurrentCell(row, col)
+        item = self.table.item(row, col)
+        if item is not None and self.table.cellWidget(row, col) is None and self.columns[col].kind != "bool":
+            self.table.editItem(item)
 
     def _item_changed(self, _item: QTableWidgetItem) -> None:
         self._emit()
@@ -252,6 +348,13 @@ class RowTable(QWidget):
     def _fit_height(self) -> None:
         """Grow with the rows (up to a limit) so a form shows its lists without nested scrolling."""
         rows = self.table.rowCount()
-        header = self.table.horizontalHeader().height() or 28
-        height = header + 8 + 28 * max(rows, 2)
-        self.table.setMinimumHeight(min(height, 420))
+        if not self.fit_rows:
+            self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 3)
+            return
+        header = self.table.horizontalHeader().sizeHint().height() or 28
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        scrollbar = self.table.horizontalScrollBar().sizeHint().height()
+        height = header + 4 + scrollbar + row_height * max(rows, 1)
+        # Exactly as tall as its rows (an empty list is one line, not a large blank box), up to
+        # a limit beyond which the list scrolls.
+        self.table.setFixedHeight(min(height, 420))

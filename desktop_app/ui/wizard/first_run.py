@@ -9,13 +9,13 @@ derivation, database creation) runs in a worker; the wizard moves on when it is 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,16 +28,20 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.store import KdfParams, Store
+from desktop_app.store import KdfParams, Store, StoreError
+from desktop_app.store.atomic import atomic_write_text
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
-from desktop_app.ui.roster_job import import_roster_file
+from desktop_app.ui.roster_import import RosterParse, RosterRow, row_to_member, write_roster
+from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file, os_reason
 from desktop_app.ui.session import Session
+from desktop_app.ui.widgets.fields import DateEdit, ErrorLabel
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.enums import Gender, MemberStatus
-from domain.violations import RuleViolation
+from domain.validation import validate_record
+from domain.violations import RuleViolation, Severity
 
 PAGE_WELCOME, PAGE_PASSPHRASE, PAGE_RECOVERY, PAGE_BRANCH, PAGE_ROSTER = range(5)
 
@@ -54,6 +58,7 @@ class FirstRunWizard(QWizard):
         self.kdf = kdf
         self.session: Session | None = None
         self.recovery_key = ""
+        self._completed = False
         self.setWindowTitle(translate("FirstRunWizard", "Set up BranchLedger"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -98,11 +103,16 @@ class FirstRunWizard(QWizard):
 
         start_worker(job, on_result=done, on_error=failed, owner=self)
 
-    def accept(self) -> None:
-        if self.session is None:
+    def done(self, result: int) -> None:
+        """Finish only when the last page accepted what is on it (QWizard validates the page in
+        ``done``); a refused page keeps the wizard open with everything typed still there."""
+        if result == QDialog.DialogCode.Accepted and self.session is None:
             return
-        super().accept()
-        self.completed.emit(self.session)
+        super().done(result)
+        finished = result == QDialog.DialogCode.Accepted and self.result() == QDialog.DialogCode.Accepted
+        if finished and not self._completed:
+            self._completed = True
+            self.completed.emit(self.session)
 
 
 class WelcomePage(QWizardPage):
@@ -138,11 +148,9 @@ class WelcomePage(QWizardPage):
         form.addRow(translate("FirstRunWizard", "Your name"), self.clerk)
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, translate("FirstRunWizard", "Data directory"), self.dir_edit.text()
-        )
+        chosen = dialogs.choose_directory(self, translate("FirstRunWizard", "Data directory"), self.dir_edit.text())
         if chosen:
-            self.dir_edit.setText(str(Path(chosen) / "BranchLedger"))
+            self.dir_edit.setText(str(chosen / "BranchLedger"))
 
     def validatePage(self) -> bool:
         path = Path(self.dir_edit.text().strip())
@@ -245,14 +253,35 @@ class RecoveryPage(QWizardPage):
         return self.confirm.isChecked()
 
     def _save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, translate("FirstRunWizard", "Save the recovery key"), "branchledger-recovery-key.txt"
+        path = dialogs.save_file(
+            self,
+            translate("FirstRunWizard", "Save the recovery key"),
+            "branchledger-recovery-key.txt",
+            translate("FirstRunWizard", "Text files (*.txt)"),
+            "txt",
         )
-        if name:
-            Path(name).write_text(
+        if path is None:
+            return
+        try:
+            atomic_write_text(
+                path,
                 translate("FirstRunWizard", "BranchLedger recovery key") + "\n\n" + self.key.toPlainText() + "\n",
-                encoding="utf-8",
             )
+        except OSError as exc:
+            message = translate("FirstRunWizard", "The file could not be written: {0}").format(os_reason(exc))
+            dialogs.error(self, message)
+
+    def validatePage(self) -> bool:
+        """Confirmed on paper: the key leaves the database (until now it would be shown again)."""
+        wizard = self.wizard()
+        if isinstance(wizard, FirstRunWizard) and wizard.session is not None:
+            try:
+                with wizard.session.guard() as store:
+                    store.confirm_recovery_key()
+            except Exception as exc:  # a full disk: stay on this page, the key stays pending
+                dialogs.error(self, dialogs.error_text(exc))
+                return False
+        return True
 
     def initializePage(self) -> None:
         self.wizard().button(QWizard.WizardButton.BackButton).setEnabled(False)
@@ -271,11 +300,26 @@ class BranchPage(QWizardPage):
         self.groups.setPlaceholderText(
             translate("FirstRunWizard", "Party groups, separated by commas: 第一党小组，第二党小组")
         )
+        self.records_since = DateEdit.today()
+        self.records_since.setToolTip(
+            translate(
+                "FirstRunWizard",
+                "The 三会一课 requirements are checked from this day on; earlier meetings can still be "
+                "entered afterwards (补录) and then count too",
+            )
+        )
+        self.records_error = ErrorLabel()
+        since = QWidget()
+        since_box = QVBoxLayout(since)
+        since_box.setContentsMargins(0, 0, 0, 0)
+        since_box.addWidget(self.records_since)
+        since_box.addWidget(self.records_error)
         form = QFormLayout(self)
         form.addRow(translate("FirstRunWizard", "Branch name"), self.name)
         form.addRow(translate("FirstRunWizard", "Higher Party organisation"), self.parent_org)
         form.addRow("", self.has_committee)
         form.addRow(translate("FirstRunWizard", "Party groups"), self.groups)
+        form.addRow(translate("FirstRunWizard", "Records kept from"), since)
         self.name.textChanged.connect(self.completeChanged)
         self.record_id: str | None = None
 
@@ -292,12 +336,17 @@ class BranchPage(QWizardPage):
             "parent_org": self.parent_org.text().strip(),
             "has_committee": self.has_committee.isChecked(),
             "party_groups": groups,
+            "records_since": self.records_since.value(),
         }
 
     def validatePage(self) -> bool:
         wizard = self.wizard()
         assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
         session = wizard.session
+        problem = self.records_since.problem()
+        self.records_error.show_messages([problem] if problem else [])
+        if problem:
+            return False
         try:
             with session.lock:
                 if self.record_id is None:
@@ -313,6 +362,16 @@ class BranchPage(QWizardPage):
 
 
 class RosterPage(QWizardPage):
+    """Members typed in a table (the columns of a roster sheet) or imported from a sheet.
+
+    Typed rows are written all together when the clerk clicks Finish, or not at all: if any row
+    has a problem, nothing is written, the wizard stays on this page, and every problem is marked
+    on its cell and listed under the table. Nothing typed is ever dropped — a row with only a
+    date in it is a row without a name, and says so.
+    """
+
+    COLUMNS = ("name", "gender", "status", "join_date", "party_group", "role")
+
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(translate("FirstRunWizard", "The members"))
@@ -325,7 +384,7 @@ class RosterPage(QWizardPage):
         )
         self.table = RowTable(
             [
-                RowColumn("name", translate("FirstRunWizard", "Name")),
+                RowColumn("name", translate("FirstRunWizard", "Name"), width=110),
                 RowColumn("gender", translate("FirstRunWizard", "Gender"), "enum", Gender),
                 RowColumn(
                     "status",
@@ -335,17 +394,34 @@ class RosterPage(QWizardPage):
                     optional=False,
                     default="full",
                 ),
-                RowColumn("join_date", translate("FirstRunWizard", "Joined (YYYY-MM-DD)"), width=150),
-                RowColumn("party_group", translate("FirstRunWizard", "Party group"), width=120),
+                RowColumn(
+                    "join_date",
+                    translate("FirstRunWizard", "Joined"),
+                    "date",
+                    width=120,
+                    tooltip=translate("FirstRunWizard", "1988-03-15, 1988/3/15 or 1988年3月15日"),
+                ),
+                RowColumn("party_group", translate("FirstRunWizard", "Party group"), width=110),
+                RowColumn(
+                    "role",
+                    translate("FirstRunWizard", "Post"),
+                    tooltip=translate(
+                        "FirstRunWizard", "支部书记, 组织委员 … become branch posts; anything else is the member's job"
+                    ),
+                ),
             ],
             add_text=translate("FirstRunWizard", "Add member"),
+            fit_rows=False,
         )
-        import_button = QPushButton(translate("FirstRunWizard", "Import from CSV / Excel…"))
-        import_button.clicked.connect(self._import)
+        self.import_button = QPushButton(translate("FirstRunWizard", "Import from CSV / Excel…"))
+        self.import_button.clicked.connect(self.choose_file)
         self.imported = QLabel()
+        self.problems = ErrorLabel()
+        self.problems.setObjectName("rosterProblems")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
-        layout.addWidget(import_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.imported)
         self.imported_count = 0
 
@@ -354,20 +430,18 @@ class RosterPage(QWizardPage):
             for _ in range(3):
                 self.table.add_row()
 
-    def _import(self, path: Path | None = None) -> None:
-        wizard = self.wizard()
-        assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(
-                self, translate("FirstRunWizard", "Import roster"), "", "CSV / Excel (*.csv *.xlsx)"
-            )
-            if not name:
-                return
-            path = Path(name)
-        import_roster_file(self, wizard.session, path, self._imported)
+    def choose_file(self) -> None:
+        """导入名册…: the clerk picks the sheet in a file dialog."""
+        path = dialogs.open_file(
+            self, translate("FirstRunWizard", "Import roster"), translate("RosterImport", ROSTER_FILTER)
+        )
+        if path is not None:
+            self.import_file(path)
 
     def import_file(self, path: Path) -> None:
-        self._import(path)
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
+        import_roster_file(self, wizard.session, path, self._imported)
 
     def _imported(self, count: int) -> None:
         self.imported_count += count
@@ -375,27 +449,61 @@ class RosterPage(QWizardPage):
             translate("FirstRunWizard", "{0} members imported from the file.").format(self.imported_count)
         )
 
+    def typed_rows(self) -> list[tuple[int, dict[str, Any]]]:
+        """(table row, member data) for every row the clerk put something into."""
+        out = []
+        for index, row in enumerate(self.table.rows()):
+            if not self.table.is_blank(row):
+                out.append((index, row_to_member({k: row.get(k) for k in self.COLUMNS})))
+        return out
+
+    def check(self, rows: list[tuple[int, dict[str, Any]]], known: set[str]) -> list[tuple[int, str, str]]:
+        """(table row, column, message) for every problem in the typed rows."""
+        problems: list[tuple[int, str, str]] = []
+        seen: dict[str, int] = {}
+        for index, data in rows:
+            name = data.get("name", "")
+            _body, violations = validate_record("member", data)
+            for v in violations:
+                if v.severity is Severity.ERROR:
+                    key = v.field.split(".")[0]
+                    problems.append((index, key if key in self.COLUMNS else "name", v.message))
+            if name and name in seen:
+                message = translate("FirstRunWizard", "{0} is already in row {1}").format(name, seen[name] + 1)
+                problems.append((index, "name", message))
+            elif name and name in known:
+                message = translate("FirstRunWizard", "{0} is already on the roster").format(name)
+                problems.append((index, "name", message))
+            if name:
+                seen.setdefault(name, index)
+        return problems
+
     def validatePage(self) -> bool:
         wizard = self.wizard()
         assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
         session = wizard.session
-        rows = [r for r in self.table.rows() if r["name"]]
-        problems: list[str] = []
-        created: list[int] = []
-        with session.lock:
-            for i, row in enumerate(rows):
-                data = {k: v for k, v in row.items() if v not in (None, "")}
-                try:
-                    session.store.records.create("member", data, author=session.author)
-                    created.append(i)
-                except RuleViolation as exc:
-                    problems.extend(f"{row['name']}：{v.message}" for v in exc.violations)
-        # Rows written are removed, so fixing one row and clicking Finish again never duplicates.
-        remaining = [r for i, r in enumerate(rows) if i not in created]
-        self.table.set_rows(remaining)
+        rows = self.typed_rows()
+        known = {m.name for m in session.read(lambda s: s.records.members()).values()}
+        problems = self.check(rows, known)
+        self.table.clear_marks()
         if problems:
-            dialogs.error(self, "\n".join(problems))
+            for index, key, message in problems:
+                self.table.mark(index, key, message)
+            lines = [translate("FirstRunWizard", "Nothing was saved yet. Please correct the marked cells:")]
+            for index, _key, message in problems:
+                lines.append(translate("FirstRunWizard", "Row {0}: {1}").format(index + 1, message))
+            self.problems.show_messages(lines)
             return False
-        if created:
-            session.notify("member")
+        self.problems.show_messages([])
+        if not rows:
+            return True
+        parsed = RosterParse(rows=[RosterRow(index + 1, data) for index, data in rows])
+        parsed.party_groups = [g for g in dict.fromkeys(d.get("party_group", "") for _i, d in rows) if g]
+        try:
+            write_roster(session.store, session.guard(), parsed, author=session.author)
+        except (RuleViolation, StoreError) as exc:
+            self.problems.show_messages([dialogs.error_text(exc)])
+            return False
+        self.table.set_rows([])
+        session.notify("member")
         return True

@@ -1,0 +1,141 @@
+"""The command line in the clerk's language: Chinese by default, English on request.
+
+``branch-ledger --help`` (and every message argparse itself prints: usage, "required", "invalid
+choice") is in Chinese unless ``--lang en`` is given or the locale is English (``LANG=en_US…``;
+``LC_ALL`` / ``LC_MESSAGES`` first, as gettext does). Help texts are written as pairs with
+:func:`h`; argparse's own strings are translated by :func:`install` (argparse looks them up
+through the module-level ``_``/``ngettext`` names it imported from :mod:`gettext`).
+
+Also here: plain-language reasons for OS errors (the OS's own text is English), and the names
+of record kinds, so no code such as ``post_log`` reaches a clerk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+from collections.abc import Mapping, Sequence
+
+_state = {"language": "zh"}
+
+
+class CliError(Exception):
+    """A failure to report on stderr with exit code 1 (message in Chinese).
+
+    Defined here rather than in :mod:`desktop_app.cli` so that the subcommand modules raise the
+    very class ``cli.main`` catches even when the CLI runs as ``python -m desktop_app.cli``
+    (where that module is ``__main__`` and a second copy of it would define a second class).
+    """
+
+# argparse's messages (Python 3.11–3.13) and their Chinese.
+_ARGPARSE_ZH: dict[str, str] = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "optional arguments": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "invalid %(type)s value: %(value)r": "%(type)s 值无效：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "忽略多余的值 %r",
+    "one of the arguments %s is required": "必须提供以下参数之一：%s",
+    "unexpected option string: %s": "意外的选项：%s",
+    "%(prog)s: error: %(message)s": "%(prog)s：错误：%(message)s",
+}
+_ARGPARSE_NGETTEXT_ZH: dict[str, str] = {
+    "expected %s argument": "需要 %s 个值",
+    "ignored explicit argument %r": "忽略多余的值 %r",
+}
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "branch_profile": ("支部信息", "branch profile"),
+    "member": ("党员", "member"),
+    "meeting": ("会议记录", "meeting"),
+    "pioneer_post": ("先锋岗", "pioneer post"),
+    "post_log": ("履岗记录", "post log entry"),
+    "post_evaluation": ("先锋岗评价", "post evaluation"),
+    "notice": ("上级通知", "notice"),
+}
+
+
+def cli_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """'en' or 'zh' for this run: ``--lang`` wins, then the locale, else Chinese."""
+    args = list(argv)
+    for i, arg in enumerate(args):
+        value = None
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def install(language: str) -> None:
+    """Use ``language`` ('zh' or 'en') for help texts and argparse's own messages."""
+    _state["language"] = language
+    if language == "zh":
+        argparse._ = _zh_gettext  # type: ignore[attr-defined]
+        argparse.ngettext = _zh_ngettext  # type: ignore[attr-defined]
+    else:
+        import gettext
+
+        argparse._ = gettext.gettext  # type: ignore[attr-defined]
+        argparse.ngettext = gettext.ngettext  # type: ignore[attr-defined]
+
+
+def language() -> str:
+    return _state["language"]
+
+
+def h(zh: str, en: str) -> str:
+    """A text of the command line, in the language of this run."""
+    return en if _state["language"] == "en" else zh
+
+
+def kind_label(kind: str) -> str:
+    """The name of a record kind for people (``post_log`` → 履岗记录)."""
+    pair = KIND_LABELS.get(kind)
+    if pair is None:
+        return kind
+    return pair[1] if _state["language"] == "en" else pair[0]
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be used, in the language of this run (never the OS's own text)."""
+    code = exc.errno
+    if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
+        return h("文件或文件夹不存在", "the file or folder does not exist")
+    if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return h("没有权限", "permission denied")
+    if isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
+        return h("这是一个文件夹，不是文件", "this is a folder, not a file")
+    if isinstance(exc, NotADirectoryError):
+        return h("路径中有一部分不是文件夹", "part of the path is not a folder")
+    if code == errno.ENOSPC:
+        return h("磁盘已满", "the disk is full")
+    return h("磁盘或系统出错", "the disk or the system reported an error")
+
+
+def _zh_gettext(message: str) -> str:
+    return _ARGPARSE_ZH.get(message, message)
+
+
+def _zh_ngettext(singular: str, plural: str, n: int) -> str:
+    return _ARGPARSE_NGETTEXT_ZH.get(singular, singular if n == 1 else plural)

@@ -1,0 +1,271 @@
+"""``branch-ledger backup`` / ``restore`` / ``recovery-key`` / ``salvage`` / ``refused``: keeping the
+ledger safe from the command line (docs/cli.md). Registered on the main CLI by one line in
+``desktop_app.cli``; every message is Chinese, every failure a store error with its message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from desktop_app.store import Store
+from desktop_app.store import backups as bk
+from desktop_app.store.aside import latest_damaged
+from desktop_app.store.errors import StoreDamaged, StoreError
+from desktop_app.store.refused import RefusedEdits
+from desktop_app.store.restore import restore_backup
+from desktop_app.store.salvage import export_readable, fresh_from_head_office, unlock_key
+from desktop_app.store.vault import peek_key_id
+
+
+class CommandError(StoreError):
+    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` — whose
+    ``CliError`` is another class object than ``desktop_app.cli.CliError`` — reports it too)."""
+
+
+def _cli() -> Any:
+    from desktop_app import cli  # imported late: desktop_app.cli imports this module
+
+    return cli
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir)
+
+
+def _confirm(args: argparse.Namespace, question: str) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise CommandError(f"{question} 请加上 --yes 确认（没有终端可以提问）")
+    if input(f"{question} 输入 yes 确认：").strip().lower() != "yes":
+        raise CommandError("已取消，未做任何修改")
+
+
+# ---------------------------------------------------------------------------------------- backup
+
+
+def cmd_backup_now(args: argparse.Namespace) -> int:
+    with _cli().open_store(args) as store:
+        info = bk.make_backup(store, "manual")
+    print(f"已备份：{info.path}（{info.size // 1024} KB）")
+    return 0
+
+
+def cmd_backup_list(args: argparse.Namespace) -> int:
+    """No passphrase needed: backups are found by the key file's public key id."""
+    data_dir = _data_dir(args)
+    key_id = peek_key_id(data_dir / "ledger.keys") or None
+    found = bk.list_backups(data_dir, key_id)
+    config = bk.load_config(data_dir)
+    if args.json:
+        print(json.dumps({"location": str(config.root(data_dir)), "keep": config.keep, "backups": [
+            {"name": b.name, "path": str(b.path), "created_at": b.created_at.isoformat(), "reason": b.reason,
+             "size": b.size, "schema_version": b.schema_version} for b in found]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"备份位置：{config.root(data_dir)}（保留最近 {config.keep} 个）")
+    if not found:
+        print("还没有备份")
+    for info in found:
+        print(f"  {info.name}  {info.describe()}")
+    return 0
+
+
+def cmd_backup_config(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    config = bk.load_config(data_dir)
+    changed = False
+    if args.location is not None:
+        location = args.location.strip()
+        if location and not Path(location).expanduser().is_dir():
+            raise CommandError(f"备份位置 {location} 不存在（U 盘没有插入？）")
+        config.location, changed = location, True
+    if args.keep is not None:
+        config.keep, changed = args.keep, True
+    if args.on_close is not None:
+        config.on_close, changed = args.on_close == "yes", True
+    if changed:
+        bk.save_config(data_dir, config)
+    print(json.dumps(asdict(config), ensure_ascii=False) if args.json else
+          f"备份位置：{config.root(data_dir)}；保留 {config.keep} 个；关闭时备份：{'是' if config.on_close else '否'}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- restore
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    cli = _cli()
+    data_dir = _data_dir(args)
+    key_id = peek_key_id(data_dir / "ledger.keys") or None
+    info = bk.find_backup(data_dir, key_id, args.backup)
+    _confirm(args, f"将用 {info.describe()} 的备份替换当前数据（当前文件会移到 aside/ 保存）。")
+    passphrase = cli.read_passphrase(args)
+    try:
+        current: Store | None = Store.open(data_dir, passphrase)
+    except StoreDamaged:
+        current = None
+    except StoreError:
+        if (data_dir / "ledger.db").exists():
+            raise
+        current = None
+    store = restore_backup(data_dir, info, store=current, passphrase=passphrase)
+    try:
+        print(f"已恢复到 {info.describe()} 的备份。下次同步时将从上级党委重新读取全部记录，"
+              "并补传上级党委缺少的本机修改。")
+    finally:
+        store.close(backup=False)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- recovery key
+
+
+def _print_key(key: str) -> None:
+    print("恢复密钥（请抄写或打印后妥善保管；旧的恢复密钥已不能使用）：")
+    print(key, flush=True)
+
+
+def cmd_recovery_key_reissue(args: argparse.Namespace) -> int:
+    with _cli().open_store(args) as store:
+        key = store.reissue_recovery_key()
+        _print_key(key)
+        store.confirm_recovery_key()  # printed: it leaves the database
+    return 0
+
+
+def cmd_recovery_key_show(args: argparse.Namespace) -> int:
+    with _cli().open_store(args, quiet=True) as store:
+        key = store.pending_recovery_key()
+        if key is None:
+            print("没有尚未确认的恢复密钥（恢复密钥只在新建或重新生成时显示一次；"
+                  "如已遗失，请用 recovery-key reissue 重新生成）")
+            return 0
+        _print_key(key)
+        store.confirm_recovery_key()
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- salvage
+
+
+def cmd_salvage_export(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    damaged = latest_damaged(data_dir)
+    if damaged is None:
+        raise CommandError("没有被移到一旁的损坏数据（aside/ 中没有 damaged 记录）")
+    _key_file, db_key = unlock_key(data_dir, _cli().read_passphrase(args), damaged.path)
+    report = export_readable(damaged.path, db_key, Path(args.out))
+    print(f"已导出 {report.readable} 条可读取的记录到 {args.out}" +
+          (f"；{report.unreadable} 条无法读取" if report.unreadable else ""))
+    return 0
+
+
+def cmd_salvage_fresh(args: argparse.Namespace) -> int:
+    _confirm(args, "将新建一个空的数据文件（密码不变），下次同步时从上级党委重新下载全部记录。")
+    store = fresh_from_head_office(_data_dir(args), _cli().read_passphrase(args))
+    try:
+        enrolled = store.meta.get("sync.credentials") is not None
+    finally:
+        store.close(backup=False)
+    print("已新建数据文件。" + ("请运行 branch-ledger sync 从上级党委重新下载。" if enrolled else
+                            "本机注册信息无法读取，请向上级党委申请新的注册码后运行 branch-ledger enrol。"))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------- refused edits
+
+
+def cmd_refused_list(args: argparse.Namespace) -> int:
+    with _cli().open_store(args) as store:
+        edits = RefusedEdits(store).edits()
+        pulled = RefusedEdits(store).pulled()
+    if args.json:
+        print(json.dumps({"edits": [asdict(e) for e in edits], "pulled": pulled}, ensure_ascii=False, indent=2))
+        return 0
+    if not edits and not pulled:
+        print("没有被拒绝或无法同步的修改")
+    for e in edits:
+        actions = "、".join(a for a, ok in (("amend", e.can_amend), ("reapply", e.can_reapply),
+                                           ("retry", e.can_retry), ("dismiss", True)) if ok)
+        print(f"{e.change_id}  {e.title or e.record_id}：{e.message}（可用操作：{actions}）")
+    for p in pulled:
+        print(f"未接收（来自上级党委）：{p['record_id']}：{p['message']}")
+    return 0
+
+
+def cmd_refused_act(args: argparse.Namespace) -> int:
+    with _cli().open_store(args) as store:
+        refused = RefusedEdits(store)
+        if args.action == "amend":
+            if not args.reason:
+                raise CommandError("请用 --reason 说明更正原因")
+            env = refused.file_as_amendment(args.change_id, reason=args.reason, author=args.author)
+            print(f"已作为更正记录保存：{env.record_id}，下次同步时发送")
+        elif args.action == "reapply":
+            refused.reapply(args.change_id, author=args.author)
+            print("已重新保存到当前版本，下次同步时发送")
+        elif args.action == "retry":
+            refused.retry(args.change_id)
+            print("下次同步时重新发送")
+        else:
+            refused.dismiss(args.change_id)
+            print("已不再显示（内容仍保存在本机）")
+    return 0
+
+
+def add_subcommands(sub: Any) -> None:
+    """Register ``backup``, ``restore``, ``recovery-key``, ``salvage`` and ``refused``."""
+    p = sub.add_parser("backup", help="encrypted backups: now, list, config")
+    backup = p.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    q = backup.add_parser("now", help="make a backup now")
+    q.set_defaults(func=cmd_backup_now)
+    q = backup.add_parser("list", help="list this ledger's backups (no passphrase needed)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_backup_list)
+    q = backup.add_parser("config", help="show or set where backups go and how many are kept")
+    q.add_argument("--location", help="a folder, e.g. on a USB stick ('' = the data directory's backups/)")
+    q.add_argument("--keep", type=int, help="how many backups to keep (default 10)")
+    q.add_argument("--on-close", choices=("yes", "no"), help="back up on close when something changed")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_backup_config)
+
+    p = sub.add_parser("restore", help="replace the data by a backup (the current files are kept aside)")
+    p.add_argument("backup", help="a backup's name as 'backup list' prints it, or its folder")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("recovery-key", help="re-issue the recovery key, or show one not yet confirmed")
+    rk = p.add_subparsers(dest="recovery_command", metavar="ACTION", required=True)
+    q = rk.add_parser("reissue", help="a new recovery key (the old one stops working)")
+    q.set_defaults(func=cmd_recovery_key_reissue)
+    q = rk.add_parser("show", help="show a recovery key that was never confirmed (interrupted create)")
+    q.set_defaults(func=cmd_recovery_key_show)
+
+    p = sub.add_parser("salvage", help="after damage: export what is readable, or start fresh from head office")
+    sv = p.add_subparsers(dest="salvage_command", metavar="ACTION", required=True)
+    q = sv.add_parser("export", help="export every readable record of the damaged data")
+    q.add_argument("--out", required=True)
+    q.set_defaults(func=cmd_salvage_export)
+    q = sv.add_parser("fresh", help="a new empty database; the next sync downloads the branch again")
+    q.add_argument("--yes", action="store_true")
+    q.set_defaults(func=cmd_salvage_fresh)
+
+    p = sub.add_parser("refused", help="edits head office refused or that cannot be sent")
+    rf = p.add_subparsers(dest="refused_command", metavar="ACTION", required=True)
+    q = rf.add_parser("list")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_refused_list)
+    for action, text in (("amend", "file the refused text as an amendment (更正) of the final version"),
+                         ("reapply", "save the refused text again over the current draft"),
+                         ("retry", "send it again with the next sync"),
+                         ("dismiss", "stop showing it (kept in the database)")):
+        q = rf.add_parser(action, help=text)
+        q.add_argument("change_id")
+        if action == "amend":
+            q.add_argument("--reason", help="更正原因")
+        q.set_defaults(func=cmd_refused_act, action=action)

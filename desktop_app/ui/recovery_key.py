@@ -1,0 +1,175 @@
+"""Showing a recovery key until the clerk confirms having written it down.
+
+Used after a re-issue in 设置 and at unlock when a key was never confirmed (the program stopped
+between creating the ledger and the wizard's recovery-key page). The key stays (encrypted) in the
+store until :attr:`confirmed` — closing the dialog without ticking the box shows it again next time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.store.atomic import atomic_write_text
+from desktop_app.ui import dialogs
+from desktop_app.ui.i18n import translate
+from desktop_app.ui.session import Session
+
+
+class RecoveryKeyDialog(QDialog):
+    confirmed = Signal()
+
+    def __init__(self, session: Session, key: str, parent: QWidget | None = None, *, reissued: bool = False) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(translate("RecoveryKeyDialog", "Recovery key"))
+        intro = QLabel(
+            translate("RecoveryKeyDialog", "This is the new recovery key. The old one no longer works.")
+            if reissued
+            else translate("RecoveryKeyDialog", "This ledger's recovery key was never confirmed. Write it down now.")
+        )
+        intro.setWordWrap(True)
+        self.key = QPlainTextEdit(key)
+        self.key.setObjectName("recoveryKey")
+        self.key.setReadOnly(True)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        font.setPointSize(16)
+        self.key.setFont(font)
+        self.key.setMaximumHeight(80)
+        save = QPushButton(translate("RecoveryKeyDialog", "Save to a file for printing…"))
+        save.clicked.connect(self._save)
+        self.check = QCheckBox(
+            translate("RecoveryKeyDialog", "I have written down or printed the recovery key and will keep it safe")
+        )
+        self.check.setObjectName("recoveryConfirm")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.check.toggled.connect(self.ok.setEnabled)
+        self.buttons.accepted.connect(self._confirm)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.key)
+        layout.addWidget(save)
+        layout.addWidget(self.check)
+        layout.addWidget(self.buttons)
+
+    def _save(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, translate("RecoveryKeyDialog", "Save the recovery key"), "branchledger-recovery-key.txt"
+        )
+        if name:
+            atomic_write_text(Path(name), translate("RecoveryKeyDialog", "BranchLedger recovery key") + "\n\n"
+                              + self.key.toPlainText() + "\n")
+
+    def _confirm(self) -> None:
+        if not self.check.isChecked():
+            return
+        try:
+            with self.session.guard() as store:  # one small write
+                store.confirm_recovery_key()
+        except Exception as exc:  # a full disk: the key stays pending and is shown again
+            dialogs.error(self, dialogs.error_text(exc))
+            return
+        self.confirmed.emit()
+        self.accept()
+
+
+class PassphrasePrompt(QDialog):
+    """Ask the current passphrase before something sensitive; checked in a worker (Argon2id)."""
+
+    verified = Signal(str)  # the passphrase, once it proved right
+
+    def __init__(self, session: Session, title: str, text: str, action: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QLineEdit
+
+        self.session = session
+        self.setWindowTitle(title)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("promptPassphrase")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText(translate("RecoveryKeyDialog", "Current passphrase"))
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok.setEnabled(False)
+        self.passphrase.textChanged.connect(lambda text: self.ok.setEnabled(bool(text)))
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.passphrase)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def _check(self) -> None:
+        from desktop_app.ui.workers import ProgressFn, start_worker
+
+        passphrase, store = self.passphrase.text(), self.session.store
+        self.ok.setEnabled(False)
+        self.message.setText(translate("RecoveryKeyDialog", "Checking…"))
+
+        def job(_p: ProgressFn) -> bool:
+            return store.verify_passphrase(passphrase)  # the key file only: no lock needed
+
+        def done(ok: object) -> None:
+            if ok:
+                self.accept()
+                self.verified.emit(passphrase)
+            else:
+                self.ok.setEnabled(True)
+                self.message.setText(translate("RecoveryKeyDialog", "That passphrase is not correct."))
+
+        start_worker(job, on_result=done, on_error=lambda exc: self.message.setText(dialogs.error_text(exc)),
+                     owner=self)
+
+
+def reissue(parent: QWidget, session: Session) -> PassphrasePrompt:
+    """设置 → issue a new recovery key: passphrase, then the new key shown until confirmed."""
+    from desktop_app.ui.workers import ProgressFn, start_worker
+
+    prompt = PassphrasePrompt(
+        session,
+        translate("RecoveryKeyDialog", "Issue a new recovery key"),
+        translate("RecoveryKeyDialog", "A new recovery key replaces the old one, which stops working. "
+                  "Enter the current passphrase."),
+        translate("RecoveryKeyDialog", "Issue a new key"),
+        parent,
+    )
+
+    def issue(_passphrase: str) -> None:
+        guard = session.guard()
+
+        def job(_p: ProgressFn) -> str:
+            with guard as store:
+                return store.reissue_recovery_key()
+
+        def done(key: object) -> None:
+            dialog = RecoveryKeyDialog(session, str(key), parent, reissued=True)
+            parent.recovery_dialog = dialog  # type: ignore[attr-defined]  # kept alive, found by tests
+            dialog.open()
+
+        start_worker(job, on_result=done, on_error=lambda exc: dialogs.error(parent, dialogs.error_text(exc)),
+                     owner=parent)
+
+    prompt.verified.connect(issue)
+    prompt.open()
+    return prompt

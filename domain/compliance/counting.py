@@ -1,0 +1,91 @@
+"""Which records count towards the compliance calendar, and why the others do not (issue 13).
+
+A head-office figure is only worth trusting if it counts what really happened and was signed
+off: a 草稿 is not a record yet, a 党员大会 without its quorum (会议无效) decided nothing, a record
+head office returned for correction (退回修改) is not accepted until corrected, and a record that
+was corrected by a finalized amendment (更正) is replaced by it. A record this software version
+cannot read (written by a newer client, ``schema_version`` higher than ours) is never guessed at
+and never silently dropped: it is reported as 需升级客户端.
+
+The verdict for each record is a :class:`CountState`; :func:`count_states` takes the whole set
+of a branch's meeting records, because a record's standing depends on its amendments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.context import RuleContext
+from domain.records import Meeting
+from domain.rules.quorum import meeting_validity
+
+
+class CountState(StrEnum):
+    COUNTED = "counted"
+    DRAFT = "draft"
+    INVALID = "invalid"
+    RETURNED = "returned"
+    SUPERSEDED = "superseded"
+    UNREADABLE = "unreadable"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+    @property
+    def counts(self) -> bool:
+        return self is CountState.COUNTED
+
+
+_LABELS: dict[CountState, str] = {
+    CountState.COUNTED: "计入",
+    CountState.DRAFT: "草稿（未定稿，不计入）",
+    CountState.INVALID: "会议无效（不计入）",
+    CountState.RETURNED: "已退回修改（不计入）",
+    CountState.SUPERSEDED: "已被更正记录取代",
+    CountState.UNREADABLE: "需升级客户端",
+}
+
+
+@dataclass(frozen=True)
+class RecordStanding:
+    """What counting needs to know about one meeting record (no body needed)."""
+
+    record_id: str
+    final: bool  # 定稿
+    valid: bool  # the meeting met its quorum (True when no quorum rule applies)
+    returned: bool  # head office's latest verdict on it is 退回修改
+    amends_record_id: str = ""  # the record this one corrects
+    readable: bool = True  # False: a body from a newer schema this version cannot parse
+
+
+def meeting_is_valid(meeting: Meeting, ctx: RuleContext) -> bool:
+    """会议是否有效, judged with the roster (``ctx.members``) on the meeting date."""
+    return meeting_validity(meeting, ctx).valid
+
+
+def count_states(records: Iterable[RecordStanding]) -> dict[str, CountState]:
+    """The count state of every record in ``records`` (one branch's live meeting records).
+
+    Only a *finalized* amendment replaces the record it corrects: a correction still being drafted
+    leaves the original standing as it was (and the draft itself does not count either).
+    """
+    items = list(records)
+    superseded = {r.amends_record_id for r in items if r.amends_record_id and r.final and r.readable}
+    out: dict[str, CountState] = {}
+    for r in items:
+        if not r.readable:
+            out[r.record_id] = CountState.UNREADABLE
+        elif r.record_id in superseded:
+            out[r.record_id] = CountState.SUPERSEDED
+        elif not r.final:
+            out[r.record_id] = CountState.DRAFT
+        elif r.returned:
+            out[r.record_id] = CountState.RETURNED
+        elif not r.valid:
+            out[r.record_id] = CountState.INVALID
+        else:
+            out[r.record_id] = CountState.COUNTED
+    return out

@@ -1,0 +1,83 @@
+"""Rule findings head office keeps with each revision, judged with the branch's own roster.
+
+The device already refused error-level violations when the clerk saved; head office re-runs the
+rules so an auditor sees what the record looks like *with the roster head office holds* (every
+member record the branch synced, as it stands when the revision arrives; the rules then judge
+each person on the meeting date). Without the roster every meeting with a vote carried false
+errors such as "应到会有表决权人数为0" (issue 13).
+
+The roster and profile are read once per pushed page and read again only when a member or the
+profile changed in the meantime (a page often carries the roster before the meetings).
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, func, select
+
+from domain.context import RuleContext
+from domain.records import Member, RecordBody
+from domain.validation import validate_record
+from domain.violations import Severity
+from sync.server.profiles import current_profile
+from sync.server.tables import heads, revisions
+
+_ROSTER_KINDS = ("member", "branch_profile")
+# ledger → (roster marker, context); weak, so a finished push leaves nothing behind.
+_cache: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], RuleContext]] = weakref.WeakKeyDictionary()
+
+
+def _marker(conn: Connection, branch_id: str) -> tuple[int, int]:
+    row = conn.execute(
+        select(func.coalesce(func.max(heads.c.updated_seq), 0), func.count())
+        .where(heads.c.branch_id == branch_id, heads.c.kind.in_(_ROSTER_KINDS))
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+def branch_members(conn: Connection, branch_id: str) -> dict[str, Member]:
+    """The branch's roster as head office holds it: every member record, current revision, all
+    states (people who left are kept: the rules judge the meeting date)."""
+    rows = conn.execute(
+        select(heads.c.record_id, revisions.c.body)
+        .join(revisions, (revisions.c.branch_id == heads.c.branch_id) & (revisions.c.record_id == heads.c.record_id)
+              & (revisions.c.rev == heads.c.current_rev))
+        .where(heads.c.branch_id == branch_id, heads.c.kind == "member", heads.c.deleted.is_(False))
+    ).all()
+    members: dict[str, Member] = {}
+    for record_id, body in rows:
+        if not body:
+            continue
+        try:
+            members[record_id] = Member.model_validate(json.loads(body))
+        except ValidationError:
+            continue  # a newer schema: that person is unknown here, as on an older client
+    return members
+
+
+def branch_context(conn: Connection, branch_id: str) -> RuleContext:
+    profile, _count = current_profile(conn, branch_id)
+    return RuleContext(members=branch_members(conn, branch_id), branch=profile)
+
+
+def _context_for(ledger: Any) -> RuleContext:
+    if ledger.has_staged(_ROSTER_KINDS):
+        ledger.write_staged()  # members pushed earlier in this page are part of the roster
+    marker = _marker(ledger.conn, ledger.branch_id)
+    cached = _cache.get(ledger)
+    if cached is not None and cached[0] == marker:
+        return cached[1]
+    context = branch_context(ledger.conn, ledger.branch_id)
+    _cache[ledger] = (marker, context)
+    return context
+
+
+def rule_findings(ledger: Any, kind: str, parsed: RecordBody, *, final: bool = False) -> list[dict[str, str]]:
+    """Errors and warnings for ``parsed`` in the context of ``ledger``'s branch (for the audit view);
+    a 定稿 revision is judged as the device judged it when finalizing (completeness included)."""
+    _, findings = validate_record(kind, parsed, _context_for(ledger), finalizing=final)
+    return [v.as_dict() for v in findings if v.severity in (Severity.ERROR, Severity.WARNING)]

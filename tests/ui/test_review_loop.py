@@ -1,0 +1,138 @@
+"""The review loop in the clerk's real window: a return from head office arrives by sync, shows on
+概览 with a badge and on the record, the clerk corrects it by amendment, head office sees the
+correction; a notice asking for acknowledgement gets 确认已读. Real clicks, real head office."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop_app.reviews import receipt_of
+from desktop_app.ui.editors.meeting import MeetingEditor
+from desktop_app.ui.pages.overview import OverviewPage
+from desktop_app.ui.session import Session
+from desktop_app.ui.shell import ShellWindow
+from sync.server.console import indexer
+from sync.server.console.notices import list_notices, notice_detail
+from sync.server.console.scope import scope_of
+from sync.server.console.users import add_user, user_by_name
+from tests.sync.console.conftest import PASSWORD, Browserless
+from tests.sync.hq import HeadOfficeFixture
+from tests.ui.conftest import Answers
+from tests.ui.test_sync import enrol_from_page, sync_now, sync_page, workspace_of
+
+
+@pytest.fixture
+def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
+    fixture = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'hq.sqlite3'}", backend="sqlite")
+    fixture.office.call(add_user, "shen", "reviewer", PASSWORD, org="c", display_name="审核员沈")
+    try:
+        yield fixture
+    finally:
+        fixture.stop()
+
+
+def final_meeting(session: Session, roster: dict[str, str]) -> str:
+    with session.lock:
+        records = session.store.records
+        rid = records.create("meeting", {
+            "meeting_type": "party_congress", "title": "第四季度支部党员大会", "starts_at": "2026-10-15T09:00:00",
+            "ends_at": "2026-10-15T11:00:00", "place": "林场党员活动室", "chair_member_id": roster["王书记"],
+            "recorder_member_id": roster["李组织"], "attendance": [{"member_id": m} for m in roster.values()],
+        }, author="t").record_id
+        records.finalize(rid, author="t")
+    return rid
+
+
+def click(qtbot: Any, widget: QWidget) -> None:
+    assert widget.isVisible() and widget.isEnabled(), widget.objectName()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def double_click(qtbot: Any, widget: QWidget, pos: QPoint) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def toolbar_button(editor: MeetingEditor, action: Any) -> QWidget:
+    widget = editor.toolbar.widgetForAction(action)
+    assert widget is not None
+    return widget
+
+
+def test_return_correct_and_acknowledge_in_the_window(
+    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, answers: Answers,
+    qtbot: Any,
+) -> None:
+    page = sync_page(shell, qtbot)
+    enrol_from_page(page, hq, qtbot)
+    meeting = final_meeting(session, roster)
+    sync_now(page, qtbot)
+
+    reviewer = Browserless(hq.base_url)
+    reviewer.login("shen")
+    assert reviewer.post(f"/console/branches/b1/records/{meeting}/review",
+                         {"decision": "returned", "comment": "缺少会议议题，请补充后更正。"}).status_code == 200
+    reviewer.post("/console/notices", {"target": "b1", "title": "关于冬季防火检查的通知", "body": "请确认已读。",
+                                       "issued_on": "2026-11-25", "requires_ack": "1"})
+    sync_now(page, qtbot)
+
+    workspace = workspace_of(shell)
+    overview = workspace.show_page("overview")
+    assert isinstance(overview, OverviewPage)
+    panel = overview.returns
+    qtbot.waitUntil(lambda: panel.isVisible(), timeout=5_000)
+    assert panel.badge.isVisible() and panel.badge.text().startswith("1")
+    item = panel.list.item(0)
+    assert "缺少会议议题" in item.text() and "第四季度支部党员大会" in item.text()
+
+    answers.text = "按总部意见补充会议议题"
+    double_click(qtbot, panel.list.viewport(), panel.list.visualItemRect(item).center())
+    qtbot.waitUntil(lambda: any(e.record_id == meeting for e in workspace.editors), timeout=5_000)
+    editor = next(e for e in workspace.editors if e.record_id == meeting)
+    assert isinstance(editor, MeetingEditor)
+    banner = editor.review_banner
+    assert "缺少会议议题" in banner.label.text() and banner.amend_button.isVisible()
+    click(qtbot, banner.amend_button)
+    qtbot.waitUntil(lambda: any(e.amend_of == meeting for e in workspace.editors), timeout=5_000)
+    amendment = next(e for e in workspace.editors if e.amend_of == meeting)
+    assert isinstance(amendment, MeetingEditor)
+    amendment.place.clear()
+    qtbot.keyClicks(amendment.place, "Room 2")  # the correction itself: typed into the real field
+    answers.confirm = True
+    click(qtbot, toolbar_button(amendment, amendment.action_finalize))
+    qtbot.waitUntil(lambda: amendment.status_final, timeout=5_000)
+    qtbot.waitUntil(lambda: not panel.badge.isVisible(), timeout=5_000)
+    banner.refresh()
+    assert banner.open_button.isVisible() and not banner.amend_button.isVisible()
+    sync_now(page, qtbot)
+
+    page_html = reviewer.get(f"/console/branches/b1/records/{meeting}").text
+    assert "支部已提交更正记录" in page_html and str(amendment.record_id) in page_html
+    assert "Room 2" in reviewer.get(f"/console/branches/b1/records/{amendment.record_id}").text
+
+    # 确认已读 on the notice: open it from 概览's notice list, click the button, sync.
+    workspace.show_page("overview")
+    qtbot.waitUntil(lambda: overview.notices_model.total == 1, timeout=5_000)  # type: ignore[attr-defined]
+    notice = overview.notices_model.summary(0)  # type: ignore[attr-defined]
+    workspace.open_editor("notice", notice.record_id)
+    view = workspace.notice_view
+    assert view is not None and view.ack.button.isEnabled()
+    click(qtbot, view.ack.button)
+    assert not view.ack.button.isEnabled() and session.author in view.ack.label.text()
+    with session.lock:
+        assert receipt_of(session.store, notice.record_id) is not None
+    view.close()
+    sync_now(page, qtbot)
+    indexer.refresh(hq.office.engine)
+    with hq.office.engine.begin() as conn:
+        scope = scope_of(conn, user_by_name(conn, "shen"))  # type: ignore[arg-type]
+        [summary] = list_notices(conn, scope)
+        detail = notice_detail(conn, scope, summary.key)
+    assert summary.read == 1 and detail.rows[-1][0] == "b1" and detail.rows[-1][3]
+    QApplication.processEvents()
