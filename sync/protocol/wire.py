@@ -22,7 +22,10 @@ MAX_PAGE_BYTES = 1024 * 1024
 DEFAULT_PAGE_ITEMS = 200
 MAX_PAGE_ITEMS = 1000
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+# At least one character that is not a dot: "." and ".." would name a folder in a URL path (the
+# console's /branches/{b}/records/{r}) and could never be opened there.
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64,
+                                      pattern=r"^[A-Za-z0-9_.:-]*[A-Za-z0-9_:-][A-Za-z0-9_.:-]*$")]
 Rev = Annotated[str, StringConstraints(min_length=3, max_length=80, pattern=r"^[0-9]+-[0-9a-f]+$")]
 Short = Annotated[str, StringConstraints(max_length=200)]
 

@@ -141,3 +141,20 @@ def test_wire_models_bound_their_inputs() -> None:
         SyncRequest.model_validate({"client": {"device_id": "d"}, "push": [change] * 501})
     # Unknown fields from a newer peer are ignored, not fatal.
     assert SyncRequest.model_validate({"client": {"device_id": "d"}, "future": 1}).cursor is None
+
+
+def test_record_ids_of_only_dots_are_refused_by_the_wire_and_the_store() -> None:
+    """"." and ".." would name a folder in the console's record URLs, where they can never be
+    opened: the id alphabet needs one character that is not a dot (dots inside stay allowed)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from desktop_app.store.record_ids import is_valid_record_id
+    from sync.protocol.wire import Id
+
+    adapter: TypeAdapter[str] = TypeAdapter(Id)
+    for bad in (".", "..", "...", "", "a/b", "x" * 65):
+        with pytest.raises(ValidationError):
+            adapter.validate_python(bad)
+        assert not is_valid_record_id(bad)
+    for good in ("a", "1.2", ".a", "a..", "0190a0a0-0000-7000-8000-000000000001", "m:1_2-3"):
+        assert adapter.validate_python(good) == good and is_valid_record_id(good)
