@@ -119,7 +119,7 @@ def test_an_object_bomb_is_refused_cheaply_and_health_does_not_wait(hq_sqlite: H
     took = time.monotonic() - started
     assert reply.status_code == 413 and reply.json()["code"] == "too_many_values"
     # Ceilings, not targets (the figures are in bench hq): generous enough for a loaded 2-core CI
-    # machine, still far below parsing 5 M objects (≈ 30 s) or a blocked event loop.
+    # machine, yet a server that parsed all 5 M objects or blocked its event loop would fail them.
     assert took < 8.0, f"refusing the bomb took {took:.2f} s"
     reply = requests.post(url, data=eleven_million, headers={**headers, "Authorization": f"Bearer {token}"},
                           timeout=30)
