@@ -61,7 +61,7 @@ def keep_item(item: str, size: int) -> bool:
     if name.endswith(".cnv"):
         return name[:-4] in KEPT_MULTIBYTE or size <= SINGLE_BYTE_MAX
     match = _LOCALE_BUNDLE.match(name)
-    if match and name not in {"pool.res"}:
+    if match and name not in {"pool.res", "res_index.res"}:  # each tree's shared keys and its index
         locale = match.group(1)
         return locale in {"root", "en", "zh"} or locale.startswith(("en_", "zh_"))
     return True
