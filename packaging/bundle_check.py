@@ -16,13 +16,15 @@ Printing (fonts) is checked by printing from the bundle and reading the PDF back
 (tests/packaging/test_bundle.py).
 
 Support staff can run it on a clerk's machine too (``QT_QPA_PLATFORM=offscreen`` on a machine
-without a display).
+without a display); ``BRANCH_LEDGER_SELF_CHECK_SCREENSHOT=dialog.png`` also saves a picture of the
+file dialog as it was checked.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import tempfile
 import time
@@ -69,6 +71,9 @@ def _file_dialog(app: Any) -> dict[str, Any]:
         texts = sorted({w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)
                         if w.text()})
         listed = names()
+        shot = os.environ.get("BRANCH_LEDGER_SELF_CHECK_SCREENSHOT")  # a PNG of the dialog, to look at
+        if shot:
+            dialog.grab().save(shot)
         dialog.close()
     translated = {"查找范围(&L)：", "文件类型(&T)：", "取消"} <= set(texts)  # "Look in:", "Files of type:", "Cancel"
     return {"ok": listed == EXPECTED_ORDER and translated, "listed": listed, "texts": texts}
