@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import getpass
 import json
 import os
@@ -23,7 +24,7 @@ from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
 from desktop_app.store.atomic import atomic_write_text
-from desktop_app.store.errors import StoreDamaged
+from desktop_app.store.errors import DiskFull, ReadOnlyMedia, StoreDamaged
 from desktop_app.store.io_errors import translate
 from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
 from domain.violations import RuleViolation
@@ -148,14 +149,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    out = cli_text.output_file(args.out) if args.out and args.out != "-" else None
     store = open_store(args)
     try:
         data = export_records(store, args.kind or None)
     finally:
         store.close()
     text = json.dumps(data, ensure_ascii=False, indent=2)
-    if args.out and args.out != "-":
-        atomic_write_text(Path(args.out), text)  # yesterday's export stays whole until this one is
+    if out is not None:
+        atomic_write_text(out, text)  # yesterday's export stays whole until this one is
         print(f"已导出 {len(data['records'])} 条记录到 {args.out}", file=sys.stderr)
     else:
         print(text)
@@ -183,9 +185,9 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     from desktop_app.compliance_query import NoBranchProfile, compliance_report
     from domain.compliance.render import render_text
 
+    today = cli_text.date_option(args.today, "--today")
     store = open_store(args)
     try:
-        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
         report = compliance_report(store, args.period, today)
     except NoBranchProfile as exc:
         raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
@@ -219,42 +221,45 @@ def build_parser() -> argparse.ArgumentParser:
             "支部台账 BranchLedger — run without a subcommand to open the desktop app.",
         ),
     )
-    parser.add_argument("--version", action="version", version=version_line("branch-ledger"))
-    parser.add_argument("--data-dir", default=str(default_data_dir()),
+    # Python 3.11's argparse does not translate the version action's own help: given here.
+    parser.add_argument("--version", action="version", version=version_line("branch-ledger"),
+                        help=h("显示版本号并退出", "show program's version number and exit"))
+    parser.add_argument("--data-dir", default=str(default_data_dir()), metavar=h("文件夹", "DIR"),
                         help=h("数据目录（默认：%(default)s；也可用环境变量 BRANCH_LEDGER_DATA_DIR）",
                                "data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)"))
-    parser.add_argument("--passphrase-file",
+    parser.add_argument("--passphrase-file", metavar=h("文件", "FILE"),
                         help=h(f"从这个文件读取密码（或设置环境变量 {PASSPHRASE_ENV}）",
                                f"read the passphrase from this file (or set {PASSPHRASE_ENV})"))
-    parser.add_argument("--author", default=os.environ.get("USER", "clerk"),
+    parser.add_argument("--author", default=os.environ.get("USER", "clerk"), metavar=h("姓名", "NAME"),
                         help=h("记入修改历史的姓名", "name recorded in history"))
     parser.add_argument("--lang", choices=("zh_CN", "en"),
                         help=h("本次运行的语言（桌面程序和命令行帮助）", "language of this run (desktop app and help)"))
     parser.add_argument("--verbose", action="store_true",
                         help=h("出错时显示技术细节", "show technical details of errors"))
-    parser.add_argument("--smoke-exit-after", type=float, metavar="SECONDS",
-                        help=h("打开程序，显示当前界面名称，SECONDS 秒后正常退出（用于安装包测试）",
+    parser.add_argument("--smoke-exit-after", type=float, metavar=h("秒数", "SECONDS"),
+                        help=h("打开程序，显示当前界面名称，过这么多秒后正常退出（用于安装包测试）",
                                "open the app, print which screen it shows, quit after SECONDS (packaging tests)"))
     sub = parser.add_subparsers(dest="command", metavar=h("命令", "COMMAND"))
 
     p = sub.add_parser("create", help=h("新建加密台账并显示恢复密钥",
                                         "create a new encrypted store and print its recovery key"))
-    p.add_argument("--branch-name", help=h("支部名称", "name of the branch (支部名称)"))
-    p.add_argument("--records-since",
+    p.add_argument("--branch-name", metavar=h("名称", "NAME"), help=h("支部名称", "name of the branch"))
+    p.add_argument("--records-since", metavar=h("日期", "DATE"),
                    help=h("台账起始日期（如 2026-01-01）：从这一天起检查规定活动；默认今天",
-                          "台账起始日期 (YYYY-MM-DD): compliance is checked from this day; default today"))
+                          "first day of the ledger (YYYY-MM-DD): compliance is checked from this day; default today"))
     p.set_defaults(func=cmd_create)
 
     p = sub.add_parser("unlock", help=h("检查密码并显示简要情况", "check the passphrase and print a short summary"))
     p.set_defaults(func=cmd_unlock)
 
     p = sub.add_parser("change-passphrase", help=h("修改密码", "rewrap the database key under a new passphrase"))
-    p.add_argument("--new-passphrase-file", help=h("从这个文件读取新密码", "read the new passphrase from this file"))
+    p.add_argument("--new-passphrase-file", metavar=h("文件", "FILE"),
+                   help=h("从这个文件读取新密码", "read the new passphrase from this file"))
     p.set_defaults(func=cmd_change_passphrase)
 
     p = sub.add_parser("import", help=h("从 JSON 文件导入记录（要么全部导入，要么一条不导入）",
                                         "import records from a JSON file (all or nothing)"))
-    p.add_argument("file", help=h("要导入的 JSON 文件", "the JSON file to import"))
+    p.add_argument("file", metavar=h("文件", "FILE"), help=h("要导入的 JSON 文件", "the JSON file to import"))
     p.add_argument("--json", action="store_true", help=h("以 JSON 输出结果", "print the report as JSON"))
     p.add_argument("--skip-existing", action="store_true",
                    help=h("跳过台账中已有编号的记录（用于放回抢救出的记录）",
@@ -262,26 +267,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help=h("把记录导出为 JSON", "export records as JSON"))
-    p.add_argument("--out", help=h("输出文件（默认：标准输出）", "output file (default: stdout)"))
-    p.add_argument("--kind", action="append",
+    p.add_argument("--out", metavar=h("文件", "FILE"),
+                   help=h("输出文件（默认：标准输出）", "output file (default: stdout)"))
+    p.add_argument("--kind", action="append", metavar=h("类别", "KIND"),
                    help=h("只导出这类记录（可重复）：member、meeting、pioneer_post …",
                           "only this kind (repeatable): member, meeting, pioneer_post …"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("search", help=h("全文搜索（可搜中文词语）", "full-text search (Chinese substrings work)"))
-    p.add_argument("text", nargs="+", help=h("要搜索的文字", "text to search for"))
-    p.add_argument("--kind", help=h("只搜这类记录", "only records of this kind"))
-    p.add_argument("--limit", type=int, default=50, help=h("最多显示几条（默认 50）", "at most this many (default 50)"))
+    p.add_argument("text", nargs="+", metavar=h("文字", "TEXT"), help=h("要搜索的文字", "text to search for"))
+    p.add_argument("--kind", metavar=h("类别", "KIND"), help=h("只搜这类记录", "only records of this kind"))
+    p.add_argument("--limit", type=int, default=50, metavar=h("条数", "N"),
+                   help=h("最多显示几条（默认 50）", "at most this many (default 50)"))
     p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("compliance", help=h("某一期间规定活动的完成、待完成和逾期情况",
                                             "required activities done / due / overdue for a period"))
-    p.add_argument("--period", required=True,
+    p.add_argument("--period", required=True, metavar=h("期间", "PERIOD"),
                    help=h("期间：2026-11（月）、2026-Q4（季度）或 2026（年）",
                           "2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"))
-    p.add_argument("--today", help=h("按这一天计算（YYYY-MM-DD，默认今天）",
-                                     "evaluate as of this date (YYYY-MM-DD); default today"))
+    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("按这一天计算（YYYY-MM-DD，默认今天）",
+                                                              "evaluate as of this date (YYYY-MM-DD); default today"))
     p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
     p.set_defaults(func=cmd_compliance)
 
@@ -331,7 +338,12 @@ def _report_failure(exc: Exception, verbose: bool) -> int:
     media, a vanished USB stick), a file, or a bug — a plain message in the clerk's language
     either way, the technical details only with ``--verbose``, and a crash report for a bug."""
     translated = translate(exc)
-    if translated is not None:
+    # A file or folder named on the command line that is missing, or a folder where a file is
+    # wanted, says so — not "the disk may be pulled" (as in the app's dialogs).
+    named_file = (isinstance(exc, OSError) and getattr(exc, "filename", None)
+                  and not isinstance(translated, (DiskFull, ReadOnlyMedia))
+                  and exc.errno not in (errno.EIO, errno.ENXIO, errno.ENODEV))
+    if translated is not None and not named_file:
         print(f"错误：{translated.message}", file=sys.stderr)
     elif isinstance(exc, OSError):
         name = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""

@@ -13,9 +13,11 @@ of record kinds, so no code such as ``post_log`` reaches a clerk.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import errno
 import os
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 _state = {"language": "zh"}
 
@@ -139,3 +141,26 @@ def _zh_gettext(message: str) -> str:
 
 def _zh_ngettext(singular: str, plural: str, n: int) -> str:
     return _ARGPARSE_NGETTEXT_ZH.get(singular, singular if n == 1 else plural)
+
+
+def output_file(path: str) -> Path:
+    """``path`` from ``--out``, refused up front when it cannot be written: a folder that does not
+    exist (a mistyped path, a USB stick not plugged in) or a folder where a file is wanted. Said
+    here, with the clerk's own path — the write itself goes through a temporary file, whose name
+    would otherwise be the one in the message."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise CliError(f"无法写出 {path}：这是一个文件夹，请写上文件名")
+    if not target.parent.is_dir():
+        raise CliError(f"无法写出 {path}：文件夹 {target.parent} 不存在")
+    return target
+
+
+def date_option(value: str | None, option: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option (today when not given), or a message naming the option."""
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CliError(f"{option} 日期不正确：{value}（应为 YYYY-MM-DD，如 2026-11-30）") from exc

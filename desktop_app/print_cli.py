@@ -7,12 +7,11 @@ lost on paper.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app import print_jobs
+from desktop_app import cli_text, print_jobs
 from desktop_app.cli_text import h
 from printing import PrintResult
 
@@ -31,7 +30,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     from desktop_app.cli import open_store
     from desktop_app.cli_text import CliError
 
-    out = Path(args.out)
+    out = cli_text.output_file(args.out)
+    today = cli_text.date_option(args.today, "--today")
     store = open_store(args)
     try:
         if args.what == "minutes":
@@ -41,7 +41,6 @@ def cmd_print(args: argparse.Namespace) -> int:
         elif args.what == "post":
             result = print_jobs.print_post_report(store, args.target, out, args.period)
         else:
-            today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
             result = print_jobs.print_ledger(store, args.target, out, today=today,
                                              include_minutes=not args.no_minutes)
     except print_jobs.NothingToPrint as exc:
@@ -58,14 +57,17 @@ def add_subcommands(sub: Any) -> None:
                                        "print a record or a period's ledger to a PDF file"))
     p.add_argument("what", choices=["minutes", "signin", "ledger", "post"],
                    help=h("minutes：会议记录；signin：签到表；ledger：某一期间的台账；post：先锋岗报告",
-                          "minutes: 会议记录; signin: 签到表; ledger: 台账 of a period; post: 先锋岗 report"))
-    p.add_argument("target", help=h("记录编号（minutes/signin/post）或期间 2026-11 / 2026-Q4 / 2026（ledger）",
-                                    "record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)"))
-    p.add_argument("--out", required=True, help=h("要写出的 PDF 文件", "PDF file to write"))
-    p.add_argument("--period", help=h("post：只打印这一期间的履岗记录和评价",
-                                      "post: only log entries and evaluations of this period"))
-    p.add_argument("--today", help=h("ledger：按这一天计算完成情况（YYYY-MM-DD）",
-                                     "ledger: compliance as of this date (YYYY-MM-DD)"))
+                          "minutes: a meeting's minutes; signin: a sign-in sheet; ledger: the ledger of a period; "
+                          "post: a pioneer post's report"))
+    p.add_argument("target", metavar=h("编号或期间", "TARGET"),
+                   help=h("记录编号（minutes/signin/post）或期间 2026-11 / 2026-Q4 / 2026（ledger）",
+                          "record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)"))
+    p.add_argument("--out", required=True, metavar=h("文件", "FILE"), help=h("要写出的 PDF 文件", "PDF file to write"))
+    p.add_argument("--period", metavar=h("期间", "PERIOD"),
+                   help=h("post：只打印这一期间的履岗记录和评价",
+                          "post: only log entries and evaluations of this period"))
+    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("ledger：按这一天计算完成情况（YYYY-MM-DD）",
+                                                              "ledger: compliance as of this date (YYYY-MM-DD)"))
     p.add_argument("--no-minutes", action="store_true",
                    help=h("ledger：只打印目录，不附每次会议的会议记录",
                           "ledger: the list only, without every record's minutes"))

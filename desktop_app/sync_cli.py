@@ -15,12 +15,18 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from pydantic import ValidationError
+
 from branch_ledger import __version__
-from desktop_app.cli_text import h
+from desktop_app.cli_text import CliError, h
 from sync.client.engine import SyncEngine, SyncProgress
 from sync.client.errors import SyncError
 
 log = logging.getLogger("branch_ledger.sync")
+ENROL_FIELD_MESSAGES = {
+    "code": "注册码格式不正确：应为上级党委给出的 4–64 位注册码",
+    "device_name": "设备名称不正确：应为 1–100 个字",
+}
 
 
 def _open(args: argparse.Namespace) -> Any:
@@ -47,6 +53,9 @@ def cmd_enrol(args: argparse.Namespace) -> int:
                                 app_version=__version__)
         except SyncError as exc:
             return _fail(exc, args.verbose)
+        except ValidationError as exc:  # the request's own limits (a mistyped code), before anything is sent
+            fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+            raise CliError("；".join(ENROL_FIELD_MESSAGES.get(f, f"{f} 不正确") for f in sorted(fields))) from exc
     print(f"已注册到 {creds.branch_name}（{creds.branch_id}），设备编号 {creds.device_id}")
     return 0
 
@@ -123,13 +132,15 @@ def add_subcommands(subparsers: Any) -> None:
     """Register ``enrol``, ``sync`` and ``sync-status`` on the main CLI's subparsers."""
     p = subparsers.add_parser("enrol", help=h("用一次性登记码把本机登记到上级党委",
                                               "register this installation with head office (one-time code)"))
-    p.add_argument("--server", required=True, help=h("上级党委服务器地址，如 https://hq.example.cn",
-                                                     "head-office URL, e.g. https://hq.example.cn"))
-    p.add_argument("--code", help=h("一次性登记码（不填时会提示输入）",
-                                    "one-time enrolment code (prompted when omitted)"))
-    p.add_argument("--device-name", default=socket.gethostname(),
+    p.add_argument("--server", required=True, metavar=h("地址", "URL"),
+                   help=h("上级党委服务器地址，如 https://hq.example.cn",
+                          "head-office URL, e.g. https://hq.example.cn"))
+    p.add_argument("--code", metavar=h("登记码", "CODE"), help=h("一次性登记码（不填时会提示输入）",
+                                                              "one-time enrolment code (prompted when omitted)"))
+    p.add_argument("--device-name", default=socket.gethostname(), metavar=h("名称", "NAME"),
                    help=h("上级党委看到的本机名称", "name shown to head office"))
-    p.add_argument("--ca-bundle", help=h("上级党委自建 CA 的证书文件（PEM）", "PEM file of the head office's own CA"))
+    p.add_argument("--ca-bundle", metavar=h("文件", "FILE"),
+                   help=h("上级党委自建 CA 的证书文件（PEM）", "PEM file of the head office's own CA"))
     p.set_defaults(func=cmd_enrol)
 
     p = subparsers.add_parser("sync", help=h("立即与上级党委同步（上传并下载）",

@@ -16,7 +16,8 @@ mkdir -p "$OUT"
 PY="${PYTHON:-python3}"
 
 INPUTS=(branch_ledger desktop_app domain printing resources sync/protocol sync/client sync/__init__.py
-        packaging/branch-ledger.spec packaging/entry.py pyproject.toml)
+        packaging/branch-ledger.spec packaging/entry.py packaging/bundle_check.py
+        packaging/trim_icu.py pyproject.toml)
 hash_inputs() {
   # The content of every file that goes in (tracked or new, as it is in the working tree), so the
   # same tree gives the same key whether or not it is committed, in this clone or another.

@@ -22,6 +22,8 @@ APT_PACKAGES=(
   poppler-utils xvfb
   # Packaging: the .deb (dpkg-shlibdeps, desktop-file-validate), the Windows installer script (makensis)
   dpkg-dev desktop-file-utils nsis zstd
+  # The Linux bundle's trimmed ICU data (icupkg; as and ld): packaging/trim_icu.py
+  icu-devtools binutils
   # Head-office deployment files, run for real by tests/packaging/test_hq_deploy.py
   nginx logrotate
   # The head-office console's browser tests: headless Chromium driven by Playwright
