@@ -31,3 +31,17 @@ def release_store(tmp_path: Path) -> Path:
 @pytest.fixture
 def release_passphrase() -> str:
     return (RELEASE_FIXTURE / "passphrase.txt").read_text(encoding="utf-8")
+
+
+# bundle/deb/windows_layout build the bundle; wheel builds the wheel; test_gui_and_cli's session installs it.
+_BUILDING_FIXTURES = {"bundle", "deb", "windows_layout", "wheel", "session"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test whose fixture builds the PyInstaller bundle or the .deb (minutes on a loaded 2-core CI
+    machine, cached afterwards) gets a timeout that covers the build; the suite's 300 s stays for
+    everything else, so a hang is still caught."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & _BUILDING_FIXTURES and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(1800))
