@@ -41,7 +41,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test whose fixture builds the PyInstaller bundle or the .deb (minutes on a loaded 2-core CI
     machine, cached afterwards) gets a timeout that covers the build; the suite's 300 s stays for
     everything else, so a hang is still caught."""
+    here = Path(__file__).parent
     for item in items:
+        if here not in Path(item.path).parents:
+            continue  # this hook sees the whole session's items
         names = set(getattr(item, "fixturenames", ()))
         if names & _BUILDING_FIXTURES and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(1800))
