@@ -422,7 +422,8 @@ class BulkWriter:
     def pending_count(self) -> int:
         return len(self._items) - self._next
 
-    def apply_reply(self, sent: Any, reply: Any) -> Any:
+    def apply_reply(self, sent: Any, reply: Any, quarantined: Any = ()) -> Any:
+        """``quarantined``: pulled changes set aside (none here: this source keeps nothing pulled)."""
         from sync.client.state import ApplyOutcome
 
         outcome = ApplyOutcome()
