@@ -17,7 +17,7 @@ from domain.records import Meeting
 from tests.ui.clerk import Clerk, settle, wait_until
 from tests.ui.steps import button, finalize, mark_attendance, new_meeting, problems, save, toolbar_button
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 AGENDA, SPEECH_MEMBER, SPEECH_TEXT = 0, 0, 2
 VOTE_SUBJECT, VOTE_YES = 0, 7
