@@ -129,7 +129,7 @@ def _activity_section(kit: Kit, data: LedgerInput, records: list[MinutesInput]) 
             kind += f"（{meeting.party_group}）"
         status = record.status.label + ("（更正）" if meeting.amends_record_id else "")
         if record.entered_later:
-            status += f"（{LATE_ENTRY}）"
+            status += f"\n（{LATE_ENTRY}）"  # its own line: a narrow column broke it inside the word
         rows.append([str(number), date_iso(meeting.starts_at.date()), kind, subject, attendance, status])
     note = f"本期共开展活动{len(records)}次。出席栏为实到/应到人数。"
     since = data.branch.records_since
