@@ -322,8 +322,14 @@ class Clerk:
     def fill_cell(
         self, table: QTableWidget, row: int, column: int, text: str, *, then: Qt.Key = Qt.Key.Key_Tab
     ) -> None:
-        """Click a text cell, type into it (typing replaces the cell), finish with Tab or Enter."""
-        self.cell(table, row, column)
+        """Click a text cell, type into it (typing replaces the cell), finish with Tab or Enter.
+
+        A cell the form already opened for typing (the cursor waits there after a choice, or
+        after Enter on the line above) is typed into without a click."""
+        editing = (table.state() == QAbstractItemView.State.EditingState
+                   and (table.currentRow(), table.currentColumn()) == (row, column))
+        if not editing:
+            self.cell(table, row, column)
         assert table.editTriggers() & QAbstractItemView.EditTrigger.AnyKeyPressed
         self.type(text)
         self.key(then)

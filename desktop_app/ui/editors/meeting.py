@@ -225,6 +225,7 @@ class MeetingEditor(EditorWindow):
                         AttendanceStatus,
                         optional=False,
                         default="present",
+                        then="reason",
                     ),
                     RowColumn("reason", translate("MeetingEditor", "Reason for absence")),
                     RowColumn(
@@ -286,6 +287,7 @@ class MeetingEditor(EditorWindow):
                         "member",
                         width=110,
                         fills="speaker",
+                        then="content",
                         tooltip=translate("MeetingEditor", "Pick the speaker from the roster; the name is filled in"),
                     ),
                     RowColumn(
