@@ -82,6 +82,14 @@ def _recorded_at(env: RecordEnvelope) -> dt.datetime | None:
         return None
 
 
+def _entered_at(env: RecordEnvelope) -> dt.datetime | None:
+    """When the record was first saved: the date a 补录 note prints."""
+    try:
+        return dt.datetime.fromisoformat(env.created_at)
+    except ValueError:
+        return None
+
+
 def minutes_input(store: Store, record_id: str) -> MinutesInput:
     return _minutes(store, store.records.get(record_id))
 
@@ -109,6 +117,7 @@ def _minutes(store: Store, env: RecordEnvelope) -> MinutesInput:
         record_id=env.record_id,
         rev=env.rev,
         recorded_at=_recorded_at(env),
+        entered_at=_entered_at(env),
         original_title=original_title,
         original_date=original_date,
         settings=store.records.rule_settings(),

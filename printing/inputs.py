@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from domain.compliance import ComplianceReport
 from domain.enums import MeetingType, RecordStatus
+from domain.late_entry import entered_later
 from domain.records import (
     BranchProfile,
     Guest,
@@ -35,6 +36,8 @@ class MinutesInput:
     forgets to say a record is final gets the watermark, never the reverse. For an amendment
     (``meeting.amends_record_id`` set), ``original_title``/``original_date`` name the record it
     corrects. ``linked_titles`` maps record ids to titles for a 主题党日's linked records.
+    ``entered_at`` is when the record was first saved (its first revision); a meeting dated
+    before the branch's 台账起始日期 prints a 补录 note with that date (domain.late_entry).
     """
 
     meeting: Meeting
@@ -48,6 +51,12 @@ class MinutesInput:
     original_date: dt.date | None = None
     settings: RuleSettings = field(default_factory=RuleSettings)
     linked_titles: Mapping[str, str] = field(default_factory=dict)
+    entered_at: dt.datetime | None = None
+
+    @property
+    def entered_later(self) -> bool:
+        """补录: held before this branch's records began in BranchLedger."""
+        return entered_later(self.meeting.starts_at.date(), self.branch.records_since)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from domain.compliance import (
 )
 from domain.context import RuleContext
 from domain.enums import RecordStatus
+from domain.late_entry import LABEL as LATE_ENTRY
 from domain.rules import star_rating, voting_roll
 from printing.blocks import Kit, compact
 from printing.document import PageMark, PrintResult, build_pdf
@@ -127,8 +128,14 @@ def _activity_section(kit: Kit, data: LedgerInput, records: list[MinutesInput]) 
         if meeting.party_group:
             kind += f"（{meeting.party_group}）"
         status = record.status.label + ("（更正）" if meeting.amends_record_id else "")
+        if record.entered_later:
+            status += f"\n（{LATE_ENTRY}）"  # its own line: a narrow column broke it inside the word
         rows.append([str(number), date_iso(meeting.starts_at.date()), kind, subject, attendance, status])
-    flow.append(kit.para(f"本期共开展活动{len(records)}次。出席栏为实到/应到人数。"))
+    note = f"本期共开展活动{len(records)}次。出席栏为实到/应到人数。"
+    since = data.branch.records_since
+    if since is not None and any(r.entered_later for r in records):
+        note += f"状态栏标“{LATE_ENTRY}”的活动早于本支部台账起始日期（{date_zh(since)}），系事后补录。"
+    flow.append(kit.para(note))
     flow.append(
         kit.table(
             ["序号", "日期", "类型", "名称/主题", "出席", "状态"],

@@ -18,6 +18,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Table, Tab
 
 from domain.context import RuleContext
 from domain.enums import MeetingType, RecordStatus
+from domain.late_entry import LABEL as LATE_ENTRY
 from domain.records import Meeting
 from domain.rules import VotingRoll, meeting_validity, meeting_vote_outcomes, voting_roll
 from printing.blocks import Kit, compact
@@ -88,6 +89,8 @@ def record_note(data: MinutesInput) -> str:
     if data.recorded_at is not None:
         parts.append(f"录入 {datetime_zh(data.recorded_at)}")
     parts.append(data.status.label)
+    if data.entered_later:
+        parts.append(LATE_ENTRY)
     return " · ".join(parts)
 
 
@@ -101,6 +104,7 @@ def minutes_story(data: MinutesInput, kit: Kit, warnings: list[str]) -> list[Flo
     story: list[Flowable] = [PageMark(watermark, record_note(data))]
     story += _title(kit, data)
     story += _amendment(kit, data)
+    story += _late_entry(kit, data)
     story += _header(kit, data, ctx, roll)
     story += lecture_section(kit, meeting, data.members)
     story += theme_day_section(kit, meeting, data.linked_titles)
@@ -169,6 +173,39 @@ def _amendment(kit: Kit, data: MinutesInput) -> list[Flowable]:
     if reason:
         cells.append(CJKParagraph(kit.label("更正原因：") + kit.text(reason), kit.styles.field))
     box = Table([[cells]], colWidths=[TEXT_WIDTH])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, "black"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return [box, kit.gap(0.4)]
+
+
+def late_entry_text(data: MinutesInput) -> str:
+    """The 补录 note: when the meeting was, when the ledger here began, when it was entered."""
+    since = data.branch.records_since
+    assert since is not None
+    text = (f"本次会议于{date_zh(data.meeting.starts_at.date())}召开，早于本支部台账起始日期"
+            f"（{date_zh(since)}），")
+    entered = data.entered_at or data.recorded_at
+    if entered is not None:
+        text += f"系{date_zh(entered.date())}根据原始记录补录入台账。"
+    else:
+        text += "系事后根据原始记录补录入台账。"
+    return text
+
+
+def _late_entry(kit: Kit, data: MinutesInput) -> list[Flowable]:
+    if not data.entered_later:
+        return []
+    cell = CJKParagraph(kit.label(f"{LATE_ENTRY}记录：") + kit.text(late_entry_text(data)), kit.styles.field)
+    box = Table([[[cell]]], colWidths=[TEXT_WIDTH])
     box.setStyle(
         TableStyle(
             [

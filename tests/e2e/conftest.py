@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import answers, clean_settings, roster, session, shell, store_dir  # noqa: F401
+from tests.ui.conftest import (  # noqa: F401
+    clean_settings,
+    clerk,
+    no_dialog_left_open,
+    roster,
+    session,
+    shell,
+    store_dir,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

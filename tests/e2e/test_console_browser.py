@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from desktop_app.print_jobs import print_minutes
 from desktop_app.ui.editors.meeting import MeetingEditor
@@ -26,7 +25,8 @@ from sync.server.console.users import add_user
 from tests.e2e.conftest import VIEWPORT
 from tests.sync.console.conftest import PASSWORD
 from tests.sync.hq import HeadOfficeFixture
-from tests.ui.conftest import Answers
+from tests.ui.clerk import Clerk
+from tests.ui.steps import go_to, toolbar_button
 from tests.ui.test_review_loop import final_meeting
 from tests.ui.test_sync import enrol_from_page, sync_now, sync_page, workspace_of
 
@@ -64,12 +64,12 @@ def pdf_text(data: bytes, tmp: Path) -> str:
 
 def test_review_loop_between_browser_and_client_window(
     browser: Any, shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture,
-    answers: Answers, qtbot: Any, shots: Path, tmp_path: Path,
+    qtbot: Any, shots: Path, tmp_path: Path, clerk: Clerk,
 ) -> None:
-    sync = sync_page(shell, qtbot)
-    enrol_from_page(sync, hq, qtbot)
+    sync = sync_page(clerk, shell, qtbot)
+    enrol_from_page(clerk, sync, hq, qtbot)
     meeting = final_meeting(session, roster)
-    sync_now(sync, qtbot)
+    sync_now(clerk, sync, qtbot)
     # Another subtree's branch holds a record of its own under the same id (ids are per branch).
     mine = hq.device("b3", name="矿区电脑")
     mine.state.finalize(mine.state.create("meeting", {
@@ -95,8 +95,8 @@ def test_review_loop_between_browser_and_client_window(
     reply = page.context.request.get(hq.base_url + str(href))
     assert reply.ok and reply.headers["content-type"] == "application/pdf"
     with session.lock:
-        clerk = print_minutes(session.store, meeting, None).data
-    assert reply.body() == clerk
+        printed = print_minutes(session.store, meeting, None).data
+    assert reply.body() == printed
     text = pdf_text(reply.body(), tmp_path)
     assert "毕拉河林场党支部支部党员大会会议记录" in text and "会议有效" in text
 
@@ -109,33 +109,29 @@ def test_review_loop_between_browser_and_client_window(
     assert not [r for r in mine.state.records.values() if r.kind == "review"], "the return went to b1 only"
 
     # The clerk syncs, sees the return on 概览 and on the record, and corrects it.
-    sync_now(sync, qtbot)
+    sync_now(clerk, sync, qtbot)
     workspace = workspace_of(shell)
-    overview = workspace.show_page("overview")
+    overview = go_to(clerk, shell, "Overview")
     assert isinstance(overview, OverviewPage)
     qtbot.waitUntil(lambda: overview.returns.isVisible(), timeout=5_000)
     item = overview.returns.list.item(0)
     assert "缺少会议议题" in item.text()
     shell.grab().save(str(shots / "05-client-overview.png"))
-    pos = overview.returns.list.visualItemRect(item).center()
-    qtbot.mouseClick(overview.returns.list.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.mouseDClick(overview.returns.list.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    clerk.double_click(overview.returns.list.viewport(), overview.returns.list.visualItemRect(item).center())
     qtbot.waitUntil(lambda: any(e.record_id == meeting for e in workspace.editors), timeout=5_000)
     editor = next(e for e in workspace.editors if e.record_id == meeting)
     assert isinstance(editor, MeetingEditor) and "缺少会议议题" in editor.review_banner.label.text()
     editor.grab().save(str(shots / "06-client-record.png"))
-    answers.text = "按总部意见补充会议议题"
-    qtbot.mouseClick(editor.review_banner.amend_button, Qt.MouseButton.LeftButton)
+    with clerk.on_dialog(clerk.enter_text("按总部意见补充会议议题", "OK")):  # the reason, in its own dialog
+        clerk.click(editor.review_banner.amend_button)
     qtbot.waitUntil(lambda: any(e.amend_of == meeting for e in workspace.editors), timeout=5_000)
     amendment = next(e for e in workspace.editors if e.amend_of == meeting)
     assert isinstance(amendment, MeetingEditor)
-    amendment.place.clear()
-    qtbot.keyClicks(amendment.place, "Room 2")
-    answers.confirm = True
-    finalize = amendment.toolbar.widgetForAction(amendment.action_finalize)
-    qtbot.mouseClick(finalize, Qt.MouseButton.LeftButton)
+    clerk.fill(amendment.place, "Room 2")
+    with clerk.on_dialog(clerk.press("Finalize")):  # 定稿, confirmed in its own box
+        clerk.click(toolbar_button(amendment, "Finalize"))
     qtbot.waitUntil(lambda: amendment.status_final, timeout=5_000)
-    sync_now(sync, qtbot)
+    sync_now(clerk, sync, qtbot)
 
     # Head office sees the correction, linked to the return.
     page.reload()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QRadioButton,
     QScrollArea,
@@ -191,6 +192,43 @@ class Clerk:
         wait_until(lambda: not view.isVisible(), 2000, "the combobox popup to close")
         assert combo.currentIndex() == index, f"{combo.currentText()!r} chosen instead of {text!r}"
 
+    def pick(self, opener: QWidget, text: str) -> None:
+        """Click ``opener`` (a button with a menu) and click the menu entry ``text`` in the popup.
+
+        The menu runs its own event loop while it is open, so the entry is clicked from a timer,
+        the way :meth:`on_dialog` answers a dialog."""
+        picked: list[str] = []
+        failures: list[BaseException] = []
+
+        def poll() -> None:
+            popup = QApplication.activePopupWidget()
+            if not isinstance(popup, QMenu) or not popup.isVisible():
+                return
+            timer.stop()
+            entries = [a.text().replace("&", "") for a in popup.actions()]
+            try:
+                action = next(a for a in popup.actions() if a.text().replace("&", "") == text)
+                # Qt ignores a release in a just-opened popup for one double-click interval.
+                settle(QGuiApplication.styleHints().mouseDoubleClickInterval() + 30)
+                self.click(popup, popup.actionGeometry(action).center())
+                picked.append(text)
+            except BaseException as exc:  # never leave the menu open: its loop would hang the test
+                failures.append(AssertionError(f"no entry {text!r} in {entries}: {exc!r}"))
+                popup.close()
+
+        timer = QTimer()
+        timer.setInterval(15)
+        timer.timeout.connect(poll)
+        timer.start()
+        try:
+            self.click(opener)
+            wait_until(lambda: bool(picked or failures), 5000, f"the menu entry {text!r}")
+        finally:
+            timer.stop()
+        if failures:
+            raise failures[0]
+        settle()
+
     def cell(self, table: QTableWidget, row: int, column: int) -> QWidget | None:
         """Click into a text cell (it becomes current; typing then edits it). A cell holding a
         widget is not clicked here; its widget is returned for :meth:`choose` and the like."""
@@ -284,8 +322,14 @@ class Clerk:
     def fill_cell(
         self, table: QTableWidget, row: int, column: int, text: str, *, then: Qt.Key = Qt.Key.Key_Tab
     ) -> None:
-        """Click a text cell, type into it (typing replaces the cell), finish with Tab or Enter."""
-        self.cell(table, row, column)
+        """Click a text cell, type into it (typing replaces the cell), finish with Tab or Enter.
+
+        A cell the form already opened for typing (the cursor waits there after a choice, or
+        after Enter on the line above) is typed into without a click."""
+        editing = (table.state() == QAbstractItemView.State.EditingState
+                   and (table.currentRow(), table.currentColumn()) == (row, column))
+        if not editing:
+            self.cell(table, row, column)
         assert table.editTriggers() & QAbstractItemView.EditTrigger.AnyKeyPressed
         self.type(text)
         self.key(then)
@@ -302,32 +346,52 @@ class Clerk:
         way a person looks at the screen; ``answer`` clicks its buttons. The dialogs seen are
         collected in the yielded list; leaving the block without one fails the test.
         """
+        with self.on_dialogs(answer, timeout_ms=timeout_ms, kind=kind) as seen:
+            yield seen
+
+    @contextmanager
+    def on_dialogs(
+        self, *answers: Callable[[QWidget], None], timeout_ms: int = 10_000, kind: type[QWidget] | None = None,
+        optional: bool = False,
+    ) -> Iterator[list[QWidget]]:
+        """Answer the modal dialogs that open one after another inside this block, in order: the
+        first with ``answers[0]``, the next with ``answers[1]`` … (a warning, then a file dialog,
+        then the result). Leaving the block before all of them were seen fails the test, unless
+        ``optional`` (a person who answers a dialog if one comes: the yielded list says whether)."""
         seen: list[QWidget] = []
         failures: list[BaseException] = []
         started = time.monotonic()
+        # What is already open (a window-modal print dialog) is not the answer to this block.
+        already = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isModal()]
         timer = QTimer()
         timer.setInterval(15)
 
-        wanted = kind or getattr(answer, "dialog_kind", None) or QWidget
+        def wanted() -> type[QWidget]:
+            answer = answers[min(len(seen), len(answers) - 1)]
+            return kind or getattr(answer, "dialog_kind", None) or QWidget
 
         def find() -> QWidget | None:
+            want = wanted()
             modal = QApplication.activeModalWidget()
-            if isinstance(modal, wanted) and modal.isVisible():
+            if isinstance(modal, want) and modal.isVisible() and modal not in seen and modal not in already:
                 return modal
             # A window-modal dialog (the print dialog) may still be listed first: look at all.
             for widget in QApplication.topLevelWidgets():
-                if isinstance(widget, wanted) and widget.isVisible() and widget.isModal():
+                if (isinstance(widget, want) and widget.isVisible() and widget.isModal()
+                        and widget not in seen and widget not in already):
                     return widget
             return None
 
         def poll() -> None:
-            modal = find()
-            if modal is not None and modal not in seen:
-                seen.append(modal)
+            if len(seen) >= len(answers) or failures:
                 timer.stop()
+                return
+            modal = find()
+            if modal is not None:
+                seen.append(modal)
                 self.dialogs_seen.append(dialog_text(modal))
                 try:
-                    answer(modal)
+                    answers[len(seen) - 1](modal)
                 except BaseException as exc:  # never leave a dialog open: its event loop would hang the test
                     failures.append(exc)
                     if isinstance(modal, QDialog):
@@ -341,7 +405,11 @@ class Clerk:
         timer.start()
         try:
             yield seen
-            wait_until(lambda: bool(seen), timeout_ms, "a dialog")
+            if optional:
+                settle(30)
+            else:
+                wait_until(lambda: len(seen) >= len(answers) or bool(failures), timeout_ms,
+                           f"{len(answers)} dialogs (seen: {self.dialogs_seen[-len(seen):] if seen else []})")
         finally:
             timer.stop()
         if failures:
@@ -378,6 +446,23 @@ class Clerk:
                     break
 
         answer.dialog_kind = QFileDialog  # type: ignore[attr-defined]
+        return answer
+
+    def print_to_file(self, path: str, button: str = "Print") -> Callable[[QWidget], None]:
+        """An answer for Qt's own print dialog (the one 统信UOS/麒麟 and offscreen runs get): with
+        no printer installed it offers 打印到文件 (PDF); type the file name, press its button."""
+
+        def answer(dialog: QWidget) -> None:
+            printers = dialog.findChild(QComboBox, "printers")
+            edit = dialog.findChild(QLineEdit, "filename")
+            assert printers is not None and edit is not None, "not Qt's print dialog"
+            assert "PDF" in printers.currentText(), [printers.itemText(i) for i in range(printers.count())]
+            self.fill(edit, path)
+            self.click_button(dialog, button)
+
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        answer.dialog_kind = QPrintDialog  # type: ignore[attr-defined]
         return answer
 
     def enter_text(self, text: str, button: str = "确定") -> Callable[[QWidget], None]:

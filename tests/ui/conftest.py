@@ -1,9 +1,9 @@
 """Fixtures for the GUI tests: offscreen Qt, isolated QSettings, a real encrypted store (fast KDF).
 
-Tests marked ``real_dialogs`` (and the whole acceptance suite) answer the real modal dialogs by
-clicking their buttons (:class:`tests.ui.clerk.Clerk`). Older tests still have the questions of
-:mod:`desktop_app.ui.dialogs` answered by a stand-in (:class:`Answers`) — convert them to real
-dialogs when touching them.
+Every test answers the real modal dialogs by clicking their buttons (:class:`tests.ui.clerk.Clerk`):
+there is no stand-in for a question the program asks. A dialog nobody answers fails the test
+(:func:`no_dialog_left_open`); ``tests/ui/test_real_input.py`` fails a test file that calls a
+production slot where a person would click.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from desktop_app.store import KdfParams, Store
-from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
@@ -34,36 +33,6 @@ from tests.ui.clerk import Clerk
 
 PASSPHRASE = "林场党支部2026"
 FAST_KDF = KdfParams.fast_for_tests()
-
-
-class Answers:
-    """What the monkeypatched dialogs answer, and what they were asked."""
-
-    def __init__(self) -> None:
-        self.confirm = True
-        self.text: str | None = "记录有误"
-        self.save = "discard"
-        self.infos: list[str] = []
-        self.errors: list[str] = []
-        self.questions: list[str] = []
-
-
-@pytest.fixture(autouse=True)
-def answers(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Answers:
-    a = Answers()
-    if request.node.get_closest_marker("real_dialogs"):
-        return a  # the test clicks the real dialogs' buttons
-
-    def confirm(_parent: Any, _title: str, text: str, _action: str = "") -> bool:
-        a.questions.append(text)
-        return a.confirm
-
-    monkeypatch.setattr(dialogs, "confirm", confirm)
-    monkeypatch.setattr(dialogs, "ask_text", lambda *_args, **_kw: a.text)
-    monkeypatch.setattr(dialogs, "ask_save", lambda *_args: a.save)
-    monkeypatch.setattr(dialogs, "info", lambda _p, text: a.infos.append(text))
-    monkeypatch.setattr(dialogs, "error", lambda _p, text: a.errors.append(text))
-    return a
 
 
 @pytest.fixture(autouse=True)

@@ -19,14 +19,16 @@ from desktop_app.ui.recovery_key import PassphrasePrompt, RecoveryKeyDialog
 from desktop_app.ui.salvage_dialog import SalvageDialog
 from desktop_app.ui.session import Session, wait_for_closing
 from desktop_app.ui.shell import ShellWindow
-from tests.ui.conftest import FAST_KDF, PASSPHRASE, Answers
+from tests.ui.clerk import Clerk
+from tests.ui.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.steps import go_to
 
 TIMEOUT = 20_000
 
 
-def settings_page(shell: ShellWindow, qtbot: Any) -> SettingsPage:
-    assert shell.workspace is not None
-    page = shell.workspace.show_page("settings")
+def settings_page(clerk: Clerk, shell: ShellWindow, qtbot: Any) -> SettingsPage:
+    """Click 设置 (Settings) in the navigation; wait for the backup list."""
+    page = go_to(clerk, shell, "Settings")
     assert isinstance(page, SettingsPage)
     qtbot.waitUntil(lambda: not page.backup_panel.loading, timeout=TIMEOUT)
     return page
@@ -58,9 +60,9 @@ def members(session: Session) -> set[str]:
     return {m.name for m in session.read(lambda s: s.records.members()).values()}
 
 
-def test_back_up_now_keep_and_location(shell: ShellWindow, session: Session, qtbot: Any, answers: Answers,
+def test_back_up_now_keep_and_location(shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk,
                                        tmp_path: Path) -> None:
-    page = settings_page(shell, qtbot)
+    page = settings_page(clerk, shell, qtbot)
     panel = page.backup_panel
     before = panel.list.count()
     click(panel.backup_button)
@@ -71,11 +73,10 @@ def test_back_up_now_keep_and_location(shell: ShellWindow, session: Session, qtb
     qtbot.waitUntil(lambda: bk.load_config(session.store.data_dir).keep == 3, timeout=TIMEOUT)
     # A folder that is not there (the stick is not plugged in) is refused with a Chinese message.
     missing = tmp_path / "usb-not-plugged"
-    panel.location.setFocus()
-    QTest.keyClicks(panel.location, str(missing))
-    QTest.keyClick(panel.location, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: bool(answers.errors), timeout=TIMEOUT)
-    assert "U 盘" in answers.errors[-1] or "USB" in answers.errors[-1]
+    with clerk.on_dialog(clerk.press("OK"), timeout_ms=TIMEOUT):
+        clerk.fill(panel.location, str(missing))
+        clerk.key(Qt.Key.Key_Return)
+    assert "U 盘" in clerk.dialogs_seen[-1] or "USB" in clerk.dialogs_seen[-1]
     assert bk.load_config(session.store.data_dir).location == ""
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -88,14 +89,13 @@ def test_back_up_now_keep_and_location(shell: ShellWindow, session: Session, qtb
     qtbot.waitUntil(lambda: any(usb.glob("BranchLedger-*/*-manual")), timeout=TIMEOUT)
 
 
-def test_restore_a_backup_from_settings(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+def test_restore_a_backup_from_settings(shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk) -> None:
     with session.lock:
         session.store.records.create("member", {"name": "备份前"}, author="t")
         bk.make_backup(session.store, "manual")
         session.store.records.create("member", {"name": "备份后"}, author="t")
-    page = settings_page(shell, qtbot)
+    page = settings_page(clerk, shell, qtbot)  # the page shows the backups there are when opened
     panel = page.backup_panel
-    panel.refresh()
     qtbot.waitUntil(lambda: panel.list.count() >= 1 and not panel.loading, timeout=TIMEOUT)
     row = next(i for i in range(panel.list.count()) if "手动" in panel.list.item(i).text())
     click_row(panel.list, row)
@@ -116,8 +116,10 @@ def test_restore_a_backup_from_settings(shell: ShellWindow, session: Session, qt
     assert shell.session.read(lambda s: s.meta.get("sync.full_resync"))["reason"] == "restore"
 
 
-def test_issue_a_new_recovery_key_from_settings(shell: ShellWindow, session: Session, qtbot: Any) -> None:
-    page = settings_page(shell, qtbot)
+def test_issue_a_new_recovery_key_from_settings(
+    shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk
+) -> None:
+    page = settings_page(clerk, shell, qtbot)
     click(page.reissue_button)
     prompt = next(w for w in page.findChildren(PassphrasePrompt) if w.isVisible())
     type_into(prompt.passphrase, PASSPHRASE)

@@ -18,7 +18,7 @@ from desktop_app.ui.widgets.fields import DateEdit
 from tests.ui.clerk import Clerk, settle, wait_until
 from tests.ui.steps import button, go_to, new_meeting, problems, save
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 FORMS = ["1988-03-15", "1988/3/15", "1988.3.15", "19880315", "1988年3月15日"]
 

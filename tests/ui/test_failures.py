@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.ui import dialogs, failures
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 
 @pytest.fixture

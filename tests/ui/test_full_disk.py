@@ -9,23 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolBar
 
 from desktop_app.store import Store
 from desktop_app.ui.editors.member import MemberEditor
 from desktop_app.ui.session import Session, wait_for_closing
 from desktop_app.ui.shell import ShellWindow
 from tests.reliability.test_disk_full import Medium, _rlimit, _tmpfs
-from tests.ui.conftest import FAST_KDF, PASSPHRASE, Answers
-from tests.ui.test_backup_restore import type_into
-
-
-def click_save(editor: MemberEditor) -> None:
-    """The toolbar's 保存 button, clicked."""
-    button = next(b for tb in editor.findChildren(QToolBar) if (b := tb.widgetForAction(editor.action_save)))
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+from tests.ui.clerk import Clerk
+from tests.ui.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.steps import button, go_to, newest_editor, toolbar_button
 
 
 @pytest.fixture
@@ -39,7 +31,7 @@ def medium(tmp_path: Path) -> Iterator[Medium]:
 
 
 def test_saving_on_a_full_disk_says_so_in_chinese_and_keeps_nothing_half_made(
-    medium: Medium, qtbot: Any, answers: Answers
+    medium: Medium, qtbot: Any, clerk: Clerk, chinese: None
 ) -> None:
     store, _ = Store.create(medium.root / "ledger", PASSPHRASE, kdf=FAST_KDF)
     store.confirm_recovery_key()
@@ -49,29 +41,34 @@ def test_saving_on_a_full_disk_says_so_in_chinese_and_keeps_nothing_half_made(
     window.open_session(session, restore=False)
     window.show()
     assert window.workspace is not None
-    editor = window.workspace.open_editor("member")
+    page = go_to(clerk, window, "党员")
+    clerk.click(button(page, "新增党员"))
+    editor = newest_editor(window, 0)
     assert isinstance(editor, MemberEditor)
     medium.fill()
     saved: list[str] = []
+    refusal = ""
     try:
         # Space the files already hold is reused, so a few saves still fit; type and save until
-        # the disk refuses one, as a clerk would.
+        # the disk refuses one, as a clerk would (the refusal is read in its box and closed).
         for i in range(60):
             name = f"满盘时的党员{i}"
-            editor.name.clear()
-            type_into(editor.name, name)
-            click_save(editor)
-            if answers.errors:
+            clerk.fill(editor.name, name)
+            with clerk.on_dialogs(clerk.press("确定"), optional=True) as seen:
+                clerk.click(toolbar_button(editor, "保存"))
+            if seen:
+                refusal = clerk.dialogs_seen[-1]
                 break
             saved.append(name)
-        assert answers.errors, "the disk never filled"
-        assert any(msg in answers.errors[-1] for msg in ("磁盘空间已满", "读写数据文件时出错"))
-        assert "disk" not in answers.errors[-1].lower() and "sqlite" not in answers.errors[-1].lower()
+        assert refusal, "the disk never filled"
+        assert any(msg in refusal for msg in ("磁盘空间已满", "读写数据文件时出错"))
+        assert "disk" not in refusal.lower() and "sqlite" not in refusal.lower()
         last = session.read(lambda s: [m.name for m in s.records.members().values()])
         assert last == ([saved[-1]] if saved else [])  # the refused save left nothing behind
+        assert editor.name.text() == f"满盘时的党员{len(saved)}"  # the typing is still on screen
     finally:
         medium.free()
-    click_save(editor)  # the same typing, saved once there is room
+    clerk.click(toolbar_button(editor, "保存"))  # the same typing, saved once there is room
     names = [m.name for m in session.read(lambda s: s.records.members()).values()]
     assert names == [f"满盘时的党员{len(saved)}"]
     editor.force_close()

@@ -1,17 +1,23 @@
-"""Unlock (success, failure, growing delay, recovery), Ctrl+L and auto-lock."""
+"""Unlock (success, failure, growing delay, recovery), Ctrl+L and auto-lock.
+
+The passphrase is typed into the real field and sent with Enter or the 解锁 button.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
 
-from desktop_app.ui.editors.meeting import MeetingEditor
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.unlock import delay_after
+from tests.ui.clerk import Clerk
 from tests.ui.conftest import FAST_KDF, PASSPHRASE
+from tests.ui.steps import new_meeting
+
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 
 def locked_window(session: Session, qtbot: Any, **kwargs: Any) -> ShellWindow:
@@ -29,26 +35,27 @@ def test_growing_delay_schedule() -> None:
     assert delay_after(40) == 300
 
 
-def test_unlock_failure_then_delay_then_success(session: Session, qtbot: Any, clean_settings: Any) -> None:
+def test_unlock_failure_then_delay_then_success(
+    session: Session, qtbot: Any, clean_settings: Any, clerk: Clerk
+) -> None:
     window = locked_window(session, qtbot)
     screen = window.unlock_screen
-    screen.passphrase.setText("wrong passphrase")
-    QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    clerk.fill(screen.passphrase, "wrong passphrase")
+    clerk.key(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
-    assert "Wrong passphrase" in screen.message.text() or "密码" in screen.message.text()
+    assert "密码不正确" in screen.message.text()
     assert window.locked and screen.attempts().state().failures == 1
     assert screen.button.isEnabled()  # no wait after the first mistake
-    screen.passphrase.setText("wrong again")
-    screen.try_unlock()
+    clerk.fill(screen.passphrase, "wrong again")  # over the selected mistake
+    clerk.click(screen.button)
     qtbot.waitUntil(lambda: not screen.busy, timeout=5000)
     assert screen.attempts().state().failures == 2
+    # While waiting nothing can be typed or pressed: the field and the button are disabled.
     assert screen.waiting and not screen.button.isEnabled() and not screen.passphrase.isEnabled()
-    screen.try_unlock()  # ignored while waiting
-    assert not screen.busy
     qtbot.waitUntil(lambda: not screen.waiting, timeout=4000)
-    assert screen.button.isEnabled()
-    screen.passphrase.setText(PASSPHRASE)
-    screen.try_unlock()
+    assert screen.button.isEnabled() and screen.passphrase.isEnabled()
+    clerk.fill(screen.passphrase, PASSPHRASE)
+    clerk.click(screen.button)
     qtbot.waitUntil(lambda: not window.locked, timeout=5000)
     assert screen.attempts().state().failures == 0
     assert window.workspace is not None and window.session is not None
@@ -77,21 +84,22 @@ def test_deleting_the_attempts_file_does_not_reset_the_delay(session: Session, q
     assert window.unlock_screen.waiting and window.unlock_screen._remaining > 10
 
 
-def test_ctrl_l_locks_and_keeps_unsaved_typing(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+def test_ctrl_l_locks_and_keeps_unsaved_typing(
+    shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk
+) -> None:
+    editor = new_meeting(clerk, shell)
+    clerk.fill(editor.title, "写了一半的会议记录")
     assert shell.workspace is not None
-    editor = shell.workspace.open_editor("meeting")
-    assert isinstance(editor, MeetingEditor)
-    editor.title.setText("写了一半的会议记录")
-    shell.activateWindow()
-    QTest.keySequence(shell, "Ctrl+L")
+    clerk.click(shell.workspace.nav)  # back to the main window, then Ctrl+L
+    clerk.key(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: shell.locked, timeout=2000)
     assert session.closed
     assert shell.stack.currentWidget() is shell.unlock_screen
     assert shell.workspace is None
     # Unlock again: the half-written record is offered back.
     shell.offer_restore = False
-    shell.unlock_screen.passphrase.setText(PASSPHRASE)
-    shell.unlock_screen.try_unlock()
+    clerk.fill(shell.unlock_screen.passphrase, PASSPHRASE)
+    clerk.key(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not shell.locked, timeout=5000)
     assert shell.session is not None
     buffers = shell.session.read(lambda s: s.buffers.all())

@@ -17,7 +17,7 @@ from domain.records import Meeting
 from tests.ui.clerk import Clerk, settle, wait_until
 from tests.ui.steps import button, finalize, mark_attendance, new_meeting, problems, save, toolbar_button
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 AGENDA, SPEECH_MEMBER, SPEECH_TEXT = 0, 0, 2
 VOTE_SUBJECT, VOTE_YES = 0, 7
@@ -269,3 +269,31 @@ def test_typing_is_autosaved_within_two_seconds_and_offered_after_unlock(
     assert restored.record_id is not None
     assert all(b.key != restored.buffer_key for b in session.read(lambda s: s.buffers.all()))
     editor.force_close()
+
+
+def test_after_a_choice_the_cursor_waits_in_the_text_that_goes_with_it(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk
+) -> None:
+    """请假 chosen: the reason is ready to type; a speaker chosen: what was said is — no click."""
+    editor = new_meeting(clerk, shell)
+    table = editor.attendance.table
+    row = next(r for r in range(table.rowCount()) if table.cellWidget(r, 0).currentText() == "钱党员")
+    clerk.cell_choose(table, row, 1, "请假")
+    wait_until(lambda: table.state() == table.State.EditingState, 2000, "the reason to open")
+    assert (table.currentRow(), table.currentColumn()) == (row, 2)
+    clicks = clerk.clicks
+    clerk.type("森林防火值班")
+    clerk.key(Qt.Key.Key_Tab)
+    assert clerk.clicks == clicks
+    assert editor.attendance.row_values(row)["reason"] == "森林防火值班"
+    speeches = editor.speeches.table
+    clerk.cell_choose(speeches, 0, 0, "赵宣传")
+    wait_until(lambda: speeches.state() == speeches.State.EditingState, 2000, "the speech to open")
+    clerk.type("建议增加巡山频次")
+    clerk.key(Qt.Key.Key_Tab)
+    assert editor.speeches.row_values(0) == {"member_id": roster["赵宣传"], "speaker": "赵宣传",
+                                             "content": "建议增加巡山频次"}
+    save(clerk, editor)
+    body = session.read(lambda s: s.records.get(str(editor.record_id))).body
+    assert [(a.reason) for a in body.attendance if a.member_id == roster["钱党员"]] == ["森林防火值班"]  # type: ignore[attr-defined]
+    assert [(s.speaker, s.content) for s in body.speeches] == [("赵宣传", "建议增加巡山频次")]  # type: ignore[attr-defined]

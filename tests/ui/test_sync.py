@@ -2,6 +2,9 @@
 
 Enrolment and 立即同步 from the 同步 page, notices and roster updates from head office, a real
 conflict resolved side by side, and automatic sync on a schedule and after head office returns.
+The address and code are typed, buttons and rows are clicked, head office's refusal is read in
+its real message box and closed with its own button (tests/ui/clerk.py). The program runs in
+English here (the status lines are compared word for word).
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QRadioButton
 
 from desktop_app.store import KdfParams, Store
 from desktop_app.store.sync_state import StoreSyncState, enrol_store
@@ -33,7 +36,9 @@ from sync.server import reports
 from sync.server.app import create_app
 from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
 from tests.sync.net import ServerThread
-from tests.ui.conftest import PASSPHRASE, Answers
+from tests.ui.clerk import Clerk, wait_until
+from tests.ui.conftest import PASSPHRASE
+from tests.ui.steps import go_to, toolbar_button
 
 SYNC_TIMEOUT = 20_000
 LOAD_TIMEOUT = 5_000
@@ -82,8 +87,10 @@ def settle(page: SyncPage, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: page.idle, timeout=LOAD_TIMEOUT)
 
 
-def sync_page(shell: ShellWindow, qtbot: Any) -> SyncPage:
-    page = workspace_of(shell).show_page("sync")
+def sync_page(clerk: Clerk, shell: ShellWindow, qtbot: Any) -> SyncPage:
+    """Click 同步 (Sync) in the navigation."""
+    workspace_of(shell)
+    page = go_to(clerk, shell, "Sync")
     assert isinstance(page, SyncPage)
     settle(page, qtbot)
     return page
@@ -95,18 +102,24 @@ def mark_conflicted(session: Session, kind: str = "branch_profile") -> None:
         conn.execute("UPDATE records SET conflicted = 1 WHERE kind = ?", (kind,))
 
 
-def enrol_from_page(page: SyncPage, hq: HeadOfficeFixture, qtbot: Any) -> None:
+def enrol_from_page(clerk: Clerk, page: SyncPage, hq: HeadOfficeFixture, qtbot: Any) -> None:
     """Type the address and code, press 注册: enrolment is followed by a first sync."""
-    page.url.setText(hq.base_url)
-    page.code.setText(hq.enrol_code())
+    clerk.fill(page.url, hq.base_url)
+    clerk.fill(page.code, hq.enrol_code())
     with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT):
-        page.enrol_button.click()
+        clerk.click(page.enrol_button)
     settle(page, qtbot)
 
 
-def sync_now(page: SyncPage, qtbot: Any) -> SyncStats:
+def sync_now(clerk: Clerk, page: SyncPage, qtbot: Any) -> SyncStats:
+    """Click 立即同步 (Sync now) — on the 同步 page, gone to first if another is showing — and wait
+    for the result."""
+    if not page.isVisible():
+        window = page.window()
+        assert isinstance(window, ShellWindow)
+        assert go_to(clerk, window, "Sync") is page
     with qtbot.waitSignal(page.controller.synced, timeout=SYNC_TIMEOUT) as blocker:
-        page.sync_button.click()
+        clerk.click(page.sync_button)
     settle(page, qtbot)
     stats = blocker.args[0]
     assert isinstance(stats, SyncStats)
@@ -118,20 +131,21 @@ def head_office_records(hq: HeadOfficeFixture) -> dict[str, dict[str, Any]]:
 
 
 def test_enrol_sync_and_items_from_head_office(
-    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, answers: Answers,
-    qtbot: Any,
+    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, qtbot: Any,
+    clerk: Clerk,
 ) -> None:
-    page = sync_page(shell, qtbot)
+    page = sync_page(clerk, shell, qtbot)
     assert page.enrol_box.isVisible() and not page.sync_button.isEnabled()
     # A wrong code: head office's refusal is shown in Chinese, nothing is enrolled.
-    page.url.setText(hq.base_url)
-    page.code.setText("WRONG-CODE")
-    with qtbot.waitSignal(page.controller.enrol_failed, timeout=SYNC_TIMEOUT):
-        page.enrol_button.click()
-    assert answers.errors and any("\u4e00" <= ch <= "\u9fff" for ch in answers.errors[-1])
-    assert page.enrol_box.isVisible()
+    clerk.fill(page.url, hq.base_url)
+    clerk.fill(page.code, "WRONG-CODE")
+    with clerk.on_dialog(clerk.press("OK"), timeout_ms=SYNC_TIMEOUT):
+        clerk.click(page.enrol_button)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in clerk.dialogs_seen[-1]), clerk.dialogs_seen
+    assert page.enrol_box.isVisible() and not page.sync_button.isEnabled()
+    assert hq.office.call(device_store.list_devices) == []
 
-    enrol_from_page(page, hq, qtbot)
+    enrol_from_page(clerk, page, hq, qtbot)
     assert not page.enrol_box.isVisible() and page.sync_button.isEnabled()
     assert "第一支部" in page.status_label.text() and "0 changes waiting" in page.status_label.text()
     # Enrolled through the store's enrol_store: head office knows this computer and the app's version.
@@ -145,33 +159,36 @@ def test_enrol_sync_and_items_from_head_office(
     )
     progress: list[tuple[int, int, int]] = []
     page.controller.progress.connect(lambda *args: progress.append(args))
-    stats = sync_now(page, qtbot)
+    stats = sync_now(clerk, page, qtbot)
     assert stats.pulled == 2 and progress
     assert "Last successful sync: never" not in page.status_label.text()
 
     workspace = workspace_of(shell)
-    overview = workspace.show_page("overview")
-    qtbot.waitUntil(lambda: overview.notices_model.total == 1, timeout=5_000)  # type: ignore[attr-defined]
-    notice = overview.notices_model.summary(0)  # type: ignore[attr-defined]
+    overview = go_to(clerk, shell, "Overview")
+    assert isinstance(overview, OverviewPage)
+    qtbot.waitUntil(lambda: overview.notices_model.total == 1, timeout=5_000)
+    notice = overview.notices_model.summary(0)
     assert notice is not None and notice.title == "关于开展冬季防火主题党日的通知"
-    workspace.open_editor("notice", notice.record_id)
-    assert workspace.notice_view is not None and workspace.notice_view.isVisible()
+    cell = overview.notices.visualRect(overview.notices_model.index(0, 0)).center()
+    clerk.double_click(overview.notices.viewport(), cell)
+    wait_until(lambda: workspace.notice_view is not None and workspace.notice_view.isVisible(), 3000, "the notice")
+    assert workspace.notice_view is not None
     workspace.notice_view.close()
-    members = workspace.show_page("members")
+    members = go_to(clerk, shell, "Members")
     names = {members.model.summary(r).title for r in range(members.model.rowCount())}  # type: ignore[attr-defined]
     assert "吴新调入" in names and members.model.total == len(roster) + 1  # type: ignore[attr-defined]
 
 
 def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop(
     shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, laptop: OtherLaptop,
-    qtbot: Any,
+    qtbot: Any, clerk: Clerk,
 ) -> None:
-    page = sync_page(shell, qtbot)
-    enrol_from_page(page, hq, qtbot)
+    page = sync_page(clerk, shell, qtbot)
+    enrol_from_page(clerk, page, hq, qtbot)
     base = meeting(place="会议室", discussion="研究防火工作")
     with session.lock:
         record_id = session.store.records.create("meeting", base, author="A").record_id
-    sync_now(page, qtbot)
+    sync_now(clerk, page, qtbot)
     laptop.sync()
     # Both edit the same meeting offline; the other laptop syncs first.
     with session.lock:
@@ -183,33 +200,39 @@ def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop
         author="B",
     )
     laptop.sync()
-    stats = sync_now(page, qtbot)
+    stats = sync_now(clerk, page, qtbot)
     assert stats.conflicts == 1
     assert page.conflicts_model.rowCount() == 1 and "1 records in conflict" in page.status_label.text()
 
-    page.conflicts.selectRow(0)
-    page.resolve_button.click()
+    clerk.click(page.conflicts.viewport(), page.conflicts.visualRect(page.conflicts_model.index(0, 1)).center())
+    clerk.click(page.resolve_button)
     dialog = page.conflict_dialog
     assert isinstance(dialog, ConflictDialog) and dialog.isVisible()
     assert set(dialog.differing_fields()) == {"title", "place", "discussion"}
     assert "meeting_type" in dialog.rows and not dialog.rows["meeting_type"].row.differs
     laptop_version = next(i for i, v in enumerate(dialog.versions) if v.body and v.body["place"] == "场部会议室")
     ours = 1 - laptop_version
-    dialog.choose("place", laptop_version)
-    dialog.choose("title", ours)
-    dialog.set_merged_text("discussion", "A：巡山安排\nB：物资清点")
-    dialog.only_differences.setChecked(True)
+    for key, version in (("place", laptop_version), ("title", ours)):
+        radio = dialog.rows[key].group.button(version)
+        assert isinstance(radio, QRadioButton)
+        clerk.click(radio)
+        assert radio.isChecked()
+    merged = dialog.rows["discussion"].merged
+    assert isinstance(merged, QLineEdit | QPlainTextEdit)
+    clerk.fill(merged, "A：巡山安排；B：物资清点")  # both texts, merged by hand
+    clerk.click(dialog.only_differences)
+    assert dialog.only_differences.isChecked()
     assert not dialog.rows["meeting_type"].merged.isVisibleTo(dialog)
     controller: SyncController = page.controller
     with qtbot.waitSignal(controller.synced, timeout=SYNC_TIMEOUT):  # the resolution syncs by itself
-        qtbot.mouseClick(dialog.resolve_button, Qt.MouseButton.LeftButton)
+        clerk.click(dialog.resolve_button)
     settle(page, qtbot)
     assert page.conflicts_model.rowCount() == 0 and "0 records in conflict" in page.status_label.text()
 
     merged = session.read(lambda s: s.records.get(record_id))
     body = merged.body.model_dump()
     assert (body["place"], body["title"], body["discussion"]) == (
-        "场部会议室", "第四季度支部党员大会", "A：巡山安排\nB：物资清点"
+        "场部会议室", "第四季度支部党员大会", "A：巡山安排；B：物资清点"
     )
     assert not merged.conflicted
     head = head_office_records(hq)[record_id]
@@ -217,7 +240,7 @@ def test_conflict_resolved_side_by_side_reaches_head_office_and_the_other_laptop
     laptop.sync()
     theirs = laptop.store.records.get(record_id)
     assert theirs.rev == merged.rev and not theirs.conflicted
-    assert theirs.body.model_dump()["discussion"] == "A：巡山安排\nB：物资清点"
+    assert theirs.body.model_dump()["discussion"] == "A：巡山安排；B：物资清点"
 
 
 def restart_on_same_port(hq: HeadOfficeFixture) -> None:
@@ -234,10 +257,10 @@ def restart_on_same_port(hq: HeadOfficeFixture) -> None:
 
 
 def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
-    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, clean_settings: Any, qtbot: Any
+    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, clean_settings: Any, qtbot: Any, clerk: Clerk
 ) -> None:
-    page = sync_page(shell, qtbot)
-    enrol_from_page(page, hq, qtbot)
+    page = sync_page(clerk, shell, qtbot)
+    enrol_from_page(clerk, page, hq, qtbot)
     auto = workspace_of(shell).auto_sync
     clean_settings.auto_sync = True
     auto.policy = RetryPolicy(base=0.05, cap=0.2)
@@ -269,77 +292,81 @@ def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
 
 
 def test_refused_changes_are_listed_with_head_offices_reason(
-    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any
+    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any, clerk: Clerk
 ) -> None:
-    page = sync_page(shell, qtbot)
-    enrol_from_page(page, hq, qtbot)
+    page = sync_page(clerk, shell, qtbot)
+    enrol_from_page(clerk, page, hq, qtbot)
     chair = laptop.store.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="B").record_id
-    clerk = laptop.store.records.create("member", {"name": "李记录"}, author="B").record_id
+    recorder = laptop.store.records.create("member", {"name": "李记录"}, author="B").record_id
     complete = meeting(meeting_type="committee", title="支委会", ends_at="2026-10-15T10:00:00", place="会议室",
-                       chair_member_id=chair, recorder_member_id=clerk,
-                       attendance=[{"member_id": chair}, {"member_id": clerk}])
+                       chair_member_id=chair, recorder_member_id=recorder,
+                       attendance=[{"member_id": chair}, {"member_id": recorder}])
     record_id = laptop.store.records.create("meeting", complete, author="B").record_id
     laptop.sync()
-    sync_now(page, qtbot)
+    sync_now(clerk, page, qtbot)
     laptop.store.records.finalize(record_id, author="B")
     laptop.sync()
     with session.lock:  # an edit of the draft this device still has: head office refuses it
         session.store.records.update(record_id, {**complete, "place": "旧稿上的修改"}, author="A")
-    assert sync_now(page, qtbot).rejected == 1
+    assert sync_now(clerk, page, qtbot).rejected == 1
     assert page.rejected_box.isVisible() and page.rejected_model.rowCount() == 1
     reason = page.rejected_model.index(0, 2).data()
     assert "定稿" in reason and "1 changes refused" in page.status_label.text()
 
 
-def double_click(qtbot: Any, widget: QWidget, pos: QPoint) -> None:
-    """Click, then double-click (QTest's first double-click on a fresh view arrives as a plain press)."""
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
-
-
-def test_double_click_or_enter_opens_one_conflict_dialog(shell: ShellWindow, session: Session, qtbot: Any) -> None:
+def test_double_click_or_enter_opens_one_conflict_dialog(
+    shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk
+) -> None:
     mark_conflicted(session)
-    page = sync_page(shell, qtbot)
+    page = sync_page(clerk, shell, qtbot)
     assert page.conflicts_model.rowCount() == 1 and "1 records in conflict" in page.status_label.text()
     index = page.conflicts_model.index(0, 1)
     cell = page.conflicts.visualRect(index).center()
-    double_click(qtbot, page.conflicts.viewport(), cell)
+    clerk.double_click(page.conflicts.viewport(), cell)
     dialogs = page.findChildren(ConflictDialog)
     assert len(dialogs) == 1 and dialogs[0] is page.conflict_dialog and dialogs[0].isVisible()
-    dialogs[0].close()  # deletes itself
+    clerk.click_button(dialogs[0], "Cancel")  # deletes itself
     qtbot.waitUntil(lambda: not page.findChildren(ConflictDialog), timeout=LOAD_TIMEOUT)
 
-    page.conflicts.setFocus()
-    page.conflicts.setCurrentIndex(index)
-    qtbot.keyClick(page.conflicts, Qt.Key.Key_Return)
-    assert len(page.findChildren(ConflictDialog)) == 1
-    page.conflict_dialog.close()  # type: ignore[union-attr]
+    clerk.click(page.conflicts.viewport(), cell)  # the row is current; Enter opens it
+    clerk.key(Qt.Key.Key_Return)
+    dialogs = page.findChildren(ConflictDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    clerk.click_button(dialogs[0], "Cancel")
 
 
 def test_double_click_or_enter_opens_a_recent_record_once(
-    shell: ShellWindow, session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk
 ) -> None:
     workspace = workspace_of(shell)
-    overview = workspace.show_page("overview")
+    overview = go_to(clerk, shell, "Overview")
     assert isinstance(overview, OverviewPage)
     qtbot.waitUntil(lambda: overview.recent.count() > 0, timeout=LOAD_TIMEOUT)
-    opened: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(workspace, "open_editor", lambda kind, record_id=None, **_kw: opened.append((kind, record_id)))
     item = overview.recent.item(0)
     kind, record_id = item.data(Qt.ItemDataRole.UserRole)
-    double_click(qtbot, overview.recent.viewport(), overview.recent.visualItemRect(item).center())
-    assert opened == [(kind, record_id)]
-    overview.recent.setFocus()
-    overview.recent.setCurrentItem(item)
-    qtbot.keyClick(overview.recent, Qt.Key.Key_Return)
-    assert opened == [(kind, record_id)] * 2
+    assert kind == "branch_profile"
+    clerk.double_click(overview.recent.viewport(), overview.recent.visualItemRect(item).center())
+    wait_until(lambda: len(workspace.editors) == 1, 3000, "the editor")
+    qtbot.wait(100)
+    assert [(e.KIND, e.record_id) for e in workspace.editors] == [(kind, record_id)]  # one window, not two
+    editor = workspace.editors[0]
+    clerk.click(toolbar_button(editor, "Close"))
+    wait_until(lambda: not workspace.editors, 3000, "the editor to close")
+    clerk.click(overview.recent.viewport(), overview.recent.visualItemRect(item).center())
+    clerk.key(Qt.Key.Key_Return)
+    wait_until(lambda: len(workspace.editors) == 1, 3000, "the editor")
+    qtbot.wait(100)
+    assert [(e.KIND, e.record_id) for e in workspace.editors] == [(kind, record_id)]
+    clerk.click(toolbar_button(workspace.editors[0], "Close"))
 
 
 def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
-    shell: ShellWindow, session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+    shell: ShellWindow, session: Session, qtbot: Any, monkeypatch: pytest.MonkeyPatch, clerk: Clerk
 ) -> None:
+    """The page's reloads are asked for by the program (a sync, a resolution, another page's
+    change), not by a person: they are called directly here; the visits are clicks."""
     mark_conflicted(session)
-    page = sync_page(shell, qtbot)
+    page = sync_page(clerk, shell, qtbot)
     bridge = page.controller.bridge
     read = bridge.conflicts
     on_ui_thread: list[bool] = []
@@ -356,9 +383,8 @@ def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
     page.refresh()
     page.controller.status_changed.emit()
     session.notify("")
-    workspace = workspace_of(shell)
-    workspace.show_page("overview")
-    workspace.show_page("sync")
+    go_to(clerk, shell, "Overview")
+    go_to(clerk, shell, "Sync")
     assert on_ui_thread == []  # nothing read on the UI thread
     settle(page, qtbot)
     assert on_ui_thread == [False] and page.conflicts_model.rowCount() == 1

@@ -18,7 +18,7 @@ from desktop_app.ui.shell import ShellWindow
 from tests.ui.clerk import Clerk, settle
 from tests.ui.steps import button, go_to, open_from_list
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]
 
 
 def wheel_targets(editor: EditorWindow) -> list[QWidget]:

@@ -58,6 +58,7 @@ from domain.enums import (
     VoteKind,
     VoteMethod,
 )
+from domain.late_entry import entered_later
 from domain.records import Meeting, RecordBody
 from domain.rules import meeting_validity, meeting_vote_outcomes
 from domain.validation import parse_body, validate_record
@@ -81,7 +82,7 @@ class MeetingEditor(EditorWindow):
     def state_note(self) -> str:
         since = getattr(self, "records_since", None)
         day = self._start_day() if hasattr(self, "starts_at") else None
-        if since is not None and day is not None and day < since:
+        if since is not None and entered_later(day, since):
             return translate("MeetingEditor", "entered later (before the records began on {0})").format(
                 since.isoformat()
             )
@@ -224,6 +225,7 @@ class MeetingEditor(EditorWindow):
                         AttendanceStatus,
                         optional=False,
                         default="present",
+                        then="reason",
                     ),
                     RowColumn("reason", translate("MeetingEditor", "Reason for absence")),
                     RowColumn(
@@ -285,6 +287,7 @@ class MeetingEditor(EditorWindow):
                         "member",
                         width=110,
                         fills="speaker",
+                        then="content",
                         tooltip=translate("MeetingEditor", "Pick the speaker from the roster; the name is filled in"),
                     ),
                     RowColumn(

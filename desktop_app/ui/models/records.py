@@ -7,6 +7,7 @@ costs one ``count`` and one page query however many records match.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from desktop_app.store import RecordFilter, RecordSummary
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, enum_code_text, translate
 from desktop_app.ui.session import Session
 from domain.enums import MeetingType, MemberStatus, PostCategory, RecordStatus
+from domain.late_entry import entered_later
 
 PAGE_SIZE = 200
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,13 +62,20 @@ MEETING_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Status"), status_text),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Sync"), sync_text),
 ]
+def iso_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
 def meeting_columns(records_since: Callable[[], str | None]) -> list[Column]:
     """The meeting list's columns; a meeting dated before 台账起始日期 (``records_since()``, ISO)
     is marked 补录 in its status — entered later, for a time before the records began here."""
 
     def status(s: RecordSummary) -> str:
         since = records_since()
-        if since and s.event_date and s.event_date < since:
+        if since and s.event_date and entered_later(iso_day(s.event_date), iso_day(since)):
             return status_text(s) + " · " + translate("RecordColumns", "entered later")
         return status_text(s)
 

@@ -46,6 +46,7 @@ class RowColumn:
     width: int = 0  # 0: stretch / content
     tooltip: str = ""
     fills: str = ""  # member column: the text column that takes the chosen member's name
+    then: str = ""  # choice column: the text column to type in next, once the clerk picked an entry
 
 
 class RowTable(QWidget):
@@ -256,6 +257,8 @@ class RowTable(QWidget):
             if column.kind == "member" and column.fills:
                 combo.currentIndexChanged.connect(lambda _i, c=combo, k=column.fills: self._fill_name(c, k))
             combo.currentIndexChanged.connect(lambda _i: self._emit())
+            if column.then:
+                combo.activated.connect(lambda _i, c=combo, k=column.then: self._go_on(c, k))
             self.table.setCellWidget(row, col, combo)
             return
         item = QTableWidgetItem()
@@ -307,6 +310,13 @@ class RowTable(QWidget):
             item.setText(name)
         finally:
             self._loading = False
+
+    def _go_on(self, combo: QComboBox, key: str) -> None:
+        """After the clerk picks an entry (请假, a speaker), the cursor waits in the text cell that
+        goes with it (the reason, what was said): she types on without reaching for the mouse."""
+        row, col = self._row_of_widget(combo), self._col(key)
+        if row >= 0 and col >= 0:
+            QTimer.singleShot(0, lambda: self._edit_cell(row, col))
 
     def _row_of_widget(self, widget: QWidget) -> int:
         for row in range(self.table.rowCount()):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from domain.enums import RecordStatus
 from domain.records import BranchProfile, Meeting
@@ -86,7 +86,21 @@ def minutes_input(conn: Connection, scope: Scope, branch_id: str, record_id: str
         meeting=meeting, branch=profile, members=branch_members(conn, row.branch_id),
         status=RecordStatus(row.status), record_id=record_id, rev=row.current_rev, recorded_at=recorded_at,
         original_title=original_title, original_date=original_date, linked_titles=linked,
+        entered_at=_first_saved(conn, row.branch_id, record_id),
     )
+
+
+def _first_saved(conn: Connection, branch_id: str, record_id: str) -> dt.datetime | None:
+    """The device time of the record's first revision: the date a 补录 note prints, the same
+    one the clerk's own print shows."""
+    first = conn.execute(
+        select(func.min(revisions.c.device_time))
+        .where(revisions.c.branch_id == branch_id, revisions.c.record_id == record_id)
+    ).scalar()
+    try:
+        return dt.datetime.fromisoformat(first) if first else None
+    except ValueError:
+        return None
 
 
 def render(data: MinutesInput) -> PrintResult:

@@ -96,3 +96,17 @@ def test_head_office_prints_the_pdf_the_clerk_prints(console: HeadOfficeFixture,
     assert reply.content == clerk, "same renderer, same inputs: the same bytes"
     text = norm(pdf_text(reply.content, tmp_path))
     assert "第一支部支部党员大会会议记录" in text and "表决结果：通过" in text
+
+
+def test_a_late_entry_prints_the_same_note_at_head_office(console: HeadOfficeFixture, new_laptop: Any, user: Any,
+                                                          tmp_path: Path) -> None:
+    """补录 (domain.late_entry): the day entered is the first save on the laptop and the first
+    revision at head office — the same day, so the same bytes."""
+    laptop = new_laptop(profile={"name": "第一支部", "has_committee": True, "records_since": "2099-01-01"})
+    meeting, _ids = branch_with_meeting(laptop)
+    laptop.sync()
+    clerk = render_minutes(client_minutes_input(laptop.store, meeting)).data
+    reply = user("shen").get(f"/console/branches/b1/records/{meeting}/pdf")
+    assert reply.status_code == 200 and reply.content == clerk
+    text = norm(pdf_text(reply.content, tmp_path))
+    assert "补录记录：本次会议于" in text and "早于本支部台账起始日期（2099年1月1日）" in text

@@ -15,13 +15,7 @@ from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.workers import running_count
 from tests.ui.acceptance.congress import prepare_branch
-from tests.ui.conftest import FAST_KDF, Answers
-
-
-@pytest.fixture(autouse=True)
-def answers() -> Answers:
-    """No stand-ins: dialogs are answered by clicking their buttons."""
-    return Answers()
+from tests.ui.conftest import FAST_KDF
 
 
 @pytest.fixture(autouse=True)

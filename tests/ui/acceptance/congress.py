@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 
 from desktop_app.store import Store
 from desktop_app.ui.editors.meeting import MeetingEditor
@@ -109,7 +109,9 @@ def ensure_text(clerk: Clerk, field: Any, text: str) -> None:
         clerk.fill(field, text)
 
 
-def hold_congress(clerk: Clerk, shell: ShellWindow, pdf: Path) -> Outcome:
+def hold_congress(clerk: Clerk, shell: ShellWindow, folder: Path) -> Outcome:
+    """The whole meeting; the minutes are saved as a PDF in ``folder`` (the folder this clerk
+    saved in last time) under the name the dialog suggests."""
     today = dt.date.today()
     quarter = "一二三四"[(today.month - 1) // 3]
     title = f"{today.year}年第{quarter}季度支部党员大会"
@@ -146,12 +148,14 @@ def hold_congress(clerk: Clerk, shell: ShellWindow, pdf: Path) -> Outcome:
 
     # Speeches: pick the speaker from the roster, say what was said.
     speeches = editor.speeches
-    for name, content in SPEECHES:
+    for number, (name, content) in enumerate(SPEECHES, start=1):
         row = free_row(clerk, speeches)
         clerk.cell_choose(speeches.table, row, 0, name)
         if speeches.row_values(row)["speaker"] != name:
             clerk.fill_cell(speeches.table, row, 1, name)
-        clerk.fill_cell(speeches.table, row, 2, content)
+        # Enter goes on to the next speech's line; after the last one, Tab leaves the list.
+        more = number < len(SPEECHES)
+        clerk.fill_cell(speeches.table, row, 2, content, then=Qt.Key.Key_Return if more else Qt.Key.Key_Tab)
 
     # The vote: everyone with a vote who was there voted for it.
     present_voters = sum(1 for n, s, _p, _g in ROSTER if s == "full" and n not in ABSENT)
@@ -170,7 +174,7 @@ def hold_congress(clerk: Clerk, shell: ShellWindow, pdf: Path) -> Outcome:
     assert editor.record_id is not None, "the congress was not saved"
     finalize(clerk, editor)
     assert editor.status_final, "the congress was not finalized"
-    print_pdf(clerk, editor, pdf)
+    pdf = print_pdf(clerk, editor, folder)
     return Outcome(editor, pdf, clerk.actions, clerk.clicks, clerk.keys)
 
 
@@ -182,7 +186,7 @@ def without_shortcuts() -> Iterator[None]:
     from desktop_app.ui.widgets.row_table import RowTable
 
     saved = (MeetingEditor.new_record_defaults, MeetingEditor.build_form, RowTable._fill_name,
-             RowTable._editor_closed)
+             RowTable._editor_closed, RowTable._go_on)
     original_build = MeetingEditor.build_form
 
     def build_form(self: MeetingEditor, container: QWidget) -> None:
@@ -193,23 +197,34 @@ def without_shortcuts() -> Iterator[None]:
     MeetingEditor.build_form = build_form  # type: ignore[method-assign]
     RowTable._fill_name = lambda self, combo, key: None  # type: ignore[method-assign]
     RowTable._editor_closed = lambda self, editor, hint: None  # type: ignore[method-assign]
+    RowTable._go_on = lambda self, combo, key: None  # type: ignore[method-assign]
     try:
         yield
     finally:
         (MeetingEditor.new_record_defaults, MeetingEditor.build_form, RowTable._fill_name,
-         RowTable._editor_closed) = saved  # type: ignore[method-assign]
+         RowTable._editor_closed, RowTable._go_on) = saved  # type: ignore[method-assign]
 
 
-def print_pdf(clerk: Clerk, window: QWidget, pdf: Path) -> None:
-    """打印 → 另存为PDF… → the file dialog (in the folder used last): type the name, 保存; wait
-    until the file is written."""
+def print_pdf(clerk: Clerk, window: QWidget, folder: Path) -> Path:
+    """打印 → 另存为PDF… → the file dialog, open in the folder used last with the suggested name
+    (the meeting's title + 会议记录): 保存 as it stands; wait until the file is written."""
     clerk.click(toolbar_button(window, "打印"))
     dialog = wait_for_print_dialog()
-    UiSettings().last_folder = str(pdf.parent)  # where this clerk keeps her PDFs
-    with clerk.on_dialog(clerk.open_file(pdf.stem, "保存")):
+    UiSettings().last_folder = str(folder)  # where this clerk keeps her PDFs
+    pdf = folder / dialog.current_request().suggested_file_name()
+    assert not pdf.exists()
+
+    def save_as_suggested(file_dialog: QWidget) -> None:
+        name = file_dialog.findChild(QLineEdit, "fileNameEdit")
+        assert name is not None and name.text() == pdf.name, "the dialog suggests the record's name"
+        clerk.click_button(file_dialog, "保存")
+
+    save_as_suggested.dialog_kind = QFileDialog  # type: ignore[attr-defined]
+    with clerk.on_dialog(save_as_suggested):
         clerk.click(dialog.save_button)
     wait_until(lambda: pdf.exists() and pdf.stat().st_size > 0 and not dialog.busy, 20_000, "the PDF")
     clerk.click(button(dialog, "关闭"))
+    return pdf
 
 
 def wait_for_print_dialog() -> PrintDialog:
@@ -239,12 +254,13 @@ def measure(data_dir: Path, *, baseline: bool = False) -> dict[str, int]:
     shell.open_session(Session(store), restore=False)
     shell.show()
     clerk = Clerk()
-    pdf = data_dir.parent / "党员大会.pdf"
+    folder = data_dir.parent / "pdf"
+    folder.mkdir()
     if baseline:
         with without_shortcuts():
-            outcome = hold_congress(clerk, shell, pdf)
+            outcome = hold_congress(clerk, shell, folder)
     else:
-        outcome = hold_congress(clerk, shell, pdf)
+        outcome = hold_congress(clerk, shell, folder)
     wait_until(lambda: running_count() == 0, 10_000)
     shell.lock()
     return {"actions": outcome.actions, "clicks": outcome.clicks, "keys": outcome.keys,

@@ -86,8 +86,7 @@ def test_lecture_theme_day_org_life_and_appraisal(
     assert body.meeting_type is MeetingType.ORG_LIFE
 
     # The overview counts them for this month, quarter and year.
-    overview = go_to(clerk, window, "概览")
-    overview.refresh()
+    overview = go_to(clerk, window, "概览")  # a visit reloads it
     wait_until(lambda: overview.data is not None and not overview.loading, 5000, "the overview")
     labels = {overview.compliance.item(r, 0).text(): r for r in range(overview.compliance.rowCount())}
     theme_row = next(r for label, r in labels.items() if label.startswith("主题党日"))
