@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, Qt
 
 from desktop_app.ui.editors.meeting import MeetingEditor
@@ -15,7 +16,17 @@ from desktop_app.ui.shell import ShellWindow
 from domain.enums import MeetingType, RecordStatus
 from domain.records import Meeting
 from tests.ui.clerk import Clerk, settle, wait_until
-from tests.ui.steps import button, finalize, mark_attendance, new_meeting, problems, save, toolbar_button
+from tests.ui.steps import (
+    button,
+    finalize,
+    go_to,
+    mark_attendance,
+    new_meeting,
+    open_from_list,
+    problems,
+    save,
+    toolbar_button,
+)
 
 pytestmark = [pytest.mark.usefixtures("chinese")]
 
@@ -244,6 +255,29 @@ def test_amendment_of_a_finalized_meeting(
     assert isinstance(again, Meeting) and again.amends_record_id == editor.record_id
     finalize(clerk, amendment)
     assert amendment.status_final
+
+
+def test_a_saved_meeting_opened_again_shows_its_quorum_and_verdicts_at_once(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk
+) -> None:
+    """The defect: a finalized meeting opened from the list read "请填写出席情况" (the check only
+    ran after an edit) although its attendance was complete."""
+    editor = new_meeting(clerk, shell)
+    basics(clerk, editor, "支部党员大会")
+    clerk.click(editor.votes.add_button)
+    clerk.fill_cell(editor.votes.table, 0, VOTE_SUBJECT, "通过年度工作计划")
+    clerk.fill_cell(editor.votes.table, 0, VOTE_YES, "5")
+    save(clerk, editor)
+    finalize(clerk, editor)
+    title = editor.title.text()
+    clerk.click(toolbar_button(editor, "关闭"))
+    wait_until(lambda: not shiboken6.isValid(editor) or not editor.isVisible(), 3000, "the editor to close")
+    page = go_to(clerk, shell, "会议记录")
+    again = open_from_list(clerk, shell, page.table, title)
+    assert isinstance(again, MeetingEditor) and again.status_final and not again.dirty
+    wait_until(lambda: "有效" in again.quorum.text(), 3000, "the quorum")
+    assert "请填写出席情况" not in again.quorum.text() and "无效" not in again.quorum.text()
+    assert "通过年度工作计划" in again.vote_results.text() and "通过。" in again.vote_results.text()
 
 
 def test_typing_is_autosaved_within_two_seconds_and_offered_after_unlock(

@@ -120,6 +120,10 @@ class EditorWindow(QMainWindow):
         self._loading = False
         if initial is not None:  # restored buffer or amendment: unsaved until 保存
             self._mark_dirty()
+        elif record_id is not None:
+            # A record opened as saved is judged at once (from the event loop): its quorum and
+            # vote verdicts, and any problem, show without an edit first.
+            self._check_timer.start(0)
         self._update_chrome()
 
     # ------------------------------------------------------------ hooks for subclasses
