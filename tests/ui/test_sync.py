@@ -16,13 +16,13 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.operations.sync import app_version
 from desktop_app.store import KdfParams, Store
 from desktop_app.store.sync_state import StoreSyncState, enrol_store
 from desktop_app.ui.pages.overview import OverviewPage
 from desktop_app.ui.pages.sync import SyncPage
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
-from desktop_app.ui.sync.bridge import app_version
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.workspace import Workspace
@@ -73,7 +73,7 @@ def laptop(hq: HeadOfficeFixture, tmp_path: Path) -> Iterator[OtherLaptop]:
 
 def workspace_of(shell: ShellWindow) -> Workspace:
     assert shell.workspace is not None
-    shell.workspace.sync_controller.bridge.retry = FAST_RETRY
+    shell.workspace.sync_controller.ops.retry = FAST_RETRY
     return shell.workspace
 
 
@@ -340,7 +340,7 @@ def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
 ) -> None:
     mark_conflicted(session)
     page = sync_page(shell, qtbot)
-    bridge = page.controller.bridge
+    bridge = page.controller.ops
     read = bridge.conflicts
     on_ui_thread: list[bool] = []
     gate = threading.Event()

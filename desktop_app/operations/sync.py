@@ -1,9 +1,9 @@
-"""The store's sync state as the app uses it (Qt-free): status, enrolment, one sync run, probes,
-conflicts.
+"""Sync as the 同步 page and ``branch-ledger sync`` use it: status, enrolment, one sync run, the
+health probe, conflicts and their resolution.
 
 The engine (:class:`sync.client.engine.SyncEngine`) drives a
 :class:`~desktop_app.store.sync_state.StoreSyncState`. Every call the engine makes into it goes
-through :class:`LockedState`, which takes the session lock for that one call — one page applied,
+through :class:`LockedState`, which takes the ledger's guard for that one call — one page applied,
 one batch read — so a sync on a worker thread never holds the store for longer than a page, and
 network waits happen with the lock released.
 """
@@ -11,20 +11,19 @@ network waits happen with the lock released.
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import requests
 
 from branch_ledger import __version__
-from desktop_app.store import Store
+from desktop_app.operations.ledger import Ledger, OpChanges
 from desktop_app.store.sync_state import Conflict, StoreSyncState, enrol_store
-from desktop_app.ui.session import StoreLocked
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncProgress, SyncStats
 from sync.client.errors import SyncError
+from sync.client.state import SyncState
 from sync.client.transport import check_base_url
 
 PROBE_TIMEOUT_S = 5.0
@@ -49,12 +48,12 @@ class SyncStatus:
 
 
 class LockedState:
-    """Proxy a ``StoreSyncState`` so each method call runs under ``lock`` (and fails once closed)."""
+    """Proxy a ``StoreSyncState`` so each method call runs under the ledger's guard (and fails,
+    :class:`~desktop_app.operations.ledger.StoreLocked`, once the ledger was locked)."""
 
-    def __init__(self, inner: StoreSyncState, lock: threading.RLock, is_closed: Callable[[], bool]) -> None:
+    def __init__(self, inner: StoreSyncState, ledger: Ledger) -> None:
         self._inner = inner
-        self._lock = lock
-        self._is_closed = is_closed
+        self._guard = ledger.guard()
         self.device_id = inner.device_id
 
     def __getattr__(self, name: str) -> Any:
@@ -63,30 +62,51 @@ class LockedState:
             return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                if self._is_closed():
-                    raise StoreLocked()
+            with self._guard:
                 return value(*args, **kwargs)
 
         return call
 
 
-class SyncBridge:
-    def __init__(self, store: Store, lock: threading.RLock, is_closed: Callable[[], bool] = lambda: False) -> None:
-        self.store = store
-        self.lock = lock
-        self.is_closed = is_closed
-        self.retry: RetryPolicy | None = None  # the engine's per-request retries (tests make them fast)
+@dataclass(frozen=True)
+class Resolved:
+    """A conflict resolved: the merge revision written, and what changed."""
 
-    def state(self) -> Any:
-        with self.lock:
-            inner = StoreSyncState(self.store)
-        return LockedState(inner, self.lock, self.is_closed)
+    record_id: str
+    rev: str
+    changes: OpChanges
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """One sync run: the engine's figures, and what changed locally (everything, when anything
+    arrived or changed state — a run's reach is not worth listing)."""
+
+    stats: SyncStats
+    changes: OpChanges
+
+
+class SyncOps:
+    """The sync operations of one ledger (the 同步 page's controller and the CLI hold one).
+
+    A class rather than free functions only because it carries ``retry`` (the engine's
+    per-request retry policy, which tests make fast); every method takes the guard itself.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.retry: RetryPolicy | None = None
+
+    def state(self) -> SyncState:
+        """The engine's view of the store, guarded per call."""
+        with self.ledger.guard() as store:
+            inner = StoreSyncState(store)
+        return cast(SyncState, LockedState(inner, self.ledger))
 
     def status(self) -> SyncStatus:
         """Short read for the UI thread."""
-        with self.lock:
-            state = StoreSyncState(self.store)
+        with self.ledger.guard() as store:
+            state = StoreSyncState(store)
             status = state.status()
             creds = state.credentials()
         return SyncStatus(
@@ -102,26 +122,31 @@ class SyncBridge:
         )
 
     def base_url(self) -> str | None:
-        with self.lock:
-            creds = StoreSyncState(self.store).credentials()
+        with self.ledger.guard() as store:
+            creds = StoreSyncState(store).credentials()
         return creds.base_url if creds else None
 
     def rejected(self) -> list[dict[str, Any]]:
-        with self.lock:
-            return StoreSyncState(self.store).rejected()
+        with self.ledger.guard() as store:
+            return StoreSyncState(store).rejected()
 
     def conflicts(self) -> list[Conflict]:
-        with self.lock:
-            return StoreSyncState(self.store).conflicts()
+        """Every conflicted record with all its open versions side by side."""
+        with self.ledger.guard() as store:
+            return StoreSyncState(store).conflicts()
+
+    def device_id(self) -> str:
+        with self.ledger.guard() as store:
+            return store.device_id
 
     # ------------------------------------------------------------ worker-thread operations
 
     def enrol(self, base_url: str, code: str, ca_bundle: str | None, device_name: str | None = None) -> str:
         """Trade the one-time code for credentials; returns the branch name head office knows.
 
-        The state is :meth:`state`'s lock-per-call proxy: the store is not held during the request."""
+        The state is :meth:`state`'s guard-per-call proxy: the store is not held during the request."""
         creds = enrol_store(
-            self.state(),
+            cast(Any, self.state()),
             base_url,
             code,
             device_name=device_name or socket.gethostname(),
@@ -130,14 +155,16 @@ class SyncBridge:
         )
         return creds.branch_name
 
-    def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncStats:
-        """One full sync run; returns the engine's ``SyncStats`` (raises a ``SyncError``)."""
+    def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncRun:
+        """One full sync run (raises a ``SyncError``)."""
         engine = SyncEngine(self.state(), ca_bundle=ca_bundle or None, progress=progress, retry=self.retry,
                             app_version=app_version())
         try:
-            return engine.sync_once()
+            stats = engine.sync_once()
         finally:
             engine.close()
+        changed = bool(stats.pulled or stats.conflicts or stats.accepted or stats.rejected)
+        return SyncRun(stats, OpChanges.all() if changed else OpChanges())
 
     def probe(self, ca_bundle: str | None = None, timeout: float = PROBE_TIMEOUT_S) -> bool:
         """Whether head office answers its health check now (one short request, no retries)."""
@@ -150,9 +177,9 @@ class SyncBridge:
         except (requests.RequestException, ValueError, SyncError):
             return False
 
-    def resolve(self, record_id: str, body: dict[str, Any], author: str) -> str:
-        """Write the merge revision (validated, through the repository); returns its rev."""
-        with self.lock:
-            if self.is_closed():
-                raise StoreLocked()
-            return StoreSyncState(self.store).resolve_conflict(record_id, body, author=author)
+    def resolve(self, record_id: str, body: dict[str, Any], author: str | None = None) -> Resolved:
+        """Write the merge revision (validated, through the repository); see
+        :func:`desktop_app.operations.conflicts.resolve_conflict`."""
+        from desktop_app.operations.conflicts import resolve_conflict
+
+        return resolve_conflict(self.ledger, record_id, body, author=author)
