@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.store import backups
-from desktop_app.store.errors import StoreError
-from desktop_app.ui.session import Session, StoreLocked
+from desktop_app.operations import StoreLocked
+from desktop_app.operations.backups import daily_backup
+from desktop_app.operations.errors import StoreError
+from desktop_app.ui.session import Session
 from desktop_app.ui.workers import ProgressFn, start_worker
 
 CHECK_MS = 60 * 60 * 1000
@@ -40,13 +41,10 @@ class BackupSchedule(QObject):
         if self.running or self.session.closed:
             return
         self.running = True
-        guard = self.session.guard()
-        data_dir = self.session.store.data_dir
+        ledger = self.session.ledger
 
         def job(_p: ProgressFn) -> object:
-            if not backups.load_config(data_dir).daily:
-                return None
-            return backups.backup_if_changed(self.session.store, "daily", lock=guard, older_than=backups.DAILY)
+            return daily_backup(ledger)
 
         def done(info: object) -> None:
             self.running = False
