@@ -300,7 +300,7 @@ def test_a_ledger_print_takes_the_store_lock_per_step(
 
     lock = TracingLock()
     outside: list[str] = []
-    monkeypatch.setattr(session, "lock", lock)
+    monkeypatch.setattr(session.ledger, "_lock", lock)
     session.store.conn.set_trace_callback(lambda sql: (lock.steps[-1] if lock.depth else outside).append(sql))
     try:
         data = build_input(session.ledger, PrintRequest.ledger(str(year)), dt.date.today())
