@@ -101,6 +101,13 @@ def render_document(
     return render_to(_renderer(request.kind), data, out)
 
 
+def is_nothing_to_print(exc: BaseException) -> bool:
+    """Whether ``exc`` says there is nothing to print (a sentence for the clerk already)."""
+    from desktop_app.print_jobs import NothingToPrint
+
+    return isinstance(exc, NothingToPrint)
+
+
 def missing_chars_text(result: PrintResult) -> str:
     """The characters no printing font has, ready to list for the clerk ("" when none)."""
     return "、".join(dict.fromkeys(result.missing_chars))

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.operations.printing import PrintRequest, missing_chars_text, render_document
+from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, missing_chars_text, render_document
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
 from desktop_app.ui.printing.period_picker import PeriodPicker
@@ -200,10 +200,8 @@ class PrintDialog(QDialog):
             )
 
     def _failed(self, exc: Exception) -> None:
-        from desktop_app import print_jobs
-
         self._set_busy(False)
-        if isinstance(exc, print_jobs.NothingToPrint | PrinterError):  # already a sentence for the clerk
+        if is_nothing_to_print(exc) or isinstance(exc, PrinterError):  # already a sentence for the clerk
             message = str(exc)
         else:
             message = translate("PrintDialog", "The document could not be made: {0}").format(
