@@ -20,7 +20,7 @@ from desktop_app import cli_text
 from desktop_app.cli_text import h
 from desktop_app.operations import Ledger
 from desktop_app.operations.compliance import lapse_warnings
-from desktop_app.operations.conflicts import list_conflicts, resolve_conflict
+from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
 from desktop_app.operations.errors import StoreError
 from desktop_app.operations.record_view import RecordView, show_record
 from desktop_app.operations.records import finalize_record, record_history
@@ -145,6 +145,9 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
         print(h("没有冲突的记录", "no conflicted records"))
     for c in conflicts:
         print(f"{cli_text.kind_label(c.kind)}：{c.title} [{c.record_id}]")
+        differ = [row.label for row in field_rows(c.kind, [v.body for v in c.versions]) if row.differs]
+        if differ:
+            print(f"  不同的内容：{'、'.join(differ)}")
         for v in c.versions:
             where = "上级党委当前版本" if v.is_server_current else "本机或其他设备"
             state = "（已删除）" if v.deleted else ""
