@@ -20,10 +20,11 @@ import requests
 from branch_ledger import __version__
 from desktop_app.operations.ledger import Ledger, OpChanges
 from desktop_app.store.sync_state import Conflict, StoreSyncState, enrol_store
+from desktop_app.store.sync_state import SyncStatus as StoreStatus
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncProgress, SyncStats
 from sync.client.errors import SyncError
-from sync.client.state import SyncState
+from sync.client.state import Credentials, SyncState
 from sync.client.transport import check_base_url
 
 PROBE_TIMEOUT_S = 5.0
@@ -66,6 +67,16 @@ class LockedState:
                 return value(*args, **kwargs)
 
         return call
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """The store's own sync state in full (what the CLI prints), beside the page's short status."""
+
+    state: StoreStatus
+    rejected: list[dict[str, Any]]
+    quarantined_pulls: list[dict[str, Any]]
+    conflicts: list[Conflict]
 
 
 @dataclass(frozen=True)
@@ -135,14 +146,20 @@ class SyncOps:
         with self.ledger.guard() as store:
             return StoreSyncState(store).conflicts()
 
+    def report(self) -> SyncReport:
+        """Everything ``branch-ledger sync-status`` shows, read in one guarded step."""
+        with self.ledger.guard() as store:
+            state = StoreSyncState(store)
+            return SyncReport(state.status(), state.rejected(), state.quarantined_pulls(), state.conflicts())
+
     def device_id(self) -> str:
         with self.ledger.guard() as store:
             return store.device_id
 
     # ------------------------------------------------------------ worker-thread operations
 
-    def enrol(self, base_url: str, code: str, ca_bundle: str | None, device_name: str | None = None) -> str:
-        """Trade the one-time code for credentials; returns the branch name head office knows.
+    def enrol(self, base_url: str, code: str, ca_bundle: str | None, device_name: str | None = None) -> Credentials:
+        """Trade the one-time code for credentials (kept in the encrypted store) and return them.
 
         The state is :meth:`state`'s guard-per-call proxy: the store is not held during the request."""
         creds = enrol_store(
@@ -153,7 +170,7 @@ class SyncOps:
             ca_bundle=ca_bundle or None,
             app_version=app_version(),
         )
-        return creds.branch_name
+        return creds
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncRun:
         """One full sync run (raises a ``SyncError``)."""

@@ -61,7 +61,7 @@ class SyncController(QObject):
         ops = self.ops
 
         def job(_p: ProgressFn) -> str:
-            return ops.enrol(base_url, code, ca_bundle or None)
+            return ops.enrol(base_url, code, ca_bundle or None).branch_name
 
         def done(branch: Any) -> None:
             self.enrolling = False
