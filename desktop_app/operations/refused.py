@@ -28,21 +28,27 @@ def list_refused(ledger: Ledger) -> RefusedList:
         return RefusedList(rows, refused.pulled())
 
 
+@dataclass(frozen=True)
+class Acted:
+    record_id: str  # the record written: the amendment for "amend", else the refused edit's record
+    changes: OpChanges
+
+
 def act_on_refused(ledger: Ledger, change_id: str, action: Action, *, reason: str = "",
-                   author: str | None = None) -> OpChanges:
+                   author: str | None = None) -> Acted:
     """File a refused edit as an amendment (更正), apply it again over a draft, send it again, or
-    dismiss it (it stays in the database). Returns the record touched."""
+    dismiss it (it stays in the database)."""
     with ledger.guard() as store:
         who = author or ledger.author
         refused = RefusedEdits(store)
         edit = refused.get(change_id)
         if action == "amend":
             env = refused.file_as_amendment(change_id, reason=reason, author=who)
-            return OpChanges.of(env.kind, env.record_id, edit.record_id)
+            return Acted(env.record_id, OpChanges.of(env.kind, env.record_id, edit.record_id))
         if action == "reapply":
             refused.reapply(change_id, author=who)
         elif action == "retry":
             refused.retry(change_id)
         else:
             refused.dismiss(change_id)
-    return OpChanges.of(edit.kind, edit.record_id)
+    return Acted(edit.record_id, OpChanges.of(edit.kind, edit.record_id))

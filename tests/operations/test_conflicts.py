@@ -100,3 +100,43 @@ def test_resolve_from_the_command_line(hq: HeadOfficeFixture, tmp_path: Path) ->
     assert get_record(a.ledger, rid).rev == merge_rev and not get_record(a.ledger, rid).conflicted
     for ops in (a, b2):
         ops.ledger.close()
+
+
+def _final_meeting(ledger: Ledger, author: str) -> str:
+    chair = save_record(ledger, "member", {"name": "王建华", "posts": ["secretary"], "join_date": "2001-07-01"},
+                        author=author).envelope.record_id
+    body = meeting(ends_at="2026-10-15T11:00:00", place="林场党员活动室", chair_member_id=chair,
+                   recorder_member_id=chair, attendance=[{"member_id": chair}], agenda=[{"title": "防火"}])
+    return save_record(ledger, "meeting", body, author=author).envelope.record_id
+
+
+def test_a_refused_edit_filed_as_an_amendment_from_the_command_line(hq: HeadOfficeFixture, tmp_path: Path) -> None:
+    """B edits offline a meeting A finalized meanwhile: head office refuses B's edit, and
+    ``branch-ledger refused amend`` files it as an amendment (更正) through the operation."""
+    from desktop_app.operations.records import finalize_record
+
+    a, b = _device(hq, tmp_path / "a", "A"), _device(hq, tmp_path / "b", "B")
+    rid = _final_meeting(a.ledger, "A")
+    a.sync()
+    b.sync()
+    finalize_record(a.ledger, rid, author="A")
+    a.sync()
+    draft = get_record(b.ledger, rid).body.model_dump(mode="json")
+    save_record(b.ledger, "meeting", {**draft, "place": "北线管护站"}, record_id=rid, author="B")
+    assert b.sync().stats.rejected == 1
+    b.ledger.close()
+    from desktop_app.operations import wait_for_closing
+
+    assert wait_for_closing()
+    listed = run(tmp_path / "b", "refused", "list", "--json", passphrase=PASSPHRASE)
+    assert listed.returncode == 0, listed.stderr
+    [edit] = json.loads(listed.stdout)["edits"]
+    assert edit["record_id"] == rid and edit["body"]["place"] == "北线管护站"
+    result = run(tmp_path / "b", "--author", "B", "refused", "amend", edit["change_id"], "--reason", "地点记错",
+                 passphrase=PASSPHRASE)
+    assert result.returncode == 0, result.stderr
+    amendment_id = result.stdout.split("已作为更正记录保存：", 1)[1].split("，", 1)[0]
+    shown = json.loads(run(tmp_path / "b", "show", amendment_id, "--json", passphrase=PASSPHRASE).stdout)
+    assert shown["body"]["amends_record_id"] == rid and shown["body"]["place"] == "北线管护站"
+    assert shown["body"]["amendment_reason"] == "地点记错"
+    a.ledger.close()
