@@ -163,10 +163,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.records import list_records
+
     store = open_store(args)
     try:
         flt = RecordFilter(kind=args.kind, text=" ".join(args.text))
-        hits = store.records.query(flt, limit=args.limit)
+        hits = list_records(Ledger(store), flt, limit=args.limit, with_total=False).rows
     finally:
         store.close()
     if args.json:
@@ -180,13 +183,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
-    from desktop_app.compliance_query import NoBranchProfile, compliance_report
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.compliance import NoBranchProfile, compliance_report
     from domain.compliance.render import render_text
 
     store = open_store(args)
     try:
         today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
-        report = compliance_report(store, args.period, today)
+        report = compliance_report(Ledger(store), args.period, today)
     except NoBranchProfile as exc:
         raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
     except ValueError as exc:

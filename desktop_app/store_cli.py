@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.operations import Ledger
+from desktop_app.operations.backups import back_up_now
 from desktop_app.operations.refused import act_on_refused, list_refused
 from desktop_app.operations.types import RefusedEdit
 from desktop_app.store import Store
@@ -50,12 +51,21 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
         raise CommandError("已取消，未做任何修改")
 
 
+@contextmanager
+def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
+    store = _cli().open_store(args)
+    try:
+        yield Ledger(store)
+    finally:
+        store.close()
+
+
 # ---------------------------------------------------------------------------------------- backup
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
-    with _cli().open_store(args) as store:
-        info = bk.make_backup(store, "manual")
+    with _ledger(args) as ledger:
+        info = back_up_now(ledger)
     print(f"已备份：{info.path}（{info.size // 1024} KB）")
     return 0
 
@@ -182,15 +192,6 @@ def cmd_salvage_fresh(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------- refused edits
-
-
-@contextmanager
-def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
-    store = _cli().open_store(args)
-    try:
-        yield Ledger(store)
-    finally:
-        store.close()
 
 
 def cmd_refused_list(args: argparse.Namespace) -> int:
