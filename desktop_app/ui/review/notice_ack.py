@@ -43,6 +43,7 @@ class NoticeAck(QWidget):
     def acknowledge(self) -> None:
         notice_id = self.notice_id
         done = UiOp(self, self.session, lambda ledger: acknowledge_notice(ledger, notice_id)).failure(
-            lambda exc: dialogs.error(self, str(getattr(exc, "message", "") or exc))).run_now()
+            lambda exc: dialogs.error(self, str(exc) if isinstance(exc, ValueError) else dialogs.error_text(exc))
+        ).run_now()
         if done is not None:
             self.refresh()
