@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop_app.operations import StoreLocked
 from desktop_app.operations.backups import daily_backup
 from desktop_app.operations.errors import StoreError
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
-from desktop_app.ui.workers import ProgressFn, start_worker
 
 CHECK_MS = 60 * 60 * 1000
 
@@ -41,11 +41,6 @@ class BackupSchedule(QObject):
         if self.running or self.session.closed:
             return
         self.running = True
-        ledger = self.session.ledger
-
-        def job(_p: ProgressFn) -> object:
-            return daily_backup(ledger)
-
         def done(info: object) -> None:
             self.running = False
             if info is not None:
@@ -56,4 +51,4 @@ class BackupSchedule(QObject):
             if not isinstance(exc, StoreLocked):
                 self.failed.emit(exc.message if isinstance(exc, StoreError) else str(exc))
 
-        start_worker(job, on_result=done, on_error=failed, owner=self)
+        UiOp(self, self.session, daily_backup).success(done).failure(failed).run_in_background()

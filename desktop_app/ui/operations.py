@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.operations import Ledger, OpChanges, StoreLocked
@@ -38,9 +39,10 @@ def changes_of(result: object) -> OpChanges:
 
 
 class UiOp(Generic[R]):
-    """One operation as the window runs it (see the module docstring)."""
+    """One operation as the window runs it (see the module docstring). ``parent`` is the widget (or
+    object) the result belongs to: a result arriving after it was deleted is dropped."""
 
-    def __init__(self, parent: QWidget | None, session: Session,
+    def __init__(self, parent: QObject | None, session: Session,
                  op: Callable[[Ledger], R] | Callable[[Ledger, ProgressFn], R], *, with_progress: bool = False) -> None:
         self._parent = parent
         self._session = session
@@ -76,8 +78,12 @@ class UiOp(Generic[R]):
         def job(report: ProgressFn) -> R:
             return op(ledger, report) if with_progress else op(ledger)
 
-        start_worker(job, on_result=self._succeeded, on_error=self._failed, on_progress=self._progress,
-                     owner=self._parent)
+        # Qt holds bound-method slots weakly: the operation keeps itself alive until its worker is done.
+        _in_flight.add(self)
+        signals = start_worker(job, on_result=lambda result: self._succeeded(result),
+                               on_error=lambda exc: self._failed(exc), on_progress=self._progress,
+                               owner=self._parent)
+        signals.done.connect(lambda: _in_flight.discard(self))
 
     def run_now(self) -> R | None:
         """Run on the UI thread (short operations only); returns the result, or None after a failure."""
@@ -103,7 +109,10 @@ class UiOp(Generic[R]):
         if self._failure is not None:
             self._failure(exc)
         else:
-            dialogs.error(self._parent, dialogs.error_text(exc))
+            dialogs.error(self._parent if isinstance(self._parent, QWidget) else None, dialogs.error_text(exc))
+
+
+_in_flight: set[UiOp[Any]] = set()
 
 
 def _no_progress(_done: int, _total: int, _text: str) -> None:

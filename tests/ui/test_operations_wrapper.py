@@ -64,3 +64,38 @@ def test_a_locked_ledger_is_not_an_error(session: Session, qtbot: Any) -> None:
 
     assert UiOp(parent, session, op).failure(failures.append).run_now() is None
     assert failures == []  # dropped: the clerk locked the ledger, nothing to tell
+
+
+def test_the_daily_backup_runs_on_its_timer(session: Session, qtbot: Any) -> None:
+    """The schedule's timer runs operations.backups.daily_backup through the wrapper: a backup is
+    written (something changed since none was made), and a second check finds nothing to do."""
+    from desktop_app.store import backups
+    from desktop_app.ui.backup_schedule import BackupSchedule
+
+    with session.guard() as store:  # the last backup is a day old, and a record changed since
+        store.meta.set("backup.last", {"at": "2026-01-01T00:00:00+00:00"})
+    save_record(session.ledger, "member", {"name": "钱党员"})
+    schedule = BackupSchedule(session, interval_ms=50)
+    made: list[Any] = []
+    failed: list[str] = []
+    schedule.backed_up.connect(made.append)
+    schedule.failed.connect(failed.append)
+    schedule.start()
+    qtbot.waitUntil(lambda: bool(made or failed), timeout=20_000)
+    assert failed == []
+    schedule.stop()
+    qtbot.waitUntil(lambda: running_count() == 0, timeout=10_000)
+    assert made[0].path.exists() and made[0].reason == "daily"
+    assert not schedule.running
+    with session.guard() as store:
+        assert backups.backup_if_changed(store, "daily", older_than=backups.DAILY) is None  # done for today
+
+
+def test_an_operation_without_a_parent_still_reports(session: Session, qtbot: Any) -> None:
+    """Qt holds bound-method slots weakly: an operation nobody keeps a reference to must still
+    deliver its result (it keeps itself alive until its worker is done)."""
+    results: list[Any] = []
+    UiOp(None, session, lambda ledger: save_record(ledger, "member", {"name": "孙党员"})).success(
+        results.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(results), timeout=10_000)
+    assert results[0].envelope.body.name == "孙党员"
