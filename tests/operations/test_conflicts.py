@@ -4,7 +4,6 @@ SQLite), resolved through the operations — in-process and with ``branch-ledger
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,16 +17,13 @@ from desktop_app.store import KdfParams, Store
 from domain.labels import field_label
 from tests.cli.test_cli import run
 from tests.operations.conftest import PASSPHRASE
+from tests.sync.conftest import hq_sqlite  # noqa: F401  (fixture: a real head office on SQLite)
 from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
 
 
 @pytest.fixture
-def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
-    fixture = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'hq.sqlite3'}", backend="sqlite")
-    try:
-        yield fixture
-    finally:
-        fixture.stop()
+def hq(hq_sqlite: HeadOfficeFixture) -> HeadOfficeFixture:  # noqa: F811
+    return hq_sqlite
 
 
 def _device(hq: HeadOfficeFixture, path: Path, name: str) -> SyncOps:
