@@ -11,7 +11,7 @@ network waits happen with the lock released.
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,8 +24,10 @@ from desktop_app.store.sync_state import SyncStatus as StoreStatus
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncProgress, SyncStats
 from sync.client.errors import SyncError
-from sync.client.state import Credentials, SyncState
+from sync.client.state import ApplyOutcome, Credentials, QuarantinedChange
 from sync.client.transport import check_base_url
+from sync.protocol.signatures import SigningKey
+from sync.protocol.wire import Change, EnrolResponse, SyncResponse
 
 PROBE_TIMEOUT_S = 5.0
 
@@ -49,24 +51,79 @@ class SyncStatus:
 
 
 class LockedState:
-    """Proxy a ``StoreSyncState`` so each method call runs under the ledger's guard (and fails,
-    :class:`~desktop_app.operations.ledger.StoreLocked`, once the ledger was locked)."""
+    """The store's sync state as the engine sees it (:class:`sync.client.state.SyncState`), each call
+    under the ledger's guard — so a run never holds the store across a network wait, and stops
+    (:class:`~desktop_app.operations.ledger.StoreLocked`) at its next call once the ledger is locked.
+
+    Written out method by method rather than as a ``__getattr__`` proxy, so the engine's calls are
+    type-checked against the protocol and a method the engine starts to need fails here, visibly.
+    """
 
     def __init__(self, inner: StoreSyncState, ledger: Ledger) -> None:
         self._inner = inner
         self._guard = ledger.guard()
         self.device_id = inner.device_id
 
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._inner, name)
-        if not callable(value):
-            return value
+    def signing_key(self) -> SigningKey:
+        with self._guard:
+            return self._inner.signing_key()
 
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._guard:
-                return value(*args, **kwargs)
+    def credentials(self) -> Credentials | None:
+        with self._guard:
+            return self._inner.credentials()
 
-        return call
+    def update_credentials(self, creds: Credentials) -> None:
+        with self._guard:
+            self._inner.update_credentials(creds)
+
+    def save_enrolment(self, creds: Credentials, reply: EnrolResponse) -> None:
+        with self._guard:
+            self._inner.save_enrolment(creds, reply)
+
+    def cursor(self) -> str | None:
+        with self._guard:
+            return self._inner.cursor()
+
+    def hlc_now(self) -> str:
+        with self._guard:
+            return self._inner.hlc_now()
+
+    def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
+        with self._guard:
+            return self._inner.pending_changes(max_items, max_bytes)
+
+    def pending_count(self) -> int:
+        with self._guard:
+            return self._inner.pending_count()
+
+    def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
+                    quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
+        with self._guard:
+            return self._inner.apply_reply(sent, reply, quarantined)
+
+    def reject_locally(self, change_id: str, code: str, message: str) -> None:
+        with self._guard:
+            self._inner.reject_locally(change_id, code, message)
+
+    def requeue_unconfirmed(self) -> int:
+        with self._guard:
+            return self._inner.requeue_unconfirmed()
+
+    def server_checksum(self) -> int:
+        with self._guard:
+            return self._inner.server_checksum()
+
+    def record_outcome(self, *, ok: bool, at: str, error: str | None) -> None:
+        with self._guard:
+            self._inner.record_outcome(ok=ok, at=at, error=error)
+
+    def full_resync_pending(self) -> bool:
+        with self._guard:
+            return self._inner.full_resync_pending()
+
+    def full_resync_done(self) -> None:
+        with self._guard:
+            self._inner.full_resync_done()
 
 
 @dataclass(frozen=True)
@@ -108,11 +165,11 @@ class SyncOps:
         self.ledger = ledger
         self.retry: RetryPolicy | None = None
 
-    def state(self) -> SyncState:
+    def state(self) -> LockedState:
         """The engine's view of the store, guarded per call."""
         with self.ledger.guard() as store:
             inner = StoreSyncState(store)
-        return cast(SyncState, LockedState(inner, self.ledger))
+        return LockedState(inner, self.ledger)
 
     def status(self) -> SyncStatus:
         """Short read for the UI thread."""
@@ -162,8 +219,10 @@ class SyncOps:
         """Trade the one-time code for credentials (kept in the encrypted store) and return them.
 
         The state is :meth:`state`'s guard-per-call proxy: the store is not held during the request."""
+        with self.ledger.guard() as store:
+            state = LockedState(StoreSyncState(store), self.ledger)
         creds = enrol_store(
-            cast(Any, self.state()),
+            cast(StoreSyncState, state),  # enrol_store takes the sync state or a proxy of it
             base_url,
             code,
             device_name=device_name or socket.gethostname(),
