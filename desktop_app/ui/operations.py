@@ -10,8 +10,8 @@ waits for, one record read to open an editor). Either way:
 * a failure the caller does not handle is shown with :func:`dialogs.error_text` in an error
   dialog (a ``StoreLocked`` after the clerk locked the ledger is not a failure: it is dropped);
 * the result's change set (the result itself when it is an ``OpChanges``, else its ``changes``)
-  is broadcast through :meth:`Session.broadcast`, so every page showing those kinds reloads —
-  whoever ran the operation.
+  is broadcast through :meth:`Session.broadcast` before the success callback runs, so every page
+  showing those kinds reloads — whoever ran the operation.
 """
 
 from __future__ import annotations
@@ -97,11 +97,11 @@ class UiOp(Generic[R]):
         return result
 
     def _succeeded(self, result: Any) -> None:
-        try:
-            if self._success is not None:
-                self._success(result)
-        finally:
-            self._session.broadcast(changes_of(result))
+        # The views first: a success callback may open a modal dialog ("32 members imported"),
+        # and the pages behind it should already show what was written.
+        self._session.broadcast(changes_of(result))
+        if self._success is not None:
+            self._success(result)
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, StoreLocked) and self._session.closed:
