@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import cli_text, logs, print_cli, store_cli, sync_cli
+from desktop_app import cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
 from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
@@ -165,10 +165,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.records import list_records
+
     store = open_store(args)
     try:
         flt = RecordFilter(kind=args.kind, text=" ".join(args.text))
-        hits = store.records.query(flt, limit=args.limit)
+        hits = list_records(Ledger(store), flt, limit=args.limit, with_total=False).rows
     finally:
         store.close()
     if args.json:
@@ -182,13 +185,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
-    from desktop_app.compliance_query import NoBranchProfile, compliance_report
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.compliance import NoBranchProfile, compliance_report
     from domain.compliance.render import render_text
 
     today = cli_text.date_option(args.today, "--today")
     store = open_store(args)
     try:
-        report = compliance_report(store, args.period, today)
+        report = compliance_report(Ledger(store), args.period, today)
     except NoBranchProfile as exc:
         raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
     except ValueError as exc:
@@ -295,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     print_cli.add_subcommands(sub)
     sync_cli.add_subcommands(sub)
     store_cli.add_subcommands(sub)
+    ledger_cli.add_subcommands(sub)
     return parser
 
 

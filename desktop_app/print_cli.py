@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app import cli_text, print_jobs
+from desktop_app import cli_text
 from desktop_app.cli_text import h
+from desktop_app.operations import Ledger
+from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
 from printing import PrintResult
 
 
@@ -35,18 +37,21 @@ def cmd_print(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         if args.what == "minutes":
-            result = print_jobs.print_minutes(store, args.target, out)
+            request = PrintRequest.minutes(args.target)
         elif args.what == "signin":
-            result = print_jobs.print_signin(store, args.target, out)
+            request = PrintRequest.signin(args.target)
         elif args.what == "post":
-            result = print_jobs.print_post_report(store, args.target, out, args.period)
+            request = PrintRequest.post_report(args.target, period=args.period)
         else:
-            result = print_jobs.print_ledger(store, args.target, out, today=today,
-                                             include_minutes=not args.no_minutes)
-    except print_jobs.NothingToPrint as exc:
-        raise CliError(str(exc)) from exc
-    except ValueError as exc:
-        raise CliError(f"参数不正确：{exc}") from exc
+            request = PrintRequest.ledger(args.target, include_minutes=not args.no_minutes)
+        # The print dialog's operation: the same input, the same renderer, written atomically.
+        result = render_document(Ledger(store), request, out, today=today)
+    except (LookupError, ValueError) as exc:
+        if is_nothing_to_print(exc):
+            raise CliError(str(exc)) from exc
+        if isinstance(exc, ValueError):
+            raise CliError(f"参数不正确：{exc}") from exc
+        raise
     finally:
         store.close()
     return _report(result, out)

@@ -8,16 +8,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from desktop_app.cli_text import h, output_file
+from desktop_app.operations import Ledger
+from desktop_app.operations.backups import back_up_now
+from desktop_app.operations.refused import act_on_refused, list_refused
+from desktop_app.operations.types import RefusedEdit
 from desktop_app.store import Store
 from desktop_app.store import backups as bk
 from desktop_app.store.aside import latest_damaged
 from desktop_app.store.errors import StoreDamaged, StoreError
-from desktop_app.store.refused import RefusedEdits
 from desktop_app.store.restore import restore_backup
 from desktop_app.store.salvage import export_readable, fresh_from_head_office, unlock_key
 from desktop_app.store.vault import peek_key_id
@@ -47,12 +52,21 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
         raise CommandError("已取消，未做任何修改")
 
 
+@contextmanager
+def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
+    store = _cli().open_store(args)
+    try:
+        yield Ledger(store)
+    finally:
+        store.close()
+
+
 # ---------------------------------------------------------------------------------------- backup
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
-    with _cli().open_store(args) as store:
-        info = bk.make_backup(store, "manual")
+    with _ledger(args) as ledger:
+        info = back_up_now(ledger)
     print(f"已备份：{info.path}（{info.size // 1024} KB）")
     return 0
 
@@ -183,9 +197,10 @@ def cmd_salvage_fresh(args: argparse.Namespace) -> int:
 
 
 def cmd_refused_list(args: argparse.Namespace) -> int:
-    with _cli().open_store(args) as store:
-        edits = RefusedEdits(store).edits()
-        pulled = RefusedEdits(store).pulled()
+    with _ledger(args) as ledger:
+        found = list_refused(ledger)
+    edits: list[RefusedEdit] = [row["edit"] for row in found.edits]
+    pulled = found.pulled
     if args.json:
         print(json.dumps({"edits": [asdict(e) for e in edits], "pulled": pulled}, ensure_ascii=False, indent=2))
         return 0
@@ -201,22 +216,19 @@ def cmd_refused_list(args: argparse.Namespace) -> int:
 
 
 def cmd_refused_act(args: argparse.Namespace) -> int:
-    with _cli().open_store(args) as store:
-        refused = RefusedEdits(store)
-        if args.action == "amend":
-            if not args.reason:
-                raise CommandError("请用 --reason 说明更正原因")
-            env = refused.file_as_amendment(args.change_id, reason=args.reason, author=args.author)
-            print(f"已作为更正记录保存：{env.record_id}，下次同步时发送")
-        elif args.action == "reapply":
-            refused.reapply(args.change_id, author=args.author)
-            print("已重新保存到当前版本，下次同步时发送")
-        elif args.action == "retry":
-            refused.retry(args.change_id)
-            print("下次同步时重新发送")
-        else:
-            refused.dismiss(args.change_id)
-            print("已不再显示（内容仍保存在本机）")
+    """The 未送达的修改 panel's buttons, through the same operation."""
+    if args.action == "amend" and not args.reason:
+        raise CommandError("请用 --reason 说明更正原因")
+    with _ledger(args) as ledger:
+        acted = act_on_refused(ledger, args.change_id, args.action, reason=args.reason or "", author=args.author)
+    if args.action == "amend":
+        print(f"已作为更正记录保存：{acted.record_id}，下次同步时发送")
+    elif args.action == "reapply":
+        print("已重新保存到当前版本，下次同步时发送")
+    elif args.action == "retry":
+        print("下次同步时重新发送")
+    else:
+        print("已不再显示（内容仍保存在本机）")
     return 0
 
 

@@ -12,14 +12,17 @@ import json
 import logging
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 from pydantic import ValidationError
 
-from branch_ledger import __version__
 from desktop_app.cli_text import CliError, h
-from sync.client.engine import SyncEngine, SyncProgress
+from desktop_app.operations import Ledger
+from desktop_app.operations.sync import SyncOps
+from sync.client.engine import SyncProgress
 from sync.client.errors import SyncError
 
 log = logging.getLogger("branch_ledger.sync")
@@ -29,10 +32,16 @@ ENROL_FIELD_MESSAGES = {
 }
 
 
-def _open(args: argparse.Namespace) -> Any:
+@contextmanager
+def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
+    """The sync operations of the opened ledger (the same object the 同步 page's controller holds)."""
     from desktop_app.cli import open_store  # imported late: desktop_app.cli imports this module
 
-    return open_store(args)
+    store = open_store(args)
+    try:
+        yield SyncOps(Ledger(store))
+    finally:
+        store.close()
 
 
 def _fail(exc: SyncError, verbose: bool = False) -> int:
@@ -44,13 +53,10 @@ def _fail(exc: SyncError, verbose: bool = False) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from desktop_app.store.sync_state import enrol_store
-
     code = args.code or input("注册码: ").strip()
-    with _open(args) as store:
+    with _open(args) as ops:
         try:
-            creds = enrol_store(store, args.server, code, device_name=args.device_name, ca_bundle=args.ca_bundle,
-                                app_version=__version__)
+            creds = ops.enrol(args.server, code, args.ca_bundle, device_name=args.device_name)
         except SyncError as exc:
             return _fail(exc, args.verbose)
         except ValidationError as exc:  # the request's own limits (a mistyped code), before anything is sent
@@ -61,22 +67,18 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from desktop_app.store.sync_state import StoreSyncState
-
     def show(progress: SyncProgress) -> None:
         if not args.json:
             line = f"第 {progress.page} 页：上传 {progress.pushed}，下载 {progress.pulled}，待传 {progress.pending}"
             print(line, file=sys.stderr)
 
-    with _open(args) as store:
-        state = StoreSyncState(store)
+    with _open(args) as ops:
         try:
-            engine = SyncEngine(state, progress=show, app_version=__version__)  # shown in head office's devices list
-            stats = engine.sync_once()
+            stats = ops.sync(show).stats  # the version is shown in head office's devices list
         except SyncError as exc:
             return _fail(exc, args.verbose)
         finally:
-            status = state.status()
+            status = ops.report().state
     log.info("sync: pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, %d requests", stats.pushed,
              stats.accepted, stats.conflicts, stats.rejected, stats.pulled, stats.requests)
     if args.json:
@@ -95,14 +97,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_sync_status(args: argparse.Namespace) -> int:
-    from desktop_app.store.sync_state import StoreSyncState
-
-    with _open(args) as store:
-        state = StoreSyncState(store)
-        status = state.status()
-        rejected = state.rejected()
-        pulled = state.quarantined_pulls()
-        conflicts = state.conflicts()
+    with _open(args) as ops:
+        report = ops.report()
+    status, rejected, pulled, conflicts = report.state, report.rejected, report.quarantined_pulls, report.conflicts
     if args.json:
         print(json.dumps({"status": asdict(status), "rejected": rejected, "quarantined_pulls": pulled,
                           "conflicts": [asdict(c) for c in conflicts]}, ensure_ascii=False, indent=2))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop_app.store import backups
-from desktop_app.store.errors import StoreError
-from desktop_app.ui.session import Session, StoreLocked
-from desktop_app.ui.workers import ProgressFn, start_worker
+from desktop_app.operations import StoreLocked
+from desktop_app.operations.backups import daily_backup
+from desktop_app.operations.errors import StoreError
+from desktop_app.ui.operations import UiOp
+from desktop_app.ui.session import Session
 
 CHECK_MS = 60 * 60 * 1000
 
@@ -40,14 +41,6 @@ class BackupSchedule(QObject):
         if self.running or self.session.closed:
             return
         self.running = True
-        guard = self.session.guard()
-        data_dir = self.session.store.data_dir
-
-        def job(_p: ProgressFn) -> object:
-            if not backups.load_config(data_dir).daily:
-                return None
-            return backups.backup_if_changed(self.session.store, "daily", lock=guard, older_than=backups.DAILY)
-
         def done(info: object) -> None:
             self.running = False
             if info is not None:
@@ -58,4 +51,4 @@ class BackupSchedule(QObject):
             if not isinstance(exc, StoreLocked):
                 self.failed.emit(exc.message if isinstance(exc, StoreError) else str(exc))
 
-        start_worker(job, on_result=done, on_error=failed, owner=self)
+        UiOp(self, self.session, daily_backup).success(done).failure(failed).run_in_background()

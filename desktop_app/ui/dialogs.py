@@ -15,8 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from desktop_app.store.errors import DiskFull, ReadOnlyMedia
-from desktop_app.store.io_errors import translate as medium_error
+from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreLocked, medium_error
 from desktop_app.ui.failures import os_reason, unexpected_error
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.ui_settings import UiSettings
@@ -32,6 +31,8 @@ def error_text(exc: BaseException) -> str:
     """
     if isinstance(exc, RuleViolation):
         return "\n".join(v.message for v in exc.violations)
+    if isinstance(exc, StoreLocked):
+        return translate("Session", "The ledger was locked while this was running.")
     message = getattr(exc, "message", None)
     if message:
         return str(message)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop_app.operations import records
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.review.notice_ack import NoticeAck
 from desktop_app.ui.session import Session
@@ -16,7 +17,7 @@ class NoticeView(QDialog):
     def __init__(self, session: Session, record_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        env = session.read(lambda s: s.records.get(record_id))
+        env = records.get_record(session.ledger, record_id)
         notice = env.body
         assert isinstance(notice, Notice)
         self.record_id = record_id

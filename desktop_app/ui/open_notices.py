@@ -5,25 +5,24 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from desktop_app.operations import StoreLocked
+from desktop_app.operations.settings import opening_notices
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.recovery_key import RecoveryKeyDialog
-from desktop_app.ui.session import Session, StoreLocked
+from desktop_app.ui.session import Session
 
 
 def show_open_notices(parent: QWidget, session: Session) -> RecoveryKeyDialog | None:
     """Tell the clerk (short reads under the lock); returns the recovery-key dialog if one opened."""
     try:
-        with session.guard() as store:
-            pending = store.pending_recovery_key()
-            warnings = list(store.key_warnings)
-            kept, report = store.kept_aside, store.open_report.wal
+        notices = opening_notices(session.ledger)
     except StoreLocked:
         return None
-    for warning in warnings:
+    pending, kept, lost = notices.pending_recovery_key, notices.kept_aside, notices.commits_lost
+    for warning in notices.key_warnings:
         dialogs.error(parent, warning)
     if kept:
-        lost = report.commits_lost if report else 0
         dialogs.error(parent, translate(
             "OpenNotices",
             "The database log could not be read back completely: about {0} recent saves are missing. The log was "

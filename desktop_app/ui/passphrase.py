@@ -7,7 +7,7 @@ import math
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QWidget
 
-from desktop_app.store.vault import MIN_PASSPHRASE_CHARS
+from desktop_app.operations.settings import MIN_PASSPHRASE_CHARS
 from desktop_app.ui.i18n import translate
 
 

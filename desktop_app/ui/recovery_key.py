@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store.atomic import atomic_write_text
+from desktop_app.operations import settings as ledger_settings
+from desktop_app.operations.files import atomic_write_text
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
@@ -80,8 +81,7 @@ class RecoveryKeyDialog(QDialog):
         if not self.check.isChecked():
             return
         try:
-            with self.session.guard() as store:  # one small write
-                store.confirm_recovery_key()
+            ledger_settings.confirm_recovery_key(self.session.ledger)  # one small write
         except Exception as exc:  # a full disk: the key stays pending and is shown again
             dialogs.error(self, dialogs.error_text(exc))
             return
@@ -123,12 +123,12 @@ class PassphrasePrompt(QDialog):
     def _check(self) -> None:
         from desktop_app.ui.workers import ProgressFn, start_worker
 
-        passphrase, store = self.passphrase.text(), self.session.store
+        passphrase, ledger = self.passphrase.text(), self.session.ledger
         self.ok.setEnabled(False)
         self.message.setText(translate("RecoveryKeyDialog", "Checking…"))
 
         def job(_p: ProgressFn) -> bool:
-            return store.verify_passphrase(passphrase)  # the key file only: no lock needed
+            return ledger_settings.verify_passphrase(ledger, passphrase)  # the key file only: no lock needed
 
         def done(ok: object) -> None:
             if ok:
@@ -156,11 +156,10 @@ def reissue(parent: QWidget, session: Session) -> PassphrasePrompt:
     )
 
     def issue(_passphrase: str) -> None:
-        guard = session.guard()
+        ledger = session.ledger
 
         def job(_p: ProgressFn) -> str:
-            with guard as store:
-                return store.reissue_recovery_key()
+            return ledger_settings.reissue_recovery_key(ledger)
 
         def done(key: object) -> None:
             dialog = RecoveryKeyDialog(session, str(key), parent, reissued=True)

@@ -1,4 +1,8 @@
-"""Run a roster import off the UI thread with a progress dialog (used by the wizard and 党员 page)."""
+"""Run a roster import off the UI thread with a progress dialog (used by the wizard and 党员 page).
+
+The import itself is :func:`desktop_app.operations.roster.import_roster` (also
+``branch-ledger roster import``); this module only shows its progress and its problems.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop_app.operations.roster import RosterImported, import_roster
 from desktop_app.ui import dialogs
 from desktop_app.ui.failures import os_reason
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
-from desktop_app.ui.roster_import import RosterParse, parse_roster, problems_text, write_roster
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
-from desktop_app.ui.workers import ProgressFn, start_worker
+from domain.roster_sheet import problems_text
 
 __all__ = ["ROSTER_FILTER", "import_roster_file", "os_reason"]
 
@@ -31,35 +36,30 @@ def import_roster_file(
     progress.setMinimumDuration(300)
     author = session.author
 
-    def job(report: ProgressFn) -> int | RosterParse:
-        parsed = parse_roster(path, report)
-        if not parsed.ok:
-            return parsed
-        return write_roster(session.store, session.guard(), parsed, author=author, progress=report)
-
-    def finished(result: object) -> None:
+    def close_progress() -> None:
         progress.close()
         progress.deleteLater()
-        if isinstance(result, RosterParse):
+
+    def finished(result: RosterImported) -> None:
+        close_progress()
+        if not result.ok:
             dialogs.error(
                 parent,
                 translate("RosterImport", "Nothing was imported. Please correct the file:")
                 + "\n"
-                + problems_text(result.problems[:30]),
+                + problems_text(result.parsed.problems[:30]),
             )
             return
-        count = int(result)  # type: ignore[call-overload]
-        session.notify("member")
         if on_done is not None:
-            on_done(count)
+            on_done(result.written)
 
     def failed(exc: Exception) -> None:
-        progress.close()
-        progress.deleteLater()
+        close_progress()
         dialogs.error(parent, dialogs.error_text(exc))
 
     def advance(done: int, total: int, _text: str) -> None:
         progress.setMaximum(max(total, 1))
         progress.setValue(done)
 
-    start_worker(job, on_result=finished, on_error=failed, on_progress=advance, owner=parent)
+    UiOp(parent, session, lambda ledger, report: import_roster(ledger, path, author=author, progress=report)
+         ).progress(advance).success(finished).failure(failed).run_in_background()

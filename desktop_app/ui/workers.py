@@ -2,8 +2,8 @@
 
 The function runs on a ``QThreadPool`` thread and must not touch widgets; it gets a ``progress``
 callable to report ``(done, total, text)``. Results and exceptions come back to the UI thread as
-queued signals. Store access inside the function goes through ``session.lock`` (see
-:mod:`desktop_app.ui.session`).
+queued signals. Store access inside the function goes through an operation (see
+:mod:`desktop_app.operations`), usually run through :mod:`desktop_app.ui.operations`.
 """
 
 from __future__ import annotations

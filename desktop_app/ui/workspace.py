@@ -12,6 +12,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
+from desktop_app.operations import drafts, records
+from desktop_app.operations.errors import RecordNotFound
 from desktop_app.ui import dialogs
 from desktop_app.ui.backup_schedule import BackupSchedule
 from desktop_app.ui.editors import editor_class
@@ -205,7 +207,7 @@ class Workspace(QWidget):
 
     def restore_buffers(self) -> int:
         """Offer the drafts an earlier session left behind (crash, power cut, auto-lock)."""
-        buffers = self.session.read(lambda s: s.buffers.all())
+        buffers = drafts.drafts(self.session.ledger)
         if not buffers:
             return 0
         if not dialogs.confirm(
@@ -222,9 +224,7 @@ class Workspace(QWidget):
                 translate("Workspace", "Discard these drafts for good?"),
                 translate("Workspace", "Discard the drafts"),
             ):
-                with self.session.lock:
-                    for buffer in buffers:
-                        self.session.store.buffers.discard(buffer.key)
+                drafts.discard_drafts(self.session.ledger, [buffer.key for buffer in buffers])
             return 0
         opened = 0
         for buffer in buffers:
@@ -252,10 +252,8 @@ class Workspace(QWidget):
 
 
 def _exists(session: Session, record_id: str) -> bool:
-    from desktop_app.store import RecordNotFound
-
     try:
-        env = session.read(lambda s: s.records.get(record_id))
+        env = records.get_record(session.ledger, record_id)
     except RecordNotFound:
         return False
     return not env.deleted

@@ -12,13 +12,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from desktop_app.operations.conflicts import MISSING, field_rows, is_free_text, merge
+from desktop_app.operations.printing import PrintRequest
 from desktop_app.store.sync_state import Conflict, ConflictVersion
 from desktop_app.ui.i18n import install_translator
-from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.printing.period_picker import PeriodPicker
 from desktop_app.ui.session import Session
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
-from desktop_app.ui.sync.conflict_fields import MISSING, display, field_rows, is_free_text, merge
+from desktop_app.ui.sync.conflict_fields import display
 from desktop_app.ui.sync.conflicts_model import ConflictListModel, last_edited
 from desktop_app.ui.sync.controller import SyncController
 from domain.records import Member

@@ -237,35 +237,3 @@ def _buttons(page: Any) -> list[Any]:
     from PySide6.QtWidgets import QPushButton
 
     return [b for b in page.findChildren(QPushButton) if b.isVisible()]
-
-
-def test_roster_write_failing_half_way_leaves_nothing(
-    tmp_path: Path, session: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A store error on row 40 of 60 rolls back the 39 before it (a re-import must not duplicate)."""
-    from desktop_app.ui.roster_import import parse_roster, write_roster
-
-    sheet = tmp_path / "roster.csv"
-    sheet.write_text("姓名,党员类别,入党日期,党小组\n" + "".join(
-        f"党员{n:02d},正式党员,2001-07-01,第九党小组\n" for n in range(60)
-    ), encoding="utf-8")
-    parsed = parse_roster(sheet)
-    assert parsed.ok and len(parsed.rows) == 60
-    records = session.store.records
-    real_create, calls = records.create, []
-
-    def failing_create(kind: str, data: Any, **kwargs: Any) -> Any:
-        calls.append(kind)
-        if len(calls) == 40:
-            raise OSError("disk full")
-        return real_create(kind, data, **kwargs)
-
-    monkeypatch.setattr(records, "create", failing_create)
-    with pytest.raises(OSError):
-        write_roster(session.store, session.guard(), parsed, author="t")
-    monkeypatch.undo()
-    assert session.read(lambda s: s.records.members()) == {}
-    profile = session.read(lambda s: s.records.branch_profile())
-    assert profile is None or "第九党小组" not in profile[1].party_groups
-    assert write_roster(session.store, session.guard(), parsed, author="t") == 60
-    assert len(session.read(lambda s: s.records.members())) == 60

@@ -25,10 +25,10 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewW
 from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 
 from desktop_app import print_jobs
+from desktop_app.operations.printing import PrintRequest, build_input, render_document
 from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.printing import raster
 from desktop_app.ui.printing.dialog import LedgerPrintDialog, PrintDialog
-from desktop_app.ui.printing.documents import PrintRequest, build_input, render_document
 from desktop_app.ui.printing.raster import iter_page_images, print_pdf
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
@@ -394,10 +394,10 @@ def test_a_ledger_print_takes_the_store_lock_per_step(
 
     lock = TracingLock()
     outside: list[str] = []
-    monkeypatch.setattr(session, "lock", lock)
+    monkeypatch.setattr(session.ledger, "_lock", lock)
     session.store.conn.set_trace_callback(lambda sql: (lock.steps[-1] if lock.depth else outside).append(sql))
     try:
-        data = build_input(session, PrintRequest.ledger(str(year)), dt.date.today())
+        data = build_input(session.ledger, PrintRequest.ledger(str(year)), dt.date.today())
     finally:
         session.store.conn.set_trace_callback(None)
     assert data == expected
@@ -424,12 +424,12 @@ def test_a_print_stops_when_the_ledger_is_locked(
 
     monkeypatch.setattr(print_jobs, "_minutes", lock_after_first)
     with pytest.raises(StoreLocked):
-        build_input(session, PrintRequest.ledger(str(dt.date.today().year)))
+        build_input(session.ledger, PrintRequest.ledger(str(dt.date.today().year)))
     assert calls == [records["meeting"]]  # the next step refused at once
 
 
 def test_rasterizer_paints_every_page(session: Session, records: dict[str, str], tmp_path: Path) -> None:
-    result = render_document(session, PrintRequest.ledger(str(dt.date.today().year), include_minutes=True))
+    result = render_document(session.ledger, PrintRequest.ledger(str(dt.date.today().year), include_minutes=True))
     assert result.data is not None and result.pages >= 2
     images = list(iter_page_images(result.data, 40))
     assert len(images) == result.pages

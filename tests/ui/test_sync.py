@@ -19,13 +19,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QRadioButton
 
+from desktop_app.operations.sync import app_version
 from desktop_app.store import KdfParams, Store
 from desktop_app.store.sync_state import StoreSyncState, enrol_store
 from desktop_app.ui.pages.overview import OverviewPage
 from desktop_app.ui.pages.sync import SyncPage
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
-from desktop_app.ui.sync.bridge import app_version
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.workspace import Workspace
@@ -78,7 +78,7 @@ def laptop(hq: HeadOfficeFixture, tmp_path: Path) -> Iterator[OtherLaptop]:
 
 def workspace_of(shell: ShellWindow) -> Workspace:
     assert shell.workspace is not None
-    shell.workspace.sync_controller.bridge.retry = FAST_RETRY
+    shell.workspace.sync_controller.ops.retry = FAST_RETRY
     return shell.workspace
 
 
@@ -367,7 +367,7 @@ def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
     change), not by a person: they are called directly here; the visits are clicks."""
     mark_conflicted(session)
     page = sync_page(clerk, shell, qtbot)
-    bridge = page.controller.bridge
+    bridge = page.controller.ops
     read = bridge.conflicts
     on_ui_thread: list[bool] = []
     gate = threading.Event()

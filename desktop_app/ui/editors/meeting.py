@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.compliance_query import records_since
-from desktop_app.store import RecordEnvelope
+from desktop_app.operations import records
+from desktop_app.operations.printing import PrintRequest
+from desktop_app.operations.types import RecordEnvelope
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.editors.meeting_defaults import (
     default_chair,
     expected_members,
-    last_place,
     member_named,
     suggested_title,
 )
@@ -43,7 +43,6 @@ from desktop_app.ui.editors.meeting_sections import (
     ThemeDaySection,
 )
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.review.banner import ReviewBanner
 from desktop_app.ui.session import DEFAULT_AUTHOR
 from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
@@ -100,9 +99,9 @@ class MeetingEditor(EditorWindow):
     # ------------------------------------------------------------ form
 
     def build_form(self, container: QWidget) -> None:
-        profile = self.session.read(lambda s: s.records.branch_profile())
+        profile = records.branch_profile(self.session.ledger)
         self.party_groups = list(profile[1].party_groups) if profile else []
-        self.records_since = self.session.read(records_since)
+        self.records_since = records.records_since(self.session.ledger)
         self._amend_values: dict[str, Any] = {}
         outer = QVBoxLayout(container)
         self.action_signin = QAction(translate("MeetingEditor", "Sign-in sheet…"), self)
@@ -432,7 +431,7 @@ class MeetingEditor(EditorWindow):
 
     def new_record_defaults(self) -> None:
         """Today, the last place, the clerk as recorder; title, chair and attendance follow the type."""
-        self.place.setText(self.session.read(last_place))
+        self.place.setText(records.last_meeting_place(self.session.ledger))
         author = self.session.author
         clerk = member_named(self.members, author)
         if clerk:

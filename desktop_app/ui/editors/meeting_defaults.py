@@ -18,9 +18,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from desktop_app.store import RecordFilter, Store
 from domain.enums import BranchPost, MeetingType
-from domain.records import Meeting, Member
+from domain.records import Member
 from domain.rules.standing import is_member_on
 
 COMMITTEE_POSTS = frozenset(
@@ -91,15 +90,6 @@ def member_named(members: Mapping[str, Member], name: str) -> str:
     """The id of the one roster member called ``name`` ("" if none or several)."""
     found = [mid for mid, m in members.items() if m.name == name.strip()]
     return found[0] if len(found) == 1 else ""
-
-
-def last_place(store: Store) -> str:
-    """Where the branch met last (the place of the most recent meeting on file)."""
-    for summary in store.records.query(RecordFilter(kind="meeting"), limit=5):
-        body = store.records.get(summary.record_id).body
-        if isinstance(body, Meeting) and body.place:
-            return body.place
-    return ""
 
 
 def repeat_of(data: Mapping[str, Any], today: dt.date) -> dict[str, Any]:

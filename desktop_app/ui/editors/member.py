@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.operations import records
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import enum_text, translate
 from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, ErrorLabel
@@ -29,7 +30,7 @@ class MemberEditor(EditorWindow):
         return (self.name.text().strip() if hasattr(self, "name") else "") or translate("MemberEditor", "Member")
 
     def build_form(self, container: QWidget) -> None:
-        profile = self.session.read(lambda s: s.records.branch_profile())
+        profile = records.branch_profile(self.session.ledger)
         groups = list(profile[1].party_groups) if profile else []
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("MemberEditor", "Member"))

@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.operations.printing import PrintRequest
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.widgets.fields import DateEdit, EnumCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import MembershipState, PlaqueStatus, PostCategory, PostType

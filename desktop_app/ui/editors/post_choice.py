@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from desktop_app.store import RecordFilter
+from desktop_app.operations import records
 from desktop_app.ui.session import Session
 
 
@@ -14,7 +14,7 @@ class PostCombo(QComboBox):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        posts = session.read(lambda s: s.records.query(RecordFilter(kind="pioneer_post"), limit=2000))
+        posts = records.pioneer_posts(session.ledger)
         self.addItem("", "")
         for post in sorted(posts, key=lambda p: p.title):
             self.addItem(post.title, post.record_id)

@@ -21,7 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.store import RecordFilter, RecordSummary
+from desktop_app.operations import records
+from desktop_app.operations.types import RecordFilter, RecordSummary
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, enum_code_text, translate
 from desktop_app.ui.session import Session
 from domain.enums import MeetingType, MemberStatus, PostCategory, RecordStatus
@@ -142,9 +143,8 @@ class RecordTableModel(QAbstractTableModel):
         if self._session.closed:
             self._rows, self._total, self._exhausted = [], 0, True
         else:
-            with self._session.lock:
-                self._total = self._session.store.records.count(self._filter)
-                self._rows = self._session.store.records.query(self._filter, offset=0, limit=PAGE_SIZE)
+            first = records.list_records(self._session.ledger, self._filter, limit=PAGE_SIZE)
+            self._total, self._rows = first.total, first.rows
             self._exhausted = len(self._rows) >= self._total
         self.endResetModel()
 
@@ -156,8 +156,8 @@ class RecordTableModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid() or self._exhausted or self._session.closed:
             return
-        with self._session.lock:
-            page = self._session.store.records.query(self._filter, offset=len(self._rows), limit=PAGE_SIZE)
+        page = records.list_records(self._session.ledger, self._filter, offset=len(self._rows), limit=PAGE_SIZE,
+                                    with_total=False).rows
         if not page:
             self._exhausted = True
             return

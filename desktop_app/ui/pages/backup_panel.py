@@ -7,7 +7,6 @@ and opens the restored ledger (restore_flow.py).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -26,14 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import backups
-from desktop_app.store.backups import BackupConfig, BackupInfo
-from desktop_app.store.errors import BackupError
+from desktop_app.operations.backups import (
+    BackupFolderMissing,
+    BackupState,
+    back_up_now,
+    backup_state,
+    save_backup_config,
+)
+from desktop_app.operations.types import BackupConfig, BackupInfo
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import local_time, translate
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.recovery_key import PassphrasePrompt
 from desktop_app.ui.session import Session
-from desktop_app.ui.workers import ProgressFn, start_worker
 
 
 class BackupPanel(QGroupBox):
@@ -100,28 +104,18 @@ class BackupPanel(QGroupBox):
         if self.loading or self.session.closed:
             return
         self.loading = True
-        guard, data_dir = self.session.guard(), self.session.store.data_dir
+        UiOp(self, self.session, backup_state).success(self._loaded).failure(self._load_failed).run_in_background()
 
-        def job(_p: ProgressFn) -> tuple[BackupConfig, list[BackupInfo], dict[str, Any]]:
-            with guard as store:
-                key_id, status = store.key_id, backups.last_status(store)
-            return backups.load_config(data_dir), backups.list_backups(data_dir, key_id), status
-
-        start_worker(job, on_result=self._loaded, on_error=self._load_failed, owner=self)
-
-    def _loaded(self, result: Any) -> None:
+    def _loaded(self, result: BackupState) -> None:
         self.loading = False
-        config, found, status = result
+        config, found, status = result.config, result.backups, result.status
         self.config = config
-        for widget, value in ((self.location, config.location), (self.keep, config.keep),
-                              (self.on_close, config.on_close)):
+        for widget in (self.location, self.keep, self.on_close):
             widget.blockSignals(True)
-            if isinstance(widget, QLineEdit):
-                widget.setText(value)
-            elif isinstance(widget, QSpinBox):
-                widget.setValue(value)
-            else:
-                widget.setChecked(value)
+        self.location.setText(config.location)
+        self.keep.setValue(config.keep)
+        self.on_close.setChecked(config.on_close)
+        for widget in (self.location, self.keep, self.on_close):
             widget.blockSignals(False)
         self.list.clear()
         for info in found:
@@ -170,44 +164,32 @@ class BackupPanel(QGroupBox):
 
     def _save(self, **changes: Any) -> None:
         config = BackupConfig(**{**self.config.__dict__, **changes})
-        data_dir = self.session.store.data_dir
-
-        def job(_p: ProgressFn) -> BackupConfig:
-            if config.location and not Path(config.location).expanduser().is_dir():
-                raise BackupError(translate("BackupPanel", "The folder {0} does not exist (is the USB stick "
-                                            "plugged in?).").format(config.location))
-            backups.save_config(data_dir, config)
-            return config
-
-        def done(saved: object) -> None:
-            assert isinstance(saved, BackupConfig)
+        def done(saved: BackupConfig) -> None:
             self.config = saved
             self.refresh()
 
         def failed(exc: Exception) -> None:
-            dialogs.error(self, dialogs.error_text(exc))
+            if isinstance(exc, BackupFolderMissing):
+                message = translate("BackupPanel", "The folder {0} does not exist (is the USB stick "
+                                    "plugged in?).").format(exc.folder)
+            else:
+                message = dialogs.error_text(exc)
+            dialogs.error(self, message)
             self.refresh()  # show what is really configured
 
-        start_worker(job, on_result=done, on_error=failed, owner=self)
+        UiOp(self, self.session, lambda ledger: save_backup_config(ledger, config)).success(done).failure(
+            failed).run_in_background()
 
     # ------------------------------------------------------------ actions
 
     def back_up_now(self) -> None:
         self.backup_button.setEnabled(False)
         self.status.setText(translate("BackupPanel", "Backing up…"))
-        guard = self.session.guard()
-
-        def job(_p: ProgressFn) -> BackupInfo:
-            return backups.make_backup(self.session.store, "manual", lock=guard)
-
-        def done(_info: object) -> None:
-            self.refresh()
-
         def failed(exc: Exception) -> None:
             dialogs.error(self, dialogs.error_text(exc))
             self.refresh()
 
-        start_worker(job, on_result=done, on_error=failed, owner=self)
+        UiOp(self, self.session, back_up_now).success(lambda _info: self.refresh()).failure(failed).run_in_background()
 
     def selected(self) -> BackupInfo | None:
         item = self.list.currentItem()

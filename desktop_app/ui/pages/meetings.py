@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import RecordFilter
+from desktop_app.operations import records
+from desktop_app.operations.printing import PrintRequest
+from desktop_app.operations.types import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import enum_text, translate
 from desktop_app.ui.models.records import RecordTableModel, meeting_columns
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
-from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import DateEdit
 from domain.enums import MeetingType, RecordStatus
@@ -138,9 +139,7 @@ class MeetingsPage(Page):
         self.count_label.setText(translate("MeetingsPage", "{0} records").format(self.model.total))
 
     def _read_records_since(self) -> str | None:
-        from desktop_app.compliance_query import records_since
-
-        since = self.session.read(records_since)
+        since = records.records_since(self.session.ledger)
         return since.isoformat() if since else None
 
     def refresh(self) -> None:
@@ -163,7 +162,7 @@ class MeetingsPage(Page):
         if not record_id:
             dialogs.info(self, translate("MeetingsPage", "Select a meeting in the list first."))
             return
-        body = self.session.read(lambda s: s.records.get(record_id)).body
+        body = records.get_record(self.session.ledger, record_id).body
         copy = repeat_of(body.model_dump(mode="json"), dt.date.today())
         self.host.open_editor("meeting", None, initial=copy)
 

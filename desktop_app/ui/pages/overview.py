@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import RecordFilter
+from desktop_app.operations.overview import OverviewData, gather_overview
+from desktop_app.operations.types import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import (
     QT_TRANSLATE_NOOP,
@@ -34,11 +35,10 @@ from desktop_app.ui.i18n import (
     translate,
 )
 from desktop_app.ui.models.records import NOTICE_COLUMNS, RecordTableModel
-from desktop_app.ui.overview_data import OverviewData, gather_overview
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable
 from desktop_app.ui.review.returned_panel import ReturnedPanel
 from desktop_app.ui.session import Session
-from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
 from domain.enums import MeetingType
 
@@ -154,15 +154,8 @@ class OverviewPage(Page):
             return
         self.loading = True
         self._again = False
-        session = self.session
         self.notices_model.refresh()
-
-        def job(_progress: ProgressFn) -> OverviewData:
-            if session.closed:
-                raise RuntimeError("locked")
-            return gather_overview(session.store, lock=session.guard())
-
-        start_worker(job, on_result=self._show, on_error=self._failed, owner=self)
+        UiOp(self, self.session, gather_overview).success(self._show).failure(self._failed).run_in_background()
 
     def print_ledger(self) -> PrintDialog:
         from desktop_app.ui.printing.dialog import open_ledger_dialog

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import RecordFilter
+from desktop_app.operations.printing import PrintRequest
+from desktop_app.operations.types import RecordFilter
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.models.records import EVALUATION_COLUMNS, LOG_COLUMNS, POST_COLUMNS, RecordTableModel
 from desktop_app.ui.pages.base import EditorHost, Page, RecordTable, SearchBox
-from desktop_app.ui.printing.documents import PrintRequest
 from desktop_app.ui.session import Session
 
 if TYPE_CHECKING:

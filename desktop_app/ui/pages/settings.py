@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import WrongPassphrase
+from desktop_app.operations import records
+from desktop_app.operations import settings as ledger_settings
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.pages.backup_panel import BackupPanel
@@ -59,7 +60,7 @@ class SettingsPage(Page):
         self.clerk = QLineEdit(session.author if session.author != "clerk" else "")
         self.clerk.setToolTip(translate("SettingsPage", "Recorded in each record's history as its author"))
         self.clerk.editingFinished.connect(self._clerk_changed)
-        data_dir = QLabel(str(session.store.data_dir))
+        data_dir = QLabel(str(ledger_settings.data_dir(session.ledger)))
         data_dir.setObjectName("dataDir")
         data_dir.setWordWrap(True)
         data_dir.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -180,11 +181,10 @@ class SettingsPage(Page):
 
     def _clerk_changed(self) -> None:
         name = self.clerk.text().strip()
-        with self.session.lock, self.session.store.transaction():
-            self.session.store.meta.set("clerk_name", name or None)
+        ledger_settings.set_clerk_name(self.session.ledger, name)
 
     def edit_branch(self) -> None:
-        profile = self.session.read(lambda s: s.records.branch_profile())
+        profile = records.branch_profile(self.session.ledger)
         self.host.open_editor("branch_profile", profile[0] if profile else None)
 
     def change_passphrase(self) -> None:
@@ -193,17 +193,12 @@ class SettingsPage(Page):
             dialogs.error(self, self.new.problem())
             return
         current = self.current.text()
-        session = self.session
+        ledger = self.session.ledger
         self.change_button.setEnabled(False)
 
         def job(_p: ProgressFn) -> None:
-            # Prove the clerk knows the current passphrase (a walk-up attacker must not change it).
-            # Unwrapping needs no database, so it runs outside the lock; the rewrap runs under the
-            # guard, which refuses if the ledger was locked meanwhile (its key is gone by then).
-            if not session.store.verify_passphrase(current):
-                raise WrongPassphrase()
-            with session.guard() as store:
-                store.change_passphrase(new)
+            # Proves the clerk knows the current passphrase first (settings.change_passphrase).
+            ledger_settings.change_passphrase(ledger, current, new)
 
         def done(_r: object) -> None:
             self.change_button.setEnabled(True)

@@ -32,17 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store.sync_state import Conflict
+from desktop_app.operations import StoreLocked
+from desktop_app.operations.refused import list_refused
+from desktop_app.operations.sync import SyncStatus
+from desktop_app.operations.types import Conflict
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import local_time, translate
 from desktop_app.ui.pages.base import EditorHost, Page
-from desktop_app.ui.session import Session, StoreLocked
+from desktop_app.ui.session import Session
 from desktop_app.ui.sync.auto import AutoSync
-from desktop_app.ui.sync.bridge import SyncStatus
 from desktop_app.ui.sync.conflict_dialog import ConflictDialog
 from desktop_app.ui.sync.conflicts_model import ConflictListModel
 from desktop_app.ui.sync.controller import SyncController
-from desktop_app.ui.sync.refused_panel import RefusedPanel, load_refused
+from desktop_app.ui.sync.refused_panel import RefusedPanel
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
 
@@ -220,16 +222,14 @@ class SyncPage(Page):
             return
         self.loading = True
         self._dirty = False
-        bridge, guard = self.controller.bridge, self.session.guard()
+        ops, ledger = self.controller.ops, self.session.ledger
 
         def job(_progress: ProgressFn) -> SyncSnapshot:
-            with guard:  # each read takes the lock on its own and refuses once the ledger is locked
-                status = bridge.status()
-            with guard:
-                conflicts = bridge.conflicts() if status.conflicts else []
-            with guard as store:
-                rejected, pulled = load_refused(store) if status.rejected or status.quarantined else ([], [])
-            return SyncSnapshot(status, conflicts, rejected, pulled)
+            # Each read takes the guard on its own (and refuses once the ledger is locked).
+            status = ops.status()
+            conflicts = ops.conflicts() if status.conflicts else []
+            refused = list_refused(ledger) if status.rejected or status.quarantined else None
+            return SyncSnapshot(status, conflicts, refused.edits if refused else [], refused.pulled if refused else [])
 
         start_worker(job, on_result=self._loaded, on_error=self._load_failed, owner=self)
 

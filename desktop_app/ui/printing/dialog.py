@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, missing_chars_text, render_document
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, translate
-from desktop_app.ui.printing.documents import PrintRequest, missing_chars_text, render_document
 from desktop_app.ui.printing.period_picker import PeriodPicker
 from desktop_app.ui.printing.raster import (
     PREVIEW_DPI,
@@ -165,7 +165,7 @@ class PrintDialog(QDialog):
             if reuse is not None:
                 result, sizes = reuse.result, reuse.page_sizes
             else:
-                result = render_document(session, request)
+                result = render_document(session.ledger, request)
                 sizes = page_sizes(result.data or b"")
             images = rasterize(result.data or b"", PREVIEW_DPI) if preview else None
             return Rendered(request, result, sizes, images)
@@ -200,10 +200,8 @@ class PrintDialog(QDialog):
             )
 
     def _failed(self, exc: Exception) -> None:
-        from desktop_app import print_jobs
-
         self._set_busy(False)
-        if isinstance(exc, print_jobs.NothingToPrint | PrinterError):  # already a sentence for the clerk
+        if is_nothing_to_print(exc) or isinstance(exc, PrinterError):  # already a sentence for the clerk
             message = str(exc)
         else:
             message = translate("PrintDialog", "The document could not be made: {0}").format(
@@ -299,7 +297,7 @@ class PrintDialog(QDialog):
         session, target = self.session, path
 
         def job(_p: ProgressFn) -> PrintResult:
-            return render_document(session, request, target)
+            return render_document(session.ledger, request, target)
 
         def done(result: PrintResult) -> None:
             self._set_busy(False, translate("PrintDialog", "Saved {0} pages to {1}").format(result.pages, target))

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolBar, QWidget
 
-from desktop_app.reviews import ReviewInfo, review_of
+from desktop_app.operations.reviews import ReviewInfo, review_of
 from desktop_app.ui.i18n import local_time, translate
 from domain.enums import ReviewDecision
 
@@ -59,7 +59,7 @@ class ReviewBanner(QWidget):
     def refresh(self) -> None:
         record_id = self.editor.record_id
         session = self.editor.session
-        self.info = None if record_id is None or session.closed else session.read(lambda s: review_of(s, record_id))
+        self.info = None if record_id is None or session.closed else review_of(session.ledger, record_id)
         info = self.info
         bar = getattr(self, "bar", None)
         if bar is not None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop_app.reviews import acknowledge_notice, receipt_of
-from desktop_app.store import StoreError
+from desktop_app.operations.reviews import acknowledge_notice, receipt_of
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import local_time, translate
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
 
 
@@ -29,7 +29,7 @@ class NoticeAck(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        receipt = self.session.read(lambda s: receipt_of(s, self.notice_id))
+        receipt = receipt_of(self.session.ledger, self.notice_id)
         if receipt is None:
             self.label.setText(translate("NoticeAck", "Head office asks branches to acknowledge this notice."))
             self.button.setEnabled(True)
@@ -41,12 +41,9 @@ class NoticeAck(QWidget):
             self.button.setEnabled(False)
 
     def acknowledge(self) -> None:
-        author = self.session.author
-        try:
-            with self.session.lock:
-                acknowledge_notice(self.session.store, self.notice_id, author=author)
-        except (StoreError, ValueError) as exc:
-            dialogs.error(self, str(exc))
-            return
-        self.session.notify("notice_receipt")
-        self.refresh()
+        notice_id = self.notice_id
+        done = UiOp(self, self.session, lambda ledger: acknowledge_notice(ledger, notice_id)).failure(
+            lambda exc: dialogs.error(self, str(exc) if isinstance(exc, ValueError) else dialogs.error_text(exc))
+        ).run_now()
+        if done is not None:
+            self.refresh()

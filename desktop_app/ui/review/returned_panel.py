@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desktop_app.reviews import ReviewInfo, returned_records
+from desktop_app.operations.reviews import ReviewInfo, returned_records
 from desktop_app.ui.i18n import local_time, translate
 from desktop_app.ui.session import Session
 
@@ -41,7 +41,7 @@ class ReturnedPanel(QGroupBox):
     def refresh(self) -> None:
         if self.session.closed:
             return
-        self.items = self.session.read(returned_records)
+        self.items = returned_records(self.session.ledger)
         self.list.clear()
         waiting = 0
         for info in self.items:

@@ -28,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store.sync_state import Conflict, ConflictVersion
+from desktop_app.operations import records
+from desktop_app.operations.conflicts import FieldRow, field_rows, merge
+from desktop_app.operations.types import Conflict, ConflictVersion
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import kind_name, local_time, translate
 from desktop_app.ui.session import Session
-from desktop_app.ui.sync.conflict_fields import FieldRow, display, field_rows, merge
+from desktop_app.ui.sync.conflict_fields import display
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.widgets.screen import fit_to_screen
 
@@ -63,8 +65,8 @@ class ConflictDialog(QDialog):
         self.versions: list[ConflictVersion] = list(conflict.versions)
         self.bodies = [v.body if not v.deleted else None for v in self.versions]
         self.base = next((i for i, v in enumerate(self.versions) if v.is_server_current and v.body), 0)
-        self.members = session.read(lambda s: s.records.members())
-        self.device_id = session.store.device_id
+        self.members = records.members(session.ledger)
+        self.device_id = controller.ops.device_id()
         self.rows: dict[str, RowWidgets] = {}
         self.busy = False
         self.setWindowTitle(translate("ConflictDialog", "Resolve a sync conflict"))

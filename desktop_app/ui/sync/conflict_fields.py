@@ -1,18 +1,17 @@
-"""A conflict, field by field (no widgets): which top-level fields differ, how to show each value,
-and the merged body built from the clerk's choices.
+"""How the conflict dialog shows a value (names for member ids, labels for codes, in the UI's language).
 
-Generic over the record's top-level fields, so every kind (meeting, member, 先锋岗 …) resolves
-the same way; labels are the domain's Chinese field names (:func:`domain.labels.field_label`).
+Which fields differ and the merged body are :mod:`desktop_app.operations.conflicts` (Qt-free,
+shared with ``branch-ledger conflicts``); this module is only their display.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.operations.conflicts import MISSING
+from desktop_app.operations.conflicts import is_empty as _empty
 from desktop_app.ui.i18n import enum_code_text, translate
 from domain.enums import (
     AppraisalGrade,
@@ -34,7 +33,6 @@ from domain.enums import (
     VoteMethod,
 )
 from domain.labels import field_label
-from domain.records import RECORD_KINDS
 
 # Which code lists a field's values may come from (tried in order: codes do not overlap).
 _ENUMS: dict[str, tuple[type[LabelledEnum], ...]] = {
@@ -54,61 +52,6 @@ _ENUMS: dict[str, tuple[type[LabelledEnum], ...]] = {
     "posts": (BranchPost,),
 }
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?$")
-
-
-@dataclass(frozen=True)
-class FieldRow:
-    key: str
-    label: str
-    values: list[Any]  # one per version; MISSING where a version lacks the field
-    differs: bool
-    text_field: bool  # free text (not a code, a date or a reference): the clerk may edit the merged text
-
-
-class _Missing:
-    def __repr__(self) -> str:
-        return "MISSING"
-
-
-MISSING: Any = _Missing()
-
-
-def _empty(value: Any) -> bool:
-    return value is MISSING or value is None or value == "" or value == [] or value == {} or value is False
-
-
-def field_order(kind: str, bodies: Sequence[Mapping[str, Any] | None]) -> list[str]:
-    """The model's field order, then any other keys the versions carry (a newer schema's)."""
-    model = RECORD_KINDS.get(kind)
-    keys = list(model.model_fields) if model is not None else []
-    for body in bodies:
-        for key in body or {}:
-            if key not in keys:
-                keys.append(key)
-    return keys
-
-
-def is_free_text(kind: str, key: str) -> bool:
-    """Whether ``key`` is typed text the clerk may edit: a plain ``str`` field, not a record reference."""
-    model = RECORD_KINDS.get(kind)
-    info = model.model_fields.get(key) if model is not None else None
-    if info is None or key.endswith(("_id", "_ids", "_rev")):
-        return False
-    return info.annotation is str
-
-
-def field_rows(kind: str, bodies: Sequence[Mapping[str, Any] | None], *, all_fields: bool = False) -> list[FieldRow]:
-    """One row per top-level field; fields empty in every version are left out unless ``all_fields``."""
-    rows = []
-    for key in field_order(kind, bodies):
-        values = [(body or {}).get(key, MISSING) for body in bodies]
-        if not all_fields and all(_empty(v) for v in values):
-            continue
-        normalized = [None if v is MISSING else v for v in values]
-        differs = any(v != normalized[0] for v in normalized[1:])
-        text = is_free_text(kind, key) and all(v is MISSING or v is None or isinstance(v, str) for v in values)
-        rows.append(FieldRow(key, field_label(key), values, differs, text))
-    return rows
 
 
 def display(value: Any, members: Mapping[str, Any] | None = None, key: str = "") -> str:
@@ -153,24 +96,3 @@ def _part(key: str, value: Any, members: Mapping[str, Any]) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f"{field_label(key)} {value}"
     return display(value, members, key)
-
-
-def merge(
-    bodies: Sequence[Mapping[str, Any] | None],
-    choices: Mapping[str, int],
-    edits: Mapping[str, str] | None = None,
-    *,
-    base: int = 0,
-) -> dict[str, Any]:
-    """The merged body: version ``base``, with each field in ``choices`` taken from the chosen
-    version (dropped when that version lacks it) and each text in ``edits`` as the clerk typed it."""
-    merged: dict[str, Any] = copy.deepcopy(dict(bodies[base] or {}))
-    for key, index in choices.items():
-        source = bodies[index] or {}
-        if key in source:
-            merged[key] = copy.deepcopy(source[key])
-        else:
-            merged.pop(key, None)
-    for key, text in (edits or {}).items():
-        merged[key] = text
-    return merged

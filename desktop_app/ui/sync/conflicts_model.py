@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
-from desktop_app.store.sync_state import Conflict
+from desktop_app.operations.types import Conflict
 from desktop_app.ui.i18n import QT_TRANSLATE_NOOP, kind_name, local_time, translate
 
 Index = QModelIndex | QPersistentModelIndex

@@ -12,12 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.operations import StoreLocked
+from desktop_app.operations.sync import Resolved, SyncOps, SyncRun, SyncStatus
 from desktop_app.ui import dialogs
-from desktop_app.ui.session import Session, StoreLocked
-from desktop_app.ui.sync.bridge import SyncBridge, SyncStatus
+from desktop_app.ui.session import Session
 from desktop_app.ui.ui_settings import UiSettings
 from desktop_app.ui.workers import ProgressFn, start_worker
-from sync.client.engine import SyncProgress, SyncStats
+from sync.client.engine import SyncProgress
 
 
 class SyncController(QObject):
@@ -34,7 +35,7 @@ class SyncController(QObject):
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.bridge = SyncBridge(session.store, session.lock, lambda: session.closed)
+        self.ops = SyncOps(session.ledger)
         self.running = False
         self.enrolling = False
         self.last_failure: str | None = None
@@ -45,7 +46,7 @@ class SyncController(QObject):
         """None once the ledger is locked."""
         if self.session.closed:
             return None
-        return self.bridge.status()
+        return self.ops.status()
 
     def is_enrolled(self) -> bool:
         status = self.status()
@@ -57,10 +58,10 @@ class SyncController(QObject):
         if self.enrolling or self.session.closed:
             return False
         self.enrolling = True
-        bridge = self.bridge
+        ops = self.ops
 
         def job(_p: ProgressFn) -> str:
-            return bridge.enrol(base_url, code, ca_bundle or None)
+            return ops.enrol(base_url, code, ca_bundle or None).branch_name
 
         def done(branch: Any) -> None:
             self.enrolling = False
@@ -81,14 +82,14 @@ class SyncController(QObject):
         if self.running or self.session.closed or not self.is_enrolled():
             return False
         self.running = True
-        bridge = self.bridge
+        ops = self.ops
         ca = UiSettings().ca_bundle or None
 
-        def job(progress: ProgressFn) -> SyncStats:
+        def job(progress: ProgressFn) -> SyncRun:
             def report(p: SyncProgress) -> None:
                 progress(p.page, p.pushed, str(p.pulled))
 
-            return bridge.sync(report, ca_bundle=ca)
+            return ops.sync(report, ca_bundle=ca)
 
         self.started.emit(reason)
         start_worker(job, on_result=self._synced, on_error=self._failed, on_progress=self._progress, owner=self)
@@ -97,14 +98,13 @@ class SyncController(QObject):
     def _progress(self, page: int, pushed: int, pulled: str) -> None:
         self.progress.emit(page, pushed, int(pulled or 0))
 
-    def _synced(self, stats: Any) -> None:
+    def _synced(self, run: SyncRun) -> None:
         self.running = False
         self.last_failure = None
         if self.session.closed:
             return
-        self.synced.emit(stats)
-        if stats.pulled or stats.conflicts or stats.accepted or stats.rejected:
-            self.session.notify("")  # records arrived or changed state: every page reloads
+        self.synced.emit(run.stats)
+        self.session.broadcast(run.changes)  # records arrived or changed state: every page reloads
         self.status_changed.emit()
 
     def _failed(self, exc: Exception) -> None:
@@ -120,24 +120,24 @@ class SyncController(QObject):
     def probe(self, on_result: Callable[[bool], None], *, owner: QObject | None = None) -> None:
         """Ask head office's health check in a worker; ``on_result(reachable)`` runs unless ``owner``
         (the object ``on_result`` belongs to; this controller by default) was deleted meanwhile."""
-        bridge = self.bridge
+        ops = self.ops
         ca = UiSettings().ca_bundle or None
-        start_worker(lambda _p: bridge.probe(ca), on_result=on_result, on_error=lambda _e: on_result(False),
+        start_worker(lambda _p: ops.probe(ca), on_result=on_result, on_error=lambda _e: on_result(False),
                      owner=owner or self)
 
     def resolve(self, record_id: str, body: dict[str, Any], *, then_sync: bool = True) -> None:
         """Write the clerk's merge in a worker; afterwards the record leaves the conflict list and,
         when this device is enrolled, a sync sends the merge to head office."""
-        bridge, author = self.bridge, self.session.author
+        ops = self.ops
 
-        def job(_p: ProgressFn) -> str:
-            return bridge.resolve(record_id, body, author)
+        def job(_p: ProgressFn) -> Resolved:
+            return ops.resolve(record_id, body)
 
-        def done(_rev: Any) -> None:
+        def done(resolved: Resolved) -> None:
             if self.session.closed:
                 return
             self.resolved.emit(record_id)
-            self.session.notify("")
+            self.session.broadcast(resolved.changes)
             self.status_changed.emit()
             if then_sync:
                 self.sync_now("resolved")

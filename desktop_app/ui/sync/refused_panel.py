@@ -5,7 +5,7 @@ finalized meanwhile) or that could not be sent (quarantined), with head office's
 refused text differs from the current version; and the changes from head office this device could
 not accept. The clerk can file a refused edit as an amendment (更正) of the final version, apply it
 again over a draft, retry one head office failed on, or dismiss it (it stays in the database).
-The work is :class:`desktop_app.store.refused.RefusedEdits`; this view only shows and starts it.
+The work is :mod:`desktop_app.operations.refused`; this view only shows and starts it.
 """
 
 from __future__ import annotations
@@ -27,23 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store.refused import RefusedEdit, RefusedEdits
-from desktop_app.ui import dialogs
+from desktop_app.operations.refused import act_on_refused
+from desktop_app.operations.types import RefusedEdit
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
 from desktop_app.ui.sync.controller import SyncController
 from desktop_app.ui.sync.rejected_model import RejectedModel
-from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.labels import field_label
-
-
-def load_refused(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows for the panel (each with its RefusedEdit and differences) and the pulled changes set
-    aside; called in the page's loading worker, under the lock."""
-    refused = RefusedEdits(store)
-    rows = [{"kind": e.kind, "title": e.title, "record_id": e.record_id, "message": e.message, "edit": e,
-             "differences": refused.differences(e)} for e in refused.edits()]
-    return rows, refused.pulled()
 
 
 def _value(value: Any) -> str:
@@ -181,32 +172,15 @@ class RefusedPanel(QGroupBox):
         if row is None:
             return
         change_id = row["edit"].change_id
-        guard, author = self.session.guard(), self.session.author
+        reason = str(options.get("reason", ""))
 
-        def job(_p: ProgressFn) -> None:
-            with guard as store:
-                refused = RefusedEdits(store)
-                if action == "amend":
-                    refused.file_as_amendment(change_id, reason=options["reason"], author=author)
-                elif action == "reapply":
-                    refused.reapply(change_id, author=author)
-                elif action == "retry":
-                    refused.retry(change_id)
-                else:
-                    refused.dismiss(change_id)
-
-        def done(_r: object) -> None:
-            if self.session.closed:
-                return
-            self.session.notify("")
+        def done(_changes: object) -> None:
             self.controller.status_changed.emit()
             if action != "dismiss":
                 self.controller.sync_now("resolved")  # the amendment (or retry) goes to head office
 
-        def failed(exc: Exception) -> None:
-            dialogs.error(self, dialogs.error_text(exc))
-
-        start_worker(job, on_result=done, on_error=failed, owner=self)
+        UiOp(self, self.session, lambda ledger: act_on_refused(ledger, change_id, action, reason=reason)  # type: ignore[arg-type]
+             ).success(done).run_in_background()
 
 
-__all__ = ["AmendDialog", "RefusedPanel", "load_refused"]
+__all__ = ["AmendDialog", "RefusedPanel"]

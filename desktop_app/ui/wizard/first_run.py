@@ -28,20 +28,24 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.store import KdfParams, Store, StoreError
-from desktop_app.store.atomic import atomic_write_text
+from desktop_app.operations import records
+from desktop_app.operations import settings as ledger_settings
+from desktop_app.operations.files import atomic_write_text
+from desktop_app.operations.roster import write_roster
+from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.operations import UiOp
 from desktop_app.ui.passphrase import PassphraseFields
-from desktop_app.ui.roster_import import RosterParse, RosterRow, row_to_member, write_roster
 from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file, os_reason
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import DateEdit, ErrorLabel
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from desktop_app.ui.workers import ProgressFn, start_worker
 from domain.enums import Gender, MemberStatus
+from domain.roster_sheet import RosterParse, RosterRow, row_to_member
 from domain.validation import validate_record
-from domain.violations import RuleViolation, Severity
+from domain.violations import Severity
 
 PAGE_WELCOME, PAGE_PASSPHRASE, PAGE_RECOVERY, PAGE_BRANCH, PAGE_ROSTER = range(5)
 
@@ -92,8 +96,7 @@ class FirstRunWizard(QWizard):
             self.recovery_key = key
             clerk = self.welcome.clerk.text().strip()
             if clerk:
-                with self.session.lock, store.transaction():
-                    store.meta.set("clerk_name", clerk)
+                ledger_settings.set_clerk_name(self.session.ledger, clerk)
             self.recovery.show_key(key)
             on_done()  # type: ignore[operator]
 
@@ -276,8 +279,7 @@ class RecoveryPage(QWizardPage):
         wizard = self.wizard()
         if isinstance(wizard, FirstRunWizard) and wizard.session is not None:
             try:
-                with wizard.session.guard() as store:
-                    store.confirm_recovery_key()
+                ledger_settings.confirm_recovery_key(wizard.session.ledger)
             except Exception as exc:  # a full disk: stay on this page, the key stays pending
                 dialogs.error(self, dialogs.error_text(exc))
                 return False
@@ -347,17 +349,12 @@ class BranchPage(QWizardPage):
         self.records_error.show_messages([problem] if problem else [])
         if problem:
             return False
-        try:
-            with session.lock:
-                if self.record_id is None:
-                    self.record_id = session.store.records.create(
-                        "branch_profile", self.data(), author=session.author
-                    ).record_id
-                else:
-                    session.store.records.update(self.record_id, self.data(), author=session.author)
-        except RuleViolation as exc:
-            dialogs.error(self, "\n".join(v.message for v in exc.violations))
+        record_id, data = self.record_id, self.data()
+        saved = UiOp(self, session, lambda ledger: records.save_record(
+            ledger, "branch_profile", data, record_id=record_id)).run_now()
+        if saved is None:  # the rules' messages (or the store's) were shown in a dialog
             return False
+        self.record_id = saved.envelope.record_id
         return True
 
 
@@ -483,7 +480,7 @@ class RosterPage(QWizardPage):
         assert isinstance(wizard, FirstRunWizard) and wizard.session is not None
         session = wizard.session
         rows = self.typed_rows()
-        known = {m.name for m in session.read(lambda s: s.records.members()).values()}
+        known = {m.name for m in records.members(session.ledger).values()}
         problems = self.check(rows, known)
         self.table.clear_marks()
         if problems:
@@ -499,11 +496,9 @@ class RosterPage(QWizardPage):
             return True
         parsed = RosterParse(rows=[RosterRow(index + 1, data) for index, data in rows])
         parsed.party_groups = [g for g in dict.fromkeys(d.get("party_group", "") for _i, d in rows) if g]
-        try:
-            write_roster(session.store, session.guard(), parsed, author=session.author)
-        except (RuleViolation, StoreError) as exc:
-            self.problems.show_messages([dialogs.error_text(exc)])
+        written = UiOp(self, session, lambda ledger: write_roster(ledger, parsed)).failure(
+            lambda exc: self.problems.show_messages([dialogs.error_text(exc)])).run_now()
+        if written is None:
             return False
         self.table.set_rows([])
-        session.notify("member")
         return True

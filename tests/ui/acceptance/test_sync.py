@@ -47,7 +47,7 @@ def test_sync_and_a_conflict_resolved_side_by_side(
 ) -> None:
     session, _ids = branch
     assert window.workspace is not None
-    window.workspace.sync_controller.bridge.retry = FAST_RETRY
+    window.workspace.sync_controller.ops.retry = FAST_RETRY
     page: Any = go_to(clerk, window, "同步")
     wait_until(lambda: page.idle and page.enrol_box.isVisible(), 5000, "the sync page")
     # Enrol: type head office's address and the one-time code, 登记本机 — then a first sync.

@@ -1,6 +1,7 @@
-"""What the clerk prints, and rendering it through :mod:`desktop_app.print_jobs` (no widgets).
+"""Print jobs: what the clerk prints, and rendering it to PDF bytes or a file through
+:mod:`desktop_app.print_jobs` — the print dialog's preview and 保存为 PDF.
 
-The printing input is assembled by ``print_jobs`` under the session guard, taken per bounded step
+The printing input is assembled by ``print_jobs`` under the ledger's guard, taken per bounded step
 (one record, a listing, a batch of log entries), so the window's paging and autosave are never kept
 waiting for a whole 台账; the renderer then lays out the PDF outside the lock. Runs on a worker thread.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from desktop_app.ui.session import Session
+from desktop_app.operations.ledger import Ledger
 from domain.compliance.period import Period
 
 if TYPE_CHECKING:
@@ -56,12 +57,12 @@ class PrintRequest:
         return f"{stem}-{suffix}.pdf" if stem else f"{suffix}.pdf"
 
 
-def build_input(session: Session, request: PrintRequest, today: dt.date | None = None) -> Any:
-    """The renderer's input for ``request``, read under the session guard (raises NothingToPrint,
+def build_input(ledger: Ledger, request: PrintRequest, today: dt.date | None = None) -> Any:
+    """The renderer's input for ``request``, read under the ledger's guard (raises NothingToPrint,
     or StoreLocked when the clerk locks the ledger before or during the reading)."""
     from desktop_app import print_jobs  # the renderer is imported on first print, not at startup
 
-    guard = session.guard()
+    guard = ledger.guard()
     with guard as store:
         if request.kind == "minutes":
             return print_jobs.minutes_input(store, request.target)
@@ -90,14 +91,21 @@ def _renderer(kind: DocumentKind) -> Callable[..., PrintResult]:
 
 
 def render_document(
-    session: Session, request: PrintRequest, out: Path | None = None, *, today: dt.date | None = None
+    ledger: Ledger, request: PrintRequest, out: Path | None = None, *, today: dt.date | None = None
 ) -> PrintResult:
     """Render ``request`` to ``out`` (the renderer writes the file) or, with ``out=None``, to bytes
     in ``PrintResult.data``. Call it on a worker thread."""
     from desktop_app.print_jobs import render_to  # written atomically: never a truncated PDF
 
-    data = build_input(session, request, today)
+    data = build_input(ledger, request, today)
     return render_to(_renderer(request.kind), data, out)
+
+
+def is_nothing_to_print(exc: BaseException) -> bool:
+    """Whether ``exc`` says there is nothing to print (a sentence for the clerk already)."""
+    from desktop_app.print_jobs import NothingToPrint
+
+    return isinstance(exc, NothingToPrint)
 
 
 def missing_chars_text(result: PrintResult) -> str:

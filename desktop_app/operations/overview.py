@@ -1,4 +1,4 @@
-"""What the 概览 page shows, gathered in one pass (Qt-free; runs in a worker under the store lock).
+"""What the 概览 page shows, gathered in one pass (runs in a worker, the guard taken per step).
 
 The facts and lapse warnings come from :mod:`desktop_app.compliance_query`, the same place the
 CLI uses, so the overview and ``branch-ledger compliance`` always agree.
@@ -6,13 +6,12 @@ CLI uses, so the overview and ``branch-ledger compliance`` always agree.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from desktop_app.compliance_query import meeting_facts, member_lapse_warnings, records_since
-from desktop_app.store import RecordFilter, RecordSummary, Store
+from desktop_app.operations.ledger import Ledger
+from desktop_app.store import RecordFilter, RecordSummary
 from desktop_app.store.sync_state import KEY_LAST_SUCCESS
 from domain.attendance import LapseWarning
 from domain.compliance import ComplianceReport, Period, PeriodKind, compliance_status
@@ -32,11 +31,11 @@ class OverviewData:
     last_sync: str | None
 
 
-def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None) -> OverviewData:
-    """Everything the overview shows; ``lock`` is taken per step so the UI thread never waits long."""
+def gather_overview(ledger: Ledger, today: dt.date | None = None) -> OverviewData:
+    """Everything the overview shows; the guard is taken per step so the UI thread never waits long."""
     today = today or dt.date.today()
-    lock = lock or contextlib.nullcontext()
-    with lock:
+    lock = ledger.guard()
+    with lock as store:
         profile = store.records.branch_profile()
         settings = store.records.rule_settings()
         members = store.records.members()
@@ -45,16 +44,16 @@ def gather_overview(store: Store, today: dt.date | None = None, lock: Any = None
     year = Period.containing(today, PeriodKind.YEAR)
     reports: dict[str, ComplianceReport | None] = {"month": None, "quarter": None, "year": None}
     if profile is not None:
-        with lock:
+        with lock as store:
             facts = meeting_facts(store)
             since = records_since(store)
         for key, period in (("month", month), ("quarter", quarter), ("year", year)):
             reports[key] = compliance_status(
                 profile[1], facts, period, today, settings, members, records_since=since
             )
-    with lock:
+    with lock as store:
         lapses = member_lapse_warnings(store, today)
-    with lock:
+    with lock as store:
         # Head office's verdicts and this branch's receipts are about other records, not records of
         # their own: the 退回修改 panel and the notice view show them.
         recent = [s for s in store.records.query(RecordFilter(), limit=16)

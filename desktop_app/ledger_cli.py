@@ -1,0 +1,256 @@
+"""``branch-ledger show`` / ``history`` / ``finalize`` / ``lapses`` / ``conflicts`` / ``roster``: what
+the window's buttons do, from the command line, through the same operations
+(:mod:`desktop_app.operations`) — so a reviewer or a script sees a meeting's validity and vote
+outcomes, the lapse warnings of the 概览, and can resolve a conflict or import a roster without the
+GUI. Registered on the main CLI by one line in ``desktop_app.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from desktop_app import cli_text
+from desktop_app.cli_text import h
+from desktop_app.operations import Ledger
+from desktop_app.operations.compliance import lapse_warnings
+from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
+from desktop_app.operations.errors import StoreError
+from desktop_app.operations.record_view import RecordView, show_record
+from desktop_app.operations.records import finalize_record, record_history
+from desktop_app.operations.roster import import_roster
+from domain.roster_sheet import RosterFormatError
+from domain.violations import Severity
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+class CommandError(StoreError):
+    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` reports it)."""
+
+
+@contextmanager
+def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
+    from desktop_app import cli  # imported late: desktop_app.cli imports this module
+
+    store = cli.open_store(args)
+    try:
+        yield Ledger(store)
+    finally:
+        store.close()
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    try:
+        return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError as exc:
+        raise CommandError(h(f"日期格式不正确：{args.today}（应为 YYYY-MM-DD）",
+                             f"not a date: {args.today} (YYYY-MM-DD)")) from exc
+
+
+# ---------------------------------------------------------------------------------------- show
+
+
+def _show_text(view: RecordView) -> None:
+    env = view.envelope
+    print(f"{cli_text.kind_label(env.kind)}：{getattr(env.body, 'title', '') or getattr(env.body, 'name', '')}")
+    print(f"  编号 {env.record_id}  版本 {env.rev}  状态 {env.status.label}{'  （冲突）' if env.conflicted else ''}")
+    if view.validity is not None and view.validity.applies:
+        print(f"  会议{'有效' if view.validity.valid else '无效'}：{view.validity.message_zh}")
+    for index, outcome in enumerate(view.outcomes, start=1):
+        if outcome.void:
+            verdict = "无效"
+        else:
+            verdict = "通过" if outcome.passed else "未通过"
+        print(f"  表决 {index}（{outcome.kind.label}）：{verdict} —— {outcome.message_zh}")
+    for amendment in view.amendments:
+        print(f"  更正记录：{amendment.title} [{amendment.record_id}]")
+    if not view.violations:
+        print("  规则检查：没有问题")
+    for v in view.violations:
+        mark = "错误" if v.severity is Severity.ERROR else "提示"
+        print(f"  {mark}：{v.message}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        view = show_record(ledger, args.record_id)
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        _show_text(view)
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        entries = record_history(ledger, args.record_id)
+    if args.json:
+        _print_json([e.__dict__ for e in entries])
+        return EXIT_OK
+    for e in entries:
+        print(f"{e.at}  {e.op:9}  {e.author}  {e.before_rev or '-'} → {e.after_rev or '-'}  （设备 {e.device_id}）")
+    return EXIT_OK
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        saved = finalize_record(ledger, args.record_id, author=args.author)
+    print(h(f"已定稿：{saved.envelope.record_id}（版本 {saved.envelope.rev}）",
+            f"finalized: {saved.envelope.record_id} (revision {saved.envelope.rev})"))
+    for v in saved.envelope.warnings:
+        print(f"提示：{v.message}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------- lapses
+
+
+def cmd_lapses(args: argparse.Namespace) -> int:
+    today = _today(args)
+    with _ledger(args) as ledger:
+        warnings = lapse_warnings(ledger, today)
+    if args.json:
+        _print_json([w.to_json() for w in warnings])
+        return EXIT_OK
+    if not warnings:
+        print(h("没有长期未参加组织生活的党员", "no member is behind on organisational life"))
+    for w in warnings:
+        mark = "错误" if w.severity is Severity.ERROR else "提示"
+        print(f"{mark}：{w.message_zh}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------- conflicts
+
+
+def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        conflicts = list_conflicts(ledger)
+    if args.json:
+        _print_json([{"record_id": c.record_id, "kind": c.kind, "title": c.title,
+                      "versions": [v.__dict__ for v in c.versions]} for c in conflicts])
+        return EXIT_OK
+    if not conflicts:
+        print(h("没有冲突的记录", "no conflicted records"))
+    for c in conflicts:
+        print(f"{cli_text.kind_label(c.kind)}：{c.title} [{c.record_id}]")
+        differ = [row.label for row in field_rows(c.kind, [v.body for v in c.versions]) if row.differs]
+        if differ:
+            print(f"  不同的内容：{'、'.join(differ)}")
+        for v in c.versions:
+            where = "上级党委当前版本" if v.is_server_current else "本机或其他设备"
+            state = "（已删除）" if v.deleted else ""
+            print(f"  版本 {v.rev}{state}：{v.author}，{v.device_time}（{where}）")
+    return EXIT_OK
+
+
+def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        if args.body_file:
+            try:
+                body = json.loads(Path(args.body_file).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(h(f"无法读取合并内容文件：{exc}", f"cannot read the merged body: {exc}")) from exc
+            if not isinstance(body, dict):
+                raise CommandError(h("合并内容文件应是一条记录的 JSON 对象", "the merged body must be a JSON object"))
+        else:
+            conflict = next((c for c in list_conflicts(ledger) if c.record_id == args.record_id), None)
+            if conflict is None:
+                raise CommandError(h(f"记录 {args.record_id} 没有冲突", f"record {args.record_id} is not in conflict"))
+            version = next((v for v in conflict.versions if v.rev == args.keep), None)
+            if version is None or version.body is None:
+                revs = "、".join(v.rev for v in conflict.versions)
+                raise CommandError(h(f"没有可保留的版本 {args.keep}（可选：{revs}）",
+                                     f"no version {args.keep} to keep (choose from {revs})"))
+            body = version.body
+        resolved = resolve_conflict(ledger, args.record_id, body, author=args.author)
+    if args.json:
+        _print_json({"record_id": resolved.record_id, "rev": resolved.rev, "changes": resolved.changes.to_json()})
+    else:
+        print(h(f"冲突已解决：{resolved.record_id}（合并版本 {resolved.rev}），下次同步时发送",
+                f"resolved: {resolved.record_id} (merge revision {resolved.rev}); sent at the next sync"))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------------- roster
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        try:
+            result = import_roster(ledger, Path(args.file), author=args.author)
+        except RosterFormatError as exc:
+            raise CommandError(str(exc)) from exc
+    problems = [{"line": line, "message": message} for line, message in result.parsed.problems]
+    if args.json:
+        _print_json({"ok": result.ok, "imported": result.written, "problems": problems})
+    elif result.ok:
+        print(h(f"已导入 {result.written} 名党员。", f"imported {result.written} members."))
+    else:
+        print(h(f"导入失败，未写入任何记录。共 {len(problems)} 处问题：",
+                f"nothing imported: {len(problems)} problems:"), file=sys.stderr)
+        for p in problems:
+            print(f"  第 {p['line']} 行：{p['message']}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+# ---------------------------------------------------------------------------------------- parser
+
+
+def add_subcommands(sub: Any) -> None:
+    json_help = h("以 JSON 输出", "print JSON")
+
+    p = sub.add_parser("show", help=h("显示一条记录：会议是否有效、每项表决的结果、规则检查的问题",
+                                      "show a record: meeting validity, each vote's outcome, rule problems"))
+    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("history", help=h("一条记录的修改历史", "the history of a record"))
+    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("finalize", help=h("定稿一条记录（之后只能更正）",
+                                          "finalize a record (later changes are amendments)"))
+    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.set_defaults(func=cmd_finalize)
+
+    p = sub.add_parser("lapses", help=h("长期未参加组织生活的党员（与概览页相同）",
+                                        "members behind on organisational life (as on the overview)"))
+    p.add_argument("--today", help=h("按这一天计算（YYYY-MM-DD，默认今天）",
+                                     "evaluate as of this date (YYYY-MM-DD); default today"))
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.set_defaults(func=cmd_lapses)
+
+    p = sub.add_parser("conflicts", help=h("同步冲突：列出、解决", "sync conflicts: list, resolve"))
+    cs = p.add_subparsers(dest="conflicts_command", required=True, metavar=h("操作", "ACTION"))
+    q = cs.add_parser("list", help=h("列出冲突的记录及其各个版本", "list conflicted records and their versions"))
+    q.add_argument("--json", action="store_true", help=json_help)
+    q.set_defaults(func=cmd_conflicts_list)
+    q = cs.add_parser("resolve", help=h("保留一个版本或写入合并后的内容", "keep one version or write a merged body"))
+    q.add_argument("record_id", help=h("记录编号", "record id"))
+    how = q.add_mutually_exclusive_group(required=True)
+    how.add_argument("--keep", metavar="REV", help=h("保留这个版本的内容", "keep this version's content"))
+    how.add_argument("--body-file", help=h("合并后内容的 JSON 文件", "JSON file with the merged body"))
+    q.add_argument("--json", action="store_true", help=json_help)
+    q.set_defaults(func=cmd_conflicts_resolve)
+
+    p = sub.add_parser("roster", help=h("党员名册：从 CSV 或 Excel 导入", "member roster: import from CSV or Excel"))
+    rs = p.add_subparsers(dest="roster_command", required=True, metavar=h("操作", "ACTION"))
+    q = rs.add_parser("import", help=h("导入名册（有任何一行错误就一名也不导入）",
+                                       "import a roster sheet (all rows or none)"))
+    q.add_argument("file", help=h("CSV 或 Excel（.xlsx）文件", "CSV or Excel (.xlsx) file"))
+    q.add_argument("--json", action="store_true", help=json_help)
+    q.set_defaults(func=cmd_roster_import)
