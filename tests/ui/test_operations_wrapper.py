@@ -15,7 +15,7 @@ from desktop_app.ui.session import Session
 from desktop_app.ui.workers import running_count
 from tests.ui.clerk import Clerk
 
-pytestmark = [pytest.mark.real_dialogs, pytest.mark.usefixtures("chinese")]
+pytestmark = [pytest.mark.usefixtures("chinese")]  # dialogs are real everywhere now
 
 
 def test_success_broadcasts_the_changes(session: Session, qtbot: Any) -> None:
