@@ -57,7 +57,7 @@ import requests
 
 from bench.corpus import meeting, roster, sentence
 from bench.proxy import LinkProfile, ProxyProcess, ProxyStats
-from sync.server.throwaway_pg import PG_USER, start_cluster, stop_cluster
+from testsupport.throwaway_pg import PG_USER, start_cluster, stop_cluster
 
 BENCH_DIR = Path(__file__).resolve().parent
 POUCH_DIR = BENCH_DIR / "pouch"
@@ -684,11 +684,11 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     from sync.client.backoff import RetryPolicy
     from sync.client.engine import SyncEngine
     from sync.client.enrol import enrol
-    from sync.client.memory_state import MemoryState
     from sync.server import devices as device_store
     from sync.server import orgs
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
+    from testsupport.memory_state import MemoryState
 
     n_branches = max(1, -(-opts.devices // opts.per_branch))
     log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
