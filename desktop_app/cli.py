@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import cli_text, logs, print_cli, store_cli, sync_cli
+from desktop_app import cli_text, lapses_cli, logs, print_cli, store_cli, sync_cli
 from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
@@ -288,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     print_cli.add_subcommands(sub)
     sync_cli.add_subcommands(sub)
     store_cli.add_subcommands(sub)
+    lapses_cli.add_subcommands(sub)
     return parser
 
 

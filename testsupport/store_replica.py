@@ -85,7 +85,8 @@ class StoreReplica:
                                   self.store.clock.now().encode(), self.device_id, self.author, "local", now)
         with self.store.transaction():
             write_revision(self.store.conn, revision, body=parse_body(kind, revision.body or b""),
-                           members=self.store.records.members, op="create", before_rev=None, created_at=now,
+                           members=self.store.records.members, validity=self.store.records.meeting_is_valid,
+                           op="create", before_rev=None, created_at=now,
                            now=now)
         return record_id
 

@@ -26,6 +26,7 @@ from desktop_app.store.errors import (
 from desktop_app.store.record_ids import check_record_id
 from desktop_app.store.rows import RecordRow, SummaryRow, columns
 from desktop_app.store.writes import Revision, set_conflicted, write_revision
+from domain.compliance.counting import meeting_is_valid
 from domain.context import RuleContext
 from domain.enums import RecordStatus
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
@@ -173,6 +174,10 @@ class RecordRepository:
             members.update(extra_members)
         profile = self.branch_profile()
         return RuleContext(members=members, branch=profile[1] if profile else None, settings=self.rule_settings())
+
+    def meeting_is_valid(self, meeting: Meeting) -> bool:
+        """会议是否有效 with this store's roster and rule settings (indexed when a meeting is finalized)."""
+        return meeting_is_valid(meeting, self.rule_context())
 
     def history(self, record_id: str) -> list[HistoryEntry]:
         rows = self._store.conn.execute(
@@ -336,7 +341,7 @@ class RecordRepository:
         created_at = before.created_at if before else now
         revision = Revision(record_id, rev, parents, kind, status.value, deleted, SCHEMA_VERSION, pack(body_json),
                             store.clock.now().encode(), store.device_id, author, "local", now)
-        write_revision(store.conn, revision, body=body, members=self.members, op=op,
+        write_revision(store.conn, revision, body=body, members=self.members, validity=self.meeting_is_valid, op=op,
                        before_rev=before.rev if before else None, created_at=created_at, now=now)
         if kind == "member":
             self._members_cache = None

@@ -310,7 +310,8 @@ class StoreSyncState:
             return False  # head office's current version arrives on a later page
         server = RevisionRow(*revision)
         if head.rev != server.rev or fresh:
-            writes.follow_server(conn, server, before_rev=head.rev, members=self.store.records.members, now=now)
+            writes.follow_server(conn, server, before_rev=head.rev, members=self.store.records.members,
+                                 validity=self.store.records.meeting_is_valid, now=now)
             if server.kind == "member":
                 self.store.records.roster_changed()
         server_conflicted = bool(head.server_conflicted)

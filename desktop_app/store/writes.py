@@ -28,9 +28,10 @@ from pydantic import ValidationError
 from desktop_app.store.codec import pack, unpack_text
 from desktop_app.store.indexing import refresh_indexes
 from desktop_app.store.rows import RevisionRow
-from domain.records import RECORD_KINDS, Member, RecordBody
+from domain.records import RECORD_KINDS, Meeting, Member, RecordBody
 
 Members = Callable[[], Mapping[str, Member]]
+Validity = Callable[[Meeting], bool]  # 会议是否有效, judged with the store's roster and rule settings
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,8 @@ class Revision:
 
 
 def write_revision(
-    conn: Any, revision: Revision, *, body: RecordBody | None, members: Members, op: str, before_rev: str | None,
-    created_at: str, now: str,
+    conn: Any, revision: Revision, *, body: RecordBody | None, members: Members, validity: Validity, op: str,
+    before_rev: str | None, created_at: str, now: str,
 ) -> None:
     """A local edit: the revision, the current version with its indexes, history and the outbox.
 
@@ -64,7 +65,7 @@ def write_revision(
     """
     assert revision.body is not None
     _set_current(conn, revision.record_id, revision.kind, revision.rev, revision.status, revision.deleted,
-                 revision.body, body, members, created_at=created_at, updated_at=now,
+                 revision.body, body, members, validity, created_at=created_at, updated_at=now,
                  origin=revision.origin, schema_version=revision.schema_version)
     insert_revision(conn, revision)
     append_history(conn, revision.record_id, revision.kind, op, before_rev, revision.rev, revision.hlc,
@@ -93,7 +94,7 @@ def keep_pulled(conn: Any, revision: Revision, *, now: str) -> bool:
     return True
 
 
-def follow_server(conn: Any, server: RevisionRow, *, before_rev: str, members: Members,
+def follow_server(conn: Any, server: RevisionRow, *, before_rev: str, members: Members, validity: Validity,
                   now: str) -> RecordBody | None:
     """Make head office's current revision the record's current version (no outbox entry).
 
@@ -105,7 +106,7 @@ def follow_server(conn: Any, server: RevisionRow, *, before_rev: str, members: M
         blob = conn.execute("SELECT body FROM records WHERE id = ?", (server.record_id,)).fetchone()[0]
     body = parse_body(server.kind, blob)
     _set_current(conn, server.record_id, server.kind, server.rev, server.status, bool(server.deleted), blob, body,
-                 members, created_at=now, updated_at=now, origin="server",
+                 members, validity, created_at=now, updated_at=now, origin="server",
                  schema_version=server.schema_version)
     append_history(conn, server.record_id, server.kind, "sync", before_rev, server.rev, server.hlc,
                    server.device_id, server.author, now)
@@ -114,11 +115,12 @@ def follow_server(conn: Any, server: RevisionRow, *, before_rev: str, members: M
 
 def _set_current(
     conn: Any, record_id: str, kind: str, rev: str, status: str, deleted: bool, blob: bytes, body: RecordBody | None,
-    members: Members, *, created_at: str, updated_at: str, origin: str, schema_version: int,
+    members: Members, validity: Validity, *, created_at: str, updated_at: str, origin: str, schema_version: int,
 ) -> None:
     """The records row (inserted, or its version columns replaced) and every row derived from it.
 
     ``origin`` and ``created_at`` only apply to a new row: a record keeps where and when it began.
+    A finalized meeting's validity is judged here, once, when it becomes final (drafts are not).
     """
     conn.execute(
         "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, origin, created_at,"
@@ -128,7 +130,8 @@ def _set_current(
         (record_id, kind, rev, status, int(deleted), schema_version, origin, created_at, updated_at, blob),
     )
     if body is not None:
-        refresh_indexes(conn, record_id, body, members() if kind != "member" else {}, deleted=deleted)
+        valid = validity(body) if isinstance(body, Meeting) and status == "final" and not deleted else None
+        refresh_indexes(conn, record_id, body, members() if kind != "member" else {}, deleted=deleted, valid=valid)
 
 
 def parse_body(kind: str, blob: bytes | str) -> RecordBody | None:
