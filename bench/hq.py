@@ -1,6 +1,6 @@
 """``python -m bench hq --json``: the head-office console at provincial scale (issue 13).
 
-Seeds a throwaway PostgreSQL (``sync.server.throwaway_pg``) with ``--branches`` branches (default
+Seeds a throwaway PostgreSQL (``testsupport.throwaway_pg``) with ``--branches`` branches (default
 2 000, under 20 二级党委) and a year of records each (``--meetings`` meetings + ``--members``
 members: by default 2 000 × (52 + 12) = 128 000 records), written with bulk inserts straight into
 the ledger tables in the shape pushes leave them (revisions + heads, real revision ids; member ids
@@ -225,7 +225,7 @@ def run(args: list[str]) -> dict[str, Any]:
     from sync.server.console.users import add_user
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
-    from sync.server.throwaway_pg import start_cluster, stop_cluster
+    from testsupport.throwaway_pg import start_cluster, stop_cluster
 
     opts = parse(args)
     started = time.perf_counter()

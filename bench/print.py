@@ -26,12 +26,12 @@ from typing import Any
 
 from domain.enums import AttendanceStatus, MeetingType, RecordStatus
 from domain.records import Attendance, Meeting, Resolution, Speech
-from printing import samples
 from printing.fonts import bundled_fonts
 from printing.inputs import LedgerInput, MinutesInput
 from printing.ledger import render_ledger
 from printing.minutes import render_minutes
 from printing.signin import render_signin_sheet
+from testsupport import print_samples as samples
 
 _KINDS = (
     MeetingType.COMMITTEE,

@@ -58,7 +58,7 @@ import requests
 from bench.corpus import TextSource, meeting, prose, roster, text_source
 from bench.profiling import Profiler
 from bench.proxy import LinkProfile, ProxyProcess, ProxyStats
-from sync.server.throwaway_pg import PG_USER, start_cluster, stop_cluster
+from testsupport.throwaway_pg import PG_USER, start_cluster, stop_cluster
 
 BENCH_DIR = Path(__file__).resolve().parent
 POUCH_DIR = BENCH_DIR / "pouch"
@@ -268,8 +268,10 @@ def head_office(db: str, log_file: Path, workers: int = 1) -> Iterator[tuple[int
     port = free_port()
     extra = ["--workers", str(workers)] if workers > 1 else []
     with log_file.open("w") as out, child(
+        # No rate limits: 200 simulated devices enrol from one address (the default allows 10 a minute).
         [sys.executable, "-m", "sync.server.cli", "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--requests-per-minute", "0", *extra], stdout=out, stderr=subprocess.STDOUT,
+         "--log-level", "warning", "--requests-per-minute", "0", "--enrol-per-minute", "0", *extra],
+        stdout=out, stderr=subprocess.STDOUT,
     ) as proc:
         wait_http(f"http://127.0.0.1:{port}/v1/health", proc=proc)
         yield port, proc
@@ -1006,11 +1008,11 @@ def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int)
     from sync.client.backoff import RetryPolicy
     from sync.client.engine import SyncEngine
     from sync.client.enrol import enrol
-    from sync.client.memory_state import MemoryState
     from sync.server import devices as device_store
     from sync.server import orgs
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
+    from testsupport.memory_state import MemoryState
 
     name = f"hq_bench_{workers}"
     with psycopg.connect(host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres",

@@ -26,7 +26,7 @@ from desktop_app.store import RecordFilter, Store, StoreError
 from desktop_app.store.atomic import atomic_write_text
 from desktop_app.store.errors import DiskFull, ReadOnlyMedia, StoreDamaged
 from desktop_app.store.io_errors import translate
-from desktop_app.transfer import ImportFormatError, export_records, import_records, load_import_file
+from desktop_app.transfer import ImportFormatError, ImportProblem, export_records, import_records, load_import_file
 from domain.violations import RuleViolation
 
 PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
@@ -136,16 +136,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        _print_json({"ok": report.ok, "imported": report.imported, "problems": [p.as_dict() for p in report.problems]})
-    elif report.ok:
+        _print_json(report.as_dict())
+        return EXIT_OK if report.ok else EXIT_ERROR
+    if report.ok:
         print(f"已导入 {report.imported} 条记录。")
     else:
         print(f"导入失败，未写入任何记录。共 {len(report.problems)} 条记录有问题：", file=sys.stderr)
-        for problem in report.problems:
-            kind = cli_text.kind_label(problem.kind)
-            for v in problem.violations:
-                print(f"  第 {problem.index + 1} 条（{kind}）：{v.message}", file=sys.stderr)
+        _print_problems(report.problems, "")
+    if report.warnings:
+        print(f"请注意：{len(report.warnings)} 条记录有提醒（不影响导入）：", file=sys.stderr)
+        _print_problems(report.warnings, "提醒：")
     return EXIT_OK if report.ok else EXIT_ERROR
+
+
+def _print_problems(problems: list[ImportProblem], prefix: str) -> None:
+    for problem in problems:
+        kind = cli_text.kind_label(problem.kind)
+        for v in problem.violations:
+            print(f"  第 {problem.index + 1} 条（{kind}）：{prefix}{v.message}", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

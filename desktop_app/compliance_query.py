@@ -1,15 +1,23 @@
-"""Compliance and lapse warnings computed from the store's indexes (no body parsing).
+"""Compliance, meeting facts and lapse warnings computed from the store's indexes (no body parsing).
 
-Both the CLI (``branch-ledger compliance``) and the 概览 page call these, so the numbers agree.
+The 概览 page (``desktop_app.operations.overview``), ``branch-ledger compliance`` and ``lapses``, and
+the printed 台账 all call these, and which meetings count is decided for all of them — calendar
+and lapse warnings alike — by one rule, ``domain.compliance.counting.count_states``, the one head
+office counts with. The laptop is the clerk's working ledger, so drafts count here
+(``drafts_count=True``); a meeting replaced by an amendment (更正), a finalized meeting that was
+invalid (会议无效) and one head office returned (退回修改) count for nothing, attendance included.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+from typing import NamedTuple
 
 from desktop_app.store.store import Store
 from domain.attendance import LapseWarning, lapse_warnings
+from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.compliance.facts import MeetingFact
 from domain.compliance.report import ComplianceReport, compliance_status
 from domain.enums import AttendanceStatus, MeetingType
@@ -25,17 +33,61 @@ class NoBranchProfile(LookupError):
     """The store has no branch profile yet (the first-run wizard was not finished)."""
 
 
-def meeting_facts(store: Store) -> list[MeetingFact]:
-    """One fact per current meeting; an amended original is replaced by its amendment."""
+class _FactRow(NamedTuple):
+    id: str
+    status: str
+    amends: str | None
+    valid: int | None
+    meeting_type: str
+    date: str
+    party_group: str
+    by_secretary: int
+    includes_appraisal: int
+    counts_for_month: str | None
+
+
+def meeting_standings(store: Store) -> list[tuple[RecordStanding, MeetingFact]]:
+    """Every live meeting's standing (final, valid, returned, what it amends) with its fact."""
+    returned = _returned(store)
     rows = store.conn.execute(
-        "SELECT f.meeting_type, f.date, f.party_group, f.by_secretary, f.includes_appraisal, f.counts_for_month"
-        " FROM meeting_facts f JOIN records r ON r.id = f.record_id"
-        " WHERE r.deleted = 0 AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.id AND a.deleted = 0)"
+        "SELECT r.id, r.status, r.amends, f.valid, f.meeting_type, f.date, f.party_group, f.by_secretary,"
+        " f.includes_appraisal, f.counts_for_month"
+        " FROM meeting_facts f JOIN records r ON r.id = f.record_id WHERE r.deleted = 0"
     ).fetchall()
-    return [
-        MeetingFact(MeetingType(t), dt.date.fromisoformat(d), g, bool(s), bool(a), m)
-        for t, d, g, s, a, m in rows
-    ]
+    out = []
+    for found in rows:
+        r = _FactRow(*found)
+        standing = RecordStanding(record_id=r.id, final=r.status == "final", valid=r.valid != 0,
+                                  returned=r.id in returned, amends_record_id=r.amends or "")
+        fact = MeetingFact(MeetingType(r.meeting_type), dt.date.fromisoformat(r.date), r.party_group,
+                           bool(r.by_secretary), bool(r.includes_appraisal), r.counts_for_month)
+        out.append((standing, fact))
+    return out
+
+
+def meeting_states(store: Store) -> dict[str, CountState]:
+    """Whether each live meeting counts, and why not (the one rule: ``count_states``)."""
+    return count_states((s for s, _ in meeting_standings(store)), drafts_count=True)
+
+
+def _returned(store: Store) -> set[str]:
+    """Meetings whose latest verdict from head office is 退回修改 (reviews index their target in
+    ``party_group`` and their decision in ``subtype``)."""
+    latest: dict[str, str] = {}
+    for target, decision in store.conn.execute(
+        "SELECT party_group, subtype FROM records WHERE kind = 'review' AND deleted = 0"
+        " ORDER BY event_date, updated_at"
+    ):
+        if target:
+            latest[target] = decision
+    return {target for target, decision in latest.items() if decision == "returned"}
+
+
+def meeting_facts(store: Store) -> list[MeetingFact]:
+    """One fact per meeting that counts; an amended original is replaced by its amendment."""
+    items = meeting_standings(store)
+    states = count_states((s for s, _ in items), drafts_count=True)
+    return [fact for standing, fact in items if states[standing.record_id].counts]
 
 
 def records_since(store: Store) -> dt.date | None:
@@ -73,25 +125,31 @@ def compliance_report(store: Store, period: str, today: dt.date) -> ComplianceRe
 def member_lapse_warnings(store: Store, today: dt.date) -> list[LapseWarning]:
     """Members without organisational life for the configured number of months.
 
-    One indexed lookup per roster member — the latest present attendance at an organisational-life
-    meeting on or before ``today``, walked newest first on ``attendance_member`` and stopping at the
-    first hit — instead of aggregating every attendance row (2.9 s at 10 000 meetings, 143 000
-    attendance rows; a few ms this way).
+    Attendance counts only at meetings that count (:func:`meeting_states`): a member marked absent
+    by an amendment was absent, whatever the original said. One indexed lookup per roster member —
+    the latest present attendance at an organisational-life meeting on or before ``today`` that is
+    not among the few meetings that do not count, walked newest first on ``attendance_member`` and
+    stopping at the first hit — instead of aggregating every attendance row (2.9 s at 10 000
+    meetings, 143 000 attendance rows; a few ms this way).
     """
+    uncounted = sorted(rid for rid, state in meeting_states(store).items() if not state.counts)
     placeholders = ",".join("?" for _ in _ORGANISATIONAL_LIFE)
     latest = (
         "SELECT a.event_date FROM attendance a JOIN meeting_facts f ON f.record_id = a.record_id"
         f" WHERE a.member_id = ? AND a.status = ? AND a.event_date <= ? AND f.meeting_type IN ({placeholders})"
+        " AND a.record_id NOT IN (SELECT value FROM json_each(?))"
         " ORDER BY a.event_date DESC LIMIT 1"
     )
+    excluded = json.dumps(uncounted)
     members = store.records.members()
     events = []
     for member_id in members:
         row = store.conn.execute(
-            latest, (member_id, AttendanceStatus.PRESENT.value, today.isoformat(), *_ORGANISATIONAL_LIFE)
+            latest, (member_id, AttendanceStatus.PRESENT.value, today.isoformat(), *_ORGANISATIONAL_LIFE, excluded)
         ).fetchone()
         if row is not None:
-            events.append((member_id, dt.date.fromisoformat(row[0][:10])))
+            (last,) = row
+            events.append((member_id, dt.date.fromisoformat(last[:10])))
     # Absence of records proves nothing before the branch's records begin (台账起始日期): a fresh
     # store never reports members who "missed" 373 months counted from their join date.
     return lapse_warnings(members, events, today, store.records.rule_settings(), records_since=records_since(store))

@@ -1,8 +1,10 @@
 """JSON import and export of records (the documented exchange format, docs/data-format.md).
 
 Import is all-or-nothing: every record is validated first (members in the file count as roster for
-the meetings in the file), and if any record fails, nothing is written and every failure is
-reported with its position, field and Chinese message.
+the meetings in the file; a record marked final is checked as 定稿 checks it), and if any record
+fails, nothing is written and every failure is reported with its position, field and Chinese
+message. What the rules only warn about (an online election, 优秀 over ⅓, an incomplete draft) does
+not stop an import but is reported the same way, record by record, as the editor would show it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
-from domain.violations import RuleViolation, Violation
+from domain.violations import RuleViolation, Severity, Violation
 
 EXPORT_FORMAT = "branch-ledger-records"
 EXPORT_VERSION = 1
@@ -38,11 +40,16 @@ class ImportProblem:
 @dataclass
 class ImportReport:
     imported: int = 0
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)  # errors: nothing was imported
+    warnings: list[ImportProblem] = field(default_factory=list)  # imported (or would have been), to look at
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "imported": self.imported, "problems": [p.as_dict() for p in self.problems],
+                "warnings": [w.as_dict() for w in self.warnings]}
 
 
 class ImportFormatError(ValueError):
@@ -119,9 +126,13 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
             report.problems.append(ImportProblem(i, kind, [Violation("body", "body.missing", "缺少记录内容（body）")]))
             continue
         try:
-            store.records.validate(kind, body, context)
+            _, found = store.records.validate(kind, body, context, finalizing=entry.get("status") == "final")
         except RuleViolation as exc:
             report.problems.append(ImportProblem(i, kind, exc.violations))
+            continue
+        warnings = [v for v in found if v.severity is Severity.WARNING]
+        if warnings:
+            report.warnings.append(ImportProblem(i, kind, warnings))
     if report.problems:
         return report
     # Second pass: write, all in one transaction.

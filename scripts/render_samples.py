@@ -6,7 +6,7 @@ Usage::
 
 Writes ``OUT_DIR/<kind>.pdf`` and ``OUT_DIR/<kind>-1.png`` (poppler's ``pdftoppm``), so a person —
 or a reviewer without a PDF viewer — can look at what the renderer produces against the typical
-page of domain.md §8.2. The data is the fictional branch of :mod:`printing.samples`.
+page of domain.md §8.2. The data is the fictional branch of :mod:`testsupport.print_samples`.
 """
 
 from __future__ import annotations
@@ -24,13 +24,13 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from domain.enums import RecordStatus
-from printing import samples
 from printing.document import PrintResult
 from printing.inputs import LedgerInput
 from printing.ledger import render_ledger
 from printing.minutes import render_minutes
 from printing.posts import render_post_report
 from printing.signin import render_signin_sheet
+from testsupport import print_samples as samples
 
 
 def documents(status: RecordStatus) -> dict[str, Callable[[Path], PrintResult]]:

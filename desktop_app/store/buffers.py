@@ -48,4 +48,5 @@ class EditorBuffers:
         rows = self._store.conn.execute(
             "SELECT key, kind, record_id, base_rev, data, saved_at FROM editor_buffers ORDER BY saved_at"
         ).fetchall()
-        return [EditorBuffer(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5]) for r in rows]
+        return [EditorBuffer(key, kind, record_id, base_rev, json.loads(data), saved_at)
+                for key, kind, record_id, base_rev, data, saved_at in rows]

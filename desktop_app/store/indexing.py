@@ -97,11 +97,13 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
 
 
 def refresh_indexes(
-    conn: Any, record_id: str, body: RecordBody, members: Mapping[str, Member], *, deleted: bool = False
+    conn: Any, record_id: str, body: RecordBody, members: Mapping[str, Member], *, deleted: bool = False,
+    valid: bool | None = None,
 ) -> IndexRow:
     """Bring every derived row of a record up to date with ``body``: list columns, search text,
-    attendance and meeting facts. Called by the repository for local writes and by sync for pulled
-    revisions, so the two can never index differently. The records row must already exist.
+    attendance and meeting facts. Called by :mod:`desktop_app.store.writes` for local writes and
+    pulled revisions alike, so the two can never index differently. The records row must already
+    exist. ``valid`` is a finalized meeting's validity (None: a draft, not judged).
     """
     idx = index_row(body, members)
     conn.execute(
@@ -127,8 +129,9 @@ def refresh_indexes(
         fact = MeetingFact.from_meeting(body, members)
         conn.execute(
             "INSERT INTO meeting_facts (record_id, meeting_type, date, party_group, by_secretary,"
-            " includes_appraisal, counts_for_month) VALUES (?,?,?,?,?,?,?)",
+            " includes_appraisal, counts_for_month, valid) VALUES (?,?,?,?,?,?,?,?)",
             (record_id, fact.meeting_type.value, fact.date.isoformat(), fact.party_group,
-             int(fact.is_lecture_by_secretary), int(fact.includes_appraisal), fact.counts_for_month),
+             int(fact.is_lecture_by_secretary), int(fact.includes_appraisal), fact.counts_for_month,
+             None if valid is None else int(valid)),
         )
     return idx

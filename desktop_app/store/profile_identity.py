@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from desktop_app.store.codec import unpack
+from desktop_app.store.writes import purge_record
 from sync.protocol.record_ids import branch_profile_id
 
 if TYPE_CHECKING:
@@ -39,18 +40,6 @@ def _never_sent(store: Store, record_id: str) -> bool:
         "SELECT 1 FROM revisions WHERE record_id = ? AND received_at IS NOT NULL LIMIT 1", (record_id,)
     ).fetchone()
     return received is None
-
-
-def _purge(store: Store, record_id: str) -> None:
-    """Remove a record that only ever existed on this device (every derived row with it)."""
-    conn = store.conn
-    row = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()
-    if row is not None:
-        conn.execute("DELETE FROM search WHERE rowid = ?", (row[0],))
-        conn.execute("DELETE FROM search_bigrams WHERE rowid = ?", (row[0],))
-    for table, column in (("outbox", "record_id"), ("revisions", "record_id"), ("history", "record_id"),
-                          ("attendance", "record_id"), ("meeting_facts", "record_id"), ("records", "id")):
-        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (record_id,))
 
 
 def adopt_branch_profile(store: Store, branch_id: str, held_profile_id: str | None, *, author: str) -> str | None:
@@ -78,5 +67,5 @@ def adopt_branch_profile(store: Store, branch_id: str, held_profile_id: str | No
             else:
                 superseded = store.meta.get(SUPERSEDED_KEY) or []
                 store.meta.set(SUPERSEDED_KEY, [*superseded, data])
-            _purge(store, record_id)
+            purge_record(store.conn, record_id)
     return canonical if has_canonical else None

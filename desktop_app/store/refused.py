@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 from desktop_app.store.codec import unpack
 from desktop_app.store.envelope import RecordEnvelope
 from desktop_app.store.errors import RecordNotFound, StoreError
+from desktop_app.store.rows import RefusedRow
+from desktop_app.store.writes import close_outbox_entry, set_outbox_state
 from domain.records import Meeting
 
 if TYPE_CHECKING:
@@ -79,11 +81,15 @@ class RefusedEdits:
             " LEFT JOIN revisions v ON v.record_id = o.record_id AND v.rev = o.rev"
             f" WHERE o.state IN {OPEN_STATES} ORDER BY o.counter"
         ).fetchall()
-        return [
-            RefusedEdit(r[0], r[1], r[2] or "", r[3], r[4], r[5], r[6], r[7],
-                        unpack(r[8]) if r[8] is not None else None, r[9], r[10], r[11], bool(r[12]))
-            for r in rows
-        ]
+        edits = []
+        for row in rows:
+            r = RefusedRow(*row)
+            edits.append(RefusedEdit(
+                r.change_id, r.record_id, r.kind or "", r.title, r.state, r.code, r.message, r.rev,
+                unpack(r.body) if r.body is not None else None, r.author, r.device_time, r.current_status,
+                bool(r.current_deleted),
+            ))
+        return edits
 
     def differences(self, edit: RefusedEdit) -> list[tuple[str, Any, Any]]:
         """(field, the refused text's value, the current version's value) for each top-level field
@@ -133,8 +139,7 @@ class RefusedEdits:
         if not edit.can_retry:
             raise StoreError("这条修改被明确拒绝，重试不会改变结果；可作为更正提交或不再显示")
         with self.store.transaction():
-            self.store.conn.execute(
-                "UPDATE outbox SET state = 'pending', code = NULL, message = NULL WHERE change_id = ?", (change_id,))
+            set_outbox_state(self.store.conn, change_id, "pending", None, None)
 
     def dismiss(self, change_id: str) -> None:
         """Stop showing it (the entry and its text stay in the database)."""
@@ -144,10 +149,8 @@ class RefusedEdits:
 
     def _resolve(self, change_id: str, resolution: str) -> None:
         state = "dismissed" if resolution == "dismissed" else "resolved"
-        self.store.conn.execute(
-            "UPDATE outbox SET state = ?, resolution = ?, resolved_at = ? WHERE change_id = ?",
-            (state, resolution, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), change_id),
-        )
+        close_outbox_entry(self.store.conn, change_id, state, resolution,
+                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     # ------------------------------------------------------------------ pulled changes set aside
 

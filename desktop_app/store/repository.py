@@ -7,8 +7,6 @@ lists use the index columns; reads of one record parse its body.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,8 +23,10 @@ from desktop_app.store.errors import (
     RecordNotFound,
     StaleRevision,
 )
-from desktop_app.store.indexing import refresh_indexes
 from desktop_app.store.record_ids import check_record_id
+from desktop_app.store.rows import RecordRow, SummaryRow, columns
+from desktop_app.store.writes import Revision, set_conflicted, write_revision
+from domain.compliance.counting import meeting_is_valid
 from domain.context import RuleContext
 from domain.enums import RecordStatus
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
@@ -73,22 +73,19 @@ class RecordRepository:
     # ------------------------------------------------------------ reads
 
     def get(self, record_id: str) -> RecordEnvelope:
-        row = self._store.conn.execute(
-            "SELECT id, kind, rev, status, body, created_at, updated_at, synced_at, conflicted, deleted, origin"
-            " FROM records WHERE id = ?",
-            (record_id,),
+        found = self._store.conn.execute(
+            f"SELECT {columns(RecordRow)} FROM records WHERE id = ?", (record_id,)
         ).fetchone()
-        if row is None:
+        if found is None:
             raise RecordNotFound(detail=record_id)
-        return self._envelope(row)
+        return self._envelope(RecordRow(*found))
 
-    def _envelope(self, row: tuple[Any, ...]) -> RecordEnvelope:
-        record_id, kind, rev, status, body, created_at, updated_at, synced_at, conflicted, deleted, origin = row
-        model = RECORD_KINDS[kind].model_validate_json(unpack_text(body))
+    def _envelope(self, row: RecordRow) -> RecordEnvelope:
+        model = RECORD_KINDS[row.kind].model_validate_json(unpack_text(row.body))
         return RecordEnvelope(
-            record_id=record_id, kind=kind, rev=rev, status=RecordStatus(status), body=model,
-            created_at=created_at, updated_at=updated_at, synced_at=synced_at,
-            conflicted=bool(conflicted), deleted=bool(deleted), origin=origin,
+            record_id=row.id, kind=row.kind, rev=row.rev, status=RecordStatus(row.status), body=model,
+            created_at=row.created_at, updated_at=row.updated_at, synced_at=row.synced_at,
+            conflicted=bool(row.conflicted), deleted=bool(row.deleted), origin=row.origin,
         )
 
     def _where(self, flt: RecordFilter) -> tuple[str, list[Any]]:
@@ -130,19 +127,16 @@ class RecordRepository:
     def query(self, flt: RecordFilter = RecordFilter(), *, offset: int = 0, limit: int = 200) -> list[RecordSummary]:
         """Summaries newest first (by event date, then recorded time), one page at a time."""
         where, params = self._where(flt)
+        list_columns = columns(SummaryRow, "r").removesuffix(", r.pending")
         rows = self._store.conn.execute(
-            "SELECT r.id, r.kind, r.title, r.event_date, r.subtype, r.party_group, r.status, r.conflicted,"
-            " r.updated_at, r.synced_at,"
+            f"SELECT {list_columns},"
             " EXISTS(SELECT 1 FROM outbox o WHERE o.record_id = r.id AND o.state = 'pending')"
             f" FROM records r{where}"
             # NULL dates sort last under DESC in SQLite; no expression here, so the list index orders.
             " ORDER BY r.event_date DESC, r.updated_at DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
-        return [
-            RecordSummary(r[0], r[1], r[2], r[3], r[4], r[5], RecordStatus(r[6]), bool(r[7]), r[8], r[9], bool(r[10]))
-            for r in rows
-        ]
+        return [_summary(SummaryRow(*r)) for r in rows]
 
     def title_of(self, record_id: str) -> str | None:
         row = self._store.conn.execute("SELECT title FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -181,6 +175,10 @@ class RecordRepository:
         profile = self.branch_profile()
         return RuleContext(members=members, branch=profile[1] if profile else None, settings=self.rule_settings())
 
+    def meeting_is_valid(self, meeting: Meeting) -> bool:
+        """会议是否有效 with this store's roster and rule settings (indexed when a meeting is finalized)."""
+        return meeting_is_valid(meeting, self.rule_context())
+
     def history(self, record_id: str) -> list[HistoryEntry]:
         rows = self._store.conn.execute(
             "SELECT op, before_rev, after_rev, hlc, device_id, author, at FROM history WHERE record_id = ? ORDER BY id",
@@ -192,12 +190,13 @@ class RecordRepository:
         row = self._store.conn.execute(
             "SELECT kind, body FROM revisions WHERE record_id = ? AND rev = ?", (record_id, rev)
         ).fetchone()
-        if row is None or row[1] is None:
+        if row is None:
             return None
-        return RECORD_KINDS[row[0]].model_validate_json(unpack_text(row[1]))
+        kind, blob = row
+        return None if blob is None else RECORD_KINDS[kind].model_validate_json(unpack_text(blob))
 
     def amendments_of(self, record_id: str) -> list[RecordSummary]:
-        ids = [r[0] for r in self._store.conn.execute("SELECT id FROM records WHERE amends = ?", (record_id,))]
+        ids = [rid for (rid,) in self._store.conn.execute("SELECT id FROM records WHERE amends = ?", (record_id,))]
         return [s for s in self.query(RecordFilter(kind="meeting"), limit=10_000) if s.record_id in ids]
 
     # ------------------------------------------------------------ writes
@@ -288,7 +287,7 @@ class RecordRepository:
         before = self.get(record_id)
         env = self._write(record_id, before.kind, body, RecordStatus.DRAFT, parents=parents, op="merge",
                           author=author, before=before, force=True)
-        self._store.conn.execute("UPDATE records SET conflicted = 0 WHERE id = ?", (record_id,))
+        set_conflicted(self._store.conn, record_id, False)
         return env
 
     def roster_changed(self) -> None:
@@ -327,7 +326,6 @@ class RecordRepository:
         even when the clerk kept one side exactly as it was).
         """
         store = self._store
-        conn = store.conn
         body_json = body.model_dump(mode="json")
         if (
             before is not None
@@ -340,32 +338,11 @@ class RecordRepository:
         rev = compute_rev(kind=kind, body=body_json, parents=parents, deleted=deleted, status=status.value,
                           schema_version=SCHEMA_VERSION)
         now = utc_now()
-        hlc = store.clock.now().encode()
-        packed = pack(body_json)
         created_at = before.created_at if before else now
-        conn.execute(
-            "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, origin, created_at,"
-            " updated_at, body) VALUES (?,?,?,?,?,0,?,'local',?,?,?)"
-            " ON CONFLICT(id) DO UPDATE SET rev=excluded.rev, status=excluded.status, deleted=excluded.deleted,"
-            " body=excluded.body, updated_at=excluded.updated_at",
-            (record_id, kind, rev, status.value, int(deleted), SCHEMA_VERSION, created_at, now, packed),
-        )
-        conn.execute(
-            "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
-            " hlc, device_id, author, origin, device_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,'local',?)",
-            (record_id, rev, json.dumps(parents), kind, status.value, int(deleted), SCHEMA_VERSION, packed, hlc,
-             store.device_id, author, now),
-        )
-        conn.execute(
-            "INSERT INTO history (record_id, kind, op, before_rev, after_rev, hlc, device_id, author, at)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (record_id, kind, op, before.rev if before else None, rev, hlc, store.device_id, author, now),
-        )
-        conn.execute(
-            "INSERT INTO outbox (change_id, record_id, rev, created_at) VALUES (?,?,?,?)",
-            (str(uuid.uuid4()), record_id, rev, now),
-        )
-        refresh_indexes(conn, record_id, body, self.members() if kind != "member" else {}, deleted=deleted)
+        revision = Revision(record_id, rev, parents, kind, status.value, deleted, SCHEMA_VERSION, pack(body_json),
+                            store.clock.now().encode(), store.device_id, author, "local", now)
+        write_revision(store.conn, revision, body=body, members=self.members, validity=self.meeting_is_valid, op=op,
+                       before_rev=before.rev if before else None, created_at=created_at, now=now)
         if kind == "member":
             self._members_cache = None
         return RecordEnvelope(record_id, kind, rev, status, body, created_at, now, None, False, deleted, "local")
@@ -399,6 +376,11 @@ def _text_clause(text: str) -> tuple[str, list[Any]]:
             clauses.append("r.rowid IN (SELECT rowid FROM search WHERE content LIKE ?)")
             params.append(f"%{term}%")
     return "(" + " AND ".join(clauses) + ")", params
+
+
+def _summary(r: SummaryRow) -> RecordSummary:
+    return RecordSummary(r.id, r.kind, r.title, r.event_date, r.subtype, r.party_group, RecordStatus(r.status),
+                         bool(r.conflicted), r.updated_at, r.synced_at, bool(r.pending))
 
 
 def _quoted(term: str) -> str:

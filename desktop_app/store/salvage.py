@@ -24,7 +24,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlcipher3
 
@@ -34,6 +34,7 @@ from desktop_app.store.codec import unpack
 from desktop_app.store.connection import _connect, _key, open_encrypted
 from desktop_app.store.errors import StoreError, WrongPassphrase
 from desktop_app.store.migrations import migrate
+from desktop_app.store.rows import columns
 from desktop_app.store.store import DB_FILE, KEY_FILE, Store
 from desktop_app.store.vault import KeyFile, KeyFileDamaged
 from desktop_app.store.wal import wal_path
@@ -86,7 +87,20 @@ def export_readable(aside_set: Path, db_key: bytes, out: Path) -> SalvageReport:
     return SalvageReport(len(records), unreadable, out)
 
 
-_COLUMNS = "rowid, id, kind, rev, status, body, created_at, updated_at, synced_at, deleted"
+class _SalvagedRow(NamedTuple):
+    rowid: int
+    id: str
+    kind: str
+    rev: str
+    status: str
+    body: bytes
+    created_at: str
+    updated_at: str
+    synced_at: str | None
+    deleted: int
+
+
+_COLUMNS = columns(_SalvagedRow)
 _FAR = 1 << 40  # beyond any rowid this ledger can have
 
 
@@ -157,14 +171,15 @@ def _next_readable(conn: sqlcipher3.Connection, pos: int) -> int | None:
 
 def _record(row: tuple[Any, ...]) -> dict[str, Any] | str | None:
     """One exported record; "deleted" for a deleted draft (it stays deleted); None if unreadable."""
+    r = _SalvagedRow(*row)
     try:
-        body = unpack(row[5])
+        body = unpack(r.body)
     except (ValueError, TypeError):
         return None
-    if row[9]:
+    if r.deleted:
         return "deleted"
-    return {"kind": row[2], "id": row[1], "rev": row[3], "status": row[4], "recorded_at": row[6],
-            "updated_at": row[7], "synced_at": row[8], "body": body}
+    return {"kind": r.kind, "id": r.id, "rev": r.rev, "status": r.status, "recorded_at": r.created_at,
+            "updated_at": r.updated_at, "synced_at": r.synced_at, "body": body}
 
 
 def read_identity(source: Path, db_key: bytes) -> dict[str, Any]:

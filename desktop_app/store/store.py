@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-import sqlite_utils
 
 from desktop_app.store import aside, backups
 from desktop_app.store.atomic import fsync_dir, fsync_file
@@ -478,11 +477,6 @@ class Store:
                         raise translated from exc
                 raise
             self._tx_depth = 0
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """sqlite-utils over the same connection, for ad-hoc reads and exports."""
-        return sqlite_utils.Database(self.conn)
 
     def _last_hlc(self) -> HLCTimestamp | None:
         candidates: list[HLCTimestamp] = []

@@ -11,29 +11,29 @@ Implements :class:`sync.client.state.SyncState` over the lead's store (no Qt her
   (F13). Otherwise the record follows head office's current revision and conflict flag.
 * Device key and head-office credentials live in ``store.meta`` inside the encrypted database.
 
-Local edits still go through the repository (validate → write → history → outbox); pulled
-revisions are written here because they must *not* enter the outbox. The records row is kept in
-step the same way the repository does (index columns, search, attendance via ``reindex``).
+Local edits go through the repository (validate → write → history → outbox); pulled revisions
+must *not* enter the outbox. Both are written by :mod:`desktop_app.store.writes`, so a pulled
+record is stored and indexed exactly as one typed on this device.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from desktop_app.store.codec import pack, unpack, unpack_text
+from desktop_app.store import writes
+from desktop_app.store.codec import pack, unpack
 from desktop_app.store.errors import RecordNotFound, StoreError
-from desktop_app.store.indexing import refresh_indexes
 from desktop_app.store.profile_identity import adopt_branch_profile
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.repository import SCHEMA_VERSION
-from domain.records import RECORD_KINDS, RecordBody
+from desktop_app.store.rows import ConflictHeadRow, OutboxChangeRow, RevisionRow, SyncHeadRow, columns
+from domain.records import RecordBody
 from sync.client import enrol as enrol_module
 from sync.client.changes import build_change, fit_batch
 from sync.client.merge import is_ancestor, merge_parents
@@ -152,27 +152,29 @@ class StoreSyncState:
         """The next batch. A local change that cannot be put on the wire (e.g. a record id from
         before ids were checked at import) is quarantined with its reason, never sent and never
         allowed to stop the others (issue 11)."""
-        rows = self.store.conn.execute(
-            "SELECT o.counter, o.change_id, v.record_id, v.rev, v.parents, v.kind, v.status, v.deleted,"
-            " v.schema_version, v.body, v.hlc, v.device_time, v.author"
+        # counter and change_id are the outbox's, the rest the revision's
+        outbox_columns = "o.counter, o.change_id, " + ", ".join(f"v.{name}" for name in OutboxChangeRow._fields[2:])
+        rows = [OutboxChangeRow(*r) for r in self.store.conn.execute(
+            f"SELECT {outbox_columns}"
             " FROM outbox o JOIN revisions v ON v.record_id = o.record_id AND v.rev = o.rev"
             " WHERE o.state = 'pending' ORDER BY o.counter LIMIT ?",
             (max_items,),
-        ).fetchall()
+        ).fetchall()]
         key = self.signing_key()
 
         def built() -> Iterator[Change]:
             for r in rows:
                 try:
                     yield build_change(
-                        signing_key=key, device_id=self.device_id, change_id=r[1], counter=r[0], record_id=r[2],
-                        rev=r[3], parents=json.loads(r[4]), kind=r[5], status=r[6], deleted=bool(r[7]),
-                        schema_version=r[8], body=unpack(r[9]) if r[9] is not None else None, hlc=r[10],
-                        device_time=r[11], author=r[12],
+                        signing_key=key, device_id=self.device_id, change_id=r.change_id, counter=r.counter,
+                        record_id=r.record_id, rev=r.rev, parents=json.loads(r.parents), kind=r.kind,
+                        status=r.status, deleted=bool(r.deleted), schema_version=r.schema_version,
+                        body=unpack(r.body) if r.body is not None else None, hlc=r.hlc,
+                        device_time=r.device_time, author=r.author,
                     )
                 except (ValidationError, ValueError) as exc:
-                    code, message = _unsendable(r[2], exc)
-                    self._mark(r[1], "quarantined", code, message)
+                    code, message = _unsendable(r.record_id, exc)
+                    self._mark(r.change_id, "quarantined", code, message)
 
         def unsendable(change: Change, exc: ValueError) -> None:
             code, message = _unsendable(change.record_id, exc)
@@ -182,8 +184,7 @@ class StoreSyncState:
 
     def _mark(self, change_id: str, state: str, code: str, message: str) -> None:
         with self.store.transaction():
-            self.store.conn.execute("UPDATE outbox SET state = ?, code = ?, message = ? WHERE change_id = ?",
-                                    (state, code, message, change_id))
+            writes.set_outbox_state(self.store.conn, change_id, state, code, message)
 
     def requeue_unconfirmed(self) -> int:
         now = _now()
@@ -195,18 +196,12 @@ class StoreSyncState:
                 (self.device_id,),
             ).fetchall()
             for record_id, rev in rows:
-                self.store.conn.execute(
-                    "INSERT INTO outbox (change_id, record_id, rev, created_at) VALUES (?,?,?,?)",
-                    (str(uuid.uuid4()), record_id, rev, now),
-                )
+                writes.enqueue(self.store.conn, record_id, rev, now)
         return len(rows)
 
     def reject_locally(self, change_id: str, code: str, message: str) -> None:
         with self.store.transaction():
-            self.store.conn.execute(
-                "UPDATE outbox SET state = 'rejected', code = ?, message = ? WHERE change_id = ?",
-                (code, message, change_id),
-            )
+            writes.set_outbox_state(self.store.conn, change_id, "rejected", code, message)
 
     # ------------------------------------------------------------------ reply → store
 
@@ -228,31 +223,28 @@ class StoreSyncState:
             if reply.epoch_changed:
                 # Head office restored a backup: what it acknowledged before proves nothing now.
                 # The verify pass that follows marks again what it still holds.
-                conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (self.device_id,))
+                writes.forget_received(conn, self.device_id)
             touched: set[str] = set()
             fresh: set[str] = set()
             for result in reply.results:
                 if result.status == "rejected":
-                    conn.execute(
-                        "UPDATE outbox SET state = 'rejected', code = ?, message = ? WHERE change_id = ?",
-                        (result.code, result.message, result.change_id),
-                    )
+                    writes.set_outbox_state(conn, result.change_id, "rejected", result.code, result.message)
                     outcome.rejected += 1
                     continue
-                conn.execute("DELETE FROM outbox WHERE change_id = ?", (result.change_id,))
+                writes.remove_from_outbox(conn, result.change_id)
                 if result.status == "accepted":
                     outcome.accepted += 1
                 elif result.status == "duplicate":
                     outcome.duplicates += 1
                 else:
                     outcome.conflicts += 1
-                conn.execute("UPDATE revisions SET received_at = coalesce(received_at, ?) WHERE record_id = ?"
-                             " AND rev = ?", (now, result.record_id, result.rev))
+                writes.mark_received(conn, result.record_id, result.rev, now)
                 if result.current_rev:
-                    self._set_server_head(result.record_id, result.current_rev, result.conflicted, result.leaves)
+                    writes.set_server_head(conn, result.record_id, result.current_rev, result.conflicted,
+                                           result.leaves)
                     touched.add(result.record_id)
             for change in reply.changes:
-                if self._store_pulled(change):
+                if self._store_pulled(change, now):
                     fresh.add(change.record_id)
                 touched.add(change.record_id)
                 outcome.pulled += 1
@@ -270,41 +262,17 @@ class StoreSyncState:
         self.store.records.roster_changed()
         return outcome
 
-    def _set_server_head(self, record_id: str, current_rev: str, conflicted: bool, leaves: list[str]) -> None:
-        self.store.conn.execute(
-            "UPDATE records SET server_rev = ?, server_conflicted = ?, server_leaves = ? WHERE id = ?",
-            (current_rev, int(conflicted), json.dumps(leaves), record_id),
-        )
-
-    def _store_pulled(self, change: PulledChange) -> bool:
+    def _store_pulled(self, change: PulledChange, now: str) -> bool:
         """Keep a pulled revision and the server head; True when the record is new to this device."""
         conn = self.store.conn
-        packed = pack(change.body) if change.body is not None else None
-        conn.execute(
-            "INSERT OR IGNORE INTO revisions (record_id, rev, parents, kind, status, deleted, schema_version, body,"
-            " hlc, device_id, author, origin, device_time, received_at, sig)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,'server',?,?,?)",
-            (change.record_id, change.rev, json.dumps(change.parents), change.kind, change.status,
-             int(change.deleted), change.schema_version, packed, change.hlc or "",
-             change.device_id or HQ_DEVICE_ID, change.author, change.device_time, change.received_at, change.sig),
-        )
-        # Held by head office (this matters for our own revisions after a restore, see apply_reply).
-        conn.execute(
-            "UPDATE revisions SET received_at = coalesce(received_at, ?) WHERE record_id = ? AND rev = ?",
-            (change.received_at or _now(), change.record_id, change.rev),
-        )
-        now = _now()
-        exists = conn.execute("SELECT 1 FROM records WHERE id = ?", (change.record_id,)).fetchone()
-        if not exists:
-            # A record new to this device: a placeholder row that _settle fills from the revision.
-            conn.execute(
-                "INSERT INTO records (id, kind, rev, status, deleted, conflicted, schema_version, body, origin,"
-                " created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,'server',?,?)",
-                (change.record_id, change.kind, change.rev, change.status, int(change.deleted), change.schema_version,
-                 packed if packed is not None else pack({}), change.received_at or now, change.received_at or now),
-            )
-        self._set_server_head(change.record_id, change.current_rev, change.conflicted, change.leaves)
-        return not exists
+        fresh = writes.keep_pulled(conn, writes.Revision(
+            change.record_id, change.rev, list(change.parents), change.kind, change.status, change.deleted,
+            change.schema_version, pack(change.body) if change.body is not None else None, change.hlc or "",
+            change.device_id or HQ_DEVICE_ID, change.author, "server", change.device_time,
+            received_at=change.received_at, sig=change.sig,
+        ), now=now)
+        writes.set_server_head(conn, change.record_id, change.current_rev, change.conflicted, change.leaves)
+        return fresh
 
     def _parents_lookup(self, record_id: str) -> Any:
         conn = self.store.conn
@@ -319,52 +287,36 @@ class StoreSyncState:
     def _settle(self, record_id: str, now: str, *, fresh: bool = False) -> bool:
         """Bring one record in line with head office; returns True when it newly became conflicted."""
         conn = self.store.conn
-        row = conn.execute(
-            "SELECT rev, conflicted, server_rev, server_conflicted FROM records WHERE id = ?", (record_id,)
-        ).fetchone()
-        if row is None or row[2] is None:
+        found = conn.execute(f"SELECT {columns(SyncHeadRow)} FROM records WHERE id = ?", (record_id,)).fetchone()
+        if found is None:
             return False
-        local_rev, was_conflicted, server_rev, server_conflicted = row[0], bool(row[1]), row[2], bool(row[3])
+        head = SyncHeadRow(*found)
+        if head.server_rev is None:
+            return False
+        was_conflicted = bool(head.conflicted)
         pending = conn.execute(
             "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (record_id,)
         ).fetchone()
         if pending:
-            if not is_ancestor(server_rev, local_rev, self._parents_lookup(record_id)):
-                conn.execute("UPDATE records SET conflicted = 1 WHERE id = ?", (record_id,))
+            if not is_ancestor(head.server_rev, head.rev, self._parents_lookup(record_id)):
+                writes.set_conflicted(conn, record_id, True)
                 return not was_conflicted
             return False
         revision = conn.execute(
-            "SELECT kind, status, deleted, body, hlc, device_id, author FROM revisions WHERE record_id = ? AND rev = ?",
-            (record_id, server_rev),
+            f"SELECT {columns(RevisionRow)} FROM revisions WHERE record_id = ? AND rev = ?",
+            (record_id, head.server_rev),
         ).fetchone()
         if revision is None:
             return False  # head office's current version arrives on a later page
-        kind, status, deleted, blob, hlc, device_id, author = revision
-        if local_rev != server_rev or fresh:
-            self._write_current(record_id, kind, server_rev, status, bool(deleted), blob, now)
-            conn.execute(
-                "INSERT INTO history (record_id, kind, op, before_rev, after_rev, hlc, device_id, author, at)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
-                (record_id, kind, "sync", local_rev, server_rev, hlc, device_id, author, now),
-            )
-        conn.execute("UPDATE records SET conflicted = ?, synced_at = ? WHERE id = ?",
-                     (int(server_conflicted), now, record_id))
+        server = RevisionRow(*revision)
+        if head.rev != server.rev or fresh:
+            writes.follow_server(conn, server, before_rev=head.rev, members=self.store.records.members,
+                                 validity=self.store.records.meeting_is_valid, now=now)
+            if server.kind == "member":
+                self.store.records.roster_changed()
+        server_conflicted = bool(head.server_conflicted)
+        writes.set_conflicted(conn, record_id, server_conflicted, synced_at=now)
         return server_conflicted and not was_conflicted
-
-    def _write_current(self, record_id: str, kind: str, rev: str, status: str, deleted: bool,
-                       blob: bytes | str | None, now: str) -> None:
-        conn = self.store.conn
-        if blob is None:  # a tombstone without a body keeps the last known content
-            blob = conn.execute("SELECT body FROM records WHERE id = ?", (record_id,)).fetchone()[0]
-        body = _parse(kind, blob)
-        conn.execute("UPDATE records SET rev = ?, status = ?, deleted = ?, body = ?, updated_at = ? WHERE id = ?",
-                     (rev, status, int(deleted), blob, now, record_id))
-        if body is None:
-            return  # a body this app version cannot read (newer schema): kept verbatim, not indexed
-        members = self.store.records.members() if kind != "member" else {}
-        refresh_indexes(conn, record_id, body, members, deleted=deleted)
-        if kind == "member":
-            self.store.records.roster_changed()
 
     # ------------------------------------------------------------------ checks and status
 
@@ -372,7 +324,7 @@ class StoreSyncState:
         rows = self.store.conn.execute(
             "SELECT id, server_rev, server_conflicted FROM records WHERE server_rev IS NOT NULL"
         ).fetchall()
-        return branch_checksum((r[0], r[1], bool(r[2])) for r in rows)
+        return branch_checksum((record_id, rev, bool(conflicted)) for record_id, rev, conflicted in rows)
 
     def record_outcome(self, *, ok: bool, at: str, error: str | None) -> None:
         with self.store.transaction():
@@ -439,25 +391,26 @@ class StoreSyncState:
         """Every conflicted record with all open versions side by side."""
         conn = self.store.conn
         out = []
-        for record_id, kind, title, rev, server_rev, leaves_text in conn.execute(
-            "SELECT id, kind, title, rev, server_rev, server_leaves FROM records WHERE conflicted = 1 ORDER BY id"
-        ).fetchall():
-            revs = list(json.loads(leaves_text) if leaves_text else [])
-            if rev not in revs:
-                revs.append(rev)
+        heads = [ConflictHeadRow(*r) for r in conn.execute(
+            f"SELECT {columns(ConflictHeadRow)} FROM records WHERE conflicted = 1 ORDER BY id"
+        ).fetchall()]
+        for head in heads:
+            revs = list(json.loads(head.server_leaves) if head.server_leaves else [])
+            if head.rev not in revs:
+                revs.append(head.rev)
             versions = []
             for leaf in revs:
-                r = conn.execute(
-                    "SELECT body, author, device_id, hlc, device_time, received_at, deleted FROM revisions"
-                    " WHERE record_id = ? AND rev = ?", (record_id, leaf)
+                found = conn.execute(
+                    f"SELECT {columns(RevisionRow)} FROM revisions WHERE record_id = ? AND rev = ?", (head.id, leaf)
                 ).fetchone()
-                if r is None:
+                if found is None:
                     continue
-                body = unpack(r[0]) if r[0] is not None else None
-                versions.append(
-                    ConflictVersion(leaf, body, r[1], r[2], r[3], r[4], r[5], bool(r[6]), leaf == server_rev)
-                )
-            out.append(Conflict(record_id, kind, title, versions))
+                v = RevisionRow(*found)
+                versions.append(ConflictVersion(
+                    leaf, unpack(v.body) if v.body is not None else None, v.author, v.device_id, v.hlc,
+                    v.device_time, v.received_at, bool(v.deleted), leaf == head.server_rev,
+                ))
+            out.append(Conflict(head.id, head.kind, head.title, versions))
         return out
 
     def resolve_conflict(self, record_id: str, data: dict[str, Any] | RecordBody, *, author: str) -> str:
@@ -496,7 +449,7 @@ def mark_restored(conn: Any, device_id: str, reason: str) -> None:
     * The outbox counter jumps ahead: counters used after this state was saved are known to head
       office with other change ids and would be refused as ``counter_reused``.
     """
-    conn.execute("UPDATE revisions SET received_at = NULL WHERE device_id = ?", (device_id,))
+    writes.forget_received(conn, device_id)
     row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
     jump = max((row[0] if row else 0) + 1_000_000, int(dt.datetime.now(dt.UTC).timestamp() * 1000))
     if row:
@@ -514,16 +467,6 @@ def _unsendable(record_id: str, exc: Exception) -> tuple[str, str]:
     if not is_valid_record_id(record_id):
         return "invalid_id", invalid_id_message(record_id) + "，因此无法同步到上级党委。"
     return "invalid_change", f"这条修改不符合同步格式，无法发送到上级党委（{str(exc)[:200]}）"
-
-
-def _parse(kind: str, blob: bytes | str) -> RecordBody | None:
-    model = RECORD_KINDS.get(kind)
-    if model is None:
-        return None
-    try:
-        return model.model_validate_json(unpack_text(blob))
-    except (ValidationError, ValueError):
-        return None
 
 
 def enrol_store(store: Store | StoreSyncState, base_url: str, code: str, *, device_name: str,

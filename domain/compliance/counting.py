@@ -9,6 +9,13 @@ and never silently dropped: it is reported as 需升级客户端.
 
 The verdict for each record is a :class:`CountState`; :func:`count_states` takes the whole set
 of a branch's meeting records, because a record's standing depends on its amendments.
+
+It is the one rule for both ends and for every fact built on meetings: head office's calendar and
+matrix, and on the laptop the 概览, ``branch-ledger compliance``/``lapses`` and the printed 台账
+(``desktop_app.compliance_query``), for the calendar *and* the lapse warnings. The laptop is the
+clerk's working ledger, so there (``drafts_count=True``) a meeting recorded but not yet finalized
+counts, and a correction being drafted already replaces its original; a finalized record that
+was returned or whose meeting was invalid counts on neither end.
 """
 
 from __future__ import annotations
@@ -66,14 +73,17 @@ def meeting_is_valid(meeting: Meeting, ctx: RuleContext) -> bool:
     return meeting_validity(meeting, ctx).valid
 
 
-def count_states(records: Iterable[RecordStanding]) -> dict[str, CountState]:
+def count_states(records: Iterable[RecordStanding], *, drafts_count: bool = False) -> dict[str, CountState]:
     """The count state of every record in ``records`` (one branch's live meeting records).
 
     Only a *finalized* amendment replaces the record it corrects: a correction still being drafted
-    leaves the original standing as it was (and the draft itself does not count either).
+    leaves the original standing as it was (and the draft itself does not count either). With
+    ``drafts_count`` (the branch's own working view) drafts count and any live amendment replaces
+    its original, so a meeting is never counted twice.
     """
     items = list(records)
-    superseded = {r.amends_record_id for r in items if r.amends_record_id and r.final and r.readable}
+    superseded = {r.amends_record_id for r in items
+                  if r.amends_record_id and (r.final or drafts_count) and r.readable}
     out: dict[str, CountState] = {}
     for r in items:
         if not r.readable:
@@ -81,7 +91,7 @@ def count_states(records: Iterable[RecordStanding]) -> dict[str, CountState]:
         elif r.record_id in superseded:
             out[r.record_id] = CountState.SUPERSEDED
         elif not r.final:
-            out[r.record_id] = CountState.DRAFT
+            out[r.record_id] = CountState.COUNTED if drafts_count else CountState.DRAFT
         elif r.returned:
             out[r.record_id] = CountState.RETURNED
         elif not r.valid:

@@ -29,7 +29,7 @@ from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_e
 from sync.server.identity import renew_epoch
 from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
 from sync.server.publish import Publisher, PublishError
-from sync.server.quotas import DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
+from sync.server.quotas import DEFAULT_ENROL_PER_MINUTE, DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
 from sync.server.service import HeadOffice, ServerLimits
 from sync.server.terminal import safe_json, safe_text
 
@@ -419,6 +419,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = AppSettings(
         max_wire_bytes=args.max_body_mb * 1024 * 1024,
         requests_per_minute=args.requests_per_minute,
+        enrol_per_minute=args.enrol_per_minute,
     )
     workers = args.workers > 1
     app: Any = (worker_processes(office, settings, _key_file(args, office.engine), args.header_timeout)
@@ -604,7 +605,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1")
     p.add_argument("--max-body-mb", type=int, default=8, help="每个请求的上限（MiB，压缩后）")
     p.add_argument("--requests-per-minute", type=float, default=DEFAULT_REQUESTS_PER_MINUTE,
-                   help="每台设备每分钟的同步请求数上限")
+                   help="每台设备每分钟的同步请求数上限（0 为不限）")
+    p.add_argument("--enrol-per-minute", type=float, default=DEFAULT_ENROL_PER_MINUTE,
+                   help="每个客户端地址每分钟的注册和令牌续期次数上限（0 为不限）")
     p.add_argument("--max-storage-mb", type=int, default=DEFAULT_MAX_STORED_BYTES // (1024 * 1024),
                    help="每台设备在总部的存储配额（MiB）")
     p.add_argument("--header-timeout", type=float, default=20.0, help="请求头必须在多少秒内收齐")

@@ -166,3 +166,35 @@ def test_compliance_text_and_json(data_dir: Path, tmp_path: Path) -> None:
     assert text.returncode == 0 and "支部党员大会" in text.stdout
     bad = run(data_dir, "compliance", "--period", "2026-Q9")
     assert bad.returncode == 1 and "期间格式不正确" in bad.stderr
+
+
+def test_import_reports_the_rules_warnings_too(data_dir: Path, tmp_path: Path) -> None:
+    """优秀 over ⅓ does not stop an import, but the clerk is told, in words and in ``--json``."""
+    ids = [f"0190a0a0-0000-7000-8000-00000000001{n}" for n in range(3)]
+    members = [{"kind": "member", "id": mid, "body": {"name": name}} for mid, name in zip(ids, ["甲", "乙", "丙"],
+                                                                                           strict=True)]
+    appraisal = {"kind": "meeting", "body": {
+        "meeting_type": "appraisal", "title": "2026年度民主评议党员", "starts_at": "2026-12-10T09:00",
+        "attendance": [{"member_id": mid} for mid in ids],
+        "appraisal": [{"member_id": ids[0], "grade": "excellent"}, {"member_id": ids[1], "grade": "excellent"},
+                      {"member_id": ids[2], "grade": "qualified"}]}}
+    path = _import_file(tmp_path, [*members, appraisal])
+    result = run(data_dir, "import", "--json", str(path))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is True and report["imported"] == 4 and report["problems"] == []
+    [warned] = [w for w in report["warnings"] if w["kind"] == "meeting"]
+    assert warned["index"] == 3
+    codes = {v["code"] for v in warned["violations"]}
+    assert "appraisal.too_many_excellent" in codes
+    assert all(v["severity"] == "warning" for v in warned["violations"])
+
+    fresh = tmp_path / "fresh"
+    assert run(fresh, "create", "--branch-name", "测试支部").returncode == 0
+    result = run(fresh, "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "已导入 4 条记录" in result.stdout
+    assert "请注意：1 条记录有提醒（不影响导入）" in result.stderr
+    too_many = "评为优秀2人，超过评定等次党员（3人）的1/3"
+    assert any(line.strip().startswith("第 4 条（会议记录）：提醒：") and too_many in line
+               for line in result.stderr.splitlines())

@@ -41,7 +41,8 @@ class HqProcess:
     log: Path
 
     @classmethod
-    def start(cls, db: str, log: Path, *, workers: int = 1, with_branch: bool = True) -> HqProcess:
+    def start(cls, db: str, log: Path, *, workers: int = 1, with_branch: bool = True,
+              extra: tuple[str, ...] = ()) -> HqProcess:
         if with_branch:
             hq_ok(db, "org", "add", "--kind", "group", "--id", "g", "集团党委")
             hq_ok(db, "org", "add", "--kind", "branch", "--parent", "g", "--id", "b1", "毕拉河林场党支部")
@@ -50,7 +51,7 @@ class HqProcess:
         with open(log, "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "sync.server.cli", "--db", db, "serve", "--port", str(port),
-                 "--workers", str(workers), "--log-level", "warning"],
+                 "--workers", str(workers), "--log-level", "warning", *extra],
                 stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         server = cls(db, port, proc, log)
         server.wait_ready()

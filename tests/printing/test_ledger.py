@@ -8,10 +8,10 @@ from pathlib import Path
 
 from domain.compliance import MeetingFact, compliance_status
 from domain.enums import RecordStatus
-from printing import samples
 from printing.fonts import FontSet
 from printing.inputs import LedgerInput
 from printing.ledger import render_ledger
+from testsupport import print_samples as samples
 
 from .pdf import big_words, has_row, norm, pdf_info, pdf_text
 

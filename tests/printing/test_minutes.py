@@ -15,10 +15,10 @@ from domain.context import RuleContext
 from domain.enums import AttendanceStatus, ExclusionCategory, MeetingType, RecordStatus, VoteKind, VoteMethod
 from domain.records import Attendance, Meeting, Speech, Vote
 from domain.rules import meeting_validity, vote_outcome, voting_roll
-from printing import samples
 from printing.fonts import PLACEHOLDER, FontSet
 from printing.inputs import MinutesInput
 from printing.minutes import render_minutes
+from testsupport import print_samples as samples
 
 from .pdf import big_words, body_text, norm, pdf_fonts, pdf_info, pdf_text
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from domain.enums import RecordStatus
 from domain.rules import star_rating
-from printing import samples
 from printing.fonts import FontSet
 from printing.posts import period_zh, render_post_report
+from testsupport import print_samples as samples
 
 from .pdf import big_words, has_row, norm, pdf_text
 

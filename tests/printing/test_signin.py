@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 from domain.enums import MeetingType, MembershipState
-from printing import samples
 from printing.fonts import FontSet
 from printing.inputs import SignInInput
 from printing.signin import render_signin_sheet
+from testsupport import print_samples as samples
 
 from .pdf import has_row, norm, pdf_text
 

@@ -39,7 +39,7 @@ def test_benchmark_reports_the_figures() -> None:
 
 def test_printing_imports_neither_qt_nor_the_desktop_client() -> None:
     code = (
-        "import sys, printing, printing.samples;"
+        "import sys, printing, testsupport.print_samples;"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'desktop_app', 'fastapi', 'sync')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -17,13 +17,13 @@ import requests
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine
 from sync.client.enrol import enrol
-from sync.client.memory_state import MemoryState
 from sync.client.transport import Transport
 from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.db import make_engine
 from sync.server.service import HeadOffice
 from tests.sync.net import free_port
+from testsupport.memory_state import MemoryState
 
 # Survives a restart: up to ~60 tries of at most 0.25 s apart.
 PATIENT_RETRY = RetryPolicy(attempts=60, base=0.05, cap=0.25)

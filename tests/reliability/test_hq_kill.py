@@ -26,7 +26,6 @@ from sqlalchemy import func, select
 
 from sync.client.engine import SyncEngine
 from sync.client.errors import SyncError
-from sync.client.memory_state import LocalEditRefused, MemoryState
 from sync.protocol.checksum import from_signed64
 from sync.server.db import make_engine
 from sync.server.tables import branch_state, revisions
@@ -34,6 +33,7 @@ from tests.reliability.hq_process import HeadOfficeProcess, InFlight, enrolled_d
 from tests.reliability.tally import Tally
 from tests.sync.conftest import pg_cluster, pg_url  # noqa: F401  (fixtures)
 from tests.sync.hq import meeting
+from testsupport.memory_state import LocalEditRefused, MemoryState
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -14,6 +14,7 @@ from desktop_app.store import backups as bk
 from desktop_app.store.aside import list_aside
 from desktop_app.store.connection import check_database
 from desktop_app.store.errors import BackupDamaged, BackupError, StoreDamaged
+from desktop_app.store.migrations import LATEST_VERSION
 from desktop_app.store.restore import RESTORING, restore_backup
 from desktop_app.store.salvage import export_readable, fresh_from_head_office
 from desktop_app.store.store import DB_FILE, KEY_FILE, META_FULL_RESYNC
@@ -136,10 +137,11 @@ def test_always_a_backup_before_a_migration(tmp_path: Path) -> None:
     s.conn.execute("DROP TABLE quarantine")  # back to what version 3 had
     s.conn.execute("ALTER TABLE outbox DROP COLUMN resolution")
     s.conn.execute("ALTER TABLE outbox DROP COLUMN resolved_at")
+    s.conn.execute("ALTER TABLE meeting_facts DROP COLUMN valid")  # and before version 5
     s.conn.execute("PRAGMA user_version = 3")
     s.close(backup=False)
     with Store.open(d, PASS) as s:
-        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == 4
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         [before] = [b for b in bk.list_backups(d, s.key_id) if b.reason == "migration"]
         assert before.schema_version == 3
 

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
-from desktop_app.compliance_query import compliance_report, meeting_facts, member_lapse_warnings
-from desktop_app.store import Store
+import pytest
+
+from desktop_app.compliance_query import compliance_report, meeting_facts, meeting_states, member_lapse_warnings
+from desktop_app.store import KdfParams, Store
+from domain.compliance.counting import CountState
+from tests.store.conftest import PASSPHRASE
 
 
 def _meeting(kind: str, day: str, attendees: list[str], **extra: object) -> dict[str, object]:
@@ -72,3 +78,108 @@ def test_a_fresh_store_reports_no_lapses_and_nothing_before_it_began(store: Stor
     assert member_lapse_warnings(store, today + dt.timedelta(days=40 * 31))  # 40 months on: yes
     last_year = compliance_report(store, str(today.year - 1), today)
     assert all(r.state.value == "not_applicable" for r in last_year.requirements)
+
+
+# ---------------------------------------------------------------- one rule for every caller
+
+
+def _final_meeting(store: Store, roster: dict[str, str], kind: str, day: str, present: list[str],
+                   **extra: object) -> str:
+    body = _meeting(kind, day, [], chair_member_id=roster["王书记"], recorder_member_id=roster["李组织"], **extra)
+    body["attendance"] = [{"member_id": mid, **({} if mid in present else {"status": "leave", "reason": "护林值班"})}
+                          for mid in roster.values()]
+    env = store.records.create("meeting", body, author="t")
+    store.records.finalize(env.record_id, author="t")
+    return env.record_id
+
+
+def _ledger(store: Store, roster: dict[str, str]) -> dict[str, str]:
+    """A year of a branch: a finalized congress, a group meeting (赵宣传 on leave) corrected by an
+    amendment (更正) that marks 钱党员 absent, an invalid congress (会议无效) and a draft."""
+    everyone = list(roster.values())
+    store.records.create("branch_profile", {"name": "测试支部", "records_since": "2026-01-01"}, author="t")
+    ids = {"congress": _final_meeting(store, roster, "party_congress", "2026-01-10", everyone)}
+    ids["group"] = _final_meeting(store, roster, "group", "2026-06-10",
+                                  [m for m in everyone if m != roster["赵宣传"]], party_group="第一党小组")
+    corrected = store.records.get(ids["group"]).body.model_dump(mode="json")
+    corrected["attendance"] = [a if a["member_id"] != roster["钱党员"] else {**a, "status": "leave", "reason": "外出"}
+                               for a in corrected["attendance"]]
+    ids["amendment"] = store.records.amend(ids["group"], corrected, reason="钱党员当天请假", author="t").record_id
+    ids["invalid"] = _final_meeting(store, roster, "party_congress", "2026-07-10", [roster["王书记"], roster["赵宣传"]])
+    ids["draft"] = store.records.create("meeting", _meeting("group", "2026-10-10", [roster["李组织"]]),
+                                        author="t").record_id
+    return ids
+
+
+def test_an_amendment_that_marks_a_member_absent_counts_for_lapse_warnings(store: Store,
+                                                                           roster: dict[str, str]) -> None:
+    """The defect: the original's attendance counted after a 更正 marked 钱党员 absent, so a member
+    absent since January got no warning (4 months after the original's June date, below 5)."""
+    ids = _ledger(store, roster)
+    states = meeting_states(store)
+    assert states[ids["group"]] is CountState.SUPERSEDED
+    assert states[ids["invalid"]] is CountState.INVALID
+    assert states[ids["draft"]] is CountState.COUNTED and states[ids["amendment"]] is CountState.COUNTED
+    warned = {w.member_id: w for w in member_lapse_warnings(store, dt.date(2026, 11, 20))}
+    assert warned[roster["钱党员"]].last_attended == dt.date(2026, 1, 10)
+    assert warned[roster["钱党员"]].code == "attendance.lapse"
+    # An invalid meeting's attendance does not count either (the rule head office counts with):
+    # 赵宣传 was at July's invalid congress only.
+    assert warned[roster["赵宣传"]].last_attended == dt.date(2026, 1, 10)
+    assert roster["李组织"] not in warned  # the draft of October counts on the branch's own ledger
+    assert sorted(f.date for f in meeting_facts(store)) == [dt.date(2026, 1, 10), dt.date(2026, 6, 10),
+                                                            dt.date(2026, 10, 10)]
+
+
+def test_the_overview_and_the_command_line_agree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_app.cli import main
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.overview import gather_overview
+
+    data_dir = tmp_path / "ledger"
+    store, _ = Store.create(data_dir, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    roster = {name: store.records.create("member", {"name": name, "status": status, "posts": posts},
+                                         author="t").record_id
+              for name, status, posts in [("王书记", "full", ["secretary"]), ("李组织", "full", ["organization"]),
+                                          ("赵宣传", "full", []), ("钱党员", "full", []),
+                                          ("孙预备", "probationary", [])]}
+    _ledger(store, roster)
+    today = dt.date(2026, 11, 20)
+    overview = gather_overview(Ledger(store), today)  # what the 概览 page runs
+    store.close()
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    common = ["--data-dir", str(data_dir), "--passphrase-file", str(secret)]
+
+    def cli(*args: str) -> object:
+        capsys.readouterr()
+        assert main([*common, *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    lapses = cli("lapses", "--today", today.isoformat(), "--json")
+    assert lapses == [w.to_json() for w in overview.lapses]
+    assert {w["member_name"] for w in lapses} >= {"钱党员", "赵宣传"}  # type: ignore[index]
+    assert overview.year is not None and overview.month is not None
+    assert cli("compliance", "--period", "2026", "--today", today.isoformat(), "--json") == overview.year.to_json()
+    assert cli("compliance", "--period", "2026-11", "--today", today.isoformat(), "--json") == overview.month.to_json()
+    # And in words: every warning the overview lists is printed by ``branch-ledger lapses``.
+    assert main([*common, "lapses", "--today", today.isoformat()]) == 0
+    printed = capsys.readouterr().out
+    assert all(w.message_zh in printed for w in overview.lapses)
+
+
+def test_version_5_judges_the_finalized_meetings_already_stored(store_dir: Path) -> None:
+    store, _ = Store.create(store_dir, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    roster = {name: store.records.create("member", {"name": name, "posts": posts}, author="t").record_id
+              for name, posts in [("王书记", ["secretary"]), ("李组织", ["organization"]), ("赵宣传", []),
+                                  ("钱党员", [])]}
+    valid = _final_meeting(store, roster, "party_congress", "2026-01-10", list(roster.values()))
+    invalid = _final_meeting(store, roster, "party_congress", "2026-02-10", [roster["王书记"]])
+    draft = store.records.create("meeting", _meeting("group", "2026-03-10", []), author="t").record_id
+    store.conn.execute("ALTER TABLE meeting_facts DROP COLUMN valid")  # what version 4 had
+    store.conn.execute("PRAGMA user_version = 4")
+    store.close(backup=False)
+    with Store.open(store_dir, PASSPHRASE) as reopened:
+        got = dict(reopened.conn.execute("SELECT record_id, valid FROM meeting_facts").fetchall())
+        assert got == {valid: 1, invalid: 0, draft: None}
+        assert meeting_states(reopened)[invalid] is CountState.INVALID

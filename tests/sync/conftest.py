@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.server.throwaway_pg import PgCluster, start_cluster, stop_cluster
-from tests.sync.hq import HeadOfficeFixture
+from tests.sync.hq import REPLICAS, HeadOfficeFixture
+from testsupport.throwaway_pg import PgCluster, start_cluster, stop_cluster
 
 
 @pytest.fixture(scope="session")
@@ -44,10 +44,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'hq.sqlite3'}"
 
 
+@pytest.fixture(params=REPLICAS)
+def replica_kind(request: pytest.FixtureRequest) -> str:
+    """The device replica a scenario test runs on: in memory, or the real encrypted store.
+
+    A scenario module opts in with ``pytestmark = pytest.mark.usefixtures("replica_kind")``; its
+    ``hq.device()`` then makes devices of that kind (one replica contract, two implementations).
+    """
+    return str(request.param)
+
+
 @pytest.fixture
-def hq(db_url: str) -> Iterator[HeadOfficeFixture]:
+def hq(db_url: str, request: pytest.FixtureRequest) -> Iterator[HeadOfficeFixture]:
     """A running head office with an org tree: 集团 g → 二级党委 c → branches b1, b2."""
     fixture = HeadOfficeFixture.start(db_url, backend=db_url.split(":", 1)[0])
+    if "replica_kind" in request.fixturenames:
+        fixture.replica_kind = request.getfixturevalue("replica_kind")
     try:
         yield fixture
     finally:

@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncStats
 from sync.client.enrol import enrol
-from sync.client.memory_state import MemoryState
 from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.app import AppSettings, create_app
@@ -24,6 +23,8 @@ from sync.server.identity import ServerIdentity
 from sync.server.publish import Publisher
 from sync.server.service import HeadOffice
 from tests.sync.net import ServerThread
+from testsupport.memory_state import MemoryState
+from testsupport.store_replica import StoreReplica
 
 FAST_RETRY = RetryPolicy(attempts=4, base=0.01, cap=0.05)
 
@@ -34,9 +35,28 @@ def meeting(title: str = "第四季度支部党员大会", **extra: Any) -> dict
     return body
 
 
+Replica = MemoryState | StoreReplica
+REPLICAS = ("memory", "store")
+
+
+def new_replica(kind: str, author: str) -> Replica:
+    """A device replica: the in-memory one or the encrypted store's (the same test surface)."""
+    return StoreReplica(author=author) if kind == "store" else MemoryState(author=author)
+
+
+def finalizable_meeting(state: Any, title: str = "第四季度支部党员大会", **extra: Any) -> dict[str, Any]:
+    """A meeting the store lets the clerk finalize (定稿): a chair, a recorder and the roll, with
+    the two members created on ``state`` first (they travel with the meeting)."""
+    chair = state.create("member", {"name": "王书记", "posts": ["secretary"]})
+    recorder = state.create("member", {"name": "李组织", "posts": ["organization"]})
+    return meeting(title, ends_at="2026-10-15T11:00:00", place="林场党员活动室", chair_member_id=chair,
+                   recorder_member_id=recorder, attendance=[{"member_id": chair}, {"member_id": recorder}],
+                   **extra)
+
+
 @dataclass
 class Device:
-    state: MemoryState
+    state: Replica
     engine: SyncEngine
     branch_id: str
 
@@ -53,6 +73,8 @@ class HeadOfficeFixture:
     server: ServerThread
     settings: AppSettings = field(default_factory=AppSettings)
     key_dir: Path | None = None
+    replica_kind: str = "memory"  # set by the ``replica_kind`` fixture in the scenario tests
+    replicas: list[Replica] = field(default_factory=list)
 
     @classmethod
     def start(cls, url: str, *, backend: str, settings: AppSettings | None = None,
@@ -73,6 +95,8 @@ class HeadOfficeFixture:
         return fixture
 
     def stop(self) -> None:
+        for replica in self.replicas:
+            replica.close()
         self.server.stop()
         self.db.dispose()
         if self.key_dir is not None:
@@ -88,12 +112,13 @@ class HeadOfficeFixture:
 
     def device(self, branch: str = "b1", *, name: str = "办公室电脑", base_url: str | None = None,
                **engine_options: Any) -> Device:
-        state = MemoryState(author=f"clerk-{name}")
-        creds, _ = enrol(self.base_url, self.enrol_code(branch), device_id=state.device_id, device_name=name,
-                         signing_key=state.signing_key())
-        state.creds = creds
+        state = new_replica(self.replica_kind, f"clerk-{name}")
+        self.replicas.append(state)
+        creds, reply = enrol(self.base_url, self.enrol_code(branch), device_id=state.device_id, device_name=name,
+                             signing_key=state.signing_key())
+        state.save_enrolment(creds, reply)
         engine_options.setdefault("retry", FAST_RETRY)
-        engine = SyncEngine(state, base_url or self.base_url, token=creds.token, **engine_options)
+        engine = SyncEngine(state.sync, base_url or self.base_url, token=creds.token, **engine_options)
         return Device(state, engine, branch)
 
     def backup(self, to: Path) -> Path:

@@ -8,8 +8,8 @@ from typing import Any
 
 import requests
 
-from sync.client.memory_state import MemoryState
 from tests.sync.hq import Device, HeadOfficeFixture
+from testsupport.memory_state import MemoryState
 
 
 def token_of(device: Device) -> str:

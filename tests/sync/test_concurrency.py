@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from tests.sync.hq import HeadOfficeFixture, meeting
+
+# Every scenario runs on the in-memory replica and on the encrypted store's (tests/sync/conftest.py).
+pytestmark = pytest.mark.usefixtures("replica_kind")
 
 
 def test_concurrent_writers_and_a_polling_reader(hq: HeadOfficeFixture) -> None:

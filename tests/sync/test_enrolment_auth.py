@@ -7,10 +7,10 @@ import requests
 
 from sync.client import errors
 from sync.client.enrol import enrol
-from sync.client.memory_state import MemoryState
 from sync.server import admin_tokens
 from sync.server import devices as device_store
 from tests.sync.hq import HeadOfficeFixture, meeting
+from testsupport.memory_state import MemoryState
 
 
 def _enrol(hq: HeadOfficeFixture, code: str) -> None:

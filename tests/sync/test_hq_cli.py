@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from sync.client.enrol import enrol
-from sync.client.memory_state import MemoryState
 from sync.server import orgs
 from sync.server.cli import main
 from sync.server.db import make_engine
 from sync.server.service import HeadOffice
 from tests.sync.hq import HeadOfficeFixture, meeting
+from testsupport.memory_state import MemoryState
 
 CONTROL = ("\x1b", "\x07", "\x9b", "\u202e")
 

@@ -14,7 +14,6 @@ from sqlalchemy import select, text
 
 from sync.client import errors
 from sync.client.engine import SyncEngine
-from sync.client.memory_state import MemoryState
 from sync.client.state import Credentials
 from sync.protocol.signatures import SigningKey, b64encode, rotation_bytes
 from sync.server import admin_tokens, reports, secrets_util
@@ -25,6 +24,7 @@ from sync.server.service import HeadOffice
 from sync.server.tables import server_meta
 from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
 from tests.sync.test_verify import AlteringTransport
+from testsupport.memory_state import MemoryState
 
 
 def _mode(path: Path) -> int:

@@ -15,6 +15,8 @@ from tests.sync.hq import HeadOfficeFixture, meeting
 from tests.sync.net import CuttingProxy
 
 NO_RETRY = RetryPolicy(attempts=1)
+# Every scenario runs on the in-memory replica and on the encrypted store's (tests/sync/conftest.py).
+pytestmark = pytest.mark.usefixtures("replica_kind")
 
 
 def server_revs(hq: HeadOfficeFixture) -> Counter[tuple[str, str]]:

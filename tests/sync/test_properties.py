@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.protocol.checksum import branch_checksum
 from sync.server.tables import branch_state, heads, revisions
-from tests.sync.hq import Device, HeadOfficeFixture, meeting
+from tests.sync.hq import REPLICAS, Device, HeadOfficeFixture, meeting
 from tests.sync.net import CuttingProxy
 
 Op = tuple[Any, ...]
@@ -37,9 +38,10 @@ ops = st.lists(
 )
 
 
-def run_program(program: list[Op], *, cuts: bool) -> dict[str, Any]:
+def run_program(program: list[Op], *, cuts: bool, replica_kind: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         hq = HeadOfficeFixture.start(f"sqlite:///{Path(tmp) / 'hq.sqlite3'}", backend="sqlite")
+        hq.replica_kind = replica_kind
         proxy = CuttingProxy(hq.server.port) if cuts else None
         try:
             url = f"http://127.0.0.1:{proxy.port}" if proxy else hq.base_url
@@ -98,7 +100,9 @@ def snapshot(hq: HeadOfficeFixture, devices: list[Device]) -> dict[str, Any]:
             "records": [{rid: (r.rev, r.conflicted) for rid, r in d.state.records.items()} for d in devices]}
 
 
+@pytest.mark.parametrize("replica_kind", REPLICAS)  # the in-memory replica and the encrypted store's
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ops)
-def test_cut_syncs_end_where_uncut_syncs_end(program: list[Op]) -> None:
-    assert run_program(program, cuts=True) == run_program(program, cuts=False)
+def test_cut_syncs_end_where_uncut_syncs_end(replica_kind: str, program: list[Op]) -> None:
+    assert run_program(program, cuts=True, replica_kind=replica_kind) == run_program(
+        program, cuts=False, replica_kind=replica_kind)

@@ -35,7 +35,7 @@ def _altered(hq: HeadOfficeFixture, device: Device, alter: Callable[[dict[str, A
     creds = device.state.credentials()
     assert creds is not None
     transport = AlteringTransport(hq.base_url, token=creds.token, retry=FAST_RETRY, alter=alter)
-    return SyncEngine(device.state, transport=transport)
+    return SyncEngine(device.state.sync, transport=transport)
 
 
 def _retitle(data: dict[str, Any]) -> None:
@@ -44,6 +44,7 @@ def _retitle(data: dict[str, Any]) -> None:
             change["body"]["title"] = "被篡改的标题"
 
 
+@pytest.mark.usefixtures("replica_kind")  # on both replicas (tests/sync/conftest.py)
 def test_a_body_altered_in_transit_is_not_applied(hq: HeadOfficeFixture) -> None:
     a, b = hq.device(name="A"), hq.device(name="B")
     a.state.create("meeting", meeting("第四季度支部党员大会"))
@@ -57,6 +58,7 @@ def test_a_body_altered_in_transit_is_not_applied(hq: HeadOfficeFixture) -> None
     assert [r.body["title"] for r in b.state.records.values()] == ["第四季度支部党员大会"]
 
 
+@pytest.mark.usefixtures("replica_kind")
 def test_a_head_office_notice_needs_head_office_signature(hq: HeadOfficeFixture) -> None:
     device = hq.device(name="A")
     hq.publish_notice("b1")

@@ -24,6 +24,7 @@ from desktop_app.store.migrations import (
     m0002_sync_state,
     m0003_lists_and_bigrams,
     m0004_quarantine,
+    m0005_meeting_validity,
 )
 
 # Add each new migration module here, in order.
@@ -32,6 +33,7 @@ MODULES: tuple[ModuleType, ...] = (
     m0002_sync_state,
     m0003_lists_and_bigrams,
     m0004_quarantine,
+    m0005_meeting_validity,
 )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, false, select
 
 from domain.attendance import LapseWarning, lapse_warnings, organisational_life_events
+from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MemberStatus
 from domain.records import Meeting, Member
 from sync.server.console.indexer import parse_stored
@@ -50,22 +51,41 @@ class BranchPage:
 
 
 def _lapses(conn: Connection, branch_id: str, members: dict[str, Member], today: dt.date) -> dict[str, LapseWarning]:
+    """The branch's lapse warnings by the rule its own laptop uses (``count_states`` with drafts
+    counting): attendance at a meeting replaced by an amendment, a finalized invalid meeting or one
+    head office returned does not count, so this page and the laptop's 概览 agree."""
     rows = conn.execute(
-        select(revisions.c.body, revisions.c.schema_version)
+        select(heads.c.record_id, revisions.c.body, revisions.c.schema_version)
         .join(heads, and_(heads.c.branch_id == revisions.c.branch_id, heads.c.record_id == revisions.c.record_id,
                           heads.c.current_rev == revisions.c.rev))
         .where(heads.c.branch_id == branch_id, heads.c.kind == "meeting", heads.c.deleted.is_(False))
     ).all()
-    meetings = []
-    for body, schema_version in rows:
+    meetings: dict[str, Meeting] = {}
+    for record_id, body, schema_version in rows:
         parsed = parse_stored("meeting", schema_version, json.loads(body) if body else None)
         if isinstance(parsed, Meeting):
-            meetings.append(parsed)
-    amended = {m.amends_record_id for m in meetings if m.amends_record_id}
-    first = min((m.starts_at.date() for m in meetings), default=None)
-    live = [m for m in meetings if not (m.amends_record_id and m.amends_record_id in amended)]
+            meetings[record_id] = parsed
+    states = count_states(_standings(conn, branch_id), drafts_count=True)
+    first = min((m.starts_at.date() for m in meetings.values()), default=None)
+    live = [m for rid, m in meetings.items() if states.get(rid, CountState.COUNTED).counts]
     events = organisational_life_events(live)
     return {w.member_id: w for w in lapse_warnings(members, events, today, records_since=first)}
+
+
+def _standings(conn: Connection, branch_id: str) -> list[RecordStanding]:
+    """Each live meeting's standing from the console's index (as the compliance view reads it)."""
+    m = console_records.c
+    review = console_records.alias("review")
+    found = conn.execute(
+        select(m.record_id, m.status, m.valid, m.amends_record_id, m.readable, review.c.decision)
+        .select_from(console_records.outerjoin(
+            review, and_(review.c.branch_id == m.branch_id, review.c.target_id == m.record_id,
+                         review.c.kind == "review", review.c.deleted == false())))
+        .where(m.branch_id == branch_id, m.kind == "meeting", m.deleted == false())
+    ).all()
+    return [RecordStanding(record_id=r.record_id, final=r.status == "final", valid=r.valid is not False,
+                           returned=r.decision == "returned", amends_record_id=r.amends_record_id or "",
+                           readable=bool(r.readable)) for r in found]
 
 
 def branch_page(conn: Connection, scope: Scope, branch_id: str, flt: RecordFilter, today: dt.date,

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from sync.client.memory_state import MemoryState, OutboxEntry, Record, Revision
 from sync.protocol.record_ids import branch_profile_id
 from sync.protocol.revisions import compute_rev
 from sync.server import reports
@@ -21,6 +20,7 @@ from sync.server.compliance import branch_compliance, parse_period
 from sync.server.tables import heads, revisions
 from tests.sync.console.conftest import Laptop
 from tests.sync.hq import HeadOfficeFixture
+from testsupport.memory_state import MemoryState, OutboxEntry, Record, Revision
 
 TODAY = dt.date(2027, 1, 5)
 

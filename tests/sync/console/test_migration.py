@@ -15,7 +15,6 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import Connection, func, inspect, select
 
-from sync.client.memory_state import MemoryState
 from sync.protocol.wire import ClientInfo, EnrolRequest, SyncRequest
 from sync.server import admin_tokens, orgs
 from sync.server import devices as device_store
@@ -27,6 +26,7 @@ from sync.server.db import alembic_config, make_engine, migrate
 from sync.server.identity import ensure_identity
 from sync.server.service import HeadOffice
 from sync.server.tables import metadata
+from testsupport.memory_state import MemoryState
 
 PREVIOUS_TABLES = ("server_meta", "org_units", "branch_state", "devices", "enrol_codes", "admin_tokens",
                    "revisions", "heads", "rejections")

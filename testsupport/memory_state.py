@@ -22,7 +22,7 @@ from sync.protocol.checksum import branch_checksum
 from sync.protocol.hlc import HybridLogicalClock
 from sync.protocol.revisions import compute_rev
 from sync.protocol.signatures import SigningKey
-from sync.protocol.wire import Change, SyncResponse
+from sync.protocol.wire import Change, EnrolResponse, SyncResponse
 
 
 class LocalEditRefused(ValueError):
@@ -139,7 +139,9 @@ class MemoryState:
             raise LocalEditRefused("conflicted")
         return record
 
-    def create(self, kind: str, body: dict[str, Any], record_id: str | None = None) -> str:
+    def create(self, kind: str, body: dict[str, Any], record_id: str | None = None, *,
+               unchecked: bool = False) -> str:
+        """A new record (``unchecked`` is for the store's replica: this one checks no body)."""
         record_id = record_id or uuid.uuid4().hex
         if record_id in self.records:
             raise LocalEditRefused("exists")
@@ -164,6 +166,25 @@ class MemoryState:
         pending = self._has_pending(record_id)
         parents = merge_parents(record.rev if pending else None, record.server_leaves or [record.rev])
         return self._write(record_id, record.kind, body, parents)
+
+    # ------------------------------------------------------------------ test surface shared with StoreReplica
+
+    @property
+    def sync(self) -> MemoryState:
+        """What the engine drives (for the store's replica, its StoreSyncState)."""
+        return self
+
+    def close(self) -> None:
+        """Nothing to release (the store's replica removes its files)."""
+
+    def save_enrolment(self, creds: Credentials, reply: EnrolResponse) -> None:
+        self.creds, self.epoch, self._cursor = creds, reply.epoch, None
+
+    def tamper_revision_body(self, record_id: str, rev: str, body: dict[str, Any]) -> None:
+        self.revisions[(record_id, rev)].body = body
+
+    def replace_signing_key(self, key: SigningKey) -> None:
+        self._key = key
 
     # ------------------------------------------------------------------ SyncState
 
