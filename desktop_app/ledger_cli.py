@@ -213,23 +213,23 @@ def add_subcommands(sub: Any) -> None:
 
     p = sub.add_parser("show", help=h("显示一条记录：会议是否有效、每项表决的结果、规则检查的问题",
                                       "show a record: meeting validity, each vote's outcome, rule problems"))
-    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("history", help=h("一条记录的修改历史", "the history of a record"))
-    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("finalize", help=h("定稿一条记录（之后只能更正）",
                                           "finalize a record (later changes are amendments)"))
-    p.add_argument("record_id", help=h("记录编号", "record id"))
+    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
     p.set_defaults(func=cmd_finalize)
 
     p = sub.add_parser("lapses", help=h("长期未参加组织生活的党员（与概览页相同）",
                                         "members behind on organisational life (as on the overview)"))
-    p.add_argument("--today", help=h("按这一天计算（YYYY-MM-DD，默认今天）",
+    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("按这一天计算（YYYY-MM-DD，默认今天）",
                                      "evaluate as of this date (YYYY-MM-DD); default today"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_lapses)
@@ -240,10 +240,11 @@ def add_subcommands(sub: Any) -> None:
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_conflicts_list)
     q = cs.add_parser("resolve", help=h("保留一个版本或写入合并后的内容", "keep one version or write a merged body"))
-    q.add_argument("record_id", help=h("记录编号", "record id"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
     how = q.add_mutually_exclusive_group(required=True)
-    how.add_argument("--keep", metavar="REV", help=h("保留这个版本的内容", "keep this version's content"))
-    how.add_argument("--body-file", help=h("合并后内容的 JSON 文件", "JSON file with the merged body"))
+    how.add_argument("--keep", metavar=h("版本", "REV"), help=h("保留这个版本的内容", "keep this version's content"))
+    how.add_argument("--body-file", metavar=h("文件", "FILE"),
+                     help=h("合并后内容的 JSON 文件", "JSON file with the merged body"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_conflicts_resolve)
 
@@ -251,6 +252,7 @@ def add_subcommands(sub: Any) -> None:
     rs = p.add_subparsers(dest="roster_command", required=True, metavar=h("操作", "ACTION"))
     q = rs.add_parser("import", help=h("导入名册（有任何一行错误就一名也不导入）",
                                        "import a roster sheet (all rows or none)"))
-    q.add_argument("file", help=h("CSV 或 Excel（.xlsx）文件", "CSV or Excel (.xlsx) file"))
+    q.add_argument("file", metavar=h("文件", "FILE"),
+                   help=h("CSV 或 Excel 文件", "CSV or Excel (.xlsx) file"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_roster_import)
