@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 from domain.enums import RecordStatus
-from printing import samples
 from printing.fonts import FontSet
 from printing.inputs import LedgerInput, MinutesInput
 from printing.ledger import render_ledger
 from printing.minutes import render_minutes
+from testsupport import print_samples as samples
 
 from .pdf import norm, pdf_text
 
