@@ -197,10 +197,9 @@ def test_roster_import_with_errors_writes_nothing(
     )
     page = go_to(clerk, shell, "党员")
     import_button = next(b for b in _buttons(page) if b.text() == "导入名册…")
-    with clerk.on_dialog(clerk.open_file(str(bad))):
+    # One block for both: the report may open while the file dialog is still being left.
+    with clerk.on_dialogs(clerk.open_file(str(bad)), clerk.press("确定"), timeout_ms=20_000):
         clerk.click(import_button)
-    with clerk.on_dialog(clerk.press("确定")):
-        pass  # the report arrives when the import worker is done
     text = clerk.dialogs_seen[-1]
     assert text.startswith("未导入任何记录")
     assert "第 3 行" in text and "第 4 行" in text and "第 5 行" in text and "缺少日" in text
@@ -221,10 +220,9 @@ def test_roster_import_from_excel(tmp_path: Path, shell: ShellWindow, session: A
     book.save(path)
     page = go_to(clerk, shell, "党员")
     import_button = next(b for b in _buttons(page) if b.text() == "导入名册…")
-    with clerk.on_dialog(clerk.open_file(str(path))):
+    # One block for both: the report may open while the file dialog is still being left.
+    with clerk.on_dialogs(clerk.open_file(str(path)), clerk.press("确定"), timeout_ms=20_000):
         clerk.click(import_button)
-    with clerk.on_dialog(clerk.press("确定")):
-        pass
     assert clerk.dialogs_seen[-1] == "已导入 3 名党员。"
     members = {m.name: m for m in session.read(lambda s: s.records.members()).values()}
     assert members["赵宣传"].posts[0].value == "propaganda"

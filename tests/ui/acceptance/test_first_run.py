@@ -87,10 +87,9 @@ def test_first_run_then_imports(tmp_path: Path, qtbot: Any, clerk: Clerk) -> Non
     book.save(xlsx)
     page = go_to(clerk, window, "党员")
     for path, count in ((utf8, 1), (gbk, 1), (xlsx, 2)):
-        with clerk.on_dialog(clerk.open_file(str(path))):
+        # One block for both: the report may open while the file dialog is still being left.
+        with clerk.on_dialogs(clerk.open_file(str(path)), clerk.press("确定"), timeout_ms=20_000):
             clerk.click(button(page, "导入名册…"))
-        with clerk.on_dialog(clerk.press("确定")):
-            pass
         assert clerk.dialogs_seen[-1] == f"已导入 {count} 名党员。"
     wait_until(lambda: page.count_label.text() == "共 8 名党员", 3000, "the roster list")
     members = {m.name: m for m in session.read(lambda s: s.records.members()).values()}
