@@ -81,7 +81,22 @@ def periods_zh(periods: list[Period]) -> str:
     return "；".join(out)
 
 
-def _compliance_section(kit: Kit, report: ComplianceReport) -> list[Flowable]:
+def _activity_summary(report: ComplianceReport, records: list[MinutesInput]) -> str:
+    """The last activity as the bound period saw it.
+
+    A ledger of a period that has ended names the period's own last activity, without "N天前":
+    counted to the print date it would say how long ago the *printing* was, and a later meeting
+    (outside the period) would show up as the period's last one.
+    """
+    if report.today <= report.period.end:
+        if report.last_activity is None:
+            return "本期无活动记录。"
+        return f"最近一次活动：{date_zh(report.last_activity)}（{report.days_since_last_activity}天前）。"
+    inside = [r.meeting.starts_at.date() for r in records]
+    return f"本期最后一次活动：{date_zh(max(inside))}。" if inside else "本期无活动记录。"
+
+
+def _compliance_section(kit: Kit, report: ComplianceReport, records: list[MinutesInput]) -> list[Flowable]:
     rows: list[list[str]] = []
     for number, req in enumerate(report.requirements, start=1):
         if req.state is ComplianceState.NOT_APPLICABLE:
@@ -104,10 +119,7 @@ def _compliance_section(kit: Kit, report: ComplianceReport) -> list[Flowable]:
         centered=(0, 2, 3, 4),
     )
     summary = f"截至{date_zh(report.today)}：逾期未完成{len(report.overdue)}项，待完成{len(report.due)}项。"
-    if report.last_activity is not None:
-        summary += f"最近一次活动：{date_zh(report.last_activity)}（{report.days_since_last_activity}天前）。"
-    else:
-        summary += "本期无活动记录。"
+    summary += _activity_summary(report, records)
     return [*kit.section("一、组织生活完成情况"), table, kit.gap(0.2), kit.para(summary)]
 
 
@@ -187,7 +199,7 @@ def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings
             kit.field("台账期间", f"{date_zh(period.start)} 至 {date_zh(period.end)}"),
         ]
     )
-    story += _compliance_section(kit, report)
+    story += _compliance_section(kit, report, records)
     story += _activity_section(kit, data, records)
     story += _posts_section(kit, data)
     if data.include_minutes:

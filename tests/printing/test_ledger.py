@@ -118,3 +118,16 @@ def test_an_amendment_replaces_its_original_in_the_compliance_count(tmp_path: Pa
     text = norm(pdf_text(tmp_path / "a.pdf", tmp_path))
     assert has_row(text, ["1", "支部党员大会（每季度至少1次）", "1", "1", "已完成"])
     assert "定稿（更正）" in text
+
+
+def test_a_past_period_names_its_own_last_activity_not_days_before_the_print(tmp_path: Path, fonts: FontSet) -> None:
+    current = tmp_path / "current.pdf"
+    render_ledger(_ledger(), current, fonts=fonts)
+    assert "最近一次活动：2025年6月27日（3天前）" in norm(pdf_text(current, tmp_path, page=2)
+                                                   + pdf_text(current, tmp_path, page=1))
+    # Printed long after the quarter, with the December records (outside it) in the store.
+    past = tmp_path / "past.pdf"
+    render_ledger(_ledger(today=dt.date(2026, 12, 1)), past, fonts=fonts)
+    text = norm(pdf_text(past, tmp_path, page=1) + pdf_text(past, tmp_path, page=2))
+    assert "本期最后一次活动：2025年6月27日。" in text
+    assert "天前" not in text
