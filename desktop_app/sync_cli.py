@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError, h
-from desktop_app.operations import Ledger
 from desktop_app.operations.sync import SyncOps
 from sync.client.engine import SyncProgress
 from sync.client.errors import SyncError
@@ -35,13 +35,8 @@ ENROL_FIELD_MESSAGES = {
 @contextmanager
 def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
     """The sync operations of the opened ledger (the same object the 同步 page's controller holds)."""
-    from desktop_app.cli import open_store  # imported late: desktop_app.cli imports this module
-
-    store = open_store(args)
-    try:
-        yield SyncOps(Ledger(store))
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        yield SyncOps(ledger)
 
 
 def _fail(exc: SyncError, verbose: bool = False) -> int:

@@ -42,6 +42,7 @@ class ImportReport:
     imported: int = 0
     problems: list[ImportProblem] = field(default_factory=list)  # errors: nothing was imported
     warnings: list[ImportProblem] = field(default_factory=list)  # imported (or would have been), to look at
+    written: list[tuple[str, str]] = field(default_factory=list)  # (kind, record id) of each record written
 
     @property
     def ok(self) -> bool:
@@ -145,6 +146,7 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
             if entry.get("status") == "final":
                 store.records.finalize(env.record_id, author=author)
             report.imported += 1
+            report.written.append((env.kind, env.record_id))
     return report
 
 

@@ -131,8 +131,11 @@ class Ledger:
     def lock(self) -> threading.RLock:
         return self._lock
 
-    def close(self) -> None:
+    def close(self, *, backup: bool = True) -> None:
         """Close the database; the key leaves memory with the store object.
+
+        ``backup=False`` skips the backup on close (a ledger just restored or made fresh is the
+        backup's own content).
 
         Closing may write a backup (store.close), which must not run on the UI thread: the ledger
         is closed at once for everyone (``closed``), and the store itself is closed on a thread of
@@ -148,7 +151,7 @@ class Ledger:
         def close_store() -> None:
             with lock:
                 try:
-                    store.close()
+                    store.close(backup=backup)
                 except Exception:
                     log.exception("closing the store failed")
 
