@@ -24,7 +24,7 @@ from desktop_app.cli_session import PASSPHRASE_ENV, open_ledger, read_passphrase
 from desktop_app.cli_session import close as close_ledger
 from desktop_app.cli_text import CliError, h
 from desktop_app.operations import opening
-from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreDamaged, StoreError
+from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreDamaged
 from desktop_app.operations.errors import medium_error as translate
 from desktop_app.operations.files import atomic_write_text
 from desktop_app.operations.records import save_record
@@ -38,7 +38,7 @@ from desktop_app.operations.transfer import (
 )
 from desktop_app.operations.types import RecordFilter
 from desktop_app.paths import default_data_dir
-from domain.violations import RuleViolation
+from domain.errors import LedgerError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -284,27 +284,29 @@ def main(argv: list[str] | None = None) -> int:
         status = int(args.func(args))
         logs.log.info("command %s: exit %d", args.command, status)
         return status
-    except RuleViolation as exc:
-        for v in exc.violations:
-            print(f"错误：{v.field}：{v.message}", file=sys.stderr)
-        return EXIT_ERROR
-    except StoreDamaged as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+    except LedgerError as exc:  # store, sync, rules, printing, operations, this CLI: one way to tell
+        return _tell(exc, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return _report_failure(exc, args.verbose)
+
+
+def _tell(exc: LedgerError, args: argparse.Namespace) -> int:
+    """A failure the user can act on: its user message (one ``错误：`` line per line of it), the
+    technical detail only with ``--verbose``."""
+    logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
+    for line in exc.user_message().splitlines() or [""]:
+        print(f"错误：{line}", file=sys.stderr)
+    if isinstance(exc, StoreDamaged):  # what to run next, in this program's commands
         if exc.aside:
             print(f"原文件保存在：{exc.aside}", file=sys.stderr)
         print("可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、branch-ledger backup list 后"
               " branch-ledger restore 备份名（从备份恢复）、branch-ledger salvage fresh（从上级党委重新下载）",
               file=sys.stderr)
-        return EXIT_ERROR
-    except (StoreError, CliError) as exc:
-        message = exc.message if isinstance(exc, StoreError) else str(exc)
-        logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
-        print(f"错误：{message}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        return _report_failure(exc, args.verbose)
+    if exc.detail and args.verbose:  # technical (often a library's English): only on request
+        print(f"（{exc.detail}）", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _report_failure(exc: Exception, verbose: bool) -> int:

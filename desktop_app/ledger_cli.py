@@ -16,10 +16,9 @@ from typing import Any
 
 from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
-from desktop_app.cli_text import h
+from desktop_app.cli_text import CliError, h
 from desktop_app.operations.compliance import lapse_warnings
 from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
-from desktop_app.operations.errors import StoreError
 from desktop_app.operations.record_view import RecordView, show_record
 from desktop_app.operations.records import finalize_record, record_history
 from desktop_app.operations.roster import import_roster
@@ -29,8 +28,8 @@ from domain.violations import Severity
 EXIT_OK, EXIT_ERROR = 0, 1
 
 
-class CommandError(StoreError):
-    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` reports it)."""
+class CommandError(CliError):
+    """A refusal of this module's commands (a ``LedgerError``: ``desktop_app.cli.main`` tells it)."""
 
 
 def _print_json(value: Any) -> None:

@@ -14,19 +14,17 @@ from typing import Any
 
 from desktop_app import cli_session
 from desktop_app.cli_session import open_ledger, read_passphrase
-from desktop_app.cli_text import h, output_file
+from desktop_app.cli_text import CliError, h, output_file
 from desktop_app.operations import opening
 from desktop_app.operations.backups import back_up_now
-from desktop_app.operations.errors import StoreError
 from desktop_app.operations.refused import act_on_refused, list_refused
 from desktop_app.operations.settings import confirm_recovery_key, opening_notices, reissue_recovery_key
 from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.types import RefusedEdit
 
 
-class CommandError(StoreError):
-    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` — whose
-    ``CliError`` is another class object than ``desktop_app.cli.CliError`` — reports it too)."""
+class CommandError(CliError):
+    """A refusal of this module's commands (a ``LedgerError``: ``desktop_app.cli.main`` tells it)."""
 
 
 def _data_dir(args: argparse.Namespace) -> Path:

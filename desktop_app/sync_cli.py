@@ -39,21 +39,11 @@ def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
         yield SyncOps(ledger)
 
 
-def _fail(exc: SyncError, verbose: bool = False) -> int:
-    log.warning("sync failed: %s", type(exc).__name__)
-    print(f"错误：{exc.message}", file=sys.stderr)
-    if exc.detail and verbose:  # technical (often the network library's English): only on request
-        print(f"（{exc.detail}）", file=sys.stderr)
-    return 1
-
-
 def cmd_enrol(args: argparse.Namespace) -> int:
     code = args.code or input("注册码: ").strip()
     with _open(args) as ops:
-        try:
+        try:  # a SyncError is told by desktop_app.cli.main, as every LedgerError
             creds = ops.enrol(args.server, code, args.ca_bundle, device_name=args.device_name)
-        except SyncError as exc:
-            return _fail(exc, args.verbose)
         except ValidationError as exc:  # the request's own limits (a mistyped code), before anything is sent
             fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
             raise CliError("；".join(ENROL_FIELD_MESSAGES.get(f, f"{f} 不正确") for f in sorted(fields))) from exc
@@ -69,11 +59,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     with _open(args) as ops:
         try:
-            stats = ops.sync(show).stats  # the version is shown in head office's devices list
+            stats = ops.sync(show).stats  # a SyncError is told by desktop_app.cli.main
         except SyncError as exc:
-            return _fail(exc, args.verbose)
-        finally:
-            status = ops.report().state
+            log.warning("sync failed: %s", type(exc).__name__)
+            raise
+        status = ops.report().state
     log.info("sync: pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, %d requests", stats.pushed,
              stats.accepted, stats.conflicts, stats.rejected, stats.pulled, stats.requests)
     if args.json:

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
+from domain.errors import LedgerError
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Severity, Violation
 
@@ -53,7 +54,7 @@ class ImportReport:
                 "warnings": [w.as_dict() for w in self.warnings]}
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(LedgerError, ValueError):
     """The file is not an export of this program (or not JSON at all)."""
 
 

@@ -17,19 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from desktop_app.store import Store
+from domain.errors import LedgerError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_AUTHOR = "clerk"
 
 
-class StoreLocked(RuntimeError):
+class StoreLocked(LedgerError, RuntimeError):
     """The clerk locked the ledger while an operation was using it; the operation stops there."""
 
     message = "台账已锁定，正在进行的操作已停止。"
 
     def __init__(self) -> None:
-        super().__init__(self.message)
+        super().__init__()
 
 
 @dataclass(frozen=True)
