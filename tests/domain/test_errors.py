@@ -91,8 +91,8 @@ def test_the_families_share_the_root(name: str) -> None:
 
 def test_a_user_message_is_the_chinese_message() -> None:
     from desktop_app.store.errors import DiskFull, WrongPassphrase
-    from sync.client.errors import NetworkError
     from domain.violations import RuleViolation, Violation
+    from sync.client.errors import NetworkError
 
     assert WrongPassphrase().user_message() == "密码不正确，请重新输入"
     assert DiskFull(detail="[Errno 28] No space left").user_message().startswith("磁盘空间已满")
