@@ -16,6 +16,8 @@ import importlib
 import pkgutil
 from pathlib import Path
 
+import pytest
+
 import desktop_app
 
 PACKAGE_ROOT = Path(desktop_app.__file__).parent
@@ -95,3 +97,23 @@ def test_the_check_catches_what_it_forbids() -> None:
         "ledger = opening.restore_ledger(data_dir, info, passphrase)\n"
     )
     assert offences("desktop_app.example_cli", good) == []
+
+
+def test_the_cli_tells_any_ledger_error_by_its_user_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """desktop_app.cli.main's one branch for every LedgerError: user_message(), detail on --verbose."""
+    import argparse
+
+    from desktop_app import cli
+    from domain.errors import LedgerError
+
+    class Translated(LedgerError):
+        message = "原文"
+
+        def user_message(self) -> str:
+            return "译文的第一行\n第二行"
+
+    args = argparse.Namespace(command="example", verbose=False)
+    assert cli._tell(Translated(detail="technical"), args) == cli.EXIT_ERROR
+    assert capsys.readouterr().err == "错误：译文的第一行\n错误：第二行\n"
+    cli._tell(Translated(detail="technical"), argparse.Namespace(command="example", verbose=True))
+    assert capsys.readouterr().err.endswith("（technical）\n")
