@@ -20,52 +20,31 @@ from typing import Any
 
 from branch_ledger import version_line
 from desktop_app import cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
+from desktop_app.cli_session import PASSPHRASE_ENV, open_ledger, read_passphrase
+from desktop_app.cli_session import close as close_ledger
 from desktop_app.cli_text import CliError, h
+from desktop_app.operations import opening
+from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreDamaged
+from desktop_app.operations.errors import medium_error as translate
+from desktop_app.operations.files import atomic_write_text
+from desktop_app.operations.records import save_record
+from desktop_app.operations.settings import change_passphrase, confirm_recovery_key
+from desktop_app.operations.transfer import (
+    ImportFormatError,
+    ImportProblem,
+    export_records,
+    import_records,
+    load_import_file,
+)
+from desktop_app.operations.types import RecordFilter
 from desktop_app.paths import default_data_dir
-from desktop_app.store import RecordFilter, Store, StoreError
-from desktop_app.store.atomic import atomic_write_text
-from desktop_app.store.errors import DiskFull, ReadOnlyMedia, StoreDamaged
-from desktop_app.store.io_errors import translate
-from desktop_app.transfer import ImportFormatError, ImportProblem, export_records, import_records, load_import_file
-from domain.violations import RuleViolation
+from domain.errors import LedgerError
 
-PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
+__all__ = ["PASSPHRASE_ENV", "build_parser", "main", "open_ledger", "read_passphrase"]
 
 
-
-def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confirm: bool = False) -> str:
-    if getattr(args, "passphrase_file", None):
-        try:
-            return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
-        except OSError as exc:
-            raise CliError(f"无法读取密码文件：{cli_text.os_reason(exc)}") from exc
-    if os.environ.get(PASSPHRASE_ENV):
-        return os.environ[PASSPHRASE_ENV]
-    if not sys.stdin.isatty():
-        raise CliError(f"需要密码：请使用 --passphrase-file 或环境变量 {PASSPHRASE_ENV}")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再次输入密码: ") != first:
-        raise CliError("两次输入的密码不一致")
-    return first
-
-
-def open_store(args: argparse.Namespace, *, quiet: bool = False) -> Store:
-    """Open the store, telling the user on stderr what opening found (never the key itself)."""
-    store = Store.open(Path(args.data_dir), read_passphrase(args))
-    if quiet:
-        return store
-    for warning in store.key_warnings:
-        print(f"注意：{warning}", file=sys.stderr)
-    if store.kept_aside:
-        report = store.open_report.wal
-        lost = report.commits_lost if report else 0
-        print(f"注意：数据库日志未能完整恢复，最近约 {lost} 次保存无法读回；原日志已原样保存在 {store.kept_aside}。"
-              "下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
-    if store.pending_recovery_key():
-        print("注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show", file=sys.stderr)
-    return store
 
 
 def _print_json(value: Any) -> None:
@@ -77,36 +56,33 @@ def _print_json(value: Any) -> None:
 
 def cmd_create(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(args, prompt="设置密码（至少 8 个字符）: ", confirm=True)
-    store, recovery_key = Store.create(Path(args.data_dir), passphrase)
+    ledger, recovery_key = opening.create_ledger(Path(args.data_dir), passphrase)
     try:
         print(f"已创建加密台账：{args.data_dir}")
         print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
         print(recovery_key, flush=True)
         # Shown: it leaves the database. Killed before this line, the next open says to run
         # `recovery-key show`, which shows it again (it never existed only in a lost terminal).
-        store.confirm_recovery_key()
+        confirm_recovery_key(ledger)
         if args.branch_name:
             since = args.records_since or dt.date.today().isoformat()  # 台账起始日期
-            store.records.create(
-                "branch_profile", {"name": args.branch_name, "records_since": since}, author=args.author
-            )
+            save_record(ledger, "branch_profile", {"name": args.branch_name, "records_since": since},
+                        author=args.author)
     finally:
-        store.close()
+        close_ledger(ledger)
     return EXIT_OK
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    try:
-        print(f"密码正确。记录数：{store.records.count()}，待同步：{store.outbox_pending_count()}")
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        summary = opening.ledger_summary(ledger)
+    print(f"密码正确。记录数：{summary.records}，待同步：{summary.pending}")
     return EXIT_OK
 
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    try:
+    current = read_passphrase(args)
+    with open_ledger(args, passphrase=current) as ledger:
         if args.new_passphrase_file:
             try:
                 new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
@@ -118,9 +94,7 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
                 raise CliError("两次输入的密码不一致")
         else:
             raise CliError("需要新密码：请使用 --new-passphrase-file")
-        store.change_passphrase(new)
-    finally:
-        store.close()
+        change_passphrase(ledger, current, new)
     print("密码已修改。")
     return EXIT_OK
 
@@ -130,11 +104,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         records = load_import_file(Path(args.file))
     except ImportFormatError as exc:
         raise CliError(str(exc)) from exc
-    store = open_store(args)
-    try:
-        report = import_records(store, records, author=args.author, skip_existing=args.skip_existing)
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        report = import_records(ledger, records, author=args.author, skip_existing=args.skip_existing).report
     if args.json:
         _print_json(report.as_dict())
         return EXIT_OK if report.ok else EXIT_ERROR
@@ -158,11 +129,8 @@ def _print_problems(problems: list[ImportProblem], prefix: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     out = cli_text.output_file(args.out) if args.out and args.out != "-" else None
-    store = open_store(args)
-    try:
-        data = export_records(store, args.kind or None)
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        data = export_records(ledger, args.kind or None)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is not None:
         atomic_write_text(out, text)  # yesterday's export stays whole until this one is
@@ -173,15 +141,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from desktop_app.operations import Ledger
     from desktop_app.operations.records import list_records
 
-    store = open_store(args)
-    try:
+    with open_ledger(args) as ledger:
         flt = RecordFilter(kind=args.kind, text=" ".join(args.text))
-        hits = list_records(Ledger(store), flt, limit=args.limit, with_total=False).rows
-    finally:
-        store.close()
+        hits = list_records(ledger, flt, limit=args.limit, with_total=False).rows
     if args.json:
         _print_json([hit.__dict__ for hit in hits])
     else:
@@ -193,20 +157,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
-    from desktop_app.operations import Ledger
     from desktop_app.operations.compliance import NoBranchProfile, compliance_report
     from domain.compliance.render import render_text
 
     today = cli_text.date_option(args.today, "--today")
-    store = open_store(args)
-    try:
-        report = compliance_report(Ledger(store), args.period, today)
-    except NoBranchProfile as exc:
-        raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
-    except ValueError as exc:
-        raise CliError(f"期间格式不正确：{args.period}（应为 2026-11、2026-Q4 或 2026）") from exc
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        try:
+            report = compliance_report(ledger, args.period, today)
+        except NoBranchProfile as exc:
+            raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
+        except ValueError as exc:
+            raise CliError(f"期间格式不正确：{args.period}（应为 2026-11、2026-Q4 或 2026）") from exc
     if args.json:
         _print_json(report.to_json())
     else:
@@ -323,27 +284,29 @@ def main(argv: list[str] | None = None) -> int:
         status = int(args.func(args))
         logs.log.info("command %s: exit %d", args.command, status)
         return status
-    except RuleViolation as exc:
-        for v in exc.violations:
-            print(f"错误：{v.field}：{v.message}", file=sys.stderr)
-        return EXIT_ERROR
-    except StoreDamaged as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+    except LedgerError as exc:  # store, sync, rules, printing, operations, this CLI: one way to tell
+        return _tell(exc, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        return _report_failure(exc, args.verbose)
+
+
+def _tell(exc: LedgerError, args: argparse.Namespace) -> int:
+    """A failure the user can act on: its user message (one ``错误：`` line per line of it), the
+    technical detail only with ``--verbose``."""
+    logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
+    for line in exc.user_message().splitlines() or [""]:
+        print(f"错误：{line}", file=sys.stderr)
+    if isinstance(exc, StoreDamaged):  # what to run next, in this program's commands
         if exc.aside:
             print(f"原文件保存在：{exc.aside}", file=sys.stderr)
         print("可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、branch-ledger backup list 后"
               " branch-ledger restore 备份名（从备份恢复）、branch-ledger salvage fresh（从上级党委重新下载）",
               file=sys.stderr)
-        return EXIT_ERROR
-    except (StoreError, CliError) as exc:
-        message = exc.message if isinstance(exc, StoreError) else str(exc)
-        logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
-        print(f"错误：{message}", file=sys.stderr)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:
-        return _report_failure(exc, args.verbose)
+    if exc.detail and args.verbose:  # technical (often a library's English): only on request
+        print(f"（{exc.detail}）", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def _report_failure(exc: Exception, verbose: bool) -> int:

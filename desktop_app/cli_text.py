@@ -19,10 +19,12 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from domain.errors import LedgerError
+
 _state = {"language": "zh"}
 
 
-class CliError(Exception):
+class CliError(LedgerError):
     """A failure to report on stderr with exit code 1 (message in Chinese).
 
     Defined here rather than in :mod:`desktop_app.cli` so that the subcommand modules raise the

@@ -21,6 +21,7 @@ from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.compliance.facts import MeetingFact
 from domain.compliance.report import ComplianceReport, compliance_status
 from domain.enums import AttendanceStatus, MeetingType
+from domain.errors import LedgerError
 from domain.records import BranchProfile
 
 _ORGANISATIONAL_LIFE = tuple(
@@ -29,7 +30,7 @@ _ORGANISATIONAL_LIFE = tuple(
 )
 
 
-class NoBranchProfile(LookupError):
+class NoBranchProfile(LedgerError, LookupError):
     """The store has no branch profile yet (the first-run wizard was not finished)."""
 
 

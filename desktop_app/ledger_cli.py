@@ -11,17 +11,14 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from desktop_app import cli_text
-from desktop_app.cli_text import h
-from desktop_app.operations import Ledger
+from desktop_app.cli_session import open_ledger
+from desktop_app.cli_text import CliError, h
 from desktop_app.operations.compliance import lapse_warnings
 from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
-from desktop_app.operations.errors import StoreError
 from desktop_app.operations.record_view import RecordView, show_record
 from desktop_app.operations.records import finalize_record, record_history
 from desktop_app.operations.roster import import_roster
@@ -31,19 +28,8 @@ from domain.violations import Severity
 EXIT_OK, EXIT_ERROR = 0, 1
 
 
-class CommandError(StoreError):
-    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` reports it)."""
-
-
-@contextmanager
-def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
-    from desktop_app import cli  # imported late: desktop_app.cli imports this module
-
-    store = cli.open_store(args)
-    try:
-        yield Ledger(store)
-    finally:
-        store.close()
+class CommandError(CliError):
+    """A refusal of this module's commands (a ``LedgerError``: ``desktop_app.cli.main`` tells it)."""
 
 
 def _print_json(value: Any) -> None:
@@ -83,7 +69,7 @@ def _show_text(view: RecordView) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         view = show_record(ledger, args.record_id)
     if args.json:
         _print_json(view.to_json())
@@ -93,7 +79,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         entries = record_history(ledger, args.record_id)
     if args.json:
         _print_json([e.__dict__ for e in entries])
@@ -104,7 +90,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         saved = finalize_record(ledger, args.record_id, author=args.author)
     print(h(f"已定稿：{saved.envelope.record_id}（版本 {saved.envelope.rev}）",
             f"finalized: {saved.envelope.record_id} (revision {saved.envelope.rev})"))
@@ -118,7 +104,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 def cmd_lapses(args: argparse.Namespace) -> int:
     today = _today(args)
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         warnings = lapse_warnings(ledger, today)
     if args.json:
         _print_json([w.to_json() for w in warnings])
@@ -135,7 +121,7 @@ def cmd_lapses(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         conflicts = list_conflicts(ledger)
     if args.json:
         _print_json([{"record_id": c.record_id, "kind": c.kind, "title": c.title,
@@ -156,7 +142,7 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         if args.body_file:
             try:
                 body = json.loads(Path(args.body_file).read_text(encoding="utf-8"))
@@ -187,7 +173,7 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         try:
             result = import_roster(ledger, Path(args.file), author=args.author)
         except RosterFormatError as exc:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import cli_text
-from desktop_app.cli_text import h
-from desktop_app.operations import Ledger
+from desktop_app.cli_session import open_ledger
+from desktop_app.cli_text import CliError, h
 from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
 from printing import PrintResult
 
@@ -29,31 +29,26 @@ def _report(result: PrintResult, out: Path) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from desktop_app.cli import open_store
-    from desktop_app.cli_text import CliError
-
     out = cli_text.output_file(args.out)
     today = cli_text.date_option(args.today, "--today")
-    store = open_store(args)
-    try:
-        if args.what == "minutes":
-            request = PrintRequest.minutes(args.target)
-        elif args.what == "signin":
-            request = PrintRequest.signin(args.target)
-        elif args.what == "post":
-            request = PrintRequest.post_report(args.target, period=args.period)
-        else:
-            request = PrintRequest.ledger(args.target, include_minutes=not args.no_minutes)
-        # The print dialog's operation: the same input, the same renderer, written atomically.
-        result = render_document(Ledger(store), request, out, today=today)
-    except (LookupError, ValueError) as exc:
-        if is_nothing_to_print(exc):
-            raise CliError(str(exc)) from exc
-        if isinstance(exc, ValueError):
-            raise CliError(f"参数不正确：{exc}") from exc
-        raise
-    finally:
-        store.close()
+    with open_ledger(args) as ledger:
+        try:
+            if args.what == "minutes":
+                request = PrintRequest.minutes(args.target)
+            elif args.what == "signin":
+                request = PrintRequest.signin(args.target)
+            elif args.what == "post":
+                request = PrintRequest.post_report(args.target, period=args.period)
+            else:
+                request = PrintRequest.ledger(args.target, include_minutes=not args.no_minutes)
+            # The print dialog's operation: the same input, the same renderer, written atomically.
+            result = render_document(ledger, request, out, today=today)
+        except (LookupError, ValueError) as exc:
+            if is_nothing_to_print(exc):
+                raise CliError(str(exc)) from exc
+            if isinstance(exc, ValueError):
+                raise CliError(f"参数不正确：{exc}") from exc
+            raise
     return _report(result, out)
 
 

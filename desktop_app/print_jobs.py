@@ -26,6 +26,7 @@ from desktop_app.store import RecordFilter, RecordNotFound, Store
 from desktop_app.store.atomic import atomic_output
 from desktop_app.store.envelope import RecordEnvelope
 from domain.compliance.period import Period
+from domain.errors import LedgerError
 from domain.records import BranchProfile, Meeting, PioneerPost, PostEvaluation, PostLogEntry
 from printing import (
     LedgerInput,
@@ -43,7 +44,7 @@ StoreLock = AbstractContextManager[Any]
 READ_STEP = 50  # records read per lock step
 
 
-class NothingToPrint(LookupError):
+class NothingToPrint(LedgerError, LookupError):
     """The record cannot be printed this way (wrong kind, no branch profile); message in Chinese."""
 
 

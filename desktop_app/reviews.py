@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from desktop_app.store.store import Store
 from domain.enums import RecordStatus, ReviewDecision
+from domain.errors import LedgerError
 from domain.records import Notice, NoticeReceipt, Review
 from sync.protocol.record_ids import review_record_id
 
@@ -89,7 +90,7 @@ def receipt_of(store: Store, notice_id: str) -> NoticeReceipt | None:
     return None
 
 
-class NotAcknowledgeable(ValueError):
+class NotAcknowledgeable(LedgerError, ValueError):
     """The record is not a notice that asks for acknowledgement."""
 
 

@@ -8,39 +8,27 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli_text import h, output_file
-from desktop_app.operations import Ledger
+from desktop_app import cli_session
+from desktop_app.cli_session import open_ledger, read_passphrase
+from desktop_app.cli_text import CliError, h, output_file
+from desktop_app.operations import opening
 from desktop_app.operations.backups import back_up_now
 from desktop_app.operations.refused import act_on_refused, list_refused
+from desktop_app.operations.settings import confirm_recovery_key, opening_notices, reissue_recovery_key
+from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.types import RefusedEdit
-from desktop_app.store import Store
-from desktop_app.store import backups as bk
-from desktop_app.store.aside import latest_damaged
-from desktop_app.store.errors import StoreDamaged, StoreError
-from desktop_app.store.restore import restore_backup
-from desktop_app.store.salvage import export_readable, fresh_from_head_office, unlock_key
-from desktop_app.store.vault import peek_key_id
 
 
-class CommandError(StoreError):
-    """A refusal of this module's commands (a StoreError, so ``python -m desktop_app.cli`` — whose
-    ``CliError`` is another class object than ``desktop_app.cli.CliError`` — reports it too)."""
-
-
-def _cli() -> Any:
-    from desktop_app import cli  # imported late: desktop_app.cli imports this module
-
-    return cli
+class CommandError(CliError):
+    """A refusal of this module's commands (a ``LedgerError``: ``desktop_app.cli.main`` tells it)."""
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.data_dir)
+    return cli_session.data_dir(args)
 
 
 def _confirm(args: argparse.Namespace, question: str) -> None:
@@ -52,20 +40,11 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
         raise CommandError("已取消，未做任何修改")
 
 
-@contextmanager
-def _ledger(args: argparse.Namespace) -> Iterator[Ledger]:
-    store = _cli().open_store(args)
-    try:
-        yield Ledger(store)
-    finally:
-        store.close()
-
-
 # ---------------------------------------------------------------------------------------- backup
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         info = back_up_now(ledger)
     print(f"已备份：{info.path}（{info.size // 1024} KB）")
     return 0
@@ -74,9 +53,8 @@ def cmd_backup_now(args: argparse.Namespace) -> int:
 def cmd_backup_list(args: argparse.Namespace) -> int:
     """No passphrase needed: backups are found by the key file's public key id."""
     data_dir = _data_dir(args)
-    key_id = peek_key_id(data_dir / "ledger.keys") or None
-    found = bk.list_backups(data_dir, key_id)
-    config = bk.load_config(data_dir)
+    found = opening.list_backups(data_dir)
+    config = opening.backup_config(data_dir)
     if args.json:
         print(json.dumps({"location": str(config.root(data_dir)), "keep": config.keep, "backups": [
             {"name": b.name, "path": str(b.path), "created_at": b.created_at.isoformat(), "reason": b.reason,
@@ -92,7 +70,7 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 def cmd_backup_config(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
-    config = bk.load_config(data_dir)
+    config = opening.backup_config(data_dir)
     changed = False
     if args.location is not None:
         location = args.location.strip()
@@ -104,7 +82,7 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
     if args.on_close is not None:
         config.on_close, changed = args.on_close == "yes", True
     if changed:
-        bk.save_config(data_dir, config)
+        opening.save_backup_config(data_dir, config)
     print(json.dumps(asdict(config), ensure_ascii=False) if args.json else
           f"备份位置：{config.root(data_dir)}；保留 {config.keep} 个；关闭时备份：{'是' if config.on_close else '否'}")
     return 0
@@ -114,26 +92,15 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    cli = _cli()
     data_dir = _data_dir(args)
-    key_id = peek_key_id(data_dir / "ledger.keys") or None
-    info = bk.find_backup(data_dir, key_id, args.backup)
+    info = opening.find_backup(data_dir, args.backup)
     _confirm(args, f"将用 {info.describe()} 的备份替换当前数据（当前文件会移到 aside/ 保存）。")
-    passphrase = cli.read_passphrase(args)
-    try:
-        current: Store | None = Store.open(data_dir, passphrase)
-    except StoreDamaged:
-        current = None
-    except StoreError:
-        if (data_dir / "ledger.db").exists():
-            raise
-        current = None
-    store = restore_backup(data_dir, info, store=current, passphrase=passphrase)
+    ledger = opening.restore_ledger(data_dir, info, read_passphrase(args))
     try:
         print(f"已恢复到 {info.describe()} 的备份。下次同步时将从上级党委重新读取全部记录，"
               "并补传上级党委缺少的本机修改。")
     finally:
-        store.close(backup=False)
+        cli_session.close(ledger, backup=False)
     return 0
 
 
@@ -146,22 +113,22 @@ def _print_key(key: str) -> None:
 
 
 def cmd_recovery_key_reissue(args: argparse.Namespace) -> int:
-    with _cli().open_store(args) as store:
-        key = store.reissue_recovery_key()
+    with open_ledger(args) as ledger:
+        key = reissue_recovery_key(ledger)
         _print_key(key)
-        store.confirm_recovery_key()  # printed: it leaves the database
+        confirm_recovery_key(ledger)  # printed: it leaves the database
     return 0
 
 
 def cmd_recovery_key_show(args: argparse.Namespace) -> int:
-    with _cli().open_store(args, quiet=True) as store:
-        key = store.pending_recovery_key()
+    with open_ledger(args, quiet=True) as ledger:
+        key = opening_notices(ledger).pending_recovery_key
         if key is None:
             print("没有尚未确认的恢复密钥（恢复密钥只在新建或重新生成时显示一次；"
                   "如已遗失，请用 recovery-key reissue 重新生成）")
             return 0
         _print_key(key)
-        store.confirm_recovery_key()
+        confirm_recovery_key(ledger)
     return 0
 
 
@@ -171,11 +138,9 @@ def cmd_recovery_key_show(args: argparse.Namespace) -> int:
 def cmd_salvage_export(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     out = output_file(args.out)
-    damaged = latest_damaged(data_dir)
-    if damaged is None:
-        raise CommandError("没有被移到一旁的损坏数据（aside/ 中没有 damaged 记录）")
-    _key_file, db_key = unlock_key(data_dir, _cli().read_passphrase(args), damaged.path)
-    report = export_readable(damaged.path, db_key, out)
+    if opening.damaged_set(data_dir) is None:
+        raise opening.NothingToSalvage()
+    report = opening.salvage_export(data_dir, read_passphrase(args), out)
     print(f"已导出 {report.readable} 条可读取的记录到 {args.out}" +
           (f"；{report.unreadable} 条无法读取" if report.unreadable else ""))
     return 0
@@ -183,11 +148,11 @@ def cmd_salvage_export(args: argparse.Namespace) -> int:
 
 def cmd_salvage_fresh(args: argparse.Namespace) -> int:
     _confirm(args, "将新建一个空的数据文件（密码不变），下次同步时从上级党委重新下载全部记录。")
-    store = fresh_from_head_office(_data_dir(args), _cli().read_passphrase(args))
+    ledger = opening.salvage_fresh(_data_dir(args), read_passphrase(args))
     try:
-        enrolled = store.meta.get("sync.credentials") is not None
+        enrolled = SyncOps(ledger).status().enrolled
     finally:
-        store.close(backup=False)
+        cli_session.close(ledger, backup=False)
     print("已新建数据文件。" + ("请运行 branch-ledger sync 从上级党委重新下载。" if enrolled else
                             "本机注册信息无法读取，请向上级党委申请新的注册码后运行 branch-ledger enrol。"))
     return 0
@@ -197,7 +162,7 @@ def cmd_salvage_fresh(args: argparse.Namespace) -> int:
 
 
 def cmd_refused_list(args: argparse.Namespace) -> int:
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         found = list_refused(ledger)
     edits: list[RefusedEdit] = [row["edit"] for row in found.edits]
     pulled = found.pulled
@@ -219,7 +184,7 @@ def cmd_refused_act(args: argparse.Namespace) -> int:
     """The 未送达的修改 panel's buttons, through the same operation."""
     if args.action == "amend" and not args.reason:
         raise CommandError("请用 --reason 说明更正原因")
-    with _ledger(args) as ledger:
+    with open_ledger(args) as ledger:
         acted = act_on_refused(ledger, args.change_id, args.action, reason=args.reason or "", author=args.author)
     if args.action == "amend":
         print(f"已作为更正记录保存：{acted.record_id}，下次同步时发送")

@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError, h
-from desktop_app.operations import Ledger
 from desktop_app.operations.sync import SyncOps
 from sync.client.engine import SyncProgress
 from sync.client.errors import SyncError
@@ -35,30 +35,15 @@ ENROL_FIELD_MESSAGES = {
 @contextmanager
 def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
     """The sync operations of the opened ledger (the same object the 同步 page's controller holds)."""
-    from desktop_app.cli import open_store  # imported late: desktop_app.cli imports this module
-
-    store = open_store(args)
-    try:
-        yield SyncOps(Ledger(store))
-    finally:
-        store.close()
-
-
-def _fail(exc: SyncError, verbose: bool = False) -> int:
-    log.warning("sync failed: %s", type(exc).__name__)
-    print(f"错误：{exc.message}", file=sys.stderr)
-    if exc.detail and verbose:  # technical (often the network library's English): only on request
-        print(f"（{exc.detail}）", file=sys.stderr)
-    return 1
+    with open_ledger(args) as ledger:
+        yield SyncOps(ledger)
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     code = args.code or input("注册码: ").strip()
     with _open(args) as ops:
-        try:
+        try:  # a SyncError is told by desktop_app.cli.main, as every LedgerError
             creds = ops.enrol(args.server, code, args.ca_bundle, device_name=args.device_name)
-        except SyncError as exc:
-            return _fail(exc, args.verbose)
         except ValidationError as exc:  # the request's own limits (a mistyped code), before anything is sent
             fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
             raise CliError("；".join(ENROL_FIELD_MESSAGES.get(f, f"{f} 不正确") for f in sorted(fields))) from exc
@@ -74,11 +59,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     with _open(args) as ops:
         try:
-            stats = ops.sync(show).stats  # the version is shown in head office's devices list
+            stats = ops.sync(show).stats  # a SyncError is told by desktop_app.cli.main
         except SyncError as exc:
-            return _fail(exc, args.verbose)
-        finally:
-            status = ops.report().state
+            log.warning("sync failed: %s", type(exc).__name__)
+            raise
+        status = ops.report().state
     log.info("sync: pushed %d (accepted %d, conflicts %d, rejected %d), pulled %d, %d requests", stats.pushed,
              stats.accepted, stats.conflicts, stats.rejected, stats.pulled, stats.requests)
     if args.json:

@@ -17,6 +17,7 @@ from typing import Any
 
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
+from domain.errors import LedgerError
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Severity, Violation
 
@@ -42,6 +43,7 @@ class ImportReport:
     imported: int = 0
     problems: list[ImportProblem] = field(default_factory=list)  # errors: nothing was imported
     warnings: list[ImportProblem] = field(default_factory=list)  # imported (or would have been), to look at
+    written: list[tuple[str, str]] = field(default_factory=list)  # (kind, record id) of each record written
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,7 @@ class ImportReport:
                 "warnings": [w.as_dict() for w in self.warnings]}
 
 
-class ImportFormatError(ValueError):
+class ImportFormatError(LedgerError, ValueError):
     """The file is not an export of this program (or not JSON at all)."""
 
 
@@ -145,6 +147,7 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
             if entry.get("status") == "final":
                 store.records.finalize(env.record_id, author=author)
             report.imported += 1
+            report.written.append((env.kind, env.record_id))
     return report
 
 

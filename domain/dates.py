@@ -17,13 +17,15 @@ import re
 import unicodedata
 from typing import Any
 
+from domain.errors import LedgerError
+
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 EXAMPLE = "例如 1988-03-15"
 TIME_EXAMPLE = "例如 2026-04-10 09:00"
 
 
-class DateTextError(ValueError):
+class DateTextError(LedgerError, ValueError):
     """Text that is not a complete, possible date (or time); ``message`` says why, in Chinese."""
 
     def __init__(self, message: str) -> None:

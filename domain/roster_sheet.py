@@ -28,6 +28,7 @@ from typing import Any
 from domain.dates import DateTextError
 from domain.dates import parse_date as parse_day
 from domain.enums import BranchPost, Gender, MemberStatus
+from domain.errors import LedgerError
 from domain.validation import validate_record
 from domain.violations import Severity
 
@@ -65,12 +66,8 @@ HEADERS: dict[str, str] = {
 _POST_ALIASES = {"书记": BranchPost.SECRETARY, "组长": BranchPost.GROUP_LEADER, "委员": BranchPost.COMMITTEE_MEMBER}
 
 
-class RosterFormatError(ValueError):
+class RosterFormatError(LedgerError, ValueError):
     """The file cannot be read as a roster at all (wrong type, no 姓名 column); Chinese message."""
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 @dataclass

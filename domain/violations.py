@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.errors import LedgerError
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -27,12 +29,17 @@ class Violation:
         return {"field": self.field, "code": self.code, "message": self.message, "severity": self.severity.value}
 
 
-class RuleViolation(Exception):
-    """Raised when a write is refused because of error-level violations; nothing was saved."""
+class RuleViolation(LedgerError):
+    """Raised when a write is refused because of error-level violations; nothing was saved.
+
+    ``message`` is every violation's message, one per line (what a dialog shows); ``detail`` and
+    ``str()`` add the field paths (the CLI's ``--verbose``, logs)."""
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
-        super().__init__("；".join(f"{v.field}: {v.message}" for v in violations))
+        self.message = "\n".join(v.message for v in violations) or "内容不符合规则，未保存"
+        self.detail = "；".join(f"{v.field}: {v.message}" for v in violations)
+        Exception.__init__(self, self.detail)
 
 
 def errors_only(violations: list[Violation]) -> list[Violation]:

@@ -23,6 +23,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from domain.errors import LedgerError
+
 FONTS_ENV = "BRANCH_LEDGER_PRINT_FONTS"  # "bundled": ignore system fonts (reproducible output)
 RESOURCES_ENV = "BRANCH_LEDGER_RESOURCES"  # override where resources/ lives
 
@@ -35,7 +37,7 @@ BUNDLED_SYMBOLS = "BranchLedgerSymbols.ttf"
 PLACEHOLDER = "〓"
 
 
-class FontsUnavailable(RuntimeError):
+class FontsUnavailable(LedgerError, RuntimeError):
     """No usable CJK font: neither a system font nor the bundled ones could be loaded."""
 
 

@@ -17,7 +17,9 @@ Modules are named for what they hold: :mod:`.ledger` (the handle, the lock, the 
 :mod:`.roster` (roster import), :mod:`.overview` (the 概览 in one pass), :mod:`.compliance`
 (compliance and lapse warnings), :mod:`.record_view` (a record with its validity and vote
 outcomes), :mod:`.conflicts` (list, merge, resolve), :mod:`.sync` (status, enrolment, one run),
-:mod:`.backups`, :mod:`.printing`, :mod:`.settings`, :mod:`.reviews`, :mod:`.refused`; and
+:mod:`.backups`, :mod:`.printing`, :mod:`.settings`, :mod:`.reviews`, :mod:`.refused`,
+:mod:`.transfer` (JSON import and export), :mod:`.opening` (create, open, restore and salvage a
+data folder — before a ledger is open, returning the opened one); and
 :mod:`.errors`, :mod:`.types`, :mod:`.files` so callers name the store's exceptions and values
 without importing the store package.
 """

@@ -13,6 +13,7 @@ from desktop_app.store.errors import (
     RecordFinalized,
     RecordNotFound,
     StaleRevision,
+    StoreDamaged,
     StoreError,
 )
 from desktop_app.store.io_errors import translate as medium_error
@@ -27,6 +28,7 @@ __all__ = [
     "RecordFinalized",
     "RecordNotFound",
     "StaleRevision",
+    "StoreDamaged",
     "StoreError",
     "StoreLocked",
     "medium_error",

@@ -17,19 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from desktop_app.store import Store
+from domain.errors import LedgerError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_AUTHOR = "clerk"
 
 
-class StoreLocked(RuntimeError):
+class StoreLocked(LedgerError, RuntimeError):
     """The clerk locked the ledger while an operation was using it; the operation stops there."""
 
     message = "台账已锁定，正在进行的操作已停止。"
 
     def __init__(self) -> None:
-        super().__init__(self.message)
+        super().__init__()
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,11 @@ class Ledger:
     def lock(self) -> threading.RLock:
         return self._lock
 
-    def close(self) -> None:
+    def close(self, *, backup: bool = True) -> None:
         """Close the database; the key leaves memory with the store object.
+
+        ``backup=False`` skips the backup on close (a ledger just restored or made fresh is the
+        backup's own content).
 
         Closing may write a backup (store.close), which must not run on the UI thread: the ledger
         is closed at once for everyone (``closed``), and the store itself is closed on a thread of
@@ -148,7 +152,7 @@ class Ledger:
         def close_store() -> None:
             with lock:
                 try:
-                    store.close()
+                    store.close(backup=backup)
                 except Exception:
                     log.exception("closing the store failed")
 

@@ -19,8 +19,7 @@ import requests
 
 from branch_ledger import __version__
 from desktop_app.operations.ledger import Ledger, OpChanges
-from desktop_app.store.sync_state import Conflict, StoreSyncState, enrol_store
-from desktop_app.store.sync_state import SyncStatus as StoreStatus
+from desktop_app.store.sync_state import Conflict, StoreSyncState, SyncStatus, enrol_store
 from sync.client.backoff import RetryPolicy
 from sync.client.engine import SyncEngine, SyncProgress, SyncStats
 from sync.client.errors import SyncError
@@ -37,17 +36,7 @@ def app_version() -> str:
     return __version__
 
 
-@dataclass(frozen=True)
-class SyncStatus:
-    enrolled: bool
-    base_url: str
-    branch_name: str
-    pending: int
-    rejected: int
-    conflicts: int
-    last_success: str | None
-    last_error: str | None  # Chinese, from the sync error
-    quarantined: int = 0  # local changes that cannot be sent + pulled ones not accepted
+__all__ = ["LockedState", "Resolved", "SyncOps", "SyncReport", "SyncRun", "SyncStatus", "app_version"]
 
 
 class LockedState:
@@ -130,7 +119,7 @@ class LockedState:
 class SyncReport:
     """The store's own sync state in full (what the CLI prints), beside the page's short status."""
 
-    state: StoreStatus
+    state: SyncStatus
     rejected: list[dict[str, Any]]
     quarantined_pulls: list[dict[str, Any]]
     conflicts: list[Conflict]
@@ -174,20 +163,7 @@ class SyncOps:
     def status(self) -> SyncStatus:
         """Short read for the UI thread."""
         with self.ledger.guard() as store:
-            state = StoreSyncState(store)
-            status = state.status()
-            creds = state.credentials()
-        return SyncStatus(
-            enrolled=status.enrolled,
-            base_url=creds.base_url if creds else "",
-            branch_name=status.branch_name or "",
-            pending=status.pending,
-            rejected=status.rejected,
-            conflicts=status.conflicts,
-            last_success=status.last_success,
-            last_error=status.last_error,
-            quarantined=status.quarantined,
-        )
+            return StoreSyncState(store).status()
 
     def base_url(self) -> str | None:
         with self.ledger.guard() as store:

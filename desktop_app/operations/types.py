@@ -6,7 +6,7 @@ from desktop_app.store.backups import BackupConfig, BackupInfo
 from desktop_app.store.buffers import EditorBuffer
 from desktop_app.store.envelope import HistoryEntry
 from desktop_app.store.refused import RefusedEdit
-from desktop_app.store.sync_state import Conflict, ConflictVersion
+from desktop_app.store.sync_state import Conflict, ConflictVersion, SyncStatus
 
 __all__ = [
     "BackupConfig",
@@ -19,4 +19,5 @@ __all__ = [
     "RecordFilter",
     "RecordSummary",
     "RefusedEdit",
+    "SyncStatus",
 ]

@@ -1,18 +1,15 @@
-"""Store failures as types, each with a Chinese message the UI and CLI can show as is."""
+"""Store failures as types, each with a Chinese message the UI and CLI can show as is (a
+:class:`domain.errors.LedgerError`)."""
 
 from __future__ import annotations
 
+from domain.errors import LedgerError
 
-class StoreError(Exception):
-    """Base of every store failure; ``message`` is for the user (Chinese)."""
+
+class StoreError(LedgerError):
+    """Base of every store failure; ``message`` is for the user (Chinese), ``detail`` technical."""
 
     message: str = "数据存储出错"
-
-    def __init__(self, message: str | None = None, *, detail: str = "") -> None:
-        if message is not None:
-            self.message = message
-        self.detail = detail
-        super().__init__(f"{self.message}{' (' + detail + ')' if detail else ''}")
 
 
 class StoreNotFound(StoreError):

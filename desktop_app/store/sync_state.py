@@ -88,6 +88,9 @@ class Conflict:
 
 @dataclass(frozen=True)
 class SyncStatus:
+    """The one summary of this device's sync state: the 同步 page, ``branch-ledger sync-status``
+    and the sync operations all show this (``desktop_app.operations.sync`` re-exports it)."""
+
     enrolled: bool
     branch_name: str | None
     last_success: str | None
@@ -97,6 +100,7 @@ class SyncStatus:
     conflicts: int
     quarantined: int = 0  # local changes that cannot be sent + pulled changes that cannot be applied
     full_resync: bool = False  # the next sync re-reads the branch (after a restore)
+    base_url: str | None = None  # head office's address (None until enrolled)
 
 
 class StoreSyncState:
@@ -350,6 +354,7 @@ class StoreSyncState:
                 "SELECT (SELECT count(*) FROM outbox WHERE state = 'quarantined')"
                 " + (SELECT count(*) FROM quarantine WHERE state = 'open')").fetchone()[0]),
             full_resync=self.full_resync_pending(),
+            base_url=creds.base_url if creds else None,
         )
 
     def rejected(self) -> list[dict[str, Any]]:

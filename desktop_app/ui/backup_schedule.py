@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.operations import StoreLocked
 from desktop_app.operations.backups import daily_backup
-from desktop_app.operations.errors import StoreError
+from desktop_app.ui import dialogs
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
 
@@ -49,6 +49,6 @@ class BackupSchedule(QObject):
         def failed(exc: Exception) -> None:
             self.running = False
             if not isinstance(exc, StoreLocked):
-                self.failed.emit(exc.message if isinstance(exc, StoreError) else str(exc))
+                self.failed.emit(dialogs.error_text(exc))  # a LedgerError's user message
 
         UiOp(self, self.session, daily_backup).success(done).failure(failed).run_in_background()

@@ -15,34 +15,31 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreLocked, medium_error
+from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, medium_error
 from desktop_app.ui.failures import os_reason, unexpected_error
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.ui_settings import UiSettings
-from domain.violations import RuleViolation
+from domain.errors import LedgerError
 
 
 def error_text(exc: BaseException) -> str:
     """The clerk's message for a failure shown in a dialog.
 
-    Rule violations list each field's message; store, sync and print errors carry a clerk-facing
-    ``message``. Anything else is a bug: the clerk gets a Chinese message and a crash report is
-    written (:func:`desktop_app.ui.failures.unexpected_error`) — never the raw exception text.
+    Any :class:`~domain.errors.LedgerError` — store, sync, rules (each field's message, one per
+    line), printing, operations — is shown by its ``user_message()``, the one place its text is
+    chosen. An OS error outside the store's calls is a file the clerk picked, or the medium.
+    Anything else is a bug: the clerk gets a plain message and a crash report is written
+    (:func:`desktop_app.ui.failures.unexpected_error`) — never the raw exception text.
     """
-    if isinstance(exc, RuleViolation):
-        return "\n".join(v.message for v in exc.violations)
-    if isinstance(exc, StoreLocked):
-        return translate("Session", "The ledger was locked while this was running.")
-    message = getattr(exc, "message", None)
-    if message:
-        return str(message)
+    if isinstance(exc, LedgerError):
+        return exc.user_message()
     translated = medium_error(exc)  # a full disk or a pulled stick outside the store's own calls
     # A file the clerk picked that is gone or is a folder says so, not "the disk may be pulled".
     if (isinstance(exc, OSError) and not isinstance(translated, (DiskFull, ReadOnlyMedia))
             and exc.errno not in (errno.EIO, errno.ENXIO, errno.ENODEV)):
         return translate("Dialogs", "The file could not be used: {0}").format(os_reason(exc))
     if translated is not None:
-        return translated.message
+        return translated.user_message()
     return unexpected_error(exc)
 
 

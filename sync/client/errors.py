@@ -6,19 +6,18 @@
 
 from __future__ import annotations
 
+from domain.errors import LedgerError
 
-class SyncError(Exception):
+
+class SyncError(LedgerError):
     """Base of every sync failure; ``message`` is Chinese and shown to the clerk as is."""
 
     retryable = False
     message = "同步失败"
 
     def __init__(self, message: str | None = None, *, detail: str = "", code: str = "") -> None:
-        if message:
-            self.message = message
-        self.detail = detail
+        super().__init__(message or None, detail=detail)
         self.code = code
-        super().__init__(f"{self.message}{' (' + detail + ')' if detail else ''}")
 
 
 class InsecureTransport(SyncError):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
+from domain.errors import LedgerError
 from sync.server import secrets_util
 from sync.server.tables import admin_tokens
 from sync.server.timeutil import now_text, to_text, utcnow
@@ -30,7 +31,7 @@ READ_SCOPES = ("orgs:read", "devices:read", "records:read", "compliance:read")
 DEFAULT_TTL = dt.timedelta(days=90)
 
 
-class TokenError(ValueError):
+class TokenError(LedgerError, ValueError):
     """A token command that cannot be carried out (unknown scope, unknown token)."""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from branch_ledger import version_line
+from domain.errors import LedgerError
 from sync.server import admin_tokens, orgs, reports
 from sync.server import devices as device_store
 from sync.server.compliance import BadPeriod
@@ -36,7 +37,7 @@ from sync.server.terminal import safe_json, safe_text
 ENV_HQ_PASSWORD = "BRANCH_LEDGER_HQ_PASSWORD"
 
 
-class CliError(Exception):
+class CliError(LedgerError):
     """A command that cannot be carried out; the message is printed for the admin."""
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 from domain.compliance import ComplianceReport, MeetingFact, Period, compliance_status
 from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
+from domain.errors import LedgerError
 from domain.records import BranchProfile
 from sync.server.console.indexer import full_members_from, index_branch
 from sync.server.console.tables import console_branches, console_index_state, console_records
@@ -36,7 +37,7 @@ from sync.server.orgs import get_unit
 from sync.server.tables import devices, server_meta
 
 
-class BadPeriod(ValueError):
+class BadPeriod(LedgerError, ValueError):
     """A period code that is not ``2026``, ``2026-Q4`` or ``2026-11``."""
 
 

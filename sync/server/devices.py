@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, or_, select, update
 
+from domain.errors import LedgerError
 from sync.protocol.errors import message_for
 from sync.protocol.signatures import BadKey, BadSignature, renewal_bytes, verify
 from sync.server import secrets_util
@@ -25,7 +26,7 @@ RESERVED_DEVICE_IDS = frozenset({"hq", "head-office", "headoffice", "admin", "ro
 DEVICE_TOKEN_TTL = dt.timedelta(days=180)
 
 
-class EnrolmentError(Exception):
+class EnrolmentError(LedgerError):
     """An enrolment that cannot proceed; ``code`` is the wire code, ``status`` the HTTP status."""
 
     def __init__(self, code: str, status: int) -> None:

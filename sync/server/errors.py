@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.errors import LedgerError
 from sync.protocol.errors import message_for
 
 
-class ApiError(Exception):
+class ApiError(LedgerError):
     """Raised anywhere below a route; turned into a JSON error reply by the app."""
 
     def __init__(
@@ -30,4 +31,5 @@ class ApiError(Exception):
         self.details = details
         self.headers = headers or {}
         self.extra = extra or {}
-        super().__init__(f"{status} {code}: {self.message}")
+        self.detail = ""
+        Exception.__init__(self, f"{status} {code}: {self.message}")  # the log's line; the reply has the message

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 
+from domain.errors import LedgerError
 from sync.server.tables import branch_state, org_units
 from sync.server.timeutil import now_text
 
@@ -35,7 +36,7 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
 _UNIT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
-class OrgError(ValueError):
+class OrgError(LedgerError, ValueError):
     """An org-tree operation that would make the tree invalid; ``message`` is for the admin."""
 
 

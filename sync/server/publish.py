@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from domain.errors import LedgerError
 from domain.validation import parse_body
 from sync.protocol.errors import message_for
 from sync.protocol.hlc import HybridLogicalClock
@@ -29,7 +30,7 @@ from sync.server.ledger import BranchLedger, NewRevision, body_text
 from sync.server.orgs import branches_under, resolve_branch, resolve_unit
 
 
-class PublishError(ValueError):
+class PublishError(LedgerError, ValueError):
     """Content head office tried to send that is invalid or cannot be applied."""
 
 

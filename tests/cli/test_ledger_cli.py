@@ -4,6 +4,7 @@ subprocesses against a real encrypted store — the same operations the window's
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.test_cli import data_dir, run  # noqa: F401  (fixture)
@@ -97,3 +98,21 @@ def test_roster_import(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
     assert "已导入 2 名党员" in result.stdout
     found = json.loads(run(data_dir, "search", "李秀英", "--json").stdout)
     assert [hit["kind"] for hit in found] == ["member"]
+
+
+def test_a_refusal_is_told_by_its_user_message(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A refused 定稿 (a RuleViolation, a LedgerError) prints 错误： and each rule's message; the
+    field paths come only with --verbose. An unknown record (a store error) prints its message."""
+    draft = {"kind": "meeting", "id": MEETING, "body": {"meeting_type": "party_congress", "title": "未写完的会议",
+                                                         "starts_at": "2026-09-10T09:00"}}
+    src = tmp_path / "draft.json"
+    src.write_text(json.dumps([draft], ensure_ascii=False), encoding="utf-8")
+    assert run(data_dir, "import", str(src)).returncode == 0
+    result = run(data_dir, "finalize", MEETING)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and lines and all(line.startswith("错误：") for line in lines), result.stderr
+    assert not re.search(r"[A-Za-z]", result.stderr)  # no field path such as place or recorder_member_id
+    verbose = run(data_dir, "--verbose", "finalize", MEETING).stderr.strip().splitlines()
+    assert verbose[:len(lines)] == lines and len(verbose) == len(lines) + 1
+    assert verbose[-1].startswith("（") and "place: " in verbose[-1]
+    assert json.loads(run(data_dir, "show", MEETING, "--json").stdout)["status"] == "draft"  # nothing written

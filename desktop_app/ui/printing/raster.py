@@ -21,6 +21,7 @@ from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPa
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop_app.ui.i18n import translate
+from domain.errors import LedgerError
 
 MAX_PRINT_DPI = 600
 PREVIEW_DPI = 150
@@ -31,7 +32,7 @@ PdfSource = bytes | Path
 PageSize = tuple[float, float]  # (width, height) in points
 
 
-class PrinterError(RuntimeError):
+class PrinterError(LedgerError, RuntimeError):
     """The printer refused the job; the message is translated, ready for the clerk."""
 
 

@@ -16,6 +16,7 @@ import json
 from sqlalchemy import Connection, func, select
 
 from domain.enums import RecordStatus
+from domain.errors import LedgerError
 from domain.records import BranchProfile, Meeting
 from printing import MinutesInput, PrintResult, render_minutes
 from sync.server.console.indexer import parse_stored
@@ -27,7 +28,7 @@ from sync.server.profiles import current_profile
 from sync.server.tables import heads, revisions
 
 
-class NotPrintable(ValueError):
+class NotPrintable(LedgerError, ValueError):
     """Only readable meeting records print as 会议记录."""
 
 

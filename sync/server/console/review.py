@@ -15,6 +15,7 @@ import json
 from sqlalchemy import Connection, select
 
 from domain.enums import ReviewDecision
+from domain.errors import LedgerError
 from sync.protocol.record_ids import review_record_id
 from sync.server.console import audit
 from sync.server.console.scope import OutOfScope, Scope
@@ -25,7 +26,7 @@ from sync.server.tables import heads, revisions
 MAX_COMMENT = 2000
 
 
-class ReviewError(ValueError):
+class ReviewError(LedgerError, ValueError):
     """A verdict that cannot be given; the message is for the reviewer."""
 
 

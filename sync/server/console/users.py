@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, insert, select, update
 
+from domain.errors import LedgerError
 from sync.server.console.tables import console_users
 from sync.server.orgs import get_unit, resolve_unit
 from sync.server.timeutil import now_text
@@ -28,7 +29,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("branch-ledger-no-such-user")
 
 
-class UserError(ValueError):
+class UserError(LedgerError, ValueError):
     """A user operation that cannot be done; ``str()`` is a Chinese message for the admin."""
 
 

@@ -36,6 +36,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from starlette.types import Message
 
+from domain.errors import LedgerError
 from resources.locate import resource_path
 from sync.server.body import BodyLimits, read_body
 from sync.server.console.records import record_url
@@ -60,7 +61,7 @@ class ConsoleSettings:
     today: Callable[[], dt.date] = dt.date.today  # tests pin the date
 
 
-class ConsoleError(Exception):
+class ConsoleError(LedgerError):
     """An error page: ``status`` and a Chinese message."""
 
     def __init__(self, status: int, message: str) -> None:
