@@ -35,6 +35,7 @@ from desktop_app.operations import drafts, records
 from desktop_app.operations.errors import StoreError
 from desktop_app.operations.types import RecordEnvelope
 from desktop_app.ui import dialogs
+from desktop_app.ui.editors.binding import Form
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
@@ -93,6 +94,8 @@ class EditorWindow(QMainWindow):
         self.buffer_key = buffer_key or (f"record:{record_id}" if record_id else f"new:{self.KIND}:{uuid.uuid4()}")
         self.fields = FieldMap()
         self.row_holders: dict[str, QWidget] = {}  # path → the form row's widget
+        # The editor's fields, each declared once in build_form (editors/binding.py).
+        self.form = Form(self.fields, self.on_changed, self.row_holders)
         self._dirty = False
         self._loading = True
         self._force_close = False
@@ -132,13 +135,15 @@ class EditorWindow(QMainWindow):
     # ------------------------------------------------------------ hooks for subclasses
 
     def build_form(self, container: QWidget) -> None:
-        raise NotImplementedError
+        """Lay out the form, declaring each field once on :attr:`form`."""
 
     def form_data(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The body as the form shows it (read from the fields declared on :attr:`form`)."""
+        return self.form.read()
 
     def load_data(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Show a body (a saved record, a restored buffer, defaults) in the declared fields."""
+        self.form.load(data)
 
     def title_text(self) -> str:
         return self.KIND
