@@ -50,7 +50,7 @@ W = TypeVar("W", bound=QWidget)
 V = TypeVar("V", bound=QWidget)
 
 # The signal by which each kind of field says it was edited (the first one a widget has).
-CHANGE_SIGNALS = ("changed", "textChanged", "toggled", "valueChanged", "currentTextChanged", "itemChanged")
+CHANGE_SIGNALS = ("changed", "textChanged", "toggled", "valueChanged", "currentTextChanged")
 
 
 @dataclass(frozen=True)
