@@ -47,6 +47,7 @@ class RowColumn:
     tooltip: str = ""
     fills: str = ""  # member column: the text column that takes the chosen member's name
     then: str = ""  # choice column: the text column to type in next, once the clerk picked an entry
+    hidden: bool = False  # kept with its row but not shown (a body value the form carries, not edits)
 
 
 class RowTable(QWidget):
@@ -75,6 +76,8 @@ class RowTable(QWidget):
                 header = self.table.horizontalHeaderItem(i)
                 if header is not None:
                     header.setToolTip(column.tooltip)
+        for i, column in enumerate(columns):
+            self.table.setColumnHidden(i, column.hidden)
         header_view = self.table.horizontalHeader()
         for i, column in enumerate(columns):
             if column.width:
