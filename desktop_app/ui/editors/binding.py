@@ -437,18 +437,25 @@ class CheckList(QWidget):
         super().__init__()
         self.as_map = as_map
         self.boxes: dict[str, QCheckBox] = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        index = 0
-        for index, (code, caption, tip) in enumerate(choices):
+        listed = list(choices)
+        # One row: the boxes together at the left; more: a grid of ``columns``.
+        row = QHBoxLayout(self) if len(listed) <= columns else None
+        grid = QGridLayout(self) if row is None else None
+        for index, (code, caption, tip) in enumerate(listed):
             box = QCheckBox(caption)
             if tip:
                 box.setToolTip(tip)
             self.boxes[code] = box
             box.toggled.connect(lambda _c: self.changed.emit())
-            grid.addWidget(box, index // columns, index % columns)
-        if columns > index + 1:  # one row: the boxes stay together at the left
-            grid.setColumnStretch(index + 1, 1)
+            if grid is not None:
+                grid.addWidget(box, index // columns, index % columns)
+            elif row is not None:
+                row.addWidget(box)
+        layout = row or grid
+        assert layout is not None
+        layout.setContentsMargins(0, 0, 0, 0)
+        if row is not None:
+            row.addStretch(1)
 
     def value(self) -> list[str] | dict[str, bool]:
         if self.as_map:
