@@ -198,6 +198,15 @@ class RowTable(QWidget):
         self.changed.emit()
 
     def clear_marks(self) -> None:
+        # Colouring a cell is no edit: it must not mark the record changed (a warning shown
+        # after 保存 made the saved record look unsaved again).
+        was, self._loading = self._loading, True
+        try:
+            self._clear_marks()
+        finally:
+            self._loading = was
+
+    def _clear_marks(self) -> None:
         for row in range(self.table.rowCount()):
             for col in range(len(self.columns)):
                 item = self.table.item(row, col)
@@ -212,6 +221,13 @@ class RowTable(QWidget):
 
     def mark(self, row: int, key: str | None, message: str) -> bool:
         """Highlight the cell a violation points to; False when the row or column does not exist."""
+        was, self._loading = self._loading, True  # not an edit (see clear_marks)
+        try:
+            return self._mark(row, key, message)
+        finally:
+            self._loading = was
+
+    def _mark(self, row: int, key: str | None, message: str) -> bool:
         if not 0 <= row < self.table.rowCount():
             return False
         cols = [self._col(key)] if key else list(range(len(self.columns)))
