@@ -136,6 +136,7 @@ class HolderList(QListWidget):
     def __init__(self, members: Mapping[str, Member]) -> None:
         super().__init__()
         self.members = members
+        self._loaded: list[str] = []
         self.setMaximumHeight(140)
         self.itemChanged.connect(lambda _item: self.changed.emit())
         for member_id, member in sorted(members.items(), key=lambda kv: kv[1].name):
@@ -151,14 +152,19 @@ class HolderList(QListWidget):
         self.addItem(item)
 
     def value(self) -> list[str]:
-        return [
+        """The ticked members: those loaded in their order (an unchanged post saves unchanged),
+        then the newly ticked in the list's order."""
+        ticked = [
             str(self.item(i).data(Qt.ItemDataRole.UserRole))
             for i in range(self.count())
             if self.item(i).checkState() == Qt.CheckState.Checked
         ]
+        kept = [h for h in self._loaded if h in ticked]
+        return kept + [h for h in ticked if h not in kept]
 
     def set_value(self, value: Any) -> None:
         holders = [str(h) for h in value or []]
+        self._loaded = holders
         listed = {self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())}
         for member_id in holders:
             if member_id not in listed:
