@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
-from desktop_app.ui.editors.post_choice import PostCombo
+from desktop_app.ui.editors.post_choice import post_field
 from desktop_app.ui.i18n import translate
 from domain.rules import star_rating
 
@@ -22,13 +22,7 @@ class EvaluationEditor(EditorWindow):
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("EvaluationEditor", "Evaluation"))
         form = QFormLayout(box)
-        self.post = self.form.row(
-            form,
-            field.Field(
-                "post_id", translate("EvaluationEditor", "Post"), lambda: PostCombo(self.session), PostCombo.value,
-                PostCombo.set_value,
-            ),
-        )
+        self.post = self.form.row(form, post_field(self.session, translate("EvaluationEditor", "Post")))
         self.member = self.form.row(
             form, field.member("member_id", translate("EvaluationEditor", "Member"), self.members)
         )

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
 from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
-from desktop_app.ui.editors.post_choice import PostCombo
+from desktop_app.ui.editors.post_choice import post_field
 from desktop_app.ui.i18n import translate
 from domain.enums import PostCategory
 
@@ -22,13 +22,7 @@ class PostLogEditor(EditorWindow):
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("PostLogEditor", "Work done at the post"))
         form = QFormLayout(box)
-        self.post = self.form.row(
-            form,
-            field.Field(
-                "post_id", translate("PostLogEditor", "Post"), lambda: PostCombo(self.session), PostCombo.value,
-                PostCombo.set_value,
-            ),
-        )
+        self.post = self.form.row(form, post_field(self.session, translate("PostLogEditor", "Post")))
         self.member = self.form.row(form, field.member("member_id", translate("PostLogEditor", "Member"), self.members))
         self.date = self.form.row(form, field.date("date", translate("PostLogEditor", "Date"), today=True))
         self.category = self.form.row(
