@@ -326,7 +326,7 @@ def test_after_a_choice_the_cursor_waits_in_the_text_that_goes_with_it(
     clerk.type("建议增加巡山频次")
     clerk.key(Qt.Key.Key_Tab)
     assert editor.speeches.row_values(0) == {"member_id": roster["赵宣传"], "speaker": "赵宣传",
-                                             "content": "建议增加巡山频次"}
+                                             "content": "建议增加巡山频次", "agenda_index": None}
     save(clerk, editor)
     body = session.read(lambda s: s.records.get(str(editor.record_id))).body
     assert [(a.reason) for a in body.attendance if a.member_id == roster["钱党员"]] == ["森林防火值班"]  # type: ignore[attr-defined]

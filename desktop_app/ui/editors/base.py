@@ -16,8 +16,6 @@ from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,12 +32,12 @@ from desktop_app.operations import drafts, records
 from desktop_app.operations.errors import StoreError
 from desktop_app.operations.types import RecordEnvelope
 from desktop_app.ui import dialogs
+from desktop_app.ui.editors.binding import Form
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
 from desktop_app.ui.wheel_guard import install_wheel_guard
-from desktop_app.ui.widgets.fields import ErrorLabel, with_error_label
 from desktop_app.ui.widgets.row_table import RowTable
 from desktop_app.ui.widgets.screen import fit_to_screen
 from domain.context import RuleContext
@@ -93,6 +90,8 @@ class EditorWindow(QMainWindow):
         self.buffer_key = buffer_key or (f"record:{record_id}" if record_id else f"new:{self.KIND}:{uuid.uuid4()}")
         self.fields = FieldMap()
         self.row_holders: dict[str, QWidget] = {}  # path → the form row's widget
+        # The editor's fields, each declared once in build_form (editors/binding.py).
+        self.form = Form(self.fields, self.on_changed, self.row_holders)
         self._dirty = False
         self._loading = True
         self._force_close = False
@@ -132,13 +131,15 @@ class EditorWindow(QMainWindow):
     # ------------------------------------------------------------ hooks for subclasses
 
     def build_form(self, container: QWidget) -> None:
-        raise NotImplementedError
+        """Lay out the form, declaring each field once on :attr:`form`."""
 
     def form_data(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The body as the form shows it (read from the fields declared on :attr:`form`)."""
+        return self.form.read()
 
     def load_data(self, data: dict[str, Any]) -> None:
-        raise NotImplementedError
+        """Show a body (a saved record, a restored buffer, defaults) in the declared fields."""
+        self.form.load(data)
 
     def title_text(self) -> str:
         return self.KIND
@@ -257,66 +258,6 @@ class EditorWindow(QMainWindow):
         self.rev = env.rev
         self.status_final = env.is_final
         self.conflicted = env.conflicted
-
-    # ------------------------------------------------------------ helpers for forms
-
-    def add_row(self, form: QFormLayout, path: str, label: str, widget: QWidget, tooltip: str = "") -> QWidget:
-        """A form row with an error label under the widget, bound to ``path`` for violations."""
-        holder, error = with_error_label(widget, tooltip)
-        form.addRow(label, holder)
-        self.fields.bind(path, widget, error)
-        self.watch(widget)
-        self.row_holders[path] = holder
-        return widget
-
-    def add_pair(
-        self,
-        form: QFormLayout,
-        label: str,
-        left: tuple[str, QWidget],
-        right: tuple[str, QWidget],
-        between: str = "",
-        *,
-        compact: bool = False,
-    ) -> QWidget:
-        """Two fields side by side in one form row (开始 至 结束; 主持人 and a name not on the roster),
-        each with its own error label; returns the row's widget (for showing or hiding it).
-        ``compact`` keeps both at their own width, at the left (two dates)."""
-        row = QWidget()
-        box = QHBoxLayout(row)
-        box.setContentsMargins(0, 0, 0, 0)
-        for i, (path, widget) in enumerate((left, right)):
-            if i == 1 and between:
-                box.addWidget(QLabel(between), 0, Qt.AlignmentFlag.AlignTop)
-            holder, error = with_error_label(widget, widget.toolTip())
-            box.addWidget(holder, 0 if compact else 1, Qt.AlignmentFlag.AlignTop)
-            self.fields.bind(path, widget, error)
-            self.watch(widget)
-            self.row_holders[path] = row
-        if compact:
-            box.addStretch(1)
-        form.addRow(label, row)
-        return row
-
-    def add_table(self, layout: QVBoxLayout | QFormLayout, path: str, table: RowTable) -> RowTable:
-        error = ErrorLabel()
-        if isinstance(layout, QFormLayout):
-            layout.addRow(table)
-            layout.addRow(error)
-        else:
-            layout.addWidget(table)
-            layout.addWidget(error)
-        self.fields.bind_table(path, table, error)
-        table.changed.connect(self.on_changed)
-        return table
-
-    def watch(self, widget: QWidget) -> None:
-        """Connect a field's change signal to autosave and the live check."""
-        for name in ("changed", "textChanged", "toggled", "valueChanged"):
-            signal = getattr(widget, name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(self.on_changed)
-                return
 
     # ------------------------------------------------------------ change tracking
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
-
+from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
-from desktop_app.ui.editors.post_choice import PostCombo
+from desktop_app.ui.editors.post_choice import post_field
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.widgets.fields import DateEdit, MemberCombo
 from domain.rules import star_rating
 
 
@@ -24,34 +22,38 @@ class EvaluationEditor(EditorWindow):
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("EvaluationEditor", "Evaluation"))
         form = QFormLayout(box)
-        self.post = PostCombo(self.session)
-        self.member = MemberCombo(self.members)
-        self.period = QLineEdit()
-        self.period.setPlaceholderText("2026-Q2")
-        self.period.setMaximumWidth(self.period.fontMetrics().horizontalAdvance("2026-Q2") * 3)
-        self.evaluated_on = DateEdit.today()
-        self.score = QSpinBox()
-        self.score.setRange(0, 100)
-        self.score.setMaximumWidth(self.score.fontMetrics().horizontalAdvance("000") * 4)
+        self.post = self.form.row(form, post_field(self.session, translate("EvaluationEditor", "Post")))
+        self.member = self.form.row(
+            form, field.member("member_id", translate("EvaluationEditor", "Member"), self.members)
+        )
+        self.period = self.form.row(
+            form,
+            field.text(
+                "period",
+                translate("EvaluationEditor", "Period"),
+                tooltip=translate("EvaluationEditor", "2026, 2026-H1, 2026-Q2 or 2026-05"),
+                placeholder="2026-Q2",
+                fit=("2026-Q2", 3),
+            ),
+        )
+        self.evaluated_on = self.form.row(
+            form, field.date("evaluated_on", translate("EvaluationEditor", "Evaluated on"), today=True)
+        )
+        self.score = self.form.row(
+            form, field.int_spin("score", translate("EvaluationEditor", "Score"), maximum=100, fit=("000", 4))
+        )
         self.stars = QLabel()
         self.stars.setObjectName("stars")
-        self.evaluators = QLineEdit()
-        self.evaluators.setPlaceholderText(translate("EvaluationEditor", "Assessment group, 5–7 people"))
-        self.comment = QPlainTextEdit()
-        self.add_row(form, "post_id", translate("EvaluationEditor", "Post"), self.post)
-        self.add_row(form, "member_id", translate("EvaluationEditor", "Member"), self.member)
-        self.add_row(
-            form,
-            "period",
-            translate("EvaluationEditor", "Period"),
-            self.period,
-            translate("EvaluationEditor", "2026, 2026-H1, 2026-Q2 or 2026-05"),
-        )
-        self.add_row(form, "evaluated_on", translate("EvaluationEditor", "Evaluated on"), self.evaluated_on)
-        self.add_row(form, "score", translate("EvaluationEditor", "Score"), self.score)
         form.addRow(translate("EvaluationEditor", "Stars"), self.stars)
-        self.add_row(form, "evaluators", translate("EvaluationEditor", "Evaluators"), self.evaluators)
-        self.add_row(form, "comment", translate("EvaluationEditor", "Comment"), self.comment)
+        self.evaluators = self.form.row(
+            form,
+            field.text(
+                "evaluators",
+                translate("EvaluationEditor", "Evaluators"),
+                placeholder=translate("EvaluationEditor", "Assessment group, 5–7 people"),
+            ),
+        )
+        self.comment = self.form.row(form, field.plain_text("comment", translate("EvaluationEditor", "Comment")))
         self.score.valueChanged.connect(self._show_stars)
         outer.addWidget(box)
         outer.addStretch(1)
@@ -60,23 +62,3 @@ class EvaluationEditor(EditorWindow):
     def _show_stars(self) -> None:
         stars = star_rating(self.score.value())
         self.stars.setText("★" * stars + "☆" * (5 - stars))
-
-    def form_data(self) -> dict[str, Any]:
-        return {
-            "post_id": self.post.value(),
-            "member_id": self.member.value(),
-            "period": self.period.text().strip(),
-            "evaluated_on": self.evaluated_on.value(),
-            "score": self.score.value(),
-            "evaluators": self.evaluators.text().strip(),
-            "comment": self.comment.toPlainText().strip(),
-        }
-
-    def load_data(self, data: dict[str, Any]) -> None:
-        self.post.set_value(data.get("post_id"))
-        self.member.set_value(data.get("member_id"))
-        self.period.setText(str(data.get("period", "")))
-        self.evaluated_on.set_value(data.get("evaluated_on"))
-        self.score.setValue(int(data.get("score") or 0))
-        self.evaluators.setText(str(data.get("evaluators", "")))
-        self.comment.setPlainText(str(data.get("comment", "")))

@@ -8,18 +8,16 @@ The indicator at the top is the domain's own verdict (:func:`domain.rules.meetin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_app.operations import records
 from desktop_app.operations.printing import PrintRequest
 from desktop_app.operations.types import RecordEnvelope
+from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.editors.meeting_defaults import (
     default_chair,
@@ -39,13 +38,11 @@ from desktop_app.ui.editors.meeting_sections import (
     AppraisalSection,
     LectureSection,
     RectificationSection,
-    Section,
     ThemeDaySection,
 )
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.review.banner import ReviewBanner
 from desktop_app.ui.session import DEFAULT_AUTHOR
-from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.context import RuleContext
 from domain.enums import (
@@ -67,6 +64,7 @@ if TYPE_CHECKING:
     from desktop_app.ui.printing.dialog import PrintDialog
 
 AMEND_FIELDS = ("amends_record_id", "amends_rev", "amendment_reason")
+APPRAISED = (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value)  # kinds with 民主评议 grades
 
 
 
@@ -102,7 +100,6 @@ class MeetingEditor(EditorWindow):
         profile = records.branch_profile(self.session.ledger)
         self.party_groups = list(profile[1].party_groups) if profile else []
         self.records_since = records.records_since(self.session.ledger)
-        self._amend_values: dict[str, Any] = {}
         outer = QVBoxLayout(container)
         self.action_signin = QAction(translate("MeetingEditor", "Sign-in sheet…"), self)
         self.action_signin.setToolTip(
@@ -119,62 +116,71 @@ class MeetingEditor(EditorWindow):
 
         basics = QGroupBox(translate("MeetingEditor", "Meeting"))
         form = QFormLayout(basics)
-        self.meeting_type = EnumCombo(MeetingType)
-        self.title = QLineEdit()
-        self.title.setPlaceholderText(translate("MeetingEditor", "e.g. 2026年第二季度支部党员大会"))
-        self.starts_at = DateEdit.meeting_time()
-        self.ends_at = DateEdit.meeting_time(optional=True)
-        self.place = QLineEdit()
-        self.format = EnumCombo(MeetingFormat)
-        self.party_group = QComboBox()
-        self.party_group.setEditable(True)
-        self.party_group.addItems(["", *self.party_groups])
-        self.chair = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
-        self.chair_name = QLineEdit()
-        self.chair_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
-        self.chair_entrusted = QCheckBox(translate("MeetingEditor", "Chaired on the secretary's entrustment"))
-        self.recorder = MemberCombo(self.members, empty_text=translate("MeetingEditor", "(not on the roster)"))
-        self.recorder_name = QLineEdit()
-        self.recorder_name.setPlaceholderText(translate("MeetingEditor", "Name, if not on the roster"))
         self.basics_form = form
-        self.add_row(form, "meeting_type", translate("MeetingEditor", "Type"), self.meeting_type)
-        self.add_row(
+        self.meeting_type = self.form.row(
             form,
-            "title",
-            translate("MeetingEditor", "Title"),
-            self.title,
-            translate("MeetingEditor", "Name or session of the meeting"),
+            replace(
+                field.enum_choice("meeting_type", translate("MeetingEditor", "Type"), MeetingType),
+                read=lambda combo: combo.value() or MeetingType.OTHER.value,
+            ),
         )
-        self.ends_at.setToolTip(translate("MeetingEditor", "A time alone (11:30) is on the day the meeting started"))
-        self.add_pair(
+        self.title = self.form.row(
+            form,
+            field.text(
+                "title",
+                translate("MeetingEditor", "Title"),
+                tooltip=translate("MeetingEditor", "Name or session of the meeting"),
+                placeholder=translate("MeetingEditor", "e.g. 2026年第二季度支部党员大会"),
+            ),
+        )
+        self.starts_at, self.ends_at = self.form.pair(
             form,
             translate("MeetingEditor", "Time"),
-            ("starts_at", self.starts_at),
-            ("ends_at", self.ends_at),
+            field.date_time("starts_at"),
+            field.date_time(
+                "ends_at",
+                optional=True,
+                tooltip=translate("MeetingEditor", "A time alone (11:30) is on the day the meeting started"),
+            ),
             translate("MeetingEditor", "to"),
             compact=True,
         )
-        self.add_row(form, "place", translate("MeetingEditor", "Place"), self.place)
-        self.add_row(
+        self.place = self.form.row(form, field.text("place", translate("MeetingEditor", "Place")))
+        self.format = self.form.row(
             form,
-            "format",
-            translate("MeetingEditor", "Format"),
-            self.format,
-            translate("MeetingEditor", "Elections and admissions should be held in person"),
+            field.enum_choice(
+                "format",
+                translate("MeetingEditor", "Format"),
+                MeetingFormat,
+                tooltip=translate("MeetingEditor", "Elections and admissions should be held in person"),
+            ),
         )
-        self.add_row(
+        self.party_group = self.form.row(
             form,
-            "party_group",
-            translate("MeetingEditor", "Party group"),
-            self.party_group,
-            translate("MeetingEditor", "Which Party group held this group meeting"),
+            field.editable_choice(
+                "party_group",
+                translate("MeetingEditor", "Party group"),
+                lambda: ["", *self.party_groups],
+                tooltip=translate("MeetingEditor", "Which Party group held this group meeting"),
+            ),
         )
-        self.add_pair(form, translate("MeetingEditor", "Chair"), ("chair_member_id", self.chair),
-                      ("chair_name", self.chair_name))
-        self.add_row(form, "chair_entrusted", "", self.chair_entrusted)
-        self.add_pair(form, translate("MeetingEditor", "Recorder"), ("recorder_member_id", self.recorder),
-                      ("recorder_name", self.recorder_name))
-        self.party_group.currentTextChanged.connect(self.on_changed)
+        not_listed = translate("MeetingEditor", "(not on the roster)")
+        name_hint = translate("MeetingEditor", "Name, if not on the roster")
+        self.chair, self.chair_name = self.form.pair(
+            form,
+            translate("MeetingEditor", "Chair"),
+            field.member("chair_member_id", "", self.members, empty_text=not_listed),
+            field.text("chair_name", "", placeholder=name_hint),
+        )
+        self.chair_entrusted = self.form.row(
+            form, field.check("chair_entrusted", translate("MeetingEditor", "Chaired on the secretary's entrustment"))
+        )
+        self.recorder, self.recorder_name = self.form.pair(
+            form,
+            translate("MeetingEditor", "Recorder"),
+            field.member("recorder_member_id", "", self.members, empty_text=not_listed),
+            field.text("recorder_name", "", placeholder=name_hint),
+        )
         self.meeting_type.changed.connect(self._type_changed)
         self.starts_at.changed.connect(self._sync_month)
         self.starts_at.changed.connect(self._follow_defaults)
@@ -191,16 +197,24 @@ class MeetingEditor(EditorWindow):
         outer.addWidget(basics)
 
         # The kind's own fields (党课: lecturer, topic; 主题党日: theme, checklist …) come right after
-        # the basics, before the lists every meeting shares.
-        self.lecture = LectureSection(self.members)
-        self.theme_day = ThemeDaySection()
-        self.appraisal = AppraisalSection(self.members)
+        # the basics, before the lists every meeting shares; each is in the body only for its kinds.
+        kind = self.meeting_type.value
+        self.lecture = LectureSection(
+            self.members, self.form.group("lecture", when=lambda: kind() == MeetingType.LECTURE.value)
+        )
+        self.theme_day = ThemeDaySection(
+            self.form.group("theme_day", when=lambda: kind() == MeetingType.THEME_DAY.value)
+        )
+        self.appraisal = AppraisalSection(
+            self.members, self.form.group(when=lambda: kind() in APPRAISED, absent=[])
+        )
         fill_grades = QPushButton(translate("MeetingEditor", "Add every active member"))
         fill_grades.clicked.connect(lambda: self.appraisal.fill_from_roster(self._active_member_ids()))
         self.appraisal.box_layout.addWidget(fill_grades)
-        self.rectification = RectificationSection()
+        self.rectification = RectificationSection(
+            self.form.group(when=lambda: kind() == MeetingType.ORG_LIFE.value, absent=[])
+        )
         for section in (self.lecture, self.theme_day, self.appraisal, self.rectification):
-            self._adopt(section)
             outer.addWidget(section)
 
         box = QGroupBox(translate("MeetingEditor", "Attendance"))
@@ -211,150 +225,171 @@ class MeetingEditor(EditorWindow):
         )
         fill.clicked.connect(self.fill_attendance)
         layout.addWidget(fill, 0, Qt.AlignmentFlag.AlignLeft)
-        self.attendance = self.add_table(
+        self.attendance = self.form.table(
             layout,
-            "attendance",
-            RowTable(
-                [
-                    RowColumn("member_id", translate("MeetingEditor", "Member"), "member", width=150),
-                    RowColumn(
-                        "status",
-                        translate("MeetingEditor", "Attendance"),
-                        "enum",
-                        AttendanceStatus,
-                        optional=False,
-                        default="present",
-                        then="reason",
-                    ),
-                    RowColumn("reason", translate("MeetingEditor", "Reason for absence")),
-                    RowColumn(
-                        "written_opinion",
-                        translate("MeetingEditor", "Written opinion"),
-                        "bool",
-                        tooltip=translate(
-                            "MeetingEditor", "An absent voter who handed in a written opinion before the meeting"
+            field.table(
+                "attendance",
+                lambda: RowTable(
+                    [
+                        RowColumn("member_id", translate("MeetingEditor", "Member"), "member", width=150),
+                        RowColumn(
+                            "status",
+                            translate("MeetingEditor", "Attendance"),
+                            "enum",
+                            AttendanceStatus,
+                            optional=False,
+                            default="present",
+                            then="reason",
                         ),
-                    ),
-                    RowColumn(
-                        "exclusion", translate("MeetingEditor", "Not counted because"), "enum", ExclusionCategory
-                    ),
-                    RowColumn("exclusion_approval", translate("MeetingEditor", "Approval ref."), width=110),
-                ],
-                self.members,
-                add_text=translate("MeetingEditor", "Add member"),
+                        RowColumn("reason", translate("MeetingEditor", "Reason for absence")),
+                        RowColumn(
+                            "written_opinion",
+                            translate("MeetingEditor", "Written opinion"),
+                            "bool",
+                            tooltip=translate(
+                                "MeetingEditor", "An absent voter who handed in a written opinion before the meeting"
+                            ),
+                        ),
+                        RowColumn(
+                            "exclusion", translate("MeetingEditor", "Not counted because"), "enum", ExclusionCategory
+                        ),
+                        RowColumn("exclusion_approval", translate("MeetingEditor", "Approval ref."), width=110),
+                    ],
+                    self.members,
+                    add_text=translate("MeetingEditor", "Add member"),
+                ),
+                read=_attendance,
             ),
         )
         outer.addWidget(box)
 
         box = QGroupBox(translate("MeetingEditor", "Attending without a vote (列席)"))
         layout = QVBoxLayout(box)
-        self.guests = self.add_table(
+        self.guests = self.form.table(
             layout,
-            "guests",
-            RowTable(
-                [
-                    RowColumn("name", translate("MeetingEditor", "Name"), width=140),
-                    RowColumn("role", translate("MeetingEditor", "Role")),
-                ],
-                add_text=translate("MeetingEditor", "Add guest"),
+            field.table(
+                "guests",
+                lambda: RowTable(
+                    [
+                        RowColumn("name", translate("MeetingEditor", "Name"), width=140),
+                        RowColumn("role", translate("MeetingEditor", "Role")),
+                    ],
+                    add_text=translate("MeetingEditor", "Add guest"),
+                ),
             ),
         )
         outer.addWidget(box)
 
         box = QGroupBox(translate("MeetingEditor", "Agenda"))
         layout = QVBoxLayout(box)
-        self.agenda = self.add_table(
+        self.agenda = self.form.table(
             layout,
-            "agenda",
-            RowTable(
-                [RowColumn("title", translate("MeetingEditor", "Agenda item"))],
-                add_text=translate("MeetingEditor", "Add item"),
+            field.table(
+                "agenda",
+                lambda: RowTable(
+                    [RowColumn("title", translate("MeetingEditor", "Agenda item"))],
+                    add_text=translate("MeetingEditor", "Add item"),
+                ),
             ),
         )
         outer.addWidget(box)
 
         box = QGroupBox(translate("MeetingEditor", "Speeches"))
         layout = QVBoxLayout(box)
-        self.speeches = self.add_table(
+        self.speeches = self.form.table(
             layout,
-            "speeches",
-            RowTable(
-                [
-                    RowColumn(
-                        "member_id",
-                        translate("MeetingEditor", "Member"),
-                        "member",
-                        width=110,
-                        fills="speaker",
-                        then="content",
-                        tooltip=translate("MeetingEditor", "Pick the speaker from the roster; the name is filled in"),
-                    ),
-                    RowColumn(
-                        "speaker",
-                        translate("MeetingEditor", "Speaker"),
-                        width=110,
-                        tooltip=translate("MeetingEditor", "Type the name of a speaker who is not on the roster"),
-                    ),
-                    RowColumn("content", translate("MeetingEditor", "Main points")),
-                ],
-                self.members,
-                add_text=translate("MeetingEditor", "Add speech"),
+            field.table(
+                "speeches",
+                lambda: RowTable(
+                    [
+                        RowColumn(
+                            "member_id",
+                            translate("MeetingEditor", "Member"),
+                            "member",
+                            width=110,
+                            fills="speaker",
+                            then="content",
+                            tooltip=translate(
+                                "MeetingEditor", "Pick the speaker from the roster; the name is filled in"
+                            ),
+                        ),
+                        RowColumn(
+                            "speaker",
+                            translate("MeetingEditor", "Speaker"),
+                            width=110,
+                            tooltip=translate(
+                                "MeetingEditor", "Type the name of a speaker who is not on the roster"
+                            ),
+                        ),
+                        RowColumn("content", translate("MeetingEditor", "Main points")),
+                        # The agenda item a speech is under (imported records have it; the
+                        # minutes group speeches by it): kept with its row, not shown.
+                        RowColumn("agenda_index", "", "int", hidden=True),
+                    ],
+                    self.members,
+                    add_text=translate("MeetingEditor", "Add speech"),
+                ),
+                read=self._speech,
             ),
         )
-        self.discussion = QPlainTextEdit()
-        self.discussion.setPlaceholderText(translate("MeetingEditor", "Minutes not split by speaker"))
         disc_form = QFormLayout()
         layout.addLayout(disc_form)
-        self.add_row(disc_form, "discussion", translate("MeetingEditor", "Discussion"), self.discussion)
+        self.discussion = self.form.row(
+            disc_form,
+            field.plain_text(
+                "discussion",
+                translate("MeetingEditor", "Discussion"),
+                placeholder=translate("MeetingEditor", "Minutes not split by speaker"),
+            ),
+        )
         outer.addWidget(box)
 
         box = QGroupBox(translate("MeetingEditor", "Votes"))
         layout = QVBoxLayout(box)
-        self.votes = self.add_table(
+        counted = translate("MeetingEditor", "Leave empty to count from the attendance")
+        self.votes = self.form.table(
             layout,
-            "votes",
-            RowTable(
-                [
-                    RowColumn("subject", translate("MeetingEditor", "Motion or candidate"), width=170),
-                    RowColumn(
-                        "kind", translate("MeetingEditor", "Kind"), "enum", VoteKind, optional=False, default="ordinary"
-                    ),
-                    RowColumn(
-                        "method",
-                        translate("MeetingEditor", "Method"),
-                        "enum",
-                        VoteMethod,
-                        optional=False,
-                        default="show_of_hands",
-                    ),
-                    RowColumn(
-                        "candidate_member_id",
-                        translate("MeetingEditor", "Candidate"),
-                        "member",
-                        fills="subject",
-                        tooltip=translate("MeetingEditor", "For an admission, full membership or election"),
-                    ),
-                    RowColumn(
-                        "entitled",
-                        translate("MeetingEditor", "Entitled"),
-                        "int",
-                        tooltip=translate("MeetingEditor", "Leave empty to count from the attendance"),
-                    ),
-                    RowColumn(
-                        "present",
-                        translate("MeetingEditor", "Present"),
-                        "int",
-                        tooltip=translate("MeetingEditor", "Leave empty to count from the attendance"),
-                    ),
-                    RowColumn("written_opinions", translate("MeetingEditor", "Written"), "int", default=0),
-                    RowColumn("yes", translate("MeetingEditor", "Yes"), "int", default=0),
-                    RowColumn("no", translate("MeetingEditor", "No"), "int", default=0),
-                    RowColumn("abstain", translate("MeetingEditor", "Abstain"), "int", default=0),
-                    RowColumn("ballots_issued", translate("MeetingEditor", "Ballots issued"), "int"),
-                    RowColumn("ballots_returned", translate("MeetingEditor", "Ballots returned"), "int"),
-                ],
-                self.members,
-                add_text=translate("MeetingEditor", "Add vote"),
+            field.table(
+                "votes",
+                lambda: RowTable(
+                    [
+                        RowColumn("subject", translate("MeetingEditor", "Motion or candidate"), width=170),
+                        RowColumn(
+                            "kind",
+                            translate("MeetingEditor", "Kind"),
+                            "enum",
+                            VoteKind,
+                            optional=False,
+                            default="ordinary",
+                        ),
+                        RowColumn(
+                            "method",
+                            translate("MeetingEditor", "Method"),
+                            "enum",
+                            VoteMethod,
+                            optional=False,
+                            default="show_of_hands",
+                        ),
+                        RowColumn(
+                            "candidate_member_id",
+                            translate("MeetingEditor", "Candidate"),
+                            "member",
+                            fills="subject",
+                            tooltip=translate("MeetingEditor", "For an admission, full membership or election"),
+                        ),
+                        RowColumn("entitled", translate("MeetingEditor", "Entitled"), "int", tooltip=counted),
+                        RowColumn("present", translate("MeetingEditor", "Present"), "int", tooltip=counted),
+                        RowColumn("written_opinions", translate("MeetingEditor", "Written"), "int", default=0),
+                        RowColumn("yes", translate("MeetingEditor", "Yes"), "int", default=0),
+                        RowColumn("no", translate("MeetingEditor", "No"), "int", default=0),
+                        RowColumn("abstain", translate("MeetingEditor", "Abstain"), "int", default=0),
+                        RowColumn("ballots_issued", translate("MeetingEditor", "Ballots issued"), "int"),
+                        RowColumn("ballots_returned", translate("MeetingEditor", "Ballots returned"), "int"),
+                    ],
+                    self.members,
+                    add_text=translate("MeetingEditor", "Add vote"),
+                ),
+                read=_vote,
             ),
         )
         self.vote_results = QLabel()
@@ -365,33 +400,42 @@ class MeetingEditor(EditorWindow):
 
         box = QGroupBox(translate("MeetingEditor", "Resolutions"))
         layout = QVBoxLayout(box)
-        self.resolutions = self.add_table(
+        self.resolutions = self.form.table(
             layout,
-            "resolutions",
-            RowTable(
-                [
-                    RowColumn("text", translate("MeetingEditor", "Resolution")),
-                    RowColumn(
-                        "vote_no",
-                        translate("MeetingEditor", "Vote no."),
-                        "int",
-                        tooltip=translate("MeetingEditor", "Number of the vote this resolution follows"),
-                    ),
-                ],
-                add_text=translate("MeetingEditor", "Add resolution"),
+            field.table(
+                "resolutions",
+                lambda: RowTable(
+                    [
+                        RowColumn("text", translate("MeetingEditor", "Resolution")),
+                        RowColumn(
+                            "vote_no",
+                            translate("MeetingEditor", "Vote no."),
+                            "int",
+                            tooltip=translate("MeetingEditor", "Number of the vote this resolution follows"),
+                        ),
+                    ],
+                    add_text=translate("MeetingEditor", "Add resolution"),
+                ),
+                read=_resolution,
+                write=_resolution_row,
             ),
         )
         rest = QFormLayout()
         layout.addLayout(rest)
-        self.open_issues = QPlainTextEdit()
-        self.open_issues.setMaximumHeight(80)
-        self.attachments_note = QLineEdit()
-        self.attachments_note.setPlaceholderText(
-            translate("MeetingEditor", "Sign-in sheet, photos, lecture notes kept on paper")
+        self.open_issues = self.form.row(
+            rest, field.plain_text("open_issues", translate("MeetingEditor", "Open issues"), max_height=80)
         )
-        self.add_row(rest, "open_issues", translate("MeetingEditor", "Open issues"), self.open_issues)
-        self.add_row(rest, "attachments_note", translate("MeetingEditor", "Attachments"), self.attachments_note)
+        self.attachments_note = self.form.row(
+            rest,
+            field.text(
+                "attachments_note",
+                translate("MeetingEditor", "Attachments"),
+                placeholder=translate("MeetingEditor", "Sign-in sheet, photos, lecture notes kept on paper"),
+            ),
+        )
         outer.addWidget(box)
+        # What an amendment corrects: set by the store on its first save, never typed.
+        self.form.carry(*AMEND_FIELDS)
 
         self.amend_label = QLabel()
         self.amend_label.setWordWrap(True)
@@ -400,18 +444,11 @@ class MeetingEditor(EditorWindow):
         self._type_changed()
         self.review_banner = ReviewBanner.attach(self)  # head office's verdict and 更正 (issue 13)
 
-    def _adopt(self, section: Section) -> None:
-        for path, widget, label in section.bindings:
-            self.fields.bind(path, widget, label)
-        for path, table, label in section.tables:
-            self.fields.bind_table(path, table, label)
-        section.changed.connect(self.on_changed)
-
     def _type_changed(self) -> None:
         kind = self.meeting_type.value()
         self.lecture.setVisible(kind == MeetingType.LECTURE.value)
         self.theme_day.setVisible(kind == MeetingType.THEME_DAY.value)
-        self.appraisal.setVisible(kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value))
+        self.appraisal.setVisible(kind in APPRAISED)
         self.rectification.setVisible(kind == MeetingType.ORG_LIFE.value)
         # Only what this kind of meeting has: the 党小组 for a group meeting, the entrustment
         # where the 书记 normally chairs (either is shown while it holds a value).
@@ -502,102 +539,22 @@ class MeetingEditor(EditorWindow):
 
     # ------------------------------------------------------------ data
 
-    def form_data(self) -> dict[str, Any]:
-        kind = self.meeting_type.value() or MeetingType.OTHER.value
-        resolutions = []
-        for row in self.resolutions.filled_rows():
-            vote_no = row.get("vote_no")
-            resolutions.append(
-                {
-                    "text": row["text"],
-                    "vote_index": vote_no - 1
-                    if isinstance(vote_no, int) and vote_no > 0
-                    else (vote_no if isinstance(vote_no, str) else None),
-                }
-            )
-        data: dict[str, Any] = {
-            "meeting_type": kind,
-            "title": self.title.text().strip(),
-            "starts_at": self.starts_at.value(),
-            "ends_at": self.ends_at.value(),
-            "place": self.place.text().strip(),
-            "format": self.format.value(),
-            "party_group": self.party_group.currentText().strip(),
-            "chair_member_id": self.chair.value(),
-            "chair_name": self.chair_name.text().strip(),
-            "chair_entrusted": self.chair_entrusted.isChecked(),
-            "recorder_member_id": self.recorder.value(),
-            "recorder_name": self.recorder_name.text().strip(),
-            # Every row with something typed or chosen in it is kept (an incomplete one is named
-            # by the rules, never dropped); untouched rows are left out.
-            "attendance": [_attendance(row) for row in self.attendance.filled_rows()],
-            "guests": self.guests.filled_rows(),
-            "agenda": self.agenda.filled_rows(),
-            "speeches": [self._speech(row) for row in self.speeches.filled_rows()],
-            "discussion": self.discussion.toPlainText().strip(),
-            "votes": [_vote(row) for row in self.votes.filled_rows()],
-            "resolutions": resolutions,
-            "open_issues": self.open_issues.toPlainText().strip(),
-            "attachments_note": self.attachments_note.text().strip(),
-            "lecture": self.lecture.data() if kind == MeetingType.LECTURE.value else None,
-            "theme_day": self.theme_day.data() if kind == MeetingType.THEME_DAY.value else None,
-            "appraisal": self.appraisal.grades.filled_rows()
-            if kind in (MeetingType.APPRAISAL.value, MeetingType.ORG_LIFE.value)
-            else [],
-            "rectification": self.rectification.data() if kind == MeetingType.ORG_LIFE.value else [],
-        }
-        data.update({k: v for k, v in self._amend_values.items() if v})
-        return data
-
     def _speech(self, row: dict[str, Any]) -> dict[str, Any]:
         speaker = row["speaker"]
         if not speaker and row["member_id"] in self.members:
             speaker = self.members[row["member_id"]].name
-        return {"speaker": speaker, "member_id": row["member_id"], "content": row["content"]}
+        return {**row, "speaker": speaker}
 
     def load_data(self, data: dict[str, Any]) -> None:
-        self.meeting_type.set_value(data.get("meeting_type"))
-        self.title.setText(str(data.get("title", "")))
-        self.starts_at.set_value(data.get("starts_at"))
-        self.ends_at.set_value(data.get("ends_at"))
-        self.place.setText(str(data.get("place", "")))
-        self.format.set_value(data.get("format"))
-        self.party_group.setCurrentText(str(data.get("party_group", "")))
-        self.chair.set_value(data.get("chair_member_id"))
-        self.chair_name.setText(str(data.get("chair_name", "")))
-        self.chair_entrusted.setChecked(bool(data.get("chair_entrusted")))
-        self.recorder.set_value(data.get("recorder_member_id"))
-        self.recorder_name.setText(str(data.get("recorder_name", "")))
-        self.attendance.set_rows(data.get("attendance") or [])
-        self.guests.set_rows(data.get("guests") or [])
-        self.agenda.set_rows(data.get("agenda") or [])
-        self.speeches.set_rows(data.get("speeches") or [])
-        self.discussion.setPlainText(str(data.get("discussion", "")))
-        self.votes.set_rows(data.get("votes") or [])
-        self.resolutions.set_rows(
-            [
-                {
-                    "text": r.get("text", ""),
-                    "vote_no": (r["vote_index"] + 1) if isinstance(r.get("vote_index"), int) else None,
-                }
-                for r in data.get("resolutions") or []
-            ]
-        )
-        self.open_issues.setPlainText(str(data.get("open_issues", "")))
-        self.attachments_note.setText(str(data.get("attachments_note", "")))
-        self.lecture.load(data.get("lecture"))
-        self.theme_day.load(data.get("theme_day"))
-        self.appraisal.grades.set_rows(data.get("appraisal") or [])
-        self.rectification.load(data.get("rectification"))
-        self._amend_values = {k: data.get(k, "") for k in AMEND_FIELDS if data.get(k)}
+        super().load_data(data)
         if self.amend_of and self.record_id is None:
             # A new amendment: the store fills in what it corrects when it is first saved.
-            self._amend_values = {}
+            self.form.carried = {}
         self._type_changed()
         self._show_amendment()
 
     def _show_amendment(self) -> None:
-        reason = self._amend_values.get("amendment_reason") or (self.amend_reason if self.amend_of else "")
+        reason = self.form.carried.get("amendment_reason") or (self.amend_reason if self.amend_of else "")
         if reason:
             self.amend_label.setText(
                 translate("MeetingEditor", "Correction of a finalized record. Reason: {0}").format(reason)
@@ -610,7 +567,7 @@ class MeetingEditor(EditorWindow):
         # An amendment's first save is where the store fills in what it corrects; keep it.
         body = env.body
         if isinstance(body, Meeting):
-            self._amend_values = {k: getattr(body, k) for k in AMEND_FIELDS if getattr(body, k)}
+            self.form.carried = {k: getattr(body, k) for k in AMEND_FIELDS if getattr(body, k)}
 
     # ------------------------------------------------------------ live quorum
 
@@ -688,6 +645,18 @@ def _attendance(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+
+
+def _resolution(row: dict[str, Any]) -> dict[str, Any]:
+    """The table numbers votes from 1 (表决 1, 2 …); the body refers to them by index."""
+    vote_no = row.get("vote_no")
+    index = vote_no - 1 if isinstance(vote_no, int) and vote_no > 0 else (vote_no if isinstance(vote_no, str) else None)
+    return {"text": row["text"], "vote_index": index}
+
+
+def _resolution_row(resolution: Mapping[str, Any]) -> dict[str, Any]:
+    index = resolution.get("vote_index")
+    return {"text": resolution.get("text", ""), "vote_no": index + 1 if isinstance(index, int) else None}
 
 
 def _vote(row: dict[str, Any]) -> dict[str, Any]:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.operations.printing import PrintRequest
+from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.widgets.fields import DateEdit, EnumCombo
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
 from domain.enums import MembershipState, PlaqueStatus, PostCategory, PostType
+from domain.records import Member
 
 
 class PostEditor(EditorWindow):
@@ -37,77 +38,86 @@ class PostEditor(EditorWindow):
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("PostEditor", "Pioneer post"))
         form = QFormLayout(box)
-        self.name = QLineEdit()
-        self.category = EnumCombo(PostCategory)
-        self.post_type = EnumCombo(PostType)
-        self.scope = QLineEdit()
-        self.scope.setPlaceholderText(translate("PostEditor", "Area, section or equipment the post answers for"))
-        self.period_start = DateEdit()
-        self.period_end = DateEdit()
-        self.period_end.anchor = lambda: self._period_start()
-        self.plaque = EnumCombo(PlaqueStatus)
-        self.add_row(form, "name", translate("PostEditor", "Name"), self.name)
-        self.add_row(form, "category", translate("PostEditor", "Category"), self.category)
-        self.add_row(form, "post_type", translate("PostEditor", "Type"), self.post_type)
-        self.add_row(form, "scope", translate("PostEditor", "Scope"), self.scope)
-        self.add_row(form, "period_start", translate("PostEditor", "From"), self.period_start)
-        self.add_row(form, "period_end", translate("PostEditor", "Until"), self.period_end)
-        self.add_row(form, "plaque", translate("PostEditor", "Plaque"), self.plaque)
-        self.holders = QListWidget()
-        self.holders.setMaximumHeight(140)
-        for member_id, member in sorted(self.members.items(), key=lambda kv: kv[1].name):
-            if member.state is MembershipState.ACTIVE:
-                self._add_holder_item(member_id, member.name)
-        self.holders.itemChanged.connect(self.on_changed)
-        self.add_row(
+        self.name = self.form.row(form, field.text("name", translate("PostEditor", "Name")))
+        self.category = self.form.row(
+            form, field.enum_choice("category", translate("PostEditor", "Category"), PostCategory)
+        )
+        self.post_type = self.form.row(form, field.enum_choice("post_type", translate("PostEditor", "Type"), PostType))
+        self.scope = self.form.row(
             form,
-            "holder_member_ids",
-            translate("PostEditor", "Holders"),
-            self.holders,
-            translate("PostEditor", "Tick the members who hold this post"),
+            field.text(
+                "scope",
+                translate("PostEditor", "Scope"),
+                placeholder=translate("PostEditor", "Area, section or equipment the post answers for"),
+            ),
+        )
+        self.period_start = self.form.row(form, field.date("period_start", translate("PostEditor", "From")))
+        self.period_end = self.form.row(form, field.date("period_end", translate("PostEditor", "Until")))
+        self.period_end.anchor = lambda: self._period_start()
+        self.plaque = self.form.row(form, field.enum_choice("plaque", translate("PostEditor", "Plaque"), PlaqueStatus))
+        self.holders = self.form.row(
+            form,
+            field.Field(
+                "holder_member_ids",
+                translate("PostEditor", "Holders"),
+                lambda: HolderList(self.members),
+                HolderList.value,
+                HolderList.set_value,
+                translate("PostEditor", "Tick the members who hold this post"),
+            ),
         )
         outer.addWidget(box)
 
         box = QGroupBox(translate("PostEditor", "Duties and tasks"))
         layout = QVBoxLayout(box)
-        self.duties = self.add_table(
+        self.duties = self.form.table(
             layout,
-            "duties",
-            RowTable(
-                [RowColumn("text", translate("PostEditor", "Duty"))], add_text=translate("PostEditor", "Add duty")
+            field.text_list(
+                "duties",
+                lambda: RowTable(
+                    [RowColumn("text", translate("PostEditor", "Duty"))], add_text=translate("PostEditor", "Add duty")
+                ),
+                "text",
             ),
         )
-        self.tasks = self.add_table(
+        self.tasks = self.form.table(
             layout,
-            "annual_tasks",
-            RowTable(
-                [RowColumn("text", translate("PostEditor", "Annual task"))],
-                add_text=translate("PostEditor", "Add task"),
+            field.text_list(
+                "annual_tasks",
+                lambda: RowTable(
+                    [RowColumn("text", translate("PostEditor", "Annual task"))],
+                    add_text=translate("PostEditor", "Add task"),
+                ),
+                "text",
             ),
         )
         outer.addWidget(box)
 
         box = QGroupBox(translate("PostEditor", "Pledges"))
         layout = QVBoxLayout(box)
-        self.pledges = self.add_table(
+        self.pledges = self.form.table(
             layout,
-            "pledges",
-            RowTable(
-                [
-                    RowColumn("content", translate("PostEditor", "Pledge")),
-                    RowColumn(
-                        "deadline",
-                        translate("PostEditor", "Deadline"),
-                        "date",
-                        width=110,
-                        tooltip=translate("PostEditor", "2026-12-31, 2026/12/31 or 2026年12月31日"),
-                    ),
-                    RowColumn("owner_member_id", translate("PostEditor", "Responsible"), "member"),
-                    RowColumn("fulfilled", translate("PostEditor", "Fulfilled"), "bool"),
-                    RowColumn("note", translate("PostEditor", "Note"), width=120),
-                ],
-                self.members,
-                add_text=translate("PostEditor", "Add pledge"),
+            field.table(
+                "pledges",
+                lambda: RowTable(
+                    [
+                        RowColumn("content", translate("PostEditor", "Pledge")),
+                        RowColumn(
+                            "deadline",
+                            translate("PostEditor", "Deadline"),
+                            "date",
+                            width=110,
+                            tooltip=translate("PostEditor", "2026-12-31, 2026/12/31 or 2026年12月31日"),
+                        ),
+                        RowColumn("owner_member_id", translate("PostEditor", "Responsible"), "member"),
+                        RowColumn("fulfilled", translate("PostEditor", "Fulfilled"), "bool"),
+                        RowColumn("note", translate("PostEditor", "Note"), width=120),
+                    ],
+                    self.members,
+                    add_text=translate("PostEditor", "Add pledge"),
+                ),
+                read=lambda row: {**row, "deadline": row["deadline"] or None},
+                write=lambda pledge: {**pledge, "deadline": pledge.get("deadline") or ""},
             ),
         )
         outer.addWidget(box)
@@ -117,56 +127,54 @@ class PostEditor(EditorWindow):
         day = self.period_start.parsed()
         return day if isinstance(day, dt.date) else None
 
-    def _add_holder_item(self, member_id: str, name: str, *, inactive: bool = False) -> None:
+
+class HolderList(QListWidget):
+    """The active members, ticked if they hold the post; the value is the ticked members' ids."""
+
+    changed = Signal()
+
+    def __init__(self, members: Mapping[str, Member]) -> None:
+        super().__init__()
+        self.members = members
+        self._loaded: list[str] = []
+        self.setMaximumHeight(140)
+        self.itemChanged.connect(lambda _item: self.changed.emit())
+        for member_id, member in sorted(members.items(), key=lambda kv: kv[1].name):
+            if member.state is MembershipState.ACTIVE:
+                self._add_item(member_id, member.name)
+
+    def _add_item(self, member_id: str, name: str, *, inactive: bool = False) -> None:
         text = name + translate("PostEditor", " (not on the active roster)") if inactive else name
         item = QListWidgetItem(text)
         item.setData(Qt.ItemDataRole.UserRole, member_id)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked)
-        self.holders.addItem(item)
+        self.addItem(item)
 
-    def form_data(self) -> dict[str, Any]:
-        holders = []
-        for i in range(self.holders.count()):
-            item = self.holders.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                holders.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return {
-            "name": self.name.text().strip(),
-            "category": self.category.value(),
-            "post_type": self.post_type.value(),
-            "holder_member_ids": holders,
-            "scope": self.scope.text().strip(),
-            "duties": [r["text"] for r in self.duties.rows() if r["text"]],
-            "annual_tasks": [r["text"] for r in self.tasks.rows() if r["text"]],
-            "pledges": [{**r, "deadline": r["deadline"] or None} for r in self.pledges.filled_rows()],
-            "period_start": self.period_start.value(),
-            "period_end": self.period_end.value(),
-            "plaque": self.plaque.value(),
-        }
+    def value(self) -> list[str]:
+        """The ticked members: those loaded in their order (an unchanged post saves unchanged),
+        then the newly ticked in the list's order."""
+        ticked = [
+            str(self.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.count())
+            if self.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        kept = [h for h in self._loaded if h in ticked]
+        return kept + [h for h in ticked if h not in kept]
 
-    def load_data(self, data: dict[str, Any]) -> None:
-        self.name.setText(str(data.get("name", "")))
-        self.category.set_value(data.get("category"))
-        self.post_type.set_value(data.get("post_type"))
-        self.scope.setText(str(data.get("scope", "")))
-        self.period_start.set_value(data.get("period_start"))
-        self.period_end.set_value(data.get("period_end"))
-        self.plaque.set_value(data.get("plaque"))
-        holders = [str(h) for h in data.get("holder_member_ids") or []]
-        listed = {self.holders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.holders.count())}
+    def set_value(self, value: Any) -> None:
+        holders = [str(h) for h in value or []]
+        self._loaded = holders
+        listed = {self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())}
         for member_id in holders:
             if member_id not in listed:
                 # A holder who has left the active roster (transferred out) or is not on this
                 # device's roster yet stays a holder until the clerk unticks them: saving must
                 # never drop data the form did not show.
                 member = self.members.get(member_id)
-                self._add_holder_item(member_id, member.name if member else member_id, inactive=True)
+                self._add_item(member_id, member.name if member else member_id, inactive=True)
                 listed.add(member_id)
-        for i in range(self.holders.count()):
-            item = self.holders.item(i)
+        for i in range(self.count()):
+            item = self.item(i)
             checked = item.data(Qt.ItemDataRole.UserRole) in holders
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.duties.set_rows([{"text": t} for t in data.get("duties") or []])
-        self.tasks.set_rows([{"text": t} for t in data.get("annual_tasks") or []])
-        self.pledges.set_rows([{**p, "deadline": p.get("deadline") or ""} for p in data.get("pledges") or []])

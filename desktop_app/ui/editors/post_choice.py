@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop_app.operations import records
+from desktop_app.ui.editors.binding import Field
 from desktop_app.ui.session import Session
 
 
@@ -29,3 +30,8 @@ class PostCombo(QComboBox):
             self.addItem(post_id, post_id)
             index = self.count() - 1
         self.setCurrentIndex(max(index, 0))
+
+
+def post_field(session: Session, label: str) -> Field[PostCombo]:
+    """The ``post_id`` a log entry or an evaluation belongs to, chosen by the post's name."""
+    return Field("post_id", label, lambda: PostCombo(session), PostCombo.value, PostCombo.set_value)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QVBoxLayout, QWidget
 
-from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QGroupBox, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
-
+from desktop_app.ui.editors import binding as field
 from desktop_app.ui.editors.base import EditorWindow
-from desktop_app.ui.editors.post_choice import PostCombo
+from desktop_app.ui.editors.post_choice import post_field
 from desktop_app.ui.i18n import translate
-from desktop_app.ui.widgets.fields import DateEdit, EnumCombo, MemberCombo
 from domain.enums import PostCategory
 
 
@@ -25,48 +22,19 @@ class PostLogEditor(EditorWindow):
         outer = QVBoxLayout(container)
         box = QGroupBox(translate("PostLogEditor", "Work done at the post"))
         form = QFormLayout(box)
-        self.post = PostCombo(self.session)
-        self.member = MemberCombo(self.members)
-        self.date = DateEdit.today()
-        self.category = EnumCombo(PostCategory)
-        self.hours = QDoubleSpinBox()
-        self.hours.setRange(0, 1000)
-        self.hours.setDecimals(1)
-        self.hours.setSingleStep(0.5)
-        self.hours.setMaximumWidth(self.hours.fontMetrics().horizontalAdvance("0000.0") * 3)
-        self.place = QLineEdit()
-        self.description = QPlainTextEdit()
-        self.outcome = QPlainTextEdit()
-        self.outcome.setMaximumHeight(90)
-        self.add_row(form, "post_id", translate("PostLogEditor", "Post"), self.post)
-        self.add_row(form, "member_id", translate("PostLogEditor", "Member"), self.member)
-        self.add_row(form, "date", translate("PostLogEditor", "Date"), self.date)
-        self.add_row(form, "category", translate("PostLogEditor", "Category"), self.category)
-        self.add_row(form, "hours", translate("PostLogEditor", "Hours"), self.hours)
-        self.add_row(form, "place", translate("PostLogEditor", "Place"), self.place)
-        self.add_row(form, "description", translate("PostLogEditor", "Work done"), self.description)
-        self.add_row(form, "outcome", translate("PostLogEditor", "Outcome"), self.outcome)
+        self.post = self.form.row(form, post_field(self.session, translate("PostLogEditor", "Post")))
+        self.member = self.form.row(form, field.member("member_id", translate("PostLogEditor", "Member"), self.members))
+        self.date = self.form.row(form, field.date("date", translate("PostLogEditor", "Date"), today=True))
+        self.category = self.form.row(
+            form, field.enum_choice("category", translate("PostLogEditor", "Category"), PostCategory)
+        )
+        self.hours = self.form.row(
+            form, field.decimal_spin("hours", translate("PostLogEditor", "Hours"), maximum=1000, fit="0000.0")
+        )
+        self.place = self.form.row(form, field.text("place", translate("PostLogEditor", "Place")))
+        self.description = self.form.row(form, field.plain_text("description", translate("PostLogEditor", "Work done")))
+        self.outcome = self.form.row(
+            form, field.plain_text("outcome", translate("PostLogEditor", "Outcome"), max_height=90)
+        )
         outer.addWidget(box)
         outer.addStretch(1)
-
-    def form_data(self) -> dict[str, Any]:
-        return {
-            "post_id": self.post.value(),
-            "member_id": self.member.value(),
-            "date": self.date.value(),
-            "category": self.category.value(),
-            "hours": str(Decimal(str(self.hours.value())).quantize(Decimal("0.1"))),
-            "place": self.place.text().strip(),
-            "description": self.description.toPlainText().strip(),
-            "outcome": self.outcome.toPlainText().strip(),
-        }
-
-    def load_data(self, data: dict[str, Any]) -> None:
-        self.post.set_value(data.get("post_id"))
-        self.member.set_value(data.get("member_id"))
-        self.date.set_value(data.get("date"))
-        self.category.set_value(data.get("category"))
-        self.hours.setValue(float(Decimal(str(data.get("hours") or 0))))
-        self.place.setText(str(data.get("place", "")))
-        self.description.setPlainText(str(data.get("description", "")))
-        self.outcome.setPlainText(str(data.get("outcome", "")))

@@ -47,6 +47,7 @@ class RowColumn:
     tooltip: str = ""
     fills: str = ""  # member column: the text column that takes the chosen member's name
     then: str = ""  # choice column: the text column to type in next, once the clerk picked an entry
+    hidden: bool = False  # kept with its row but not shown (a body value the form carries, not edits)
 
 
 class RowTable(QWidget):
@@ -75,6 +76,8 @@ class RowTable(QWidget):
                 header = self.table.horizontalHeaderItem(i)
                 if header is not None:
                     header.setToolTip(column.tooltip)
+        for i, column in enumerate(columns):
+            self.table.setColumnHidden(i, column.hidden)
         header_view = self.table.horizontalHeader()
         for i, column in enumerate(columns):
             if column.width:
@@ -195,6 +198,15 @@ class RowTable(QWidget):
         self.changed.emit()
 
     def clear_marks(self) -> None:
+        # Colouring a cell is no edit: it must not mark the record changed (a warning shown
+        # after 保存 made the saved record look unsaved again).
+        was, self._loading = self._loading, True
+        try:
+            self._clear_marks()
+        finally:
+            self._loading = was
+
+    def _clear_marks(self) -> None:
         for row in range(self.table.rowCount()):
             for col in range(len(self.columns)):
                 item = self.table.item(row, col)
@@ -209,6 +221,13 @@ class RowTable(QWidget):
 
     def mark(self, row: int, key: str | None, message: str) -> bool:
         """Highlight the cell a violation points to; False when the row or column does not exist."""
+        was, self._loading = self._loading, True  # not an edit (see clear_marks)
+        try:
+            return self._mark(row, key, message)
+        finally:
+            self._loading = was
+
+    def _mark(self, row: int, key: str | None, message: str) -> bool:
         if not 0 <= row < self.table.rowCount():
             return False
         cols = [self._col(key)] if key else list(range(len(self.columns)))
