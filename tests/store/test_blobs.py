@@ -320,3 +320,17 @@ def test_heic_photos_become_jpeg(store: Store) -> None:
     assert store.blobs.read_all(ref.sha256)[:3] == b"\xff\xd8\xff"
     kept = store.blobs.put_bytes(samples.heic(800, 600), "小.heic", downscale=False)
     assert kept.mime == "image/jpeg" and (kept.width, kept.height) == (800, 600), "HEIC is always converted"
+
+
+def test_closing_collects_what_stayed_unreferenced(store_dir: Path) -> None:
+    s, _ = Store.create(store_dir, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    stale = s.blobs.put_bytes(samples.png(), "没保存.png")
+    fresh = s.blobs.put_bytes(samples.jpeg(), "刚添加.jpg")
+    with s.transaction() as conn:
+        conn.execute("UPDATE blobs SET updated_at = '2000-01-01T00:00:00.000+00:00' WHERE sha256 = ?",
+                     (stale.sha256,))
+    stale_path = s.blobs.path_of(stale.sha256)
+    s.close()
+    assert not stale_path.exists()
+    with Store.open(store_dir, PASSPHRASE) as again:
+        assert not again.blobs.has(stale.sha256) and again.blobs.has(fresh.sha256)
