@@ -193,8 +193,6 @@ def _change_draft(ledger: Ledger, record_id: str, base_rev: str | None, change) 
         body: RecordBody = env.body
         data = body.model_dump(mode="json")
         data["attachments"] = [r.model_dump(mode="json") for r in change(list(body.attachments))]
-        if not data["attachments"]:
-            del data["attachments"]
         saved = store.records.update(record_id, data, author=_author(store), base_rev=base_rev or env.rev)
     return Saved(saved, OpChanges.of(saved.kind, record_id))
 
