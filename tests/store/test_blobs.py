@@ -69,6 +69,7 @@ def test_marker_bytes_never_reach_the_disk_in_plaintext(store: Store, clerk_dir:
         assert store.blobs.thumbnail(ref.sha256) is not None
         store.blobs.read_all(ref.sha256)
     store.checkpoint()
+    assert _files(private_tmp) == [], "nothing at all goes through the temp directory"
     files = _files(store.data_dir, private_tmp)
     assert len(_blob_files(store)) == 4
     for path in files:
@@ -95,7 +96,7 @@ def test_downscaling_turns_upright_and_drops_gps(store: Store) -> None:
     assert store.blobs.put_bytes(big_png, "截图.png").width == 2000
 
 
-def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path) -> None:
+def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path, private_tmp: Path) -> None:
     data = samples.pdf("讲稿")
     (clerk_dir / "a.pdf").write_bytes(data)
     (clerk_dir / "b.pdf").write_bytes(data)
@@ -106,6 +107,7 @@ def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path) -> None:
     assert len(_blob_files(store)) == 1
     assert store.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
     assert store.blobs.thumbnail(first.sha256) is not None, "PDF first page rendered in memory"
+    assert _files(private_tmp) == []
 
 
 def test_large_files_are_segmented_and_read_at_any_offset(store: Store) -> None:
