@@ -8,6 +8,7 @@ Layout of the data directory::
     ledger.backup.json  where backups go and how many are kept (backups.py)
     backups/            the default backup location
     aside/              damaged or replaced files, kept byte for byte (aside.py)
+    blobs/              attached files, encrypted and content-addressed (blobs.py)
 
 Opening judges the database before anything can write to it (connection.py): a damaged one is
 moved aside untouched and :class:`StoreDamaged` offers salvage; a WAL that did not replay fully is
@@ -19,6 +20,7 @@ and the recovery key stays inside the encrypted database until the clerk confirm
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -33,6 +35,7 @@ import sqlcipher3
 from desktop_app.store import aside, backups
 from desktop_app.store.atomic import fsync_dir, fsync_file
 from desktop_app.store.attempts import ATTEMPTS_FILE, UnlockAttempts
+from desktop_app.store.blobs import BlobStore
 from desktop_app.store.buffers import EditorBuffers
 from desktop_app.store.connection import (
     DatabaseDamage,
@@ -336,6 +339,11 @@ class Store:
 
     # ------------------------------------------------------------ keys
 
+    @functools.cached_property
+    def blobs(self) -> BlobStore:
+        """The encrypted attachment files (blobs.py), keyed from this store's database key."""
+        return BlobStore(self)
+
     @property
     def key_id(self) -> str:
         return key_id_of(self._db_key)
@@ -423,6 +431,12 @@ class Store:
         in this object's memory until it is dropped. A failed backup is recorded, never raised."""
         if not self._db_key:
             return
+        if backup:  # a normal close: attachments nothing refers to any more go first (blobs.py)
+            try:
+                if self.conn.execute("SELECT 1 FROM blobs LIMIT 1").fetchone():
+                    self.blobs.collect_unreferenced()
+            except (StoreError, sqlcipher3.Error, OSError) as exc:
+                log.warning("collecting unreferenced attachments failed: %s", exc)
         if backup and backups.load_config(self.data_dir).on_close:
             try:
                 backups.backup_if_changed(self, "close")
