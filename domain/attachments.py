@@ -187,7 +187,8 @@ class AttachmentRefused(ValueError):
         self.name = name
         self.code = code
         self.reason = reason
-        super().__init__(f"附件“{name}”未添加：{reason}")
+        self.message = f"附件“{name}”未添加：{reason}"  # what dialogs and the CLI show
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)
