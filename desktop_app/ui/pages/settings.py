@@ -25,6 +25,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.pages.backup_panel import BackupPanel
 from desktop_app.ui.pages.base import EditorHost, Page
+from desktop_app.ui.pages.download_mode import DownloadModeChoice
 from desktop_app.ui.passphrase import PassphraseFields
 from desktop_app.ui.recovery_key import reissue
 from desktop_app.ui.session import Session
@@ -106,6 +107,8 @@ class SettingsPage(Page):
         office_form.addRow(self.auto_sync)
         office_form.addRow(translate("SettingsPage", "Sync every"), self.sync_interval)
         office_form.addRow(translate("SettingsPage", "CA certificate"), ca_row)
+        self.download_mode = DownloadModeChoice(session)
+        office_form.addRow(translate("SettingsPage", "Attachments"), self.download_mode)
 
         security = QGroupBox(translate("SettingsPage", "Change passphrase"))
         sec_form = QFormLayout(security)
