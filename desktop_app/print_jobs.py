@@ -106,11 +106,12 @@ def _load_blob(store: Store, lock: StoreLock, ref: AttachmentRef) -> bytes:
 
 
 def print_attachments(store: Store, refs: list[AttachmentRef], lock: StoreLock | None = None,
-                      owner: str = "") -> list[PrintAttachment]:
+                      owner: str = "") -> tuple[PrintAttachment, ...]:
     """``refs`` for the renderer: each loads its bytes only when the page is laid out (one file at a
     time in memory), taking ``lock`` for the read — the layout itself runs outside the lock."""
     guard = _no_lock(lock)
-    return [PrintAttachment.from_ref(ref, functools.partial(_load_blob, store, guard, ref), owner) for ref in refs]
+    return tuple(PrintAttachment.from_ref(ref, functools.partial(_load_blob, store, guard, ref), owner)
+                 for ref in refs)
 
 
 def minutes_input(store: Store, record_id: str, *, attachments: bool = False,
@@ -215,7 +216,7 @@ def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock:
     ]
     log_bodies = [body for _, body in sorted(logs, key=lambda p: (p[1].date, p[0]))]
     evaluation_bodies = [body for _, body in sorted(evaluations, key=lambda p: (p[1].evaluated_on, p[0]))]
-    files: list[PrintAttachment] = []
+    files: tuple[PrintAttachment, ...] = ()
     if attachments:
         files += print_attachments(store, list(env.body.attachments), lock, "岗位")
         for log in log_bodies:

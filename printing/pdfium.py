@@ -11,4 +11,4 @@ from __future__ import annotations
 
 import threading
 
-PDFIUM_LOCK = threading.RLock()
+PDFIUM_LOCK = threading.Lock()  # not an RLock: a generator holding it may be closed on another thread

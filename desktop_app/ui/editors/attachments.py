@@ -60,6 +60,9 @@ from desktop_app.ui.session import Session
 from domain.attachments import DOCX, IMAGE_MIME, PDF, PPTX, XLSX, AttachmentRef, AttachmentRefused, AttachmentRole
 
 THUMB = QSize(120, 96)
+# The records that carry evidence (issue 14): every meeting kind, the 先锋岗, its log and evaluations.
+# A member's or the branch profile's editor shows no panel.
+ATTACHMENT_KINDS = frozenset({"meeting", "pioneer_post", "post_log", "post_evaluation"})
 OFFICE_MIME = frozenset({DOCX, PPTX, XLSX})
 _TYPE_BADGE = {PDF: "PDF", DOCX: "Word", PPTX: "PPT", XLSX: "Excel"}
 FILE_FILTER = "*.jpg *.jpeg *.png *.heic *.heif *.pdf *.docx *.pptx *.xlsx"
@@ -135,7 +138,7 @@ class AttachmentStrip(QListWidget):
         self.setGridSize(QSize(THUMB.width() + 28, THUMB.height() + 44))
         self.setWordWrap(True)
         self.setUniformItemSizes(True)
-        self.setFixedHeight(THUMB.height() + 66)
+        self.setFixedHeight(THUMB.height() + 52)
         # Drops land on the viewport (the widget under the pointer): it must take them, not the view.
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)

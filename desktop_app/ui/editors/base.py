@@ -35,7 +35,7 @@ from desktop_app.operations import drafts, records
 from desktop_app.operations.errors import StoreError
 from desktop_app.operations.types import RecordEnvelope
 from desktop_app.ui import dialogs
-from desktop_app.ui.editors.attachments import AttachmentsPanel
+from desktop_app.ui.editors.attachments import ATTACHMENT_KINDS, AttachmentsPanel
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
@@ -209,6 +209,7 @@ class EditorWindow(QMainWindow):
         self.problems.setMaximumHeight(140)
         # 附件 beside the form, outside it: a finalized record's form is disabled, its files still open.
         self.attachments = AttachmentsPanel(self.session, self)
+        self.attachments.setVisible(self.KIND in ATTACHMENT_KINDS)
         self.attachments.changed.connect(self.on_changed)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(scroll)
