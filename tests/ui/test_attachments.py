@@ -8,6 +8,7 @@ file).
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from desktop_app.ui.editors.attachment_viewer import AttachmentViewer
 from desktop_app.ui.editors.attachments import AttachmentsPanel
 from desktop_app.ui.editors.meeting import MeetingEditor
+from desktop_app.ui.printing.dialog import PrintDialog
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.ui_settings import UiSettings
 from domain.attachments import AttachmentRole
 from domain.records import Meeting
 from tests.ui.clerk import Clerk, dialog_text, settle, wait_until
@@ -270,3 +273,83 @@ def test_a_pdf_opens_page_by_page_in_the_viewer(
     assert "第 1 页，共 1 页" in viewer.page_label.text()
     assert isinstance(viewer, QDialog)
     viewer.close()
+
+
+def _pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+def test_the_print_dialog_appends_the_attachments_unless_unticked(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    photo = tmp_path / "合影.jpg"
+    photo.write_bytes(samples.jpeg(1600, 1200))
+    editor = new_meeting(clerk, shell)
+    basics(clerk, editor)
+    panel = editor.attachments
+    assert drop(panel, [photo])
+    tiles_ready(panel, 1, thumbs=1)
+    click_tile(clerk, panel, 0)
+    clerk.fill(panel.caption, "防火宣传")
+    save(clerk, editor)
+    clerk.click(toolbar_button(editor, "打印"))
+    wait_until(lambda: any(isinstance(w, PrintDialog) and w.isVisible() for w in QApplication.topLevelWidgets()),
+               5000, "the print dialog")
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintDialog) and w.isVisible())
+    assert dialog.attachments.isChecked() and "附上附件" in dialog.attachments.text()
+    UiSettings().last_folder = str(tmp_path)
+
+    def saved(name: str) -> Path:
+        path = tmp_path / f"{name}.pdf"
+        with clerk.on_dialogs(clerk.open_file(name, "保存"), timeout_ms=30_000):
+            clerk.click(dialog.save_button)
+        wait_until(lambda: not dialog.busy and path.exists(), 30_000, "the PDF")
+        return path
+
+    with_files = _pdf_text(saved("with"))
+    assert "附件（共1件）" in with_files and "防火宣传" in with_files
+    clerk.click(dialog.attachments)
+    without = _pdf_text(saved("without"))
+    assert "附件（共" not in without and "散会" in without
+    clerk.click_button(dialog, "关闭")
+
+
+def test_a_post_log_entry_takes_attachments_too(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    with session.lock:
+        post = session.store.records.create(
+            "pioneer_post", {"name": "防火瞭望先锋岗", "holder_member_ids": [roster["钱党员"]]}, author="t").record_id
+        log = session.store.records.create(
+            "post_log", {"post_id": post, "member_id": roster["钱党员"], "date": "2026-04-12",
+                         "description": "巡山八小时"}, author="t").record_id
+    page = go_to(clerk, shell, "先锋岗")
+    wait_until(lambda: page.posts.model().rowCount() == 1, 5000, "the post in the list")
+    clerk.click(page.posts.viewport(), page.posts.visualRect(page.posts.model().index(0, 0)).center())
+    wait_until(lambda: page.logs.model().rowCount() == 1, 5000, "its log entry")
+    editor = open_from_list(clerk, shell, page.logs, "巡山八小时")
+    photo = tmp_path / "巡山.jpg"
+    photo.write_bytes(samples.jpeg())
+    panel = editor.attachments
+    assert panel.isVisible()
+    with clerk.on_dialog(clerk.open_file(str(photo))):
+        clerk.click(button(panel, "添加附件…"))
+    tiles_ready(panel, 1, thumbs=1)
+    save(clerk, editor)
+    body = session.read(lambda s: s.records.get(log)).body
+    assert [a.name for a in body.attachments] == ["巡山.jpg"]
+
+
+def test_the_download_mode_is_chosen_in_the_settings(
+    shell: ShellWindow, session: Session, clerk: Clerk
+) -> None:
+    page = go_to(clerk, shell, "设置")
+    combo = page.download_mode
+    assert combo.currentData() == "lazy"
+    clerk.choose(combo, "全部下载，供离线使用")
+    wait_until(lambda: session.read(lambda s: s.meta.get("attachment_download_mode")) == "full", 5000,
+               "the choice to be kept")
+    clerk.choose(combo, "按需下载：先下载缩略图，打开时再下载原文件")
+    wait_until(lambda: session.read(lambda s: s.meta.get("attachment_download_mode")) == "lazy", 5000,
+               "the choice to be kept")
