@@ -180,7 +180,8 @@ class AttachmentRefused(ValueError):
     """A file that cannot be attached; ``str()`` is the Chinese message for the clerk, naming the file.
 
     ``code`` is a stable ASCII reason for programs and tests: ``bad_name``, ``unsupported``, ``empty``,
-    ``too_large``, ``type_mismatch``, ``bomb``, ``damaged``, ``unreadable``.
+    ``too_large``, ``type_mismatch``, ``bomb``, ``damaged``, ``unreadable``, and ``changed`` (the file
+    changed on disk between the check and its encryption; blobs.py).
     """
 
     def __init__(self, name: str, code: str, reason: str) -> None:

@@ -88,3 +88,18 @@ def test_operations_take_the_lock(ledger: Ledger, tmp_path: Path) -> None:
         assert not done.wait(0.5)
     assert done.wait(10)
     worker.join()
+
+
+def test_the_size_limit_is_a_ledger_setting(ledger: Ledger, tmp_path: Path) -> None:
+    from desktop_app.operations.errors import StoreError
+
+    assert ops.attachment_limit(ledger) == 20 * 1024 * 1024
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n")
+    assert ops.set_attachment_limit(ledger, 2) == 2 * 1024 * 1024
+    result = ops.attach_files(ledger, [big])
+    assert result.attached == [] and "超过 2 MB 的上限" in result.messages[0]
+    with pytest.raises(StoreError, match="1 MB 到 200 MB"):
+        ops.set_attachment_limit(ledger, 500)
+    ops.set_attachment_limit(ledger, 20)
+    assert [r.name for r in ops.attach_files(ledger, [big]).attached] == ["扫描件.pdf"]
