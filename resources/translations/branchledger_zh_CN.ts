@@ -458,6 +458,10 @@ The copy is NOT encrypted: anyone with access to that folder can read it. Delete
         <source>On a slow link, on demand saves time; choose all files if this laptop must work without any connection</source>
         <translation>网络慢时按需下载更省时间；这台电脑需要在完全没有网络时使用，请选全部下载</translation>
     </message>
+    <message>
+        <source>A larger file is refused when it is attached</source>
+        <translation>超过此大小的文件不能添加为附件</translation>
+    </message>
 </context>
 <context>
     <name>EditorWindow</name>
@@ -2594,6 +2598,10 @@ Head office ({2}, {3}): {4}</source>
     <message>
         <source>Attachments</source>
         <translation>附件下载</translation>
+    </message>
+    <message>
+        <source>Largest attachment</source>
+        <translation>单个附件上限</translation>
     </message>
     <message>
         <source>Change passphrase</source>

@@ -353,3 +353,31 @@ def test_the_download_mode_is_chosen_in_the_settings(
     clerk.choose(combo, "按需下载：先下载缩略图，打开时再下载原文件")
     wait_until(lambda: session.read(lambda s: s.meta.get("attachment_download_mode")) == "lazy", 5000,
                "the choice to be kept")
+
+
+def test_a_file_over_the_limit_set_in_the_settings_is_refused(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    page = go_to(clerk, shell, "设置")
+    assert page.attachment_limit.value() == 20
+    clerk.click(page.attachment_limit)
+    clerk.key(Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # the number, not the " MB"
+    clerk.type("5")
+    clerk.key(Qt.Key.Key_Return)
+    wait_until(lambda: session.read(lambda s: s.blobs.max_bytes) == 5 * 1024 * 1024, 5000, "the new limit")
+    big = tmp_path / "大照片.jpg"
+    big.write_bytes(samples.noisy_jpeg(3000, 2000))  # about 7 MB
+    editor = new_meeting(clerk, shell)
+    basics(clerk, editor)
+    before = blob_count(session)
+    messages: list[str] = []
+
+    def read_and_close(box: QWidget) -> None:
+        messages.append(dialog_text(box))
+        assert isinstance(box, QMessageBox)
+        clerk.click(box.buttons()[0])
+
+    with clerk.on_dialogs(read_and_close):
+        assert drop(editor.attachments, [big])
+    assert "大照片.jpg" in messages[0] and "超过 5 MB" in messages[0]
+    assert editor.attachments.strip.count() == 0 and blob_count(session) == before
