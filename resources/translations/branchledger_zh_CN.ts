@@ -97,6 +97,14 @@ The copy is NOT encrypted: anyone with access to that folder can read it. Delete
         <translation>正在添加…</translation>
     </message>
     <message>
+        <source>Attachments not uploaded yet</source>
+        <translation>附件未上传完</translation>
+    </message>
+    <message>
+        <source>Some attachments of this record have not reached head office yet; they are sent with the next sync</source>
+        <translation>本记录有附件尚未传到总部，下次同步时发送</translation>
+    </message>
+    <message>
         <source>Caption, e.g. 重温入党誓词</source>
         <translation>说明，如：重温入党誓词</translation>
     </message>

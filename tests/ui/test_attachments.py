@@ -16,6 +16,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from desktop_app.operations.attachment_uploads import note_missing_at_office
+from desktop_app.store.sync_state import StoreSyncState
 from desktop_app.ui.editors.attachment_viewer import AttachmentViewer
 from desktop_app.ui.editors.attachments import AttachmentsPanel
 from desktop_app.ui.editors.meeting import MeetingEditor
@@ -25,6 +27,7 @@ from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.ui_settings import UiSettings
 from domain.attachments import AttachmentRole
 from domain.records import Meeting
+from sync.client.state import Credentials
 from tests.ui.clerk import Clerk, dialog_text, settle, wait_until
 from tests.ui.steps import button, finalize, go_to, new_meeting, open_from_list, save, toolbar_button
 from testsupport import attachment_samples as samples
@@ -381,3 +384,45 @@ def test_a_file_over_the_limit_set_in_the_settings_is_refused(
         assert drop(editor.attachments, [big])
     assert "大照片.jpg" in messages[0] and "超过 5 MB" in messages[0]
     assert editor.attachments.strip.count() == 0 and blob_count(session) == before
+
+
+def test_not_uploaded_yet_is_shown_until_head_office_has_the_files(
+    shell: ShellWindow, session: Session, clerk: Clerk
+) -> None:
+    with session.lock:
+        store = session.store
+        StoreSyncState(store).update_credentials(Credentials(
+            base_url="https://hq.example", device_id="d1", token="t", branch_id="b1", branch_name="毕拉河林场党支部",
+            server_public_key="k"))
+        ref = store.blobs.put_bytes(samples.jpeg(), "合影.jpg", role=AttachmentRole.PHOTO)
+        record = store.records.create("meeting", {
+            "meeting_type": "committee", "title": "五月支委会", "starts_at": "2026-05-08T09:00",
+            "attachments": [ref.model_dump(mode="json")]}, author="t").record_id
+
+    def reopen() -> AttachmentsPanel:
+        page = go_to(clerk, shell, "会议记录")
+        wait_until(lambda: page.table.model().rowCount() == 1, 5000, "the meeting in the list")
+        editor = open_from_list(clerk, shell, page.table, "五月支委会")
+        assert isinstance(editor, MeetingEditor)
+        tiles_ready(editor.attachments, 1)
+        settle(100)
+        return editor.attachments
+
+    panel = reopen()
+    wait_until(panel.badge.isVisible, 5000, "附件未上传完 (the record itself is not sent yet)")
+    assert panel.badge.text() == "附件未上传完"
+    panel.window().close()
+
+    with session.lock:  # head office accepted the record, and its reply still lists the photo as missing
+        session.store.conn.execute("DELETE FROM outbox WHERE record_id = ?", (record,))
+        note_missing_at_office(session.store, [ref.sha256])
+    panel = reopen()
+    wait_until(panel.badge.isVisible, 5000, "附件未上传完 (the photo is still missing at head office)")
+    panel.window().close()
+
+    with session.lock:  # the upload finished
+        note_missing_at_office(session.store, [])
+    panel = reopen()
+    settle(300)
+    assert not panel.badge.isVisible()
+    panel.window().close()

@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.operations import attachments as ops
+from desktop_app.operations.attachment_uploads import uploads_pending
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
@@ -196,11 +197,21 @@ class AttachmentsPanel(QGroupBox):
         self.hint.setStyleSheet("color: #666;")
         self.busy = QLabel(translate("Attachments", "Adding…"))
         self.busy.setVisible(False)
+        self.badge = QLabel(translate("Attachments", "Attachments not uploaded yet"))
+        self.badge.setObjectName("attachmentsBadge")
+        self.badge.setToolTip(translate(
+            "Attachments",
+            "Some attachments of this record have not reached head office yet; they are sent with the next sync"))
+        self.badge.setStyleSheet("color: #9a5b00; font-weight: bold;")
+        self.badge.setVisible(False)
+        self.record_id: str | None = None
+        session.changed.connect(self._written)  # a sync run, a save
         top = QHBoxLayout()
         for widget in (self.add_button, self.keep_original, self.hint):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.busy)
+        top.addWidget(self.badge)
 
         self.strip = AttachmentStrip(self)
         self.strip.files_dropped.connect(self.attach_paths)
@@ -247,6 +258,7 @@ class AttachmentsPanel(QGroupBox):
         for ref in self.refs:
             self._add_item(ref)
         self._selected(self.strip.currentRow())
+        self.refresh_upload_state()
 
     def merge_into(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` (what the form reads) with the attachments; no key at all when there are none, so
@@ -255,13 +267,29 @@ class AttachmentsPanel(QGroupBox):
             return data
         return {**data, "attachments": [dict(ref) for ref in self.refs]}
 
-    def set_editable(self, editable: bool) -> None:
-        """Drafts take additions, removals and edits; a finalized record is shown read-only."""
+    def set_editable(self, editable: bool, record_id: str | None = None) -> None:
+        """Drafts take additions, removals and edits; a finalized record is shown read-only.
+        ``record_id`` is the saved record (None before the first 保存), for 附件未上传完."""
         self.editable = editable
         self.strip.accepting = editable
         for widget in (self.add_button, self.keep_original, self.hint):
             widget.setVisible(editable)
         self._selected(self.strip.currentRow())
+        if record_id != self.record_id:
+            self.record_id = record_id
+            self.refresh_upload_state()
+
+    def refresh_upload_state(self) -> None:
+        """附件未上传完 while head office lacks a file of the saved record (asked on a worker)."""
+        digests, record_id = [str(ref["sha256"]) for ref in self.refs], self.record_id
+        if not digests or record_id is None or self.isHidden() or self.session.closed:
+            self.badge.setVisible(False)
+            return
+        UiOp(self, self.session, lambda ledger: uploads_pending(ledger, record_id, digests)).success(
+            self.badge.setVisible).failure(lambda _exc: None).run_in_background()
+
+    def _written(self, _changes: object) -> None:
+        self.refresh_upload_state()
 
     # ------------------------------------------------------------ adding
 

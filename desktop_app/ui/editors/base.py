@@ -225,7 +225,7 @@ class EditorWindow(QMainWindow):
     def _update_chrome(self) -> None:
         editable = not self.status_final and not self.conflicted
         self.form_widget.setEnabled(editable)
-        self.attachments.set_editable(editable)
+        self.attachments.set_editable(editable, self.record_id)
         self._show_placeholders(editable)
         self.action_save.setEnabled(editable)
         self.action_finalize.setVisible(self.FINALIZABLE)
