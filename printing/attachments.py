@@ -129,6 +129,22 @@ def prepare_image(data: bytes, long_edge: int = PRINT_LONG_EDGE_PX) -> PrintImag
         return PrintImage(out.getvalue(), image.width, image.height)
 
 
+def turned_to_fit(image: PrintImage, box_width: float, box_height: float) -> PrintImage:
+    """``image`` turned a quarter (counter-clockwise, as printers' auto-rotate does) when it then fills
+    more of the box: a landscape 签到表 scan on a portrait page prints at full size, not a third."""
+    upright = min(box_width / image.width, box_height / image.height)
+    turned = min(box_width / image.height, box_height / image.width)
+    if turned <= upright * 1.15:
+        return image
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image.jpeg)) as opened:
+        rotated = opened.transpose(Image.Transpose.ROTATE_90)
+        out = io.BytesIO()
+        rotated.save(out, "JPEG", quality=85, optimize=True)
+        return PrintImage(out.getvalue(), rotated.width, rotated.height)
+
+
 class ImageBox(Flowable):
     """An image scaled to fit a fixed box (aspect kept, centred), with a thin frame around it."""
 
@@ -444,7 +460,7 @@ def _full_pages(kit: Kit, embedder: PdfEmbedder, entries: list[_Prepared], label
         used += sum(_height(f) for f in first)
         box: Flowable
         if entry.image is not None:
-            box = ImageBox(entry.image, TEXT_WIDTH, TEXT_HEIGHT - used)
+            box = ImageBox(turned_to_fit(entry.image, TEXT_WIDTH, TEXT_HEIGHT - used), TEXT_WIDTH, TEXT_HEIGHT - used)
         else:
             assert entry.source is not None and index is not None
             box = EmbeddedPage(embedder, entry.source, index, TEXT_WIDTH, TEXT_HEIGHT - used, entry.pdf_pages[index])

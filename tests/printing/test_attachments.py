@@ -217,3 +217,14 @@ def test_ledger_binds_each_records_attachments_after_its_minutes(tmp_path: Path,
     assert len(scan_pages) == 1 and len(photo_pages) == 1
     assert scan_pages[0] < photo_pages[0]  # 签到表 first, then the photos
     assert f"共{result.pages}页" in norm(pdf_text(result.data, tmp_path, page=photo_pages[0]))
+
+
+def test_a_landscape_scan_is_turned_to_fill_the_page(tmp_path: Path, fonts: FontSet) -> None:
+    wide = _jpeg((1700, 1200), GREEN, GREEN)  # a 签到表 printed in landscape, scanned as it lies
+    result = render_signin_sheet(
+        dataclasses.replace(samples.signin_input(), scans=[_att("签到表.jpg", "image/jpeg", "sign_in_sheet", wide)]),
+        fonts=fonts)
+    assert result.data is not None
+    green = _box(_raster(result.data, tmp_path, 1), GREEN)
+    assert green is not None
+    assert green[3] - green[1] > 1.3 * (green[2] - green[0])  # turned a quarter: tall on the portrait page
