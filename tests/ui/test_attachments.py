@@ -426,3 +426,28 @@ def test_not_uploaded_yet_is_shown_until_head_office_has_the_files(
     settle(300)
     assert not panel.badge.isVisible()
     panel.window().close()
+
+
+def test_an_unsaved_attachment_is_autosaved_and_comes_back_with_the_draft(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(samples.jpeg())
+    editor = new_meeting(clerk, shell)
+    clerk.fill(editor.title, "未保存的主题党日")
+    assert drop(editor.attachments, [photo])
+    tiles_ready(editor.attachments, 1, thumbs=1)
+    wait_until(lambda: any(b.data["data"].get("attachments") for b in session.read(lambda s: s.buffers.all())),
+               3000, "the autosave with the attachment")
+    assert shell.workspace is not None
+    shell.workspace.editors.clear()  # as after a crash: the next unlock finds the buffer
+    with clerk.on_dialog(clerk.press("打开草稿")):
+        opened = shell.workspace.restore_buffers()
+    assert opened == 1
+    restored = shell.workspace.editors[-1]
+    assert isinstance(restored, MeetingEditor)
+    tiles_ready(restored.attachments, 1, thumbs=1)
+    basics(clerk, restored, "未保存的主题党日")
+    save(clerk, restored)
+    assert [a.name for a in saved_body(session, restored).attachments] == ["现场.jpg"]
+    editor.force_close()
