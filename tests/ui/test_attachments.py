@@ -9,6 +9,7 @@ file).
 from __future__ import annotations
 
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop_app.operations.attachment_uploads import note_missing_at_office
+from desktop_app.operations.printing import PrintRequest, render_document
 from desktop_app.store.sync_state import StoreSyncState
 from desktop_app.ui.editors.attachment_viewer import AttachmentViewer
 from desktop_app.ui.editors.attachments import AttachmentsPanel
@@ -451,3 +453,41 @@ def test_an_unsaved_attachment_is_autosaved_and_comes_back_with_the_draft(
     save(clerk, restored)
     assert [a.name for a in saved_body(session, restored).attachments] == ["现场.jpg"]
     editor.force_close()
+
+
+def test_viewing_and_printing_leave_no_plaintext_on_disk(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path,
+    store_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The marker bytes inside the JPEG are in no file of the data directory or the temp directory
+    after attaching (保留原图: the exact bytes), viewing and preparing a print of it."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    source = tmp_path / "src"
+    source.mkdir()
+    photo = source / "带标记.jpg"
+    photo.write_bytes(samples.jpeg(1200, 900, marker=samples.MARKER))
+    editor = new_meeting(clerk, shell)
+    basics(clerk, editor)
+    panel = editor.attachments
+    clerk.click(panel.keep_original)
+    assert drop(panel, [photo])
+    tiles_ready(panel, 1, thumbs=1)
+    save(clerk, editor)
+    ref = saved_body(session, editor).attachments[0]
+    assert samples.MARKER in session.read(lambda s: s.blobs.read_all(ref.sha256))  # kept byte for byte
+    click_tile(clerk, panel, 0)
+    clerk.click(button(panel, "打开"))
+    viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AttachmentViewer) and w.isVisible())
+    wait_until(lambda: not viewer.image.isNull(), 5000, "the photo in the viewer")
+    viewer.close()
+    record_id = editor.record_id
+    assert record_id is not None
+    printed = render_document(session.ledger, PrintRequest.minutes(record_id))
+    assert printed.data is not None and printed.pages >= 3
+    for folder in (store_dir, temp):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert samples.MARKER not in path.read_bytes(), path
