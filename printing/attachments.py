@@ -145,25 +145,37 @@ def turned_to_fit(image: PrintImage, box_width: float, box_height: float) -> Pri
         return PrintImage(out.getvalue(), rotated.width, rotated.height)
 
 
-class ImageBox(Flowable):
-    """An image scaled to fit a fixed box (aspect kept, centred), with a thin frame around it."""
+class _Box(Flowable):
+    """A fixed-size box whose content (of ``size``) is centred in it, with a thin frame around it."""
 
-    def __init__(self, image: PrintImage, width: float, height: float) -> None:
+    def __init__(self, width: float, height: float) -> None:
         super().__init__()
-        self.image = image
         self.box_width = width
         self.box_height = height
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.box_width, self.box_height
 
-    def draw(self) -> None:
-        w, h = _fit(self.image.width, self.image.height, self.box_width, self.box_height)
+    def framed(self, size: tuple[float, float]) -> tuple[float, float, float, float]:
+        """Draw the frame of content of ``size`` fitted in the box; returns its x, y, width, height."""
+        w, h = _fit(size[0], size[1], self.box_width, self.box_height)
         x, y = (self.box_width - w) / 2, (self.box_height - h) / 2
-        self.canv.drawImage(ImageReader(io.BytesIO(self.image.jpeg)), x, y, w, h)
         self.canv.setStrokeColor(_FRAME)
         self.canv.setLineWidth(0.4)
         self.canv.rect(x, y, w, h)
+        return x, y, w, h
+
+
+class ImageBox(_Box):
+    """An image scaled to fit a fixed box (aspect kept, centred)."""
+
+    def __init__(self, image: PrintImage, width: float, height: float) -> None:
+        super().__init__(width, height)
+        self.image = image
+
+    def draw(self) -> None:
+        x, y, w, h = self.framed((self.image.width, self.image.height))
+        self.canv.drawImage(ImageReader(io.BytesIO(self.image.jpeg)), x, y, w, h)
 
 
 def _fit(width: float, height: float, box_width: float, box_height: float) -> tuple[float, float]:
@@ -283,33 +295,23 @@ def pdf_page_sizes(data: bytes) -> list[tuple[float, float]]:
             doc.close()
 
 
-class EmbeddedPage(Flowable):
+class EmbeddedPage(_Box):
     """A box where page ``page_index`` of an attached PDF will be stamped (see PdfEmbedder)."""
 
     def __init__(self, embedder: PdfEmbedder, source: int, page_index: int, width: float, height: float,
                  page_size: tuple[float, float]) -> None:
-        super().__init__()
+        super().__init__(width, height)
         self.embedder = embedder
         self.source = source
         self.page_index = page_index
-        self.box_width = width
-        self.box_height = height
         self.page_size = page_size
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        return self.box_width, self.box_height
-
     def draw(self) -> None:
-        canvas = self.canv
-        x, y = canvas.absolutePosition(0, 0)
+        x, y = self.canv.absolutePosition(0, 0)
         self.embedder.placements.append(
-            _Placement(self.source, self.page_index, canvas.getPageNumber(), x, y, self.box_width, self.box_height)
+            _Placement(self.source, self.page_index, self.canv.getPageNumber(), x, y, self.box_width, self.box_height)
         )
-        # The edge of the embedded sheet, so it reads as a page on the page.
-        w, h = _fit(*self.page_size, self.box_width, self.box_height)
-        canvas.setStrokeColor(_FRAME)
-        canvas.setLineWidth(0.4)
-        canvas.rect((self.box_width - w) / 2, (self.box_height - h) / 2, w, h)
+        self.framed(self.page_size)  # the edge of the embedded sheet, so it reads as a page on the page
 
 
 # ---------------------------------------------------------------- the story

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,17 @@ def drop(panel: AttachmentsPanel, paths: list[Path]) -> bool:
     QApplication.sendEvent(target, event)
     settle()
     return event.isAccepted()
+
+
+def read_message(clerk: Clerk, messages: list[str]) -> Callable[[QWidget], None]:
+    """An answer for a message box: note what it says, close it with its button (确定)."""
+
+    def answer(box: QWidget) -> None:
+        messages.append(dialog_text(box))
+        assert isinstance(box, QMessageBox)
+        clerk.click(box.buttons()[0])
+
+    return answer
 
 
 def click_tile(clerk: Clerk, panel: AttachmentsPanel, row: int) -> None:
@@ -153,11 +165,7 @@ def test_a_refused_file_gets_a_chinese_message_and_nothing_is_stored(
     panel = editor.attachments
     before = blob_count(session)
     messages: list[str] = []
-
-    def read_and_close(box: QWidget) -> None:
-        messages.append(dialog_text(box))
-        assert isinstance(box, QMessageBox)
-        clerk.click(box.buttons()[0])
+    read_and_close = read_message(clerk, messages)
 
     with clerk.on_dialogs(clerk.open_file(str(liar)), read_and_close):
         clerk.click(button(panel, "添加附件…"))
@@ -376,11 +384,7 @@ def test_a_file_over_the_limit_set_in_the_settings_is_refused(
     basics(clerk, editor)
     before = blob_count(session)
     messages: list[str] = []
-
-    def read_and_close(box: QWidget) -> None:
-        messages.append(dialog_text(box))
-        assert isinstance(box, QMessageBox)
-        clerk.click(box.buttons()[0])
+    read_and_close = read_message(clerk, messages)
 
     with clerk.on_dialogs(read_and_close):
         assert drop(editor.attachments, [big])
