@@ -228,3 +228,15 @@ def test_a_landscape_scan_is_turned_to_fill_the_page(tmp_path: Path, fonts: Font
     green = _box(_raster(result.data, tmp_path, 1), GREEN)
     assert green is not None
     assert green[3] - green[1] > 1.3 * (green[2] - green[0])  # turned a quarter: tall on the portrait page
+
+
+def test_a_post_report_prints_its_entries_files_under_their_dates(tmp_path: Path, fonts: FontSet) -> None:
+    from printing.posts import render_post_report
+
+    photo = dataclasses.replace(_att("巡护.jpg", "image/jpeg", "photo", _jpeg((800, 600), GREEN, GREEN), "北线巡护"),
+                                owner="2025-06-12工作记录")
+    plain = render_post_report(samples.post_report_input(), fonts=fonts)
+    result = render_post_report(dataclasses.replace(samples.post_report_input(), attachments=[photo]), fonts=fonts)
+    assert result.data is not None and result.pages == plain.pages + 2
+    text = norm(pdf_text(result.data, tmp_path))
+    assert "2025-06-12工作记录：北线巡护" in text and "图1" in text
