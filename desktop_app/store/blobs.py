@@ -263,7 +263,9 @@ class BlobWriter:
     ``offset`` is how many plaintext bytes are held; a new :meth:`BlobStore.begin_download` after a cut
     or a restart resumes from the last complete segment kept on disk (at most 64 KiB less than what was
     appended), so the caller asks head office for ``Range: bytes=<offset>-``. :meth:`finish` verifies
-    the digest and runs :func:`check_content` before the blob counts as held.
+    the digest and runs :func:`check_content` before the blob counts as held. Like every store call,
+    each :meth:`append` runs under the store's lock (it records the offset in the database); the
+    network wait between chunks does not need it.
     """
 
     def __init__(self, blobs: BlobStore, ref: AttachmentRef) -> None:
