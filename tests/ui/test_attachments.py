@@ -8,6 +8,7 @@ file).
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -495,3 +496,31 @@ def test_viewing_and_printing_leave_no_plaintext_on_disk(
         for path in folder.rglob("*"):
             if path.is_file():
                 assert samples.MARKER not in path.read_bytes(), path
+
+
+def test_a_file_held_only_as_a_thumbnail_shows_it_and_says_it_is_not_here(
+    shell: ShellWindow, session: Session, clerk: Clerk
+) -> None:
+    """On demand (按需下载): another device's photo arrives as a thumbnail; the tile shows it, and
+    opening says the file is not on this computer yet — never another file, never a crash."""
+    photo = samples.jpeg(1600, 1200)
+    digest = hashlib.sha256(photo).hexdigest()
+    with session.lock:
+        session.store.blobs.put_thumbnail(digest, samples.jpeg(160, 120))
+        session.store.records.create("meeting", {
+            "meeting_type": "committee", "title": "六月支委会", "starts_at": "2026-06-08T09:00",
+            "attachments": [{"sha256": digest, "size": len(photo), "mime": "image/jpeg", "name": "别处拍的.jpg",
+                             "role": "photo"}]}, author="t")
+    page = go_to(clerk, shell, "会议记录")
+    wait_until(lambda: page.table.model().rowCount() == 1, 5000, "the meeting in the list")
+    editor = open_from_list(clerk, shell, page.table, "六月支委会")
+    assert isinstance(editor, MeetingEditor)
+    tiles_ready(editor.attachments, 1, thumbs=1)
+    click_tile(clerk, editor.attachments, 0)
+    messages: list[str] = []
+    with clerk.on_dialogs(read_message(clerk, messages)):
+        clerk.click(button(editor.attachments, "打开"))
+    assert "尚未下载" in messages[0]
+    viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AttachmentViewer) and w.isVisible())
+    assert "尚未下载" in viewer.picture.text()
+    viewer.close()
