@@ -38,6 +38,7 @@ from pydantic import TypeAdapter
 
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
+from sync.client.blobs import BlobQueue, BlobStats
 from sync.client.changes import fit_batch
 from sync.client.reply import parse_reply
 from sync.client.state import QuarantinedChange, SyncState
@@ -110,6 +111,7 @@ class SyncStats:
     new_conflicts: list[str] = field(default_factory=list)
     started_at: str = ""
     finished_at: str = ""
+    blobs: BlobStats | None = None  # the attachment queue's run after the records (if it has one)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class SyncEngine:
         progress: Callable[[SyncProgress], None] | None = None,
         app_version: str = "",
         pipeline: bool = True,
+        blobs: BlobQueue | None = None,
     ) -> None:
         self.state = state
         if transport is None:
@@ -184,6 +187,9 @@ class SyncEngine:
         self._pool: ThreadPoolExecutor | None = None
         self._settled: set[str] = set()  # change ids the last applied reply answered
         self._ratio = FIRST_RATIO  # request JSON bytes per byte on the wire, measured
+        # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
+        self.blobs = blobs
+        self._missing_blobs: list[str] = []
         if creds is not None and creds.compact and self.transport.server_compact is None:
             self.transport.server_compact = creds.compact
 
@@ -204,6 +210,10 @@ class SyncEngine:
         stats = SyncStats(started_at=_now())
         try:
             self._loop(stats)
+            if self.blobs is not None:
+                t = self.transport
+                self.blobs.bind(t.base_url, t.session, t.token, t.verify, t.timeout)
+                stats.blobs = self.blobs.run(self._missing_blobs)
         except errors.SyncError as exc:
             self.last_error = exc
             stats.finished_at = _now()
@@ -281,6 +291,8 @@ class SyncEngine:
             last_batch = ids
             isolating = False
             outcome = self.state.apply_reply(batch, reply, quarantined)
+            if not reply.has_more:
+                self._missing_blobs = list(reply.missing_blobs)
             self._settled = {r.change_id for r in reply.results}
             self._count(stats, batch, outcome)
             if reply.epoch_changed:

@@ -183,6 +183,11 @@ class SyncResponse(WireModel):
     checksum: str | None = None  # only on the last page: the branch heads at ``cursor``
     retry_after: float | None = None
     server_keys: ServerKeys | None = None  # when the device's key is not the current one
+    # On the last page (issue 14, sync-notes §6.11): digests the branch's accepted revisions
+    # reference that head office does not hold completely; the device uploads those it has over
+    # /v1/blobs. Absent from older servers (an empty list).
+    missing_blobs: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, max_length=1000)
 
 
 class EnrolRequest(WireModel):
