@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
+from domain.attachments import AttachmentRef
+from domain.base import DomainModel, ShortText
 from domain.dates import coerce_date, coerce_datetime
 from domain.enums import (
     AppraisalGrade,
@@ -37,12 +39,14 @@ from domain.enums import (
     VoteMethod,
 )
 
-# The body schema version this code reads and writes (the wire's ``schema_version``). A body with
-# a higher number comes from a newer client: it is kept verbatim, never guessed at (issue 13).
-SCHEMA_VERSION = 1
+# The body schema version this code reads (the wire's ``schema_version``). A body with a higher
+# number comes from a newer client: it is kept verbatim, never guessed at (issue 13). Version 2 added
+# ``attachments``; a body is *written* with the lowest version that describes it
+# (:func:`body_schema_version`), so a body without attachments stays version 1, byte for byte.
+SCHEMA_VERSION = 2
+ATTACHMENTS_SCHEMA_VERSION = 2
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200_000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 RecordRef = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -55,16 +59,22 @@ DateTime = Annotated[dt.datetime, BeforeValidator(coerce_datetime)]
 OptionalDateTime = Annotated[dt.datetime | None, BeforeValidator(coerce_datetime)]
 
 
-class DomainModel(BaseModel):
-    """Base of every body: strict about unknown fields so typos in imports are reported."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, use_enum_values=False)
+def _no_attachments(value: list[AttachmentRef]) -> bool:
+    return not value
 
 
 class RecordBody(DomainModel):
-    """A kind of record the store keeps; ``KIND`` is its stable wire name."""
+    """A kind of record the store keeps; ``KIND`` is its stable wire name.
+
+    ``attachments`` (签到表 scans, photos, 讲稿; issue 14) are references by content digest, so the
+    revision hash covers the files' digests. The field is left out of every dump while it is empty:
+    a body without attachments serializes byte for byte as before the field existed, so no existing
+    revision id changes (tests/domain/test_attachment_field.py).
+    """
 
     KIND: ClassVar[str]
+
+    attachments: list[AttachmentRef] = Field(default_factory=list, exclude_if=_no_attachments)
 
 
 # ---------------------------------------------------------------- branch and roster
@@ -341,6 +351,15 @@ class NoticeReceipt(RecordBody):
     notice_id: RecordRef = Field(min_length=1)
     acknowledged_by: Name = ""
     acknowledged_at: dt.datetime
+
+
+def body_schema_version(body: dict[str, Any]) -> int:
+    """The schema version a body (JSON form) is written with: 2 when it carries attachments, else 1.
+
+    An older client or head office (reading version 1) keeps a version-2 body verbatim and unread,
+    as it keeps every body from a newer schema; every other body stays readable to it.
+    """
+    return ATTACHMENTS_SCHEMA_VERSION if body.get("attachments") else 1
 
 
 Kind = Literal[

@@ -29,7 +29,7 @@ from desktop_app.store.writes import Revision, set_conflicted, write_revision
 from domain.compliance.counting import meeting_is_valid
 from domain.context import RuleContext
 from domain.enums import RecordStatus
-from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody
+from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, BranchProfile, Meeting, Member, RecordBody, body_schema_version
 from domain.settings import RuleSettings
 from domain.validation import validate_record
 from domain.violations import RuleViolation, Severity, Violation
@@ -38,6 +38,8 @@ from sync.protocol.revisions import compute_rev
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
 
+# The schema version of a body without attachments; one with attachments is written as version 2
+# (domain.records.body_schema_version), so older readers keep it verbatim.
 SCHEMA_VERSION = 1
 
 
@@ -335,11 +337,12 @@ class RecordRepository:
             and body_json == before.body.model_dump(mode="json")
         ):
             return before  # nothing changed: no revision, no history, nothing to sync
+        schema_version = body_schema_version(body_json)
         rev = compute_rev(kind=kind, body=body_json, parents=parents, deleted=deleted, status=status.value,
-                          schema_version=SCHEMA_VERSION)
+                          schema_version=schema_version)
         now = utc_now()
         created_at = before.created_at if before else now
-        revision = Revision(record_id, rev, parents, kind, status.value, deleted, SCHEMA_VERSION, pack(body_json),
+        revision = Revision(record_id, rev, parents, kind, status.value, deleted, schema_version, pack(body_json),
                             store.clock.now().encode(), store.device_id, author, "local", now)
         write_revision(store.conn, revision, body=body, members=self.members, validity=self.meeting_is_valid, op=op,
                        before_rev=before.rev if before else None, created_at=created_at, now=now)

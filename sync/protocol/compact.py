@@ -36,6 +36,9 @@ from domain.records import RECORD_KINDS
 class _Field:
     default: Any  # JSON form; _NO_DEFAULT when the field is required
     child: _Shape | None = None  # the nested record's shape (a record, or a list of records)
+    # Left out of the full body while it holds its default (``exclude_if``: a body's ``attachments``),
+    # so expand must not put it back either.
+    omitted: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def _shape(model: type[BaseModel]) -> _Shape:
             adapter: TypeAdapter[Any] = TypeAdapter(info.annotation)  # type: ignore[arg-type]
             default = adapter.dump_python(value, mode="json") if value is not PydanticUndefined else _NO_DEFAULT
         nested = _nested_model(info.annotation)
-        fields[name] = _Field(default, _shape(nested) if nested else None)
+        fields[name] = _Field(default, _shape(nested) if nested else None, omitted=info.exclude_if is not None)
     return _Shape(fields)
 
 
@@ -82,7 +85,7 @@ def _shapes() -> dict[str, _Shape]:
 def _describe(shape: _Shape) -> dict[str, Any]:
     return {
         name: {"default": None if f.default is _NO_DEFAULT else f.default, "required": f.default is _NO_DEFAULT,
-               "child": _describe(f.child) if f.child else None}
+               "child": _describe(f.child) if f.child else None, **({"omitted": True} if f.omitted else {})}
         for name, f in sorted(shape.fields.items())
     }
 
@@ -129,7 +132,7 @@ def _expand(body: dict[str, Any], shape: _Shape) -> dict[str, Any]:
                 value = [_expand(v, spec.child) if isinstance(v, dict) else v for v in value]
         out[key] = value
     for key, spec in shape.fields.items():
-        if key not in out and spec.default is not _NO_DEFAULT:
+        if key not in out and spec.default is not _NO_DEFAULT and not spec.omitted:
             out[key] = copy.deepcopy(spec.default) if isinstance(spec.default, dict | list) else spec.default
     return out
 

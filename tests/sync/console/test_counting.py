@@ -44,13 +44,13 @@ def congress(laptop: Laptop, ids: list[str], present: int, *, day: str = "2026-1
 
 
 def newer_client_record(state: MemoryState, kind: str, body: dict[str, Any]) -> str:
-    """Queue a revision exactly as a newer client (schema_version 2) would send it."""
+    """Queue a revision exactly as a newer client (schema_version 3) would send it."""
     record_id = uuid.uuid4().hex
-    rev = compute_rev(kind=kind, body=body, parents=[], status="final", schema_version=2)
+    rev = compute_rev(kind=kind, body=body, parents=[], status="final", schema_version=3)
     now = dt.datetime.now(dt.UTC).isoformat()
     state.revisions[(record_id, rev)] = Revision(record_id, rev, [], kind, "final", False, body,
                                                  state.clock.now().encode(), state.device_id, state.author, now,
-                                                 schema_version=2)
+                                                 schema_version=3)
     state.records[record_id] = Record(record_id, kind, rev, "final", False, body)
     state._counter += 1
     state.outbox.append(OutboxEntry(state._counter, uuid.uuid4().hex, record_id, rev))
@@ -115,7 +115,7 @@ def test_a_body_from_a_newer_client_shows_as_needing_an_upgrade(console: HeadOff
     device = console.device("b1")
     device.state.create("branch_profile", {"name": "第一支部"})
     device.sync()
-    # A newer client's record: schema_version 2, a field this version does not know.
+    # A newer client's record: schema_version 3, a field this version does not know.
     body = {"meeting_type": "party_congress", "title": "新版本记录", "starts_at": "2026-10-20T09:00:00",
             "hybrid_attendance": {"remote": 3}}
     rid = newer_client_record(device.state, "meeting", body)
