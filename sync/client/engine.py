@@ -354,6 +354,7 @@ class SyncEngine:
             limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
             include_own=include_own,
             compact=compact.schema_id(),
+            blobs=True if self.blobs is not None else None,
         )
 
     def _apply(self, request: SyncRequest, batch: list[Change], stats: SyncStats) -> None:

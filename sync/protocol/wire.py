@@ -101,6 +101,9 @@ class SyncRequest(WireModel):
     # The compact-body fingerprint this client can expand (sync/protocol/compact.py): head office
     # strips pulled bodies only when it is its own. Old clients send nothing and get full bodies.
     compact: Annotated[str, StringConstraints(max_length=40)] | None = None
+    # The device runs an attachment queue (issue 14): the last page's reply lists missing_blobs.
+    # Older clients, which cannot upload, never ask and are spared the list and its query.
+    blobs: bool | None = None
 
 
 class ChangeResult(WireModel):

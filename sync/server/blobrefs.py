@@ -19,13 +19,15 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from domain.attachments import MAX_REF_BYTES, name_problem
 from sync.server.tables import blob_refs
 from sync.server.timeutil import now_text
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_BLOB_BYTES = 64 * 1024 * 1024  # a hard ceiling; the clerk's configurable limit is lower (20 MB)
+# The largest attachment head office takes: the clerk's configurable limit (20 MB by default) may be
+# raised, but not past this; a reference declaring more is no reference.
+MAX_BLOB_BYTES = min(64 * 1024 * 1024, MAX_REF_BYTES)
 MAX_MISSING = 1000  # digests listed per sync reply
-_BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class BlobRef:
 
 
 def _safe_name(name: Any) -> bool:
-    return isinstance(name, str) and 0 < len(name) <= 200 and not _BAD_NAME.search(name) and ".." not in name
+    return isinstance(name, str) and name_problem(name) is None
 
 
 def refs_in_body(body: dict[str, Any] | None) -> list[tuple[str, int, str, str]]:

@@ -113,9 +113,9 @@ class Blobs:
                 raise BlobRefused("digest_mismatch", "上传的文件与记录中的附件摘要不符，已丢弃。")
             with self.storage.open_partial(branch, sha) as handle:
                 try:
-                    checked = check_content(handle, ref.name)
+                    checked = check_content(handle, ref.name, max_bytes=blobrefs.MAX_BLOB_BYTES)
                 except AttachmentRefused as exc:
-                    raise BlobRefused("attachment_refused", str(exc)) from exc
+                    raise BlobRefused("attachment_refused", f"总部拒收附件“{ref.name}”：{exc.reason}") from exc
             if checked.mime != ref.mime:
                 raise BlobRefused("attachment_refused", f"附件“{ref.name}”的类型与记录所述不符。")
         except BaseException:

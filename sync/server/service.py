@@ -235,7 +235,7 @@ class HeadOffice:
                 max_bytes=max_bytes,
             )
             checksum = None if page.has_more else encode_checksum(ledger.checksum)
-            missing_blobs = [] if page.has_more else blobrefs.missing(conn, device.branch_id)
+            missing_blobs = blobrefs.missing(conn, device.branch_id) if request.blobs and not page.has_more else []
             if self.fault_hook:
                 self.fault_hook("before_commit")
         if self.fault_hook:
