@@ -85,3 +85,15 @@ def plain_zip() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("readme.txt", "not an office file")
     return out.getvalue()
+
+
+def noisy_jpeg(width: int = 1200, height: int = 900, *, seed: int = 1) -> bytes:
+    """A JPEG of random pixels: hardly compressible, so a photo-sized file from a small image."""
+    import random
+
+    from PIL import Image
+
+    noise = random.Random(seed).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), noise).save(out, "JPEG", quality=95)
+    return out.getvalue()

@@ -8,6 +8,7 @@ Layout of the data directory::
     ledger.backup.json  where backups go and how many are kept (backups.py)
     backups/            the default backup location
     aside/              damaged or replaced files, kept byte for byte (aside.py)
+    blobs/              attached files, encrypted and content-addressed (blobs.py)
 
 Opening judges the database before anything can write to it (connection.py): a damaged one is
 moved aside untouched and :class:`StoreDamaged` offers salvage; a WAL that did not replay fully is
@@ -19,6 +20,7 @@ and the recovery key stays inside the encrypted database until the clerk confirm
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -33,6 +35,7 @@ import sqlcipher3
 from desktop_app.store import aside, backups
 from desktop_app.store.atomic import fsync_dir, fsync_file
 from desktop_app.store.attempts import ATTEMPTS_FILE, UnlockAttempts
+from desktop_app.store.blobs import BlobStore
 from desktop_app.store.buffers import EditorBuffers
 from desktop_app.store.connection import (
     DatabaseDamage,
@@ -335,6 +338,11 @@ class Store:
                          detail=str(failure)) from failure
 
     # ------------------------------------------------------------ keys
+
+    @functools.cached_property
+    def blobs(self) -> BlobStore:
+        """The encrypted attachment files (blobs.py), keyed from this store's database key."""
+        return BlobStore(self)
 
     @property
     def key_id(self) -> str:

@@ -25,6 +25,7 @@ from desktop_app.store.migrations import (
     m0003_lists_and_bigrams,
     m0004_quarantine,
     m0005_meeting_validity,
+    m0006_blobs,
 )
 
 # Add each new migration module here, in order.
@@ -34,6 +35,7 @@ MODULES: tuple[ModuleType, ...] = (
     m0003_lists_and_bigrams,
     m0004_quarantine,
     m0005_meeting_validity,
+    m0006_blobs,
 )
 
 
