@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 
 import requests
 
+from domain.attachments import AttachmentRef
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.protocol.versions import PROTOCOL_HEADER
@@ -41,22 +42,21 @@ DOWNLOAD_MODES: tuple[DownloadMode, ...] = ("lazy", "full")
 
 
 class BlobReader(Protocol):
-    size: int
+    @property
+    def size(self) -> int: ...
 
     def read(self, offset: int, n: int) -> bytes: ...
 
 
 class BlobWriter(Protocol):
-    offset: int
+    @property
+    def offset(self) -> int: ...
 
-    def append(self, chunk: bytes) -> None: ...
+    def append(self, chunk: bytes) -> Any: ...
 
     def finish(self) -> Any: ...
 
-
-class RefLike(Protocol):
-    sha256: str
-    size: int
+    def close(self) -> None: ...
 
 
 class LocalBlobs(Protocol):
@@ -66,7 +66,7 @@ class LocalBlobs(Protocol):
 
     def open_reader(self, sha256: str) -> BlobReader: ...
 
-    def begin_download(self, ref: Any) -> BlobWriter: ...
+    def begin_download(self, ref: AttachmentRef) -> BlobWriter: ...
 
     def put_thumbnail(self, sha256: str, data: bytes) -> None: ...
 
@@ -84,6 +84,7 @@ class BlobStats:
     downloaded: int = 0
     bytes_down: int = 0
     pending: list[str] = field(default_factory=list)  # missing digests left for a later run
+    failed: list[str] = field(default_factory=list)  # local store errors (a damaged copy, a bad download)
     error: str | None = None
 
 
@@ -100,7 +101,7 @@ class BlobQueue:
         self,
         local: LocalBlobs,
         *,
-        wanted: Callable[[], Iterable[Any]] = lambda: (),
+        wanted: Callable[[], Iterable[AttachmentRef]] = lambda: (),
         mode: DownloadMode = "lazy",
         on_refused: Callable[[str, str], None] | None = None,
         retry: RetryPolicy | None = None,
@@ -274,23 +275,26 @@ class BlobQueue:
         stats.bytes_down += len(data)
         return True
 
-    def fetch(self, ref: Any, stats: BlobStats | None = None) -> bool:
+    def fetch(self, ref: AttachmentRef, stats: BlobStats | None = None) -> bool:
         """Pull one full file (the clerk opened it, or ``full`` mode); resumes a partial; verified."""
         stats = stats or BlobStats()
         writer = self.local.begin_download(ref)
         failures = 0
-        while writer.offset < ref.size:
-            try:
-                if not self._get_range(ref.sha256, writer, stats):
-                    return False
-                failures = 0
-            except (errors.NetworkError, errors.ServerUnavailable):
-                failures += 1
-                stats.resumed += 1
-                if failures >= self.retry.attempts:
-                    raise
-                self._sleep(self.retry.delay(failures))
-        writer.finish()
+        try:
+            while writer.offset < ref.size:
+                try:
+                    if not self._get_range(ref.sha256, writer, stats):
+                        return False
+                    failures = 0
+                except (errors.NetworkError, errors.ServerUnavailable):
+                    failures += 1
+                    stats.resumed += 1
+                    if failures >= self.retry.attempts:
+                        raise
+                    self._sleep(self.retry.delay(failures))
+            writer.finish()  # verifies (every segment, sha256, check_content) or discards and raises
+        finally:
+            writer.close()
         stats.downloaded += 1
         return True
 
@@ -330,14 +334,25 @@ class BlobQueue:
                     stats.refused.append(sha256)
                     if self.on_refused is not None:
                         self.on_refused(sha256, exc.message)
+                except errors.SyncError:
+                    raise
+                except Exception as exc:  # the local copy cannot be read (damaged): reported, the rest goes on
+                    log.warning("attachment %s not uploaded: %s", sha256, exc)
+                    stats.failed.append(sha256)
             missing_set = set(missing)
             for ref in self.wanted():
                 if ref.sha256 in missing_set or self.local.has(ref.sha256):
                     continue  # head office lacks it too, or it is here already
-                if self.mode == "full":
-                    self.fetch(ref, stats)
-                elif self.local.thumbnail(ref.sha256) is None and _is_image(ref):
-                    self.fetch_thumbnail(ref.sha256, stats)
+                try:
+                    if self.mode == "full":
+                        self.fetch(ref, stats)
+                    elif ref.is_image and self.local.thumbnail(ref.sha256) is None:
+                        self.fetch_thumbnail(ref.sha256, stats)
+                except errors.SyncError:
+                    raise
+                except Exception as exc:  # what arrived failed verification: discarded by the store, reported
+                    log.warning("attachment %s not downloaded: %s", ref.sha256, exc)
+                    stats.failed.append(ref.sha256)
         except errors.SyncError as exc:
             if not exc.retryable and not isinstance(exc, errors.RequestRejected):
                 raise
@@ -345,10 +360,6 @@ class BlobQueue:
             stats.pending = [s for s in missing if s not in self.refused]
             log.warning("attachments left for the next sync: %s", exc)
         return stats
-
-
-def _is_image(ref: Any) -> bool:
-    return str(getattr(ref, "mime", "")).startswith("image/")
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

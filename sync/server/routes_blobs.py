@@ -104,30 +104,36 @@ async def blob_create(request: Request, sha256: str) -> Response:
 
 
 async def _receive_into(request: Request, appender: Appender, budget: int) -> None:
-    """Stream the body into ``appender``; at most ``budget`` bytes, else 413 (what came is kept)."""
+    """Stream the body into ``appender``; at most ``budget`` bytes, else 413.
+
+    Whatever arrived is written even when the body ends early (a cut link, a timeout): the client
+    resumes from the offset HEAD then reports, so nothing that reached head office is sent twice.
+    """
     pending: list[bytes] = []
     size = 0
-    while True:
-        try:
-            message = await asyncio.wait_for(request.receive(), IDLE_TIMEOUT)
-        except TimeoutError as exc:
-            raise ApiError(408, "request_timeout", headers=_TUS) from exc
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-        chunk = message.get("body", b"")
-        if chunk:
-            if len(chunk) > budget:
-                raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
-            budget -= len(chunk)
-            pending.append(chunk)
-            size += len(chunk)
-            if size >= WRITE_BATCH:
-                await run_in_threadpool(appender.write, b"".join(pending))
-                pending, size = [], 0
-        if not message.get("more_body", False):
-            break
-    if pending:
-        await run_in_threadpool(appender.write, b"".join(pending))
+    try:
+        while True:
+            try:
+                message = await asyncio.wait_for(request.receive(), IDLE_TIMEOUT)
+            except TimeoutError as exc:
+                raise ApiError(408, "request_timeout", headers=_TUS) from exc
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk = message.get("body", b"")
+            if chunk:
+                if len(chunk) > budget:
+                    raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+                budget -= len(chunk)
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= WRITE_BATCH:
+                    await run_in_threadpool(appender.write, b"".join(pending))
+                    pending, size = [], 0
+            if not message.get("more_body", False):
+                break
+    finally:
+        if pending:
+            await run_in_threadpool(appender.write, b"".join(pending))
 
 
 @router.patch("/v1/blobs/{sha256}")

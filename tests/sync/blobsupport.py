@@ -8,6 +8,7 @@ from typing import Any
 
 import requests
 
+from sync.protocol.wire import ClientInfo, SyncRequest, SyncResponse
 from sync.server.blobstore import DirectoryStorage
 from tests.sync.hq import Device, HeadOfficeFixture, meeting
 
@@ -33,6 +34,17 @@ def noisy_jpeg(n_bytes: int, seed: int = 0) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=95)
     return out.getvalue()
+
+
+def missing_of(hq: HeadOfficeFixture, device: Device) -> list[str]:
+    """missing_blobs of a no-op sync, asked for as the attachment queue asks (``blobs: true``)."""
+    creds = device.state.credentials()
+    assert creds is not None
+    request = SyncRequest(client=ClientInfo(device_id=device.state.device_id), blobs=True)
+    reply = requests.post(f"{hq.base_url}/v1/sync", data=request.model_dump_json(),
+                          headers={"Authorization": f"Bearer {creds.token}", "Content-Type": "application/json"})
+    assert reply.status_code == 200, reply.text
+    return list(SyncResponse.model_validate(reply.json()).missing_blobs)
 
 
 def push_record(device: Device, refs: list[dict[str, Any]], title: str = "主题党日：植树") -> str:

@@ -7,24 +7,10 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import requests
 
-from sync.protocol.wire import ClientInfo, SyncRequest, SyncResponse
-
-from tests.sync.blobsupport import Tus, noisy_jpeg, push_record, ref_for, stored_files
-from tests.sync.hq import Device, HeadOfficeFixture
+from tests.sync.blobsupport import Tus, missing_of, noisy_jpeg, push_record, ref_for, stored_files
+from tests.sync.hq import HeadOfficeFixture
 from testsupport import attachment_samples as samples
-
-
-def _missing(hq: HeadOfficeFixture, device: Device) -> list[str]:
-    """missing_blobs of a no-op sync, asked for as the attachment queue asks."""
-    creds = device.state.credentials()
-    assert creds is not None
-    request = SyncRequest(client=ClientInfo(device_id=device.state.device_id), blobs=True)
-    reply = requests.post(f"{hq.base_url}/v1/sync", data=request.model_dump_json(),
-                          headers={"Authorization": f"Bearer {creds.token}", "Content-Type": "application/json"})
-    assert reply.status_code == 200, reply.text
-    return list(SyncResponse.model_validate(reply.json()).missing_blobs)
 
 
 def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFixture) -> None:
@@ -32,7 +18,7 @@ def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFi
     photo, scan = noisy_jpeg(700_000, seed=1), samples.pdf("签到表")
     refs = [ref_for(photo, "植树.jpg"), ref_for(scan, "签到表.pdf", role="sign_in_sheet")]
     push_record(device, refs)
-    assert sorted(_missing(hq, device)) == sorted(r["sha256"] for r in refs)
+    assert sorted(missing_of(hq, device)) == sorted(r["sha256"] for r in refs)
 
     tus = Tus.of(hq, device)
     sha = refs[0]["sha256"]
@@ -46,7 +32,7 @@ def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFi
     last = tus.patch(sha, 300_000, photo[300_000:])
     assert last.status_code == 204 and last.headers["Upload-Offset"] == str(len(photo))
     assert tus.upload(refs[1]["sha256"], scan).status_code == 204
-    assert _missing(hq, device) == []
+    assert missing_of(hq, device) == []
 
     whole = tus.get(sha)
     assert whole.status_code == 200 and whole.content == photo
@@ -70,7 +56,7 @@ def test_a_second_device_of_the_branch_never_uploads_a_held_blob(hq_sqlite: Head
     push_record(first, [ref])
     assert Tus.of(hq, first).upload(ref["sha256"], photo).status_code == 204
     push_record(second, [ref], title="同一张照片的另一条记录")
-    assert _missing(hq, second) == []
+    assert missing_of(hq, second) == []
     tus = Tus.of(hq, second)
     assert tus.head(ref["sha256"]).headers["Upload-Offset"] == str(len(photo))
     again = tus.create(ref["sha256"], len(photo))
@@ -117,7 +103,7 @@ def test_hostile_content_is_refused_and_nothing_is_stored(hq_sqlite: HeadOfficeF
     assert reply.status_code == 422 and reply.json()["code"] == "attachment_refused"
     assert "。" in reply.json()["message"] or reply.json()["message"]
     assert stored_files(hq) == []  # the partial was deleted
-    assert _missing(hq, device) == [ref["sha256"]]  # still not held
+    assert missing_of(hq, device) == [ref["sha256"]]  # still not held
 
 
 def test_wrong_digest_is_refused_and_discarded(hq_sqlite: HeadOfficeFixture) -> None:
