@@ -233,8 +233,10 @@ class SyncOps:
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncRun:
         """One full sync run (raises a ``SyncError``)."""
+        from desktop_app.operations.sync_blobs import blob_queue
+
         engine = SyncEngine(self.state(), ca_bundle=ca_bundle or None, progress=progress, retry=self.retry,
-                            app_version=app_version())
+                            app_version=app_version(), blobs=blob_queue(self.ledger))
         try:
             stats = engine.sync_once()
         finally:

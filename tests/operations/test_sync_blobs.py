@@ -1,0 +1,69 @@
+"""The app's sync run carries attachments: two encrypted stores, a real head office (uvicorn, SQLite).
+
+Laptop A attaches a photo and a scanned 签到表 to a meeting and runs ``SyncOps.sync`` — the same call
+the 同步 page and ``branch-ledger sync`` make; head office then holds both files byte for byte.
+Laptop B of the branch syncs in the default lazy mode (the photo's thumbnail only), opens the photo
+(:func:`fetch_attachment`), and after switching to ``full`` gets the scan too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop_app.operations import Ledger
+from desktop_app.operations.records import save_record
+from desktop_app.operations.sync import SyncOps
+from desktop_app.operations.sync_blobs import download_mode, fetch_attachment, set_download_mode
+from desktop_app.store import KdfParams, Store
+from domain.attachments import AttachmentRole
+from tests.operations.conftest import PASSPHRASE
+from tests.sync.blobsupport import noisy_jpeg, storage
+from tests.sync.conftest import hq_sqlite  # noqa: F401  (fixture: a real head office on SQLite)
+from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
+from testsupport import attachment_samples as samples
+
+
+@pytest.fixture
+def hq(hq_sqlite: HeadOfficeFixture) -> HeadOfficeFixture:  # noqa: F811
+    return hq_sqlite
+
+
+def _device(hq: HeadOfficeFixture, path: Path, name: str) -> SyncOps:
+    store, _ = Store.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    ops = SyncOps(Ledger(store))
+    ops.retry = FAST_RETRY
+    assert ops.enrol(hq.base_url, hq.enrol_code("b1"), None, device_name=name)
+    return ops
+
+
+def test_sync_uploads_attachments_and_a_second_laptop_pulls_them_lazily(hq: HeadOfficeFixture,
+                                                                         tmp_path: Path) -> None:
+    a, b = _device(hq, tmp_path / "a", "A"), _device(hq, tmp_path / "b", "B")
+    photo, scan = noisy_jpeg(300_000, seed=7), samples.pdf("签到表")
+    with a.ledger.guard() as store:
+        refs = [store.blobs.put_bytes(photo, "植树.jpg", downscale=False, role=AttachmentRole.PHOTO),
+                store.blobs.put_bytes(scan, "签到表.pdf", role=AttachmentRole.SIGN_IN_SHEET)]
+    save_record(a.ledger, "meeting", meeting("主题党日", attachments=[r.model_dump(mode="json") for r in refs]),
+                author="A")
+    run = a.sync().stats.blobs
+    assert run is not None and run.uploaded == 2 and run.error is None
+    for ref, data in zip(refs, (photo, scan), strict=True):
+        assert storage(hq).path("b1", ref.sha256).read_bytes() == data
+
+    assert download_mode(b.ledger) == "lazy"
+    pulled = b.sync().stats.blobs
+    assert pulled is not None and pulled.thumbnails == 1 and pulled.downloaded == 0  # the PDF has no thumbnail
+    with b.ledger.guard() as store:
+        assert store.blobs.thumbnail(refs[0].sha256) and not store.blobs.has(refs[0].sha256)
+    creds = b.state().credentials()
+    assert creds is not None
+    assert fetch_attachment(b.ledger, refs[0], creds.base_url, creds.token).downloaded == 1
+    set_download_mode(b.ledger, "full")
+    full = b.sync().stats.blobs
+    assert full is not None and full.downloaded == 1
+    with b.ledger.guard() as store:
+        assert store.blobs.read_all(refs[0].sha256) == photo and store.blobs.read_all(refs[1].sha256) == scan
+    for ops in (a, b):
+        ops.ledger.close()
