@@ -21,6 +21,7 @@ from domain.records import Meeting, Member
 from printing.formatting import date_zh
 from sync.protocol.record_ids import review_record_id
 from sync.server.console import minutes_view
+from sync.server.console.attachments_view import AttachmentView, attachment_views
 from sync.server.console.indexer import parse_stored
 from sync.server.console.pdf import original_of
 from sync.server.console.records import KIND_LABELS, RecordLine, line_of
@@ -87,6 +88,7 @@ class RecordPage:
     other_fields: list[tuple[str, str]]
     printable: bool
     can_review: bool
+    attachments: list[AttachmentView] = field(default_factory=list)
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, str], members: Mapping[str, Member]) -> None:
@@ -183,7 +185,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
     elif parsed is not None:
         flat: dict[str, str] = {}
         _flatten(parsed.model_dump(mode="json"), "", flat, members)
-        other = [(_label(k), v) for k, v in flat.items() if v]
+        other = [(_label(k), v) for k, v in flat.items() if v and not k.startswith("attachments.")]
     review_rows = conn.execute(
         select(revisions.c.body).where(revisions.c.branch_id == branch_id,
                                        revisions.c.record_id == review_record_id(record_id),
@@ -212,4 +214,5 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
         conflicted=bool(head.conflicted), leaves=leaves, revisions=history, reviews=reviews,
         amendments=amendments, original=original_line, other_fields=other,
         printable=isinstance(parsed, Meeting), can_review=can_review and final and head.kind == "meeting",
+        attachments=attachment_views(conn, branch_id, record_id, body),
     )
