@@ -241,6 +241,10 @@ class SyncOps:
             stats = engine.sync_once()
         finally:
             engine.close()
+        if engine.evidence_policy is not None:
+            from desktop_app.operations.sync_blobs import save_evidence_policy
+
+            save_evidence_policy(self.ledger, engine.evidence_policy)
         changed = bool(stats.pulled or stats.conflicts or stats.accepted or stats.rejected)
         return SyncRun(stats, OpChanges.all() if changed else OpChanges())
 

@@ -20,6 +20,7 @@ from typing import Any, cast
 from desktop_app.operations.ledger import Ledger
 from desktop_app.store.codec import unpack_text
 from domain.attachments import AttachmentRef, attachment_refs
+from domain.compliance.evidence import EvidencePolicy
 from sync.client.blobs import DOWNLOAD_MODES, BlobQueue, BlobReader, BlobStats, BlobWriter, DownloadMode
 
 DOWNLOAD_MODE_KEY = "attachments.download_mode"
@@ -122,3 +123,22 @@ def fetch_attachment(ledger: Ledger, ref: AttachmentRef, base_url: str, token: s
                    (DEFAULT_CONNECT_TIMEOUT, DEFAULT_STALL_TIMEOUT))
         queue.fetch(ref, stats)
     return stats
+
+
+EVIDENCE_KEY = "evidence_policy"
+
+
+def save_evidence_policy(ledger: Ledger, policy: dict[str, list[str]]) -> None:
+    """Keep head office's evidence requirement as last sent (a sync reply's ``evidence``)."""
+    with ledger.guard() as store, store.transaction():
+        store.meta.set(EVIDENCE_KEY, policy)
+
+
+def evidence_policy(ledger: Ledger) -> EvidencePolicy:
+    """What head office requires per activity (empty until a head office that asks has been reached)."""
+    with ledger.guard() as store:
+        raw = store.meta.get(EVIDENCE_KEY)
+    try:
+        return EvidencePolicy.from_json(raw if isinstance(raw, dict) else None)
+    except ValueError:  # a newer head office's role this version does not know: require nothing unknown
+        return EvidencePolicy()

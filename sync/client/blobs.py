@@ -73,6 +73,27 @@ class LocalBlobs(Protocol):
     def thumbnail(self, sha256: str) -> bytes | None: ...
 
 
+class _Window:
+    """``n`` bytes of a blob from ``offset`` as a request body read piece by piece (http.client reads
+    16 KiB blocks): a chunk is never built in memory, only the store's current 64 KiB segment is.
+    ``len()`` gives requests the Content-Length head office requires."""
+
+    def __init__(self, reader: BlobReader, offset: int, n: int) -> None:
+        self.reader, self.start, self.n, self.sent = reader, offset, n, 0
+
+    def __len__(self) -> int:
+        return self.n
+
+    def read(self, size: int = -1) -> bytes:
+        left = self.n - self.sent
+        size = left if size is None or size < 0 else min(size, left)
+        if size <= 0:
+            return b""
+        data = self.reader.read(self.start + self.sent, size)
+        self.sent += len(data)
+        return data
+
+
 @dataclass
 class BlobStats:
     uploaded: int = 0  # blobs head office now holds because of this run
@@ -134,7 +155,7 @@ class BlobQueue:
     def _url(self, sha256: str, tail: str = "") -> str:
         return f"{self.base_url}/v1/blobs/{sha256}{tail}"
 
-    def _call(self, method: str, url: str, *, headers: dict[str, str] | None = None, data: bytes | None = None,
+    def _call(self, method: str, url: str, *, headers: dict[str, str] | None = None, data: Any = None,
               stream: bool = False) -> requests.Response:
         if self.session is None:
             raise errors.NotEnrolled()
@@ -209,17 +230,17 @@ class BlobQueue:
         failures = 0
         while offset < length:
             n = min(chunk, length - offset)
-            data = reader.read(offset, n)
             try:
-                offset = self._patch(sha256, offset, data, stats)
+                offset = self._patch(sha256, offset, _Window(reader, offset, n), stats)
                 failures = 0
                 chunk = min(MAX_CHUNK, chunk * 2)  # the link carries this much: try more per request
+                self.chunk = chunk  # and the next file starts there
             except (errors.NetworkError, errors.ServerUnavailable):
                 failures += 1
                 stats.resumed += 1
                 if failures >= self.retry.attempts:
                     raise
-                chunk = max(MIN_CHUNK, chunk // 2)
+                chunk = self.chunk = max(MIN_CHUNK, chunk // 2)
                 self._sleep(self.retry.delay(failures))
                 state = self._retrying(lambda: self._head(sha256))
                 if state is None:
@@ -235,21 +256,24 @@ class BlobQueue:
             raise errors.RequestRejected(detail=f"POST HTTP {response.status_code}")
         return int(response.headers["Upload-Offset"])
 
-    def _patch(self, sha256: str, offset: int, data: bytes, stats: BlobStats) -> int:
-        headers = {"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream"}
-        stats.bytes_up += len(data)
-        response = self._call("PATCH", self._url(sha256), headers=headers, data=data)
+    def _patch(self, sha256: str, offset: int, body: _Window, stats: BlobStats) -> int:
+        headers = {"Upload-Offset": str(offset), "Content-Type": "application/offset+octet-stream",
+                   "Content-Length": str(len(body))}
+        try:
+            response = self._call("PATCH", self._url(sha256), headers=headers, data=body)
+        finally:
+            stats.bytes_up += body.sent
         try:
             status = response.status_code
             if status == 204:
                 return int(response.headers["Upload-Offset"])
             if status == 409 and "Upload-Offset" in response.headers:
                 return int(response.headers["Upload-Offset"])  # head office holds more (or less): go on from there
-            body = _json(response)
+            answer = _json(response)
+            message, code = str(answer.get("message") or "") or None, str(answer.get("code", ""))
             if status == 422:
-                raise BlobRefused(str(body.get("message") or "") or None, code=str(body.get("code", "")))
-            raise errors.RequestRejected(str(body.get("message") or "") or None, detail=f"PATCH HTTP {status}",
-                                         code=str(body.get("code", "")))
+                raise BlobRefused(message, code=code)
+            raise errors.RequestRejected(message, detail=f"PATCH HTTP {status}", code=code)
         finally:
             response.close()
 

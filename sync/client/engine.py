@@ -190,6 +190,7 @@ class SyncEngine:
         # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
         self.blobs = blobs
         self._missing_blobs: list[str] = []
+        self.evidence_policy: dict[str, list[str]] | None = None
         if creds is not None and creds.compact and self.transport.server_compact is None:
             self.transport.server_compact = creds.compact
 
@@ -293,6 +294,8 @@ class SyncEngine:
             outcome = self.state.apply_reply(batch, reply, quarantined)
             if not reply.has_more:
                 self._missing_blobs = list(reply.missing_blobs)
+                if reply.evidence is not None:
+                    self.evidence_policy = reply.evidence  # head office's "needs photo / 签到表" setting
             self._settled = {r.change_id for r in reply.results}
             self._count(stats, batch, outcome)
             if reply.epoch_changed:

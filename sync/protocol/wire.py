@@ -191,6 +191,9 @@ class SyncResponse(WireModel):
     # /v1/blobs. Absent from older servers (an empty list).
     missing_blobs: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
         default_factory=list, max_length=1000)
+    # With missing_blobs: head office's evidence requirement, meeting type → attachment roles
+    # (domain/compliance/evidence.py), so the laptop can say what an activity still lacks.
+    evidence: dict[str, list[str]] | None = None
 
 
 class EnrolRequest(WireModel):

@@ -34,7 +34,7 @@ from sync.protocol.wire import (
     TokenRenewRequest,
     TokenRenewResponse,
 )
-from sync.server import admin_tokens, blobrefs
+from sync.server import admin_tokens, blobrefs, evidence
 from sync.server import devices as device_store
 from sync.server.blobs import Blobs
 from sync.server.db import migrate
@@ -236,6 +236,7 @@ class HeadOffice:
             )
             checksum = None if page.has_more else encode_checksum(ledger.checksum)
             missing_blobs = blobrefs.missing(conn, device.branch_id) if request.blobs and not page.has_more else []
+            evidence_policy = evidence.get_policy(conn).to_json() if request.blobs and not page.has_more else None
             if self.fault_hook:
                 self.fault_hook("before_commit")
         if self.fault_hook:
@@ -258,6 +259,7 @@ class HeadOffice:
             has_more=page.has_more,
             checksum=checksum,
             missing_blobs=missing_blobs,
+            evidence=evidence_policy,
             server_keys=None
             if request.client.server_key == key.public_key_b64()
             else self.identity.server_keys(),
