@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from branch_ledger import version_line
-from desktop_app import cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
+from desktop_app import attachments_cli, cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
 from desktop_app.cli_text import CliError, h
 from desktop_app.paths import default_data_dir
 from desktop_app.store import RecordFilter, Store, StoreError
@@ -308,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cli.add_subcommands(sub)
     store_cli.add_subcommands(sub)
     ledger_cli.add_subcommands(sub)
+    attachments_cli.add_subcommands(sub)
     return parser
 
 

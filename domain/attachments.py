@@ -180,14 +180,16 @@ class AttachmentRefused(ValueError):
     """A file that cannot be attached; ``str()`` is the Chinese message for the clerk, naming the file.
 
     ``code`` is a stable ASCII reason for programs and tests: ``bad_name``, ``unsupported``, ``empty``,
-    ``too_large``, ``type_mismatch``, ``bomb``, ``damaged``, ``unreadable``.
+    ``too_large``, ``type_mismatch``, ``bomb``, ``damaged``, ``unreadable``, and ``changed`` (the file
+    changed on disk between the check and its encryption; blobs.py).
     """
 
     def __init__(self, name: str, code: str, reason: str) -> None:
         self.name = name
         self.code = code
         self.reason = reason
-        super().__init__(f"附件“{name}”未添加：{reason}")
+        self.message = f"附件“{name}”未添加：{reason}"  # what dialogs and the CLI show
+        super().__init__(self.message)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ from typing import Any
 
 from domain.enums import LabelledEnum
 
+# An attachment's digest and type are codes, not words (its file name and caption are searched).
+_NOT_TEXT = frozenset({"sha256", "mime"})
+
 
 def human_strings(value: Any, out: list[str] | None = None) -> list[str]:
     """Every string typed into ``value`` (a body, list or dict) and every code's Chinese label;
@@ -22,7 +25,7 @@ def human_strings(value: Any, out: list[str] | None = None) -> list[str]:
             out.append(value)
     elif hasattr(type(value), "model_fields"):
         for name in type(value).model_fields:
-            if not name.endswith(("_id", "_ids", "_rev")):
+            if not name.endswith(("_id", "_ids", "_rev")) and name not in _NOT_TEXT:
                 human_strings(getattr(value, name), out)
     elif isinstance(value, list | tuple):
         for item in value:

@@ -97,3 +97,14 @@ def noisy_jpeg(width: int = 1200, height: int = 900, *, seed: int = 1) -> bytes:
     out = io.BytesIO()
     Image.frombytes("RGB", (width, height), noise).save(out, "JPEG", quality=95)
     return out.getvalue()
+
+
+def heic(width: int = 2400, height: int = 1800) -> bytes:
+    """A real HEIC photo (pillow-heif's encoder)."""
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (30, 90, 200)).save(out, "HEIF", quality=70)
+    return out.getvalue()

@@ -7,7 +7,14 @@ A backup is a folder ``<location>/BranchLedger-<key id>/<UTC time>-<reason>/`` h
   database key, so it is exactly as encrypted as the store (no plaintext ever touches the stick);
 * ``ledger.keys`` — a copy of the key file at that moment (key material has redundancy: a garbled
   ``ledger.keys`` is repaired from here, see store.py);
-* ``manifest.json`` — time, reason, schema and app version, size and SHA-256 of ``ledger.db``.
+* ``manifest.json`` — time, reason, schema and app version, size and SHA-256 of ``ledger.db``, and
+  the attachment files (``blobs``: name → size) this backup needs.
+
+Attachment files (``<data>/blobs``, blobs.py) are already encrypted and never change once written
+(their name is an HMAC of their content), so they are kept once per ledger, in
+``BranchLedger-<key id>/blobs/``, shared by that ledger's backups: ten backups of 600 MB of photos
+take 600 MB, not 6 GB. Each backup lists the files it needs; rotation removes pool files no kept
+backup lists, and a restore copies the listed files back.
 
 The folder is assembled under a temporary name and renamed when complete, so a crash or a pulled
 USB stick leaves either a whole backup or an ignored ``.tmp-…`` folder. Backups are made on close
@@ -24,6 +31,8 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -56,6 +65,8 @@ REASONS = {
     "before-restore": "恢复备份前",
 }
 StoreLock = AbstractContextManager[Any]
+BLOBS_DIR = "blobs"  # = blobs.BLOBS_DIR, in the data dir and in each ledger's backup folder
+_BLOB_REL = re.compile(r"[0-9a-f]{2}/[0-9a-f]{64}")  # a pooled file: never a path outside the pool
 _META_MARKER, _META_LAST, _META_ERROR = "backup.marker", "backup.last", "backup.last_error"
 
 
@@ -112,6 +123,7 @@ class BackupInfo:
     app_version: str
     sha256: str
     extra: dict[str, Any] = field(default_factory=dict)
+    blobs: dict[str, int] = field(default_factory=dict)  # pooled attachment files it needs: aa/name → size
 
     @property
     def name(self) -> str:
@@ -166,7 +178,8 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
     try:
         info = write_backup(db_path, db_key, key_json, config.root(store.data_dir), key_id=key_id, reason=reason,
                             schema_version=schema, extra={"device_id": device_id},
-                            create_root=config.root_may_be_created(store.data_dir))
+                            create_root=config.root_may_be_created(store.data_dir),
+                            blobs_dir=Path(store.data_dir) / BLOBS_DIR)
         rotate(ledger_folder(config.root(store.data_dir), key_id), config.keep)
     except (OSError, sqlcipher3.Error, StoreError) as exc:
         failure = translate(exc) or BackupError(detail=str(exc))
@@ -220,8 +233,9 @@ def last_status(store: Store) -> dict[str, Any]:
 
 def write_backup(db_path: Path, db_key: bytes, key_json: str, root: Path, *, key_id: str, reason: str,
                  schema_version: int, app_version: str = "", extra: dict[str, Any] | None = None,
-                 create_root: bool = True) -> BackupInfo:
-    """Copy the database at ``db_path`` (SQLite's backup API) and the key file into a new backup."""
+                 create_root: bool = True, blobs_dir: Path | None = None) -> BackupInfo:
+    """Copy the database at ``db_path`` (SQLite's backup API) and the key file into a new backup,
+    and the attachment files of ``blobs_dir`` into the ledger's shared pool."""
     from desktop_app.store.connection import _connect, _key  # the store's own way to open a database
 
     if not create_root and not Path(root).is_dir():
@@ -253,10 +267,11 @@ def write_backup(db_path: Path, db_key: bytes, key_json: str, root: Path, *, key
         atomic_write_text(tmp / "ledger.keys", key_json)
         digest = _sha256(tmp / "ledger.db")
         size = (tmp / "ledger.db").stat().st_size
+        blobs = _copy_blobs(blobs_dir, folder / BLOBS_DIR) if blobs_dir is not None else {}
         manifest = {
             "format": BACKUP_FORMAT, "version": 1, "created_at": now.isoformat(), "reason": reason,
             "key_id": key_id, "schema_version": schema_version, "app_version": app_version or _app_version(),
-            "size": size, "sha256": digest, **(extra or {}),
+            "size": size, "sha256": digest, **(extra or {}), "blobs": blobs,
         }
         atomic_write_text(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         fsync_dir(tmp)
@@ -269,14 +284,66 @@ def write_backup(db_path: Path, db_key: bytes, key_json: str, root: Path, *, key
     return _info(final, manifest)
 
 
+def blob_files(blobs_dir: Path) -> dict[str, int]:
+    """The complete attachment files under ``blobs_dir`` (``aa/name`` → size; no ``.part``/``.tmp``)."""
+    if not blobs_dir.is_dir():
+        return {}
+    return {f"{p.parent.name}/{p.name}": p.stat().st_size for p in sorted(blobs_dir.glob("*/*"))
+            if p.is_file() and "." not in p.name}
+
+
+def _copy_blobs(source: Path, pool: Path) -> dict[str, int]:
+    """Copy into ``pool`` the files it lacks (same name and size: already there); returns what is listed."""
+    listed: dict[str, int] = {}
+    for rel, size in blob_files(source).items():
+        target = pool / rel
+        if not (target.is_file() and target.stat().st_size == size):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(target.name + ".tmp")
+            try:
+                shutil.copyfile(source / rel, part)
+            except FileNotFoundError:  # collected meanwhile: nothing references it
+                continue
+            fsync_file(part)
+            os.replace(part, target)
+            fsync_dir(target.parent)
+        listed[rel] = size
+    return listed
+
+
+def copy_blobs_back(info: BackupInfo, blobs_dir: Path) -> int:
+    """Restore: put the backup's attachment files into ``blobs_dir`` (those missing or of another size)."""
+    pool = info.path.parent / BLOBS_DIR
+    copied = 0
+    for rel, size in info.blobs.items():
+        target = blobs_dir / rel
+        if target.is_file() and target.stat().st_size == size:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".tmp")
+        shutil.copyfile(pool / rel, part)
+        fsync_file(part)
+        os.replace(part, target)
+        fsync_dir(target.parent)
+        copied += 1
+    return copied
+
+
 def rotate(folder: Path, keep: int) -> list[Path]:
-    """Delete the oldest complete backups beyond ``keep`` and stale temporary folders; returns
-    what was deleted (backups are the only thing the program deletes, as configured)."""
+    """Delete the oldest complete backups beyond ``keep``, stale temporary folders and pooled attachment
+    files no kept backup lists; returns what was deleted (backups are the only thing the program
+    deletes, as configured)."""
     removed: list[Path] = []
     backups = _scan(folder)
     for info in backups[keep:]:
         shutil.rmtree(info.path, ignore_errors=True)
         removed.append(info.path)
+    needed = {rel for info in backups[:keep] for rel in info.blobs}
+    for rel in blob_files(folder / BLOBS_DIR):
+        if rel not in needed:
+            with contextlib.suppress(OSError):
+                (folder / BLOBS_DIR / rel).unlink()
+                removed.append(folder / BLOBS_DIR / rel)
     if folder.is_dir():
         for child in folder.glob(".tmp-*"):
             with contextlib.suppress(OSError):
@@ -339,13 +406,23 @@ def read_backup(path: Path) -> BackupInfo | None:
 
 
 def verify_backup(info: BackupInfo) -> None:
-    """Raise :class:`BackupDamaged` unless the copy is byte for byte what was written."""
+    """Raise :class:`BackupDamaged` unless the copy is byte for byte what was written and every
+    attachment file it lists is in the pool at its size (their content is checked by its GCM tags
+    whenever it is read)."""
     try:
         ok = _sha256(info.path / "ledger.db") == info.sha256
     except OSError as exc:
         raise BackupDamaged(detail=str(exc)) from exc
     if not ok:
         raise BackupDamaged("该备份已损坏（内容校验不符），不能用于恢复", detail=str(info.path))
+    pool = info.path.parent / BLOBS_DIR
+    for rel, size in info.blobs.items():
+        try:
+            present = (pool / rel).stat().st_size == size
+        except OSError:
+            present = False
+        if not present:
+            raise BackupDamaged("该备份的附件文件缺失或不完整，不能用于恢复", detail=rel)
 
 
 def _scan(folder: Path) -> list[BackupInfo]:
@@ -357,7 +434,11 @@ def _scan(folder: Path) -> list[BackupInfo]:
 
 def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
     known = {"format", "version", "created_at", "reason", "key_id", "schema_version", "app_version", "size",
-             "sha256"}
+             "sha256", "blobs"}
+    blobs = manifest.get("blobs") or {}
+    if not isinstance(blobs, dict) or not all(
+            isinstance(k, str) and _BLOB_REL.fullmatch(k) and isinstance(v, int) for k, v in blobs.items()):
+        raise ValueError("bad blob list in the manifest")
     return BackupInfo(
         path=path,
         created_at=dt.datetime.fromisoformat(str(manifest["created_at"])),
@@ -368,6 +449,7 @@ def _info(path: Path, manifest: dict[str, Any]) -> BackupInfo:
         app_version=str(manifest.get("app_version", "")),
         sha256=str(manifest["sha256"]),
         extra={k: v for k, v in manifest.items() if k not in known},
+        blobs=dict(blobs),
     )
 
 

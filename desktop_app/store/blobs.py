@@ -439,7 +439,7 @@ class BlobStore:
     def _put_checked(self, checked: CheckedFile, source: Path | bytes, *, role: AttachmentRole,
                      caption: str) -> AttachmentRef:
         ref = checked.ref(role, caption)
-        if self.has(ref.sha256):
+        if self.has(ref.sha256) or self.adopt(ref):
             self.verify(ref.sha256)  # the same file again: keep one copy, but not a damaged one
             return ref
         final = self.path_of(ref.sha256)
@@ -546,8 +546,27 @@ class BlobStore:
                 (ref.sha256, ref.size, ref.mime, now, now))
 
     def begin_download(self, ref: AttachmentRef) -> BlobWriter:
-        """A resumable writer for the content of ``ref`` (already complete when :meth:`has` it)."""
+        """A resumable writer for the content of ``ref`` (already complete when :meth:`has` it, or when
+        a sound file for it is on disk without metadata, e.g. brought back by a restore)."""
+        self.adopt(ref)
         return BlobWriter(self, ref)
+
+    def adopt(self, ref: AttachmentRef) -> bool:
+        """Count a file already on disk for ``ref`` as held, if it verifies; True when it is held."""
+        if self.has(ref.sha256):
+            return True
+        path = self.path_of(ref.sha256)
+        if not path.is_file():
+            return False
+        try:
+            with BlobReader(path, self._aead, ref.sha256, ref.name) as reader:
+                if reader.size != ref.size:
+                    return False
+                plain = b"".join(reader.chunks(1024 * 1024))
+        except AttachmentDamaged:
+            return False
+        self._mark_local(ref, _thumbnail(plain, ref.mime))
+        return True
 
     # ------------------------------------------------------------ housekeeping
 
@@ -583,10 +602,14 @@ class BlobStore:
                 with contextlib.suppress(FileNotFoundError):
                     p.unlink()
         if self.root.is_dir():
+            # Files without metadata: an interrupted put, or files a restore brought back that the
+            # restored database does not list. One named for a referenced digest is kept (it is
+            # adopted when that blob is downloaded or attached again).
+            keep = known | {self.path_of(sha).name for sha in referenced}
             old = (dt.datetime.now(dt.UTC) - grace).timestamp()
             for p in self.root.glob("*/*"):
                 stem = p.name.split(".")[0]
-                if p.is_file() and stem not in known and p.stat().st_mtime < old:
+                if p.is_file() and stem not in keep and p.stat().st_mtime < old:
                     p.unlink()
         return removed
 

@@ -14,7 +14,9 @@ The order is what makes it safe at any point of a crash:
 A crash after step 3's move and before the rename is completed at the next open
 (:func:`finish_interrupted_restore`). The key file stays (the database key never changes, so
 any backup opens with the current passphrase); a missing or damaged key file is replaced by the
-backup's copy.
+backup's copy. The backup's attachment files are copied into ``<data>/blobs`` before the swap (they
+are encrypted and named by content, so files already there are kept and none is overwritten by
+another).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import sqlcipher3
 from desktop_app.store import aside
 from desktop_app.store.atomic import fsync_dir, fsync_file
 from desktop_app.store.attempts import UnlockAttempts
-from desktop_app.store.backups import BackupInfo, verify_backup
+from desktop_app.store.backups import BLOBS_DIR, BackupInfo, copy_blobs_back, verify_backup
 from desktop_app.store.connection import DatabaseDamage, check_database, open_encrypted
 from desktop_app.store.errors import BackupDamaged, BackupError, StoreError, WrongPassphrase
 from desktop_app.store.io_errors import translate
@@ -77,6 +79,10 @@ def restore_backup(data_dir: Path, info: BackupInfo, *, store: Store | None = No
     def fill(target: Path) -> None:
         shutil.copyfile(info.path / DB_FILE, target)
 
+    try:  # first: extra encrypted files are harmless should the swap fail, missing ones are not
+        copy_blobs_back(info, data_dir / BLOBS_DIR)
+    except OSError as exc:
+        raise translate(exc) or BackupError(detail=str(exc)) from exc
     return _swap_in(data_dir, key_file, db_key, fill, store=store, reason="restore")
 
 

@@ -109,3 +109,11 @@ def test_bad_references_are_refused_by_the_schema() -> None:
                 {"name": "x" * 201 + ".jpg"}, {"name": ""}, {"role": "selfie"}, {"extra": 1}):
         with pytest.raises(ValidationError):
             AttachmentRef.model_validate({**good, **bad})
+
+
+def test_search_text_has_the_file_name_and_caption_not_the_digest() -> None:
+    from domain.text import human_strings
+
+    words = human_strings(print_samples.theme_day().model_copy(update={"attachments": [PHOTO]}))
+    assert "主题党日合影.jpg" in words and "重温入党誓词" in words
+    assert PHOTO.sha256 not in words and "image/jpeg" not in words

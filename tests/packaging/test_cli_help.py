@@ -22,7 +22,7 @@ from desktop_app import cli, cli_text
 from desktop_app.paths import default_data_dir
 from tests.packaging.conftest import ROOT
 
-ACRONYMS = {"BranchLedger", "JSON", "PDF", "CSV", "Excel",
+ACRONYMS = {"BranchLedger", "JSON", "PDF", "CSV", "Excel", "JPEG", "PNG", "HEIC", "Word", "PowerPoint", "MB",
             "PEM", "CA", "USB", "YYYY", "MM", "DD", "Q4", "https", "hq", "example",
             "cn", "U", "aside", "backups", "zh_CN", "en", "BRANCH_LEDGER_DATA_DIR", "BRANCH_LEDGER_PASSPHRASE"}
 PROGRAM_NAME_ZH = "支部台账"

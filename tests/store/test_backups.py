@@ -138,6 +138,7 @@ def test_always_a_backup_before_a_migration(tmp_path: Path) -> None:
     s.conn.execute("ALTER TABLE outbox DROP COLUMN resolution")
     s.conn.execute("ALTER TABLE outbox DROP COLUMN resolved_at")
     s.conn.execute("ALTER TABLE meeting_facts DROP COLUMN valid")  # and before version 5
+    s.conn.execute("DROP TABLE blobs")  # and before version 6
     s.conn.execute("PRAGMA user_version = 3")
     s.close(backup=False)
     with Store.open(d, PASS) as s:

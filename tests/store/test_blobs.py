@@ -312,3 +312,11 @@ def test_the_previous_release_store_takes_attachments(tmp_path: Path) -> None:
     with Store.open(tmp_path / "release", (release / "passphrase.txt").read_text(encoding="utf-8")) as old:
         ref = old.blobs.put_bytes(samples.jpeg(), "旧台账的照片.jpg")
         assert old.blobs.read_all(ref.sha256) == samples.jpeg()
+
+
+def test_heic_photos_become_jpeg(store: Store) -> None:
+    ref = store.blobs.put_bytes(samples.heic(2400, 1800), "IMG_0001.HEIC", role=AttachmentRole.PHOTO)
+    assert (ref.mime, ref.name, ref.width, ref.height) == ("image/jpeg", "IMG_0001.jpg", 2000, 1500)
+    assert store.blobs.read_all(ref.sha256)[:3] == b"\xff\xd8\xff"
+    kept = store.blobs.put_bytes(samples.heic(800, 600), "小.heic", downscale=False)
+    assert kept.mime == "image/jpeg" and (kept.width, kept.height) == (800, 600), "HEIC is always converted"

@@ -177,6 +177,7 @@ def test_version_5_judges_the_finalized_meetings_already_stored(store_dir: Path)
     invalid = _final_meeting(store, roster, "party_congress", "2026-02-10", [roster["王书记"]])
     draft = store.records.create("meeting", _meeting("group", "2026-03-10", []), author="t").record_id
     store.conn.execute("ALTER TABLE meeting_facts DROP COLUMN valid")  # what version 4 had
+    store.conn.execute("DROP TABLE blobs")  # (version 6)
     store.conn.execute("PRAGMA user_version = 4")
     store.close(backup=False)
     with Store.open(store_dir, PASSPHRASE) as reopened:

@@ -1,0 +1,190 @@
+"""``branch-ledger attachments add / list / export / remove / verify``: a record's attachments (签到表
+scans, photos, 讲稿) from the command line, through the same operations the editor panel calls
+(:mod:`desktop_app.operations.attachments`). Registered on the main CLI by one line in
+``desktop_app.cli``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli_text import h
+from desktop_app.ledger_cli import EXIT_ERROR, EXIT_OK, CommandError, _ledger
+from desktop_app.operations import attachments as ops
+from desktop_app.operations.errors import RecordFinalized
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.records import get_record
+from desktop_app.store.blobs import AttachmentDamaged, AttachmentMissing
+from domain.attachments import ROLE_LABELS, AttachmentRef, AttachmentRole
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def _pick(listing: list[ops.AttachmentListing], which: str) -> list[ops.AttachmentListing]:
+    """Attachments named by ``which``: a digest, a digest prefix of 8+ characters, or a file name."""
+    if not which:
+        return listing
+    found = [a for a in listing if a.ref.name == which or (len(which) >= 8 and a.ref.sha256.startswith(which))]
+    if not found:
+        raise CommandError(h(f"这条记录没有附件“{which}”", f"the record has no attachment {which!r}"))
+    if len({a.ref.sha256 for a in found}) > 1:
+        raise CommandError(h(f"“{which}”对应多个附件，请给出更长的摘要", f"{which!r} matches several attachments"))
+    return found[:1]
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    role = AttachmentRole(args.role) if args.role else None
+    with _ledger(args) as ledger:
+        if get_record(ledger, args.record_id).status.value != "draft":  # before anything is stored
+            raise RecordFinalized("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件")
+        result = ops.attach_files(ledger, [Path(f) for f in args.files], downscale=not args.keep_original,
+                                  role=role, caption=args.caption or "")
+        saved = ops.add_to_draft(ledger, args.record_id, result.attached) if result.attached else None
+    if args.json:
+        _print_json({"attached": [r.model_dump(mode="json") for r in result.attached],
+                     "refused": [{"name": r.name, "code": r.code, "message": str(r)} for r in result.refused],
+                     "rev": saved.envelope.rev if saved else None})
+    else:
+        for ref in result.attached:
+            print(h(f"已添加：{ref.name}（{ROLE_LABELS[ref.role]}，{_size(ref.size)}）",
+                    f"attached: {ref.name} ({ref.role.value}, {_size(ref.size)})"))
+        for refused in result.refused:
+            print(h(f"错误：{refused}", f"error: {refused.name}: {refused.code}"), file=sys.stderr)
+    return EXIT_OK if not result.refused else EXIT_ERROR
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        listing = ops.record_attachments(ledger, args.record_id)
+    if args.json:
+        _print_json([{**a.ref.model_dump(mode="json"), "state": a.state} for a in listing])
+        return EXIT_OK
+    if not listing:
+        print(h("这条记录没有附件。", "the record has no attachments."))
+    for a in listing:
+        caption = f"  {a.ref.caption}" if a.ref.caption else ""
+        print(f"{a.ref.sha256[:12]}  {ROLE_LABELS[a.ref.role]}  {a.ref.name}  {_size(a.ref.size)}  "
+              f"{a.state_label}{caption}")
+    return EXIT_OK
+
+
+def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = name, 2
+    while candidate in taken or (folder / candidate).exists():
+        candidate, n = f"{stem}（{n}）{suffix}", n + 1
+    taken.add(candidate)
+    return folder / candidate
+
+
+def _export(ledger: Ledger, chosen: list[ops.AttachmentListing], out: Path) -> list[Path]:
+    if len(chosen) == 1 and not out.is_dir():
+        return [ops.export_attachment(ledger, chosen[0].ref.sha256, out, name=chosen[0].ref.name)]
+    if not out.is_dir():
+        raise CommandError(h(f"导出多个附件时 --out 须是已有的文件夹：{out}",
+                             f"--out must be an existing folder to export several attachments: {out}"))
+    taken: set[str] = set()
+    return [ops.export_attachment(ledger, a.ref.sha256, _free_name(out, a.ref.name, taken), name=a.ref.name)
+            for a in chosen]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        chosen = _pick(ops.record_attachments(ledger, args.record_id), args.which or "")
+        if not chosen:
+            raise CommandError(h("这条记录没有附件", "the record has no attachments"))
+        missing = [a.ref.name for a in chosen if a.state != "local"]
+        if missing:
+            raise CommandError(h(f"附件尚未下载到本机：{'、'.join(missing)}（先同步）",
+                                 f"not on this device yet: {', '.join(missing)} (sync first)"))
+        written = _export(ledger, chosen, Path(args.out))
+    for path in written:
+        print(h(f"已导出：{path}", f"exported: {path}"))
+    print(h("注意：导出的副本没有加密，请妥善保管。", "note: exported copies are not encrypted."))
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        [chosen] = _pick(ops.record_attachments(ledger, args.record_id), args.which)
+        ops.remove_from_draft(ledger, args.record_id, chosen.ref.sha256)
+    print(h(f"已从草稿中移除：{chosen.ref.name}", f"removed from the draft: {chosen.ref.name}"))
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    bad: list[tuple[AttachmentRef, str]] = []
+    with _ledger(args) as ledger:
+        listing = ops.record_attachments(ledger, args.record_id)
+        for a in listing:
+            if a.state != "local":
+                continue
+            try:
+                ops.attachment_content(ledger, a.ref.sha256, name=a.ref.name)
+            except (AttachmentDamaged, AttachmentMissing) as exc:
+                bad.append((a.ref, exc.message))
+    for ref, message in bad:
+        print(h(f"错误：{message}", f"error: {ref.name}: damaged"), file=sys.stderr)
+    if not bad:
+        checked = sum(1 for a in listing if a.state == "local")
+        print(h(f"已检查 {checked} 个附件，全部完好。", f"checked {checked} attachments: all intact."))
+    return EXIT_ERROR if bad else EXIT_OK
+
+
+def add_subcommands(sub: Any) -> None:
+    json_help = h("以 JSON 输出", "print JSON")
+    record_help = h("记录编号", "record id")
+    p = sub.add_parser("attachments", help=h("记录的附件（签到表、活动照片、讲稿）：添加、列出、导出、移除、检查",
+                                             "a record's attachments (sign-in sheets, photos, lectures): add, "
+                                             "list, export, remove, verify"))
+    acts = p.add_subparsers(dest="attachments_command", required=True, metavar=h("操作", "ACTION"))
+
+    q = acts.add_parser("add", help=h("给一条草稿记录添加附件（照片默认缩小到长边约 2000 像素）",
+                                      "attach files to a draft record (photos downscaled to about 2000 px)"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q.add_argument("files", nargs="+", metavar=h("文件", "FILE"),
+                   help=h("JPEG、PNG、HEIC、PDF、Word、PowerPoint 或 Excel 文件（每个不超过 20 MB）",
+                          "JPEG, PNG, HEIC, PDF, Word, PowerPoint or Excel files (20 MB each at most)"))
+    q.add_argument("--role", choices=[r.value for r in AttachmentRole],
+                   help=h("附件类别：签到表、活动照片、讲稿/课件、其他（默认按文件类型）",
+                          "what the files are (default: by file type)"))
+    q.add_argument("--caption", metavar=h("说明", "TEXT"), help=h("附件说明（打印在照片下方）",
+                                                                 "caption (printed under a photo)"))
+    q.add_argument("--keep-original", action="store_true",
+                   help=h("保留原图，不缩小照片", "keep photos as they are (no downscaling)"))
+    q.add_argument("--json", action="store_true", help=json_help)
+    q.set_defaults(func=cmd_add)
+
+    q = acts.add_parser("list", help=h("列出一条记录的附件", "list a record's attachments"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q.add_argument("--json", action="store_true", help=json_help)
+    q.set_defaults(func=cmd_list)
+
+    q = acts.add_parser("export", help=h("把附件另存为未加密的文件", "save attachments as plain (unencrypted) files"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q.add_argument("which", nargs="?", metavar=h("附件", "ATTACHMENT"),
+                   help=h("附件的文件名或摘要前缀（默认全部）", "file name or digest prefix (default: all)"))
+    q.add_argument("--out", required=True, metavar=h("位置", "PATH"),
+                   help=h("要写出的文件，或导出多个附件时的文件夹", "file to write, or folder for several"))
+    q.set_defaults(func=cmd_export)
+
+    q = acts.add_parser("remove", help=h("从草稿记录中移除一个附件", "remove an attachment from a draft record"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q.add_argument("which", metavar=h("附件", "ATTACHMENT"), help=h("附件的文件名或摘要前缀",
+                                                                   "file name or digest prefix"))
+    q.set_defaults(func=cmd_remove)
+
+    q = acts.add_parser("verify", help=h("检查一条记录的附件是否完好（解密并核对摘要）",
+                                         "check a record's attachments (decrypt and compare digests)"))
+    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q.set_defaults(func=cmd_verify)
