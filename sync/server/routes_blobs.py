@@ -21,6 +21,7 @@ is unknown, another branch's, or nobody's (blobs.py). The upload follows tus cor
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -32,10 +33,23 @@ from sync.server.blobrefs import BlobRef
 from sync.server.blobs import BlobRefused, Blobs
 from sync.server.blobstore import Appender, OffsetMismatch
 from sync.server.errors import ApiError
+from sync.server.openapi import ERROR_RESPONSES
 from sync.server.quotas import RateLimiter, retry_after_header
 from sync.server.service import HeadOffice
 
 router = APIRouter()
+
+
+def _documented(*statuses: int, ok: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """``responses=`` for a blob route: its successes and the error statuses it can answer (ErrorBody)."""
+    errors: dict[int | str, dict[str, Any]] = {s: ERROR_RESPONSES[s] for s in statuses if s in ERROR_RESPONSES}
+    return {"responses": {**ok, **errors}, "openapi_extra": {"security": [{"bearer": []}]},
+            "response_class": Response, "status_code": min(ok)}
+
+
+_OFFSET_HEADERS = {"Upload-Offset": {"schema": {"type": "integer"}}, "Upload-Length": {"schema": {"type": "integer"}},
+                   "Tus-Resumable": {"schema": {"type": "string"}}}
+_AUTH_ERRORS = (400, 401, 403, 404, 429)
 
 TUS_VERSION = "1.0.0"
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
@@ -82,13 +96,17 @@ async def blob_options() -> Response:
                                               "Tus-Max-Size": str(64 * 1024 * 1024)})
 
 
-@router.head("/v1/blobs/{sha256}")
+@router.head("/v1/blobs/{sha256}", **_documented(
+    *_AUTH_ERRORS, ok={200: {"description": "bytes held (Upload-Offset) of Upload-Length",
+                             "headers": _OFFSET_HEADERS}}))
 async def blob_head(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     return _offset_reply(ref, await run_in_threadpool(_blobs(request).offset, ref), 200)
 
 
-@router.post("/v1/blobs/{sha256}")
+@router.post("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "already held completely (nothing to send)", "headers": _OFFSET_HEADERS},
+    201: {"description": "upload created", "headers": _OFFSET_HEADERS}}))
 async def blob_create(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     length = _int_header(request, "Upload-Length")
@@ -136,7 +154,9 @@ async def _receive_into(request: Request, appender: Appender, budget: int) -> No
             await run_in_threadpool(appender.write, b"".join(pending))
 
 
-@router.patch("/v1/blobs/{sha256}")
+@router.patch("/v1/blobs/{sha256}", **_documented(
+    *_AUTH_ERRORS, 408, 409, 413, 415, 422,
+    ok={204: {"description": "appended and fsynced; the new Upload-Offset", "headers": _OFFSET_HEADERS}}))
 async def blob_append(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != OFFSET_CONTENT_TYPE:
@@ -174,13 +194,18 @@ def _not_modified(request: Request, etag: str) -> bool:
     return any(tag.strip() in (etag, f"W/{etag}", "*") for tag in wanted.split(",")) if wanted else False
 
 
-@router.get("/v1/blobs/{sha256}")
+@router.get("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "the file (its own media type)", "content": {"*/*": {}}},
+    206: {"description": "the requested byte range", "content": {"*/*": {}}},
+    304: {"description": "unchanged (If-None-Match)"}}))
 async def blob_get(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     return serve_blob(request, _blobs(request), ref)
 
 
-@router.get("/v1/blobs/{sha256}/thumbnail")
+@router.get("/v1/blobs/{sha256}/thumbnail", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "a small JPEG", "content": {"image/jpeg": {}}},
+    304: {"description": "unchanged (If-None-Match)"}}))
 async def blob_thumbnail(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     return await serve_thumbnail(request, _blobs(request), ref)
