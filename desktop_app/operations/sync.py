@@ -241,10 +241,12 @@ class SyncOps:
             stats = engine.sync_once()
         finally:
             engine.close()
-        if engine.evidence_policy is not None:
-            from desktop_app.operations.sync_blobs import save_evidence_policy
+        from desktop_app.operations.sync_blobs import save_evidence_policy, save_unsent
 
+        if engine.evidence_policy is not None:
             save_evidence_policy(self.ledger, engine.evidence_policy)
+        if engine.unsent_blobs is not None:
+            save_unsent(self.ledger, engine.unsent_blobs)
         changed = bool(stats.pulled or stats.conflicts or stats.accepted or stats.rejected)
         return SyncRun(stats, OpChanges.all() if changed else OpChanges())
 

@@ -142,3 +142,20 @@ def evidence_policy(ledger: Ledger) -> EvidencePolicy:
         return EvidencePolicy.from_json(raw if isinstance(raw, dict) else None)
     except ValueError:  # a newer head office's role this version does not know: require nothing unknown
         return EvidencePolicy()
+
+
+UNSENT_KEY = "attachments.unsent_at_hq"
+
+
+def save_unsent(ledger: Ledger, digests: list[str]) -> None:
+    """What head office still lacked after the last sync (its ``missing_blobs`` minus what was sent)."""
+    with ledger.guard() as store, store.transaction():
+        store.meta.set(UNSENT_KEY, sorted(set(digests)))
+
+
+def unsent_attachments(ledger: Ledger) -> set[str]:
+    """Digests head office did not hold completely at the last sync: a record listing one shows
+    附件未上传完 (so does a record still in the outbox, whose files head office cannot have yet)."""
+    with ledger.guard() as store:
+        raw = store.meta.get(UNSENT_KEY, [])
+    return {str(d) for d in raw} if isinstance(raw, list) else set()

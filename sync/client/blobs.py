@@ -97,6 +97,7 @@ class _Window:
 @dataclass
 class BlobStats:
     uploaded: int = 0  # blobs head office now holds because of this run
+    held_at_hq: list[str] = field(default_factory=list)  # digests of missing_blobs head office now holds
     already_held: int = 0  # head office had them (another device, or an earlier run)
     refused: list[str] = field(default_factory=list)  # digests head office refused (422)
     bytes_up: int = 0  # PATCH bodies handed to the socket, all attempts
@@ -342,6 +343,11 @@ class BlobQueue:
 
     # ------------------------------------------------------------------ the run
 
+    def unsent(self, missing: Sequence[str], stats: BlobStats) -> list[str]:
+        """The digests head office still lacks after ``run`` (附件未上传完 on this device)."""
+        held = set(stats.held_at_hq)
+        return [sha for sha in missing if sha not in held]
+
     def run(self, missing: Sequence[str]) -> BlobStats:
         """Upload the missing digests this device holds, then pull per ``mode``. Never raises a
         network error: what is left is in ``stats.pending`` for the next sync."""
@@ -351,7 +357,9 @@ class BlobQueue:
                 if sha256 in self.refused or not self.local.has(sha256):
                     continue
                 try:
-                    if not self.upload(sha256, stats):
+                    if self.upload(sha256, stats):
+                        stats.held_at_hq.append(sha256)
+                    else:
                         stats.pending.append(sha256)
                 except BlobRefused as exc:
                     self.refused.add(sha256)

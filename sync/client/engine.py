@@ -191,6 +191,7 @@ class SyncEngine:
         self.blobs = blobs
         self._missing_blobs: list[str] = []
         self.evidence_policy: dict[str, list[str]] | None = None
+        self.unsent_blobs: list[str] | None = None  # after a run with a queue: what head office still lacks
         if creds is not None and creds.compact and self.transport.server_compact is None:
             self.transport.server_compact = creds.compact
 
@@ -215,6 +216,7 @@ class SyncEngine:
                 t = self.transport
                 self.blobs.bind(t.base_url, t.session, t.token, t.verify, t.timeout)
                 stats.blobs = self.blobs.run(self._missing_blobs)
+                self.unsent_blobs = self.blobs.unsent(self._missing_blobs, stats.blobs)
         except errors.SyncError as exc:
             self.last_error = exc
             stats.finished_at = _now()

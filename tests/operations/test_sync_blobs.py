@@ -15,7 +15,7 @@ import pytest
 from desktop_app.operations import Ledger
 from desktop_app.operations.records import save_record
 from desktop_app.operations.sync import SyncOps
-from desktop_app.operations.sync_blobs import download_mode, fetch_attachment, set_download_mode
+from desktop_app.operations.sync_blobs import download_mode, fetch_attachment, set_download_mode, unsent_attachments
 from desktop_app.store import KdfParams, Store
 from domain.attachments import AttachmentRole
 from tests.operations.conftest import PASSPHRASE
@@ -47,8 +47,17 @@ def test_sync_uploads_attachments_and_a_second_laptop_pulls_them_lazily(hq: Head
                 store.blobs.put_bytes(scan, "签到表.pdf", role=AttachmentRole.SIGN_IN_SHEET)]
     save_record(a.ledger, "meeting", meeting("主题党日", attachments=[r.model_dump(mode="json") for r in refs]),
                 author="A")
+    with a.ledger.guard() as store:  # the scan's file is gone from this laptop for now
+        hidden = store.blobs.path_of(refs[1].sha256)
+        hidden.rename(hidden.with_name("aside"))
     run = a.sync().stats.blobs
-    assert run is not None and run.uploaded == 2 and run.error is None
+    assert run is not None and run.uploaded == 1 and run.error is None
+    assert unsent_attachments(a.ledger) == {refs[1].sha256}  # 附件未上传完
+    with a.ledger.guard():
+        hidden.with_name("aside").rename(hidden)
+    run = a.sync().stats.blobs
+    assert run is not None and run.uploaded == 1 and run.already_held == 0
+    assert unsent_attachments(a.ledger) == set()
     for ref, data in zip(refs, (photo, scan), strict=True):
         assert storage(hq).path("b1", ref.sha256).read_bytes() == data
 
