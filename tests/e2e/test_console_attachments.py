@@ -8,40 +8,23 @@ downloads byte for byte. A reviewer of another subtree gets a 404 for the same f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
 from domain.attachments import AttachmentRole
 from sync.client.blobs import BlobQueue
-from sync.server import orgs
 from sync.server.console.records import record_url
-from sync.server.console.users import add_user
-from tests.e2e.test_console_browser import login
+from tests.e2e.test_console_browser import hq, login  # noqa: F401  (hq: the fixture, with b3 and two reviewers)
 from tests.sync.blobsupport import noisy_jpeg
-from tests.sync.console.conftest import PASSWORD
 from tests.sync.hq import HeadOfficeFixture, meeting
 from testsupport import attachment_samples as samples
 
 
-@pytest.fixture
-def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
-    fixture = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'hq.sqlite3'}", backend="sqlite")
-    fixture.office.call(orgs.add_unit, "矿区二级党委", "committee", "g", "c2")
-    fixture.office.call(orgs.add_unit, "第三支部", "branch", "c2", "b3")
-    fixture.office.call(add_user, "shen", "reviewer", PASSWORD, org="c", display_name="审核员沈")
-    fixture.office.call(add_user, "kan", "reviewer", PASSWORD, org="c2", display_name="审核员阚")
-    fixture.replica_kind = "store"
-    try:
-        yield fixture
-    finally:
-        fixture.stop()
-
-
-def test_reviewer_sees_opens_and_downloads_attachments(browser: Any, hq: HeadOfficeFixture, shots: Path) -> None:
+def test_reviewer_sees_opens_and_downloads_attachments(browser: Any, hq: HeadOfficeFixture,  # noqa: F811
+                                                        shots: Path) -> None:
+    hq.replica_kind = "store"  # the laptop is the real encrypted store with its blob store
     laptop = hq.device("b1")
     blobs = laptop.state.store.blobs  # type: ignore[union-attr]
     photo, late, scan = noisy_jpeg(250_000, seed=11), noisy_jpeg(200_000, seed=12), samples.pdf("签到表 2026-11-20")

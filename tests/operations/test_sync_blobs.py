@@ -10,35 +10,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from desktop_app.operations import Ledger
 from desktop_app.operations.records import save_record
-from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.sync_blobs import download_mode, fetch_attachment, set_download_mode, unsent_attachments
-from desktop_app.store import KdfParams, Store
 from domain.attachments import AttachmentRole
-from tests.operations.conftest import PASSPHRASE
+from tests.operations.test_conflicts import _device, hq  # noqa: F401  (fixture: a real head office on SQLite)
 from tests.sync.blobsupport import noisy_jpeg, storage
-from tests.sync.conftest import hq_sqlite  # noqa: F401  (fixture: a real head office on SQLite)
-from tests.sync.hq import FAST_RETRY, HeadOfficeFixture, meeting
+from tests.sync.conftest import hq_sqlite  # noqa: F401  (the fixture ``hq`` builds on)
+from tests.sync.hq import HeadOfficeFixture, meeting
 from testsupport import attachment_samples as samples
 
 
-@pytest.fixture
-def hq(hq_sqlite: HeadOfficeFixture) -> HeadOfficeFixture:  # noqa: F811
-    return hq_sqlite
-
-
-def _device(hq: HeadOfficeFixture, path: Path, name: str) -> SyncOps:
-    store, _ = Store.create(path, PASSPHRASE, kdf=KdfParams.fast_for_tests())
-    ops = SyncOps(Ledger(store))
-    ops.retry = FAST_RETRY
-    assert ops.enrol(hq.base_url, hq.enrol_code("b1"), None, device_name=name)
-    return ops
-
-
-def test_sync_uploads_attachments_and_a_second_laptop_pulls_them_lazily(hq: HeadOfficeFixture,
+def test_sync_uploads_attachments_and_a_second_laptop_pulls_them_lazily(hq: HeadOfficeFixture,  # noqa: F811
                                                                          tmp_path: Path) -> None:
     a, b = _device(hq, tmp_path / "a", "A"), _device(hq, tmp_path / "b", "B")
     photo, scan = noisy_jpeg(300_000, seed=7), samples.pdf("签到表")
