@@ -531,6 +531,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--key-file",
         help=f"总部密钥文件（签名密钥与游标密钥，0600）；默认 ${ENV_KEY_FILE}，或 SQLite 文件旁的 .keys 文件",
     )
+    parser.add_argument(
+        "--blobs",
+        help="附件文件目录（总部数据库之外；默认 $BRANCH_LEDGER_HQ_BLOBS，或 SQLite 文件旁的 .blobs 目录）",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(
@@ -666,6 +670,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.blobs:
+        from sync.server.blobs import ENV_BLOB_DIR
+
+        # Through the environment, so `serve --workers N`'s worker processes use it too.
+        os.environ[ENV_BLOB_DIR] = str(Path(args.blobs).expanduser().resolve())
     try:
         result: int = args.func(args)
         return result

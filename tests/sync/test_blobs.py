@@ -5,6 +5,7 @@ hostile uploads that get a 4xx and leave nothing stored."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -157,3 +158,16 @@ def test_offset_games_are_refused(hq_sqlite: HeadOfficeFixture) -> None:
                                                               "Content-Type": "application/offset+octet-stream"})
     assert bad.status_code == 400
     assert tus.head(sha).headers["Upload-Offset"] == "1000"
+
+
+def test_blob_directory_beside_the_database_or_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.engine import make_url
+
+    from sync.server import cli
+    from sync.server.blobs import ENV_BLOB_DIR, default_blob_dir
+
+    monkeypatch.setenv(ENV_BLOB_DIR, "")  # registered for restoring; empty means "not configured"
+    url = make_url(f"sqlite:///{tmp_path / 'hq.sqlite3'}")
+    assert default_blob_dir(url) == tmp_path / "hq.sqlite3.blobs"
+    assert cli.main(["--db", str(tmp_path / "hq.sqlite3"), "--blobs", str(tmp_path / "files"), "evidence", "show"]) == 0
+    assert default_blob_dir(url) == tmp_path / "files"  # serve's workers read the same variable
