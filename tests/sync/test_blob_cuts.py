@@ -119,3 +119,38 @@ def test_second_laptop_pulls_thumbnails_lazily_and_full_files_through_cuts(hq_sq
             assert theirs.has(ref.sha256) and theirs.read_all(ref.sha256) == data
     finally:
         proxy.close()
+
+
+def test_two_laptops_uploading_the_same_photo_at_once_store_it_once(hq_sqlite: HeadOfficeFixture) -> None:
+    """Appends of one blob are serialized at head office; a laptop whose offset went stale gets a 409
+    with the offset held and goes on from there, so the file ends byte-identical and is sent about once."""
+    import threading
+
+    hq = hq_sqlite
+    hq.replica_kind = "store"
+    photo = noisy_jpeg(1_500_000, seed=77)
+    laptops = [hq.device("b1", name=f"电脑{i}") for i in range(2)]
+    queues = []
+    for laptop in laptops:
+        ref = laptop.state.store.blobs.put_bytes(photo, "集体照.jpg", downscale=False,  # type: ignore[union-attr]
+                                                 role=AttachmentRole.PHOTO)
+        laptop.state.create("meeting", meeting("主题党日", attachments=[ref.model_dump(mode="json")]))
+        laptop.sync()
+        queues.append(_queue(laptop))
+    results: list[Any] = [None, None]
+    start = threading.Barrier(2)
+
+    def upload(i: int) -> None:
+        start.wait()
+        results[i] = queues[i].run([ref.sha256])
+
+    threads = [threading.Thread(target=upload, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(r is not None and r.error is None and not r.pending for r in results), results
+    assert storage(hq).path("b1", ref.sha256).read_bytes() == photo
+    assert missing_of(hq, laptops[0]) == []
+    sent = sum(r.bytes_up for r in results)
+    assert sent <= len(photo) + 2 * 1024 * 1024  # at most the chunk each had in flight when the other won
