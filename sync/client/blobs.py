@@ -47,6 +47,8 @@ class BlobReader(Protocol):
 
     def read(self, offset: int, n: int) -> bytes: ...
 
+    def close(self) -> None: ...
+
 
 class BlobWriter(Protocol):
     @property
@@ -212,21 +214,21 @@ class BlobQueue:
     def upload(self, sha256: str, stats: BlobStats) -> bool:
         """Bring head office to hold ``sha256`` completely; False if it does not take it."""
         reader = self.local.open_reader(sha256)
-        state = self._retrying(lambda: self._head(sha256))
-        if state is None:
+        try:
+            return self._upload(sha256, reader, stats)
+        finally:
+            reader.close()
+
+    def _upload(self, sha256: str, reader: BlobReader, stats: BlobStats) -> bool:
+        # POST is idempotent at head office: it creates the upload or reports what is held already
+        # (all of it, when another device of the branch sent it), so one round trip replaces HEAD+POST.
+        created = self._retrying(lambda: self._create(sha256, reader.size))
+        if created is None:
             return False
-        offset, length = state
-        if length != reader.size:
-            raise errors.RequestRejected(detail=f"head office expects {length} bytes, the store holds {reader.size}")
+        offset, length = created, reader.size
         if offset >= length:
             stats.already_held += 1
             return True
-        if offset == 0:
-            created = self._retrying(lambda: self._create(sha256, length))
-            if created >= length:
-                stats.already_held += 1
-                return True
-            offset = created
         chunk = self.chunk
         failures = 0
         while offset < length:
@@ -250,10 +252,15 @@ class BlobQueue:
         stats.uploaded += 1
         return True
 
-    def _create(self, sha256: str, length: int) -> int:
+    def _create(self, sha256: str, length: int) -> int | None:
+        """The offset head office holds after creating (or finding) the upload; None: it does not take
+        this digest (404: not referenced by an accepted revision of the branch, yet)."""
         response = self._call("POST", self._url(sha256), headers={"Upload-Length": str(length)})
         response.close()
+        if response.status_code == 404:
+            return None
         if response.status_code not in (200, 201):
+            # 400: head office expects another size than the store holds (a tampered reference)
             raise errors.RequestRejected(detail=f"POST HTTP {response.status_code}")
         return int(response.headers["Upload-Offset"])
 
