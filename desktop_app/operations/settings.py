@@ -12,15 +12,8 @@ from desktop_app.operations.ledger import Ledger, StoreLocked
 from desktop_app.store import WrongPassphrase
 from desktop_app.store.vault import MIN_PASSPHRASE_CHARS
 
-__all__ = ["ATTACHMENT_DOWNLOAD_MODES", "MIN_PASSPHRASE_CHARS", "OpeningNotices", "attachment_download_mode",
-           "change_passphrase", "confirm_recovery_key", "data_dir", "opening_notices", "reissue_recovery_key",
-           "set_attachment_download_mode", "set_clerk_name", "verify_passphrase"]
-
-# How this device pulls the branch's attachments (sync/client/blobs.py DownloadMode): ``lazy`` fetches
-# thumbnails and a full file when it is opened; ``full`` keeps every file here for offline use. Kept in
-# the store (not the window's preferences) so the command line's sync pulls the same way.
-ATTACHMENT_DOWNLOAD_MODES = ("lazy", "full")
-DOWNLOAD_MODE_KEY = "attachment_download_mode"
+__all__ = ["MIN_PASSPHRASE_CHARS", "OpeningNotices", "change_passphrase", "confirm_recovery_key", "data_dir",
+           "opening_notices", "reissue_recovery_key", "set_clerk_name", "verify_passphrase"]
 
 
 @dataclass(frozen=True)
@@ -41,20 +34,6 @@ def set_clerk_name(ledger: Ledger, name: str) -> None:
     """Who history names as the author of this device's writes ("" = unnamed)."""
     with ledger.guard() as store, store.transaction():
         store.meta.set("clerk_name", name.strip() or None)
-
-
-def attachment_download_mode(ledger: Ledger) -> str:
-    """``lazy`` (the default) or ``full``."""
-    with ledger.guard() as store:
-        mode = store.meta.get(DOWNLOAD_MODE_KEY)
-    return str(mode) if mode in ATTACHMENT_DOWNLOAD_MODES else "lazy"
-
-
-def set_attachment_download_mode(ledger: Ledger, mode: str) -> None:
-    if mode not in ATTACHMENT_DOWNLOAD_MODES:
-        raise ValueError(f"download mode must be one of {ATTACHMENT_DOWNLOAD_MODES}")
-    with ledger.guard() as store, store.transaction():
-        store.meta.set(DOWNLOAD_MODE_KEY, mode)
 
 
 def verify_passphrase(ledger: Ledger, passphrase: str) -> bool:

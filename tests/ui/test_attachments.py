@@ -19,8 +19,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from desktop_app.operations.attachment_uploads import note_missing_at_office
 from desktop_app.operations.printing import PrintRequest, render_document
+from desktop_app.operations.sync_blobs import download_mode, save_unsent
 from desktop_app.store.sync_state import StoreSyncState
 from desktop_app.ui.editors.attachment_viewer import AttachmentViewer
 from desktop_app.ui.editors.attachments import AttachmentsPanel
@@ -362,10 +362,10 @@ def test_the_download_mode_is_chosen_in_the_settings(
     combo = page.download_mode
     assert combo.currentData() == "lazy"
     clerk.choose(combo, "全部下载，供离线使用")
-    wait_until(lambda: session.read(lambda s: s.meta.get("attachment_download_mode")) == "full", 5000,
+    wait_until(lambda: download_mode(session.ledger) == "full", 5000,
                "the choice to be kept")
     clerk.choose(combo, "按需下载：先下载缩略图，打开时再下载原文件")
-    wait_until(lambda: session.read(lambda s: s.meta.get("attachment_download_mode")) == "lazy", 5000,
+    wait_until(lambda: download_mode(session.ledger) == "lazy", 5000,
                "the choice to be kept")
 
 
@@ -422,13 +422,12 @@ def test_not_uploaded_yet_is_shown_until_head_office_has_the_files(
 
     with session.lock:  # head office accepted the record, and its reply still lists the photo as missing
         session.store.conn.execute("DELETE FROM outbox WHERE record_id = ?", (record,))
-        note_missing_at_office(session.store, [ref.sha256])
+    save_unsent(session.ledger, [ref.sha256])
     panel = reopen()
     wait_until(panel.badge.isVisible, 5000, "附件未上传完 (the photo is still missing at head office)")
     panel.window().close()
 
-    with session.lock:  # the upload finished
-        note_missing_at_office(session.store, [])
+    save_unsent(session.ledger, [])  # the upload finished
     panel = reopen()
     settle(300)
     assert not panel.badge.isVisible()

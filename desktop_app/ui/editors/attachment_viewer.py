@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.operations import attachments as ops
+from desktop_app.operations.attachment_sync import viewable_content
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
@@ -153,8 +154,8 @@ class AttachmentViewer(QDialog):
         layout.addWidget(self.view_area, 1)
         layout.addLayout(buttons)
         fit_to_screen(self, 900, 700)
-        digest, name = str(ref["sha256"]), str(ref["name"])
-        UiOp(self, session, lambda ledger: ops.attachment_content(ledger, digest, name=name)).success(
+        wanted = dict(ref)
+        UiOp(self, session, lambda ledger: viewable_content(ledger, wanted)).success(
             self._loaded).failure(self._failed).run_in_background()
 
     def _failed(self, exc: Exception) -> None:

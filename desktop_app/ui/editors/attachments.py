@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.operations import attachments as ops
-from desktop_app.operations.attachment_uploads import uploads_pending
+from desktop_app.operations.attachment_sync import uploads_pending
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp

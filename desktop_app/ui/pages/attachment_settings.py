@@ -3,7 +3,7 @@
 ``lazy`` (按需下载): thumbnails come with each sync, a full file when the clerk opens it — a forest
 office on a 2 Mbit/s link does not pull every photo of the branch. ``full`` (全部下载): every file is
 kept here for work without any link. The sync engine reads the choice from the store
-(``operations.settings.attachment_download_mode``).
+(``operations.sync_blobs.download_mode``).
 
 单个附件上限: files over it are refused on attach with a message naming the file (default 20 MB,
 1–200 MB; ``operations.attachments.attachment_limit``).
@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QSpinBox, QWidget
 
 from desktop_app.operations import attachments as attachment_ops
-from desktop_app.operations import settings as ledger_settings
+from desktop_app.operations import sync_blobs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.session import Session
@@ -32,14 +32,13 @@ class DownloadModeChoice(QComboBox):
         self.setToolTip(translate(
             "DownloadMode", "On a slow link, on demand saves time; choose all files if this laptop must work "
             "without any connection"))
-        current = ledger_settings.attachment_download_mode(session.ledger)  # one meta read
+        current = sync_blobs.download_mode(session.ledger)  # one meta read
         self.setCurrentIndex(max(0, self.findData(current)))
         self.currentIndexChanged.connect(self._changed)
 
     def _changed(self, _index: int) -> None:
-        mode = str(self.currentData())
-        UiOp(self, self.session, lambda ledger: ledger_settings.set_attachment_download_mode(ledger, mode)
-             ).run_in_background()
+        mode: sync_blobs.DownloadMode = "full" if self.currentData() == "full" else "lazy"
+        UiOp(self, self.session, lambda ledger: sync_blobs.set_download_mode(ledger, mode)).run_in_background()
 
 
 class AttachmentLimit(QSpinBox):
