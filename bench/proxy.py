@@ -513,7 +513,8 @@ class ShapingProxy:
 class ProxyProcess:
     """:class:`ShapingProxy` in a child process (``python -m bench.proxy``), driven over stdin/stdout.
 
-    Commands are single lines (``stats``, ``reset``, ``quit``); every reply is one JSON line.
+    Commands are single lines (``stats``, ``reset``, ``arm UP DOWN`` with ``-`` for none, ``quit``);
+    every reply is one JSON line.
     """
 
     def __init__(self, target_port: int, profile: LinkProfile) -> None:
@@ -552,6 +553,10 @@ class ProxyProcess:
 
     def reset(self) -> None:
         self._ask("reset")
+
+    def arm_drop(self, *, up: int | None = None, down: int | None = None) -> None:
+        """Cut the connection after ``up``/``down`` more bytes (as :meth:`ShapingProxy.arm_drop`)."""
+        self._ask(f"arm {up if up is not None else '-'} {down if down is not None else '-'}")
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -602,6 +607,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(proxy.stats().as_dict()), flush=True)
             elif command == "reset":
                 proxy.reset()
+                print(json.dumps({"ok": True}), flush=True)
+            elif command.startswith("arm "):
+                up, down = (None if v == "-" else int(v) for v in command.split()[1:3])
+                proxy.arm_drop(up=up, down=down)
                 print(json.dumps({"ok": True}), flush=True)
             elif command == "quit":
                 print(json.dumps({"ok": True}), flush=True)

@@ -7,6 +7,7 @@ lost on paper.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                 request = PrintRequest.post_report(args.target, period=args.period)
             else:
                 request = PrintRequest.ledger(args.target, include_minutes=not args.no_minutes)
+            request = dataclasses.replace(request, attachments=not args.no_attachments)
             # The print dialog's operation: the same input, the same renderer, written atomically.
             result = render_document(ledger, request, out, today=today)
         except (LookupError, ValueError) as exc:
@@ -71,4 +73,7 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--no-minutes", action="store_true",
                    help=h("ledger：只打印目录，不附每次会议的会议记录",
                           "ledger: the list only, without every record's minutes"))
+    p.add_argument("--no-attachments", action="store_true",
+                   help=h("不附照片、签到表扫描件等附件；signin：打印空白签到表而不用签到后的扫描件",
+                          "leave out attachments (photos, scans); signin: the blank sheet, not the signed scan"))
     p.set_defaults(func=cmd_print)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -24,7 +25,9 @@ from typing import Any, BinaryIO
 from desktop_app.compliance_query import compliance_report
 from desktop_app.store import RecordFilter, RecordNotFound, Store
 from desktop_app.store.atomic import atomic_output
+from desktop_app.store.blobs import AttachmentDamaged, AttachmentMissing
 from desktop_app.store.envelope import RecordEnvelope
+from domain.attachments import AttachmentRef
 from domain.compliance.period import Period
 from domain.errors import LedgerError
 from domain.records import BranchProfile, Meeting, PioneerPost, PostEvaluation, PostLogEntry
@@ -39,6 +42,7 @@ from printing import (
     render_post_report,
     render_signin_sheet,
 )
+from printing.attachments import AttachmentUnavailable, PrintAttachment
 
 StoreLock = AbstractContextManager[Any]
 READ_STEP = 50  # records read per lock step
@@ -91,11 +95,34 @@ def _entered_at(env: RecordEnvelope) -> dt.datetime | None:
         return None
 
 
-def minutes_input(store: Store, record_id: str) -> MinutesInput:
-    return _minutes(store, store.records.get(record_id))
+def _load_blob(store: Store, lock: StoreLock, ref: AttachmentRef) -> bytes:
+    """The verified bytes of ``ref``, read under ``lock`` when the renderer asks for them."""
+    with lock:
+        try:
+            return store.blobs.read_all(ref.sha256, name=ref.name)
+        except AttachmentMissing as exc:
+            raise AttachmentUnavailable("未下载到本机") from exc
+        except AttachmentDamaged as exc:
+            raise AttachmentUnavailable("已损坏（校验未通过）") from exc
 
 
-def _minutes(store: Store, env: RecordEnvelope) -> MinutesInput:
+def print_attachments(store: Store, refs: list[AttachmentRef], lock: StoreLock | None = None,
+                      owner: str = "") -> tuple[PrintAttachment, ...]:
+    """``refs`` for the renderer: each loads its bytes only when the page is laid out (one file at a
+    time in memory), taking ``lock`` for the read — the layout itself runs outside the lock."""
+    guard = _no_lock(lock)
+    return tuple(PrintAttachment.from_ref(ref, functools.partial(_load_blob, store, guard, ref), owner)
+                 for ref in refs)
+
+
+def minutes_input(store: Store, record_id: str, *, attachments: bool = False,
+                  lock: StoreLock | None = None) -> MinutesInput:
+    """A meeting's minutes; with ``attachments``, its attachments follow (read later under ``lock``)."""
+    return _minutes(store, store.records.get(record_id), attachments, lock)
+
+
+def _minutes(store: Store, env: RecordEnvelope, attachments: bool = False,
+             lock: StoreLock | None = None) -> MinutesInput:
     if not isinstance(env.body, Meeting):
         raise NothingToPrint("只有会议记录可以打印为会议记录")
     meeting = env.body
@@ -123,14 +150,20 @@ def _minutes(store: Store, env: RecordEnvelope) -> MinutesInput:
         original_date=original_date,
         settings=store.records.rule_settings(),
         linked_titles=linked,
+        attachments=print_attachments(store, list(meeting.attachments), lock) if attachments else (),
     )
 
 
-def signin_input(store: Store, record_id: str, extra_rows: int = 3) -> SignInInput:
+def signin_input(store: Store, record_id: str, extra_rows: int = 3, *, use_scan: bool = False,
+                 lock: StoreLock | None = None) -> SignInInput:
+    """The blank 签到表; with ``use_scan``, the meeting's signed 签到表 scan is printed instead when
+    it has one."""
     env = store.records.get(record_id)
     if not isinstance(env.body, Meeting):
         raise NothingToPrint("签到表只能由会议记录生成")
-    return SignInInput.for_meeting(env.body, _branch(store), store.records.members(), extra_rows=extra_rows)
+    scans = [ref for ref in env.body.attachments if ref.role == "sign_in_sheet"] if use_scan else []
+    return SignInInput.for_meeting(env.body, _branch(store), store.records.members(), extra_rows=extra_rows,
+                                   scans=print_attachments(store, scans, lock))
 
 
 def _current_meetings_in(store: Store, period: Period) -> list[str]:
@@ -153,14 +186,15 @@ def _post_entry_ids(store: Store, kind: str, post_id: str, period: Period | None
 
 
 def post_report_input(store: Store, post_id: str, period: Period | None = None, *,
-                      lock: StoreLock | None = None) -> PostReportInput:
+                      lock: StoreLock | None = None, attachments: bool = False) -> PostReportInput:
     lock = _no_lock(lock)
     with lock:
         env = store.records.get(post_id)
-    return _post_report(store, env, period, lock)
+    return _post_report(store, env, period, lock, attachments)
 
 
-def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock: StoreLock) -> PostReportInput:
+def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock: StoreLock,
+                 attachments: bool = False) -> PostReportInput:
     if not isinstance(env.body, PioneerPost):
         raise NothingToPrint("只有先锋岗可以打印先锋岗报告")
     post_id = env.record_id
@@ -181,17 +215,28 @@ def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock:
         (e.record_id, e.body) for e in _read(store, evaluation_ids, lock)
         if isinstance(e.body, PostEvaluation) and e.body.post_id == post_id and in_period(e.body.evaluated_on)
     ]
+    log_bodies = [body for _, body in sorted(logs, key=lambda p: (p[1].date, p[0]))]
+    evaluation_bodies = [body for _, body in sorted(evaluations, key=lambda p: (p[1].evaluated_on, p[0]))]
+    files: tuple[PrintAttachment, ...] = ()
+    if attachments:
+        files += print_attachments(store, list(env.body.attachments), lock, "岗位")
+        for log in log_bodies:
+            files += print_attachments(store, list(log.attachments), lock, f"{log.date.isoformat()}工作记录")
+        for evaluation in evaluation_bodies:
+            files += print_attachments(store, list(evaluation.attachments), lock,
+                                       f"{evaluation.evaluated_on.isoformat()}评价")
     return PostReportInput(
         post=env.body, branch=branch, members=members,
-        log_entries=[body for _, body in sorted(logs, key=lambda p: (p[1].date, p[0]))],
-        evaluations=[body for _, body in sorted(evaluations, key=lambda p: (p[1].evaluated_on, p[0]))],
+        log_entries=log_bodies, evaluations=evaluation_bodies,
         record_id=post_id, status=env.status, period_label=period.label_zh if period else "",
+        attachments=files,
     )
 
 
 def ledger_input(store: Store, period_code: str, *, today: dt.date, include_minutes: bool = True,
-                 lock: StoreLock | None = None) -> LedgerInput:
-    """The 台账 of a period: ``lock`` is taken per step (see the module note), never for the whole."""
+                 lock: StoreLock | None = None, attachments: bool = False) -> LedgerInput:
+    """The 台账 of a period: ``lock`` is taken per step (see the module note), never for the whole.
+    With ``attachments`` (and the minutes), each record's attachments follow its minutes."""
     period = Period.parse(period_code)
     lock = _no_lock(lock)
     with lock:
@@ -208,8 +253,9 @@ def ledger_input(store: Store, period_code: str, *, today: dt.date, include_minu
         with lock:
             env = _live(store, record_id)
             if env is not None:
-                records.append(_minutes(store, env))
-    posts = [_post_report(store, env, period, lock) for env in _read(store, post_ids, lock)]
+                records.append(_minutes(store, env, attachments and include_minutes, lock))
+    posts = [_post_report(store, env, period, lock, attachments and include_minutes)
+             for env in _read(store, post_ids, lock)]
     with lock:
         compliance = compliance_report(store, period.code, today)
     return LedgerInput(

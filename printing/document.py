@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab.lib.colors import Color, black
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -33,6 +33,9 @@ from printing.styles import (
     TEXT_WIDTH,
 )
 from printing.text import TextSetter
+
+if TYPE_CHECKING:
+    from printing.attachments import PdfEmbedder
 
 Output = Path | str | BinaryIO | None
 
@@ -80,7 +83,9 @@ def _canvas_factory(fonts: FontSet, setter: TextSetter, totals: list[int]) -> Ca
     class DecoratedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Start in our own font, or reportlab references a non-embedded Helvetica.
-            kwargs.setdefault("initialFontName", fonts.body)
+            # (BaseDocTemplate passes initialFontName=None explicitly, so setdefault is not enough.)
+            if kwargs.get("initialFontName") is None:
+                kwargs["initialFontName"] = fonts.body
             super().__init__(*args, **kwargs)
             self.bl_watermark: str | None = None
             self.bl_note = ""
@@ -148,12 +153,17 @@ def build_pdf(
     author: str = "",
     subject: str = "",
     warnings: Sequence[str] = (),
+    embedder: PdfEmbedder | None = None,
 ) -> PrintResult:
     """Lay ``story`` out on the house-style A4 page and write it to ``out`` (None: return bytes).
 
     Output is byte-for-byte reproducible (reportlab's invariant mode: fixed creation date and
     document id), so head office and the client produce the same file from the same record.
+    ``embedder`` stamps attached PDF pages into the laid-out document (printing.attachments).
     """
+    if embedder is not None and embedder.sources:
+        return _build_with_embedded(story, out, embedder, fonts=fonts, setter=setter, title=title,
+                                    author=author, subject=subject, warnings=warnings)
     target: Any
     buffer: io.BytesIO | None = None
     path: Path | None = None
@@ -209,6 +219,20 @@ def build_pdf(
         warnings=list(dict.fromkeys(warnings)),
         fonts=dict(fonts.descriptions),
     )
+
+
+def _build_with_embedded(story: Sequence[Flowable], out: Output, embedder: PdfEmbedder, **options: Any) -> PrintResult:
+    """Lay out to memory, stamp the attached PDF pages in, then write ``out``."""
+    laid_out = build_pdf(story, None, **options)
+    data = embedder.apply(laid_out.data or b"")
+    if out is None:
+        return replace(laid_out, data=data, size_bytes=len(data))
+    if isinstance(out, str | Path):
+        path = Path(out)
+        path.write_bytes(data)
+        return replace(laid_out, data=None, path=path, size_bytes=len(data))
+    out.write(data)
+    return replace(laid_out, data=None, size_bytes=len(data))
 
 
 def _stream_size(stream: Any) -> int:

@@ -25,6 +25,7 @@ from domain.records import (
     PostLogEntry,
 )
 from domain.settings import RuleSettings
+from printing.attachments import PrintAttachment
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class MinutesInput:
     corrects. ``linked_titles`` maps record ids to titles for a 主题党日's linked records.
     ``entered_at`` is when the record was first saved (its first revision); a meeting dated
     before the branch's 台账起始日期 prints a 补录 note with that date (domain.late_entry).
+    ``attachments`` are printed after the minutes (printing.attachments); pass none to leave
+    them out.
     """
 
     meeting: Meeting
@@ -52,6 +55,7 @@ class MinutesInput:
     settings: RuleSettings = field(default_factory=RuleSettings)
     linked_titles: Mapping[str, str] = field(default_factory=dict)
     entered_at: dt.datetime | None = None
+    attachments: Sequence[PrintAttachment] = ()
 
     @property
     def entered_later(self) -> bool:
@@ -66,7 +70,8 @@ class SignInInput:
     Who is listed: members on the roll on the meeting date; only 支委会 members for a 支委会, only
     the group's members for a 党小组会 (``party_group``). ``extra_rows`` blank rows follow for
     列席 guests and anyone not on the roll. Build one from a planned meeting with
-    :meth:`for_meeting`.
+    :meth:`for_meeting`. ``scans`` are the meeting's attachments: when one of them is a signed
+    签到表 scan, its pages are printed instead of the blank sheet.
     """
 
     branch: BranchProfile
@@ -80,10 +85,12 @@ class SignInInput:
     organizer: str = ""  # 主办/组织单位; the branch name when empty
     guests: Sequence[Guest] = ()
     extra_rows: int = 3
+    scans: Sequence[PrintAttachment] = ()
 
     @classmethod
     def for_meeting(
-        cls, meeting: Meeting, branch: BranchProfile, members: Mapping[str, Member], extra_rows: int = 3
+        cls, meeting: Meeting, branch: BranchProfile, members: Mapping[str, Member], extra_rows: int = 3,
+        scans: Sequence[PrintAttachment] = (),
     ) -> SignInInput:
         return cls(
             branch=branch,
@@ -96,6 +103,7 @@ class SignInInput:
             party_group=meeting.party_group,
             guests=tuple(meeting.guests),
             extra_rows=extra_rows,
+            scans=tuple(scans),
         )
 
 
@@ -104,7 +112,8 @@ class PostReportInput:
     """One 党员先锋岗 with its work log and evaluations (domain.md §5.2, §9.8).
 
     ``log_entries`` and ``evaluations`` are printed in date order; pass only those of the period
-    to print (``period_label`` names it, e.g. "2026年").
+    to print (``period_label`` names it, e.g. "2026年"). ``attachments`` — the post's and its log
+    entries' and evaluations' (each with its ``owner`` set) — follow the report.
     """
 
     post: PioneerPost
@@ -115,6 +124,7 @@ class PostReportInput:
     record_id: str = ""
     status: RecordStatus = RecordStatus.FINAL
     period_label: str = ""
+    attachments: Sequence[PrintAttachment] = ()
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from domain.context import RuleContext
 from domain.enums import RecordStatus
 from domain.late_entry import LABEL as LATE_ENTRY
 from domain.rules import star_rating, voting_roll
+from printing.attachments import PdfEmbedder
 from printing.blocks import Kit, compact
 from printing.document import PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
@@ -183,7 +184,8 @@ def _posts_section(kit: Kit, data: LedgerInput) -> list[Flowable]:
     return [*kit.section("三、党员先锋岗"), table]
 
 
-def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings: list[str]) -> list[Flowable]:
+def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings: list[str],
+                 embedder: PdfEmbedder | None = None) -> list[Flowable]:
     period = Period.parse(data.period)
     today = data.today or dt.date.today()
     kit = Kit.build(fonts, COMPACT_BODY_PT, setter)
@@ -207,10 +209,10 @@ def ledger_story(data: LedgerInput, fonts: FontSet, setter: TextSetter, warnings
             size = body_size_for(entered_text_length(record.meeting))
             record_kit = Kit.build(fonts, size, setter)
             story.append(PageBreak())
-            story += minutes_story(record, record_kit, warnings)
+            story += minutes_story(record, record_kit, warnings, embedder)
     for item in data.posts:
         story.append(PageBreak())
-        story += post_story(item, kit)
+        story += post_story(item, kit, embedder, warnings)
     return story
 
 
@@ -221,7 +223,8 @@ def render_ledger(
     fonts = fonts or default_fonts()
     setter = TextSetter(fonts)
     warnings: list[str] = []
-    story = ledger_story(data, fonts, setter, warnings)
+    embedder = PdfEmbedder()
+    story = ledger_story(data, fonts, setter, warnings, embedder)
     drafts = sum(1 for r in data.records if r.status is RecordStatus.DRAFT)
     if drafts:
         warnings.append(f"台账中有{drafts}份草稿记录（已加“草稿”水印）")
@@ -235,4 +238,5 @@ def render_ledger(
         author=data.branch.name,
         subject=f"{period.label_zh}台账",
         warnings=warnings,
+        embedder=embedder,
     )

@@ -21,6 +21,7 @@ from domain.enums import MeetingType, RecordStatus
 from domain.late_entry import LABEL as LATE_ENTRY
 from domain.records import Meeting
 from domain.rules import VotingRoll, meeting_validity, meeting_vote_outcomes, voting_roll
+from printing.attachments import PdfEmbedder, attachments_story
 from printing.blocks import Kit, compact
 from printing.document import DRAFT_WATERMARK, PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
@@ -94,8 +95,10 @@ def record_note(data: MinutesInput) -> str:
     return " · ".join(parts)
 
 
-def minutes_story(data: MinutesInput, kit: Kit, warnings: list[str]) -> list[Flowable]:
-    """The flowables of one record (used alone, and one after another in a 台账)."""
+def minutes_story(data: MinutesInput, kit: Kit, warnings: list[str],
+                  embedder: PdfEmbedder | None = None) -> list[Flowable]:
+    """The flowables of one record (used alone, and one after another in a 台账); with an
+    ``embedder``, the record's attachments follow on their own pages."""
     meeting = data.meeting
     ctx = RuleContext(members=data.members, branch=data.branch, settings=data.settings)
     roll = voting_roll(meeting, ctx)
@@ -118,6 +121,8 @@ def minutes_story(data: MinutesInput, kit: Kit, warnings: list[str]) -> list[Flo
     if meeting.open_issues.strip():
         story += [*kit.section("遗留问题：", 3), *kit.paras(meeting.open_issues)]
     story += _closing(kit, meeting)
+    if embedder is not None:
+        story += attachments_story(data.attachments, kit, embedder, warnings)
     return story
 
 
@@ -131,7 +136,8 @@ def render_minutes(
     fonts = fonts or default_fonts()
     kit = Kit.build(fonts, body_size_for(entered_text_length(data.meeting)))
     warnings: list[str] = []
-    story = minutes_story(data, kit, warnings)
+    embedder = PdfEmbedder()
+    story = minutes_story(data, kit, warnings, embedder)
     title = f"{data.branch.name}{document_title(data.meeting)}"
     return build_pdf(
         story,
@@ -142,6 +148,7 @@ def render_minutes(
         author=data.branch.name,
         subject=data.meeting.title,
         warnings=warnings,
+        embedder=embedder,
     )
 
 

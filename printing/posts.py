@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 
 from domain.enums import RecordStatus
 from domain.rules import star_rating
+from printing.attachments import PdfEmbedder, attachments_story
 from printing.blocks import Kit, compact
 from printing.document import DRAFT_WATERMARK, PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
@@ -40,8 +41,10 @@ def period_zh(code: str) -> str:
     return code
 
 
-def post_story(data: PostReportInput, kit: Kit) -> list[Flowable]:
-    """The flowables of one post report (alone, or after the minutes in a 台账)."""
+def post_story(data: PostReportInput, kit: Kit, embedder: PdfEmbedder | None = None,
+               warnings: list[str] | None = None) -> list[Flowable]:
+    """The flowables of one post report (alone, or after the minutes in a 台账); with an
+    ``embedder``, the attachments of the post and its entries follow on their own pages."""
     post = data.post
     members = data.members
     watermark = DRAFT_WATERMARK if data.status is RecordStatus.DRAFT else None
@@ -78,6 +81,8 @@ def post_story(data: PostReportInput, kit: Kit) -> list[Flowable]:
     story += _evaluations(kit, data)
     story.append(kit.gap(0.5))
     story.append(kit.signatures(["岗位责任人", "支部书记"], date_line=True))
+    if embedder is not None:
+        story += attachments_story(data.attachments, kit, embedder, warnings if warnings is not None else [])
     return story
 
 
@@ -171,7 +176,9 @@ def render_post_report(
     """Print one 先锋岗 with its pledges, work log and evaluations (4号 text)."""
     fonts = fonts or default_fonts()
     kit = Kit.build(fonts, COMPACT_BODY_PT)
-    story = post_story(data, kit)
+    embedder = PdfEmbedder()
+    warnings: list[str] = []
+    story = post_story(data, kit, embedder, warnings)
     return build_pdf(
         story,
         out,
@@ -180,4 +187,6 @@ def render_post_report(
         title=f"{data.branch.name}党员先锋岗工作台账 {data.post.name}",
         author=data.branch.name,
         subject=data.post.name,
+        warnings=warnings,
+        embedder=embedder,
     )

@@ -18,6 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from domain.enums import MeetingType
 from domain.records import Member
 from domain.rules.standing import is_committee_member, is_member_on, is_probationary_on, rights_suspended_on
+from printing.attachments import PdfEmbedder, sign_in_scan_story
 from printing.blocks import Kit, compact
 from printing.document import PageMark, PrintResult, build_pdf
 from printing.fonts import FontSet, default_fonts
@@ -117,10 +118,20 @@ def _continued(kit: Kit, rows: list[list[str]]) -> Flowable:
 def render_signin_sheet(
     data: SignInInput, out: Path | str | BinaryIO | None = None, *, fonts: FontSet | None = None
 ) -> PrintResult:
-    """Print a blank 签到表 for ``data`` (4号 text, rows tall enough to sign in)."""
+    """Print a blank 签到表 for ``data`` (4号 text, rows tall enough to sign in) — or, when
+    ``data.scans`` holds the signed sheet's scan, that scan in its place."""
     fonts = fonts or default_fonts()
     kit = Kit.build(fonts, COMPACT_BODY_PT)
-    story = signin_story(data, kit)
+    embedder = PdfEmbedder()
+    warnings: list[str] = []
+    title = kit.title(data.branch.name.strip(), "签到表（签到后扫描件）")
+    scanned = sign_in_scan_story(data.scans, kit, embedder, warnings, title)
+    if scanned:
+        note = f"{data.branch.name.strip()} · {data.title} · 签到表扫描件"
+        story = [PageMark(None, note), *scanned]
+        warnings.append("已打印签到后的扫描件，代替空白签到表")
+    else:
+        story = signin_story(data, kit)
     return build_pdf(
         story,
         out,
@@ -129,4 +140,6 @@ def render_signin_sheet(
         title=f"{data.branch.name}{data.title}签到表",
         author=data.branch.name,
         subject=data.title,
+        warnings=warnings,
+        embedder=embedder,
     )

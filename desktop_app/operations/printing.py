@@ -27,13 +27,19 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 @dataclass(frozen=True)
 class PrintRequest:
-    """One document: ``target`` is a record id (minutes, sign-in sheet, post report) or a period code."""
+    """One document: ``target`` is a record id (minutes, sign-in sheet, post report) or a period code.
+
+    ``attachments``: the minutes, the 先锋岗 report and the 台账 (with its minutes) append the records'
+    attachments (printing.attachments); a 签到表 prints the record's signed scan in place of the blank
+    sheet when there is one.
+    """
 
     kind: DocumentKind
     target: str
     title: str = ""  # shown in the dialog and used for the suggested file name
     include_minutes: bool = True  # 台账 only
     period: str | None = None  # 先锋岗 report only: None = the whole history
+    attachments: bool = True
 
     @classmethod
     def minutes(cls, record_id: str, title: str = "") -> PrintRequest:
@@ -44,12 +50,14 @@ class PrintRequest:
         return cls("signin", record_id, title)
 
     @classmethod
-    def ledger(cls, period: str, include_minutes: bool = True) -> PrintRequest:
-        return cls("ledger", Period.parse(period).code, Period.parse(period).label_zh, include_minutes)
+    def ledger(cls, period: str, include_minutes: bool = True, attachments: bool = True) -> PrintRequest:
+        return cls("ledger", Period.parse(period).code, Period.parse(period).label_zh, include_minutes,
+                   attachments=attachments)
 
     @classmethod
-    def post_report(cls, post_id: str, title: str = "", period: str | None = None) -> PrintRequest:
-        return cls("post_report", post_id, title, period=period)
+    def post_report(cls, post_id: str, title: str = "", period: str | None = None,
+                    attachments: bool = True) -> PrintRequest:
+        return cls("post_report", post_id, title, period=period, attachments=attachments)
 
     def suggested_file_name(self) -> str:
         suffix = {"minutes": "会议记录", "signin": "签到表", "ledger": "台账", "post_report": "先锋岗报告"}[self.kind]
@@ -63,19 +71,21 @@ def build_input(ledger: Ledger, request: PrintRequest, today: dt.date | None = N
     from desktop_app import print_jobs  # the renderer is imported on first print, not at startup
 
     guard = ledger.guard()
+    files = request.attachments
+    # Attachments are read later, while the renderer lays them out, each under ``guard``.
     with guard as store:
         if request.kind == "minutes":
-            return print_jobs.minutes_input(store, request.target)
+            return print_jobs.minutes_input(store, request.target, attachments=files, lock=guard)
         if request.kind == "signin":
-            return print_jobs.signin_input(store, request.target)
+            return print_jobs.signin_input(store, request.target, use_scan=files, lock=guard)
     # Many records: print_jobs takes the guard for each step itself.
     if request.kind == "ledger":
         return print_jobs.ledger_input(
             store, request.target, today=today or dt.date.today(), include_minutes=request.include_minutes,
-            lock=guard,
+            lock=guard, attachments=files,
         )
     period = Period.parse(request.period) if request.period else None
-    return print_jobs.post_report_input(store, request.target, period, lock=guard)
+    return print_jobs.post_report_input(store, request.target, period, lock=guard, attachments=files)
 
 
 def _renderer(kind: DocumentKind) -> Callable[..., PrintResult]:

@@ -209,12 +209,20 @@ class SyncOps:
 
     def sync(self, progress: Callable[[SyncProgress], None] | None = None, ca_bundle: str | None = None) -> SyncRun:
         """One full sync run (raises a ``SyncError``)."""
+        from desktop_app.operations.sync_blobs import blob_queue
+
         engine = SyncEngine(self.state(), ca_bundle=ca_bundle or None, progress=progress, retry=self.retry,
-                            app_version=app_version())
+                            app_version=app_version(), blobs=blob_queue(self.ledger))
         try:
             stats = engine.sync_once()
         finally:
             engine.close()
+        from desktop_app.operations.sync_blobs import save_evidence_policy, save_unsent
+
+        if engine.evidence_policy is not None:
+            save_evidence_policy(self.ledger, engine.evidence_policy)
+        if engine.unsent_blobs is not None:
+            save_unsent(self.ledger, engine.unsent_blobs)
         changed = bool(stats.pulled or stats.conflicts or stats.accepted or stats.rejected)
         return SyncRun(stats, OpChanges.all() if changed else OpChanges())
 

@@ -120,6 +120,19 @@ def open_file(parent: QWidget | None, title: str, name_filter: str, directory: s
     return Path(dialog.selectedFiles()[0])
 
 
+def open_files(parent: QWidget | None, title: str, name_filter: str, directory: str = "") -> list[Path]:
+    """The files the clerk picks to read, one or several ([] when cancelled)."""
+    dialog = _file_dialog(parent, title, directory or UiSettings().last_folder, name_filter)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    dialog.setLabelText(QFileDialog.DialogLabel.Accept, translate("Dialogs", "Open"))
+    if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return []
+    chosen = [Path(name) for name in dialog.selectedFiles()]
+    UiSettings().last_folder = str(chosen[0].parent)
+    return chosen
+
+
 def save_file(
     parent: QWidget | None, title: str, suggested: str, name_filter: str, default_suffix: str = ""
 ) -> Path | None:

@@ -36,6 +36,7 @@ class CountState(StrEnum):
     RETURNED = "returned"
     SUPERSEDED = "superseded"
     UNREADABLE = "unreadable"
+    NO_EVIDENCE = "no_evidence"  # head office requires a photo / 签到表 it does not hold (evidence.py)
 
     @property
     def label(self) -> str:
@@ -53,6 +54,7 @@ _LABELS: dict[CountState, str] = {
     CountState.RETURNED: "已退回修改（不计入）",
     CountState.SUPERSEDED: "已被更正记录取代",
     CountState.UNREADABLE: "需升级客户端",
+    CountState.NO_EVIDENCE: "缺少佐证材料（不计入）",
 }
 
 
@@ -66,6 +68,7 @@ class RecordStanding:
     returned: bool  # head office's latest verdict on it is 退回修改
     amends_record_id: str = ""  # the record this one corrects
     readable: bool = True  # False: a body from a newer schema this version cannot parse
+    evidence_ok: bool = True  # False: head office requires attachments (photo, 签到表) it does not hold
 
 
 def meeting_is_valid(meeting: Meeting, ctx: RuleContext) -> bool:
@@ -96,6 +99,8 @@ def count_states(records: Iterable[RecordStanding], *, drafts_count: bool = Fals
             out[r.record_id] = CountState.RETURNED
         elif not r.valid:
             out[r.record_id] = CountState.INVALID
+        elif not r.evidence_ok:
+            out[r.record_id] = CountState.NO_EVIDENCE
         else:
             out[r.record_id] = CountState.COUNTED
     return out

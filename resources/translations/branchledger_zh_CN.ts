@@ -2,6 +2,154 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AttachmentViewer</name>
+    <message>
+        <source>Save a copy</source>
+        <translation>另存副本</translation>
+    </message>
+    <message>
+        <source>“{0}” cannot be shown inside BranchLedger. You can save a copy and open it with another program.
+The copy is NOT encrypted: anyone with access to that folder can read it. Delete it when you no longer need it.</source>
+        <translation>“{0}”不能在支部台账中直接查看，可以另存一份副本，用其他程序打开。
+另存的副本不加密：能访问那个文件夹的人都能读取它。用完后请删除。</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Saved an unencrypted copy to {0}</source>
+        <translation>已将未加密的副本保存到 {0}</translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation>正在打开…</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>This image cannot be shown.</source>
+        <translation>无法显示这张图片。</translation>
+    </message>
+    <message>
+        <source>Page {0} of {1}</source>
+        <translation>第 {0} 页，共 {1} 页</translation>
+    </message>
+</context>
+<context>
+    <name>Attachments</name>
+    <message>
+        <source>Sign-in sheet</source>
+        <translation>签到表</translation>
+    </message>
+    <message>
+        <source>Activity photo</source>
+        <translation>活动照片</translation>
+    </message>
+    <message>
+        <source>Lecture notes / slides</source>
+        <translation>讲稿/课件</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Add attachment…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <source>Attach sign-in sheet scans, photos, lecture notes or slides (JPEG, PNG, PDF, Word, PowerPoint, Excel)</source>
+        <translation>添加签到表扫描件、活动照片、讲稿或课件（JPEG、PNG、PDF、Word、PowerPoint、Excel）</translation>
+    </message>
+    <message>
+        <source>Keep original photos</source>
+        <translation>保留原图</translation>
+    </message>
+    <message>
+        <source>Unticked, photos are reduced to about 2000 pixels so they sync quickly over a slow link</source>
+        <translation>不勾选时，照片缩小到约 2000 像素，网络慢时也能较快同步</translation>
+    </message>
+    <message>
+        <source>Drop files here, or paste an image with Ctrl+V</source>
+        <translation>可把文件拖到这里，或按 Ctrl+V 粘贴图片</translation>
+    </message>
+    <message>
+        <source>Adding…</source>
+        <translation>正在添加…</translation>
+    </message>
+    <message>
+        <source>Attachments not uploaded yet</source>
+        <translation>附件未上传完</translation>
+    </message>
+    <message>
+        <source>Some attachments of this record have not reached head office yet; they are sent with the next sync</source>
+        <translation>本记录有附件尚未传到总部，下次同步时发送</translation>
+    </message>
+    <message>
+        <source>Caption, e.g. 重温入党誓词</source>
+        <translation>说明，如：重温入党誓词</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove this attachment from the record (drafts only)</source>
+        <translation>从记录中移除这个附件（仅限草稿）</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Caption</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Add attachment</source>
+        <translation>添加附件</translation>
+    </message>
+    <message>
+        <source>Attachments ({0})</source>
+        <translation>附件 ({0})</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image or file to attach.</source>
+        <translation>剪贴板里没有可以添加的图片或文件。</translation>
+    </message>
+    <message>
+        <source>not on this computer</source>
+        <translation>未下载到本机</translation>
+    </message>
+    <message>
+        <source>Removed {0}</source>
+        <translation>已移除 {0}</translation>
+    </message>
+</context>
+<context>
     <name>BackupPanel</name>
     <message>
         <source>Backups</source>
@@ -302,6 +450,25 @@
     <message>
         <source>Choose</source>
         <translation>选择</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadMode</name>
+    <message>
+        <source>On demand: thumbnails first, a file when it is opened</source>
+        <translation>按需下载：先下载缩略图，打开时再下载原文件</translation>
+    </message>
+    <message>
+        <source>All files, for offline use</source>
+        <translation>全部下载，供离线使用</translation>
+    </message>
+    <message>
+        <source>On a slow link, on demand saves time; choose all files if this laptop must work without any connection</source>
+        <translation>网络慢时按需下载更省时间；这台电脑需要在完全没有网络时使用，请选全部下载</translation>
+    </message>
+    <message>
+        <source>A larger file is refused when it is attached</source>
+        <translation>超过此大小的文件不能添加为附件</translation>
     </message>
 </context>
 <context>
@@ -1780,6 +1947,14 @@
         <translation>打印</translation>
     </message>
     <message>
+        <source>Print the signed sheet&apos;s scan instead of the blank sheet, if attached</source>
+        <translation>有签到表扫描件时，打印扫描件代替空白签到表</translation>
+    </message>
+    <message>
+        <source>Append the attachments (photos, sign-in sheet scans, PDF pages)</source>
+        <translation>附上附件（活动照片、签到表扫描件、PDF 页面）</translation>
+    </message>
+    <message>
         <source>Preview…</source>
         <translation>打印预览…</translation>
     </message>
@@ -2348,13 +2523,6 @@ Head office ({2}, {3}): {4}</source>
     </message>
 </context>
 <context>
-    <name>Session</name>
-    <message>
-        <source>The ledger was locked while this was running.</source>
-        <translation>操作进行期间台账已被锁定，操作已停止。</translation>
-    </message>
-</context>
-<context>
     <name>SettingsPage</name>
     <message>
         <source>General</source>
@@ -2427,6 +2595,14 @@ Head office ({2}, {3}): {4}</source>
     <message>
         <source>CA certificate</source>
         <translation>CA证书</translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>附件下载</translation>
+    </message>
+    <message>
+        <source>Largest attachment</source>
+        <translation>单个附件上限</translation>
     </message>
     <message>
         <source>Change passphrase</source>

@@ -38,6 +38,7 @@ from pydantic import TypeAdapter
 
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
+from sync.client.blobs import BlobQueue, BlobStats
 from sync.client.changes import fit_batch
 from sync.client.reply import parse_reply
 from sync.client.state import QuarantinedChange, SyncState
@@ -110,6 +111,7 @@ class SyncStats:
     new_conflicts: list[str] = field(default_factory=list)
     started_at: str = ""
     finished_at: str = ""
+    blobs: BlobStats | None = None  # the attachment queue's run after the records (if it has one)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,7 @@ class SyncEngine:
         progress: Callable[[SyncProgress], None] | None = None,
         app_version: str = "",
         pipeline: bool = True,
+        blobs: BlobQueue | None = None,
     ) -> None:
         self.state = state
         if transport is None:
@@ -184,6 +187,11 @@ class SyncEngine:
         self._pool: ThreadPoolExecutor | None = None
         self._settled: set[str] = set()  # change ids the last applied reply answered
         self._ratio = FIRST_RATIO  # request JSON bytes per byte on the wire, measured
+        # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
+        self.blobs = blobs
+        self._missing_blobs: list[str] = []
+        self.evidence_policy: dict[str, list[str]] | None = None
+        self.unsent_blobs: list[str] | None = None  # after a run with a queue: what head office still lacks
         if creds is not None and creds.compact and self.transport.server_compact is None:
             self.transport.server_compact = creds.compact
 
@@ -204,6 +212,11 @@ class SyncEngine:
         stats = SyncStats(started_at=_now())
         try:
             self._loop(stats)
+            if self.blobs is not None:
+                t = self.transport
+                self.blobs.bind(t.base_url, t.session, t.token, t.verify, t.timeout)
+                stats.blobs = self.blobs.run(self._missing_blobs)
+                self.unsent_blobs = self.blobs.unsent(self._missing_blobs, stats.blobs)
         except errors.SyncError as exc:
             self.last_error = exc
             stats.finished_at = _now()
@@ -281,6 +294,10 @@ class SyncEngine:
             last_batch = ids
             isolating = False
             outcome = self.state.apply_reply(batch, reply, quarantined)
+            if not reply.has_more:
+                self._missing_blobs = list(reply.missing_blobs)
+                if reply.evidence is not None:
+                    self.evidence_policy = reply.evidence  # head office's "needs photo / 签到表" setting
             self._settled = {r.change_id for r in reply.results}
             self._count(stats, batch, outcome)
             if reply.epoch_changed:
@@ -342,6 +359,7 @@ class SyncEngine:
             limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
             include_own=include_own,
             compact=compact.schema_id(),
+            blobs=True if self.blobs is not None else None,
         )
 
     def _apply(self, request: SyncRequest, batch: list[Change], stats: SyncStats) -> None:

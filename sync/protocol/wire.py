@@ -101,6 +101,9 @@ class SyncRequest(WireModel):
     # The compact-body fingerprint this client can expand (sync/protocol/compact.py): head office
     # strips pulled bodies only when it is its own. Old clients send nothing and get full bodies.
     compact: Annotated[str, StringConstraints(max_length=40)] | None = None
+    # The device runs an attachment queue (issue 14): the last page's reply lists missing_blobs.
+    # Older clients, which cannot upload, never ask and are spared the list and its query.
+    blobs: bool | None = None
 
 
 class ChangeResult(WireModel):
@@ -183,6 +186,14 @@ class SyncResponse(WireModel):
     checksum: str | None = None  # only on the last page: the branch heads at ``cursor``
     retry_after: float | None = None
     server_keys: ServerKeys | None = None  # when the device's key is not the current one
+    # On the last page (issue 14, sync-notes §6.11): digests the branch's accepted revisions
+    # reference that head office does not hold completely; the device uploads those it has over
+    # /v1/blobs. Absent from older servers (an empty list).
+    missing_blobs: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, max_length=1000)
+    # With missing_blobs: head office's evidence requirement, meeting type → attachment roles
+    # (domain/compliance/evidence.py), so the laptop can say what an activity still lacks.
+    evidence: dict[str, list[str]] | None = None
 
 
 class EnrolRequest(WireModel):

@@ -30,6 +30,7 @@ from sync.protocol.compression import (
 from sync.protocol.errors import message_for
 from sync.protocol.versions import COMPACT_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
 from sync.protocol.wire import ErrorBody
+from sync.server.blobs import Blobs
 from sync.server.body import (
     BODY_GRACE,
     BODY_IDLE_TIMEOUT,
@@ -44,6 +45,7 @@ from sync.server.errors import ApiError
 from sync.server.openapi import build_openapi
 from sync.server.quotas import DEFAULT_BURST, DEFAULT_ENROL_PER_MINUTE, DEFAULT_REQUESTS_PER_MINUTE, RateLimiter
 from sync.server.routes_admin import router as admin_router
+from sync.server.routes_blobs import router as blob_router
 from sync.server.routes_sync import router as sync_router
 from sync.server.service import HeadOffice
 
@@ -138,6 +140,9 @@ class CompressionMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope.get("path", "").startswith("/v1/blobs/"):
+            await self.app(scope, receive, send)  # attachments: streamed as they are, never buffered whole
             return
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-encoding"), "")
         coding = choose(split_header(accept), REPLY_PREFERENCE)
@@ -245,6 +250,12 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     app.state.device_limiter = RateLimiter(settings.requests_per_minute, settings.burst)
     app.state.enrol_limiter = RateLimiter(settings.enrol_per_minute, max(1, int(settings.enrol_per_minute)))
     app.include_router(sync_router)
+    if office.blobs is None:
+        office.blobs = Blobs.for_engine(office.engine)
+    app.state.blobs = office.blobs
+    # Blob chunks are many small requests (a photo is a handful of PATCHes): a budget of their own.
+    app.state.blob_limiter = RateLimiter(settings.requests_per_minute * 10, settings.burst * 4)
+    app.include_router(blob_router)
     app.include_router(admin_router)
     mount_console(app)  # the reviewers' web console (issue 13)
 

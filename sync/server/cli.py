@@ -97,6 +97,45 @@ def cmd_epoch_renew(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evidence_set(args: argparse.Namespace) -> int:
+    """Require (or, with no roles, stop requiring) attachments for one kind of activity."""
+    from domain.attachments import ROLE_LABELS, AttachmentRole
+    from domain.compliance.evidence import EvidencePolicy
+    from domain.enums import MeetingType
+    from sync.server import evidence
+
+    office = _office(args)
+    try:
+        kind = MeetingType(args.meeting_type)
+        roles = frozenset(AttachmentRole(r) for r in args.roles)
+    except ValueError as exc:
+        raise CliError(f"无效的会议类型或附件类别：{exc}") from exc
+    policy = office.call(evidence.get_policy)
+    required = dict(policy.required)
+    required[kind] = roles
+    office.call(evidence.set_policy, EvidencePolicy(required))
+    wanted = "、".join(ROLE_LABELS[r] for r in sorted(roles, key=lambda r: r.value)) or "无"
+    say(f"{kind.label}须附：{wanted}。各设备下次同步时收到此要求；统计随即按此计算。")
+    return 0
+
+
+def cmd_evidence_show(args: argparse.Namespace) -> int:
+    from domain.attachments import ROLE_LABELS
+    from domain.enums import MeetingType
+    from sync.server import evidence
+
+    policy = _office(args).call(evidence.get_policy)
+    if args.json:
+        _print_json(policy.to_json())
+    elif not policy.meeting_types:
+        say("（未要求任何佐证材料）")
+    else:
+        for kind in policy.meeting_types:
+            roles = sorted(policy.needs(kind), key=lambda r: r.value)
+            say(f"{MeetingType(kind).label}：{'、'.join(ROLE_LABELS[r] for r in roles)}")
+    return 0
+
+
 def cmd_org_add(args: argparse.Namespace) -> int:
     office = _office(args)
     unit = office.call(orgs.add_unit, args.name, args.kind, args.parent, args.id)
@@ -493,6 +532,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--key-file",
         help=f"总部密钥文件（签名密钥与游标密钥，0600）；默认 ${ENV_KEY_FILE}，或 SQLite 文件旁的 .keys 文件",
     )
+    parser.add_argument(
+        "--blobs",
+        help="附件文件目录（总部数据库之外；默认 $BRANCH_LEDGER_HQ_BLOBS，或 SQLite 文件旁的 .blobs 目录）",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(
@@ -572,6 +615,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--file", required=True)
     p.add_argument("--author", default="admin")
 
+    ev = sub.add_parser("evidence", help="佐证材料要求（某类活动须附照片、签到表）").add_subparsers(
+        dest="evidence_cmd", required=True)
+    p = add("set", cmd_evidence_set, "设定某类活动须附的附件类别（不写类别即取消要求）", ev)
+    p.add_argument("meeting_type", help="会议类型代码，如 theme_day（主题党日）、lecture（党课）")
+    p.add_argument("roles", nargs="*", help="photo（活动照片）、sign_in_sheet（签到表）、lecture（讲稿/课件）")
+    p = add("show", cmd_evidence_show, "列出佐证材料要求", ev)
+    p.add_argument("--json", action="store_true")
+
     p = add("compliance", cmd_compliance, "各支部三会一课完成情况")
     p.add_argument("--period", required=True, help="2026、2026-Q4 或 2026-11")
     p.add_argument("--org", help="只看某组织下的支部")
@@ -620,6 +671,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.blobs:
+        from sync.server.blobs import ENV_BLOB_DIR
+
+        # Through the environment, so `serve --workers N`'s worker processes use it too.
+        os.environ[ENV_BLOB_DIR] = str(Path(args.blobs).expanduser().resolve())
     try:
         result: int = args.func(args)
         return result

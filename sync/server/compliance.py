@@ -31,6 +31,7 @@ from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
 from domain.errors import LedgerError
 from domain.records import BranchProfile
+from sync.server import evidence
 from sync.server.console.indexer import full_members_from, index_branch
 from sync.server.console.tables import console_branches, console_index_state, console_records
 from sync.server.orgs import get_unit
@@ -119,12 +120,21 @@ def _standings(
         )
     )
     out: dict[str, list[tuple[RecordStanding, MeetingFact | None]]] = {}
+    policy = evidence.get_policy(conn)
     for start in range(0, len(branch_ids), 1000):
         chunk = list(branch_ids[start:start + 1000])
-        for r in conn.execute(query.where(m.branch_id.in_(chunk))).all():
+        rows = conn.execute(query.where(m.branch_id.in_(chunk))).all()
+        lacking: dict[str, dict[str, Any]] = {}
+        if policy.meeting_types:
+            for branch_id in chunk:
+                needing = {r.record_id: r.meeting_type for r in rows if r.branch_id == branch_id
+                           and r.status == "final" and r.meeting_type in policy.meeting_types}
+                lacking[branch_id] = evidence.shortfalls(conn, policy, branch_id, needing) if needing else {}
+        for r in rows:
             standing = RecordStanding(
                 record_id=r.record_id, final=r.status == "final", valid=r.valid is not False,
                 returned=r.decision == "returned", amends_record_id=r.amends_record_id, readable=bool(r.readable),
+                evidence_ok=r.record_id not in lacking.get(r.branch_id, {}),
             )
             fact = None
             if r.readable and r.meeting_type and r.event_date:
@@ -164,7 +174,7 @@ def _last_syncs(conn: Connection, branch_ids: Sequence[str]) -> dict[str, str]:
 # the period and the day it is judged on. Kept per process, so a matrix of 2 000 branches
 # recomputes only the branches that changed since the last request (the rest is a lookup); the
 # first request of a day or period computes everything. Bounded; least recently used go first.
-_CACHE: OrderedDict[tuple[str, str, int, str, str], BranchCompliance] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str, int, str, str, str, int], BranchCompliance] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_ENTRIES = 50_000
 
@@ -186,19 +196,25 @@ def compliance_for(
     brought up to date (``indexer.refresh``)."""
     seqs = _index_seqs(conn, [b for b, _ in branches])
     syncs = _last_syncs(conn, [b for b, _ in branches])
+    # Evidence (issue 14): a finished upload or a changed policy changes the answer, not the index.
+    policy = evidence.get_policy(conn)
+    held = evidence.completed_counts(conn, [b for b, _ in branches]) if policy.meeting_types else {}
+    tag = json.dumps(policy.to_json(), sort_keys=True)
     # Which database: one process may serve (or test) several; the epoch is unique per database.
     database = str(conn.execute(select(server_meta.c.value).where(server_meta.c.key == "epoch")).scalar())
     out: dict[str, BranchCompliance] = {}
     missing: list[tuple[str, str]] = []
     with _CACHE_LOCK:
         for branch_id, name in branches:
-            found = _CACHE.get((database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat()))
+            found = _CACHE.get((database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat(),
+                                tag, held.get(branch_id, 0)))
             if found is None or (found.report.branch_name != name and not found.has_profile):
                 missing.append((branch_id, name))
             else:
                 out[branch_id] = replace(found, last_sync_at=syncs.get(branch_id))
     for branch_id, result in _compute(conn, missing, period, today).items():
-        key = (database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat())
+        key = (database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat(), tag,
+               held.get(branch_id, 0))
         with _CACHE_LOCK:
             _CACHE[key] = result
             while len(_CACHE) > CACHE_ENTRIES:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, bindparam, insert, or_, select, update
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
+from sync.server.blobrefs import insert_refs, refs_in_body
 from sync.server.conflicts import Head
 from sync.server.tables import branch_state, heads, rejections, revisions
 from sync.server.timeutil import now_text
@@ -183,6 +184,7 @@ class BranchLedger:
         self._rejection_rows: list[dict[str, Any]] = []
         self._heads: dict[str, _StagedHead] = {}
         self._head_times: dict[str, tuple[int, str]] = {}  # record id -> (updated_seq, updated_at)
+        self._blob_refs: list[tuple[int, tuple[str, int, str, str]]] = []  # (seq, ref) of staged bodies
 
     def prefetch(self, device_id: str, change_ids: Sequence[str], counters: Sequence[int],
                  record_ids: Sequence[str]) -> PageView:
@@ -250,6 +252,7 @@ class BranchLedger:
         if text is None:
             text = body_text(revision.body)
         self.stored_bytes += CHANGE_OVERHEAD_BYTES + len(text or "")
+        self._blob_refs += [(self.seq, ref) for ref in refs_in_body(revision.body)]
         self._revision_rows.append(
             dict(
                 branch_id=self.branch_id,
@@ -336,6 +339,9 @@ class BranchLedger:
             self.conn.execute(_INSERT_REVISION, self._revision_rows)
         if self._rejection_rows:
             self.conn.execute(_INSERT_REJECTION, self._rejection_rows)
+        if self._blob_refs:
+            insert_refs(self.conn, self.branch_id, self._blob_refs)
+            self._blob_refs = []
         inserts: list[dict[str, Any]] = []
         moves: list[dict[str, Any]] = []
         for record_id, staged in self._heads.items():

@@ -34,8 +34,9 @@ from sync.protocol.wire import (
     TokenRenewRequest,
     TokenRenewResponse,
 )
-from sync.server import admin_tokens
+from sync.server import admin_tokens, blobrefs, evidence
 from sync.server import devices as device_store
+from sync.server.blobs import Blobs
 from sync.server.db import migrate
 from sync.server.devices import Device
 from sync.server.identity import ServerIdentity, ensure_identity
@@ -94,6 +95,8 @@ class HeadOffice:
     # the commit, exactly like a process dying between commit and response.
     fault_hook: Callable[[str], None] | None = None
     clock: HybridLogicalClock = field(default_factory=lambda: HybridLogicalClock("hq"))
+    # Attachment bytes and references (blobs.py); create_app sets the default directory store.
+    blobs: Blobs | None = None
 
     @classmethod
     def open(cls, engine: Engine, *, key_file: Path | None = None, run_migrations: bool = True) -> HeadOffice:
@@ -232,6 +235,8 @@ class HeadOffice:
                 max_bytes=max_bytes,
             )
             checksum = None if page.has_more else encode_checksum(ledger.checksum)
+            missing_blobs = blobrefs.missing(conn, device.branch_id) if request.blobs and not page.has_more else []
+            evidence_policy = evidence.get_policy(conn).to_json() if request.blobs and not page.has_more else None
             if self.fault_hook:
                 self.fault_hook("before_commit")
         if self.fault_hook:
@@ -253,6 +258,8 @@ class HeadOffice:
             cursor=new_cursor,
             has_more=page.has_more,
             checksum=checksum,
+            missing_blobs=missing_blobs,
+            evidence=evidence_policy,
             server_keys=None
             if request.client.server_key == key.public_key_b64()
             else self.identity.server_keys(),

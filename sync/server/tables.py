@@ -172,3 +172,23 @@ rejections = Table(
     Column("received_at", TIME, nullable=False),
     UniqueConstraint("device_id", "counter", name="uq_rejections_device_counter"),
 )
+
+# Attachments (issue 14): the digests accepted revisions of a branch reference, one row per
+# (branch, digest). The bytes live outside the database (blobstore.py); ``completed_at`` is set
+# once they are held completely and verified. ``size``/``mime``/``name`` are those of the first
+# revision that referenced the digest: an upload must declare that size, and the name is what
+# ``domain.attachments.check_content`` judges the content against.
+blob_refs = Table(
+    "blob_refs",
+    metadata,
+    Column("branch_id", String(64), ForeignKey("org_units.id"), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mime", String(100), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("referenced_at", TIME, nullable=False),
+    Column("completed_at", TIME, nullable=True),
+    Column("has_thumbnail", Boolean, nullable=False, default=False),
+)
+Index("ix_blob_refs_branch_completed", blob_refs.c.branch_id, blob_refs.c.completed_at)

@@ -191,3 +191,52 @@ def test_logrotate_file_parses_and_rotates(tmp_path: Path) -> None:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (logs / "hq.log.1").exists() and (logs / "hq.log").stat().st_size == 0  # copied, then truncated
+
+
+def test_nginx_streams_attachment_chunks_to_head_office(nginx: Nginx, hq: HqProcess) -> None:
+    """/v1/blobs is not buffered: the first part of a PATCH is on head office's disk (HEAD counts it)
+    while the rest of that PATCH has not even been sent — so a cut there costs no resend."""
+    import hashlib
+    import http.client
+    import ssl
+
+    from sync.client.engine import SyncEngine
+    from sync.client.enrol import enrol
+    from testsupport.memory_state import MemoryState
+
+    ca = str(nginx.ca)
+    base = f"https://127.0.0.1:{nginx.https_port}"
+    state = MemoryState(author="组织委员")
+    creds, reply = enrol(base, hq.enrol_code(), device_id=state.device_id, device_name="林场电脑",
+                         signing_key=state.signing_key(), ca_bundle=ca)
+    state.save_enrolment(creds, reply)
+    data = hashlib.sha256(b"seed").digest() * (40 * 1024)  # 1.25 MiB the test sends in two halves
+    sha = hashlib.sha256(data).hexdigest()
+    state.create("meeting", {"meeting_type": "lecture", "title": "党课", "starts_at": "2026-10-20T15:00:00",
+                             "attachments": [{"sha256": sha, "size": len(data), "mime": "application/pdf",
+                                              "name": "讲稿.pdf", "role": "lecture"}]}, unchecked=True)
+    SyncEngine(state, base, token=creds.token, ca_bundle=ca).sync_once()
+    auth = {"Authorization": f"Bearer {creds.token}", "Tus-Resumable": "1.0.0"}
+    assert requests.post(nginx.url(f"/v1/blobs/{sha}"), headers={**auth, "Upload-Length": str(len(data))},
+                         verify=ca, timeout=10).status_code == 201
+
+    half = len(data) // 2
+    conn = http.client.HTTPSConnection("127.0.0.1", nginx.https_port, timeout=30,
+                                       context=ssl.create_default_context(cafile=ca))
+    conn.putrequest("PATCH", f"/v1/blobs/{sha}")
+    for key, value in {**auth, "Upload-Offset": "0", "Content-Type": "application/offset+octet-stream",
+                       "Content-Length": str(len(data))}.items():
+        conn.putheader(key, value)
+    conn.endheaders()
+    conn.send(data[:half])
+    deadline, held = time.monotonic() + 20, 0
+    while time.monotonic() < deadline and held < 256 * 1024:
+        head = requests.head(nginx.url(f"/v1/blobs/{sha}"), headers=auth, verify=ca, timeout=10)
+        held = int(head.headers["Upload-Offset"])
+        time.sleep(0.2)
+    assert held >= 256 * 1024, "nginx held the chunk back (request buffering is on for /v1/blobs)"
+    conn.send(data[half:])
+    answer = conn.getresponse()
+    # Not a PDF (the test's bytes): head office verified the whole file and refused it, keeping nothing.
+    assert answer.status == 422 and answer.getheader("Tus-Resumable") == "1.0.0"
+    conn.close()

@@ -416,9 +416,9 @@ def test_a_print_stops_when_the_ledger_is_locked(
     real_minutes = print_jobs._minutes
     calls: list[str] = []
 
-    def lock_after_first(store: Any, env: Any) -> Any:
+    def lock_after_first(store: Any, env: Any, *args: Any) -> Any:
         calls.append(env.record_id)
-        minutes = real_minutes(store, env)
+        minutes = real_minutes(store, env, *args)
         session.close()  # the clerk locks the ledger while the 台账 is being read
         return minutes
 

@@ -32,6 +32,7 @@ from desktop_app.operations import drafts, records
 from desktop_app.operations.errors import StoreError
 from desktop_app.operations.types import RecordEnvelope
 from desktop_app.ui import dialogs
+from desktop_app.ui.editors.attachments import ATTACHMENT_KINDS, AttachmentsPanel
 from desktop_app.ui.editors.binding import Form
 from desktop_app.ui.editors.fieldmap import FieldMap
 from desktop_app.ui.i18n import translate
@@ -111,10 +112,12 @@ class EditorWindow(QMainWindow):
             env = records.get_record(session.ledger, record_id)
             self._apply_envelope(env)
             self.load_data(env.body.model_dump(mode="json"))
+            self.attachments.load(env.body.model_dump(mode="json"))
         if record_id is None and initial is None:
             self.new_record_defaults()
         if initial is not None:
             self.load_data(initial)
+            self.attachments.load(initial)  # a restored buffer's, or the amended record's
         elif defaults is not None and record_id is None:
             # e.g. the post a new log entry belongs to: not an edit yet. Over the form's own
             # defaults (today's date …), which a partial dict must not blank.
@@ -140,6 +143,10 @@ class EditorWindow(QMainWindow):
     def load_data(self, data: dict[str, Any]) -> None:
         """Show a body (a saved record, a restored buffer, defaults) in the declared fields."""
         self.form.load(data)
+
+    def body_data(self) -> dict[str, Any]:
+        """What is saved: the form's fields and the attachments panel's references."""
+        return self.attachments.merge_into(self.form_data())
 
     def title_text(self) -> str:
         return self.KIND
@@ -201,11 +208,17 @@ class EditorWindow(QMainWindow):
         self.problems.itemActivated.connect(self._focus_problem)
         self.problems.itemClicked.connect(self._focus_problem)
         self.problems.setMaximumHeight(140)
+        # 附件 beside the form, outside it: a finalized record's form is disabled, its files still open.
+        self.attachments = AttachmentsPanel(self.session, self)
+        self.attachments.setVisible(self.KIND in ATTACHMENT_KINDS)
+        self.attachments.changed.connect(self.on_changed)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(scroll)
+        splitter.addWidget(self.attachments)
         splitter.addWidget(self.problems)
         splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
+        splitter.setCollapsible(0, False)
         self.setCentralWidget(splitter)
         self.statusBar()
         fit_to_screen(self, 980, 760)
@@ -213,6 +226,7 @@ class EditorWindow(QMainWindow):
     def _update_chrome(self) -> None:
         editable = not self.status_final and not self.conflicted
         self.form_widget.setEnabled(editable)
+        self.attachments.set_editable(editable, self.record_id)
         self._show_placeholders(editable)
         self.action_save.setEnabled(editable)
         self.action_finalize.setVisible(self.FINALIZABLE)
@@ -284,7 +298,7 @@ class EditorWindow(QMainWindow):
         self._autosave_timer.stop()
         if not self._dirty or self.session.closed:
             return
-        data = self.form_data()
+        data = self.body_data()
         try:
             drafts.keep_draft(
                 self.session.ledger,
@@ -304,7 +318,7 @@ class EditorWindow(QMainWindow):
         if self.session.closed:
             return []
         context = records.rule_context(self.session.ledger)
-        body, violations = validate_record(self.KIND, self.form_data(), context)
+        body, violations = validate_record(self.KIND, self.body_data(), context)
         violations = _merge(self.fields.input_problems(), violations)
         self.show_violations(violations)
         self.after_check(body, context, violations)
@@ -362,7 +376,7 @@ class EditorWindow(QMainWindow):
             self.show_violations(typed)
             self.statusBar().showMessage(translate("EditorWindow", "Not saved: please correct the marked fields"), 8000)
             return False
-        data, record_id, rev, amend_of = self.form_data(), self.record_id, self.rev, self.amend_of
+        data, record_id, rev, amend_of = self.body_data(), self.record_id, self.rev, self.amend_of
         # On the UI thread: closing the window waits for the answer (one save is a few ms).
         op = UiOp(self, self.session, lambda ledger: records.save_record(
             ledger, self.KIND, data, record_id=record_id, base_rev=rev, amend_of=amend_of,
@@ -434,7 +448,7 @@ class EditorWindow(QMainWindow):
         )
         if not reason or not reason.strip():
             return None
-        data = self.form_data()
+        data = self.body_data()  # the amendment starts with the original's attachments too
         editor = type(self)(self.session, None, initial=data, amend_of=self.record_id, amend_reason=reason.strip())
         self.opened_editor.emit(editor)
         editor.show()

@@ -23,6 +23,7 @@ from desktop_app.operations import records
 from desktop_app.operations import settings as ledger_settings
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
+from desktop_app.ui.pages.attachment_settings import AttachmentLimit, DownloadModeChoice
 from desktop_app.ui.pages.backup_panel import BackupPanel
 from desktop_app.ui.pages.base import EditorHost, Page
 from desktop_app.ui.passphrase import PassphraseFields
@@ -106,6 +107,11 @@ class SettingsPage(Page):
         office_form.addRow(self.auto_sync)
         office_form.addRow(translate("SettingsPage", "Sync every"), self.sync_interval)
         office_form.addRow(translate("SettingsPage", "CA certificate"), ca_row)
+        self.download_mode = DownloadModeChoice(session)
+        office_form.addRow(translate("SettingsPage", "Attachments"), self.download_mode)
+        self.attachment_limit = AttachmentLimit(session)
+        self.attachment_limit.setMaximumWidth(self.sync_interval.maximumWidth())
+        office_form.addRow(translate("SettingsPage", "Largest attachment"), self.attachment_limit)
 
         security = QGroupBox(translate("SettingsPage", "Change passphrase"))
         sec_form = QFormLayout(security)

@@ -13,7 +13,7 @@ them without any modal dialog.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,14 @@ class PrintDialog(QDialog):
         self.heading.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.heading.setWordWrap(True)
         self.options = QFormLayout()
+        self.attachments = QCheckBox(
+            translate("PrintDialog", "Print the signed sheet's scan instead of the blank sheet, if attached")
+            if request.kind == "signin"
+            else translate("PrintDialog", "Append the attachments (photos, sign-in sheet scans, PDF pages)")
+        )
+        self.attachments.setObjectName("printAttachments")
+        self.attachments.setChecked(request.attachments)
+        self.attachments.toggled.connect(lambda _c: self._options_changed())
         self.note = QLabel()
         self.note.setObjectName("printNote")
         self.note.setWordWrap(True)
@@ -119,6 +127,7 @@ class PrintDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.options)
+        layout.addWidget(self.attachments)
         layout.addWidget(self.note)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -130,7 +139,11 @@ class PrintDialog(QDialog):
 
     def current_request(self) -> PrintRequest:
         """The document as the options now stand (subclasses read their controls here)."""
-        return self.request
+        return replace(self.request, attachments=self.attachments.isChecked())
+
+    def with_attachments(self) -> bool:
+        box = getattr(self, "attachments", None)
+        return box.isChecked() if isinstance(box, QCheckBox) else True
 
     def _update_heading(self) -> None:
         request = self.current_request()
@@ -329,7 +342,8 @@ class LedgerPrintDialog(PrintDialog):
     def current_request(self) -> PrintRequest:
         if not hasattr(self, "include_minutes"):
             return self.request
-        return PrintRequest.ledger(self.period.period_code() or "", self.include_minutes.isChecked())
+        return PrintRequest.ledger(self.period.period_code() or "", self.include_minutes.isChecked(),
+                                   self.with_attachments())
 
 
 class PostReportDialog(PrintDialog):
@@ -347,7 +361,8 @@ class PostReportDialog(PrintDialog):
     def current_request(self) -> PrintRequest:
         if not hasattr(self, "period"):
             return self.request
-        return PrintRequest.post_report(self.request.target, self.request.title, self.period.period_code())
+        return PrintRequest.post_report(self.request.target, self.request.title, self.period.period_code(),
+                                        self.with_attachments())
 
 
 def open_print_dialog(parent: QWidget, session: Session, request: PrintRequest) -> PrintDialog:

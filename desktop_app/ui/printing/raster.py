@@ -4,14 +4,13 @@ PySide6-Essentials has no QtPdf, and Qt cannot send a PDF to a printer as is, so
 rasterized at the printer's resolution (capped: a 1200 dpi A4 page would take 140 MB) and drawn
 to fill the printable page. One page is held in memory at a time. Painting on a ``QPrinter`` or a
 ``QImage`` is allowed off the GUI thread (Qt, "Threads and QObjects"), so printing runs in a
-worker; pdfium itself is not thread-safe, hence the module lock. A print job holds that lock for
+worker; pdfium itself is not thread-safe, hence the process-wide lock (printing.pdfium). A print job holds that lock for
 all its pages, so the UI thread never opens a PDF: page sizes are measured in the render worker
 (:func:`page_sizes`) and handed to :func:`setup_printer`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -22,11 +21,11 @@ from PySide6.QtPrintSupport import QPrinter
 
 from desktop_app.ui.i18n import translate
 from domain.errors import LedgerError
+from printing.pdfium import PDFIUM_LOCK as _PDFIUM  # shared with the printing package's PDF embedding
 
 MAX_PRINT_DPI = 600
 PREVIEW_DPI = 150
 POINTS_PER_INCH = 72.0
-_PDFIUM = threading.Lock()
 
 PdfSource = bytes | Path
 PageSize = tuple[float, float]  # (width, height) in points

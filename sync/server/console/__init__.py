@@ -23,14 +23,14 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
     from starlette.staticfiles import StaticFiles
 
     from resources.locate import resource_path
-    from sync.server.console import errors, routes_actions, routes_auth, routes_pages, routes_tail
+    from sync.server.console import errors, routes_actions, routes_attachments, routes_auth, routes_pages, routes_tail
     from sync.server.console.web import ConsoleSettings
 
     app.state.console = settings or ConsoleSettings()
     app.mount("/console/static", StaticFiles(directory=str(resource_path("console", "static"))), name="console-static")
     # Pages and forms for people, not API: they stay out of the published OpenAPI document,
     # which describes the device and admin API under /v1 only.
-    for router in (routes_auth.router, routes_pages.router, routes_actions.router,
+    for router in (routes_auth.router, routes_pages.router, routes_actions.router, routes_attachments.router,
                    routes_tail.router):  # tail last: its catch-all must not shadow the pages
         app.include_router(router, include_in_schema=False)
     errors.install(app)

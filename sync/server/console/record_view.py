@@ -8,6 +8,7 @@ side by side with what differs between them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,12 +16,15 @@ from typing import Any
 
 from sqlalchemy import Connection, false, select
 
+from domain.compliance.counting import CountState
 from domain.context import RuleContext
 from domain.labels import field_label
 from domain.records import Meeting, Member
 from printing.formatting import date_zh
 from sync.protocol.record_ids import review_record_id
+from sync.server import evidence
 from sync.server.console import minutes_view
+from sync.server.console.attachments_view import AttachmentView, attachment_views
 from sync.server.console.indexer import parse_stored
 from sync.server.console.pdf import original_of
 from sync.server.console.records import KIND_LABELS, RecordLine, line_of
@@ -87,6 +91,8 @@ class RecordPage:
     other_fields: list[tuple[str, str]]
     printable: bool
     can_review: bool
+    attachments: list[AttachmentView] = field(default_factory=list)
+    missing_evidence: list[str] = field(default_factory=list)  # roles head office requires and lacks
 
 
 def _flatten(value: Any, prefix: str, out: dict[str, str], members: Mapping[str, Member]) -> None:
@@ -140,6 +146,13 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
     line = line_of(conn, branch_id, record_id, names)
     if line is None:
         raise OutOfScope(record_id)
+    missing_evidence: list[str] = []
+    if line.count_state is CountState.COUNTED and line.meeting_type:
+        # Head office asks for a photo / 签到表 of this kind of activity (evidence.py) and does not hold it.
+        lacking = evidence.shortfalls(conn, evidence.get_policy(conn), branch_id, {record_id: line.meeting_type})
+        if lacking:
+            line = dataclasses.replace(line, count_state=CountState.NO_EVIDENCE)
+            missing_evidence = [r.label for r in lacking[record_id]]
     members = branch_members(conn, branch_id)
     device_names = dict(conn.execute(select(devices.c.device_id, devices.c.name)
                                      .where(devices.c.branch_id == branch_id)).all())
@@ -183,7 +196,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
     elif parsed is not None:
         flat: dict[str, str] = {}
         _flatten(parsed.model_dump(mode="json"), "", flat, members)
-        other = [(_label(k), v) for k, v in flat.items() if v]
+        other = [(_label(k), v) for k, v in flat.items() if v and not k.startswith("attachments.")]
     review_rows = conn.execute(
         select(revisions.c.body).where(revisions.c.branch_id == branch_id,
                                        revisions.c.record_id == review_record_id(record_id),
@@ -212,4 +225,5 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
         conflicted=bool(head.conflicted), leaves=leaves, revisions=history, reviews=reviews,
         amendments=amendments, original=original_line, other_fields=other,
         printable=isinstance(parsed, Meeting), can_review=can_review and final and head.kind == "meeting",
+        attachments=attachment_views(conn, branch_id, record_id, body), missing_evidence=missing_evidence,
     )

@@ -1,0 +1,236 @@
+"""``/v1/blobs/{sha256}``: attachment upload (tus core 1.0) and download (Range, ETag).
+
+Device-authenticated exactly like ``/v1/sync`` (the same bearer token), and scoped to the
+device's branch: a digest no accepted revision of that branch references is a 404 — whether it
+is unknown, another branch's, or nobody's (blobs.py). The upload follows tus core
+(https://tus.io/protocols/resumable-upload):
+
+- ``HEAD`` → ``Upload-Offset`` (bytes held; 0 before the upload was created) and ``Upload-Length``;
+- ``POST`` with ``Upload-Length`` (must be the size the record declared) creates the upload;
+- ``PATCH`` with ``Upload-Offset`` and ``Content-Type: application/offset+octet-stream`` appends.
+  The body is streamed to disk as it arrives and fsynced before the new offset is answered; a cut
+  mid-chunk keeps what arrived (the client resumes from ``HEAD``), an append at any other offset is
+  a 409. The append that completes the file verifies it (sha256, ``check_content``) before head
+  office links it; a refused file is deleted and answered 422 (``digest_mismatch`` /
+  ``attachment_refused``): the client keeps it as refused and never sends it again.
+
+``GET /v1/blobs/{sha256}`` serves a complete blob with ``ETag: "<sha256>"`` (``If-None-Match`` →
+304) and byte ranges; ``GET /v1/blobs/{sha256}/thumbnail`` a small JPEG made once at upload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, Response
+
+from sync.server.auth import authenticate_device
+from sync.server.blobrefs import BlobRef
+from sync.server.blobs import BlobRefused, Blobs
+from sync.server.blobstore import Appender, OffsetMismatch
+from sync.server.errors import ApiError
+from sync.server.openapi import ERROR_RESPONSES
+from sync.server.quotas import RateLimiter, retry_after_header
+from sync.server.service import HeadOffice
+
+router = APIRouter()
+
+
+def _documented(*statuses: int, ok: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """``responses=`` for a blob route: its successes and the error statuses it can answer (ErrorBody)."""
+    errors: dict[int | str, dict[str, Any]] = {s: ERROR_RESPONSES[s] for s in statuses if s in ERROR_RESPONSES}
+    return {"responses": {**ok, **errors}, "openapi_extra": {"security": [{"bearer": []}]},
+            "response_class": Response, "status_code": min(ok)}
+
+
+_OFFSET_HEADERS = {"Upload-Offset": {"schema": {"type": "integer"}}, "Upload-Length": {"schema": {"type": "integer"}},
+                   "Tus-Resumable": {"schema": {"type": "string"}}}
+_AUTH_ERRORS = (400, 401, 403, 404, 429)
+
+TUS_VERSION = "1.0.0"
+OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
+MAX_PATCH_BYTES = 8 * 1024 * 1024  # clients send 256 KiB–1 MiB; more in one request is refused
+WRITE_BATCH = 256 * 1024  # bytes gathered from the socket before a (threaded) write
+IDLE_TIMEOUT = 30.0
+_TUS = {"Tus-Resumable": TUS_VERSION}
+
+
+def _blobs(request: Request) -> Blobs:
+    blobs: Blobs = request.app.state.blobs
+    return blobs
+
+
+async def _ref(request: Request, sha256: str) -> BlobRef:
+    office: HeadOffice = request.app.state.office
+    device = await run_in_threadpool(authenticate_device, office, request)
+    limiter: RateLimiter = request.app.state.blob_limiter
+    wait = limiter.check(device.device_id)
+    if wait > 0:
+        raise ApiError(429, "rate_limited", headers={"Retry-After": retry_after_header(wait)},
+                       extra={"retry_after": round(wait, 1)})
+    ref = await run_in_threadpool(_blobs(request).ref, device.branch_id, sha256.lower() if len(sha256) == 64 else "")
+    if ref is None or ref.sha256 != sha256:
+        raise ApiError(404, "not_found", "总部没有这个附件，或本支部的记录未引用它。", headers=_TUS)
+    return ref
+
+
+def _int_header(request: Request, name: str) -> int:
+    raw = request.headers.get(name, "")
+    if not raw.isdigit() or len(raw) > 18:
+        raise ApiError(400, "invalid_request", f"缺少或无效的 {name} 头。", headers=_TUS)
+    return int(raw)
+
+
+def _offset_reply(ref: BlobRef, offset: int, status: int = 204) -> Response:
+    headers = {**_TUS, "Upload-Offset": str(offset), "Upload-Length": str(ref.size), "Cache-Control": "no-store"}
+    return Response(status_code=status, headers=headers)
+
+
+@router.options("/v1/blobs/{sha256}", include_in_schema=False)
+async def blob_options() -> Response:
+    return Response(status_code=204, headers={**_TUS, "Tus-Version": TUS_VERSION,
+                                              "Tus-Max-Size": str(64 * 1024 * 1024)})
+
+
+@router.head("/v1/blobs/{sha256}", **_documented(
+    *_AUTH_ERRORS, ok={200: {"description": "bytes held (Upload-Offset) of Upload-Length",
+                             "headers": _OFFSET_HEADERS}}))
+async def blob_head(request: Request, sha256: str) -> Response:
+    ref = await _ref(request, sha256)
+    return _offset_reply(ref, await run_in_threadpool(_blobs(request).offset, ref), 200)
+
+
+@router.post("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "already held completely (nothing to send)", "headers": _OFFSET_HEADERS},
+    201: {"description": "upload created", "headers": _OFFSET_HEADERS}}))
+async def blob_create(request: Request, sha256: str) -> Response:
+    ref = await _ref(request, sha256)
+    length = _int_header(request, "Upload-Length")
+    if length != ref.size:
+        raise ApiError(400, "invalid_request", "Upload-Length 与记录中附件的大小不符。", headers=_TUS)
+    blobs = _blobs(request)
+    if ref.completed:
+        return _offset_reply(ref, ref.size, 200)  # held already (another device of the branch): nothing to send
+    offset = await run_in_threadpool(blobs.storage.create, ref.branch_id, ref.sha256)
+    reply = _offset_reply(ref, offset, 201)
+    reply.headers["Location"] = f"/v1/blobs/{ref.sha256}"
+    return reply
+
+
+async def _receive_into(request: Request, appender: Appender, budget: int) -> None:
+    """Stream the body into ``appender``; at most ``budget`` bytes, else 413.
+
+    Whatever arrived is written even when the body ends early (a cut link, a timeout): the client
+    resumes from the offset HEAD then reports, so nothing that reached head office is sent twice.
+    """
+    pending: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            try:
+                message = await asyncio.wait_for(request.receive(), IDLE_TIMEOUT)
+            except TimeoutError as exc:
+                raise ApiError(408, "request_timeout", headers=_TUS) from exc
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            chunk = message.get("body", b"")
+            if chunk:
+                if len(chunk) > budget:
+                    raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+                budget -= len(chunk)
+                pending.append(chunk)
+                size += len(chunk)
+                if size >= WRITE_BATCH:
+                    await run_in_threadpool(appender.write, b"".join(pending))
+                    pending, size = [], 0
+            if not message.get("more_body", False):
+                break
+    finally:
+        if pending:
+            await run_in_threadpool(appender.write, b"".join(pending))
+
+
+@router.patch("/v1/blobs/{sha256}", **_documented(
+    *_AUTH_ERRORS, 408, 409, 413, 415, 422,
+    ok={204: {"description": "appended and fsynced; the new Upload-Offset", "headers": _OFFSET_HEADERS}}))
+async def blob_append(request: Request, sha256: str) -> Response:
+    ref = await _ref(request, sha256)
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != OFFSET_CONTENT_TYPE:
+        raise ApiError(415, "unsupported_media_type", f"Content-Type 应为 {OFFSET_CONTENT_TYPE}。", headers=_TUS)
+    offset = _int_header(request, "Upload-Offset")
+    declared = _int_header(request, "Content-Length")
+    blobs = _blobs(request)
+    if ref.completed:
+        raise ApiError(409, "offset_mismatch", "总部已完整收到这个附件。",
+                       headers={**_TUS, "Upload-Offset": str(ref.size)})
+    if declared > MAX_PATCH_BYTES or offset + declared > ref.size:
+        raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+    try:
+        appender = await run_in_threadpool(blobs.storage.open_append, ref.branch_id, ref.sha256, offset)
+    except FileNotFoundError as exc:
+        raise ApiError(404, "not_found", "请先创建上传（POST）。", headers=_TUS) from exc
+    except OffsetMismatch as exc:
+        raise ApiError(409, "offset_mismatch", "上传位置与总部已收到的不符。",
+                       headers={**_TUS, "Upload-Offset": str(exc.held)}) from exc
+    try:
+        await _receive_into(request, appender, declared)
+    finally:
+        # Written and fsynced even when the link was cut mid-body: HEAD then counts these bytes.
+        await run_in_threadpool(appender.close)
+    if appender.offset == ref.size:
+        try:
+            await run_in_threadpool(blobs.finish, ref)
+        except BlobRefused as exc:
+            raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+    return _offset_reply(ref, appender.offset)
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    wanted = request.headers.get("if-none-match", "")
+    return any(tag.strip() in (etag, f"W/{etag}", "*") for tag in wanted.split(",")) if wanted else False
+
+
+@router.get("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "the file (its own media type)", "content": {"*/*": {}}},
+    206: {"description": "the requested byte range", "content": {"*/*": {}}},
+    304: {"description": "unchanged (If-None-Match)"}}))
+async def blob_get(request: Request, sha256: str) -> Response:
+    ref = await _ref(request, sha256)
+    return serve_blob(request, _blobs(request), ref)
+
+
+@router.get("/v1/blobs/{sha256}/thumbnail", **_documented(*_AUTH_ERRORS, ok={
+    200: {"description": "a small JPEG", "content": {"image/jpeg": {}}},
+    304: {"description": "unchanged (If-None-Match)"}}))
+async def blob_thumbnail(request: Request, sha256: str) -> Response:
+    ref = await _ref(request, sha256)
+    return await serve_thumbnail(request, _blobs(request), ref)
+
+
+def serve_blob(request: Request, blobs: Blobs, ref: BlobRef, *, filename: str | None = None) -> Response:
+    """A complete blob with ETag and Range support (also used by the console)."""
+    if not ref.completed:
+        raise ApiError(404, "blob_incomplete", "附件未上传完。")
+    etag = f'"{ref.sha256}"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(blobs.storage.path(ref.branch_id, ref.sha256), media_type=ref.mime, headers=headers,
+                        filename=filename, content_disposition_type="attachment" if filename else "inline")
+
+
+async def serve_thumbnail(request: Request, blobs: Blobs, ref: BlobRef) -> Response:
+    if not ref.completed or not ref.has_thumbnail:
+        raise ApiError(404, "not_found", "这个附件没有缩略图。")
+    etag = f'"{ref.sha256}-thumb"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    data = await run_in_threadpool(blobs.storage.thumbnail, ref.branch_id, ref.sha256)
+    if data is None:
+        raise ApiError(404, "not_found", "这个附件没有缩略图。")
+    return Response(data, media_type="image/jpeg", headers=headers)
