@@ -172,7 +172,7 @@ def test_a_refused_file_gets_a_chinese_message_and_nothing_is_stored(
         clerk.click(button(panel, "添加附件…"))
     assert messages and "照片.jpg" in messages[0] and "文件类型与内容不符" in messages[0]
     assert panel.strip.count() == 0 and blob_count(session) == before
-    assert not editor.dirty or "attachments" not in editor.body_data()
+    assert editor.body_data()["attachments"] == []  # nothing of the refused file reached the record
 
 
 def test_paste_an_image_with_ctrl_v(
@@ -208,6 +208,15 @@ def test_remove_from_a_draft_and_a_finalized_record_is_read_only(
     click_tile(clerk, panel, 1)
     clerk.click(button(panel, "移除"))
     assert panel.strip.count() == 1
+    save(clerk, editor)
+    assert [a.name for a in saved_body(session, editor).attachments] == ["签到表.png"]
+    # The last one removed and saved: gone from the record (not kept because nothing was sent).
+    click_tile(clerk, panel, 0)
+    clerk.click(button(panel, "移除"))
+    save(clerk, editor)
+    assert saved_body(session, editor).attachments == []
+    assert drop(panel, [first])
+    tiles_ready(panel, 1)
     save(clerk, editor)
     assert [a.name for a in saved_body(session, editor).attachments] == ["签到表.png"]
 

@@ -260,11 +260,13 @@ class AttachmentsPanel(QGroupBox):
         self._selected(self.strip.currentRow())
         self.refresh_upload_state()
 
+    # The panel owns the body's ``attachments`` in every editor (tests/ui/test_editor_binding.py).
+    holds_references = True
+
     def merge_into(self, data: dict[str, Any]) -> dict[str, Any]:
-        """``data`` (what the form reads) with the attachments; no key at all when there are none, so
-        a record without attachments reads exactly as before."""
-        if not self.refs:
-            return data
+        """``data`` (what the form reads) with the attachments, always under its key: an empty list
+        is what removes the last one (save_record keeps a record's files when the key is absent),
+        and a body without attachments still dumps exactly as before (the field is left out)."""
         return {**data, "attachments": [dict(ref) for ref in self.refs]}
 
     def set_editable(self, editable: bool, record_id: str | None = None) -> None:
