@@ -30,6 +30,7 @@ from typing import IO, Any, Final
 from pydantic import Field, field_validator
 
 from domain.base import DomainModel, ShortText
+from domain.errors import LedgerError
 
 DEFAULT_MAX_BYTES: Final = 20 * 1024 * 1024
 # The schema's ceiling on a reference's size, whatever a deployment configures as its limit: a body
@@ -194,7 +195,7 @@ def attachment_digests(body: Mapping[str, Any]) -> set[str]:
     return out
 
 
-class AttachmentRefused(ValueError):
+class AttachmentRefused(LedgerError, ValueError):
     """A file that cannot be attached; ``str()`` is the Chinese message for the clerk, naming the file.
 
     ``code`` is a stable ASCII reason for programs and tests: ``bad_name``, ``unsupported``, ``empty``,
@@ -206,8 +207,7 @@ class AttachmentRefused(ValueError):
         self.name = name
         self.code = code
         self.reason = reason
-        self.message = f"附件“{name}”未添加：{reason}"  # what dialogs and the CLI show
-        super().__init__(self.message)
+        super().__init__(f"附件“{name}”未添加：{reason}")  # what dialogs and the CLI show
 
 
 @dataclass(frozen=True)

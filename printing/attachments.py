@@ -32,6 +32,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, PageBreak
 
+from domain.errors import LedgerError
 from printing.blocks import Kit
 from printing.linebreak import CJKParagraph
 from printing.pdfium import PDFIUM_LOCK
@@ -52,7 +53,7 @@ _SLACK = 6.0  # points left free on a page so rounding never pushes a box to the
 _FRAME = Color(0.6, 0.6, 0.6)
 
 
-class AttachmentUnavailable(Exception):
+class AttachmentUnavailable(LedgerError):
     """``load`` could not give the bytes; ``str(exc)`` says why in Chinese (未下载到本机, 已损坏)."""
 
 

@@ -21,6 +21,7 @@ from typing import BinaryIO
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
+from domain.errors import LedgerError
 from sync.server import blobrefs
 from sync.server.blobrefs import BlobRef
 from sync.server.blobstore import BlobStorage, DirectoryStorage
@@ -33,13 +34,12 @@ THUMBNAIL_MIMES = frozenset({"image/jpeg", "image/png", "image/heic"})
 _HASH_CHUNK = 1024 * 1024
 
 
-class BlobRefused(Exception):
+class BlobRefused(LedgerError):
     """The upload was complete but is not the file the record declared (nothing was kept)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-        self.message = message
 
 
 def default_blob_dir(url: URL) -> Path:

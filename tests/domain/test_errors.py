@@ -33,6 +33,7 @@ INTERNAL: dict[str, str] = {
     "sync.protocol.cursor.BadCursor": "becomes the bad_cursor reply",
     "sync.protocol.canonical.NonCanonicalValue": "becomes the invalid_body result code",
     # head office internals, turned into ApiError (JSON reply with a Chinese message) by the routes
+    "sync.server.blobstore.OffsetMismatch": "becomes the 409 reply with the held Upload-Offset",
     "sync.server.service.DeviceRevoked": "becomes ApiError device_revoked",
     "sync.server.service.InvalidCursor": "becomes ApiError bad_cursor",
     "sync.server.service.QuotaExceeded": "becomes ApiError quota_exceeded",
