@@ -141,6 +141,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_ERROR if bad else EXIT_OK
 
 
+def cmd_limit(args: argparse.Namespace) -> int:
+    with _ledger(args) as ledger:
+        limit = ops.set_attachment_limit(ledger, args.set) if args.set is not None else ops.attachment_limit(ledger)
+    print(h(f"每个附件的大小上限：{_size(limit)}", f"size limit per attachment: {_size(limit)}"))
+    return EXIT_OK
+
+
 def add_subcommands(sub: Any) -> None:
     json_help = h("以 JSON 输出", "print JSON")
     record_help = h("记录编号", "record id")
@@ -188,3 +195,9 @@ def add_subcommands(sub: Any) -> None:
                                          "check a record's attachments (decrypt and compare digests)"))
     q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
     q.set_defaults(func=cmd_verify)
+
+    q = acts.add_parser("limit", help=h("显示或修改每个附件的大小上限（默认 20 MB）",
+                                        "show or change the size limit per attachment (default 20 MB)"))
+    q.add_argument("--set", type=int, metavar=h("兆字节", "MB"), help=h("新的上限，单位 MB（1 到 200）",
+                                                                      "new limit in MB (1 to 200)"))
+    q.set_defaults(func=cmd_limit)

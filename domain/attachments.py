@@ -14,6 +14,7 @@ that could escape a folder. Qt-free and server-framework-free: both ends import 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -73,8 +74,13 @@ _HEIC_BRANDS: Final = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"
 _BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
+@functools.cache
 def heic_supported() -> bool:
-    """Whether this installation reads HEIC (pillow-heif installed and registered with Pillow)."""
+    """Whether this installation reads HEIC (pillow-heif installed and registered with Pillow).
+
+    Asked on first use, not at import: pillow-heif's native library costs tens of milliseconds, and
+    every program that reads a record body imports this module.
+    """
     try:
         import pillow_heif  # type: ignore[import-not-found]
     except ImportError:
@@ -86,7 +92,19 @@ def heic_supported() -> bool:
     return True
 
 
-ACCEPTED_MIME: Final = frozenset(KNOWN_MIME if heic_supported() else KNOWN_MIME - {HEIC})
+# What this installation takes in: KNOWN_MIME, without HEIC where pillow-heif cannot read it. Computed on
+# first access (module __getattr__ below), so ``from domain.attachments import ACCEPTED_MIME`` works.
+ACCEPTED_MIME: frozenset[str]
+
+
+def accepted_mime() -> frozenset[str]:
+    return frozenset(KNOWN_MIME if heic_supported() else KNOWN_MIME - {HEIC})
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ACCEPTED_MIME":
+        return accepted_mime()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AttachmentRole(StrEnum):
@@ -244,7 +262,7 @@ def check_content(source: str | os.PathLike[str] | bytes | IO[bytes], declared_n
     images are decoded in full (in memory, at reduced scale for JPEG) so a truncated one is caught,
     OOXML files must be complete ZIPs whose content types name the right main part, PDFs must end.
     """
-    accepted = ACCEPTED_MIME if accepted is None else accepted
+    accepted = accepted_mime() if accepted is None else accepted
     problem = name_problem(declared_name)
     if problem:
         raise AttachmentRefused(declared_name, "bad_name", problem)
@@ -322,6 +340,7 @@ def _ooxml_kind(stream: IO[bytes], name: str) -> str | None:
 def _check_image(stream: IO[bytes], name: str) -> tuple[int, int]:
     from PIL import Image  # Pillow: reportlab's dependency already, on both ends
 
+    heic_supported()  # registers the HEIC opener with Pillow where pillow-heif is installed
     stream.seek(0)
     try:
         with warnings.catch_warnings():
@@ -351,7 +370,26 @@ def _check_pdf(stream: IO[bytes], size: int, name: str) -> None:
 
 
 __all__ = [
-    "ACCEPTED_MIME", "DEFAULT_MAX_BYTES", "DOCX", "HEIC", "JPEG", "KNOWN_MIME", "MAX_IMAGE_PIXELS", "PDF", "PNG",
-    "PPTX", "XLSX", "AttachmentRef", "AttachmentRefused", "AttachmentRole", "CheckedFile", "attachment_digests",
-    "attachment_refs", "check_content", "heic_supported", "name_problem", "sniff",
+    "ACCEPTED_MIME",
+    "DEFAULT_MAX_BYTES",
+    "DOCX",
+    "HEIC",
+    "JPEG",
+    "KNOWN_MIME",
+    "MAX_IMAGE_PIXELS",
+    "PDF",
+    "PNG",
+    "PPTX",
+    "XLSX",
+    "AttachmentRef",
+    "AttachmentRefused",
+    "AttachmentRole",
+    "CheckedFile",
+    "accepted_mime",
+    "attachment_digests",
+    "attachment_refs",
+    "check_content",
+    "heic_supported",
+    "name_problem",
+    "sniff",
 ]

@@ -154,6 +154,19 @@ def remove_from_draft(ledger: Ledger, record_id: str, sha256: str, *, base_rev: 
     return _change_draft(ledger, record_id, base_rev, without)
 
 
+def attachment_limit(ledger: Ledger) -> int:
+    """The size limit of one attached file, in bytes (20 MB unless the clerk changed it)."""
+    with ledger.guard() as store:
+        return store.blobs.max_bytes
+
+
+def set_attachment_limit(ledger: Ledger, megabytes: int) -> int:
+    """Change the per-file limit (1–200 MB); StoreError with a Chinese reason outside that range."""
+    with ledger.guard() as store:
+        store.blobs.set_max_bytes(megabytes * 1024 * 1024)
+        return store.blobs.max_bytes
+
+
 def collect_unreferenced(ledger: Ledger) -> list[str]:
     """Housekeeping: remove blobs nothing refers to any more (after a day's grace)."""
     with ledger.guard() as store:
@@ -180,15 +193,27 @@ def _change_draft(ledger: Ledger, record_id: str, base_rev: str | None, change) 
         body: RecordBody = env.body
         data = body.model_dump(mode="json")
         data["attachments"] = [r.model_dump(mode="json") for r in change(list(body.attachments))]
-        if not data["attachments"]:
-            del data["attachments"]
         saved = store.records.update(record_id, data, author=_author(store), base_rev=base_rev or env.rev)
     return Saved(saved, OpChanges.of(saved.kind, record_id))
 
 
 __all__ = [
-    "AttachResult", "AttachmentDamaged", "AttachmentListing", "AttachmentMissing", "AttachmentRefused",
-    "add_to_draft", "attach_files", "attach_pasted_image", "attachment_content", "attachment_states",
-    "attachment_thumbnail", "collect_unreferenced", "export_attachment", "guess_role", "record_attachments",
+    "AttachResult",
+    "AttachmentDamaged",
+    "AttachmentListing",
+    "AttachmentMissing",
+    "AttachmentRefused",
+    "add_to_draft",
+    "attach_files",
+    "attach_pasted_image",
+    "attachment_content",
+    "attachment_limit",
+    "attachment_states",
+    "attachment_thumbnail",
+    "collect_unreferenced",
+    "export_attachment",
+    "guess_role",
+    "record_attachments",
     "remove_from_draft",
+    "set_attachment_limit",
 ]

@@ -117,6 +117,7 @@ def save_record(
     rules refuse it (nothing written). The editor's draft ``draft_key`` is dropped with the save."""
     with ledger.guard() as store:
         who = author or _author(store)
+        data = _keep_attachments(store, data, record_id or amend_of)
         if record_id is None and amend_of:
             env = store.records.amend(amend_of, data, reason=amend_reason, author=who)
         elif record_id is None:
@@ -127,6 +128,18 @@ def save_record(
             store.buffers.discard(draft_key)
     ids = (env.record_id, amend_of) if amend_of else (env.record_id,)
     return Saved(env, OpChanges.of(env.kind, *ids))
+
+
+def _keep_attachments(store: Any, data: dict[str, Any], source_id: str | None) -> dict[str, Any]:
+    """A save that does not mention ``attachments`` keeps the record's (an amendment: the original's).
+
+    Forms that have no attachments panel, and older callers, send bodies without the key; they must
+    not drop files the record carries. Removing them all is an explicit ``"attachments": []``.
+    """
+    if source_id is None or "attachments" in data:
+        return data
+    current = store.records.get(source_id).body.attachments
+    return {**data, "attachments": [a.model_dump(mode="json") for a in current]} if current else data
 
 
 def finalize_record(ledger: Ledger, record_id: str, *, author: str | None = None) -> Saved:

@@ -81,6 +81,8 @@ MAX_THUMBNAIL_BYTES = 512 * 1024
 # A blob put by an editor is unreferenced until the record (or its autosaved buffer) is saved; it is
 # collected only when it has stayed unreferenced this long.
 COLLECT_GRACE = dt.timedelta(hours=24)
+META_MAX_BYTES = "attachments.max_bytes"  # the configurable per-file limit (设置; attachments limit)
+MIN_LIMIT, MAX_LIMIT = 1024 * 1024, 200 * 1024 * 1024
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
@@ -261,7 +263,9 @@ class BlobWriter:
     ``offset`` is how many plaintext bytes are held; a new :meth:`BlobStore.begin_download` after a cut
     or a restart resumes from the last complete segment kept on disk (at most 64 KiB less than what was
     appended), so the caller asks head office for ``Range: bytes=<offset>-``. :meth:`finish` verifies
-    the digest and runs :func:`check_content` before the blob counts as held.
+    the digest and runs :func:`check_content` before the blob counts as held. Like every store call,
+    each :meth:`append` runs under the store's lock (it records the offset in the database); the
+    network wait between chunks does not need it.
     """
 
     def __init__(self, blobs: BlobStore, ref: AttachmentRef) -> None:
@@ -385,12 +389,23 @@ class BlobStore:
     transactions for their metadata.
     """
 
-    def __init__(self, store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
         self.root = Path(store.data_dir) / BLOBS_DIR
         key, self._name_key = derive_keys(store.db_key_for_backup())
         self._aead = AESGCM(key)
-        self.max_bytes = max_bytes
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit of one attached file: the ledger's setting, 20 MB unless changed."""
+        value = self._store.meta.get(META_MAX_BYTES)
+        return value if isinstance(value, int) and MIN_LIMIT <= value <= MAX_LIMIT else DEFAULT_MAX_BYTES
+
+    def set_max_bytes(self, value: int) -> None:
+        if not MIN_LIMIT <= value <= MAX_LIMIT:
+            raise StoreError(f"附件大小上限须在 {MIN_LIMIT // 2**20} MB 到 {MAX_LIMIT // 2**20} MB 之间")
+        with self._store.transaction():
+            self._store.meta.set(META_MAX_BYTES, value)
 
     # ------------------------------------------------------------ naming
 

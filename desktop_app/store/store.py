@@ -431,6 +431,12 @@ class Store:
         in this object's memory until it is dropped. A failed backup is recorded, never raised."""
         if not self._db_key:
             return
+        if backup:  # a normal close: attachments nothing refers to any more go first (blobs.py)
+            try:
+                if self.conn.execute("SELECT 1 FROM blobs LIMIT 1").fetchone():
+                    self.blobs.collect_unreferenced()
+            except (StoreError, sqlcipher3.Error, OSError) as exc:
+                log.warning("collecting unreferenced attachments failed: %s", exc)
         if backup and backups.load_config(self.data_dir).on_close:
             try:
                 backups.backup_if_changed(self, "close")

@@ -88,3 +88,54 @@ def test_operations_take_the_lock(ledger: Ledger, tmp_path: Path) -> None:
         assert not done.wait(0.5)
     assert done.wait(10)
     worker.join()
+
+
+def test_the_size_limit_is_a_ledger_setting(ledger: Ledger, tmp_path: Path) -> None:
+    from desktop_app.operations.errors import StoreError
+
+    assert ops.attachment_limit(ledger) == 20 * 1024 * 1024
+    big = tmp_path / "扫描件.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n")
+    assert ops.set_attachment_limit(ledger, 2) == 2 * 1024 * 1024
+    result = ops.attach_files(ledger, [big])
+    assert result.attached == [] and "超过 2 MB 的上限" in result.messages[0]
+    with pytest.raises(StoreError, match="1 MB 到 200 MB"):
+        ops.set_attachment_limit(ledger, 500)
+    ops.set_attachment_limit(ledger, 20)
+    assert [r.name for r in ops.attach_files(ledger, [big]).attached] == ["扫描件.pdf"]
+
+
+def test_a_save_without_the_key_keeps_the_attachments(ledger: Ledger, tmp_path: Path) -> None:
+    """An editor without an attachments panel (or an older caller) never drops a record's files."""
+    files = _files(tmp_path / "clerk")
+    [photo] = ops.attach_files(ledger, [files["签到表.png"]]).attached
+    post = save_record(ledger, "pioneer_post", {"name": "防火瞭望岗"}).envelope.record_id
+    log = {"post_id": post, "date": "2026-11-05", "description": "瞭望塔值守"}
+    rid = save_record(ledger, "post_log", {**log, "attachments": [photo.model_dump(mode="json")]}).envelope.record_id
+    kept = save_record(ledger, "post_log", {**log, "description": "瞭望塔值守（改）"}, record_id=rid)
+    assert kept.envelope.body.attachments == [photo] and kept.envelope.body.description == "瞭望塔值守（改）"
+    cleared = save_record(ledger, "post_log", {**log, "attachments": []}, record_id=rid)
+    assert cleared.envelope.body.attachments == []
+    again = ops.add_to_draft(ledger, rid, [photo])
+    assert ops.remove_from_draft(ledger, rid, photo.sha256, base_rev=again.envelope.rev).envelope.body.attachments == []
+
+
+def test_a_finalized_meeting_freezes_its_attachments_and_an_amendment_starts_with_them(ledger: Ledger,
+                                                                                        tmp_path: Path) -> None:
+    files = _files(tmp_path / "clerk")
+    photo, sheet = ops.attach_files(ledger, [files["合影.jpg"], files["签到表.png"]]).attached
+    chair = save_record(ledger, "member", {"name": "王建华", "posts": ["secretary"]}).envelope.record_id
+    meeting = {"meeting_type": "committee", "title": "九月支委会", "starts_at": "2026-09-10T09:00",
+               "ends_at": "2026-09-10T10:00", "place": "林场党员活动室", "chair_member_id": chair,
+               "recorder_member_id": chair, "attendance": [{"member_id": chair}], "discussion": "秋季防火"}
+    rid = save_record(ledger, "meeting", {**meeting, "attachments": [photo.model_dump(mode="json")]}
+                      ).envelope.record_id
+    finalize_record(ledger, rid)
+    with pytest.raises(RecordFinalized):
+        ops.add_to_draft(ledger, rid, [sheet])
+    carried = save_record(ledger, "meeting", {**meeting, "place": "北线管护站"}, amend_of=rid, amend_reason="地点记错")
+    assert carried.envelope.body.attachments == [photo], "the amendment starts with the original's attachments"
+    replaced = save_record(ledger, "meeting", {**meeting, "attachments": [sheet.model_dump(mode="json")]},
+                           record_id=carried.envelope.record_id)
+    assert replaced.envelope.body.attachments == [sheet]
+    assert ops.record_attachments(ledger, rid)[0].ref == photo, "the finalized original keeps its own"

@@ -69,6 +69,7 @@ def test_marker_bytes_never_reach_the_disk_in_plaintext(store: Store, clerk_dir:
         assert store.blobs.thumbnail(ref.sha256) is not None
         store.blobs.read_all(ref.sha256)
     store.checkpoint()
+    assert _files(private_tmp) == [], "nothing at all goes through the temp directory"
     files = _files(store.data_dir, private_tmp)
     assert len(_blob_files(store)) == 4
     for path in files:
@@ -95,7 +96,7 @@ def test_downscaling_turns_upright_and_drops_gps(store: Store) -> None:
     assert store.blobs.put_bytes(big_png, "截图.png").width == 2000
 
 
-def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path) -> None:
+def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path, private_tmp: Path) -> None:
     data = samples.pdf("讲稿")
     (clerk_dir / "a.pdf").write_bytes(data)
     (clerk_dir / "b.pdf").write_bytes(data)
@@ -106,6 +107,7 @@ def test_same_file_twice_is_stored_once(store: Store, clerk_dir: Path) -> None:
     assert len(_blob_files(store)) == 1
     assert store.conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
     assert store.blobs.thumbnail(first.sha256) is not None, "PDF first page rendered in memory"
+    assert _files(private_tmp) == []
 
 
 def test_large_files_are_segmented_and_read_at_any_offset(store: Store) -> None:
@@ -320,3 +322,17 @@ def test_heic_photos_become_jpeg(store: Store) -> None:
     assert store.blobs.read_all(ref.sha256)[:3] == b"\xff\xd8\xff"
     kept = store.blobs.put_bytes(samples.heic(800, 600), "小.heic", downscale=False)
     assert kept.mime == "image/jpeg" and (kept.width, kept.height) == (800, 600), "HEIC is always converted"
+
+
+def test_closing_collects_what_stayed_unreferenced(store_dir: Path) -> None:
+    s, _ = Store.create(store_dir, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    stale = s.blobs.put_bytes(samples.png(), "没保存.png")
+    fresh = s.blobs.put_bytes(samples.jpeg(), "刚添加.jpg")
+    with s.transaction() as conn:
+        conn.execute("UPDATE blobs SET updated_at = '2000-01-01T00:00:00.000+00:00' WHERE sha256 = ?",
+                     (stale.sha256,))
+    stale_path = s.blobs.path_of(stale.sha256)
+    s.close()
+    assert not stale_path.exists()
+    with Store.open(store_dir, PASSPHRASE) as again:
+        assert not again.blobs.has(stale.sha256) and again.blobs.has(fresh.sha256)
