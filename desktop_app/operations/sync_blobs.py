@@ -103,10 +103,36 @@ def set_download_mode(ledger: Ledger, mode: DownloadMode) -> None:
         store.meta.set(DOWNLOAD_MODE_KEY, mode)
 
 
+REFUSED_KEY = "attachments.refused_at_hq"
+
+
+def refused_attachments(ledger: Ledger) -> dict[str, str]:
+    """Digests head office refused (422) with its Chinese reason: never sent again from this store."""
+    with ledger.guard() as store:
+        raw = store.meta.get(REFUSED_KEY, {})
+    return {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+
+
+def _remember_refused(ledger: Ledger, sha256: str, message: str) -> None:
+    with ledger.guard() as store, store.transaction():
+        raw = store.meta.get(REFUSED_KEY, {})
+        refused = dict(raw) if isinstance(raw, dict) else {}
+        refused[sha256] = message
+        store.meta.set(REFUSED_KEY, refused)
+
+
 def blob_queue(ledger: Ledger, *, on_refused: Callable[[str, str], None] | None = None) -> BlobQueue:
-    """The queue one sync run uses (the mode as set now)."""
-    return BlobQueue(LockedBlobs(ledger), wanted=lambda: referenced_refs(ledger), mode=download_mode(ledger),
-                     on_refused=on_refused)
+    """The queue one sync run uses (the mode as set now; what head office refused stays refused)."""
+
+    def refused(sha256: str, message: str) -> None:
+        _remember_refused(ledger, sha256, message)
+        if on_refused is not None:
+            on_refused(sha256, message)
+
+    queue = BlobQueue(LockedBlobs(ledger), wanted=lambda: referenced_refs(ledger), mode=download_mode(ledger),
+                      on_refused=refused)
+    queue.refused.update(refused_attachments(ledger))
+    return queue
 
 
 def fetch_attachment(ledger: Ledger, ref: AttachmentRef, base_url: str, token: str | None,

@@ -11,7 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop_app.operations.records import save_record
-from desktop_app.operations.sync_blobs import download_mode, fetch_attachment, set_download_mode, unsent_attachments
+from desktop_app.operations.sync_blobs import (
+    download_mode,
+    fetch_attachment,
+    refused_attachments,
+    set_download_mode,
+    unsent_attachments,
+)
 from domain.attachments import AttachmentRole
 from tests.operations.test_conflicts import _device, hq  # noqa: F401  (fixture: a real head office on SQLite)
 from tests.sync.blobsupport import noisy_jpeg, storage
@@ -58,3 +64,20 @@ def test_sync_uploads_attachments_and_a_second_laptop_pulls_them_lazily(hq: Head
         assert store.blobs.read_all(refs[0].sha256) == photo and store.blobs.read_all(refs[1].sha256) == scan
     for ops in (a, b):
         ops.ledger.close()
+
+
+def test_a_file_head_office_refuses_is_never_sent_again(hq: HeadOfficeFixture, tmp_path: Path) -> None:  # noqa: F811
+    a = _device(hq, tmp_path / "a", "A")
+    photo = noisy_jpeg(150_000, seed=9)
+    with a.ledger.guard() as store:
+        ref = store.blobs.put_bytes(photo, "合影.jpg", downscale=False, role=AttachmentRole.PHOTO)
+    # The record names the JPEG as a PNG (an older or tampered client): head office's check refuses it.
+    lying = {**ref.model_dump(mode="json"), "name": "合影.png", "mime": "image/png"}
+    save_record(a.ledger, "meeting", meeting("主题党日", attachments=[lying]), author="A")
+    first = a.sync().stats.blobs
+    assert first is not None and first.refused == [ref.sha256] and first.bytes_up == len(photo)
+    assert "合影.png" in refused_attachments(a.ledger)[ref.sha256]
+    again = a.sync().stats.blobs
+    assert again is not None and again.bytes_up == 0 and again.uploaded == 0
+    assert storage(hq).files() == []
+    a.ledger.close()
