@@ -19,6 +19,8 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from domain import i18n
+
 _state = {"language": "zh"}
 
 
@@ -90,8 +92,10 @@ def cli_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) 
 
 
 def install(language: str) -> None:
-    """Use ``language`` ('zh' or 'en') for help texts and argparse's own messages."""
+    """Use ``language`` ('zh' or 'en') for help texts, argparse's own messages and every message
+    from the domain (rule messages, labels: :mod:`domain.i18n`)."""
     _state["language"] = language
+    i18n.set_language(language)
     if language == "zh":
         argparse._ = _zh_gettext  # type: ignore[attr-defined]
         argparse.ngettext = _zh_ngettext  # type: ignore[attr-defined]

@@ -48,19 +48,19 @@ class AboutDialog(QDialog):
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = _texts()
-        self.setWindowTitle(t["title"])
+        texts = _texts()
+        self.setWindowTitle(texts["title"])
         self.setObjectName("aboutDialog")
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(96, 96))
         logo.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.name = QLabel(f"<h2>{APP_NAME_ZH} {APP_NAME}</h2>")
-        self.version = QLabel(f"{t['version']} {__version__}")
+        self.version = QLabel(f"{texts['version']} {__version__}")
         self.version.setObjectName("aboutVersion")
         self.version.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details = QLabel(
-            f"{t['tagline']}<br><br>{t['data']}{data_dir}<br>{t['logs']}{log_dir()}<br><br>"
-            f"<small>{t['fonts']}<br>Python {platform.python_version()} · {platform.system()} {platform.machine()}"
+            f"{texts['tagline']}<br><br>{texts['data']}{data_dir}<br>{texts['logs']}{log_dir()}<br><br>"
+            f"<small>{texts['fonts']}<br>Python {platform.python_version()} · {platform.system()} {platform.machine()}"
             "</small>")
         details.setWordWrap(True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
