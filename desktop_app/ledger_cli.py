@@ -66,13 +66,13 @@ def _show_text(view: RecordView) -> None:
     print(f"{cli_text.kind_label(env.kind)}：{getattr(env.body, 'title', '') or getattr(env.body, 'name', '')}")
     print(f"  编号 {env.record_id}  版本 {env.rev}  状态 {env.status.label}{'  （冲突）' if env.conflicted else ''}")
     if view.validity is not None and view.validity.applies:
-        print(f"  会议{'有效' if view.validity.valid else '无效'}：{view.validity.message_zh}")
+        print(f"  会议{'有效' if view.validity.valid else '无效'}：{view.validity.message}")
     for index, outcome in enumerate(view.outcomes, start=1):
         if outcome.void:
             verdict = "无效"
         else:
             verdict = "通过" if outcome.passed else "未通过"
-        print(f"  表决 {index}（{outcome.kind.label}）：{verdict} —— {outcome.message_zh}")
+        print(f"  表决 {index}（{outcome.kind.label}）：{verdict} —— {outcome.message}")
     for amendment in view.amendments:
         print(f"  更正记录：{amendment.title} [{amendment.record_id}]")
     if not view.violations:
@@ -127,7 +127,7 @@ def cmd_lapses(args: argparse.Namespace) -> int:
         print(h("没有长期未参加组织生活的党员", "no member is behind on organisational life"))
     for w in warnings:
         mark = "错误" if w.severity is Severity.ERROR else "提示"
-        print(f"{mark}：{w.message_zh}")
+        print(f"{mark}：{w.message}")
     return EXIT_OK
 
 

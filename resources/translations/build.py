@@ -37,7 +37,7 @@ LANGUAGES = ("zh_CN", "en")
 _EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 # Which call names carry a message, per source tree: (folder or file, Babel keyword specs).
-_GENERAL = {"t": (1,), "pt": ((1, "c"), 2), "N_": (1,)}
+_GENERAL = {"t": (1,), "pt": ((1, "c"), 2), "N_": (1,), "_words": (1,)}
 _QT = {"translate": ((1, "c"), 2), "QT_TRANSLATE_NOOP": ((1, "c"), 2)}
 _RULES = {"error": (3,), "warning": (3,)}
 SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
