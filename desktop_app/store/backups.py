@@ -36,6 +36,7 @@ import sqlcipher3
 from desktop_app.store.atomic import atomic_write_text, fsync_dir, fsync_file
 from desktop_app.store.errors import BackupDamaged, BackupError, StoreError
 from desktop_app.store.io_errors import translate
+from domain.i18n import N_, t
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -47,13 +48,13 @@ BACKUP_FORMAT = "branch-ledger-backup"
 DEFAULT_KEEP = 10
 DAILY = dt.timedelta(hours=24)
 STALE_TMP = dt.timedelta(hours=1)
-REASONS = {
-    "created": "新建台账时",
-    "close": "关闭时",
-    "daily": "每日",
-    "migration": "升级数据前",
-    "manual": "手动",
-    "before-restore": "恢复备份前",
+REASONS = {  # shown with domain.i18n.t (the catalog has their English)
+    "created": N_("新建台账时"),
+    "close": N_("关闭时"),
+    "daily": N_("每日"),
+    "migration": N_("升级数据前"),
+    "manual": N_("手动"),
+    "before-restore": N_("恢复备份前"),
 }
 StoreLock = AbstractContextManager[Any]
 _META_MARKER, _META_LAST, _META_ERROR = "backup.marker", "backup.last", "backup.last_error"
@@ -119,11 +120,11 @@ class BackupInfo:
 
     @property
     def reason_text(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        return t(REASONS[self.reason]) if self.reason in REASONS else self.reason
 
     def describe(self) -> str:
         local = self.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return f"{local}（{self.reason_text}，{self.size // 1024} KB）"
+        return t("{when}（{reason}，{size} KB）", when=local, reason=self.reason_text, size=self.size // 1024)
 
 
 def ledger_folder(root: Path, key_id: str) -> Path:

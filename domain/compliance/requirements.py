@@ -28,7 +28,7 @@ from typing import Any
 from domain.compliance.facts import MeetingFact
 from domain.compliance.period import PeriodKind
 from domain.enums import MeetingType
-from domain.i18n import CHINESE, t
+from domain.i18n import CHINESE, N_, t
 from domain.records import BranchProfile
 from domain.settings import RuleSettings
 
@@ -43,7 +43,7 @@ class Requirement:
     cadence: PeriodKind
     count: int  # required per cadence period
     matches: Callable[[MeetingFact], bool]
-    source: str  # where the rule comes from, for docs and the head-office view
+    source: str  # where the rule comes from (Chinese, marked for the catalog: shown with t(source))
     applicable: bool = True
     note_zh: str = ""  # why it does not apply, or how it is counted
     remind_from_month: int = 1  # within a year: before this month a missing one is not yet due
@@ -99,7 +99,7 @@ def requirements_for(
             PeriodKind.QUARTER,
             1,
             _of_type(MeetingType.PARTY_CONGRESS),
-            "条例 第十一条（domain.md §3.1）",
+            N_("条例 第十一条（domain.md §3.1）"),
         ),
         _committee(branch, full_members),
         *_groups(branch),
@@ -109,7 +109,7 @@ def requirements_for(
             PeriodKind.MONTH,
             1,
             _of_type(MeetingType.THEME_DAY),
-            "条例 第十六条（domain.md §3.1）",
+            N_("条例 第十六条（domain.md §3.1）"),
         ),
         _requirement(
             "lecture",
@@ -117,7 +117,7 @@ def requirements_for(
             PeriodKind.QUARTER,
             settings.lectures_per_quarter,
             _of_type(MeetingType.LECTURE),
-            "本单位规定，默认每季度1次（domain.md §3.1）",
+            N_("本单位规定，默认每季度1次（domain.md §3.1）"),
             applicable=settings.lectures_per_quarter > 0,
             note=("", "") if settings.lectures_per_quarter > 0 else _words("本单位未规定支部党课次数"),
         ),
@@ -127,7 +127,7 @@ def requirements_for(
             PeriodKind.YEAR,
             1,
             _of_type(MeetingType.ORG_LIFE),
-            "条例 第十七条（domain.md §3.1）",
+            N_("条例 第十七条（domain.md §3.1）"),
             remind_from_month=settings.org_life_remind_from_month,
         ),
         _requirement(
@@ -136,7 +136,7 @@ def requirements_for(
             PeriodKind.YEAR,
             1,
             _is_appraisal,
-            "条例（domain.md §3.1、§3.6）",
+            N_("条例（domain.md §3.1、§3.6）"),
             note=_words("可与组织生活会一并进行"),
         ),
         _requirement(
@@ -145,7 +145,7 @@ def requirements_for(
             PeriodKind.YEAR,
             settings.secretary_lectures_per_year,
             _is_secretary_lecture,
-            "条例 第十六条及本单位规定（domain.md §3.1、§9.1）",
+            N_("条例 第十六条及本单位规定（domain.md §3.1、§9.1）"),
             applicable=settings.secretary_lectures_per_year > 0,
             note=("", "") if settings.secretary_lectures_per_year > 0 else _words("本单位未规定书记讲党课次数"),
         ),
@@ -170,7 +170,7 @@ def _committee(branch: BranchProfile, full_members: int | None) -> Requirement:
         PeriodKind.MONTH,
         1,
         _of_type(MeetingType.COMMITTEE),
-        "条例 第十二条（domain.md §2、§3.1）",
+        N_("条例 第十二条（domain.md §2、§3.1）"),
         applicable=required,
         note=note,
     )
@@ -185,7 +185,7 @@ def _groups(branch: BranchProfile) -> list[Requirement]:
                 PeriodKind.MONTH,
                 1,
                 _of_type(MeetingType.GROUP),
-                "条例 第十三条（domain.md §3.1、§3.5）",
+                N_("条例 第十三条（domain.md §3.1、§3.5）"),
                 applicable=False,
                 note=_words("支部未设党小组"),
             )
@@ -197,7 +197,7 @@ def _groups(branch: BranchProfile) -> list[Requirement]:
             PeriodKind.MONTH,
             1,
             _of_group(group),
-            "条例 第十三条（domain.md §3.1、§3.5）",
+            N_("条例 第十三条（domain.md §3.1、§3.5）"),
         )
         for group in branch.party_groups
     ]

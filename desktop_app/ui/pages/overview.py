@@ -41,6 +41,7 @@ from desktop_app.ui.review.returned_panel import ReturnedPanel
 from desktop_app.ui.session import Session
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
 from domain.enums import MeetingType
+from domain.i18n import t
 
 if TYPE_CHECKING:
     from desktop_app.ui.printing.dialog import PrintDialog
@@ -189,7 +190,7 @@ class OverviewPage(Page):
                 kind = enum_code_text(MeetingType, s.subtype)
             else:
                 kind = kind_name(s.kind)
-            item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.title}")
+            item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.shown_title}")
             item.setData(Qt.ItemDataRole.UserRole, (s.kind, s.record_id))
             self.recent.addItem(item)
         lines = [
@@ -224,7 +225,7 @@ class OverviewPage(Page):
             row = self.compliance.rowCount()
             self.compliance.insertRow(row)
             label = QTableWidgetItem(req.label)
-            label.setToolTip(req.note or req.source)
+            label.setToolTip(req.note or t(req.source))
             self.compliance.setItem(row, 0, label)
             for col, report in enumerate(reports, start=1):
                 status = _find(report, req.key)
