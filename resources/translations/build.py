@@ -55,7 +55,7 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 ALLOWED_LATIN = {
     "BranchLedger", "PDF", "CSV", "Excel", "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
     "Windows", "Linux", "macOS", "UOS", "USB", "xlsx", "csv", "pdf", "json", "JSON", "OK", "AES", "Ctrl", "CA",
-    "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB",
+    "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB", "UTF", "GBK",
     # proper names: the bundled fonts and their licence
     "Noto", "Serif", "CJK", "SIL", "OFL", "DejaVu", "Sans", "Python", "Shift", "Esc", "Tab", "Enter", "PgUp", "PgDn",
 }

@@ -45,7 +45,7 @@ def quarter_name(month: int) -> str:
 def suggested_title(kind: str, when: dt.date, group: str = "") -> str:
     """The title a branch writes for this kind of meeting at this date ("" for other meetings)."""
     # Templates of the catalog (domain.i18n): the English window suggests English titles.
-    p = {"y": when.year, "m": when.month, "q": quarter_name(when.month), "n": (when.month - 1) // 3 + 1}
+    p: dict[str, Any] = {"y": when.year, "m": when.month, "q": quarter_name(when.month), "n": (when.month - 1) // 3 + 1}
     titles = {
         MeetingType.PARTY_CONGRESS.value: t("{y}年第{q}季度支部党员大会", **p),
         MeetingType.COMMITTEE.value: t("{y}年{m}月支部委员会会议", **p),
