@@ -333,7 +333,7 @@ def test_every_screen_shows_one_language(language: str, tmp_path: Path, qtbot: A
             page = go_to(clerk, shell, tr(context, page_name))
             if page_name == "Overview":
                 overview: Any = page
-                wait_until(lambda: overview.data is not None, 10_000, "the overview")
+                wait_until(lambda o=overview: o.data is not None, 10_000, "the overview")  # type: ignore[misc]
             settle(200)
             walk.look(f"page {page_name}", shell)
 
