@@ -5,6 +5,7 @@ Store, import, server and UI all call :func:`validate_record`; none of them re-i
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pydantic import ValidationError
@@ -102,7 +103,7 @@ def is_completeness(violation: Violation) -> bool:
 
 
 def _as_warning(violation: Violation) -> Violation:
-    return Violation(violation.field, violation.code, violation.message, Severity.WARNING)
+    return dataclasses.replace(violation, severity=Severity.WARNING)
 
 
 def has_errors(violations: list[Violation]) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from desktop_app.store import Store
+from domain.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ DEFAULT_AUTHOR = "clerk"
 class StoreLocked(RuntimeError):
     """The clerk locked the ledger while an operation was using it; the operation stops there."""
 
-    message = "台账已锁定，正在进行的操作已停止。"
+    message = N_("台账已锁定，正在进行的操作已停止。")
 
     def __init__(self) -> None:
         super().__init__(self.message)

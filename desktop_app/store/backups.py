@@ -98,7 +98,7 @@ def load_config(data_dir: Path) -> BackupConfig:
 
 def save_config(data_dir: Path, config: BackupConfig) -> None:
     if config.keep < 1:
-        raise BackupError("至少要保留 1 个备份")
+        raise BackupError(t("至少要保留 1 个备份"))
     atomic_write_text(Path(data_dir) / CONFIG_FILE, json.dumps(asdict(config), ensure_ascii=False, indent=2))
 
 
@@ -172,7 +172,7 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
     except (OSError, sqlcipher3.Error, StoreError) as exc:
         failure = translate(exc) or BackupError(detail=str(exc))
         if isinstance(exc, sqlcipher3.Error) and translate(exc) is None and _damaged(db_path, db_key):
-            failure = BackupError("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法")
+            failure = BackupError(t("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法"))
         message = f"备份到 {config.root(store.data_dir)} 失败：{failure.message}"
         with _nolock(lock), contextlib.suppress(sqlcipher3.Error, StoreError), store.transaction():
             store.meta.set(_META_ERROR, {"at": _iso_now(), "message": message})
@@ -226,7 +226,7 @@ def write_backup(db_path: Path, db_key: bytes, key_json: str, root: Path, *, key
     from desktop_app.store.connection import _connect, _key  # the store's own way to open a database
 
     if not create_root and not Path(root).is_dir():
-        raise BackupError(f"备份位置 {root} 不存在（U 盘没有插入？）")
+        raise BackupError(t("备份位置 {root} 不存在（U 盘没有插入？）", root=root))
     folder = ledger_folder(root, key_id)
     folder.mkdir(parents=True, exist_ok=True)
     now = _utc_now()
@@ -346,7 +346,7 @@ def verify_backup(info: BackupInfo) -> None:
     except OSError as exc:
         raise BackupDamaged(detail=str(exc)) from exc
     if not ok:
-        raise BackupDamaged("该备份已损坏（内容校验不符），不能用于恢复", detail=str(info.path))
+        raise BackupDamaged(t("该备份已损坏（内容校验不符），不能用于恢复"), detail=str(info.path))
 
 
 def _scan(folder: Path) -> list[BackupInfo]:

@@ -16,20 +16,21 @@ from domain.labels import field_label
 from domain.violations import Severity, Violation
 
 
-def text_for(path: str, text: str, **params: Any) -> str:
-    """The message for ``path``: the field's label, then the translated ``text`` with ``params`` filled."""
-    body = t(text, **params)
+def text_for(path: str, text: str, lang: str | None = None, **params: Any) -> str:
+    """The message for ``path``: the field's label, then the translated ``text`` with ``params``
+    filled, in ``lang`` (default: the shown language)."""
+    body = t(text, lang, **params)
     # "收回选票（12张）多于…" reads naturally without a colon; plain sentences get one.
     if text.startswith("（"):
-        return t("{field}{text}", field=field_label(path), text=body)
-    return t("{field}：{text}", field=field_label(path), text=body)
+        return t("{field}{text}", lang, field=field_label(path, lang), text=body)
+    return t("{field}：{text}", lang, field=field_label(path, lang), text=body)
 
 
 def error(path: str, code: str, text: str, **params: Any) -> Violation:
     """An error-level violation: the record cannot be saved until it is fixed."""
-    return Violation(path, code, text_for(path, text, **params), Severity.ERROR)
+    return Violation(path, code, text_for(path, text, **params), Severity.ERROR, text, tuple(params.items()))
 
 
 def warning(path: str, code: str, text: str, **params: Any) -> Violation:
     """A warning: shown to the clerk and head office, saving is not blocked."""
-    return Violation(path, code, text_for(path, text, **params), Severity.WARNING)
+    return Violation(path, code, text_for(path, text, **params), Severity.WARNING, text, tuple(params.items()))

@@ -196,7 +196,7 @@ def vote_outcome(
         denominator = entitled
         label = _COMMITTEE_ENTITLED_LABEL if committee else ENTITLED_LABEL
     needed = votes_needed(denominator)
-    problems = [v.message for v in out if v.severity is Severity.ERROR]
+    problems = [v for v in out if v.severity is Severity.ERROR]
     consistent = not problems
     passed = quorum.valid and not void and consistent and vote.yes >= needed
 
@@ -267,7 +267,7 @@ def _summary(
     passed: bool,
     void: bool,
     quorum: Validity,
-    problems: list[str],
+    problems: list[Violation],
     lang: str | None,
 ) -> str:
     """The vote's result as one sentence in ``lang`` (None: the shown language)."""
@@ -288,7 +288,8 @@ def _summary(
     elif problems:
         # An impossible or unreconciled count has no verdict at all: printing "未通过" would be
         # as wrong as "通过" (the clerk must correct the numbers first, and is told which).
-        verdict = t("人数或票数有误（{problem}），请核对后再判定表决结果", lang, problem=problems[0])
+        problem = problems[0].message_in(lang) if lang else problems[0].message
+        verdict = t("人数或票数有误（{problem}），请核对后再判定表决结果", lang, problem=problem)
     elif election:
         verdict = t("当选", lang) if passed else t("未当选", lang)
     else:

@@ -59,7 +59,10 @@ ALLOWED_LATIN = {
     # proper names: the bundled fonts and their licence
     "Noto", "Serif", "CJK", "SIL", "OFL", "DejaVu", "Sans", "Python", "Shift", "Esc", "Tab", "Enter", "PgUp", "PgDn",
 }
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\d+|%[sdr]|%\([a-z_]+\)[sdr]|<[^>]+>|&(?=\w)|&[a-z]+;")
+# Placeholders, markup, addresses and file names (ledger.keys) are not words of a language.
+_PLACEHOLDER = re.compile(
+    r"\{[^{}]*\}|%\d+|%[sdr]|%\([a-z_]+\)[sdr]|<[^>]+>|&(?=\w)|&[a-z]+;|https?://\S*|\b\w+\.\w+\b"
+)
 
 
 def english_words(text: str) -> list[str]:
