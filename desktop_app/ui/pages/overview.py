@@ -28,7 +28,6 @@ from desktop_app.operations.types import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import (
     QT_TRANSLATE_NOOP,
-    current_language,
     enum_code_text,
     kind_name,
     local_time,
@@ -63,7 +62,7 @@ STATE_NAMES = {
 
 
 def state_text(state: ComplianceState) -> str:
-    return state.label if current_language() == "zh_CN" else STATE_NAMES[state]
+    return translate("OverviewPage", STATE_NAMES[state])
 
 
 class OverviewPage(Page):
