@@ -199,7 +199,9 @@ def screen_texts(top: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, QAbstractButton):
             out.append((f"{name}", widget.text()))
         elif isinstance(widget, QLineEdit):
-            out += [("placeholder", widget.placeholderText()), ("field", widget.text())]
+            out.append(("placeholder", widget.placeholderText()))
+            if widget.echoMode() is QLineEdit.EchoMode.Normal:  # a passphrase shows as dots
+                out.append(("field", widget.text()))
         elif isinstance(widget, QComboBox):
             out += [("combo item", widget.itemText(i)) for i in range(widget.count())]
             line = widget.lineEdit()
@@ -323,7 +325,12 @@ def test_every_screen_shows_one_language(language: str, tmp_path: Path, qtbot: A
     qtbot.addWidget(window)
     window.show()
     walk.look("unlock", window)
-    clerk.fill(window.unlock_screen.passphrase, PASSPHRASE)
+    screen = window.unlock_screen
+    clerk.fill(screen.passphrase, "not the passphrase")
+    clerk.key(Qt.Key.Key_Return)
+    wait_until(lambda: bool(screen.message.text()) and screen.passphrase.isEnabled(), 20_000, "the refusal")
+    walk.look("unlock: wrong passphrase", window)
+    clerk.fill(screen.passphrase, PASSPHRASE)
     clerk.key(Qt.Key.Key_Return)
     wait_until(lambda: window.workspace is not None, 20_000, "the ledger to open")
     shell = window
@@ -396,8 +403,18 @@ def test_every_screen_shows_one_language(language: str, tmp_path: Path, qtbot: A
             walk.look(screen, editor)
             walk.close(screen, editor)
 
-        # The settings page's dialogs.
-        settings = go_to(clerk, shell, tr("Workspace", "Settings"))
+        # Enrolling without an address: the sync page says what is missing.
+        sync = go_to(clerk, shell, tr("Workspace", "Sync"))
+        with clerk.on_dialog(walk.answer_ok("enrol without an address")):
+            clerk.click(button(sync, tr("SyncPage", "Enrol this device")))
+        # The settings page's dialogs: a passphrase change with the wrong current one, then the others.
+        settings: Any = go_to(clerk, shell, tr("Workspace", "Settings"))
+        clerk.fill(settings.current, "not the passphrase")
+        clerk.fill(settings.new.first, "a new passphrase 2026")
+        clerk.fill(settings.new.second, "a new passphrase 2026")
+        walk.look("settings: passphrase change typed", shell)
+        with clerk.on_dialog(walk.answer_ok("passphrase change refused"), timeout_ms=20_000):
+            clerk.click(settings.change_button)
         for label, screen in (("Issue a new recovery key…", "recovery key dialog"),
                               ("Edit branch profile…", "branch editor")):
             before = len(shell.workspace.editors)
