@@ -344,6 +344,10 @@ def test_every_screen_shows_one_language(language: str, tmp_path: Path, qtbot: A
             settle(200)
             walk.look(f"page {page_name}", shell)
 
+        # The ledger's print dialog, from the overview.
+        overview_page = go_to(clerk, shell, tr("Workspace", "Overview"))
+        with clerk.on_dialog(walk.answer_and_close("print ledger dialog")):
+            clerk.click(button(overview_page, tr("OverviewPage", "Print ledger…")))
         # Editors opened from the lists, and new ones from the pages' buttons.
         meetings = go_to(clerk, shell, tr("Workspace", "Meetings"))
         for key in ("congress", "committee"):
