@@ -50,7 +50,8 @@ SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
     ("printing", _GENERAL),
 )
 
-CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# Chinese characters and punctuation; 〓 (U+3013) is the mark printed for a missing glyph, not a word.
+CJK = re.compile(r"[\u3000-\u3012\u3014-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # Words allowed in the Chinese UI: names and formats the clerk uses as they are.
 ALLOWED_LATIN = {
     "BranchLedger", "PDF", "CSV", "Excel", "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
