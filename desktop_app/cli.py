@@ -27,7 +27,7 @@ from desktop_app.store.atomic import atomic_write_text
 from desktop_app.store.errors import DiskFull, ReadOnlyMedia, StoreDamaged
 from desktop_app.store.io_errors import translate
 from desktop_app.transfer import ImportFormatError, ImportProblem, export_records, import_records, load_import_file
-from domain.i18n import pt
+from domain.i18n import label, pt
 from domain.violations import RuleViolation
 
 PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
@@ -65,7 +65,8 @@ def open_store(args: argparse.Namespace, *, quiet: bool = False) -> Store:
         print(f"注意：数据库日志未能完整恢复，最近约 {lost} 次保存无法读回；原日志已原样保存在 {store.kept_aside}。"
               "下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
     if store.pending_recovery_key():
-        print("注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show", file=sys.stderr)
+        print(pt("cli", "注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show"),
+              file=sys.stderr)
     return store
 
 
@@ -188,7 +189,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             kind = cli_text.kind_label(hit.kind)
-            print(f"{hit.event_date or '':10}  {kind}  {hit.status.label}  {hit.title}  [{hit.record_id}]")
+            print(f"{hit.event_date or '':10}  {kind}  {label(hit.status)}  {hit.title}  [{hit.record_id}]")
         print(f"共 {len(hits)} 条", file=sys.stderr)
     return EXIT_OK
 

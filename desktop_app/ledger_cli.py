@@ -62,23 +62,30 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 def _show_text(view: RecordView) -> None:
     env = view.envelope
-    print(f"{cli_text.kind_label(env.kind)}：{getattr(env.body, 'title', '') or getattr(env.body, 'name', '')}")
-    print(f"  编号 {env.record_id}  版本 {env.rev}  状态 {env.status.label}{'  （冲突）' if env.conflicted else ''}")
+    print(pt("cli", "{kind}：{title}", kind=cli_text.kind_label(env.kind),
+             title=getattr(env.body, "title", "") or getattr(env.body, "name", "")))
+    conflicted = pt("cli", "  （冲突）") if env.conflicted else ""
+    print(pt("cli", "  编号 {record_id}  版本 {rev}  状态 {status}{conflicted}", record_id=env.record_id, rev=env.rev,
+             status=env.status, conflicted=conflicted))
     if view.validity is not None and view.validity.applies:
-        print(f"  会议{'有效' if view.validity.valid else '无效'}：{view.validity.message}")
+        if view.validity.valid:
+            print(pt("cli", "  会议有效：{message}", message=view.validity.message))
+        else:
+            print(pt("cli", "  会议无效：{message}", message=view.validity.message))
     for index, outcome in enumerate(view.outcomes, start=1):
         if outcome.void:
-            verdict = "无效"
+            verdict = pt("cli", "无效")
         else:
-            verdict = "通过" if outcome.passed else "未通过"
-        print(f"  表决 {index}（{outcome.kind.label}）：{verdict} —— {outcome.message}")
+            verdict = pt("cli", "通过") if outcome.passed else pt("cli", "未通过")
+        print(pt("cli", "  表决 {index}（{kind}）：{verdict} —— {message}", index=index, kind=outcome.kind,
+                 verdict=verdict, message=outcome.message))
     for amendment in view.amendments:
-        print(f"  更正记录：{amendment.title} [{amendment.record_id}]")
+        print(pt("cli", "  更正记录：{title} [{record_id}]", title=amendment.title, record_id=amendment.record_id))
     if not view.violations:
-        print("  规则检查：没有问题")
+        print(pt("cli", "  规则检查：没有问题"))
     for v in view.violations:
-        mark = "错误" if v.severity is Severity.ERROR else "提示"
-        print(f"  {mark}：{v.message}")
+        mark = pt("cli", "错误") if v.severity is Severity.ERROR else pt("cli", "提示")
+        print(pt("cli", "  {mark}：{message}", mark=mark, message=v.message))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -107,7 +114,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
         saved = finalize_record(ledger, args.record_id, author=args.author)
     print(pt("cli", "已定稿：{record_id}（版本 {rev}）", record_id=saved.envelope.record_id, rev=saved.envelope.rev))
     for v in saved.envelope.warnings:
-        print(f"提示：{v.message}", file=sys.stderr)
+        print(pt("cli", "提示：{message}", message=v.message), file=sys.stderr)
     return EXIT_OK
 
 
@@ -124,8 +131,8 @@ def cmd_lapses(args: argparse.Namespace) -> int:
     if not warnings:
         print(pt("cli", "没有长期未参加组织生活的党员"))
     for w in warnings:
-        mark = "错误" if w.severity is Severity.ERROR else "提示"
-        print(f"{mark}：{w.message}")
+        mark = pt("cli", "错误") if w.severity is Severity.ERROR else pt("cli", "提示")
+        print(pt("cli", "{mark}：{message}", mark=mark, message=w.message))
     return EXIT_OK
 
 
@@ -197,7 +204,7 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     else:
         print(pt("cli", "导入失败，未写入任何记录。共 {count} 处问题：", count=len(problems)), file=sys.stderr)
         for p in problems:
-            print(f"  第 {p['line']} 行：{p['message']}", file=sys.stderr)
+            print(pt("cli", "  第 {line} 行：{message}", line=p["line"], message=p["message"]), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_ERROR
 
 
