@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli_session import open_ledger as _ledger
-from desktop_app.cli_text import h
 from desktop_app.ledger_cli import EXIT_ERROR, EXIT_OK, CommandError
 from desktop_app.operations import attachments as ops
 from desktop_app.operations.attachments import AttachmentDamaged, AttachmentMissing
@@ -21,6 +20,7 @@ from desktop_app.operations.errors import RecordFinalized
 from desktop_app.operations.ledger import Ledger
 from desktop_app.operations.records import get_record
 from domain.attachments import ROLE_LABELS, AttachmentRef, AttachmentRole
+from domain.i18n import label, pt
 
 
 def _print_json(value: Any) -> None:
@@ -37,9 +37,9 @@ def _pick(listing: list[ops.AttachmentListing], which: str) -> list[ops.Attachme
         return listing
     found = [a for a in listing if a.ref.name == which or (len(which) >= 8 and a.ref.sha256.startswith(which))]
     if not found:
-        raise CommandError(h(f"这条记录没有附件“{which}”", f"the record has no attachment {which!r}"))
+        raise CommandError(pt("cli", "这条记录没有附件“{which}”", which=which))
     if len({a.ref.sha256 for a in found}) > 1:
-        raise CommandError(h(f"“{which}”对应多个附件，请给出更长的摘要", f"{which!r} matches several attachments"))
+        raise CommandError(pt("cli", "“{which}”对应多个附件，请给出更长的摘要", which=which))
     return found[:1]
 
 
@@ -57,10 +57,10 @@ def cmd_add(args: argparse.Namespace) -> int:
                      "rev": saved.envelope.rev if saved else None})
     else:
         for ref in result.attached:
-            print(h(f"已添加：{ref.name}（{ROLE_LABELS[ref.role]}，{_size(ref.size)}）",
-                    f"attached: {ref.name} ({ref.role.value}, {_size(ref.size)})"))
+            print(pt("cli", "已添加：{name}（{label}，{size_text}）", name=ref.name, label=label(ref.role),
+                     size_text=_size(ref.size), value=ref.role.value))
         for refused in result.refused:
-            print(h(f"错误：{refused}", f"error: {refused.name}: {refused.code}"), file=sys.stderr)
+            print(pt("cli", "错误：{refused}", refused=refused, name=refused.name, code=refused.code), file=sys.stderr)
     return EXIT_OK if not result.refused else EXIT_ERROR
 
 
@@ -71,7 +71,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json([{**a.ref.model_dump(mode="json"), "state": a.state} for a in listing])
         return EXIT_OK
     if not listing:
-        print(h("这条记录没有附件。", "the record has no attachments."))
+        print(pt("cli", "这条记录没有附件。"))
     for a in listing:
         caption = f"  {a.ref.caption}" if a.ref.caption else ""
         print(f"{a.ref.sha256[:12]}  {ROLE_LABELS[a.ref.role]}  {a.ref.name}  {_size(a.ref.size)}  "
@@ -92,8 +92,7 @@ def _export(ledger: Ledger, chosen: list[ops.AttachmentListing], out: Path) -> l
     if len(chosen) == 1 and not out.is_dir():
         return [ops.export_attachment(ledger, chosen[0].ref.sha256, out, name=chosen[0].ref.name)]
     if not out.is_dir():
-        raise CommandError(h(f"导出多个附件时 --out 须是已有的文件夹：{out}",
-                             f"--out must be an existing folder to export several attachments: {out}"))
+        raise CommandError(pt("cli", "导出多个附件时 --out 须是已有的文件夹：{out}", out=out))
     taken: set[str] = set()
     return [ops.export_attachment(ledger, a.ref.sha256, _free_name(out, a.ref.name, taken), name=a.ref.name)
             for a in chosen]
@@ -103,15 +102,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     with _ledger(args) as ledger:
         chosen = _pick(ops.record_attachments(ledger, args.record_id), args.which or "")
         if not chosen:
-            raise CommandError(h("这条记录没有附件", "the record has no attachments"))
+            raise CommandError(pt("cli", "这条记录没有附件"))
         missing = [a.ref.name for a in chosen if a.state != "local"]
         if missing:
-            raise CommandError(h(f"附件尚未下载到本机：{'、'.join(missing)}（先同步）",
-                                 f"not on this device yet: {', '.join(missing)} (sync first)"))
+            raise CommandError(pt("cli", "附件尚未下载到本机：{value}（先同步）", value='、'.join(missing),
+                                  value2=', '.join(missing)))
         written = _export(ledger, chosen, Path(args.out))
     for path in written:
-        print(h(f"已导出：{path}", f"exported: {path}"))
-    print(h("注意：导出的副本没有加密，请妥善保管。", "note: exported copies are not encrypted."))
+        print(pt("cli", "已导出：{path}", path=path))
+    print(pt("cli", "注意：导出的副本没有加密，请妥善保管。"))
     return EXIT_OK
 
 
@@ -119,7 +118,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     with _ledger(args) as ledger:
         [chosen] = _pick(ops.record_attachments(ledger, args.record_id), args.which)
         ops.remove_from_draft(ledger, args.record_id, chosen.ref.sha256)
-    print(h(f"已从草稿中移除：{chosen.ref.name}", f"removed from the draft: {chosen.ref.name}"))
+    print(pt("cli", "已从草稿中移除：{name}", name=chosen.ref.name))
     return EXIT_OK
 
 
@@ -135,70 +134,62 @@ def cmd_verify(args: argparse.Namespace) -> int:
             except (AttachmentDamaged, AttachmentMissing) as exc:
                 bad.append((a.ref, exc.message))
     for ref, message in bad:
-        print(h(f"错误：{message}", f"error: {ref.name}: damaged"), file=sys.stderr)
+        print(pt("cli", "错误：{message}", message=message, name=ref.name), file=sys.stderr)
     if not bad:
         checked = sum(1 for a in listing if a.state == "local")
-        print(h(f"已检查 {checked} 个附件，全部完好。", f"checked {checked} attachments: all intact."))
+        print(pt("cli", "已检查 {checked} 个附件，全部完好。", checked=checked))
     return EXIT_ERROR if bad else EXIT_OK
 
 
 def cmd_limit(args: argparse.Namespace) -> int:
     with _ledger(args) as ledger:
         limit = ops.set_attachment_limit(ledger, args.set) if args.set is not None else ops.attachment_limit(ledger)
-    print(h(f"每个附件的大小上限：{_size(limit)}", f"size limit per attachment: {_size(limit)}"))
+    print(pt("cli", "每个附件的大小上限：{size_text}", size_text=_size(limit)))
     return EXIT_OK
 
 
 def add_subcommands(sub: Any) -> None:
-    json_help = h("以 JSON 输出", "print JSON")
-    record_help = h("记录编号", "record id")
-    p = sub.add_parser("attachments", help=h("记录的附件（签到表、活动照片、讲稿）：添加、列出、导出、移除、检查",
-                                             "a record's attachments (sign-in sheets, photos, lectures): add, "
-                                             "list, export, remove, verify"))
-    acts = p.add_subparsers(dest="attachments_command", required=True, metavar=h("操作", "ACTION"))
+    json_help = pt("cli", "以 JSON 输出")
+    record_help = pt("cli", "记录编号")
+    p = sub.add_parser("attachments",
+                       help=pt("cli", "记录的附件（签到表、活动照片、讲稿）：添加、列出、导出、移除、检查"))
+    acts = p.add_subparsers(dest="attachments_command", required=True, metavar=pt("cli.metavar", "操作"))
 
-    q = acts.add_parser("add", help=h("给一条草稿记录添加附件（照片默认缩小到长边约 2000 像素）",
-                                      "attach files to a draft record (photos downscaled to about 2000 px)"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
-    q.add_argument("files", nargs="+", metavar=h("文件", "FILE"),
-                   help=h("JPEG、PNG、HEIC、PDF、Word、PowerPoint 或 Excel 文件（每个不超过 20 MB）",
-                          "JPEG, PNG, HEIC, PDF, Word, PowerPoint or Excel files (20 MB each at most)"))
+    q = acts.add_parser("add", help=pt("cli", "给一条草稿记录添加附件（照片默认缩小到长边约 2000 像素）"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
+    q.add_argument("files", nargs="+", metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "JPEG、PNG、HEIC、PDF、Word、PowerPoint 或 Excel 文件（每个不超过 20 MB）"))
     q.add_argument("--role", choices=[r.value for r in AttachmentRole],
-                   help=h("附件类别：签到表、活动照片、讲稿/课件、其他（默认按文件类型）",
-                          "what the files are (default: by file type)"))
-    q.add_argument("--caption", metavar=h("说明", "TEXT"), help=h("附件说明（打印在照片下方）",
-                                                                 "caption (printed under a photo)"))
+                   help=pt("cli", "附件类别：签到表、活动照片、讲稿/课件、其他（默认按文件类型）"))
+    q.add_argument("--caption", metavar=pt("cli.metavar", "说明"), help=pt("cli", "附件说明（打印在照片下方）"))
     q.add_argument("--keep-original", action="store_true",
-                   help=h("保留原图，不缩小照片", "keep photos as they are (no downscaling)"))
+                   help=pt("cli", "保留原图，不缩小照片"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_add)
 
-    q = acts.add_parser("list", help=h("列出一条记录的附件", "list a record's attachments"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q = acts.add_parser("list", help=pt("cli", "列出一条记录的附件"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_list)
 
-    q = acts.add_parser("export", help=h("把附件另存为未加密的文件", "save attachments as plain (unencrypted) files"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
-    q.add_argument("which", nargs="?", metavar=h("附件", "ATTACHMENT"),
-                   help=h("附件的文件名或摘要前缀（默认全部）", "file name or digest prefix (default: all)"))
-    q.add_argument("--out", required=True, metavar=h("位置", "PATH"),
-                   help=h("要写出的文件，或导出多个附件时的文件夹", "file to write, or folder for several"))
+    q = acts.add_parser("export", help=pt("cli", "把附件另存为未加密的文件"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
+    q.add_argument("which", nargs="?", metavar=pt("cli.metavar", "附件"),
+                   help=pt("cli", "附件的文件名或摘要前缀（默认全部）"))
+    q.add_argument("--out", required=True, metavar=pt("cli.metavar", "位置"),
+                   help=pt("cli", "要写出的文件，或导出多个附件时的文件夹"))
     q.set_defaults(func=cmd_export)
 
-    q = acts.add_parser("remove", help=h("从草稿记录中移除一个附件", "remove an attachment from a draft record"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
-    q.add_argument("which", metavar=h("附件", "ATTACHMENT"), help=h("附件的文件名或摘要前缀",
-                                                                   "file name or digest prefix"))
+    q = acts.add_parser("remove", help=pt("cli", "从草稿记录中移除一个附件"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
+    q.add_argument("which", metavar=pt("cli.metavar", "附件"), help=pt("cli", "附件的文件名或摘要前缀"))
     q.set_defaults(func=cmd_remove)
 
-    q = acts.add_parser("verify", help=h("检查一条记录的附件是否完好（解密并核对摘要）",
-                                         "check a record's attachments (decrypt and compare digests)"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=record_help)
+    q = acts.add_parser("verify", help=pt("cli", "检查一条记录的附件是否完好（解密并核对摘要）"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
     q.set_defaults(func=cmd_verify)
 
-    q = acts.add_parser("limit", help=h("显示或修改每个附件的大小上限（默认 20 MB）",
-                                        "show or change the size limit per attachment (default 20 MB)"))
-    q.add_argument("--set", type=int, metavar=h("兆字节", "MB"), help=h("新的上限，单位 MB（1 到 200）",
-                                                                      "new limit in MB (1 to 200)"))
+    q = acts.add_parser("limit", help=pt("cli", "显示或修改每个附件的大小上限（默认 20 MB）"))
+    q.add_argument("--set", type=int, metavar=pt("cli.metavar", "兆字节"),
+                   help=pt("cli", "新的上限，单位 MB（1 到 200）"))
     q.set_defaults(func=cmd_limit)

@@ -22,7 +22,7 @@ from branch_ledger import version_line
 from desktop_app import attachments_cli, cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
 from desktop_app.cli_session import PASSPHRASE_ENV, open_ledger, read_passphrase
 from desktop_app.cli_session import close as close_ledger
-from desktop_app.cli_text import CliError, h
+from desktop_app.cli_text import CliError
 from desktop_app.operations import opening
 from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreDamaged
 from desktop_app.operations.errors import medium_error as translate
@@ -39,6 +39,7 @@ from desktop_app.operations.transfer import (
 from desktop_app.operations.types import RecordFilter
 from desktop_app.paths import default_data_dir
 from domain.errors import LedgerError
+from domain.i18n import label, pt
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -151,7 +152,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         for hit in hits:
             kind = cli_text.kind_label(hit.kind)
-            print(f"{hit.event_date or '':10}  {kind}  {hit.status.label}  {hit.title}  [{hit.record_id}]")
+            print(f"{hit.event_date or '':10}  {kind}  {label(hit.status)}  {hit.title}  [{hit.record_id}]")
         print(f"共 {len(hits)} 条", file=sys.stderr)
     return EXIT_OK
 
@@ -189,80 +190,67 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser, with help in the language chosen by :func:`cli_text.install` (Chinese by default)."""
     parser = argparse.ArgumentParser(
         prog="branch-ledger",
-        description=h(
-            "支部台账 BranchLedger —— 不带子命令运行时打开桌面程序。",
-            "支部台账 BranchLedger — run without a subcommand to open the desktop app.",
-        ),
+        description=pt("cli", "支部台账 BranchLedger —— 不带子命令运行时打开桌面程序。"),
     )
     # Python 3.11's argparse does not translate the version action's own help: given here.
     parser.add_argument("--version", action="version", version=version_line("branch-ledger"),
-                        help=h("显示版本号并退出", "show program's version number and exit"))
-    parser.add_argument("--data-dir", default=str(default_data_dir()), metavar=h("文件夹", "DIR"),
-                        help=h("数据目录（默认：%(default)s；也可用环境变量 BRANCH_LEDGER_DATA_DIR）",
-                               "data directory (default: %(default)s; env BRANCH_LEDGER_DATA_DIR)"))
-    parser.add_argument("--passphrase-file", metavar=h("文件", "FILE"),
-                        help=h(f"从这个文件读取密码（或设置环境变量 {PASSPHRASE_ENV}）",
-                               f"read the passphrase from this file (or set {PASSPHRASE_ENV})"))
-    parser.add_argument("--author", default=os.environ.get("USER", "clerk"), metavar=h("姓名", "NAME"),
-                        help=h("记入修改历史的姓名", "name recorded in history"))
+                        help=pt("cli", "显示版本号并退出"))
+    parser.add_argument("--data-dir", default=str(default_data_dir()), metavar=pt("cli.metavar", "文件夹"),
+                        help=pt("cli", "数据目录（默认：%(default)s；也可用环境变量 BRANCH_LEDGER_DATA_DIR）"))
+    parser.add_argument("--passphrase-file", metavar=pt("cli.metavar", "文件"),
+                        help=pt("cli", "从这个文件读取密码（或设置环境变量 {passphrase_env}）",
+                                passphrase_env=PASSPHRASE_ENV))
+    parser.add_argument("--author", default=os.environ.get("USER", "clerk"), metavar=pt("cli.metavar", "姓名"),
+                        help=pt("cli", "记入修改历史的姓名"))
     parser.add_argument("--lang", choices=("zh_CN", "en"),
-                        help=h("本次运行的语言（桌面程序和命令行帮助）", "language of this run (desktop app and help)"))
+                        help=pt("cli", "本次运行的语言（桌面程序和命令行帮助）"))
     parser.add_argument("--verbose", action="store_true",
-                        help=h("出错时显示技术细节", "show technical details of errors"))
-    parser.add_argument("--smoke-exit-after", type=float, metavar=h("秒数", "SECONDS"),
-                        help=h("打开程序，显示当前界面名称，过这么多秒后正常退出（用于安装包测试）",
-                               "open the app, print which screen it shows, quit after SECONDS (packaging tests)"))
-    sub = parser.add_subparsers(dest="command", metavar=h("命令", "COMMAND"))
+                        help=pt("cli", "出错时显示技术细节"))
+    parser.add_argument("--smoke-exit-after", type=float, metavar=pt("cli.metavar", "秒数"),
+                        help=pt("cli", "打开程序，显示当前界面名称，过这么多秒后正常退出（用于安装包测试）"))
+    sub = parser.add_subparsers(dest="command", metavar=pt("cli.metavar", "命令"))
 
-    p = sub.add_parser("create", help=h("新建加密台账并显示恢复密钥",
-                                        "create a new encrypted store and print its recovery key"))
-    p.add_argument("--branch-name", metavar=h("名称", "NAME"), help=h("支部名称", "name of the branch"))
-    p.add_argument("--records-since", metavar=h("日期", "DATE"),
-                   help=h("台账起始日期（如 2026-01-01）：从这一天起检查规定活动；默认今天",
-                          "first day of the ledger (YYYY-MM-DD): compliance is checked from this day; default today"))
+    p = sub.add_parser("create", help=pt("cli", "新建加密台账并显示恢复密钥"))
+    p.add_argument("--branch-name", metavar=pt("cli.metavar", "名称"), help=pt("cli", "支部名称"))
+    p.add_argument("--records-since", metavar=pt("cli.metavar", "日期"),
+                   help=pt("cli", "台账起始日期（如 2026-01-01）：从这一天起检查规定活动；默认今天"))
     p.set_defaults(func=cmd_create)
 
-    p = sub.add_parser("unlock", help=h("检查密码并显示简要情况", "check the passphrase and print a short summary"))
+    p = sub.add_parser("unlock", help=pt("cli", "检查密码并显示简要情况"))
     p.set_defaults(func=cmd_unlock)
 
-    p = sub.add_parser("change-passphrase", help=h("修改密码", "rewrap the database key under a new passphrase"))
-    p.add_argument("--new-passphrase-file", metavar=h("文件", "FILE"),
-                   help=h("从这个文件读取新密码", "read the new passphrase from this file"))
+    p = sub.add_parser("change-passphrase", help=pt("cli", "修改密码"))
+    p.add_argument("--new-passphrase-file", metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "从这个文件读取新密码"))
     p.set_defaults(func=cmd_change_passphrase)
 
-    p = sub.add_parser("import", help=h("从 JSON 文件导入记录（要么全部导入，要么一条不导入）",
-                                        "import records from a JSON file (all or nothing)"))
-    p.add_argument("file", metavar=h("文件", "FILE"), help=h("要导入的 JSON 文件", "the JSON file to import"))
-    p.add_argument("--json", action="store_true", help=h("以 JSON 输出结果", "print the report as JSON"))
+    p = sub.add_parser("import", help=pt("cli", "从 JSON 文件导入记录（要么全部导入，要么一条不导入）"))
+    p.add_argument("file", metavar=pt("cli.metavar", "文件"), help=pt("cli", "要导入的 JSON 文件"))
+    p.add_argument("--json", action="store_true", help=pt("cli", "以 JSON 输出结果"))
     p.add_argument("--skip-existing", action="store_true",
-                   help=h("跳过台账中已有编号的记录（用于放回抢救出的记录）",
-                          "leave out records whose id is already in the ledger (putting back salvaged records)"))
+                   help=pt("cli", "跳过台账中已有编号的记录（用于放回抢救出的记录）"))
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export", help=h("把记录导出为 JSON", "export records as JSON"))
-    p.add_argument("--out", metavar=h("文件", "FILE"),
-                   help=h("输出文件（默认：标准输出）", "output file (default: stdout)"))
-    p.add_argument("--kind", action="append", metavar=h("类别", "KIND"),
-                   help=h("只导出这类记录（可重复）：member、meeting、pioneer_post …",
-                          "only this kind (repeatable): member, meeting, pioneer_post …"))
+    p = sub.add_parser("export", help=pt("cli", "把记录导出为 JSON"))
+    p.add_argument("--out", metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "输出文件（默认：标准输出）"))
+    p.add_argument("--kind", action="append", metavar=pt("cli.metavar", "类别"),
+                   help=pt("cli", "只导出这类记录（可重复）：member、meeting、pioneer_post …"))
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("search", help=h("全文搜索（可搜中文词语）", "full-text search (Chinese substrings work)"))
-    p.add_argument("text", nargs="+", metavar=h("文字", "TEXT"), help=h("要搜索的文字", "text to search for"))
-    p.add_argument("--kind", metavar=h("类别", "KIND"), help=h("只搜这类记录", "only records of this kind"))
-    p.add_argument("--limit", type=int, default=50, metavar=h("条数", "N"),
-                   help=h("最多显示几条（默认 50）", "at most this many (default 50)"))
-    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    p = sub.add_parser("search", help=pt("cli", "全文搜索（可搜中文词语）"))
+    p.add_argument("text", nargs="+", metavar=pt("cli.metavar", "文字"), help=pt("cli", "要搜索的文字"))
+    p.add_argument("--kind", metavar=pt("cli.metavar", "类别"), help=pt("cli", "只搜这类记录"))
+    p.add_argument("--limit", type=int, default=50, metavar=pt("cli.metavar", "条数"),
+                   help=pt("cli", "最多显示几条（默认 50）"))
+    p.add_argument("--json", action="store_true", help=pt("cli", "以 JSON 输出"))
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("compliance", help=h("某一期间规定活动的完成、待完成和逾期情况",
-                                            "required activities done / due / overdue for a period"))
-    p.add_argument("--period", required=True, metavar=h("期间", "PERIOD"),
-                   help=h("期间：2026-11（月）、2026-Q4（季度）或 2026（年）",
-                          "2026-11 (month), 2026-Q4 (quarter) or 2026 (year)"))
-    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("按这一天计算（YYYY-MM-DD，默认今天）",
-                                                              "evaluate as of this date (YYYY-MM-DD); default today"))
-    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    p = sub.add_parser("compliance", help=pt("cli", "某一期间规定活动的完成、待完成和逾期情况"))
+    p.add_argument("--period", required=True, metavar=pt("cli.metavar", "期间"),
+                   help=pt("cli", "期间：2026-11（月）、2026-Q4（季度）或 2026（年）"))
+    p.add_argument("--today", metavar=pt("cli.metavar", "日期"), help=pt("cli", "按这一天计算（YYYY-MM-DD，默认今天）"))
+    p.add_argument("--json", action="store_true", help=pt("cli", "以 JSON 输出"))
     p.set_defaults(func=cmd_compliance)
 
     print_cli.add_subcommands(sub)
@@ -324,13 +312,12 @@ def _report_failure(exc: Exception, verbose: bool) -> int:
         print(f"错误：{translated.message}", file=sys.stderr)
     elif isinstance(exc, OSError):
         name = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
-        print(h("错误：", "error: ") + cli_text.os_reason(exc) + name, file=sys.stderr)
+        print(pt("cli", "错误：") + cli_text.os_reason(exc) + name, file=sys.stderr)
     else:
         report = logs.write_crash_report(type(exc), exc, exc.__traceback__)
-        print(h("错误：程序出现意外错误。加 --verbose 可显示技术细节，请告知上级党委。",
-                "error: something unexpected went wrong; run with --verbose for details."), file=sys.stderr)
+        print(pt("cli", "错误：程序出现意外错误。加 --verbose 可显示技术细节，请告知上级党委。"), file=sys.stderr)
         if report is not None:
-            print(h(f"错误报告：{report}", f"error report: {report}"), file=sys.stderr)
+            print(pt("cli", "错误报告：{report}", report=report), file=sys.stderr)
     if verbose:
         traceback.print_exc()
     return EXIT_ERROR

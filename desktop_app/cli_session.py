@@ -27,6 +27,7 @@ from desktop_app.cli_text import CliError
 from desktop_app.operations import Ledger, wait_for_closing
 from desktop_app.operations.opening import open_ledger as open_at
 from desktop_app.operations.settings import opening_notices
+from domain.i18n import pt
 
 PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 
@@ -60,7 +61,8 @@ def tell_opening_notices(ledger: Ledger) -> None:
         print(f"注意：数据库日志未能完整恢复，最近约 {notices.commits_lost} 次保存无法读回；原日志已原样保存在 "
               f"{notices.kept_aside}。下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
     if notices.pending_recovery_key:
-        print("注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show", file=sys.stderr)
+        print(pt("cli", "注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show"),
+              file=sys.stderr)
 
 
 def close(ledger: Ledger, *, backup: bool = True) -> None:

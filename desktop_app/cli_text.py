@@ -2,8 +2,9 @@
 
 ``branch-ledger --help`` (and every message argparse itself prints: usage, "required", "invalid
 choice") is in Chinese unless ``--lang en`` is given or the locale is English (``LANG=en_US…``;
-``LC_ALL`` / ``LC_MESSAGES`` first, as gettext does). Help texts are written as pairs with
-:func:`h`; argparse's own strings are translated by :func:`install` (argparse looks them up
+``LC_ALL`` / ``LC_MESSAGES`` first, as gettext does). Help texts are Chinese sources looked up in the
+catalog (``pt("cli", "…")``, :mod:`domain.i18n`; English in ``resources/translations/en.po``);
+argparse's own strings are translated by :func:`install` (argparse looks them up
 through the module-level ``_``/``ngettext`` names it imported from :mod:`gettext`).
 
 Also here: plain-language reasons for OS errors (the OS's own text is English), and the names
@@ -19,7 +20,9 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from domain import i18n
 from domain.errors import LedgerError
+from domain.i18n import pt
 
 _state = {"language": "zh"}
 
@@ -92,8 +95,10 @@ def cli_language(argv: Sequence[str], environ: Mapping[str, str] | None = None) 
 
 
 def install(language: str) -> None:
-    """Use ``language`` ('zh' or 'en') for help texts and argparse's own messages."""
+    """Use ``language`` ('zh' or 'en') for help texts, argparse's own messages and every message
+    from the domain (rule messages, labels: :mod:`domain.i18n`)."""
     _state["language"] = language
+    i18n.set_language(language)
     if language == "zh":
         argparse._ = _zh_gettext  # type: ignore[attr-defined]
         argparse.ngettext = _zh_ngettext  # type: ignore[attr-defined]
@@ -108,11 +113,6 @@ def language() -> str:
     return _state["language"]
 
 
-def h(zh: str, en: str) -> str:
-    """A text of the command line, in the language of this run."""
-    return en if _state["language"] == "en" else zh
-
-
 def kind_label(kind: str) -> str:
     """The name of a record kind for people (``post_log`` → 履岗记录)."""
     pair = KIND_LABELS.get(kind)
@@ -125,16 +125,16 @@ def os_reason(exc: OSError) -> str:
     """Why a file could not be used, in the language of this run (never the OS's own text)."""
     code = exc.errno
     if isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
-        return h("文件或文件夹不存在", "the file or folder does not exist")
+        return pt("cli", "文件或文件夹不存在")
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        return h("没有权限", "permission denied")
+        return pt("cli", "没有权限")
     if isinstance(exc, IsADirectoryError) or code == errno.EISDIR:
-        return h("这是一个文件夹，不是文件", "this is a folder, not a file")
+        return pt("cli", "这是一个文件夹，不是文件")
     if isinstance(exc, NotADirectoryError):
-        return h("路径中有一部分不是文件夹", "part of the path is not a folder")
+        return pt("cli", "路径中有一部分不是文件夹")
     if code == errno.ENOSPC:
-        return h("磁盘已满", "the disk is full")
-    return h("磁盘或系统出错", "the disk or the system reported an error")
+        return pt("cli", "磁盘已满")
+    return pt("cli", "磁盘或系统出错")
 
 
 def _zh_gettext(message: str) -> str:

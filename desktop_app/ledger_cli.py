@@ -16,12 +16,13 @@ from typing import Any
 
 from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
-from desktop_app.cli_text import CliError, h
+from desktop_app.cli_text import CliError
 from desktop_app.operations.compliance import lapse_warnings
 from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
 from desktop_app.operations.record_view import RecordView, show_record
 from desktop_app.operations.records import finalize_record, record_history
 from desktop_app.operations.roster import import_roster
+from domain.i18n import pt
 from domain.roster_sheet import RosterFormatError
 from domain.violations import Severity
 
@@ -40,8 +41,7 @@ def _today(args: argparse.Namespace) -> dt.date:
     try:
         return dt.date.fromisoformat(args.today) if args.today else dt.date.today()
     except ValueError as exc:
-        raise CommandError(h(f"日期格式不正确：{args.today}（应为 YYYY-MM-DD）",
-                             f"not a date: {args.today} (YYYY-MM-DD)")) from exc
+        raise CommandError(pt("cli", "日期格式不正确：{today}（应为 YYYY-MM-DD）", today=args.today)) from exc
 
 
 # ---------------------------------------------------------------------------------------- show
@@ -49,23 +49,30 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 def _show_text(view: RecordView) -> None:
     env = view.envelope
-    print(f"{cli_text.kind_label(env.kind)}：{getattr(env.body, 'title', '') or getattr(env.body, 'name', '')}")
-    print(f"  编号 {env.record_id}  版本 {env.rev}  状态 {env.status.label}{'  （冲突）' if env.conflicted else ''}")
+    print(pt("cli", "{kind}：{title}", kind=cli_text.kind_label(env.kind),
+             title=getattr(env.body, "title", "") or getattr(env.body, "name", "")))
+    conflicted = pt("cli", "  （冲突）") if env.conflicted else ""
+    print(pt("cli", "  编号 {record_id}  版本 {rev}  状态 {status}{conflicted}", record_id=env.record_id, rev=env.rev,
+             status=env.status, conflicted=conflicted))
     if view.validity is not None and view.validity.applies:
-        print(f"  会议{'有效' if view.validity.valid else '无效'}：{view.validity.message_zh}")
+        if view.validity.valid:
+            print(pt("cli", "  会议有效：{message}", message=view.validity.message))
+        else:
+            print(pt("cli", "  会议无效：{message}", message=view.validity.message))
     for index, outcome in enumerate(view.outcomes, start=1):
         if outcome.void:
-            verdict = "无效"
+            verdict = pt("cli", "无效")
         else:
-            verdict = "通过" if outcome.passed else "未通过"
-        print(f"  表决 {index}（{outcome.kind.label}）：{verdict} —— {outcome.message_zh}")
+            verdict = pt("cli", "通过") if outcome.passed else pt("cli", "未通过")
+        print(pt("cli", "  表决 {index}（{kind}）：{verdict} —— {message}", index=index, kind=outcome.kind,
+                 verdict=verdict, message=outcome.message))
     for amendment in view.amendments:
-        print(f"  更正记录：{amendment.title} [{amendment.record_id}]")
+        print(pt("cli", "  更正记录：{title} [{record_id}]", title=amendment.title, record_id=amendment.record_id))
     if not view.violations:
-        print("  规则检查：没有问题")
+        print(pt("cli", "  规则检查：没有问题"))
     for v in view.violations:
-        mark = "错误" if v.severity is Severity.ERROR else "提示"
-        print(f"  {mark}：{v.message}")
+        mark = pt("cli", "错误") if v.severity is Severity.ERROR else pt("cli", "提示")
+        print(pt("cli", "  {mark}：{message}", mark=mark, message=v.message))
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -92,10 +99,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_finalize(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         saved = finalize_record(ledger, args.record_id, author=args.author)
-    print(h(f"已定稿：{saved.envelope.record_id}（版本 {saved.envelope.rev}）",
-            f"finalized: {saved.envelope.record_id} (revision {saved.envelope.rev})"))
+    print(pt("cli", "已定稿：{record_id}（版本 {rev}）", record_id=saved.envelope.record_id, rev=saved.envelope.rev))
     for v in saved.envelope.warnings:
-        print(f"提示：{v.message}", file=sys.stderr)
+        print(pt("cli", "提示：{message}", message=v.message), file=sys.stderr)
     return EXIT_OK
 
 
@@ -110,10 +116,10 @@ def cmd_lapses(args: argparse.Namespace) -> int:
         _print_json([w.to_json() for w in warnings])
         return EXIT_OK
     if not warnings:
-        print(h("没有长期未参加组织生活的党员", "no member is behind on organisational life"))
+        print(pt("cli", "没有长期未参加组织生活的党员"))
     for w in warnings:
-        mark = "错误" if w.severity is Severity.ERROR else "提示"
-        print(f"{mark}：{w.message_zh}")
+        mark = pt("cli", "错误") if w.severity is Severity.ERROR else pt("cli", "提示")
+        print(pt("cli", "{mark}：{message}", mark=mark, message=w.message))
     return EXIT_OK
 
 
@@ -128,7 +134,7 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
                       "versions": [v.__dict__ for v in c.versions]} for c in conflicts])
         return EXIT_OK
     if not conflicts:
-        print(h("没有冲突的记录", "no conflicted records"))
+        print(pt("cli", "没有冲突的记录"))
     for c in conflicts:
         print(f"{cli_text.kind_label(c.kind)}：{c.title} [{c.record_id}]")
         differ = [row.label for row in field_rows(c.kind, [v.body for v in c.versions]) if row.differs]
@@ -147,25 +153,24 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
             try:
                 body = json.loads(Path(args.body_file).read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
-                raise CommandError(h(f"无法读取合并内容文件：{exc}", f"cannot read the merged body: {exc}")) from exc
+                raise CommandError(pt("cli", "无法读取合并内容文件：{exc}", exc=exc)) from exc
             if not isinstance(body, dict):
-                raise CommandError(h("合并内容文件应是一条记录的 JSON 对象", "the merged body must be a JSON object"))
+                raise CommandError(pt("cli", "合并内容文件应是一条记录的 JSON 对象"))
         else:
             conflict = next((c for c in list_conflicts(ledger) if c.record_id == args.record_id), None)
             if conflict is None:
-                raise CommandError(h(f"记录 {args.record_id} 没有冲突", f"record {args.record_id} is not in conflict"))
+                raise CommandError(pt("cli", "记录 {record_id} 没有冲突", record_id=args.record_id))
             version = next((v for v in conflict.versions if v.rev == args.keep), None)
             if version is None or version.body is None:
                 revs = "、".join(v.rev for v in conflict.versions)
-                raise CommandError(h(f"没有可保留的版本 {args.keep}（可选：{revs}）",
-                                     f"no version {args.keep} to keep (choose from {revs})"))
+                raise CommandError(pt("cli", "没有可保留的版本 {keep}（可选：{revs}）", keep=args.keep, revs=revs))
             body = version.body
         resolved = resolve_conflict(ledger, args.record_id, body, author=args.author)
     if args.json:
         _print_json({"record_id": resolved.record_id, "rev": resolved.rev, "changes": resolved.changes.to_json()})
     else:
-        print(h(f"冲突已解决：{resolved.record_id}（合并版本 {resolved.rev}），下次同步时发送",
-                f"resolved: {resolved.record_id} (merge revision {resolved.rev}); sent at the next sync"))
+        print(pt("cli", "冲突已解决：{record_id}（合并版本 {rev}），下次同步时发送",
+                 record_id=resolved.record_id, rev=resolved.rev))
     return EXIT_OK
 
 
@@ -182,12 +187,11 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"ok": result.ok, "imported": result.written, "problems": problems})
     elif result.ok:
-        print(h(f"已导入 {result.written} 名党员。", f"imported {result.written} members."))
+        print(pt("cli", "已导入 {written} 名党员。", written=result.written))
     else:
-        print(h(f"导入失败，未写入任何记录。共 {len(problems)} 处问题：",
-                f"nothing imported: {len(problems)} problems:"), file=sys.stderr)
+        print(pt("cli", "导入失败，未写入任何记录。共 {count} 处问题：", count=len(problems)), file=sys.stderr)
         for p in problems:
-            print(f"  第 {p['line']} 行：{p['message']}", file=sys.stderr)
+            print(pt("cli", "  第 {line} 行：{message}", line=p["line"], message=p["message"]), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_ERROR
 
 
@@ -195,50 +199,45 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: Any) -> None:
-    json_help = h("以 JSON 输出", "print JSON")
+    json_help = pt("cli", "以 JSON 输出")
 
-    p = sub.add_parser("show", help=h("显示一条记录：会议是否有效、每项表决的结果、规则检查的问题",
-                                      "show a record: meeting validity, each vote's outcome, rule problems"))
-    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
+    p = sub.add_parser("show", help=pt("cli", "显示一条记录：会议是否有效、每项表决的结果、规则检查的问题"))
+    p.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=pt("cli", "记录编号"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("history", help=h("一条记录的修改历史", "the history of a record"))
-    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
+    p = sub.add_parser("history", help=pt("cli", "一条记录的修改历史"))
+    p.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=pt("cli", "记录编号"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("finalize", help=h("定稿一条记录（之后只能更正）",
-                                          "finalize a record (later changes are amendments)"))
-    p.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
+    p = sub.add_parser("finalize", help=pt("cli", "定稿一条记录（之后只能更正）"))
+    p.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=pt("cli", "记录编号"))
     p.set_defaults(func=cmd_finalize)
 
-    p = sub.add_parser("lapses", help=h("长期未参加组织生活的党员（与概览页相同）",
-                                        "members behind on organisational life (as on the overview)"))
-    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("按这一天计算（YYYY-MM-DD，默认今天）",
-                                     "evaluate as of this date (YYYY-MM-DD); default today"))
+    p = sub.add_parser("lapses", help=pt("cli", "长期未参加组织生活的党员（与概览页相同）"))
+    p.add_argument("--today", metavar=pt("cli.metavar", "日期"), help=pt("cli", "按这一天计算（YYYY-MM-DD，默认今天）"))
     p.add_argument("--json", action="store_true", help=json_help)
     p.set_defaults(func=cmd_lapses)
 
-    p = sub.add_parser("conflicts", help=h("同步冲突：列出、解决", "sync conflicts: list, resolve"))
-    cs = p.add_subparsers(dest="conflicts_command", required=True, metavar=h("操作", "ACTION"))
-    q = cs.add_parser("list", help=h("列出冲突的记录及其各个版本", "list conflicted records and their versions"))
+    p = sub.add_parser("conflicts", help=pt("cli", "同步冲突：列出、解决"))
+    cs = p.add_subparsers(dest="conflicts_command", required=True, metavar=pt("cli.metavar", "操作"))
+    q = cs.add_parser("list", help=pt("cli", "列出冲突的记录及其各个版本"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_conflicts_list)
-    q = cs.add_parser("resolve", help=h("保留一个版本或写入合并后的内容", "keep one version or write a merged body"))
-    q.add_argument("record_id", metavar=h("记录编号", "RECORD_ID"), help=h("记录编号", "record id"))
+    q = cs.add_parser("resolve", help=pt("cli", "保留一个版本或写入合并后的内容"))
+    q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=pt("cli", "记录编号"))
     how = q.add_mutually_exclusive_group(required=True)
-    how.add_argument("--keep", metavar=h("版本", "REV"), help=h("保留这个版本的内容", "keep this version's content"))
-    how.add_argument("--body-file", metavar=h("文件", "FILE"),
-                     help=h("合并后内容的 JSON 文件", "JSON file with the merged body"))
+    how.add_argument("--keep", metavar=pt("cli.metavar", "版本"), help=pt("cli", "保留这个版本的内容"))
+    how.add_argument("--body-file", metavar=pt("cli.metavar", "文件"),
+                     help=pt("cli", "合并后内容的 JSON 文件"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_conflicts_resolve)
 
-    p = sub.add_parser("roster", help=h("党员名册：从 CSV 或 Excel 导入", "member roster: import from CSV or Excel"))
-    rs = p.add_subparsers(dest="roster_command", required=True, metavar=h("操作", "ACTION"))
-    q = rs.add_parser("import", help=h("导入名册（有任何一行错误就一名也不导入）",
-                                       "import a roster sheet (all rows or none)"))
-    q.add_argument("file", metavar=h("文件", "FILE"),
-                   help=h("CSV 或 Excel 文件", "CSV or Excel (.xlsx) file"))
+    p = sub.add_parser("roster", help=pt("cli", "党员名册：从 CSV 或 Excel 导入"))
+    rs = p.add_subparsers(dest="roster_command", required=True, metavar=pt("cli.metavar", "操作"))
+    q = rs.add_parser("import", help=pt("cli", "导入名册（有任何一行错误就一名也不导入）"))
+    q.add_argument("file", metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "CSV 或 Excel 文件"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_roster_import)

@@ -14,8 +14,9 @@ from typing import Any
 
 from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
-from desktop_app.cli_text import CliError, h
+from desktop_app.cli_text import CliError
 from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
+from domain.i18n import pt
 from printing import PrintResult
 
 
@@ -55,25 +56,18 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def add_subcommands(sub: Any) -> None:
-    p = sub.add_parser("print", help=h("把一条记录或某一期间的台账打印为 PDF 文件",
-                                       "print a record or a period's ledger to a PDF file"))
+    p = sub.add_parser("print", help=pt("cli", "把一条记录或某一期间的台账打印为 PDF 文件"))
     p.add_argument("what", choices=["minutes", "signin", "ledger", "post"],
-                   help=h("minutes：会议记录；signin：签到表；ledger：某一期间的台账；post：先锋岗报告",
-                          "minutes: a meeting's minutes; signin: a sign-in sheet; ledger: the ledger of a period; "
-                          "post: a pioneer post's report"))
-    p.add_argument("target", metavar=h("编号或期间", "TARGET"),
-                   help=h("记录编号（minutes/signin/post）或期间 2026-11 / 2026-Q4 / 2026（ledger）",
-                          "record id (minutes/signin/post) or period 2026-11 / 2026-Q4 / 2026 (ledger)"))
-    p.add_argument("--out", required=True, metavar=h("文件", "FILE"), help=h("要写出的 PDF 文件", "PDF file to write"))
-    p.add_argument("--period", metavar=h("期间", "PERIOD"),
-                   help=h("post：只打印这一期间的履岗记录和评价",
-                          "post: only log entries and evaluations of this period"))
-    p.add_argument("--today", metavar=h("日期", "DATE"), help=h("ledger：按这一天计算完成情况（YYYY-MM-DD）",
-                                                              "ledger: compliance as of this date (YYYY-MM-DD)"))
+                   help=pt("cli", "minutes：会议记录；signin：签到表；ledger：某一期间的台账；post：先锋岗报告"))
+    p.add_argument("target", metavar=pt("cli.metavar", "编号或期间"),
+                   help=pt("cli", "记录编号（minutes/signin/post）或期间 2026-11 / 2026-Q4 / 2026（ledger）"))
+    p.add_argument("--out", required=True, metavar=pt("cli.metavar", "文件"), help=pt("cli", "要写出的 PDF 文件"))
+    p.add_argument("--period", metavar=pt("cli.metavar", "期间"),
+                   help=pt("cli", "post：只打印这一期间的履岗记录和评价"))
+    p.add_argument("--today", metavar=pt("cli.metavar", "日期"),
+                   help=pt("cli", "ledger：按这一天计算完成情况（YYYY-MM-DD）"))
     p.add_argument("--no-minutes", action="store_true",
-                   help=h("ledger：只打印目录，不附每次会议的会议记录",
-                          "ledger: the list only, without every record's minutes"))
+                   help=pt("cli", "ledger：只打印目录，不附每次会议的会议记录"))
     p.add_argument("--no-attachments", action="store_true",
-                   help=h("不附照片、签到表扫描件等附件；signin：打印空白签到表而不用签到后的扫描件",
-                          "leave out attachments (photos, scans); signin: the blank sheet, not the signed scan"))
+                   help=pt("cli", "不附照片、签到表扫描件等附件；signin：打印空白签到表而不用签到后的扫描件"))
     p.set_defaults(func=cmd_print)

@@ -14,13 +14,14 @@ from typing import Any
 
 from desktop_app import cli_session
 from desktop_app.cli_session import open_ledger, read_passphrase
-from desktop_app.cli_text import CliError, h, output_file
+from desktop_app.cli_text import CliError, output_file
 from desktop_app.operations import opening
 from desktop_app.operations.backups import back_up_now
 from desktop_app.operations.refused import act_on_refused, list_refused
 from desktop_app.operations.settings import confirm_recovery_key, opening_notices, reissue_recovery_key
 from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.types import RefusedEdit
+from domain.i18n import pt
 
 
 class CommandError(CliError):
@@ -200,75 +201,60 @@ def cmd_refused_act(args: argparse.Namespace) -> int:
 def add_subcommands(sub: Any) -> None:
     """Register ``backup``, ``restore``, ``recovery-key``, ``salvage`` and ``refused`` (help in the
     language of this run, as in :mod:`desktop_app.cli`)."""
-    action = h("操作", "ACTION")
-    json_help = h("以 JSON 输出", "print JSON")
-    p = sub.add_parser("backup", help=h("加密备份：立即备份、列出备份、备份设置",
-                                        "encrypted backups: now, list, config"))
+    action = pt("cli.metavar", "操作")
+    json_help = pt("cli", "以 JSON 输出")
+    p = sub.add_parser("backup", help=pt("cli", "加密备份：立即备份、列出备份、备份设置"))
     backup = p.add_subparsers(dest="backup_command", metavar=action, required=True)
-    q = backup.add_parser("now", help=h("立即备份", "make a backup now"))
+    q = backup.add_parser("now", help=pt("cli", "立即备份"))
     q.set_defaults(func=cmd_backup_now)
-    q = backup.add_parser("list", help=h("列出本台账的备份（不需要密码）",
-                                         "list this ledger's backups (no passphrase needed)"))
+    q = backup.add_parser("list", help=pt("cli", "列出本台账的备份（不需要密码）"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_backup_list)
-    q = backup.add_parser("config", help=h("查看或设置备份位置和保留个数",
-                                           "show or set where backups go and how many are kept"))
-    q.add_argument("--location", metavar=h("文件夹", "FOLDER"),
-                   help=h("备份到这个文件夹，例如 U 盘上的文件夹（'' 表示数据目录下的 backups/）",
-                          "a folder, e.g. on a USB stick ('' = the data directory's backups/)"))
-    q.add_argument("--keep", type=int, metavar=h("个数", "N"),
-                   help=h("保留最近几个备份（默认 10）", "how many backups to keep (default 10)"))
+    q = backup.add_parser("config", help=pt("cli", "查看或设置备份位置和保留个数"))
+    q.add_argument("--location", metavar=pt("cli.metavar", "文件夹"),
+                   help=pt("cli", "备份到这个文件夹，例如 U 盘上的文件夹（'' 表示数据目录下的 backups/）"))
+    q.add_argument("--keep", type=int, metavar=pt("cli.metavar", "个数"),
+                   help=pt("cli", "保留最近几个备份（默认 10）"))
     q.add_argument("--on-close", choices=("yes", "no"),
-                   help=h("有修改时，关闭程序时自动备份（yes 或 no）", "back up on close when something changed"))
+                   help=pt("cli", "有修改时，关闭程序时自动备份（yes 或 no）"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_backup_config)
 
-    p = sub.add_parser("restore", help=h("用备份替换当前数据（当前文件移到 aside/ 保存）",
-                                         "replace the data by a backup (the current files are kept aside)"))
-    p.add_argument("backup", metavar=h("备份", "BACKUP"),
-                   help=h("备份名（backup list 列出的名称）或备份所在的文件夹",
-                          "a backup's name as 'backup list' prints it, or its folder"))
-    p.add_argument("--yes", action="store_true", help=h("不再询问，直接执行", "do not ask for confirmation"))
+    p = sub.add_parser("restore", help=pt("cli", "用备份替换当前数据（当前文件移到 aside/ 保存）"))
+    p.add_argument("backup", metavar=pt("cli.metavar", "备份"),
+                   help=pt("cli", "备份名（backup list 列出的名称）或备份所在的文件夹"))
+    p.add_argument("--yes", action="store_true", help=pt("cli", "不再询问，直接执行"))
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("recovery-key", help=h("重新生成恢复密钥，或显示尚未确认的恢复密钥",
-                                              "re-issue the recovery key, or show one not yet confirmed"))
+    p = sub.add_parser("recovery-key", help=pt("cli", "重新生成恢复密钥，或显示尚未确认的恢复密钥"))
     rk = p.add_subparsers(dest="recovery_command", metavar=action, required=True)
-    q = rk.add_parser("reissue", help=h("生成新的恢复密钥（旧的随即失效）",
-                                        "a new recovery key (the old one stops working)"))
+    q = rk.add_parser("reissue", help=pt("cli", "生成新的恢复密钥（旧的随即失效）"))
     q.set_defaults(func=cmd_recovery_key_reissue)
-    q = rk.add_parser("show", help=h("显示从未确认的恢复密钥（新建台账时被中断）",
-                                     "show a recovery key that was never confirmed (interrupted create)"))
+    q = rk.add_parser("show", help=pt("cli", "显示从未确认的恢复密钥（新建台账时被中断）"))
     q.set_defaults(func=cmd_recovery_key_show)
 
-    p = sub.add_parser("salvage", help=h("数据损坏后：导出仍可读取的记录，或从上级党委重新下载",
-                                         "after damage: export what is readable, or start fresh from head office"))
+    p = sub.add_parser("salvage", help=pt("cli", "数据损坏后：导出仍可读取的记录，或从上级党委重新下载"))
     sv = p.add_subparsers(dest="salvage_command", metavar=action, required=True)
-    q = sv.add_parser("export", help=h("把损坏数据中所有可读取的记录导出为 JSON",
-                                       "export every readable record of the damaged data"))
-    q.add_argument("--out", required=True, metavar=h("文件", "FILE"),
-                   help=h("要写出的 JSON 文件", "JSON file to write"))
+    q = sv.add_parser("export", help=pt("cli", "把损坏数据中所有可读取的记录导出为 JSON"))
+    q.add_argument("--out", required=True, metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "要写出的 JSON 文件"))
     q.set_defaults(func=cmd_salvage_export)
-    q = sv.add_parser("fresh", help=h("新建空的数据文件，下次同步时从上级党委重新下载本支部的记录",
-                                      "a new empty database; the next sync downloads the branch again"))
-    q.add_argument("--yes", action="store_true", help=h("不再询问，直接执行", "do not ask for confirmation"))
+    q = sv.add_parser("fresh", help=pt("cli", "新建空的数据文件，下次同步时从上级党委重新下载本支部的记录"))
+    q.add_argument("--yes", action="store_true", help=pt("cli", "不再询问，直接执行"))
     q.set_defaults(func=cmd_salvage_fresh)
 
-    p = sub.add_parser("refused", help=h("被上级党委拒收或无法发送的修改",
-                                         "edits head office refused or that cannot be sent"))
+    p = sub.add_parser("refused", help=pt("cli", "被上级党委拒收或无法发送的修改"))
     rf = p.add_subparsers(dest="refused_command", metavar=action, required=True)
-    q = rf.add_parser("list", help=h("列出这些修改", "list them"))
+    q = rf.add_parser("list", help=pt("cli", "列出这些修改"))
     q.add_argument("--json", action="store_true", help=json_help)
     q.set_defaults(func=cmd_refused_list)
-    for name, text in (("amend", h("把被拒收的内容另存为定稿的更正记录",
-                                   "file the refused text as an amendment of the final version")),
-                       ("reapply", h("把被拒收的内容重新保存到当前草稿上",
-                                     "save the refused text again over the current draft")),
-                       ("retry", h("下次同步时重新发送", "send it again with the next sync")),
-                       ("dismiss", h("不再显示（内容仍保存在本机）", "stop showing it (kept in the database)"))):
+    for name, text in (("amend", pt("cli", "把被拒收的内容另存为定稿的更正记录")),
+                       ("reapply", pt("cli", "把被拒收的内容重新保存到当前草稿上")),
+                       ("retry", pt("cli", "下次同步时重新发送")),
+                       ("dismiss", pt("cli", "不再显示（内容仍保存在本机）"))):
         q = rf.add_parser(name, help=text)
-        q.add_argument("change_id", metavar=h("修改编号", "CHANGE_ID"),
-                       help=h("refused list 列出的修改编号", "the change's id as 'refused list' prints it"))
+        q.add_argument("change_id", metavar=pt("cli.metavar", "修改编号"),
+                       help=pt("cli", "refused list 列出的修改编号"))
         if name == "amend":
-            q.add_argument("--reason", metavar=h("原因", "REASON"), help=h("更正原因", "why the record is amended"))
+            q.add_argument("--reason", metavar=pt("cli.metavar", "原因"), help=pt("cli", "更正原因"))
         q.set_defaults(func=cmd_refused_act, action=name)

@@ -20,8 +20,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from desktop_app.cli_session import open_ledger
-from desktop_app.cli_text import CliError, h
+from desktop_app.cli_text import CliError
 from desktop_app.operations.sync import SyncOps
+from domain.i18n import pt
 from sync.client.engine import SyncProgress
 from sync.client.errors import SyncError
 
@@ -112,25 +113,20 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
 
 def add_subcommands(subparsers: Any) -> None:
     """Register ``enrol``, ``sync`` and ``sync-status`` on the main CLI's subparsers."""
-    p = subparsers.add_parser("enrol", help=h("用一次性登记码把本机登记到上级党委",
-                                              "register this installation with head office (one-time code)"))
-    p.add_argument("--server", required=True, metavar=h("地址", "URL"),
-                   help=h("上级党委服务器地址，如 https://hq.example.cn",
-                          "head-office URL, e.g. https://hq.example.cn"))
-    p.add_argument("--code", metavar=h("登记码", "CODE"), help=h("一次性登记码（不填时会提示输入）",
-                                                              "one-time enrolment code (prompted when omitted)"))
-    p.add_argument("--device-name", default=socket.gethostname(), metavar=h("名称", "NAME"),
-                   help=h("上级党委看到的本机名称", "name shown to head office"))
-    p.add_argument("--ca-bundle", metavar=h("文件", "FILE"),
-                   help=h("上级党委自建 CA 的证书文件（PEM）", "PEM file of the head office's own CA"))
+    p = subparsers.add_parser("enrol", help=pt("cli", "用一次性登记码把本机登记到上级党委"))
+    p.add_argument("--server", required=True, metavar=pt("cli.metavar", "地址"),
+                   help=pt("cli", "上级党委服务器地址，如 https://hq.example.cn"))
+    p.add_argument("--code", metavar=pt("cli.metavar", "登记码"), help=pt("cli", "一次性登记码（不填时会提示输入）"))
+    p.add_argument("--device-name", default=socket.gethostname(), metavar=pt("cli.metavar", "名称"),
+                   help=pt("cli", "上级党委看到的本机名称"))
+    p.add_argument("--ca-bundle", metavar=pt("cli.metavar", "文件"),
+                   help=pt("cli", "上级党委自建 CA 的证书文件（PEM）"))
     p.set_defaults(func=cmd_enrol)
 
-    p = subparsers.add_parser("sync", help=h("立即与上级党委同步（上传并下载）",
-                                             "sync with head office now (push and pull)"))
-    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    p = subparsers.add_parser("sync", help=pt("cli", "立即与上级党委同步（上传并下载）"))
+    p.add_argument("--json", action="store_true", help=pt("cli", "以 JSON 输出"))
     p.set_defaults(func=cmd_sync)
 
-    p = subparsers.add_parser("sync-status", help=h("上次同步、待上传、被拒收和冲突的记录",
-                                                    "last sync, pending, rejected and conflicted records"))
-    p.add_argument("--json", action="store_true", help=h("以 JSON 输出", "print JSON"))
+    p = subparsers.add_parser("sync-status", help=pt("cli", "上次同步、待上传、被拒收和冲突的记录"))
+    p.add_argument("--json", action="store_true", help=pt("cli", "以 JSON 输出"))
     p.set_defaults(func=cmd_sync_status)

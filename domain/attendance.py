@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.enums import AttendanceStatus, MeetingType
+from domain.i18n import CHINESE, t
 from domain.records import Meeting, Member
 from domain.rules.standing import is_member_on
 from domain.settings import RuleSettings
@@ -50,7 +51,8 @@ class LapseWarning:
     counted_from: dt.date  # the later of last attendance, join date and the start of the records
     severity: Severity  # ERROR at ``lapse_months`` (自行脱党风险), WARNING at the early threshold
     code: str  # "attendance.lapse" or "attendance.lapse_early"
-    message_zh: str
+    message_zh: str  # Chinese (printing, head office)
+    message: str = ""  # the same in the shown language (the window, the CLI)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,9 +133,21 @@ def _classify(
     lapse, early = settings.lapse_months, settings.lapse_early_warning_months
     first = _add_months(counted_from, 1)
     final = _add_months(today, -1)
-    span = f"{first.year}年{first.month}月至{final.year}年{final.month}月"
-    seen = f"最近一次参加：{last_attended.isoformat()}" if last_attended else "无参加记录"
+
+    def span(lang: str | None) -> str:
+        return t("{y1}年{m1}月至{y2}年{m2}月", lang, y1=first.year, m1=first.month, y2=final.year, m2=final.month)
+
+    def seen(lang: str | None) -> str:
+        if last_attended:
+            return t("最近一次参加：{day}", lang, day=last_attended.isoformat())
+        return t("无参加记录", lang)
+
     if lapse > 0 and months >= lapse:
+
+        def lapsed(lang: str | None) -> str:
+            return t("{name}已连续{months}个月（{span}）未参加组织生活（{seen}），存在自行脱党风险（党章第九条），"
+                     "请核实是否有正当理由", lang, name=member.name, months=months, span=span(lang), seen=seen(lang))
+
         return LapseWarning(
             member_id,
             member.name,
@@ -142,11 +156,19 @@ def _classify(
             counted_from,
             Severity.ERROR,
             "attendance.lapse",
-            f"{member.name}已连续{months}个月（{span}）未参加组织生活（{seen}），"
-            "存在自行脱党风险（党章第九条），请核实是否有正当理由",
+            lapsed(CHINESE),
+            lapsed(None),
         )
     if early > 0 and months >= early and (lapse <= 0 or early < lapse):
-        ahead = f"连续{lapse}个月将构成自行脱党情形，" if lapse > 0 else ""
+
+        def early_text(lang: str | None) -> str:
+            if lapse > 0:
+                return t("{name}已连续{months}个月（{span}）未参加组织生活（{seen}），"
+                         "连续{lapse}个月将构成自行脱党情形，请及时安排参加", lang,
+                         name=member.name, months=months, span=span(lang), seen=seen(lang), lapse=lapse)
+            return t("{name}已连续{months}个月（{span}）未参加组织生活（{seen}），请及时安排参加", lang,
+                     name=member.name, months=months, span=span(lang), seen=seen(lang))
+
         return LapseWarning(
             member_id,
             member.name,
@@ -155,7 +177,8 @@ def _classify(
             counted_from,
             Severity.WARNING,
             "attendance.lapse_early",
-            f"{member.name}已连续{months}个月（{span}）未参加组织生活（{seen}），{ahead}请及时安排参加",
+            early_text(CHINESE),
+            early_text(None),
         )
     return None
 

@@ -18,11 +18,12 @@ import unicodedata
 from typing import Any
 
 from domain.errors import LedgerError
+from domain.i18n import N_, t
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
-EXAMPLE = "例如 1988-03-15"
-TIME_EXAMPLE = "例如 2026-04-10 09:00"
+EXAMPLE = N_("例如 1988-03-15")
+TIME_EXAMPLE = N_("例如 2026-04-10 09:00")
 
 
 class DateTextError(LedgerError, ValueError):
@@ -62,23 +63,23 @@ def parse_date(text: str) -> dt.date:
     """The date written in ``text``, or :class:`DateTextError` saying in Chinese what is wrong."""
     raw = normalize(str(text))
     if not raw:
-        raise DateTextError(f"请填写日期（{EXAMPLE}）")
+        raise DateTextError(t("请填写日期（{example}）", example=t(EXAMPLE)))
     for pattern in _FULL:
         match = pattern.match(raw)
         if match:
             return _make(int(match[1]), int(match[2]), int(match[3]), raw)
     if _SHORT_YEAR.match(raw):
-        raise DateTextError(f"请写四位年份（{EXAMPLE}）")
+        raise DateTextError(t("请写四位年份（{example}）", example=t(EXAMPLE)))
     for pattern in _MONTH_ONLY:
         match = pattern.match(raw)
         if match:
             _check_year(int(match[1]))
             if not 1 <= int(match[2]) <= 12:
-                raise DateTextError(f"月份应为 1–12（{EXAMPLE}）")
-            raise DateTextError(f"日期不完整：缺少日（{EXAMPLE}）")
+                raise DateTextError(t("月份应为 1–12（{example}）", example=t(EXAMPLE)))
+            raise DateTextError(t("日期不完整：缺少日（{example}）", example=t(EXAMPLE)))
     if _YEAR_ONLY.match(raw):
-        raise DateTextError(f"日期不完整：缺少月和日（{EXAMPLE}）")
-    raise DateTextError(f"不是可识别的日期（{EXAMPLE}）")
+        raise DateTextError(t("日期不完整：缺少月和日（{example}）", example=t(EXAMPLE)))
+    raise DateTextError(t("不是可识别的日期（{example}）", example=t(EXAMPLE)))
 
 
 def parse_time(text: str) -> dt.time:
@@ -86,7 +87,7 @@ def parse_time(text: str) -> dt.time:
     raw = normalize(text)
     match = _TIME.match(raw)
     if not match:
-        raise DateTextError(f"不是可识别的时间（{TIME_EXAMPLE}）")
+        raise DateTextError(t("不是可识别的时间（{time_example}）", time_example=t(TIME_EXAMPLE)))
     hour, minute = int(match["h"]), int(match["m"] or 0)
     second = int(match["s"] or 0)
     half = match["half"]
@@ -95,7 +96,7 @@ def parse_time(text: str) -> dt.time:
     if half == "中午" and hour < 11:
         hour += 12
     if not (0 <= hour <= 23 and 0 <= minute <= 59 and 0 <= second <= 59):
-        raise DateTextError(f"没有这个时刻：{raw}（{TIME_EXAMPLE}）")
+        raise DateTextError(t("没有这个时刻：{raw}（{time_example}）", raw=raw, time_example=t(TIME_EXAMPLE)))
     return dt.time(hour, minute, second)
 
 
@@ -107,7 +108,7 @@ def parse_datetime(text: str, *, default_date: dt.date | None = None) -> dt.date
     """
     raw = normalize(text)
     if not raw:
-        raise DateTextError(f"请填写日期和时间（{TIME_EXAMPLE}）")
+        raise DateTextError(t("请填写日期和时间（{time_example}）", time_example=t(TIME_EXAMPLE)))
     if _ISO_DATETIME.match(raw):
         try:
             return dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
@@ -116,11 +117,11 @@ def parse_datetime(text: str, *, default_date: dt.date | None = None) -> dt.date
     date_part, time_part = _split(raw)
     if not date_part:
         if default_date is None:
-            raise DateTextError(f"请同时填写日期（{TIME_EXAMPLE}）")
+            raise DateTextError(t("请同时填写日期（{time_example}）", time_example=t(TIME_EXAMPLE)))
         return dt.datetime.combine(default_date, parse_time(time_part))
     day = parse_date(date_part)
     if not time_part:
-        raise DateTextError(f"请填写时间（{TIME_EXAMPLE}）")
+        raise DateTextError(t("请填写时间（{time_example}）", time_example=t(TIME_EXAMPLE)))
     return dt.datetime.combine(day, parse_time(time_part))
 
 
@@ -180,14 +181,15 @@ def coerce_datetime(value: Any) -> Any:
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DateTextError(f"年份 {year} 不在 {MIN_YEAR}–{MAX_YEAR} 之间")
+        raise DateTextError(t("年份 {year} 不在 {min_year}–{max_year} 之间", year=year, min_year=MIN_YEAR,
+                              max_year=MAX_YEAR))
 
 
 def _make(year: int, month: int, day: int, raw: str) -> dt.date:
     _check_year(year)
     if not 1 <= month <= 12:
-        raise DateTextError(f"月份应为 1–12：{raw}")
+        raise DateTextError(t("月份应为 1–12：{raw}", raw=raw))
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise DateTextError(f"没有这一天：{year}年{month}月{day}日") from None
+        raise DateTextError(t("没有这一天：{year}年{month}月{day}日", year=year, month=month, day=day)) from None

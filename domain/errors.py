@@ -17,6 +17,8 @@ Qt-free and framework-free: the domain, the store, sync (both ends) and printing
 
 from __future__ import annotations
 
+from domain.i18n import t
+
 
 class LedgerError(Exception):
     """A failure with a message for the user (Chinese); see the module docstring."""
@@ -24,11 +26,12 @@ class LedgerError(Exception):
     message: str = "操作没有完成"
 
     def __init__(self, message: str | None = None, *, detail: str = "") -> None:
-        if message is not None:
-            self.message = message
+        # A class's own message is marked for the catalog (N_) and shown in the user's language.
+        self.message = message if message is not None else t(type(self).message)
         self.detail = detail
         super().__init__(f"{self.message}{' (' + detail + ')' if detail else ''}")
 
     def user_message(self) -> str:
-        """What the user is shown. The one place a translation of ``message`` would hook in."""
-        return self.message
+        """What the user is shown, in the shown language (:mod:`domain.i18n`): a message given at
+        the raise is looked up here too (a text not in the catalog is shown as written)."""
+        return t(self.message)

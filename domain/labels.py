@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.i18n import pt
+
 FIELD_LABELS: dict[str, str] = {
     # branch / member
     "name": "名称/姓名",
@@ -103,14 +105,20 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 
-def field_label(path: str) -> str:
-    """Label for a dotted path such as ``votes.0.yes`` → 表决情况第1项·赞成票."""
+# Words field_label puts around the labels (context "field", like the labels themselves).
+FIELD_WORDS = ("{field}第{n}项",)
+
+
+def field_label(path: str, lang: str | None = None) -> str:
+    """Label for a dotted path such as ``votes.0.yes`` → 表决情况第1项·赞成票, in the shown language
+    (``lang`` overrides it: printing is always Chinese)."""
     parts = path.split(".")
     out: list[str] = []
     for part in parts:
         if part.isdigit():
             if out:
-                out[-1] = f"{out[-1]}第{int(part) + 1}项"
+                out[-1] = pt("field", "{field}第{n}项", lang, field=out[-1], n=int(part) + 1)
             continue
-        out.append(FIELD_LABELS.get(part, part))
+        label = FIELD_LABELS.get(part)
+        out.append(pt("field", label, lang) if label else part)
     return "·".join(out) if out else path

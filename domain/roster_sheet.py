@@ -29,6 +29,7 @@ from domain.dates import DateTextError
 from domain.dates import parse_date as parse_day
 from domain.enums import BranchPost, Gender, MemberStatus
 from domain.errors import LedgerError
+from domain.i18n import t
 from domain.validation import validate_record
 from domain.violations import Severity
 
@@ -91,22 +92,22 @@ def read_table(path: Path) -> list[list[Any]]:
     """All rows of the first sheet (Excel) or of the CSV, as lists of cell values."""
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt"):
-        raise RosterFormatError("只能导入 CSV（.csv）或 Excel（.xlsx）文件")
+        raise RosterFormatError(t("只能导入 CSV（.csv）或 Excel（.xlsx）文件"))
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise RosterFormatError(f"无法读取文件：{_os_reason(exc)}") from exc
+        raise RosterFormatError(t("无法读取文件：{os_reason}", os_reason=_os_reason(exc))) from exc
     return read_table_bytes(data, path.name)
 
 
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
+        return t("文件不存在")
     if isinstance(exc, PermissionError):
-        return "没有读取这个文件的权限"
+        return t("没有读取这个文件的权限")
     if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，不是文件"
-    return "磁盘读取出错"
+        return t("这是一个文件夹，不是文件")
+    return t("磁盘读取出错")
 
 
 def read_table_bytes(data: bytes, filename: str) -> list[list[Any]]:
@@ -116,12 +117,12 @@ def read_table_bytes(data: bytes, filename: str) -> list[list[Any]]:
         try:
             import openpyxl
         except ImportError as exc:  # pragma: no cover - openpyxl is a declared dependency
-            raise RosterFormatError("读取 Excel 文件需要 openpyxl，请另存为 CSV 后导入") from exc
+            raise RosterFormatError(t("读取 Excel 文件需要 openpyxl，请另存为 CSV 后导入")) from exc
         try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file (never shown raw)
             raise RosterFormatError(
-                "无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式（可在 Excel 中另存为 .xlsx 或 CSV）"
+                t("无法读取 Excel 文件：文件已损坏，或不是 .xlsx 格式（可在 Excel 中另存为 .xlsx 或 CSV）")
             ) from exc
         try:
             sheet = book.worksheets[0]
@@ -137,12 +138,12 @@ def read_table_bytes(data: bytes, filename: str) -> list[list[Any]]:
             except UnicodeDecodeError:
                 continue
         else:
-            raise RosterFormatError("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）")
+            raise RosterFormatError(t("无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）"))
         dialect: type[csv.Dialect] | csv.Dialect = csv.excel
         with contextlib.suppress(csv.Error):
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t，")
         return [row for row in csv.reader(io.StringIO(text), dialect)]
-    raise RosterFormatError("只能导入 CSV（.csv）或 Excel（.xlsx）文件")
+    raise RosterFormatError(t("只能导入 CSV（.csv）或 Excel（.xlsx）文件"))
 
 
 def parse_date(value: Any) -> str | Any | None:
@@ -227,12 +228,12 @@ def parse_table(table: list[list[Any]], progress: Callable[[int, int, str], None
     result = RosterParse()
     header_index = next((i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)), None)
     if header_index is None:
-        raise RosterFormatError("文件是空的")
+        raise RosterFormatError(t("文件是空的"))
     headers = [
         HEADERS.get(str(c or "").strip().lower(), HEADERS.get(str(c or "").strip(), "")) for c in table[header_index]
     ]
     if "name" not in headers:
-        raise RosterFormatError("第一行应为表头，且必须有“姓名”列")
+        raise RosterFormatError(t("第一行应为表头，且必须有“姓名”列"))
     body = table[header_index + 1 :]
     seen: dict[str, int] = {}
     for offset, row in enumerate(body):
@@ -247,7 +248,7 @@ def parse_table(table: list[list[Any]], progress: Callable[[int, int, str], None
             result.problems.append((line, v.message))
         name = data.get("name", "")
         if name and name in seen:
-            result.problems.append((line, f"姓名“{name}”与第 {seen[name]} 行重复"))
+            result.problems.append((line, t("姓名“{name}”与第 {line} 行重复", name=name, line=seen[name])))
         seen[name] = line
         if not errors:
             result.rows.append(RosterRow(line, data))
@@ -257,9 +258,9 @@ def parse_table(table: list[list[Any]], progress: Callable[[int, int, str], None
         if progress is not None and offset % 50 == 0:
             progress(offset, len(body), "")
     if not result.rows and not result.problems:
-        result.problems.append((header_index + 2, "没有找到任何党员"))
+        result.problems.append((header_index + 2, t("没有找到任何党员")))
     return result
 
 
 def problems_text(problems: Iterable[tuple[int, str]]) -> str:
-    return "\n".join(f"第 {line} 行：{message}" for line, message in problems)
+    return "\n".join(t("第 {line} 行：{message}", line=line, message=message) for line, message in problems)

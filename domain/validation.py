@@ -5,41 +5,43 @@ Store, import, server and UI all call :func:`validate_record`; none of them re-i
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pydantic import ValidationError
 
 from domain.context import RuleContext
-from domain.labels import field_label
+from domain.i18n import N_, t
 from domain.records import RECORD_KINDS, RecordBody
 from domain.rules import check_record
+from domain.rules.messages import text_for
 from domain.rules.voting import COUNT_MISMATCH
 from domain.violations import Severity, Violation
 
 _PYDANTIC_MESSAGES: dict[str, str] = {
-    "missing": "必须填写",
-    "string_too_short": "不能为空",
-    "string_too_long": "内容过长",
-    "extra_forbidden": "不是可识别的字段",
-    "enum": "不是可选的值",
-    "date_from_datetime_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
-    "date_parsing": "日期格式不正确（应为 YYYY-MM-DD）",
-    "date_type": "日期格式不正确（应为 YYYY-MM-DD）",
-    "datetime_parsing": "时间格式不正确（应为 YYYY-MM-DDTHH:MM）",
-    "datetime_from_date_parsing": "时间格式不正确（应为 YYYY-MM-DDTHH:MM）",
-    "datetime_type": "时间格式不正确（应为 YYYY-MM-DDTHH:MM）",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "decimal_parsing": "应为数字",
-    "greater_than_equal": "不能为负数或过小",
-    "less_than_equal": "数值过大",
-    "string_pattern_mismatch": "格式不正确",
-    "list_type": "应为列表",
-    "model_type": "格式不正确",
-    "dict_type": "格式不正确",
-    "bool_parsing": "应为是/否",
-    "decimal_max_places": "小数位数过多",
-    "decimal_max_digits": "数值过大",
+    "missing": N_("必须填写"),
+    "string_too_short": N_("不能为空"),
+    "string_too_long": N_("内容过长"),
+    "extra_forbidden": N_("不是可识别的字段"),
+    "enum": N_("不是可选的值"),
+    "date_from_datetime_parsing": N_("日期格式不正确（应为 YYYY-MM-DD）"),
+    "date_parsing": N_("日期格式不正确（应为 YYYY-MM-DD）"),
+    "date_type": N_("日期格式不正确（应为 YYYY-MM-DD）"),
+    "datetime_parsing": N_("时间格式不正确（应为 YYYY-MM-DDTHH:MM）"),
+    "datetime_from_date_parsing": N_("时间格式不正确（应为 YYYY-MM-DDTHH:MM）"),
+    "datetime_type": N_("时间格式不正确（应为 YYYY-MM-DDTHH:MM）"),
+    "int_parsing": N_("应为整数"),
+    "int_type": N_("应为整数"),
+    "decimal_parsing": N_("应为数字"),
+    "greater_than_equal": N_("不能为负数或过小"),
+    "less_than_equal": N_("数值过大"),
+    "string_pattern_mismatch": N_("格式不正确"),
+    "list_type": N_("应为列表"),
+    "model_type": N_("格式不正确"),
+    "dict_type": N_("格式不正确"),
+    "bool_parsing": N_("应为是/否"),
+    "decimal_max_places": N_("小数位数过多"),
+    "decimal_max_digits": N_("数值过大"),
 }
 
 
@@ -47,7 +49,7 @@ def parse_body(kind: str, data: dict[str, Any] | RecordBody) -> tuple[RecordBody
     """Parse raw data into the kind's model, turning schema errors into Chinese violations."""
     model_cls = RECORD_KINDS.get(kind)
     if model_cls is None:
-        return None, [Violation("kind", "kind.unknown", f"未知的记录类型：{kind}")]
+        return None, [Violation("kind", "kind.unknown", t("未知的记录类型：{kind}", kind=kind))]
     if isinstance(data, model_cls):
         return data, []
     if isinstance(data, RecordBody):
@@ -62,8 +64,8 @@ def parse_body(kind: str, data: dict[str, Any] | RecordBody) -> tuple[RecordBody
                 # A reader such as domain.dates explains in Chinese what is wrong with the text.
                 text = str(err["ctx"]["error"])
             else:
-                text = _PYDANTIC_MESSAGES.get(err["type"], "填写不正确")
-            violations.append(Violation(path, f"schema.{err['type']}", f"{field_label(path)}：{text}"))
+                text = t(_PYDANTIC_MESSAGES.get(err["type"], N_("填写不正确")))
+            violations.append(Violation(path, f"schema.{err['type']}", text_for(path, "{message}", message=text)))
         return None, violations
 
 
@@ -101,7 +103,7 @@ def is_completeness(violation: Violation) -> bool:
 
 
 def _as_warning(violation: Violation) -> Violation:
-    return Violation(violation.field, violation.code, violation.message, Severity.WARNING)
+    return dataclasses.replace(violation, severity=Severity.WARNING)
 
 
 def has_errors(violations: list[Violation]) -> bool:

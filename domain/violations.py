@@ -7,6 +7,7 @@ telling the clerk (warning), e.g. an election held online.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,8 +23,20 @@ class Severity(StrEnum):
 class Violation:
     field: str  # dotted path into the body, e.g. "votes.0.yes" or "attendance"
     code: str  # stable machine code, e.g. "quorum.not_met"
-    message: str  # Chinese, names the field in the user's words
+    message: str  # in the shown language (domain.i18n), names the field in the user's words
     severity: Severity = Severity.ERROR
+    # How ``message`` was phrased (domain.rules.messages), so it can be shown in another language:
+    # printing is Chinese whatever the window shows (:meth:`message_in`).
+    template: str = dataclasses.field(default="", compare=False)
+    params: tuple[tuple[str, object], ...] = dataclasses.field(default=(), compare=False)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` ("zh_CN" or "en"); ``message`` itself when it has no template."""
+        if not self.template:
+            return self.message
+        from domain.rules.messages import text_for
+
+        return text_for(self.field, self.template, lang, **dict(self.params))
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "code": self.code, "message": self.message, "severity": self.severity.value}

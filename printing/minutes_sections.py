@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from reportlab.platypus import Flowable, KeepTogether
 
 from domain.enums import VoteKind
+from domain.i18n import CHINESE
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting, Member
 from domain.rules import VoteOutcome
 from domain.violations import Severity
@@ -49,7 +50,7 @@ def votes_section(kit: Kit, meeting: Meeting, outcomes: list[VoteOutcome], warni
             kit.para(counts),
             kit.para(f"表决结果：{verdict_zh(outcome)}。"),
         ]
-        errors = [v.message for v in outcome.violations if v.severity is Severity.ERROR]
+        errors = [v.message_in(CHINESE) for v in outcome.violations if v.severity is Severity.ERROR]
         if errors:
             note = "核对提示：" + "；".join(errors)
             block.append(kit.para(note, kit.styles.note))

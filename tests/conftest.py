@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 
 import pytest
 
@@ -23,3 +24,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="run reliability and property suites at full trial counts (slow; default: reduced counts)",
     )
+
+
+@pytest.fixture(autouse=True)
+def _shown_language() -> Iterator[None]:
+    """Every test starts with messages in Chinese (the program's default) and leaves them so: the
+    language is a process-wide setting that the window's translator and ``--lang`` change."""
+    from domain import i18n
+
+    i18n.set_language(i18n.CHINESE)
+    yield
+    i18n.set_language(i18n.CHINESE)

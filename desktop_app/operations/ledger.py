@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from desktop_app.store import Store
 from domain.errors import LedgerError
+from domain.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ DEFAULT_AUTHOR = "clerk"
 class StoreLocked(LedgerError, RuntimeError):
     """The clerk locked the ledger while an operation was using it; the operation stops there."""
 
-    message = "台账已锁定，正在进行的操作已停止。"
+    message = N_("台账已锁定，正在进行的操作已停止。")
 
     def __init__(self) -> None:
         super().__init__()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from desktop_app.operations.ledger import Ledger
 from domain.compliance.period import Period
+from domain.i18n import N_, t
 
 if TYPE_CHECKING:
     from printing import PrintResult
@@ -51,7 +52,7 @@ class PrintRequest:
 
     @classmethod
     def ledger(cls, period: str, include_minutes: bool = True, attachments: bool = True) -> PrintRequest:
-        return cls("ledger", Period.parse(period).code, Period.parse(period).label_zh, include_minutes,
+        return cls("ledger", Period.parse(period).code, Period.parse(period).label, include_minutes,
                    attachments=attachments)
 
     @classmethod
@@ -60,7 +61,9 @@ class PrintRequest:
         return cls("post_report", post_id, title, period=period, attachments=attachments)
 
     def suggested_file_name(self) -> str:
-        suffix = {"minutes": "会议记录", "signin": "签到表", "ledger": "台账", "post_report": "先锋岗报告"}[self.kind]
+        suffixes = {"minutes": N_("会议记录"), "signin": N_("签到表"), "ledger": N_("台账"),
+                    "post_report": N_("先锋岗报告")}
+        suffix = t(suffixes[self.kind])
         stem = _UNSAFE.sub("_", self.title).strip("_") if self.title else ""
         return f"{stem}-{suffix}.pdf" if stem else f"{suffix}.pdf"
 

@@ -45,6 +45,7 @@ import sqlcipher3
 from desktop_app.store.atomic import atomic_write_text, fsync_dir, fsync_file
 from desktop_app.store.errors import BackupDamaged, BackupError, StoreError
 from desktop_app.store.io_errors import translate
+from domain.i18n import N_, t
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -56,13 +57,13 @@ BACKUP_FORMAT = "branch-ledger-backup"
 DEFAULT_KEEP = 10
 DAILY = dt.timedelta(hours=24)
 STALE_TMP = dt.timedelta(hours=1)
-REASONS = {
-    "created": "新建台账时",
-    "close": "关闭时",
-    "daily": "每日",
-    "migration": "升级数据前",
-    "manual": "手动",
-    "before-restore": "恢复备份前",
+REASONS = {  # shown with domain.i18n.t (the catalog has their English)
+    "created": N_("新建台账时"),
+    "close": N_("关闭时"),
+    "daily": N_("每日"),
+    "migration": N_("升级数据前"),
+    "manual": N_("手动"),
+    "before-restore": N_("恢复备份前"),
 }
 StoreLock = AbstractContextManager[Any]
 BLOBS_DIR = "blobs"  # = blobs.BLOBS_DIR, in the data dir and in each ledger's backup folder
@@ -108,7 +109,7 @@ def load_config(data_dir: Path) -> BackupConfig:
 
 def save_config(data_dir: Path, config: BackupConfig) -> None:
     if config.keep < 1:
-        raise BackupError("至少要保留 1 个备份")
+        raise BackupError(t("至少要保留 1 个备份"))
     atomic_write_text(Path(data_dir) / CONFIG_FILE, json.dumps(asdict(config), ensure_ascii=False, indent=2))
 
 
@@ -131,11 +132,11 @@ class BackupInfo:
 
     @property
     def reason_text(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        return t(REASONS[self.reason]) if self.reason in REASONS else self.reason
 
     def describe(self) -> str:
         local = self.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return f"{local}（{self.reason_text}，{self.size // 1024} KB）"
+        return t("{when}（{reason}，{size} KB）", when=local, reason=self.reason_text, size=self.size // 1024)
 
 
 def ledger_folder(root: Path, key_id: str) -> Path:
@@ -184,7 +185,7 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
     except (OSError, sqlcipher3.Error, StoreError) as exc:
         failure = translate(exc) or BackupError(detail=str(exc))
         if isinstance(exc, sqlcipher3.Error) and translate(exc) is None and _damaged(db_path, db_key):
-            failure = BackupError("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法")
+            failure = BackupError(t("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法"))
         message = f"备份到 {config.root(store.data_dir)} 失败：{failure.message}"
         with _nolock(lock), contextlib.suppress(sqlcipher3.Error, StoreError), store.transaction():
             store.meta.set(_META_ERROR, {"at": _iso_now(), "message": message})
@@ -239,7 +240,7 @@ def write_backup(db_path: Path, db_key: bytes, key_json: str, root: Path, *, key
     from desktop_app.store.connection import _connect, _key  # the store's own way to open a database
 
     if not create_root and not Path(root).is_dir():
-        raise BackupError(f"备份位置 {root} 不存在（U 盘没有插入？）")
+        raise BackupError(t("备份位置 {root} 不存在（U 盘没有插入？）", root=root))
     folder = ledger_folder(root, key_id)
     folder.mkdir(parents=True, exist_ok=True)
     now = _utc_now()
@@ -414,7 +415,7 @@ def verify_backup(info: BackupInfo) -> None:
     except OSError as exc:
         raise BackupDamaged(detail=str(exc)) from exc
     if not ok:
-        raise BackupDamaged("该备份已损坏（内容校验不符），不能用于恢复", detail=str(info.path))
+        raise BackupDamaged(t("该备份已损坏（内容校验不符），不能用于恢复"), detail=str(info.path))
     pool = info.path.parent / BLOBS_DIR
     for rel, size in info.blobs.items():
         try:
@@ -422,7 +423,7 @@ def verify_backup(info: BackupInfo) -> None:
         except OSError:
             present = False
         if not present:
-            raise BackupDamaged("该备份的附件文件缺失或不完整，不能用于恢复", detail=rel)
+            raise BackupDamaged(t("该备份的附件文件缺失或不完整，不能用于恢复"), detail=rel)
 
 
 def _scan(folder: Path) -> list[BackupInfo]:

@@ -21,6 +21,7 @@ import sqlcipher3
 from desktop_app.store import wal
 from desktop_app.store.errors import StoreCorrupted, StoreNotFound
 from desktop_app.store.io_errors import translate
+from domain.i18n import t
 
 # Everything that could spill plaintext stays encrypted or in memory:
 # - the WAL is encrypted by SQLCipher like the main file;
@@ -167,7 +168,7 @@ def _check_header(path: Path) -> None:
     with open(path, "rb") as fh:
         header = fh.read(16)
     if header == SQLCIPHER_HEADER_PLAIN:
-        raise DatabaseDamage("这是一个未加密的数据库文件，不是本程序的加密台账", detail=str(path))
+        raise DatabaseDamage(t("这是一个未加密的数据库文件，不是本程序的加密台账"), detail=str(path))
     if len(header) < 16:
         raise DatabaseDamage(detail=f"{path}: file too short")
 

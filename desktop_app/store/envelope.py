@@ -51,6 +51,14 @@ class RecordSummary:
     synced_at: str | None
     pending: bool = False
 
+    @property
+    def shown_title(self) -> str:
+        """``title`` as the lists show it, in the shown language (an evaluation's is built from its
+        period and score; every other title is the clerk's own text)."""
+        from desktop_app.store.indexing import shown_title
+
+        return shown_title(self.kind, self.title)
+
 
 @dataclass(frozen=True)
 class HistoryEntry:

@@ -6,12 +6,14 @@ JSON and search never decrypts more than the FTS index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_app.store.bigrams import cjk_bigrams
 from domain.compliance.facts import MeetingFact
+from domain.i18n import CHINESE, t
 from domain.records import (
     BranchProfile,
     Meeting,
@@ -80,7 +82,9 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
                         body.post_id, None, "\n".join(texts))
     if isinstance(body, PostEvaluation):
         name_of(body.member_id)
-        return IndexRow(f"{body.period} 评价 {body.score} 分", body.evaluated_on.isoformat(), body.period,
+        # Stored in Chinese (searchable); the lists show it in the window's language (evaluation_title).
+        return IndexRow(t("{period} 评价 {score} 分", CHINESE, period=body.period, score=body.score),
+                        body.evaluated_on.isoformat(), body.period,
                         body.post_id, None, "\n".join(texts))
     if isinstance(body, Notice):
         return IndexRow(body.title, body.issued_on.isoformat(), None, None, None, "\n".join(texts))
@@ -135,3 +139,16 @@ def refresh_indexes(
              None if valid is None else int(valid)),
         )
     return idx
+
+
+_EVALUATION_TITLE = re.compile(r"(?P<period>\S+) 评价 (?P<score>\S+) 分")
+
+
+def shown_title(kind: str, title: str) -> str:
+    """A list title in the shown language: an evaluation's is built from its period and score
+    (stored in Chinese, as older ledgers have it); every other kind's is the clerk's own text."""
+    if kind == "post_evaluation":
+        match = _EVALUATION_TITLE.fullmatch(title)
+        if match:
+            return t("{period} 评价 {score} 分", **match.groupdict())
+    return title

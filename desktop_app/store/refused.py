@@ -25,6 +25,7 @@ from desktop_app.store.envelope import RecordEnvelope
 from desktop_app.store.errors import RecordNotFound, StoreError
 from desktop_app.store.rows import RefusedRow
 from desktop_app.store.writes import close_outbox_entry, set_outbox_state
+from domain.i18n import N_, t
 from domain.records import Meeting
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ RETRYABLE = ("server_error", "request_refused", "unknown_base")
 
 
 class NotRefused(StoreError):
-    message = "这条修改不在被拒绝的列表中（可能已处理）"
+    message = N_("这条修改不在被拒绝的列表中（可能已处理）")
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,9 @@ class RefusedEdits:
         """The refused text as an amendment (更正) of the record's final version."""
         edit = self.get(change_id)
         if not edit.can_amend or edit.body is None:
-            raise StoreError("这条修改不能作为更正提交：原记录不是已定稿的会议记录")
+            raise StoreError(t("这条修改不能作为更正提交：原记录不是已定稿的会议记录"))
         if not reason.strip():
-            raise StoreError("请填写更正原因")
+            raise StoreError(t("请填写更正原因"))
         body = Meeting.model_validate(edit.body)
         with self.store.transaction():
             env = self.store.records.amend(edit.record_id, body, reason=reason.strip(), author=author)
@@ -127,7 +128,7 @@ class RefusedEdits:
         """The refused text saved again over the record's current (draft) version."""
         edit = self.get(change_id)
         if not edit.can_reapply or edit.body is None:
-            raise StoreError("这条修改不能重新应用：原记录已定稿或已删除")
+            raise StoreError(t("这条修改不能重新应用：原记录已定稿或已删除"))
         with self.store.transaction():
             env = self.store.records.update(edit.record_id, edit.body, author=author)
             self._resolve(change_id, f"reapplied:{env.rev}")
@@ -137,7 +138,7 @@ class RefusedEdits:
         """Send it again with the next sync (head office failed on it, or may take it now)."""
         edit = self.get(change_id)
         if not edit.can_retry:
-            raise StoreError("这条修改被明确拒绝，重试不会改变结果；可作为更正提交或不再显示")
+            raise StoreError(t("这条修改被明确拒绝，重试不会改变结果；可作为更正提交或不再显示"))
         with self.store.transaction():
             set_outbox_state(self.store.conn, change_id, "pending", None, None)
 

@@ -26,6 +26,7 @@ from desktop_app.store.errors import (
 from desktop_app.store.record_ids import check_record_id
 from desktop_app.store.rows import RecordRow, SummaryRow, columns
 from desktop_app.store.writes import Revision, set_conflicted, write_revision
+from domain import i18n
 from domain.compliance.counting import meeting_is_valid
 from domain.context import RuleContext
 from domain.enums import RecordStatus
@@ -235,7 +236,7 @@ class RecordRepository:
         with self._store.transaction():
             record_id = record_id or new_record_id()
             if self._store.conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
-                raise StaleRevision("记录编号已存在", detail=record_id)
+                raise StaleRevision(i18n.t("记录编号已存在"), detail=record_id)
             env = self._write(record_id, kind, body, RecordStatus.DRAFT, parents=[], op="create", author=author)
         return _with_warnings(env, warnings)
 
@@ -267,7 +268,7 @@ class RecordRepository:
         """Create a correction of a finalized meeting record; the original stays as it was."""
         original = self.get(original_id)
         if not original.is_final:
-            raise RecordFinalized("只有已定稿的记录需要更正；草稿可直接修改")
+            raise RecordFinalized(i18n.t("只有已定稿的记录需要更正；草稿可直接修改"))
         payload = data.model_dump(mode="json") if isinstance(data, RecordBody) else dict(data)
         payload.update({"amends_record_id": original_id, "amends_rev": original.rev, "amendment_reason": reason})
         return self.create(original.kind, payload, author=author)

@@ -40,6 +40,7 @@ from desktop_app.store.io_errors import translate
 from desktop_app.store.migrations import migrate
 from desktop_app.store.vault import KeyFile, KeyFileDamaged, key_id_of
 from desktop_app.store.wal import shm_path, wal_path
+from domain.i18n import t
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -74,7 +75,7 @@ def restore_backup(data_dir: Path, info: BackupInfo, *, store: Store | None = No
     verify_backup(info)
     key_file, db_key = _keys(data_dir, info, store, passphrase)
     if key_id_of(db_key) != info.key_id:
-        raise BackupError("这个备份属于另一本台账，不能恢复到这里", detail=f"{info.key_id} != {key_id_of(db_key)}")
+        raise BackupError(t("这个备份属于另一本台账，不能恢复到这里"), detail=f"{info.key_id} != {key_id_of(db_key)}")
 
     def fill(target: Path) -> None:
         shutil.copyfile(info.path / DB_FILE, target)
@@ -90,7 +91,7 @@ def _keys(data_dir: Path, info: BackupInfo, store: Store | None, passphrase: str
     if store is not None:
         return store._key_file, store.db_key_for_backup()
     if passphrase is None:
-        raise WrongPassphrase("需要密码才能恢复备份")
+        raise WrongPassphrase(t("需要密码才能恢复备份"))
     current: KeyFile | None = None
     with contextlib.suppress(OSError, KeyFileDamaged):
         current = KeyFile.load(data_dir / KEY_FILE)
@@ -132,7 +133,7 @@ def _swap_in(data_dir: Path, key_file: KeyFile, db_key: bytes, fill: Callable[[P
         try:
             check_database(staged, db_key, full=True)
         except DatabaseDamage as exc:
-            raise BackupDamaged("该备份无法打开或已损坏，不能用于恢复", detail=exc.detail) from exc
+            raise BackupDamaged(t("该备份无法打开或已损坏，不能用于恢复"), detail=exc.detail) from exc
         conn = open_encrypted(staged, db_key)
         try:
             migrate(conn)

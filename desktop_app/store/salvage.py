@@ -39,6 +39,7 @@ from desktop_app.store.store import DB_FILE, KEY_FILE, Store
 from desktop_app.store.vault import KeyFile, KeyFileDamaged
 from desktop_app.store.wal import wal_path
 from desktop_app.transfer import EXPORT_FORMAT, EXPORT_VERSION
+from domain.i18n import t
 
 IDENTITY_KEYS = ("device_id", "sync.signing_key", "sync.credentials", "sync.epoch", "clerk_name", "rule_settings",
                  "hlc_observed")
@@ -209,7 +210,7 @@ def fresh_from_head_office(data_dir: Path, passphrase: str) -> Store:
 
     data_dir = Path(data_dir)
     if (data_dir / DB_FILE).exists():
-        raise StoreError("当前数据文件仍在使用中；只有在数据文件损坏并已移到一旁后才能这样做")
+        raise StoreError(t("当前数据文件仍在使用中；只有在数据文件损坏并已移到一旁后才能这样做"))
     damaged = aside.latest_damaged(data_dir)
     key_file, db_key = unlock_key(data_dir, passphrase, damaged.path if damaged else None)
     identity: dict[str, Any] = {}

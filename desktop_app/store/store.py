@@ -72,6 +72,7 @@ from desktop_app.store.vault import (
     peek_key_id,
 )
 from desktop_app.store.wal import shm_path, wal_path
+from domain.i18n import t
 from sync.protocol.hlc import HLCTimestamp, HybridLogicalClock
 
 log = logging.getLogger(__name__)
@@ -272,7 +273,7 @@ class Store:
                 moved = aside.move_aside(data_dir, _db_files(db), why=aside.DAMAGED)
             except OSError as move_exc:
                 raise StoreDamaged(
-                    "数据文件已损坏。它无法移到一旁（磁盘只读？），原文件未做任何修改", detail=str(move_exc)
+                    t("数据文件已损坏。它无法移到一旁（磁盘只读？），原文件未做任何修改"), detail=str(move_exc)
                 ) from exc
             log.warning("database failed its integrity check; moved aside to %s: %s", moved, exc.detail)
             raise StoreDamaged(aside=str(moved), detail=exc.detail) from exc
@@ -334,7 +335,7 @@ class Store:
                 failure = exc
         assert failure is not None
         reason = translate(failure)
-        raise StoreError(f"升级数据格式前无法备份，未做升级：{reason.message if reason else failure}",
+        raise StoreError(t("升级数据格式前无法备份，未做升级：{value}", value=reason.message if reason else failure),
                          detail=str(failure)) from failure
 
     # ------------------------------------------------------------ keys
@@ -356,7 +357,7 @@ class Store:
     def db_key_for_backup(self) -> bytes:
         """The raw database key, for writing a backup with the same key (backups.py only)."""
         if not self._db_key:
-            raise StoreError("台账已关闭")
+            raise StoreError(t("台账已关闭"))
         return self._db_key
 
     def verify_passphrase(self, passphrase: str) -> bool:

@@ -33,6 +33,7 @@ from desktop_app.store.profile_identity import adopt_branch_profile
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.repository import SCHEMA_VERSION
 from desktop_app.store.rows import ConflictHeadRow, OutboxChangeRow, RevisionRow, SyncHeadRow, columns
+from domain.i18n import N_
 from domain.records import RecordBody
 from sync.client import enrol as enrol_module
 from sync.client.changes import build_change, fit_batch
@@ -56,7 +57,7 @@ KEY_FULL_RESYNC = "sync.full_resync"  # set by a local restore or a WAL that did
 
 
 class NotConflicted(StoreError):
-    message = "该记录没有同步冲突"
+    message = N_("该记录没有同步冲突")
 
 
 def _now() -> str:

@@ -40,6 +40,7 @@ from desktop_app.store.errors import (
     WrongPassphrase,
     WrongRecoveryKey,
 )
+from domain.i18n import N_, t
 
 KEYFILE_FORMAT = "branch-ledger-keyfile"
 KEYFILE_VERSION = 2  # 2: per-slot checksums and key_id; version 1 files are read and upgraded
@@ -50,7 +51,7 @@ PASSPHRASE_SLOT, RECOVERY_SLOT = "passphrase", "recovery"
 
 
 class KeyFileDamaged(StoreCorrupted):
-    message = "密钥文件已损坏或不是本程序的密钥文件"
+    message = N_("密钥文件已损坏或不是本程序的密钥文件")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ def new_recovery_key() -> str:
 def _recovery_bits(recovery_key: str) -> bytes:
     normalized = recovery_key.upper().replace("-", "").replace(" ", "").replace("O", "0")
     if len(normalized) != 32 or any(c not in _RECOVERY_ALPHABET for c in normalized):
-        raise WrongRecoveryKey("恢复密钥格式不正确：应为 8 组、每组 4 个字符")
+        raise WrongRecoveryKey(t("恢复密钥格式不正确：应为 8 组、每组 4 个字符"))
     return normalized.encode("ascii")
 
 
@@ -170,7 +171,7 @@ class KeyFile:
 
     def unlock_with_recovery_key(self, recovery_key: str) -> bytes:
         if RECOVERY_SLOT in self.damaged:
-            raise KeySlotDamaged("密钥文件中保存恢复密钥的部分已损坏。请用密码解锁后重新生成恢复密钥，或从备份恢复",
+            raise KeySlotDamaged(t("密钥文件中保存恢复密钥的部分已损坏。请用密码解锁后重新生成恢复密钥，或从备份恢复"),
                                  slot=RECOVERY_SLOT)
         try:
             return _unwrap(_hkdf(_recovery_bits(recovery_key), self.recovery_salt), self.recovery_wrapped,
@@ -275,7 +276,7 @@ class KeyFile:
         except (KeyError, TypeError, ValueError, AttributeError):
             damaged.add(RECOVERY_SLOT)
         if len(damaged) == 2:
-            raise KeyFileDamaged("密钥文件已损坏：密码和恢复密钥两部分都无法读取")
+            raise KeyFileDamaged(t("密钥文件已损坏：密码和恢复密钥两部分都无法读取"))
         key_id = str(data["key_id"]) if isinstance(data.get("key_id"), str) else ""
         return cls(kdf, p_salt, p_wrapped, r_salt, r_wrapped, key_id=key_id, damaged=frozenset(damaged),
                    legacy=legacy)

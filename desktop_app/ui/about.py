@@ -13,9 +13,9 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from branch_ledger import APP_NAME, APP_NAME_ZH, __version__
+from branch_ledger import __version__
 from desktop_app.logs import log_dir
-from desktop_app.ui.i18n import current_language
+from desktop_app.ui.i18n import translate
 from resources.locate import resource_path
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -32,15 +32,14 @@ def app_icon() -> QIcon:
 
 
 def _texts() -> dict[str, str]:
-    if current_language() == "zh_CN":
-        return {"title": f"关于{APP_NAME_ZH}", "version": "版本",
-                "tagline": "基层党支部离线加密台账，联网时与上级党委同步。",
-                "data": "数据目录：", "logs": "日志目录：",
-                "fonts": "内置字体：基于 Noto Serif CJK（SIL OFL 1.1）与 DejaVu Sans 的子集"}
-    return {"title": f"About {APP_NAME}", "version": "Version",
-            "tagline": "Offline-first, encrypted records for Party branches, synced with head office when online.",
-            "data": "Data directory: ", "logs": "Log directory: ",
-            "fonts": "Bundled fonts: subsets of Noto Serif CJK (SIL OFL 1.1) and DejaVu Sans"}
+    return {"title": translate("AboutDialog", "About BranchLedger"),
+            "heading": translate("AboutDialog", "BranchLedger"),
+            "version": translate("AboutDialog", "Version"),
+            "tagline": translate("AboutDialog", "Offline-first, encrypted records for Party branches, synced with "
+                                                "head office when online."),
+            "data": translate("AboutDialog", "Data directory: "),
+            "logs": translate("AboutDialog", "Log directory: "),
+            "fonts": translate("AboutDialog", "Bundled fonts: subsets of Noto Serif CJK (SIL OFL 1.1) and DejaVu Sans")}
 
 
 class AboutDialog(QDialog):
@@ -48,19 +47,19 @@ class AboutDialog(QDialog):
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        t = _texts()
-        self.setWindowTitle(t["title"])
+        texts = _texts()
+        self.setWindowTitle(texts["title"])
         self.setObjectName("aboutDialog")
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(96, 96))
         logo.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.name = QLabel(f"<h2>{APP_NAME_ZH} {APP_NAME}</h2>")
-        self.version = QLabel(f"{t['version']} {__version__}")
+        self.name = QLabel(f"<h2>{texts['heading']}</h2>")
+        self.version = QLabel(f"{texts['version']} {__version__}")
         self.version.setObjectName("aboutVersion")
         self.version.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         details = QLabel(
-            f"{t['tagline']}<br><br>{t['data']}{data_dir}<br>{t['logs']}{log_dir()}<br><br>"
-            f"<small>{t['fonts']}<br>Python {platform.python_version()} · {platform.system()} {platform.machine()}"
+            f"{texts['tagline']}<br><br>{texts['data']}{data_dir}<br>{texts['logs']}{log_dir()}<br><br>"
+            f"<small>{texts['fonts']}<br>Python {platform.python_version()} · {platform.system()} {platform.machine()}"
             "</small>")
         details.setWordWrap(True)
         details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -14,17 +14,16 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.logs import CrashCallback
-from desktop_app.ui.i18n import current_language
+from desktop_app.ui.i18n import translate
 
 
 def crash_message(report: Path) -> tuple[str, str]:
     """(title, text) of the message shown after a crash report was written to ``report``."""
-    if current_language() == "zh_CN":
-        return ("程序出错", "程序遇到了一个意外错误。已保存的台账数据不受影响（草稿每 2 秒自动保存）。\n\n"
-                f"错误报告已保存到：\n{report}\n\n请将该文件发给技术支持人员；建议关闭程序后重新打开。")
-    return ("Unexpected error", "BranchLedger ran into an unexpected error. Saved records are not affected "
-            f"(drafts save every 2 seconds).\n\nA crash report was saved to:\n{report}\n\n"
-            "Please send that file to your support contact, then restart the program.")
+    return (translate("CrashDialog", "Unexpected error"),
+            translate("CrashDialog", "BranchLedger ran into an unexpected error. Saved records are not affected "
+                                     "(drafts save every 2 seconds).\n\nA crash report was saved to:\n{0}\n\n"
+                                     "Please send that file to your support contact, then restart the program.")
+            .format(report))
 
 
 class CrashNotifier(QObject):

@@ -1,52 +1,70 @@
-"""Language and fonts: the Chinese translator (the default), English as the untranslated source.
+"""The window's side of the one translation mechanism (:mod:`domain.i18n`): a QTranslator backed by
+the same gettext catalogs the domain, the CLI and printing use.
 
-Source strings are English, wrapped in ``tr()``; ``resources/translations/branchledger_zh_CN.ts``
-holds the Chinese, compiled to the committed ``.qm`` next to it (rebuild with
-``python resources/translations/build.py``; a test fails when the two disagree). Qt's own texts
-(standard dialog buttons, file dialogs) come from ``qtbase_zh_CN.qm`` shipped with PySide6. Domain labels
-(meeting types, grades...) already come in Chinese from :mod:`domain.enums`; in English mode
-:func:`enum_text` shows the English names below instead.
+Window strings are written in English with ``translate("Context", "...")`` (literal arguments, so
+``resources/translations/build.py`` collects them) and shown through :class:`CatalogTranslator`,
+which answers Qt's lookups from ``zh_CN.mo`` or ``en.mo`` — the same catalogs, so a rule message,
+an enum label and a button are translated by one lookup. Qt's own texts (standard dialog
+buttons, file dialogs) come from ``qtbase_zh_CN.qm`` shipped with PySide6, asked after ours
+(:mod:`desktop_app.ui.qt_strings` fills its gaps). Domain labels (meeting types, grades...) are
+shown with :func:`enum_text`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from domain import i18n
 from domain.enums import LabelledEnum
-from resources.locate import resource_files, resource_path
+from resources.locate import resource_files
 
-QM_NAME = "branchledger_zh_CN.qm"
 QT_QM_NAME = "qtbase_zh_CN"  # in QLibraryInfo's translations path (PySide6 ships it)
-_state = {"language": "zh_CN"}
 _installed: list[QTranslator] = []  # the catalogues install_translator put on the application
 
 
-def install_translator(app: QCoreApplication, language: str) -> QTranslator | None:
-    """Load the Chinese catalogues for ``zh_CN``: the app's and Qt's own (``qtbase``, for the buttons
-    of QMessageBox / QDialogButtonBox and the file dialogs); English needs none. Catalogues installed
-    by an earlier call are removed first. Returns the app's translator (None when not loaded)."""
+class CatalogTranslator(QTranslator):
+    """Qt's lookups (``QCoreApplication.translate``, ``tr``) answered from :mod:`domain.i18n`'s
+    catalog for one language; None (a null QString: not found) lets Qt ask the next translator
+    (Qt's own catalogue), then show the source. An empty string would blank the text."""
+
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shown_language = i18n.normalize(language)
+
+    def translate(  # type: ignore[override]
+        self, context: str, source_text: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        return i18n.lookup(context, source_text, self.shown_language)
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def install_translator(app: QCoreApplication, language: str) -> QTranslator:
+    """Show the window and every message in ``language`` (``zh_CN`` or ``en``): sets
+    :mod:`domain.i18n`'s language and installs the catalog translator (plus Qt's own Chinese
+    catalogue for ``zh_CN``). Catalogues installed by an earlier call are removed first. Returns
+    the app's translator."""
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
-    _state["language"] = language
-    if language != "zh_CN":
+    i18n.set_language(language)
+    if i18n.language() == i18n.CHINESE:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        qt_translator = QTranslator(app)
+        if qt_translator.load(QT_QM_NAME, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_translator)
+            _installed.append(qt_translator)
+    else:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        return None
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    qt_translator = QTranslator(app)
-    if qt_translator.load(QT_QM_NAME, QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt_translator)
-        _installed.append(qt_translator)
-    translator = QTranslator(app)
-    if translator.load(str(resource_path("translations", QM_NAME))):
-        app.installTranslator(translator)  # installed last, so it is asked first
-        _installed.append(translator)
-        return translator
-    return None
+    translator = CatalogTranslator(language, app)
+    app.installTranslator(translator)  # installed last, so it is asked first
+    _installed.append(translator)
+    return translator
 
 
 def translate(context: str, text: str) -> str:
@@ -79,7 +97,7 @@ def kind_name(kind: str) -> str:
 
 
 def current_language() -> str:
-    return _state["language"]
+    return i18n.language()
 
 
 def local_time(iso: str | None) -> str:
@@ -116,87 +134,9 @@ def register_fonts(app: QApplication) -> list[str]:
     return families
 
 
-_ENGLISH: dict[str, dict[str, str]] = {
-    "MeetingType": {
-        "party_congress": "Branch general meeting",
-        "committee": "Branch committee meeting",
-        "group": "Party group meeting",
-        "lecture": "Party lecture",
-        "theme_day": "Theme day",
-        "org_life": "Organisational life meeting",
-        "appraisal": "Democratic appraisal",
-        "talk": "Heart-to-heart talk",
-        "other": "Other meeting",
-    },
-    "MeetingFormat": {"in_person": "In person", "online": "Online", "hybrid": "Hybrid"},
-    "AttendanceStatus": {"present": "Present", "leave": "On leave", "absent": "Absent", "excluded": "Not counted"},
-    "ExclusionCategory": {
-        "illness": "Illness",
-        "abroad": "Abroad > 6 months",
-        "sentence": "Serving a sentence",
-        "infirm": "Old or bedridden",
-        "away_untransferred": "Away > 6 months, not transferred",
-        "retired_hometown": "Retired to home town",
-    },
-    "Gender": {"male": "Male", "female": "Female"},
-    "MemberStatus": {"full": "Full member", "probationary": "Probationary"},
-    "MembershipState": {
-        "active": "Active",
-        "transferred_out": "Transferred out",
-        "removed": "Removed",
-        "deceased": "Deceased",
-    },
-    "RightsSuspension": {
-        "none": "None",
-        "probation_discipline": "Party probation",
-        "detained": "Detained",
-        "arrested": "Arrested",
-    },
-    "BranchPost": {
-        "secretary": "Secretary",
-        "deputy_secretary": "Deputy secretary",
-        "organization": "Organisation",
-        "propaganda": "Publicity",
-        "discipline": "Discipline",
-        "committee_member": "Committee member",
-        "group_leader": "Group leader",
-    },
-    "VoteKind": {
-        "ordinary": "Ordinary",
-        "admission": "Admission",
-        "full_membership": "Full membership",
-        "election": "Election",
-    },
-    "VoteMethod": {"show_of_hands": "Show of hands", "secret_ballot": "Secret ballot"},
-    "AppraisalGrade": {
-        "excellent": "Excellent",
-        "qualified": "Qualified",
-        "basically_qualified": "Basically qualified",
-        "unqualified": "Unqualified",
-    },
-    "PostCategory": {
-        "fire_prevention": "Fire prevention",
-        "patrol": "Patrol",
-        "watchtower": "Watchtower duty",
-        "checkpoint": "Checkpoint",
-        "publicity": "Publicity",
-        "firefighting": "Firefighting",
-        "pest_control": "Pest control",
-        "restoration": "Planting/restoration",
-        "degraded_forest": "Degraded forest repair",
-        "other": "Other",
-    },
-    "PostType": {"individual": "Individual", "collective": "Collective"},
-    "PlaqueStatus": {"not_hung": "Not hung", "hung": "Hung", "removed": "Removed"},
-    "RecordStatus": {"draft": "Draft", "final": "Final"},
-}
-
-
 def enum_text(value: LabelledEnum) -> str:
     """The display name of a domain code in the current language."""
-    if _state["language"] == "zh_CN":
-        return value.label
-    return _ENGLISH.get(type(value).__name__, {}).get(value.value, value.value)
+    return i18n.label(value)
 
 
 def enum_code_text(enum_cls: type[LabelledEnum], code: str | None) -> str:

@@ -18,7 +18,7 @@ from desktop_app import logs
 from desktop_app.ui import failures
 from desktop_app.ui.about import app_icon
 from desktop_app.ui.crash_dialog import CrashNotifier
-from desktop_app.ui.i18n import current_language
+from desktop_app.ui.i18n import translate
 from desktop_app.ui.single_instance import SingleInstance
 
 SMOKE_ENV = "BRANCH_LEDGER_SMOKE_EXIT_AFTER"
@@ -53,15 +53,12 @@ def claim_data_dir(data_dir: Path) -> SingleInstance | None:
         return guard
     if guard.wake_running():
         log.info("another window has this data directory; asked it to come to the front")
-        print("支部台账已经在运行，已切换到已打开的窗口。" if current_language() == "zh_CN"
-              else "BranchLedger is already running; its window was brought to the front.")
+        print(translate("Launch", "BranchLedger is already running; its window was brought to the front."))
         return None
     log.warning("data directory in use by a process that does not answer")
-    if current_language() == "zh_CN":
-        title, text = "数据正在使用", f"该台账数据正被另一个支部台账程序使用，请先关闭那个程序：\n{data_dir}"
-    else:
-        title = "Data in use"
-        text = f"This ledger is in use by another BranchLedger program; close it first:\n{data_dir}"
+    title = translate("Launch", "Data in use")
+    text = translate("Launch", "This ledger is in use by another BranchLedger program; close it first:\n{0}").format(
+        data_dir)
     QMessageBox.warning(None, title, text)
     return None
 

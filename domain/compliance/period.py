@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.i18n import CHINESE, t
+
 
 class PeriodKind(StrEnum):
     YEAR = "year"
@@ -115,11 +117,20 @@ class Period:
 
     @property
     def label_zh(self) -> str:
+        """The period as printed: 2026年, 2026年第四季度, 2026年11月."""
+        return self.label_in(CHINESE)
+
+    @property
+    def label(self) -> str:
+        """The period in the shown language (the window, the CLI)."""
+        return self.label_in(None)
+
+    def label_in(self, lang: str | None) -> str:
         if self.kind is PeriodKind.YEAR:
-            return f"{self.year}年"
+            return t("{year}年", lang, year=self.year)
         if self.kind is PeriodKind.QUARTER:
-            return f"{self.year}年{_QUARTER_ZH[self.number]}"
-        return f"{self.year}年{self.number}月"
+            return t("{year}年{quarter}", lang, year=self.year, quarter=_QUARTER_ZH[self.number], n=self.number)
+        return t("{year}年{month}月", lang, year=self.year, month=self.number)
 
     def __str__(self) -> str:
         return self.code

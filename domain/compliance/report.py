@@ -26,6 +26,7 @@ from domain.compliance.facts import MeetingFact
 from domain.compliance.period import Period
 from domain.compliance.requirements import Requirement, requirements_for
 from domain.enums import MemberStatus
+from domain.i18n import CHINESE, t
 from domain.records import BranchProfile, Member
 from domain.rules.standing import is_member_on, is_probationary_on
 from domain.settings import RuleSettings
@@ -91,6 +92,8 @@ class RequirementStatus:
     windows: tuple[WindowStatus, ...]
     note_zh: str
     source: str
+    label: str = ""  # label_zh in the shown language (the window, the CLI)
+    note: str = ""  # note_zh in the shown language
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -223,8 +226,10 @@ def _requirement_status(
                 due_date=None,
                 due_soon=False,
                 windows=(),
-                note_zh=f"台账起始日期（{since.isoformat()}）之前的期间不作检查",
+                note_zh=t("台账起始日期（{since}）之前的期间不作检查", CHINESE, since=since.isoformat()),
                 source=req.source,
+                label=req.label,
+                note=t("台账起始日期（{since}）之前的期间不作检查", since=since.isoformat()),
             )
         windows = tuple(kept)
     if not req.applicable:
@@ -240,6 +245,8 @@ def _requirement_status(
             windows=(),
             note_zh=req.note_zh,
             source=req.source,
+            label=req.label,
+            note=req.note,
         )
     matching = sorted(fact.counted_on for fact in facts if req.matches(fact))
     results = tuple(_window_status(req, window, matching, today, settings) for window in windows)
@@ -256,6 +263,8 @@ def _requirement_status(
         windows=results,
         note_zh=req.note_zh,
         source=req.source,
+        label=req.label,
+        note=req.note,
     )
 
 

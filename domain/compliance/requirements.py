@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from domain.compliance.facts import MeetingFact
 from domain.compliance.period import PeriodKind
 from domain.enums import MeetingType
+from domain.i18n import CHINESE, N_, t
 from domain.records import BranchProfile
 from domain.settings import RuleSettings
 
@@ -41,10 +43,33 @@ class Requirement:
     cadence: PeriodKind
     count: int  # required per cadence period
     matches: Callable[[MeetingFact], bool]
-    source: str  # where the rule comes from, for docs and the head-office view
+    source: str  # where the rule comes from (Chinese, marked for the catalog: shown with t(source))
     applicable: bool = True
     note_zh: str = ""  # why it does not apply, or how it is counted
     remind_from_month: int = 1  # within a year: before this month a missing one is not yet due
+    label: str = ""  # label_zh in the shown language (the window, the CLI); printing uses label_zh
+    note: str = ""  # note_zh in the shown language
+
+
+def _words(template: str, **params: Any) -> tuple[str, str]:
+    """(Chinese, shown language) of a catalog template (marked with ``N_`` where it is written)."""
+    return t(template, CHINESE, **params), t(template, **params)
+
+
+def _requirement(
+    key: str,
+    label: tuple[str, str],
+    cadence: PeriodKind,
+    count: int,
+    matches: Callable[[MeetingFact], bool],
+    source: str,
+    *,
+    applicable: bool = True,
+    note: tuple[str, str] = ("", ""),
+    remind_from_month: int = 1,
+) -> Requirement:
+    return Requirement(key, label[0], cadence, count, matches, source, applicable=applicable, note_zh=note[0],
+                       remind_from_month=remind_from_month, label=label[1], note=note[1])
 
 
 def _of_type(meeting_type: MeetingType) -> Callable[[MeetingFact], bool]:
@@ -68,61 +93,61 @@ def requirements_for(
 ) -> list[Requirement]:
     """The requirements that apply to ``branch`` (``full_members``: 正式党员 on the roll, if known)."""
     reqs = [
-        Requirement(
+        _requirement(
             "congress",
-            "支部党员大会（每季度至少1次）",
+            _words("支部党员大会（每季度至少1次）"),
             PeriodKind.QUARTER,
             1,
             _of_type(MeetingType.PARTY_CONGRESS),
-            "条例 第十一条（domain.md §3.1）",
+            N_("条例 第十一条（domain.md §3.1）"),
         ),
         _committee(branch, full_members),
         *_groups(branch),
-        Requirement(
+        _requirement(
             "theme_day",
-            "主题党日（每月1次）",
+            _words("主题党日（每月1次）"),
             PeriodKind.MONTH,
             1,
             _of_type(MeetingType.THEME_DAY),
-            "条例 第十六条（domain.md §3.1）",
+            N_("条例 第十六条（domain.md §3.1）"),
         ),
-        Requirement(
+        _requirement(
             "lecture",
-            f"党课（每季度至少{settings.lectures_per_quarter}次）",
+            _words("党课（每季度至少{n}次）", n=settings.lectures_per_quarter),
             PeriodKind.QUARTER,
             settings.lectures_per_quarter,
             _of_type(MeetingType.LECTURE),
-            "本单位规定，默认每季度1次（domain.md §3.1）",
+            N_("本单位规定，默认每季度1次（domain.md §3.1）"),
             applicable=settings.lectures_per_quarter > 0,
-            note_zh="" if settings.lectures_per_quarter > 0 else "本单位未规定支部党课次数",
+            note=("", "") if settings.lectures_per_quarter > 0 else _words("本单位未规定支部党课次数"),
         ),
-        Requirement(
+        _requirement(
             "org_life",
-            "组织生活会（每年至少1次，一般在第四季度）",
+            _words("组织生活会（每年至少1次，一般在第四季度）"),
             PeriodKind.YEAR,
             1,
             _of_type(MeetingType.ORG_LIFE),
-            "条例 第十七条（domain.md §3.1）",
+            N_("条例 第十七条（domain.md §3.1）"),
             remind_from_month=settings.org_life_remind_from_month,
         ),
-        Requirement(
+        _requirement(
             "appraisal",
-            "民主评议党员（每年1次）",
+            _words("民主评议党员（每年1次）"),
             PeriodKind.YEAR,
             1,
             _is_appraisal,
-            "条例（domain.md §3.1、§3.6）",
-            note_zh="可与组织生活会一并进行",
+            N_("条例（domain.md §3.1、§3.6）"),
+            note=_words("可与组织生活会一并进行"),
         ),
-        Requirement(
+        _requirement(
             "secretary_lecture",
-            f"书记讲党课（每年至少{settings.secretary_lectures_per_year}次）",
+            _words("书记讲党课（每年至少{n}次）", n=settings.secretary_lectures_per_year),
             PeriodKind.YEAR,
             settings.secretary_lectures_per_year,
             _is_secretary_lecture,
-            "条例 第十六条及本单位规定（domain.md §3.1、§9.1）",
+            N_("条例 第十六条及本单位规定（domain.md §3.1、§9.1）"),
             applicable=settings.secretary_lectures_per_year > 0,
-            note_zh="" if settings.secretary_lectures_per_year > 0 else "本单位未规定书记讲党课次数",
+            note=("", "") if settings.secretary_lectures_per_year > 0 else _words("本单位未规定书记讲党课次数"),
         ),
     ]
     return reqs
@@ -133,45 +158,46 @@ def _committee(branch: BranchProfile, full_members: int | None) -> Requirement:
         full_members is not None and full_members >= COMMITTEE_REQUIRED_FULL_MEMBERS
     )
     if required:
-        note = "" if branch.has_committee else f"正式党员{full_members}人，应设支委会"
+        note = ("", "") if branch.has_committee else _words("正式党员{n}人，应设支委会", n=full_members)
     elif full_members is None:
-        note = "支部未设支委会"
+        note = _words("支部未设支委会")
     else:
-        note = f"支部未设支委会（正式党员{full_members}人，不足{COMMITTEE_REQUIRED_FULL_MEMBERS}人）"
-    return Requirement(
+        note = _words("支部未设支委会（正式党员{n}人，不足{required}人）", n=full_members,
+                      required=COMMITTEE_REQUIRED_FULL_MEMBERS)
+    return _requirement(
         "committee",
-        "支部委员会会议（每月至少1次）",
+        _words("支部委员会会议（每月至少1次）"),
         PeriodKind.MONTH,
         1,
         _of_type(MeetingType.COMMITTEE),
-        "条例 第十二条（domain.md §2、§3.1）",
+        N_("条例 第十二条（domain.md §2、§3.1）"),
         applicable=required,
-        note_zh=note,
+        note=note,
     )
 
 
 def _groups(branch: BranchProfile) -> list[Requirement]:
     if not branch.party_groups:
         return [
-            Requirement(
+            _requirement(
                 "group",
-                "党小组会（每月至少1次）",
+                _words("党小组会（每月至少1次）"),
                 PeriodKind.MONTH,
                 1,
                 _of_type(MeetingType.GROUP),
-                "条例 第十三条（domain.md §3.1、§3.5）",
+                N_("条例 第十三条（domain.md §3.1、§3.5）"),
                 applicable=False,
-                note_zh="支部未设党小组",
+                note=_words("支部未设党小组"),
             )
         ]
     return [
-        Requirement(
+        _requirement(
             f"group:{group}",
-            f"党小组会·{group}（每月至少1次）",
+            _words("党小组会·{group}（每月至少1次）", group=group),
             PeriodKind.MONTH,
             1,
             _of_group(group),
-            "条例 第十三条（domain.md §3.1、§3.5）",
+            N_("条例 第十三条（domain.md §3.1、§3.5）"),
         )
         for group in branch.party_groups
     ]

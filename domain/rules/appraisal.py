@@ -46,13 +46,13 @@ def check_appraisal(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                     error(
                         f"{path}.grade",
                         "appraisal.probationary_graded",
-                        f"{member.name}是预备党员，参加评议但不评定等次",
+                        "{name}是预备党员，参加评议但不评定等次", name=member.name,
                     )
                 )
             continue
         if entry.grade is None:
             name = member.name if member is not None else entry.member_id
-            out.append(warning(f"{path}.grade", "appraisal.not_graded", f"正式党员{name}未评定等次"))
+            out.append(warning(f"{path}.grade", "appraisal.not_graded", "正式党员{name}未评定等次", name=name))
             continue
         graded += 1
         excellent += entry.grade is AppraisalGrade.EXCELLENT
@@ -63,8 +63,12 @@ def check_appraisal(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
             warning(
                 "appraisal",
                 "appraisal.too_many_excellent",
-                f"评为优秀{excellent}人，超过评定等次党员（{graded}人）的{fraction.numerator}/{fraction.denominator}"
-                f"（一般不超过{limit}人）",
+                "评为优秀{excellent}人，超过评定等次党员（{graded}人）的{numerator}/{denominator}（一般不超过{limit}人）",
+                excellent=excellent,
+                graded=graded,
+                numerator=fraction.numerator,
+                denominator=fraction.denominator,
+                limit=limit,
             )
         )
     return out

@@ -18,6 +18,7 @@ import datetime as dt
 
 from domain.context import RuleContext
 from domain.enums import AttendanceStatus, BranchPost, MeetingType
+from domain.i18n import pt, t
 from domain.records import Meeting, Member
 from domain.rules.messages import error, warning
 from domain.rules.standing import COMMITTEE_POSTS, is_member_on
@@ -45,14 +46,14 @@ def check_chair(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
             if ctx.members:
                 out.append(error("chair_member_id", "chair.unknown_member", "不在本支部党员名册中"))
         else:
-            out.extend(_role_holder_checks(meeting, chair_id, chair, day, "chair", "主持人"))
+            out.extend(_role_holder_checks(meeting, chair_id, chair, day, "chair", pt("field", "主持人")))
             out.extend(_chair_problems(chair, meeting))
     elif meeting.meeting_type in _SECRETARY_CHAIRED | {MeetingType.GROUP} and ctx.members:
         out.append(
             warning(
                 "chair_name",
                 "chair.not_on_roster",
-                f"{meeting.chair_name}不在党员名册中，无法核对是否有权主持",
+                "{chair_name}不在党员名册中，无法核对是否有权主持", chair_name=meeting.chair_name,
             )
         )
 
@@ -65,7 +66,7 @@ def check_chair(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
             if ctx.members:
                 out.append(error("recorder_member_id", "recorder.unknown_member", "不在本支部党员名册中"))
         else:
-            out.extend(_role_holder_checks(meeting, recorder_id, recorder, day, "recorder", "记录人"))
+            out.extend(_role_holder_checks(meeting, recorder_id, recorder, day, "recorder", pt("field", "记录人")))
     return out
 
 
@@ -76,14 +77,15 @@ def _role_holder_checks(
     out: list[Violation] = []
     path = f"{key}_member_id"
     if not is_member_on(member, day):
-        out.append(warning(path, f"{key}.not_member_on_date", f"{member.name}在会议当日不在本支部"))
+        out.append(warning(path, f"{key}.not_member_on_date", "{name}在会议当日不在本支部", name=member.name))
     for entry in meeting.attendance:
         if entry.member_id == member_id and entry.status is not AttendanceStatus.PRESENT:
             out.append(
                 warning(
                     path,
                     f"{key}.not_present",
-                    f"{member.name}在出席情况中登记为{entry.status.label}，不能担任{role}",
+                    "{name}在出席情况中登记为{status}，不能担任{role}",
+                    name=member.name, status=entry.status, role=role,
                 )
             )
             break
@@ -102,14 +104,16 @@ def _chair_problems(member: Member, meeting: Meeting) -> list[Violation]:
                 warning(
                     "chair_entrusted",
                     "chair.not_entrusted",
-                    f"{member.name}不是支部书记，主持{meeting.meeting_type.label}须受书记委托，请注明委托",
+                    "{name}不是支部书记，主持{meeting_type}须受书记委托，请注明委托",
+                    name=member.name, meeting_type=meeting.meeting_type,
                 )
             ]
         return [
             warning(
                 "chair_member_id",
                 "chair.not_eligible",
-                f"{meeting.meeting_type.label}应由支部书记主持，或由书记委托副书记、委员主持（{member.name}无支委职务）",
+                "{meeting_type}应由支部书记主持，或由书记委托副书记、委员主持（{name}无支委职务）",
+                meeting_type=meeting.meeting_type, name=member.name,
             )
         ]
     if meeting.meeting_type is MeetingType.GROUP:
@@ -119,7 +123,8 @@ def _chair_problems(member: Member, meeting: Meeting) -> list[Violation]:
             warning(
                 "chair_member_id",
                 "chair.not_group_leader",
-                f"党小组会应由本党小组组长主持（{member.name}不是{meeting.party_group or '该党小组'}组长）",
+                "党小组会应由本党小组组长主持（{name}不是{value}组长）",
+                name=member.name, value=meeting.party_group or t("该党小组"),
             )
         ]
     return []

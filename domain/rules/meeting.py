@@ -16,6 +16,7 @@ import datetime as dt
 
 from domain.context import RuleContext
 from domain.enums import AttendanceStatus, ExclusionCategory, MeetingType
+from domain.i18n import listing
 from domain.records import THEME_DAY_REQUIRED_ACTIONS, Meeting
 from domain.rules.messages import error, warning
 from domain.rules.voters import exclusion_applies, governing_vote_kind, names_zh, voting_roll
@@ -58,7 +59,7 @@ def check_attendance(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
         path = f"attendance.{index}"
         if entry.status in (AttendanceStatus.LEAVE, AttendanceStatus.ABSENT) and not entry.reason:
             out.append(
-                error(f"{path}.reason", "attendance.reason_missing", f"{entry.status.label}须写明原因")
+                error(f"{path}.reason", "attendance.reason_missing", "{status}须写明原因", status=entry.status)
             )
         if entry.status is AttendanceStatus.EXCLUDED:
             if entry.exclusion is None:
@@ -85,7 +86,7 @@ def check_attendance(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                     warning(
                         f"{path}.exclusion",
                         "attendance.exclusion_not_applicable",
-                        f"“{entry.exclusion.label}”仅适用于{scope}，本次会议按缺席计入应到",
+                        "“{exclusion}”仅适用于{scope}，本次会议按缺席计入应到", exclusion=entry.exclusion, scope=scope,
                     )
                 )
         elif entry.exclusion is not None:
@@ -107,7 +108,8 @@ def check_attendance(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                 warning(
                     f"{path}.member_id",
                     "attendance.not_member_on_date",
-                    f"{names_zh([entry.member_id], ctx)}在会议当日不在本支部（已转出或尚未入党），不计入应到",
+                    "{names_zh}在会议当日不在本支部（已转出或尚未入党），不计入应到",
+                    names_zh=names_zh([entry.member_id], ctx),
                 )
             )
     if roll.unlisted_ids:
@@ -115,7 +117,7 @@ def check_attendance(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
             warning(
                 "attendance",
                 "attendance.unlisted_members",
-                f"以下党员未登记出席情况，已按缺席计入应到：{names_zh(roll.unlisted_ids, ctx)}",
+                "以下党员未登记出席情况，已按缺席计入应到：{names_zh}", names_zh=names_zh(roll.unlisted_ids, ctx),
             )
         )
     return out
@@ -154,8 +156,8 @@ def check_theme_day(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
             error(
                 "theme_day.required_actions",
                 "theme_day.unknown_action",
-                f"“{'、'.join(unknown)}”不是规定动作（规定动作为：{'、'.join(THEME_DAY_REQUIRED_ACTIONS)}），"
-                "其他内容请填写在自选动作中",
+                "“{value}”不是规定动作（规定动作为：{value2}），其他内容请填写在自选动作中",
+                value=listing(unknown), value2=listing(THEME_DAY_REQUIRED_ACTIONS),
             )
         )
     # The required actions are local practice, not the 条例, so a missing one is a warning.
@@ -163,7 +165,7 @@ def check_theme_day(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
     if missing:
         out.append(
             warning(
-                "theme_day.required_actions", "theme_day.actions_missing", f"未完成：{'、'.join(missing)}"
+                "theme_day.required_actions", "theme_day.actions_missing", "未完成：{value}", value=listing(missing)
             )
         )
     if details.month is not None:
@@ -176,7 +178,8 @@ def check_theme_day(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                 warning(
                     "theme_day.month",
                     "theme_day.month_mismatch",
-                    f"{details.month}的主题党日在{day.isoformat()}举行，调整一般不超过一周，请核对",
+                    "{month}的主题党日在{value}举行，调整一般不超过一周，请核对",
+                    month=details.month, value=day.isoformat(),
                 )
             )
     return out
@@ -194,7 +197,8 @@ def check_party_group(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                 error(
                     "party_group",
                     "group.unknown",
-                    f"“{meeting.party_group}”不是本支部的党小组（现有：{'、'.join(branch.party_groups)}）",
+                    "“{party_group}”不是本支部的党小组（现有：{value}）",
+                    party_group=meeting.party_group, value=listing(branch.party_groups),
                 )
             )
         elif not branch.party_groups:

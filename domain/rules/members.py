@@ -11,6 +11,7 @@ import datetime as dt
 
 from domain.context import RuleContext
 from domain.enums import BranchPost, MembershipState, MemberStatus, RightsSuspension
+from domain.i18n import listing
 from domain.records import Member
 from domain.rules.messages import error, warning
 from domain.rules.standing import COMMITTEE_POSTS
@@ -23,7 +24,7 @@ def check_member(member: Member, ctx: RuleContext) -> list[Violation]:
     out.extend(_rights(member))
     out.extend(_posts_and_group(member, ctx))
     if member.state is not MembershipState.ACTIVE and member.state_date is None:
-        out.append(warning("state_date", "member.state_date_missing", f"{member.state.label}须注明日期"))
+        out.append(warning("state_date", "member.state_date_missing", "{state}须注明日期", state=member.state))
     return out
 
 
@@ -76,7 +77,8 @@ def _posts_and_group(member: Member, ctx: RuleContext) -> list[Violation]:
             error(
                 "party_group",
                 "member.unknown_group",
-                f"“{member.party_group}”不是本支部的党小组（现有：{'、'.join(groups)}）",
+                "“{party_group}”不是本支部的党小组（现有：{value}）",
+                party_group=member.party_group, value=listing(groups),
             )
         )
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.context import RuleContext
 from domain.enums import PlaqueStatus
+from domain.i18n import t
 from domain.records import PioneerPost, PostEvaluation, PostLogEntry
 from domain.rules.messages import error, warning
 from domain.violations import Violation
@@ -46,9 +47,9 @@ def check_pioneer_post(post: PioneerPost, ctx: RuleContext) -> list[Violation]:
             continue
         # A pledge is made for the post's period (§5.2); a deadline outside it is most likely a typo.
         if (start is not None and deadline < start) or (end is not None and deadline > end):
-            period = f"{start.isoformat() if start else '…'}至{end.isoformat() if end else '…'}"
+            period = t("{start}至{end}", start=start.isoformat() if start else "…", end=end.isoformat() if end else "…")
             out.append(
-                warning(f"{path}.deadline", "post.deadline_outside_period", f"不在岗位周期（{period}）内")
+                warning(f"{path}.deadline", "post.deadline_outside_period", "不在岗位周期（{period}）内", period=period)
             )
     return out
 
@@ -67,6 +68,10 @@ def check_post_evaluation(evaluation: PostEvaluation, ctx: RuleContext) -> list[
     period_start_year = int(evaluation.period[:4])
     if evaluation.evaluated_on.year < period_start_year:
         out.append(
-            warning("evaluated_on", "post_evaluation.before_period", f"早于评价周期（{evaluation.period}）")
+            warning(
+                "evaluated_on",
+                "post_evaluation.before_period",
+                "早于评价周期（{period}）", period=evaluation.period
+            )
         )
     return out

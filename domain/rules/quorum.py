@@ -23,6 +23,7 @@ from fractions import Fraction
 
 from domain.context import RuleContext
 from domain.enums import MeetingType, VoteKind
+from domain.i18n import CHINESE, t
 from domain.records import Meeting
 from domain.rules.voters import VotingRoll, governing_vote_kind, voting_roll
 from domain.settings import RuleSettings
@@ -30,12 +31,17 @@ from domain.settings import RuleSettings
 HALF = Fraction(1, 2)
 ELECTION_FRACTION = Fraction(4, 5)
 
-_FRACTION_ZH: dict[Fraction, str] = {
-    Fraction(1, 2): "半数",
-    Fraction(2, 3): "三分之二",
-    Fraction(3, 4): "四分之三",
-    Fraction(4, 5): "五分之四",
-}
+
+
+def _fraction_words(fraction: Fraction, lang: str | None) -> str:
+    """半数, 三分之二 … in ``lang``; other fractions as n/d."""
+    words = {
+        Fraction(1, 2): t("半数", lang),
+        Fraction(2, 3): t("三分之二", lang),
+        Fraction(3, 4): t("四分之三", lang),
+        Fraction(4, 5): t("五分之四", lang),
+    }
+    return words.get(fraction, f"{fraction.numerator}/{fraction.denominator}")
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,15 @@ class Threshold:
     def is_met(self, count: int, total: int) -> bool:
         return count >= self.minimum(total)
 
+    def describe(self, basis: str, lang: str | None = None) -> str:
+        """'超过应到会有表决权人数的半数' and the like, in ``lang`` (default: the shown language)."""
+        fraction = _fraction_words(self.fraction, lang)
+        if self.inclusive:
+            return t("不少于{basis}的{fraction}", lang, basis=basis, fraction=fraction)
+        return t("超过{basis}的{fraction}", lang, basis=basis, fraction=fraction)
+
     def describe_zh(self, basis: str) -> str:
-        """'超过应到会有表决权人数的半数' and the like."""
-        word = "不少于" if self.inclusive else "超过"
-        fraction = _FRACTION_ZH.get(self.fraction, f"{self.fraction.numerator}/{self.fraction.denominator}")
-        return f"{word}{basis}的{fraction}"
+        return self.describe(basis, CHINESE)
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,8 @@ class Validity:
     threshold: Threshold | None
     basis_zh: str  # what ``entitled`` counts, e.g. "应到会有表决权人数"
     rule_zh: str  # the rule in words, e.g. "实到会有表决权人数须超过应到会有表决权人数的半数"
-    message_zh: str  # the verdict as the chair would announce it
+    message_zh: str  # the verdict as the chair would announce it (Chinese: printed minutes)
+    message: str  # the same verdict in the shown language (the window, the CLI)
 
 
 def quorum_thresholds(
@@ -109,8 +120,6 @@ def assess_quorum(
     """Judge validity from counts alone (the UI's live indicator, or counts typed by the clerk)."""
     thresholds = quorum_thresholds(meeting_type, vote_kind, settings)
     committee = meeting_type is MeetingType.COMMITTEE
-    basis = "支部委员总数" if committee else "应到会有表决权人数"
-    counted = "到会支部委员" if committee else "实到会有表决权人数"
     if not thresholds:
         return Validity(
             applies=False,
@@ -119,25 +128,17 @@ def assess_quorum(
             entitled=entitled,
             required=0,
             threshold=None,
-            basis_zh=basis,
-            rule_zh=f"{meeting_type.label}无法定到会人数要求",
-            message_zh=f"{meeting_type.label}无法定到会人数要求。",
+            basis_zh=_basis(committee, CHINESE),
+            rule_zh=t("{meeting_type}无法定到会人数要求", CHINESE, meeting_type=meeting_type),
+            message_zh=t("{meeting_type}无法定到会人数要求。", CHINESE, meeting_type=meeting_type),
+            message=t("{meeting_type}无法定到会人数要求。", meeting_type=meeting_type),
         )
     # The binding threshold is the one asking for most people; on a tie the first (the
     # election rule) is named, since that is the rule the chair announces.
     binding = max(thresholds, key=lambda t: t.minimum(entitled))
     required = max(1, binding.minimum(entitled))
-    rule = f"{counted}须{binding.describe_zh(basis)}"
-    if entitled == 0:
-        valid = False
-        verdict = f"{basis}为0，无法判定会议有效，不能进行表决。"
-    else:
-        valid = present >= required
-        verdict = (
-            f"{basis}{entitled}人，{counted}{present}人，"
-            f"按规定须{binding.describe_zh(basis)}（至少{required}人），"
-            f"会议{'有效' if valid else '无效（未达到法定人数）'}。"
-        )
+    valid = entitled != 0 and present >= required
+    verdict = _Verdict(committee, binding, present, entitled, required, valid)
     return Validity(
         applies=True,
         valid=valid,
@@ -145,10 +146,50 @@ def assess_quorum(
         entitled=entitled,
         required=required,
         threshold=binding,
-        basis_zh=basis,
-        rule_zh=rule,
-        message_zh=verdict,
+        basis_zh=_basis(committee, CHINESE),
+        rule_zh=verdict.rule(CHINESE),
+        message_zh=verdict.text(CHINESE),
+        message=verdict.text(None),
     )
+
+
+def _basis(committee: bool, lang: str | None) -> str:
+    """What ``entitled`` counts."""
+    return t("支部委员总数", lang) if committee else t("应到会有表决权人数", lang)
+
+
+def _counted(committee: bool, lang: str | None) -> str:
+    """What ``present`` counts."""
+    return t("到会支部委员", lang) if committee else t("实到会有表决权人数", lang)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """The words of a quorum verdict, phrased in any language from the same numbers."""
+
+    committee: bool
+    binding: Threshold
+    present: int
+    entitled: int
+    required: int
+    valid: bool
+
+    def rule(self, lang: str | None) -> str:
+        basis = _basis(self.committee, lang)
+        return t("{counted}须{rule}", lang, counted=_counted(self.committee, lang),
+                 rule=self.binding.describe(basis, lang))
+
+    def text(self, lang: str | None) -> str:
+        basis = _basis(self.committee, lang)
+        if self.entitled == 0:
+            return t("{basis}为0，无法判定会议有效，不能进行表决。", lang, basis=basis)
+        params = {"basis": basis, "entitled": self.entitled, "counted": _counted(self.committee, lang),
+                  "present": self.present, "rule": self.binding.describe(basis, lang), "required": self.required}
+        if self.valid:
+            return t("{basis}{entitled}人，{counted}{present}人，按规定须{rule}（至少{required}人），会议有效。",
+                     lang, **params)
+        return t("{basis}{entitled}人，{counted}{present}人，按规定须{rule}（至少{required}人），"
+                 "会议无效（未达到法定人数）。", lang, **params)
 
 
 def meeting_validity(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from domain.enums import BranchPost, MembershipState, MemberStatus, RightsSuspension
+from domain.i18n import label, t
 from domain.records import Member
 
 # Posts that make a person a member of the 支部委员会 (domain.md §2: 书记, 副书记, 组织委员, 宣传委员,
@@ -69,11 +70,11 @@ def has_voting_rights_on(member: Member, day: dt.date) -> bool:
 def no_vote_reason_zh(member: Member, day: dt.date) -> str:
     """Why a member has no vote on ``day``, in the words of the sign-in sheet ('' if they have one)."""
     if not is_member_on(member, day):
-        return "当日不在本支部党员名册"
+        return t("当日不在本支部党员名册")
     if is_probationary_on(member, day):
-        return "预备党员"
+        return t("预备党员")
     if rights_suspended_on(member, day):
-        return member.suspension.label
+        return label(member.suspension)
     return ""
 
 

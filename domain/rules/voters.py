@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from domain.context import RuleContext
 from domain.enums import AttendanceStatus, ExclusionCategory, MeetingType, VoteKind
+from domain.i18n import listing, t
 from domain.records import Attendance, Meeting, Member
 from domain.rules.messages import error
 from domain.rules.standing import (
@@ -163,7 +164,7 @@ def _has_vote_here(member: Member, meeting: Meeting, day: dt.date, committee_kno
 def _no_vote_here_zh(member: Member, meeting: Meeting, day: dt.date) -> str:
     if not has_voting_rights_on(member, day):
         return no_vote_reason_zh(member, day)
-    return "列席支委会"
+    return t("列席支委会")
 
 
 def voting_roll(meeting: Meeting, ctx: RuleContext, vote_kind: VoteKind | None = None) -> VotingRoll:
@@ -229,7 +230,8 @@ def voting_roll(meeting: Meeting, ctx: RuleContext, vote_kind: VoteKind | None =
                     error(
                         f"attendance.{index}.written_opinion",
                         "attendance.written_opinion_without_vote",
-                        f"{member.name}（{_no_vote_here_zh(member, meeting, day)}）没有表决权，不能登记书面意见",
+                        "{name}（{no_vote_here_zh}）没有表决权，不能登记书面意见",
+                        name=member.name, no_vote_here_zh=_no_vote_here_zh(member, meeting, day),
                     )
                 )
             continue
@@ -299,4 +301,4 @@ def _count_attendance(
 
 def names_zh(ids: Iterable[str], ctx: RuleContext) -> str:
     """'张三、李四' for messages; ids not on the roster are shown as they are."""
-    return "、".join(ctx.members[i].name if i in ctx.members else i for i in ids)
+    return listing(ctx.members[i].name if i in ctx.members else i for i in ids)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from domain.context import RuleContext
 from domain.enums import MeetingFormat, MeetingType, VoteKind, VoteMethod
+from domain.i18n import CHINESE, N_, listing, t
 from domain.records import Meeting, Vote
 from domain.rules.messages import error, warning
 from domain.rules.quorum import HALF, Threshold, Validity, assess_quorum, meeting_validity
@@ -29,10 +30,10 @@ from domain.rules.standing import has_voting_rights_on, is_probationary_on, no_v
 from domain.rules.voters import VotingRoll, voting_roll
 from domain.violations import Severity, Violation
 
-ENTITLED_LABEL = "应到会有表决权的党员"
-PRESENT_LABEL = "实到会有表决权的党员"
-_COMMITTEE_ENTITLED_LABEL = "应到会的支部委员"
-_COMMITTEE_PRESENT_LABEL = "实到会的支部委员"
+ENTITLED_LABEL = N_("应到会有表决权的党员")
+PRESENT_LABEL = N_("实到会有表决权的党员")
+_COMMITTEE_ENTITLED_LABEL = N_("应到会的支部委员")
+_COMMITTEE_PRESENT_LABEL = N_("实到会的支部委员")
 
 # 《发展党员工作细则》 第二十一条 (admission, 转正) and the election regulations: secret ballot.
 SECRET_BALLOT_KINDS: frozenset[VoteKind] = frozenset(
@@ -62,8 +63,9 @@ class VoteOutcome:
     denominator: int
     denominator_label: str  # "应到会有表决权的党员" or "实到会有表决权的党员"
     needed: int  # minimum votes in favour
-    message_zh: str
+    message_zh: str  # the verdict in Chinese (printed minutes)
     violations: tuple[Violation, ...]
+    message: str = ""  # the same verdict in the shown language (the window, the CLI)
 
     @property
     def quorum_met(self) -> bool:
@@ -80,7 +82,7 @@ class VoteOutcome:
     @property
     def messages(self) -> tuple[str, ...]:
         """The verdict followed by every problem found, for display in one list."""
-        return (self.message_zh, *(v.message for v in self.violations))
+        return (self.message, *(v.message for v in self.violations))
 
 
 def vote_outcome(
@@ -122,7 +124,7 @@ def vote_outcome(
             error(
                 f"{field}.present",
                 "vote.present_exceeds_entitled",
-                f"（{present}人）不能多于应到会有表决权人数（{entitled}人）",
+                "（{present}人）不能多于应到会有表决权人数（{entitled}人）", present=present, entitled=entitled,
             )
         )
 
@@ -143,7 +145,8 @@ def vote_outcome(
                 error(
                     f"{field}.written_opinions",
                     "vote.written_exceeds_absent",
-                    f"（{written}份）不能多于未到会的有表决权党员（{max(entitled - present, 0)}人）",
+                    "（{written}份）不能多于未到会的有表决权党员（{max}人）",
+                    written=written, max=max(entitled - present, 0),
                 )
             )
         elif roll.has_attendance and written > roll.written_opinions:
@@ -151,18 +154,20 @@ def vote_outcome(
                 warning(
                     f"{field}.written_opinions",
                     "vote.written_unrecorded",
-                    f"{written}份，但出席情况中只登记了{roll.written_opinions}名党员提交书面意见",
+                    "{written}份，但出席情况中只登记了{written_opinions}名党员提交书面意见",
+                    written=written, written_opinions=roll.written_opinions,
                 )
             )
 
     cast = vote.yes + vote.no + vote.abstain
     if cast > present + written:
-        extra = f"（含书面意见{written}份）" if written else ""
+        extra = t("（含书面意见{written}份）", written=written) if written else ""
         out.append(
             error(
                 f"{field}.yes",
                 "vote.too_many_votes",
-                f"赞成、反对、弃权合计{cast}票，超过实到会有表决权人数{present}人{extra}",
+                "赞成、反对、弃权合计{cast}票，超过实到会有表决权人数{present}人{extra}",
+                cast=cast, present=present, extra=extra,
             )
         )
 
@@ -174,7 +179,7 @@ def vote_outcome(
             warning(
                 f"{field}.method",
                 "vote.not_secret",
-                f"{kind.label}应采用无记名投票（当前为{vote.method.label}）",
+                "{kind}应采用无记名投票（当前为{method}）", kind=kind, method=vote.method,
             )
         )
 
@@ -182,7 +187,7 @@ def vote_outcome(
     if quorum.valid and meeting_quorum is not None and not meeting_quorum.valid:
         quorum = meeting_quorum
     if not quorum.valid:
-        out.append(warning(field, "vote.no_quorum", f"{quorum.message_zh}表决无效"))
+        out.append(warning(field, "vote.no_quorum", "{verdict}表决无效", verdict=quorum.message))
 
     if election:
         denominator = present
@@ -191,7 +196,7 @@ def vote_outcome(
         denominator = entitled
         label = _COMMITTEE_ENTITLED_LABEL if committee else ENTITLED_LABEL
     needed = votes_needed(denominator)
-    problems = [v.message for v in out if v.severity is Severity.ERROR]
+    problems = [v for v in out if v.severity is Severity.ERROR]
     consistent = not problems
     passed = quorum.valid and not void and consistent and vote.yes >= needed
 
@@ -208,9 +213,12 @@ def vote_outcome(
         denominator_label=label,
         needed=needed,
         message_zh=_summary(
-            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, problems
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, problems, CHINESE
         ),
         violations=tuple(out),
+        message=_summary(
+            vote, entitled, present, written, label, denominator, needed, passed, void, quorum, problems, None
+        ),
     )
 
 
@@ -226,7 +234,7 @@ def _check_ballots(out: list[Violation], vote: Vote, field: str, present: int, c
             error(
                 f"{field}.ballots_returned",
                 "vote.ballots_exceed_issued",
-                f"（{returned}张）多于发出选票（{issued}张），选举无效",
+                "（{returned}张）多于发出选票（{issued}张），选举无效", returned=returned, issued=issued,
             )
         )
     if issued is not None and issued > present:
@@ -234,7 +242,7 @@ def _check_ballots(out: list[Violation], vote: Vote, field: str, present: int, c
             warning(
                 f"{field}.ballots_issued",
                 "vote.ballots_exceed_present",
-                f"（{issued}张）多于实到会有表决权人数（{present}人）",
+                "（{issued}张）多于实到会有表决权人数（{present}人）", issued=issued, present=present,
             )
         )
     if returned is not None and cast > returned:
@@ -242,7 +250,7 @@ def _check_ballots(out: list[Violation], vote: Vote, field: str, present: int, c
             error(
                 f"{field}.yes",
                 "vote.votes_exceed_ballots",
-                f"赞成、反对、弃权合计{cast}票，多于收回选票{returned}张",
+                "赞成、反对、弃权合计{cast}票，多于收回选票{returned}张", cast=cast, returned=returned,
             )
         )
     return void
@@ -259,27 +267,34 @@ def _summary(
     passed: bool,
     void: bool,
     quorum: Validity,
-    problems: list[str],
+    problems: list[Violation],
+    lang: str | None,
 ) -> str:
+    """The vote's result as one sentence in ``lang`` (None: the shown language)."""
     election = vote.kind is VoteKind.ELECTION
-    head = f"{vote.subject}（{vote.kind.label}）：应到会有表决权{entitled}人，实到{present}人"
     if written:
-        head += f"，书面意见{written}份"
-    counts = f"赞成{vote.yes}票，反对{vote.no}票，弃权{vote.abstain}票"
-    rule = f"须超过{label}（{denominator}人）的半数，即至少{needed}票"
+        head = t("{subject}（{kind}）：应到会有表决权{entitled}人，实到{present}人，书面意见{written}份", lang,
+                 subject=vote.subject, kind=vote.kind, entitled=entitled, present=present, written=written)
+    else:
+        head = t("{subject}（{kind}）：应到会有表决权{entitled}人，实到{present}人", lang,
+                 subject=vote.subject, kind=vote.kind, entitled=entitled, present=present)
+    counts = t("赞成{yes}票，反对{no}票，弃权{abstain}票", lang, yes=vote.yes, no=vote.no, abstain=vote.abstain)
+    rule = t("须超过{label}（{denominator}人）的半数，即至少{needed}票", lang,
+             label=t(label, lang), denominator=denominator, needed=needed)
     if void:
-        verdict = "选举无效"
+        verdict = t("选举无效", lang)
     elif not quorum.valid:
-        verdict = "会议未达到法定人数，表决无效"
+        verdict = t("会议未达到法定人数，表决无效", lang)
     elif problems:
         # An impossible or unreconciled count has no verdict at all: printing "未通过" would be
         # as wrong as "通过" (the clerk must correct the numbers first, and is told which).
-        verdict = f"人数或票数有误（{problems[0]}），请核对后再判定表决结果"
+        problem = problems[0].message_in(lang) if lang else problems[0].message
+        verdict = t("人数或票数有误（{problem}），请核对后再判定表决结果", lang, problem=problem)
     elif election:
-        verdict = "当选" if passed else "未当选"
+        verdict = t("当选", lang) if passed else t("未当选", lang)
     else:
-        verdict = "通过" if passed else "未通过"
-    return f"{head}；{counts}；赞成票{rule}；{verdict}。"
+        verdict = t("通过", lang) if passed else t("未通过", lang)
+    return t("{head}；{counts}；赞成票{rule}；{verdict}。", lang, head=head, counts=counts, rule=rule, verdict=verdict)
 
 
 COUNT_MISMATCH = "vote.count_mismatch"
@@ -292,7 +307,8 @@ def _compare(out: list[Violation], path: str, typed: int | None, counted: int) -
             error(
                 path,
                 COUNT_MISMATCH,
-                f"填写为{typed}人，按出席情况计算为{counted}人；以出席情况为准，请更正或清空此项",
+                "填写为{typed}人，按出席情况计算为{counted}人；以出席情况为准，请更正或清空此项",
+                typed=typed, counted=counted,
             )
         )
 
@@ -337,7 +353,7 @@ def check_votes(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
         )
         if vote.kind in _CONGRESS_ONLY and not allowed_here:
             out.append(
-                warning(f"{path}.kind", "vote.wrong_meeting_type", f"{vote.kind.label}须由支部党员大会表决")
+                warning(f"{path}.kind", "vote.wrong_meeting_type", "{kind}须由支部党员大会表决", kind=vote.kind)
             )
         out.extend(_candidate_checks(vote, outcome, ctx, day, path))
 
@@ -350,8 +366,8 @@ def check_votes(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                 warning(
                     "format",
                     "vote.not_in_person",
-                    f"{'、'.join(k.label for k in kinds)}原则上应在现场召开的党员大会上进行"
-                    f"（当前为{meeting.format.label}）",
+                    "{value}原则上应在现场召开的党员大会上进行（当前为{format}）",
+                    value=listing(kinds), format=meeting.format,
                 )
             )
 
@@ -361,7 +377,7 @@ def check_votes(meeting: Meeting, ctx: RuleContext) -> list[Violation]:
                 error(
                     f"resolutions.{index}.vote_index",
                     "resolution.no_such_vote",
-                    f"第{resolution.vote_index + 1}项表决不存在",
+                    "第{value}项表决不存在", value=resolution.vote_index + 1,
                 )
             )
     return out
@@ -384,20 +400,21 @@ def _candidate_checks(
     if vote.kind is VoteKind.FULL_MEMBERSHIP:
         if not is_probationary_on(candidate, day):
             return [
-                warning(field, "vote.candidate_not_probationary", f"{candidate.name}在会议当日不是预备党员")
+                warning(field, "vote.candidate_not_probationary", "{name}在会议当日不是预备党员", name=candidate.name)
             ]
         if candidate.join_date is not None and day < _add_years(candidate.join_date, _PROBATION):
-            text = f"{candidate.name}于{candidate.join_date.isoformat()}入党，预备期未满一年"
-            return [warning(field, "vote.probation_not_served", text)]
+            return [warning(field, "vote.probation_not_served", "{name}于{joined}入党，预备期未满一年",
+                            name=candidate.name, joined=candidate.join_date.isoformat())]
     if vote.kind is VoteKind.ELECTION and not has_voting_rights_on(candidate, day):
         # 预备党员 and suspended members have no 被选举权 (domain.md §3.3).
         reason = no_vote_reason_zh(candidate, day)
-        return [warning(field, "vote.candidate_not_eligible", f"{candidate.name}（{reason}）没有被选举权")]
+        return [warning(field, "vote.candidate_not_eligible", "{name}（{reason}）没有被选举权",
+        name=candidate.name, reason=reason)]
     joined = candidate.join_date
     if vote.kind is VoteKind.ADMISSION and outcome.passed and joined is not None and joined != day:
         # domain.md §3.3: the 入党 date is the date of the 支部大会 vote.
-        text = f"入党日期应为支部大会通过之日（{day.isoformat()}），名册中为{joined.isoformat()}"
-        return [warning(field, "vote.join_date_mismatch", text)]
+        return [warning(field, "vote.join_date_mismatch", "入党日期应为支部大会通过之日（{day}），名册中为{joined}",
+                        day=day.isoformat(), joined=joined.isoformat())]
     return []
 
 

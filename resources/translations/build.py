@@ -1,81 +1,210 @@
-"""Refresh the Chinese catalogue from the source and compile it.
+"""Collect every translatable string from the source, refresh both catalogs and compile them.
 
-    python resources/translations/build.py          # lupdate (keeps existing translations) + lrelease
-    python resources/translations/build.py --check  # fail if a string is untranslated or the .qm is stale
+    python resources/translations/build.py          # extract, merge (keeps translations), compile
+    python resources/translations/build.py --check  # fail if a translation is missing or a .mo is stale
 
-The ``.ts`` file is the translators' source of truth (edit it with ``pyside6-linguist``); the
-compiled ``.qm`` is committed so running the app needs no Qt tools. ``tests/ui/test_translations.py``
-runs the check.
+One catalog per shown language, gettext ``.po`` files (edit them with any PO editor — Poedit,
+Lokalize — or by hand): ``zh_CN.po`` and ``en.po`` each hold every message (context + source
+text); a message needs a Chinese translation when its source has English words and an English
+one when its source has Chinese. The compiled ``.mo`` files are committed, so running the app
+needs neither this script nor Babel (the standard library's :mod:`gettext` reads them, see
+:mod:`domain.i18n`). Babel (a test dependency) extracts and writes the catalogs.
+
+What is collected: ``translate("Ctx", "...")`` / ``QT_TRANSLATE_NOOP`` in the window; ``t("…")``,
+``pt("Ctx", "…")`` anywhere; ``error(path, code, "…")`` / ``warning(…)`` in the rule modules; and
+the labels of every domain enum (context: the enum's name) and record field (context ``field``).
+``tests/ui/test_translations.py`` runs the check.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import datetime as dt
+import io
+import re
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_file
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-TS = HERE / "branchledger_zh_CN.ts"
-QM = HERE / "branchledger_zh_CN.qm"
+LANGUAGES = ("zh_CN", "en")
+# The catalogs carry no dates, so building twice gives the same bytes (the check compares them).
+_EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+# Which call names carry a message, per source tree: (folder or file, Babel keyword specs).
+_GENERAL = {"t": (1,), "pt": ((1, "c"), 2), "N_": (1,), "_words": (1,)}
+_QT = {"translate": ((1, "c"), 2), "QT_TRANSLATE_NOOP": ((1, "c"), 2)}
+_RULES = {"error": (3,), "warning": (3,)}
+SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
+    ("desktop_app/ui", {**_QT, **_GENERAL}),
+    ("desktop_app/app.py", {**_QT, **_GENERAL}),
+    ("desktop_app", _GENERAL),
+    ("domain/rules", {**_GENERAL, **_RULES}),
+    ("domain", _GENERAL),
+    ("sync", _GENERAL),
+    ("printing", _GENERAL),
+)
+
+# Chinese characters and punctuation; 〓 (U+3013) is the mark printed for a missing glyph, not a word.
+CJK = re.compile(r"[\u3000-\u3012\u3014-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# Words allowed in the Chinese UI: names and formats the clerk uses as they are.
+ALLOWED_LATIN = {
+    "BranchLedger", "PDF", "CSV", "Excel", "Word", "PowerPoint", "JPEG", "HEIC", "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
+    "Windows", "Linux", "macOS", "UOS", "USB", "xlsx", "csv", "pdf", "json", "JSON", "OK", "AES", "Ctrl", "CA",
+    "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB", "UTF", "GBK",
+    # proper names: the bundled fonts and their licence
+    "Noto", "Serif", "CJK", "SIL", "OFL", "DejaVu", "Sans", "Python", "Shift", "Esc", "Tab", "Enter", "PgUp", "PgDn",
+}
+# Placeholders, markup, addresses and file names (ledger.keys) are not words of a language.
+_PLACEHOLDER = re.compile(
+    r"\{[^{}]*\}|%\d+|%[sdr]|%\([a-z_]+\)[sdr]|<[^>]+>|&(?=\w)|&[a-z]+;|https?://\S*|\b\w+\.\w+\b"
+)
 
 
-def _tool(name: str) -> str:
-    candidate = Path(sys.executable).with_name(name)
-    found = str(candidate) if candidate.exists() else shutil.which(name)
-    if not found:
-        raise SystemExit(f"{name} not found: it comes with PySide6-Essentials (pip install PySide6-Essentials)")
-    return found
+def english_words(text: str) -> list[str]:
+    """Latin words in ``text`` that a Chinese reader should not see (placeholders and allowed terms removed)."""
+    stripped = _PLACEHOLDER.sub(" ", text)
+    return [w for w in re.findall(r"[A-Za-z]{2,}", stripped) if w not in ALLOWED_LATIN]
 
 
-def sources() -> list[str]:
-    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_app" / "ui").rglob("*.py"))
-    return [*files, "desktop_app/app.py"]
+def needs(lang: str, source: str, context: str | None = None) -> bool:
+    """Whether a message written as ``source`` must be translated to be shown in ``lang``. The
+    command line's Chinese help names its commands and values (``minutes``, ``yes``) as they are
+    typed, so there English words are not a missing translation (tests/cli checks that help)."""
+    if lang == "zh_CN":
+        return bool(english_words(source)) and not (context or "").startswith("cli")
+    return bool(CJK.search(source))
 
 
-def lupdate(ts: Path = TS) -> None:
-    subprocess.run([_tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none",
-                    "-source-language", "en", "-target-language", "zh_CN", "-ts", str(ts)],
-                   cwd=ROOT, check=True, capture_output=True)
+def _files() -> Iterator[tuple[Path, dict[str, tuple[object, ...]]]]:
+    seen: set[Path] = set()
+    for where, keywords in SOURCES:
+        base = ROOT / where
+        for path in sorted([base] if base.is_file() else base.rglob("*.py")):
+            if path not in seen and "__pycache__" not in path.parts:
+                seen.add(path)
+                yield path, keywords
 
 
-def lrelease(ts: Path = TS, qm: Path = QM) -> None:
-    subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+def _labelled() -> Iterator[tuple[str, str]]:
+    """(context, Chinese label) of every domain enum member and record field."""
+    sys.path.insert(0, str(ROOT))
+    from domain import enums
+    from domain.labels import FIELD_LABELS, FIELD_WORDS
+
+    for enum_name, labels in enums._LABELS.items():
+        for text in labels.values():
+            yield enum_name, text
+    for text in sorted({*FIELD_LABELS.values(), *FIELD_WORDS}):
+        yield "field", text
 
 
-def unfinished(ts: Path = TS) -> list[str]:
-    out = []
-    for message in ET.parse(ts).getroot().iter("message"):
-        translation = message.find("translation")
-        if translation is None or translation.get("type") == "unfinished" or not (translation.text or "").strip():
-            out.append(message.findtext("source") or "")
+def extract() -> list[tuple[str | None, str]]:
+    """Every (context, source text) the program can show, in a stable order."""
+    found: dict[tuple[str | None, str], None] = {}
+    for path, keywords in _files():
+        for _line, message, _comments, context in extract_from_file(
+            "python", str(path), keywords=keywords, comment_tags=(), options={}, strip_comment_tags=False
+        ):
+            if isinstance(message, str) and message:
+                found[(context, message)] = None
+    for context, text in _labelled():
+        found[(context, text)] = None
+    return sorted(found, key=lambda key: (key[0] or "", key[1]))
+
+
+def po_path(lang: str) -> Path:
+    return HERE / f"{lang}.po"
+
+
+def mo_path(lang: str) -> Path:
+    return HERE / f"{lang}.mo"
+
+
+def read(lang: str) -> Catalog:
+    path = po_path(lang)
+    if not path.exists():
+        return _dated(Catalog(locale=lang, project="BranchLedger"))
+    with path.open("rb") as handle:
+        return _dated(read_po(handle, locale=lang))
+
+
+def _dated(catalog: Catalog) -> Catalog:
+    catalog.creation_date = catalog.revision_date = _EPOCH
+    return catalog
+
+
+def merged(lang: str, messages: list[tuple[str | None, str]]) -> Catalog:
+    """The catalog for ``lang`` holding exactly ``messages``, with the translations it already had."""
+    old = read(lang)
+    new = _dated(Catalog(locale=lang, project="BranchLedger", fuzzy=False))
+    for context, text in messages:
+        before = old.get(text, context=context)
+        translation = before.string if before is not None and isinstance(before.string, str) else ""
+        new.add(text, translation, context=context)
+    return new
+
+
+def po_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_po(out, catalog, width=0, omit_header=True, sort_output=True, no_location=True)
+    return out.getvalue()
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def problems_in(lang: str, catalog: Catalog) -> list[str]:
+    """Messages ``lang`` cannot show as written and has no (clean) translation for."""
+    out: list[str] = []
+    for message in catalog:
+        if not message.id or not isinstance(message.id, str):
+            continue
+        source, shown = message.id, message.string if isinstance(message.string, str) else ""
+        where = f"{lang} [{message.context or ''}] {source!r}"
+        if needs(lang, source, message.context) and not shown:
+            out.append(f"untranslated: {where}")
+        elif shown and lang == "en" and CJK.search(shown):
+            out.append(f"Chinese in the English translation: {where} → {shown!r}")
+        elif shown and lang == "zh_CN" and english_words(shown) and not (message.context or "").startswith("cli"):
+            out.append(f"English in the Chinese translation: {where} → {shown!r}")
     return out
 
 
-def check() -> list[str]:
-    """Problems: strings missing from the .ts, untranslated strings, a .qm that does not match the .ts."""
+def build() -> list[str]:
+    messages = extract()
     problems: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = Path(tmp) / TS.name
-        shutil.copy(TS, fresh)
-        lupdate(fresh)
-        problems += [f"untranslated: {s!r}" for s in unfinished(fresh)]
-        qm = Path(tmp) / QM.name
-        lrelease(TS, qm)
-        if not QM.exists() or qm.read_bytes() != QM.read_bytes():
-            problems.append("the committed .qm is stale: run python resources/translations/build.py")
+    for lang in LANGUAGES:
+        catalog = merged(lang, messages)
+        po_path(lang).write_bytes(po_bytes(catalog))
+        mo_path(lang).write_bytes(mo_bytes(read(lang)))
+        problems += problems_in(lang, catalog)
+    return problems
+
+
+def check() -> list[str]:
+    """Problems: a message missing from a catalog, a missing translation, a stale compiled ``.mo``."""
+    messages = extract()
+    problems: list[str] = []
+    for lang in LANGUAGES:
+        catalog = merged(lang, messages)
+        if not po_path(lang).exists() or po_path(lang).read_bytes() != po_bytes(catalog):
+            problems.append(f"{lang}.po is not up to date with the source: run python resources/translations/build.py")
+        if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(read(lang)):
+            problems.append(f"{lang}.mo is stale: run python resources/translations/build.py")
+        problems += problems_in(lang, catalog)
     return problems
 
 
 if __name__ == "__main__":
-    if "--check" in sys.argv:
-        found = check()
-        print("\n".join(found) or "translations OK")
-        raise SystemExit(1 if found else 0)
-    lupdate()
-    lrelease()
-    left = unfinished()
-    print(f"{TS.name}: {len(left)} untranslated")
+    found = check() if "--check" in sys.argv else build()
+    print("\n".join(found) or "translations OK")
+    raise SystemExit(1 if found and "--check" in sys.argv else 0)

@@ -36,6 +36,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from domain.i18n import t
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.client.blobs import BlobQueue, BlobStats
@@ -476,7 +477,7 @@ class SyncEngine:
         for change in reply.changes:
             if change.body_schema is not None:
                 if change.body_schema != compact.schema_id() or change.body is None:
-                    raise errors.RequestRejected("总部应答格式不正确", detail=f"compact body {change.body_schema}",
+                    raise errors.RequestRejected(t("总部应答格式不正确"), detail=f"compact body {change.body_schema}",
                                                 code="bad_reply")
                 change.body, change.body_schema = compact.expand(change.kind, change.body), None
         if reply.server_keys is not None and self.server_public_key is not None:

@@ -7,13 +7,14 @@
 from __future__ import annotations
 
 from domain.errors import LedgerError
+from domain.i18n import N_
 
 
 class SyncError(LedgerError):
     """Base of every sync failure; ``message`` is Chinese and shown to the clerk as is."""
 
     retryable = False
-    message = "同步失败"
+    message = N_("同步失败")
 
     def __init__(self, message: str | None = None, *, detail: str = "", code: str = "") -> None:
         super().__init__(message or None, detail=detail)
@@ -21,23 +22,23 @@ class SyncError(LedgerError):
 
 
 class InsecureTransport(SyncError):
-    message = "出于安全考虑，只允许通过 HTTPS 连接总部服务器（本机测试地址除外）"
+    message = N_("出于安全考虑，只允许通过 HTTPS 连接总部服务器（本机测试地址除外）")
 
 
 class NetworkError(SyncError):
     """Could not connect, the link dropped, or no byte arrived within the stall timeout."""
 
     retryable = True
-    message = "网络连接失败，稍后会自动重试"
+    message = N_("网络连接失败，稍后会自动重试")
 
 
 class TlsError(SyncError):
-    message = "无法验证总部服务器的证书。请检查系统时间，或在设置中指定单位的 CA 证书。"
+    message = N_("无法验证总部服务器的证书。请检查系统时间，或在设置中指定单位的 CA 证书。")
 
 
 class ServerUnavailable(SyncError):
     retryable = True
-    message = "总部服务器暂时不可用，稍后会自动重试"
+    message = N_("总部服务器暂时不可用，稍后会自动重试")
 
     def __init__(
         self,
@@ -54,11 +55,11 @@ class ServerUnavailable(SyncError):
 class CaptivePortal(SyncError):
     """A reply that did not come from a BranchLedger server (login page, proxy page, redirect)."""
 
-    message = "收到的不是总部服务器的应答：当前网络可能需要先登录（如宾馆、机场的认证页面），或被代理拦截。"
+    message = N_("收到的不是总部服务器的应答：当前网络可能需要先登录（如宾馆、机场的认证页面），或被代理拦截。")
 
 
 class UpgradeRequired(SyncError):
-    message = "请升级客户端：总部服务器已不再支持此版本。升级前可继续离线使用，数据不会丢失。"
+    message = N_("请升级客户端：总部服务器已不再支持此版本。升级前可继续离线使用，数据不会丢失。")
 
     def __init__(self, message: str | None = None, *, min_protocol: int | None = None) -> None:
         super().__init__(message, code="upgrade_required")
@@ -68,46 +69,46 @@ class UpgradeRequired(SyncError):
 class RateLimited(ServerUnavailable):
     """429: head office asks this device to sync less often; retried after Retry-After."""
 
-    message = "同步过于频繁，总部要求稍后再试。数据仍保存在本机，稍后会自动重试。"
+    message = N_("同步过于频繁，总部要求稍后再试。数据仍保存在本机，稍后会自动重试。")
 
 
 class AuthenticationFailed(SyncError):
-    message = "设备认证失败，请重新注册本设备"
+    message = N_("设备认证失败，请重新注册本设备")
 
 
 class TokenExpired(AuthenticationFailed):
     """401 token_expired: the engine renews the token with the device key and carries on."""
 
-    message = "设备令牌已过期，正在自动续期。"
+    message = N_("设备令牌已过期，正在自动续期。")
 
 
 class QuotaExceeded(SyncError):
     """403 quota_exceeded: head office holds this device's storage quota. Pending changes stay on
     the device (nothing is dropped); pulling still works; the clerk is told to call head office."""
 
-    message = "本设备在总部的存储配额已用完，新的修改暂时无法上传（数据仍完整保存在本机）。请联系总部管理员。"
+    message = N_("本设备在总部的存储配额已用完，新的修改暂时无法上传（数据仍完整保存在本机）。请联系总部管理员。")
 
 
 class DeviceRevoked(SyncError):
-    message = "此设备已被总部停用，无法同步。如有疑问请联系总部管理员。"
+    message = N_("此设备已被总部停用，无法同步。如有疑问请联系总部管理员。")
 
 
 class PayloadTooLarge(SyncError):
-    message = "请求过大"
+    message = N_("请求过大")
 
 
 class RequestRejected(SyncError):
     """Head office refused the request as a whole (4xx with a JSON error)."""
 
-    message = "总部服务器拒绝了请求"
+    message = N_("总部服务器拒绝了请求")
 
 
 class EnrolmentFailed(SyncError):
-    message = "设备注册失败"
+    message = N_("设备注册失败")
 
 
 class NotEnrolled(SyncError):
-    message = "本设备尚未注册到总部，请先输入注册码完成注册"
+    message = N_("本设备尚未注册到总部，请先输入注册码完成注册")
 
 
 class TamperedReply(SyncError):
@@ -115,4 +116,4 @@ class TamperedReply(SyncError):
     whose signature does not verify with the key received at enrolment: something between the
     device and head office altered the reply. Nothing from that reply is applied."""
 
-    message = "从上级党委收到的数据未通过完整性校验（内容或签名不符），本次同步未应用其中任何内容。请联系上级党委。"
+    message = N_("从上级党委收到的数据未通过完整性校验（内容或签名不符），本次同步未应用其中任何内容。请联系上级党委。")

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from domain.i18n import t
 from sync.client import errors
 from sync.client.state import QuarantinedChange
 from sync.protocol.wire import Id, PulledChange, SyncResponse
@@ -25,14 +26,14 @@ _ID: TypeAdapter[str] = TypeAdapter(Id)
 def parse_reply(data: Any) -> tuple[SyncResponse, list[QuarantinedChange]]:
     """The reply with only the changes that can be applied, and those that cannot."""
     if not isinstance(data, dict):
-        raise errors.RequestRejected("总部应答格式不正确", detail="reply is not a JSON object", code="bad_reply")
+        raise errors.RequestRejected(t("总部应答格式不正确"), detail="reply is not a JSON object", code="bad_reply")
     raw_changes = data.get("changes", [])
     if not isinstance(raw_changes, list):
-        raise errors.RequestRejected("总部应答格式不正确", detail="changes is not a list", code="bad_reply")
+        raise errors.RequestRejected(t("总部应答格式不正确"), detail="changes is not a list", code="bad_reply")
     try:
         reply = SyncResponse.model_validate({**data, "changes": []})
     except ValidationError as exc:
-        raise errors.RequestRejected("总部应答格式不正确", detail=str(exc)[:300], code="bad_reply") from exc
+        raise errors.RequestRejected(t("总部应答格式不正确"), detail=str(exc)[:300], code="bad_reply") from exc
     good: list[PulledChange] = []
     bad: list[QuarantinedChange] = []
     for raw in raw_changes:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from domain.i18n import t
 from sync.client import errors
 from sync.client.backoff import RetryPolicy, parse_retry_after
 from sync.protocol import compression
@@ -88,7 +89,7 @@ def check_base_url(base_url: str) -> str:
     """Normalise ``base_url`` and refuse plain HTTP to anything but loopback."""
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise errors.InsecureTransport("总部服务器地址无效，应为 https://主机名[:端口]", detail=base_url)
+        raise errors.InsecureTransport(t("总部服务器地址无效，应为 https://主机名[:端口]"), detail=base_url)
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         raise errors.InsecureTransport(detail=base_url)
     return base_url.strip().rstrip("/")
@@ -242,7 +243,7 @@ class Transport:
             try:
                 data = compression.decode(data, coding, MAX_RESPONSE_BYTES)
             except compression.DecompressedTooLarge as exc:
-                raise errors.RequestRejected("总部应答过大", detail=str(exc)) from exc
+                raise errors.RequestRejected(t("总部应答过大"), detail=str(exc)) from exc
             except (compression.BadCompressedBody, compression.UnsupportedEncoding) as exc:
                 raise errors.NetworkError(detail=f"undecodable reply ({coding}): {exc}") from exc
         return self._interpret(response, data)
@@ -267,7 +268,7 @@ class Transport:
             for chunk in response.iter_content(chunk_size=_CHUNK):
                 out += chunk
                 if len(out) > MAX_RESPONSE_BYTES:
-                    raise errors.RequestRejected("总部应答过大", detail=f"> {MAX_RESPONSE_BYTES} bytes")
+                    raise errors.RequestRejected(t("总部应答过大"), detail=f"> {MAX_RESPONSE_BYTES} bytes")
         except requests.exceptions.RequestException as exc:
             raise errors.NetworkError(detail=f"transfer interrupted: {exc}") from exc
         finally:

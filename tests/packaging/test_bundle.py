@@ -73,10 +73,10 @@ def test_contents_and_size(bundle: Bundle) -> None:
                    "PySide6/Qt/plugins/printsupport/libcupsprintersupport.so",
                    "PySide6/Qt/translations/qtbase_zh_CN.qm",
                    "resources/fonts/BranchLedgerSerifSC-Regular.ttf", "resources/fonts/OFL.txt",
-                   "resources/translations/branchledger_zh_CN.qm",
+                   "resources/translations/zh_CN.mo", "resources/translations/en.mo",
                    "resources/icons/hicolor/256x256/branch-ledger.png", "resources/icons/branch-ledger.ico"):
         assert internal + needed in files, f"{needed} missing from the bundle"
-    assert not [f for f in files if f.endswith((".ts", "build_fonts.py", "build_icons.py", "build.py"))]
+    assert not [f for f in files if f.endswith((".po", "build_fonts.py", "build_icons.py", "build.py"))]
     assert not [f for f in files if "/translations/qtbase_" in f and not f.endswith("zh_CN.qm")]
     assert not [f for f in files if "libgtk" in f or "libqgtk3" in f or "libqeglfs" in f]
     top = {name.split(".")[0] for name in frozen_modules(bundle)}

@@ -35,6 +35,13 @@ PASSPHRASE = "林场党支部2026"
 FAST_KDF = KdfParams.fast_for_tests()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english_window(qapp: QApplication) -> None:
+    """The window in English as the program shows it (the English catalog installed), from the
+    first test on: a test after one that switched to Chinese and back sees the same window."""
+    install_translator(qapp, "en")
+
+
 @pytest.fixture(autouse=True)
 def no_dialog_left_open(qapp: QApplication) -> Iterator[None]:
     """A modal dialog nobody answers would hang the run inside its own event loop (where no

@@ -608,10 +608,10 @@ class MeetingEditor(EditorWindow):
                 "MeetingEditor", "Not quorate: {0} of {1} voting members present (at least {2} needed)."
             )
         self.quorum.setText(headline.format(validity.present, validity.entitled, validity.required))
-        self.quorum.setToolTip(validity.message_zh)
+        self.quorum.setToolTip(validity.message)
         # Each summary names its vote's subject and kind.
         outcomes = meeting_vote_outcomes(meeting, context)
-        self.vote_results.setText("\n".join(f"{i}. {o.message_zh}" for i, o in enumerate(outcomes, 1)))
+        self.vote_results.setText("\n".join(f"{i}. {o.message}" for i, o in enumerate(outcomes, 1)))
 
 
 def indicator_body(data: dict[str, Any]) -> Meeting | None:

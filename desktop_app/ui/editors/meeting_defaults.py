@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.enums import BranchPost, MeetingType
+from domain.i18n import t
 from domain.records import Member
 from domain.rules.standing import is_member_on
 
@@ -43,16 +44,18 @@ def quarter_name(month: int) -> str:
 
 def suggested_title(kind: str, when: dt.date, group: str = "") -> str:
     """The title a branch writes for this kind of meeting at this date ("" for other meetings)."""
-    y, m, q = when.year, when.month, quarter_name(when.month)
+    # Templates of the catalog (domain.i18n): the English window suggests English titles.
+    p: dict[str, Any] = {"y": when.year, "m": when.month, "q": quarter_name(when.month), "n": (when.month - 1) // 3 + 1}
     titles = {
-        MeetingType.PARTY_CONGRESS.value: f"{y}年第{q}季度支部党员大会",
-        MeetingType.COMMITTEE.value: f"{y}年{m}月支部委员会会议",
-        MeetingType.GROUP.value: f"{y}年{m}月{group or ''}党小组会".replace("党小组党小组会", "党小组会"),
-        MeetingType.LECTURE.value: f"{y}年第{q}季度党课",
-        MeetingType.THEME_DAY.value: f"{y}年{m}月主题党日",
-        MeetingType.ORG_LIFE.value: f"{y}年度组织生活会",
-        MeetingType.APPRAISAL.value: f"{y}年度民主评议党员",
-        MeetingType.TALK.value: f"{y}年{m}月谈心谈话",
+        MeetingType.PARTY_CONGRESS.value: t("{y}年第{q}季度支部党员大会", **p),
+        MeetingType.COMMITTEE.value: t("{y}年{m}月支部委员会会议", **p),
+        MeetingType.GROUP.value: (t("{y}年{m}月{group}党小组会", group=group.removesuffix("党小组"), **p) if group
+                                  else t("{y}年{m}月党小组会", **p)),
+        MeetingType.LECTURE.value: t("{y}年第{q}季度党课", **p),
+        MeetingType.THEME_DAY.value: t("{y}年{m}月主题党日", **p),
+        MeetingType.ORG_LIFE.value: t("{y}年度组织生活会", **p),
+        MeetingType.APPRAISAL.value: t("{y}年度民主评议党员", **p),
+        MeetingType.TALK.value: t("{y}年{m}月谈心谈话", **p),
     }
     return titles.get(kind, "")
 

@@ -104,7 +104,7 @@ LOG_COLUMNS = [
 ]
 EVALUATION_COLUMNS = [
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Evaluated on"), lambda s: s.event_date or ""),
-    Column(QT_TRANSLATE_NOOP("RecordColumns", "Evaluation"), lambda s: s.title),
+    Column(QT_TRANSLATE_NOOP("RecordColumns", "Evaluation"), lambda s: s.shown_title),
     Column(QT_TRANSLATE_NOOP("RecordColumns", "Status"), status_text),
 ]
 NOTICE_COLUMNS = [
@@ -185,7 +185,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and summary.conflicted:
             return QBrush(QColor("#b00020"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return summary.title
+            return summary.shown_title
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -28,7 +28,6 @@ from desktop_app.operations.types import RecordFilter
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import (
     QT_TRANSLATE_NOOP,
-    current_language,
     enum_code_text,
     kind_name,
     local_time,
@@ -41,6 +40,7 @@ from desktop_app.ui.review.returned_panel import ReturnedPanel
 from desktop_app.ui.session import Session
 from domain.compliance import ComplianceReport, ComplianceState, RequirementStatus
 from domain.enums import MeetingType
+from domain.i18n import t
 
 if TYPE_CHECKING:
     from desktop_app.ui.printing.dialog import PrintDialog
@@ -62,7 +62,7 @@ STATE_NAMES = {
 
 
 def state_text(state: ComplianceState) -> str:
-    return state.label if current_language() == "zh_CN" else STATE_NAMES[state]
+    return translate("OverviewPage", STATE_NAMES[state])
 
 
 class OverviewPage(Page):
@@ -189,7 +189,7 @@ class OverviewPage(Page):
                 kind = enum_code_text(MeetingType, s.subtype)
             else:
                 kind = kind_name(s.kind)
-            item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.title}")
+            item = QListWidgetItem(f"{s.event_date or ''}  {kind}  {s.shown_title}")
             item.setData(Qt.ItemDataRole.UserRole, (s.kind, s.record_id))
             self.recent.addItem(item)
         lines = [
@@ -207,7 +207,7 @@ class OverviewPage(Page):
         self.sync_state.setText("\n".join(lines))
         self.lapses.clear()
         for warning in result.lapses:
-            item = QListWidgetItem(warning.message_zh)
+            item = QListWidgetItem(warning.message)
             item.setForeground(QBrush(QColor("#b00020" if warning.code == "attendance.lapse" else "#9a6700")))
             item.setData(Qt.ItemDataRole.UserRole, ("member", warning.member_id))
             self.lapses.addItem(item)
@@ -223,8 +223,8 @@ class OverviewPage(Page):
         for req in base.requirements:
             row = self.compliance.rowCount()
             self.compliance.insertRow(row)
-            label = QTableWidgetItem(req.label_zh)
-            label.setToolTip(req.note_zh or req.source)
+            label = QTableWidgetItem(req.label)
+            label.setToolTip(req.note or t(req.source))
             self.compliance.setItem(row, 0, label)
             for col, report in enumerate(reports, start=1):
                 status = _find(report, req.key)
@@ -252,8 +252,8 @@ def _status_item(status: RequirementStatus | None) -> QTableWidgetItem:
         return QTableWidgetItem("")
     if status.state is ComplianceState.NOT_APPLICABLE:
         item = QTableWidgetItem(state_text(status.state))
-        if status.note_zh:
-            item.setToolTip(status.note_zh)
+        if status.note:
+            item.setToolTip(status.note)
     elif len(status.windows) > 1:
         # A year of a monthly requirement: how many of its months are done (503 meetings over
         # a year "of 12" would say nothing).
