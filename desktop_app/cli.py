@@ -286,12 +286,13 @@ def _tell(exc: LedgerError, args: argparse.Namespace) -> int:
     technical detail only with ``--verbose``."""
     logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
     for line in exc.user_message().splitlines() or [""]:
-        print(f"错误：{line}", file=sys.stderr)
+        print(pt("cli", "错误：{message}", message=line), file=sys.stderr)
     if isinstance(exc, StoreDamaged):  # what to run next, in this program's commands
         if exc.aside:
-            print(f"原文件保存在：{exc.aside}", file=sys.stderr)
-        print("可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、branch-ledger backup list 后"
-              " branch-ledger restore 备份名（从备份恢复）、branch-ledger salvage fresh（从上级党委重新下载）",
+            print(pt("cli", "原文件保存在：{aside}", aside=exc.aside), file=sys.stderr)
+        print(pt("cli", "可以：branch-ledger salvage export --out 文件（导出仍可读取的记录）、"
+                 "branch-ledger backup list 后 branch-ledger restore 备份名（从备份恢复）、"
+                 "branch-ledger salvage fresh（从上级党委重新下载）"),
               file=sys.stderr)
     if exc.detail and args.verbose:  # technical (often a library's English): only on request
         print(f"（{exc.detail}）", file=sys.stderr)
@@ -309,7 +310,7 @@ def _report_failure(exc: Exception, verbose: bool) -> int:
                   and not isinstance(translated, (DiskFull, ReadOnlyMedia))
                   and exc.errno not in (errno.EIO, errno.ENXIO, errno.ENODEV))
     if translated is not None and not named_file:
-        print(f"错误：{translated.message}", file=sys.stderr)
+        print(pt("cli", "错误：{message}", message=translated.user_message()), file=sys.stderr)
     elif isinstance(exc, OSError):
         name = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
         print(pt("cli", "错误：") + cli_text.os_reason(exc) + name, file=sys.stderr)

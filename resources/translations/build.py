@@ -54,7 +54,8 @@ SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
 CJK = re.compile(r"[\u3000-\u3012\u3014-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # Words allowed in the Chinese UI: names and formats the clerk uses as they are.
 ALLOWED_LATIN = {
-    "BranchLedger", "PDF", "CSV", "Excel", "Word", "PowerPoint", "JPEG", "HEIC", "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
+    "BranchLedger", "PDF", "CSV", "Excel", "Word", "PowerPoint", "JPEG", "HEIC",
+    "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
     "Windows", "Linux", "macOS", "UOS", "USB", "xlsx", "csv", "pdf", "json", "JSON", "OK", "AES", "Ctrl", "CA",
     "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB", "UTF", "GBK",
     # proper names: the bundled fonts and their licence

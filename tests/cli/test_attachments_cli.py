@@ -59,7 +59,9 @@ def test_add_list_export_verify_remove(data_dir: Path, tmp_path: Path) -> None: 
     text = run(data_dir, "attachments", "list", MEETING_ID).stdout
     assert "签到表.pdf" in text and "合影.jpg" not in text and "本机已有" in text
     missing = run(data_dir, "--lang", "en", "attachments", "list", "0190a0a0-0000-7000-8000-0000000000ff")
-    assert missing.returncode == 1 and "没有找到该记录" in missing.stderr
+    assert missing.returncode == 1 and missing.stderr == "error: The record was not found\n"
+    missing = run(data_dir, "attachments", "list", "0190a0a0-0000-7000-8000-0000000000ff")
+    assert missing.returncode == 1 and missing.stderr == "错误：没有找到该记录\n"
 
 
 def test_a_damaged_attachment_is_reported(data_dir: Path, tmp_path: Path) -> None:  # noqa: F811
