@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.operations import records
+from desktop_app.operations import opening, records
 from desktop_app.operations import settings as ledger_settings
 from desktop_app.operations.files import atomic_write_text
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.opening import KdfParams
 from desktop_app.operations.roster import write_roster
-from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
@@ -86,13 +87,13 @@ class FirstRunWizard(QWizard):
         self.data_dir = data_dir
         kdf = self.kdf
 
-        def job(_p: ProgressFn) -> tuple[Store, str]:
-            return Store.create(data_dir, passphrase, kdf=kdf)
+        def job(_p: ProgressFn) -> tuple[Ledger, str]:
+            return opening.create_ledger(data_dir, passphrase, kdf=kdf)
 
         def done(result: object) -> None:
             assert isinstance(result, tuple)
-            store, key = cast(tuple[Store, str], result)
-            self.session = Session(store)
+            ledger, key = cast(tuple[Ledger, str], result)
+            self.session = Session(ledger)
             self.recovery_key = key
             clerk = self.welcome.clerk.text().strip()
             if clerk:
@@ -160,7 +161,7 @@ class WelcomePage(QWizardPage):
         if not self.dir_edit.text().strip():
             dialogs.error(self, translate("FirstRunWizard", "Choose where the data is kept."))
             return False
-        if Store.exists(path):
+        if opening.ledger_exists(path):
             dialogs.error(
                 self, translate("FirstRunWizard", "There is already a ledger in this directory. Choose another one.")
             )
