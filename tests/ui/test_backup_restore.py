@@ -217,6 +217,7 @@ def test_forgotten_passphrase_unlocks_with_the_recovery_key_and_a_new_passphrase
         QTest.keyClicks(dialog.fields.first, new)
         QTest.keyClicks(dialog.fields.second, new)
         buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None
         click(buttons.button(QDialogButtonBox.StandardButton.Ok))
 
     with clerk.on_dialog(answer, kind=RecoveryDialog, timeout_ms=TIMEOUT):
