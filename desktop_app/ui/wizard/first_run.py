@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +36,7 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.recovery_key import recovery_key_field
 from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file, os_reason
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import DateEdit, ErrorLabel
@@ -229,14 +228,7 @@ class RecoveryPage(QWizardPage):
                 "If the passphrase is forgotten, this key is the only way back into the data. It is shown only now.",
             )
         )
-        self.key = QPlainTextEdit()
-        self.key.setObjectName("recoveryKey")
-        self.key.setReadOnly(True)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(16)
-        self.key.setFont(font)
-        self.key.setMaximumHeight(80)
+        self.key = recovery_key_field()
         save = QPushButton(translate("FirstRunWizard", "Save to a file for printing…"))
         save.clicked.connect(self._save)
         self.confirm = QCheckBox(
