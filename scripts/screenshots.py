@@ -223,6 +223,7 @@ def printing(shots: Shooter, workspace: Any) -> None:
 
 
 def shoot_sync(shots: Shooter, settings: Any) -> None:
+    from desktop_app.operations.ledger import Ledger
     from desktop_app.store import KdfParams, Store
     from desktop_app.store.sync_state import StoreSyncState, enrol_store
     from desktop_app.ui.session import Session
@@ -267,7 +268,7 @@ def shoot_sync(shots: Shooter, settings: Any) -> None:
         window = ShellWindow(tmp / "a", settings, kdf=kdf, offer_restore=False)
         shots.fit(window)
         window.show()
-        workspace = window.open_session(Session(a), restore=False)
+        workspace = window.open_session(Session(Ledger(a)), restore=False)
         workspace.auto_sync.stop()
         page: Any = workspace.show_page("sync")
         page.sync_now()  # brings the notice down

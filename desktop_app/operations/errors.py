@@ -13,8 +13,13 @@ from desktop_app.store.errors import (
     RecordFinalized,
     RecordNotFound,
     StaleRevision,
+    StoreCorrupted,
     StoreDamaged,
     StoreError,
+    StoreNotFound,
+    UnlockThrottled,
+    WrongPassphrase,
+    WrongRecoveryKey,
 )
 from desktop_app.store.io_errors import translate as medium_error
 from desktop_app.store.sync_state import NotConflicted
@@ -28,8 +33,13 @@ __all__ = [
     "RecordFinalized",
     "RecordNotFound",
     "StaleRevision",
+    "StoreCorrupted",
     "StoreDamaged",
     "StoreError",
     "StoreLocked",
+    "StoreNotFound",
+    "UnlockThrottled",
+    "WrongPassphrase",
+    "WrongRecoveryKey",
     "medium_error",
 ]

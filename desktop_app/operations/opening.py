@@ -7,8 +7,9 @@ package. Each function returns the opened :class:`Ledger` (its store already beh
 lock) or what it wrote; reading the backup folder and its settings needs no passphrase, since
 backups are found by the key file's public key id.
 
-The window opens the store in the same places (``desktop_app.ui.unlock``, ``ui.restore_flow``,
-``ui.salvage_dialog``, ``ui.wizard.first_run``), on a worker, and wraps it in its session.
+The window calls the same functions (``desktop_app.ui.unlock``, ``ui.restore_flow``,
+``ui.salvage_dialog``, ``ui.wizard.first_run``, ``ui.shell``) on a worker and hands the returned
+``Ledger`` to its session, so no UI module imports the store package either.
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from desktop_app.operations.ledger import Ledger
 from desktop_app.store import KdfParams, Store
 from desktop_app.store import backups as bk
 from desktop_app.store.aside import AsideSet, latest_damaged
+from desktop_app.store.attempts import UnlockAttempts, delay_after
 from desktop_app.store.backups import BackupConfig, BackupInfo
 from desktop_app.store.errors import StoreDamaged, StoreError
 from desktop_app.store.restore import restore_backup
 from desktop_app.store.salvage import SalvageReport, export_readable, fresh_from_head_office, unlock_key
 from desktop_app.store.vault import peek_key_id
 
-__all__ = ["BackupConfig", "BackupInfo", "KdfParams", "LedgerSummary", "NothingToSalvage", "SalvageReport",
-           "backup_config", "create_ledger", "damaged_set", "find_backup", "ledger_exists", "ledger_summary",
-           "list_backups", "open_ledger", "open_with_recovery_key", "restore_ledger", "salvage_export",
-           "salvage_fresh", "save_backup_config"]
+__all__ = ["AsideSet", "BackupConfig", "BackupInfo", "KdfParams", "LedgerSummary", "NothingToSalvage",
+           "SalvageReport", "UnlockAttempts", "backup_config", "create_ledger", "damaged_set", "delay_after",
+           "find_backup", "ledger_exists", "ledger_summary", "list_backups", "open_ledger",
+           "open_with_recovery_key", "reset_passphrase", "restore_closed", "restore_ledger", "salvage_export",
+           "salvage_fresh", "save_backup_config", "unlock_attempts"]
 
 
 class NothingToSalvage(StoreError):
@@ -65,6 +68,24 @@ def open_ledger(data_dir: Path, passphrase: str) -> Ledger:
 
 def open_with_recovery_key(data_dir: Path, recovery_key: str) -> Ledger:
     return Ledger(Store.open_with_recovery_key(Path(data_dir), recovery_key))
+
+
+def reset_passphrase(data_dir: Path, recovery_key: str, new_passphrase: str) -> Ledger:
+    """The forgotten-passphrase route: open with the recovery key and rewrap the key under a new
+    passphrase before anyone uses the ledger."""
+    store = Store.open_with_recovery_key(Path(data_dir), recovery_key)
+    try:
+        store.change_passphrase(new_passphrase)
+    except BaseException:
+        store.close(backup=False)
+        raise
+    return Ledger(store)
+
+
+def unlock_attempts(data_dir: Path) -> UnlockAttempts:
+    """The failed-unlock count kept beside the key file (the growing delay the lock screen shows),
+    shared with the command line."""
+    return UnlockAttempts(Path(data_dir), key_id=peek_key_id(Path(data_dir) / "ledger.keys"))
 
 
 def ledger_summary(ledger: Ledger) -> LedgerSummary:
@@ -119,6 +140,13 @@ def restore_ledger(data_dir: Path, info: BackupInfo, passphrase: str) -> Ledger:
             raise
         current = None
     return Ledger(restore_backup(data_dir, info, store=current, passphrase=passphrase))
+
+
+def restore_closed(data_dir: Path, info: BackupInfo, passphrase: str) -> Ledger:
+    """Replace the data by backup ``info`` while no ledger is open (the window locked itself first,
+    or the data was found damaged): ``passphrase`` unlocks the key file or, when that is damaged or
+    missing, the backup's own copy of it. Wrong passphrases count towards the unlock delay."""
+    return Ledger(restore_backup(Path(data_dir), info, passphrase=passphrase))
 
 
 def damaged_set(data_dir: Path) -> AsideSet | None:

@@ -30,6 +30,20 @@ from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
 
 
+def recovery_key_field(key: str = "") -> QPlainTextEdit:
+    """The key as the clerk copies it onto paper: read-only, large monospace, one shape wherever it
+    is shown (this dialog and the first-run wizard's recovery-key page)."""
+    field = QPlainTextEdit(key)
+    field.setObjectName("recoveryKey")
+    field.setReadOnly(True)
+    font = QFont("monospace")
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    font.setPointSize(16)
+    field.setFont(font)
+    field.setMaximumHeight(80)
+    return field
+
+
 class RecoveryKeyDialog(QDialog):
     confirmed = Signal()
 
@@ -43,14 +57,7 @@ class RecoveryKeyDialog(QDialog):
             else translate("RecoveryKeyDialog", "This ledger's recovery key was never confirmed. Write it down now.")
         )
         intro.setWordWrap(True)
-        self.key = QPlainTextEdit(key)
-        self.key.setObjectName("recoveryKey")
-        self.key.setReadOnly(True)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(16)
-        self.key.setFont(font)
-        self.key.setMaximumHeight(80)
+        self.key = recovery_key_field(key)
         save = QPushButton(translate("RecoveryKeyDialog", "Save to a file for printing…"))
         save.clicked.connect(self._save)
         self.check = QCheckBox(

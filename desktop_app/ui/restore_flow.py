@@ -2,15 +2,17 @@
 
 The restore needs the passphrase again (it replaces the clerk's data, and the key left memory with
 the lock). It runs in a worker after the closing store has finished (its backup on close
-included), and the restored store opens a new session exactly as an unlock does.
+included), and the restored ledger (``operations.opening.restore_closed``) opens a new session
+exactly as an unlock does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from desktop_app.store.backups import BackupInfo
-from desktop_app.store.restore import restore_backup
+from desktop_app.operations import opening
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.types import BackupInfo
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import wait_for_closing
 
@@ -22,9 +24,9 @@ def restore_into(shell: ShellWindow, info: BackupInfo, passphrase: str) -> None:
     data_dir = shell.data_dir
     shell.lock()
 
-    def job() -> object:
+    def job() -> Ledger:
         wait_for_closing()
-        return restore_backup(data_dir, info, passphrase=passphrase)
+        return opening.restore_closed(data_dir, info, passphrase)
 
-    shell.unlock_screen.run_opening(job, translate("RestoreFlow", "Restoring the backup of {0}…")  # type: ignore[arg-type]
+    shell.unlock_screen.run_opening(job, translate("RestoreFlow", "Restoring the backup of {0}…")
                                     .format(info.describe()))

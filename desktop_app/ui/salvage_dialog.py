@@ -27,18 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import aside, backups
-from desktop_app.store.backups import BackupInfo
-from desktop_app.store.restore import restore_backup
-from desktop_app.store.salvage import export_readable, fresh_from_head_office, unlock_key
-from desktop_app.store.vault import peek_key_id
+from desktop_app.operations import opening
+from desktop_app.operations.opening import AsideSet, BackupInfo
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.workers import ProgressFn, start_worker
 
 
 class SalvageDialog(QDialog):
-    opened = Signal(object)  # the Store a restore or a fresh start opened
+    opened = Signal(object)  # the Ledger a restore or a fresh start opened
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,9 +97,8 @@ class SalvageDialog(QDialog):
     def _load(self) -> None:
         data_dir = self.data_dir
 
-        def job(_p: ProgressFn) -> tuple[aside.AsideSet | None, list[BackupInfo]]:
-            key_id = peek_key_id(data_dir / "ledger.keys") or None
-            return aside.latest_damaged(data_dir), backups.list_backups(data_dir, key_id)
+        def job(_p: ProgressFn) -> tuple[AsideSet | None, list[BackupInfo]]:
+            return opening.damaged_set(data_dir), opening.list_backups(data_dir)
 
         start_worker(job, on_result=self._loaded, on_error=self._failed, owner=self)
 
@@ -141,14 +137,14 @@ class SalvageDialog(QDialog):
             return
         info: BackupInfo = item.data(Qt.ItemDataRole.UserRole)
         data_dir = self.data_dir
-        self._run(lambda _p: restore_backup(data_dir, info, passphrase=passphrase), self._opened)
+        self._run(lambda _p: opening.restore_closed(data_dir, info, passphrase), self._opened)
 
     def fresh(self) -> None:
         passphrase = self._need_passphrase()
         if passphrase is None or self.busy:
             return
         data_dir = self.data_dir
-        self._run(lambda _p: fresh_from_head_office(data_dir, passphrase), self._opened)
+        self._run(lambda _p: opening.salvage_fresh(data_dir, passphrase), self._opened)
 
     def export(self) -> None:
         passphrase = self._need_passphrase()
@@ -158,11 +154,7 @@ class SalvageDialog(QDialog):
         data_dir = self.data_dir
 
         def job(_p: ProgressFn) -> Any:
-            damaged = aside.latest_damaged(data_dir)
-            if damaged is None:
-                raise FileNotFoundError(str(data_dir / aside.ASIDE_DIR))
-            _key_file, db_key = unlock_key(data_dir, passphrase, damaged.path)
-            return export_readable(damaged.path, db_key, out)
+            return opening.salvage_export(data_dir, passphrase, out)
 
         def done(report: Any) -> None:
             self._set_busy(False)
@@ -184,9 +176,9 @@ class SalvageDialog(QDialog):
         self.outcome.setText(translate("SalvageDialog", "Working…"))
         start_worker(job, on_result=done, on_error=self._failed, owner=self)
 
-    def _opened(self, store: object) -> None:
+    def _opened(self, ledger: object) -> None:
         self._set_busy(False)
-        self.opened.emit(store)
+        self.opened.emit(ledger)
         self.accept()
 
     def _failed(self, exc: Exception) -> None:

@@ -4,8 +4,9 @@ operation takes, and the signal that tells pages what an operation changed.
 UI modules reach the store only through :mod:`desktop_app.operations`, run by the wrapper in
 :mod:`desktop_app.ui.operations` (background thread, error dialog, change broadcast); the
 threading decision is the ledger's (:mod:`desktop_app.operations.ledger`). ``store``, ``lock``,
-``read`` and ``guard`` remain for the plumbing that opens a ledger and for tests that inspect the
-database; ``tests/ui/test_store_access.py`` keeps every other UI module off them.
+``read`` and ``guard`` remain for tests that inspect the database; ``tests/ui/test_store_access.py``
+keeps every UI module off them. A session is made from a ledger that
+:mod:`desktop_app.operations.opening` opened (unlock, first run, restore, salvage).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ class Session(QObject):
     records_changed = Signal(str)  # kind of record written ("" = several kinds, e.g. after sync)
     changed = Signal(object)  # the OpChanges of an operation that wrote something
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(self, ledger: Ledger, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.ledger = Ledger(store)
+        self.ledger = ledger
 
     @property
     def store(self) -> Store:

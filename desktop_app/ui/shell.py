@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
-from desktop_app.store import KdfParams, Store
+from desktop_app.operations import opening
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.opening import KdfParams
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.idle import IdleWatcher
 from desktop_app.ui.session import Session
@@ -50,14 +52,14 @@ class ShellWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.unlock_screen = UnlockScreen(data_dir, self.settings)
-        self.unlock_screen.unlocked.connect(self._store_opened)
+        self.unlock_screen.unlocked.connect(self._ledger_opened)
         self.stack.addWidget(self.unlock_screen)
         self.idle = IdleWatcher(autolock_ms or self.settings.autolock_minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         self._build_actions()
-        if Store.exists(data_dir):
+        if opening.ledger_exists(data_dir):
             self.show_locked()
         else:
             self.show_wizard()
@@ -160,9 +162,9 @@ class ShellWindow(QMainWindow):
         self.state_label.setText(translate("ShellWindow", "Locked"))
         self._set_unlocked_actions(False)
 
-    def _store_opened(self, store: object) -> None:
-        assert isinstance(store, Store)
-        session = Session(store)
+    def _ledger_opened(self, ledger: object) -> None:
+        assert isinstance(ledger, Ledger)
+        session = Session(ledger)
         self.open_session(session, restore=self.offer_restore)
         QTimer.singleShot(0, self, lambda: self._notices(session))
 

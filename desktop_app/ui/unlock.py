@@ -24,10 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.store import Store, StoreCorrupted, StoreNotFound, WrongPassphrase, WrongRecoveryKey
-from desktop_app.store.attempts import UnlockAttempts, delay_after
-from desktop_app.store.errors import StoreDamaged, UnlockThrottled
-from desktop_app.store.vault import peek_key_id
+from desktop_app.operations import opening
+from desktop_app.operations.errors import (
+    StoreCorrupted,
+    StoreDamaged,
+    StoreNotFound,
+    UnlockThrottled,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.opening import UnlockAttempts, delay_after
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.passphrase import PassphraseFields
@@ -58,7 +65,7 @@ def error_text(exc: Exception) -> str:
 
 
 class UnlockScreen(QWidget):
-    unlocked = Signal(object)  # the opened Store
+    unlocked = Signal(object)  # the opened Ledger
 
     def __init__(self, data_dir: Path, settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,7 +137,7 @@ class UnlockScreen(QWidget):
 
     def attempts(self) -> UnlockAttempts:
         """The back-off state beside this ledger's key file."""
-        return UnlockAttempts(self.data_dir, key_id=peek_key_id(self.data_dir / "ledger.keys"))
+        return opening.unlock_attempts(self.data_dir)
 
     def _resume_delay(self) -> None:
         """A wait that is still running (wrong passphrases before a restart) goes on."""
@@ -155,22 +162,22 @@ class UnlockScreen(QWidget):
             self.message.setText(translate("UnlockScreen", "Enter the passphrase."))
             return
         data_dir = self.data_dir
-        self.run_opening(lambda: Store.open(data_dir, passphrase))
+        self.run_opening(lambda: opening.open_ledger(data_dir, passphrase))
 
-    def run_opening(self, opener: Callable[[], Store], text: str | None = None) -> None:
-        """Run ``opener`` (unlock, restore, salvage) in a worker; the store it returns is emitted
+    def run_opening(self, opener: Callable[[], Ledger], text: str | None = None) -> None:
+        """Run ``opener`` (unlock, restore, salvage) in a worker; the ledger it returns is emitted
         as :attr:`unlocked`, a failure shown here."""
         self._set_busy(True)
         if text:
             self.message.setText(text)
         start_worker(lambda _p: opener(), on_result=self._opened, on_error=self._failed, owner=self)
 
-    def _opened(self, store: object) -> None:
+    def _opened(self, ledger: object) -> None:
         self._set_busy(False)
         self.salvage.hide()
         self.passphrase.clear()
         self.message.clear()
-        self.unlocked.emit(store)
+        self.unlocked.emit(ledger)
 
     def _failed(self, exc: Exception) -> None:
         self._set_busy(False)
@@ -242,12 +249,7 @@ class UnlockScreen(QWidget):
             return
         data_dir = self.data_dir
 
-        def job() -> Store:
-            store = Store.open_with_recovery_key(data_dir, key)
-            store.change_passphrase(new)
-            return store
-
-        self.run_opening(job)
+        self.run_opening(lambda: opening.reset_passphrase(data_dir, key, new))
 
     # ------------------------------------------------------------ salvage
 

@@ -10,13 +10,12 @@ import pytest
 
 from desktop_app.operations import Ledger, StoreLocked, opening, wait_for_closing
 from desktop_app.operations.backups import back_up_now
-from desktop_app.operations.errors import StoreDamaged
+from desktop_app.operations.errors import StoreDamaged, WrongPassphrase, WrongRecoveryKey
 from desktop_app.operations.records import list_records, save_record
 from desktop_app.operations.settings import confirm_recovery_key, opening_notices
 from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.transfer import export_records, import_records
 from desktop_app.operations.types import RecordFilter
-from desktop_app.store import WrongPassphrase
 
 PASS = "林场党支部2026"
 
@@ -114,3 +113,39 @@ def test_backup_config_by_folder(data_dir: Path, tmp_path: Path) -> None:
     config.keep = 3
     opening.save_backup_config(data_dir, config)
     assert opening.backup_config(data_dir).keep == 3
+
+
+def test_reset_passphrase_with_the_recovery_key(tmp_path: Path) -> None:
+    d = tmp_path / "data"
+    ledger, key = opening.create_ledger(d, PASS, kdf=opening.KdfParams.fast_for_tests())
+    confirm_recovery_key(ledger)
+    _close(ledger)
+    with pytest.raises(WrongRecoveryKey):
+        opening.reset_passphrase(d, "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", "新的密码-2027-林场")
+    _close(opening.open_ledger(d, PASS))  # a wrong key changed nothing
+    _close(opening.reset_passphrase(d, key, "新的密码-2027-林场"))
+    with pytest.raises(WrongPassphrase):
+        opening.open_ledger(d, PASS)
+    _close(opening.open_ledger(d, "新的密码-2027-林场"))
+
+
+def test_restore_closed_counts_wrong_passphrases_where_the_lock_screen_reads_them(data_dir: Path) -> None:
+    """The window's restore (the ledger already closed): wrong passphrases count towards the unlock
+    delay that ``unlock_attempts`` reads for the lock screen; the right one puts the backup back."""
+    ledger = opening.open_ledger(data_dir, PASS)
+    info = back_up_now(ledger)
+    save_record(ledger, "member", {"name": "李四"}, author="t")
+    _close(ledger)
+    assert opening.unlock_attempts(data_dir).state().failures == 0
+    for _ in range(2):
+        with pytest.raises(WrongPassphrase):
+            opening.restore_closed(data_dir, info, "不对的密码12345")
+    assert opening.unlock_attempts(data_dir).state().failures == 2
+    assert not (data_dir / "aside").exists() or not list((data_dir / "aside").iterdir())  # nothing replaced
+    opening.unlock_attempts(data_dir).record_success()  # the delay is over (the clock is not what is tested)
+    restored = opening.restore_closed(data_dir, info, PASS)
+    try:
+        assert _names(restored) == {"张三"}  # 李四 came after the backup
+    finally:
+        _close(restored)
+    assert opening.unlock_attempts(data_dir).state().failures == 0

@@ -23,6 +23,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
+from desktop_app.operations.ledger import Ledger
 from desktop_app.store import KdfParams, Store
 from desktop_app.ui.i18n import install_translator
 from desktop_app.ui.session import Session
@@ -100,7 +101,7 @@ def store_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def session(store_dir: Path, qtbot: Any) -> Iterator[Session]:
     store, _key = Store.create(store_dir, PASSPHRASE, kdf=FAST_KDF)
-    s = Session(store)
+    s = Session(Ledger(store))
     with s.lock:
         store.records.create(
             "branch_profile",

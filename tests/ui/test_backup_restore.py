@@ -6,19 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QListWidget, QWidget
 
 from desktop_app.store import Store
 from desktop_app.store import backups as bk
+from desktop_app.store.errors import WrongPassphrase
 from desktop_app.store.store import DB_FILE
 from desktop_app.ui.pages.settings import SettingsPage
 from desktop_app.ui.recovery_key import PassphrasePrompt, RecoveryKeyDialog
 from desktop_app.ui.salvage_dialog import SalvageDialog
 from desktop_app.ui.session import Session, wait_for_closing
 from desktop_app.ui.shell import ShellWindow
+from desktop_app.ui.unlock import RecoveryDialog
 from tests.ui.clerk import Clerk
 from tests.ui.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.steps import go_to
@@ -192,3 +195,67 @@ def test_salvage_a_damaged_ledger_by_restoring_a_backup(session: Session, qtbot:
     click(dialog.restore_button)
     qtbot.waitUntil(lambda: not window.locked, timeout=TIMEOUT)
     assert window.session is not None and len(members(window.session)) == 120
+
+
+def test_forgotten_passphrase_unlocks_with_the_recovery_key_and_a_new_passphrase(
+    session: Session, qtbot: Any, clerk: Clerk
+) -> None:
+    key = session.read(lambda s: s.pending_recovery_key())
+    assert key is not None
+    data_dir = session.store.data_dir
+    session.close()
+    wait_for_closing()
+    window = ShellWindow(data_dir, kdf=FAST_KDF, offer_restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.unlock_screen
+    new = "forest-station-2027-new"
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, RecoveryDialog)
+        QTest.keyClicks(dialog.key, key)
+        QTest.keyClicks(dialog.fields.first, new)
+        QTest.keyClicks(dialog.fields.second, new)
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None
+        click(buttons.button(QDialogButtonBox.StandardButton.Ok))
+
+    with clerk.on_dialog(answer, kind=RecoveryDialog, timeout_ms=TIMEOUT):
+        click(screen.recover)
+    qtbot.waitUntil(lambda: not window.locked, timeout=TIMEOUT)
+    assert window.session is not None and members(window.session) == set()
+    window.lock()
+    wait_for_closing()
+    with pytest.raises(WrongPassphrase):
+        Store.open(data_dir, PASSPHRASE)
+    Store.open(data_dir, new).close()
+
+
+def test_salvage_a_damaged_ledger_by_starting_fresh(session: Session, qtbot: Any) -> None:
+    with session.lock:
+        session.store.records.create("member", {"name": "党员甲"}, author="t")
+        session.store.confirm_recovery_key()
+    data_dir = session.store.data_dir
+    session.close()
+    wait_for_closing()
+    db = data_dir / DB_FILE
+    raw = bytearray(db.read_bytes())
+    raw[len(raw) // 2] ^= 0x08
+    db.write_bytes(bytes(raw))
+    window = ShellWindow(data_dir, kdf=FAST_KDF, offer_restore=False)
+    qtbot.addWidget(window)
+    window.show()
+    screen = window.unlock_screen
+    type_into(screen.passphrase, PASSPHRASE)
+    QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: screen.salvage.isVisible(), timeout=TIMEOUT)
+    click(screen.salvage)
+    dialog = screen.salvage_dialog
+    assert isinstance(dialog, SalvageDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=TIMEOUT)
+    type_into(dialog.passphrase, PASSPHRASE)
+    click(dialog.fresh_button)
+    qtbot.waitUntil(lambda: not window.locked, timeout=TIMEOUT)
+    # A new, empty ledger under the same passphrase; the damaged files stay aside for later.
+    assert window.session is not None and members(window.session) == set()
+    assert any((data_dir / "aside").iterdir())

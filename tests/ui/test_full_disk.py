@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from desktop_app.operations.ledger import Ledger
 from desktop_app.store import Store
 from desktop_app.ui.editors.member import MemberEditor
 from desktop_app.ui.session import Session, wait_for_closing
@@ -35,7 +36,7 @@ def test_saving_on_a_full_disk_says_so_in_chinese_and_keeps_nothing_half_made(
 ) -> None:
     store, _ = Store.create(medium.root / "ledger", PASSPHRASE, kdf=FAST_KDF)
     store.confirm_recovery_key()
-    session = Session(store)
+    session = Session(Ledger(store))
     window = ShellWindow(store.data_dir, kdf=FAST_KDF, offer_restore=False)
     qtbot.addWidget(window)
     window.open_session(session, restore=False)

@@ -20,16 +20,14 @@ UI_ROOT = Path(desktop_app.ui.__file__).parent
 STORE_MODULES = ("desktop_app.store", "desktop_app.compliance_query", "desktop_app.reviews",
                  "desktop_app.print_jobs", "desktop_app.transfer")
 
-# Opening, creating, restoring and salvaging a store happen before a ledger (and a session) exists,
-# so these modules import the store package — and only they. They still may not touch an open
-# session's store (the attribute checks below apply to them too).
-OPENS_THE_STORE = {
-    "desktop_app.ui.session",  # wraps the opened store in a Ledger
-    "desktop_app.ui.unlock",  # Store.open / open_with_recovery_key, the failed-unlock back-off
-    "desktop_app.ui.shell",  # Store.exists: first run or lock screen
-    "desktop_app.ui.wizard.first_run",  # Store.create
-    "desktop_app.ui.restore_flow",  # restore_backup with the ledger closed
-    "desktop_app.ui.salvage_dialog",  # a damaged store: export, restore or start fresh
+# Creating, opening, restoring and salvaging a ledger go through desktop_app.operations.opening,
+# which returns the Ledger the session holds, so the unlock screen, the first-run wizard, the
+# restore flow, the salvage dialog and the shell import nothing from the store. One module remains:
+# the session itself keeps ``store``/``lock``/``read``/``guard`` for the tests that inspect the
+# database (no UI module may use them, see SESSION_PLUMBING) and names ``Store`` for their types —
+# that one name and nothing else.
+ALLOWED_IMPORTS = {
+    "desktop_app.ui.session": {"desktop_app.store.Store"},
 }
 
 SESSION_NAMES = {"session", "_session"}
@@ -54,11 +52,13 @@ def offences(name: str, tree: ast.AST) -> list[str]:
     found = []
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
-        if isinstance(node, ast.ImportFrom) and node.module and name not in OPENS_THE_STORE:
-            imported = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            if any(m == s or m.startswith(s + ".") for m in imported for s in STORE_MODULES):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            imported = [f"{node.module}.{a.name}" for a in node.names]
+            imported = [m for m in imported if m not in ALLOWED_IMPORTS.get(name, set())]
+            if imported and any(m == s or m.startswith(s + ".") for m in [node.module, *imported]
+                                for s in STORE_MODULES):
                 found.append(f"{name}:{line}: imports from {node.module}")
-        if isinstance(node, ast.Import) and name not in OPENS_THE_STORE:
+        if isinstance(node, ast.Import):
             for alias in node.names:
                 if any(alias.name == s or alias.name.startswith(s + ".") for s in STORE_MODULES):
                     found.append(f"{name}:{line}: imports {alias.name}")
@@ -107,7 +107,11 @@ def test_the_check_catches_what_it_forbids() -> None:
         "env = records.get_record(self.session.ledger, record_id)\n"
     )
     assert offences("desktop_app.ui.example", good) == []
-    # The store-opening modules may import the store package, never an open session's store.
-    plumbing = ast.parse("from desktop_app.store import Store\nsession.store.close()\n")
-    found = {p.split(": ", 1)[1] for p in offences("desktop_app.ui.shell", plumbing)}
-    assert found == {"uses session.store", "reaches through .store.close"}
+    # The modules that open a ledger are held to the same rules (they go through operations.opening).
+    opener = ast.parse("from desktop_app.store import Store\nStore.open(data_dir, passphrase)\n")
+    found = {p.split(": ", 1)[1] for p in offences("desktop_app.ui.unlock", opener)}
+    assert found == {"imports from desktop_app.store"}
+    # The session may name the store type for its test plumbing — that name only.
+    assert offences("desktop_app.ui.session", ast.parse("from desktop_app.store import Store\n")) == []
+    more = ast.parse("from desktop_app.store import Store, restore\nimport desktop_app.store\n")
+    assert len(offences("desktop_app.ui.session", more)) == 2

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,15 +26,17 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.operations import records
+from desktop_app.operations import opening, records
 from desktop_app.operations import settings as ledger_settings
 from desktop_app.operations.files import atomic_write_text
+from desktop_app.operations.ledger import Ledger
+from desktop_app.operations.opening import KdfParams
 from desktop_app.operations.roster import write_roster
-from desktop_app.store import KdfParams, Store
 from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.passphrase import PassphraseFields
+from desktop_app.ui.recovery_key import recovery_key_field
 from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file, os_reason
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import DateEdit, ErrorLabel
@@ -86,13 +86,13 @@ class FirstRunWizard(QWizard):
         self.data_dir = data_dir
         kdf = self.kdf
 
-        def job(_p: ProgressFn) -> tuple[Store, str]:
-            return Store.create(data_dir, passphrase, kdf=kdf)
+        def job(_p: ProgressFn) -> tuple[Ledger, str]:
+            return opening.create_ledger(data_dir, passphrase, kdf=kdf)
 
         def done(result: object) -> None:
             assert isinstance(result, tuple)
-            store, key = cast(tuple[Store, str], result)
-            self.session = Session(store)
+            ledger, key = cast(tuple[Ledger, str], result)
+            self.session = Session(ledger)
             self.recovery_key = key
             clerk = self.welcome.clerk.text().strip()
             if clerk:
@@ -160,7 +160,7 @@ class WelcomePage(QWizardPage):
         if not self.dir_edit.text().strip():
             dialogs.error(self, translate("FirstRunWizard", "Choose where the data is kept."))
             return False
-        if Store.exists(path):
+        if opening.ledger_exists(path):
             dialogs.error(
                 self, translate("FirstRunWizard", "There is already a ledger in this directory. Choose another one.")
             )
@@ -228,14 +228,7 @@ class RecoveryPage(QWizardPage):
                 "If the passphrase is forgotten, this key is the only way back into the data. It is shown only now.",
             )
         )
-        self.key = QPlainTextEdit()
-        self.key.setObjectName("recoveryKey")
-        self.key.setReadOnly(True)
-        font = QFont("monospace")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(16)
-        self.key.setFont(font)
-        self.key.setMaximumHeight(80)
+        self.key = recovery_key_field()
         save = QPushButton(translate("FirstRunWizard", "Save to a file for printing…"))
         save.clicked.connect(self._save)
         self.confirm = QCheckBox(

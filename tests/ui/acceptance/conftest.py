@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from desktop_app.operations.ledger import Ledger
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.workers import running_count
@@ -31,7 +32,7 @@ def branch(store_dir: Any, qtbot: Any) -> Iterator[tuple[Session, dict[str, str]
 
     store, _key = Store.create(store_dir, PASSPHRASE, kdf=FAST_KDF)
     store.confirm_recovery_key()  # as the first-run wizard leaves it (else every unlock shows the key again)
-    session = Session(store)
+    session = Session(Ledger(store))
     with session.lock:
         ids = prepare_branch(store)
     yield session, ids

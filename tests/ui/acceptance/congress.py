@@ -244,6 +244,7 @@ def speech_row(editor: MeetingEditor, name: str) -> int:
 
 def measure(data_dir: Path, *, baseline: bool = False) -> dict[str, int]:
     """Run the congress in a fresh ledger under ``data_dir`` (for ``python -m bench ui``)."""
+    from desktop_app.operations.ledger import Ledger
     from desktop_app.store import KdfParams
     from desktop_app.ui.session import Session
 
@@ -251,7 +252,7 @@ def measure(data_dir: Path, *, baseline: bool = False) -> dict[str, int]:
     prepare_branch(store)
     shell = ShellWindow(data_dir, kdf=KdfParams.fast_for_tests(), offer_restore=False)
     shell.resize(1366, 768)
-    shell.open_session(Session(store), restore=False)
+    shell.open_session(Session(Ledger(store)), restore=False)
     shell.show()
     clerk = Clerk()
     folder = data_dir.parent / "pdf"
