@@ -1590,6 +1590,10 @@ The copy is NOT encrypted: anyone with access to that folder can read it. Delete
         <translation>上级党委发给本支部的通知，双击阅读</translation>
     </message>
     <message>
+        <source>Lacking the evidence head office requires (not counted):</source>
+        <translation>缺少上级党委要求的佐证材料（不计入）：</translation>
+    </message>
+    <message>
         <source>Required activities</source>
         <translation>规定活动完成情况</translation>
     </message>

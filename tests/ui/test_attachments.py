@@ -8,6 +8,7 @@ file).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import tempfile
@@ -28,6 +29,7 @@ from desktop_app.ui.editors.attachments import AttachmentsPanel
 from desktop_app.ui.editors.evaluation import EvaluationEditor
 from desktop_app.ui.editors.meeting import MeetingEditor
 from desktop_app.ui.editors.post import PostEditor
+from desktop_app.ui.pages.overview import OverviewPage
 from desktop_app.ui.pages.posts import PostsPage
 from desktop_app.ui.printing.dialog import PrintDialog
 from desktop_app.ui.session import Session
@@ -637,3 +639,54 @@ def test_an_evaluation_takes_a_photo_by_drop_and_from_the_dialog_and_shows_them_
     tiles_ready(again.attachments, 2, thumbs=1)
     assert [again.attachments.strip.item(i).text().splitlines()[1] for i in range(2)] == [
         "评议现场.jpg", "评议表.pdf"]
+
+
+def test_the_overview_names_a_meeting_lacking_the_evidence_head_office_requires(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    """Head office requires a photo and the 签到表 for a 主题党日: this month's draft without them does not
+    count and is listed under the table; double-clicking it opens the meeting, and once both files are
+    attached and saved it counts and the list is gone."""
+    today = dt.date.today()
+    with session.lock:
+        session.store.meta.set("evidence_policy", {"theme_day": ["photo", "sign_in_sheet"]})  # as sync keeps it
+        session.store.records.create("meeting", {
+            "meeting_type": "theme_day", "title": "本月主题党日", "place": "林场党员活动室",
+            "starts_at": dt.datetime(today.year, today.month, 1, 9).isoformat(),
+            "attendance": [{"member_id": roster["王书记"]}],
+            "theme_day": {"month": f"{today.year}-{today.month:02d}", "theme": "学习"}}, author="t")
+    page = go_to(clerk, shell, "概览")
+    assert isinstance(page, OverviewPage)
+    session.notify("meeting")  # written behind the window's back: tell it, as every write does
+
+    def theme_cell() -> str:
+        labels = [page.compliance.item(r, 0).text() for r in range(page.compliance.rowCount())]
+        return page.compliance.item(next(r for r, t in enumerate(labels) if t.startswith("主题党日")), 1).text()
+
+    wait_until(lambda: page.data is not None and not page.loading and page.evidence.count() == 1, 5000,
+               "the overview with the meeting lacking evidence")
+    assert page.evidence.isVisible() and page.evidence_label.isVisible()
+    assert theme_cell().startswith("0/1")
+    text = page.evidence.item(0).text()
+    assert "本月主题党日" in text and "缺少活动照片、签到表" in text and "缺少佐证材料" in text
+
+    assert shell.workspace is not None
+    before = len(shell.workspace.editors)
+    item = page.evidence.item(0)
+    clerk.double_click(page.evidence.viewport(), page.evidence.visualItemRect(item).center())
+    wait_until(lambda: len(shell.workspace.editors) > before, 5000, "the meeting editor")  # type: ignore[union-attr]
+    editor = shell.workspace.editors[-1]
+    assert isinstance(editor, MeetingEditor) and editor.title.text() == "本月主题党日"
+    photo, sheet = tmp_path / "合影.jpg", tmp_path / "签到表.png"
+    photo.write_bytes(samples.jpeg())
+    sheet.write_bytes(samples.png())
+    assert drop(editor.attachments, [photo, sheet])
+    tiles_ready(editor.attachments, 2)
+    save(clerk, editor)
+    assert {a.role for a in saved_body(session, editor).attachments} == {AttachmentRole.PHOTO,
+                                                                         AttachmentRole.SIGN_IN_SHEET}
+    editor.close()
+    page = go_to(clerk, shell, "概览")
+    wait_until(lambda: not page.loading and page.evidence.count() == 0 and theme_cell().startswith("1/1"), 5000,
+               "the meeting to count")
+    assert not page.evidence.isVisible()
