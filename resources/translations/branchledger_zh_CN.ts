@@ -2831,6 +2831,10 @@ Head office ({2}, {3}): {4}</source>
         <translation>同步完成：发送 {0}，接收 {1}，新冲突 {2}</translation>
     </message>
     <message>
+        <source>Attachments not sent: {0}</source>
+        <translation>附件未上传完：{0}</translation>
+    </message>
+    <message>
         <source>Sync failed: {0}</source>
         <translation>同步失败：{0}</translation>
     </message>
