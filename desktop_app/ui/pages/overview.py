@@ -117,7 +117,6 @@ class OverviewPage(Page):
         self.evidence = QListWidget()
         self.evidence.setObjectName("lackingEvidence")
         self.evidence.itemActivated.connect(self._open_recent)
-        self.evidence.setMaximumHeight(110)
         self.evidence_label.hide()
         self.evidence.hide()
         box_compliance = QGroupBox(translate("OverviewPage", "Required activities"))
@@ -205,6 +204,10 @@ class OverviewPage(Page):
             self.evidence.addItem(item)
         self.evidence_label.setVisible(bool(result.lacking_evidence))
         self.evidence.setVisible(bool(result.lacking_evidence))
+        if result.lacking_evidence:  # as tall as its lines (at most 4, then it scrolls): the table keeps the room
+            rows = min(len(result.lacking_evidence), 4)
+            self.evidence.setFixedHeight(rows * max(self.evidence.sizeHintForRow(0), 1)
+                                         + 2 * self.evidence.frameWidth() + 2)
         self.recent.clear()
         for s in result.recent:
             if s.kind == "meeting":
