@@ -158,7 +158,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
-    from desktop_app.operations.compliance import NoBranchProfile, compliance_report
+    from desktop_app.operations.compliance import NoBranchProfile, compliance_report, lacking_evidence
     from domain.compliance.render import render_text
 
     today = cli_text.date_option(args.today, "--today")
@@ -169,10 +169,15 @@ def cmd_compliance(args: argparse.Namespace) -> int:
             raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
         except ValueError as exc:
             raise CliError(f"期间格式不正确：{args.period}（应为 2026-11、2026-Q4 或 2026）") from exc
+        lacking = lacking_evidence(ledger, args.period)
     if args.json:
         _print_json(report.to_json())
     else:
         print(render_text(report))
+        if lacking:  # head office requires a 签到表/photo these meetings lack: they do not count
+            print("\n缺少佐证材料（不计入）：")
+            for item in lacking:
+                print(f"  {item.message_zh}  [{item.record_id}]")
     return EXIT_OK
 
 

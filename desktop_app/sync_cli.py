@@ -73,6 +73,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     print(f"同步完成：上传 {stats.pushed}（接受 {stats.accepted}，重复 {stats.duplicates}，冲突 {stats.conflicts}，"
           f"拒绝 {stats.rejected}），下载 {stats.pulled}；{stats.requests} 次请求，"
           f"上行 {stats.bytes_up} 字节，下行 {stats.bytes_down} 字节")
+    if stats.blobs is not None and stats.blobs.error:  # records went up; the files wait for a later sync
+        print(f"附件未上传完：{stats.blobs.error}", file=sys.stderr)
     if stats.checksum_ok is False:
         print("警告：与总部的数据校验不一致，请联系管理员", file=sys.stderr)
     if status.conflicts:

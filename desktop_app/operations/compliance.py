@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from desktop_app import compliance_query
-from desktop_app.compliance_query import NoBranchProfile
+from desktop_app.compliance_query import EvidenceShortfall, NoBranchProfile
 from desktop_app.operations.ledger import Ledger
 from domain.attendance import LapseWarning
-from domain.compliance import ComplianceReport
+from domain.compliance import ComplianceReport, Period
 
-__all__ = ["NoBranchProfile", "compliance_report", "lapse_warnings"]
+__all__ = ["EvidenceShortfall", "NoBranchProfile", "compliance_report", "lacking_evidence", "lapse_warnings"]
 
 
 def compliance_report(ledger: Ledger, period: str, today: dt.date) -> ComplianceReport:
@@ -22,6 +22,14 @@ def compliance_report(ledger: Ledger, period: str, today: dt.date) -> Compliance
     wizard's branch step; ``ValueError`` for a period that is not 2026-11, 2026-Q4 or 2026)."""
     with ledger.guard() as store:
         return compliance_query.compliance_report(store, period, today)
+
+
+def lacking_evidence(ledger: Ledger, period: str) -> list[EvidenceShortfall]:
+    """Meetings dated in ``period`` that do not count because they lack the 签到表/photo head office
+    requires (缺少佐证材料); empty while head office requires nothing."""
+    span = Period.parse(period)
+    with ledger.guard() as store:
+        return compliance_query.meetings_lacking_evidence(store, span.start, span.end)
 
 
 def lapse_warnings(ledger: Ledger, today: dt.date) -> list[LapseWarning]:

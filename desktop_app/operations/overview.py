@@ -7,9 +7,15 @@ CLI uses, so the overview and ``branch-ledger compliance`` always agree.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from desktop_app.compliance_query import meeting_facts, member_lapse_warnings, records_since
+from desktop_app.compliance_query import (
+    EvidenceShortfall,
+    meeting_facts,
+    meetings_lacking_evidence,
+    member_lapse_warnings,
+    records_since,
+)
 from desktop_app.operations.ledger import Ledger
 from desktop_app.store import RecordFilter, RecordSummary
 from desktop_app.store.sync_state import KEY_LAST_SUCCESS
@@ -29,6 +35,8 @@ class OverviewData:
     pending_changes: int
     conflicts: int
     last_sync: str | None
+    # This year's meetings that do not count for lack of the 签到表/photo head office requires.
+    lacking_evidence: list[EvidenceShortfall] = field(default_factory=list)
 
 
 def gather_overview(ledger: Ledger, today: dt.date | None = None) -> OverviewData:
@@ -43,10 +51,12 @@ def gather_overview(ledger: Ledger, today: dt.date | None = None) -> OverviewDat
     quarter = Period.containing(today, PeriodKind.QUARTER)
     year = Period.containing(today, PeriodKind.YEAR)
     reports: dict[str, ComplianceReport | None] = {"month": None, "quarter": None, "year": None}
+    lacking: list[EvidenceShortfall] = []
     if profile is not None:
         with lock as store:
             facts = meeting_facts(store)
             since = records_since(store)
+            lacking = meetings_lacking_evidence(store, year.start, year.end)
         for key, period in (("month", month), ("quarter", quarter), ("year", year)):
             reports[key] = compliance_status(
                 profile[1], facts, period, today, settings, members, records_since=since
@@ -72,4 +82,5 @@ def gather_overview(ledger: Ledger, today: dt.date | None = None) -> OverviewDat
         pending_changes=pending,
         conflicts=conflicts,
         last_sync=last_sync,
+        lacking_evidence=lacking,
     )

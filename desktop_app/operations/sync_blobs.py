@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable
 from typing import Any, cast
 
+from desktop_app import compliance_query
 from desktop_app.operations.ledger import Ledger
 from desktop_app.store.codec import unpack_text
 from domain.attachments import AttachmentRef, attachment_refs
@@ -151,7 +152,7 @@ def fetch_attachment(ledger: Ledger, ref: AttachmentRef, base_url: str, token: s
     return stats
 
 
-EVIDENCE_KEY = "evidence_policy"
+EVIDENCE_KEY = compliance_query.EVIDENCE_KEY  # counted by the 概览 and ``branch-ledger compliance`` too
 
 
 def save_evidence_policy(ledger: Ledger, policy: dict[str, list[str]]) -> None:
@@ -163,11 +164,7 @@ def save_evidence_policy(ledger: Ledger, policy: dict[str, list[str]]) -> None:
 def evidence_policy(ledger: Ledger) -> EvidencePolicy:
     """What head office requires per activity (empty until a head office that asks has been reached)."""
     with ledger.guard() as store:
-        raw = store.meta.get(EVIDENCE_KEY)
-    try:
-        return EvidencePolicy.from_json(raw if isinstance(raw, dict) else None)
-    except ValueError:  # a newer head office's role this version does not know: require nothing unknown
-        return EvidencePolicy()
+        return compliance_query.stored_evidence_policy(store)
 
 
 UNSENT_KEY = "attachments.unsent_at_hq"

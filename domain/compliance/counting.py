@@ -81,8 +81,9 @@ def count_states(records: Iterable[RecordStanding], *, drafts_count: bool = Fals
 
     Only a *finalized* amendment replaces the record it corrects: a correction still being drafted
     leaves the original standing as it was (and the draft itself does not count either). With
-    ``drafts_count`` (the branch's own working view) drafts count and any live amendment replaces
-    its original, so a meeting is never counted twice.
+    ``drafts_count`` (the branch's own working view) drafts count — unless they lack the evidence head
+    office requires (a finalized record's attachments are frozen, so the clerk is told while they can
+    still be added) — and any live amendment replaces its original, so a meeting is never counted twice.
     """
     items = list(records)
     superseded = {r.amends_record_id for r in items
@@ -94,7 +95,10 @@ def count_states(records: Iterable[RecordStanding], *, drafts_count: bool = Fals
         elif r.record_id in superseded:
             out[r.record_id] = CountState.SUPERSEDED
         elif not r.final:
-            out[r.record_id] = CountState.COUNTED if drafts_count else CountState.DRAFT
+            if not drafts_count:
+                out[r.record_id] = CountState.DRAFT
+            else:  # the branch's working view: a draft counts if it carries the evidence required
+                out[r.record_id] = CountState.COUNTED if r.evidence_ok else CountState.NO_EVIDENCE
         elif r.returned:
             out[r.record_id] = CountState.RETURNED
         elif not r.valid:

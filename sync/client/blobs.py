@@ -184,7 +184,7 @@ class BlobQueue:
         if status == 403:
             response.close()
             raise errors.DeviceRevoked(code="device_revoked")
-        if status in (408, 429) or status >= 500:
+        if status in (408, 429) or (status >= 500 and status != 507):  # 507: the branch's blob quota
             response.close()
             raise errors.ServerUnavailable(detail=f"HTTP {status}")
         return response
@@ -256,12 +256,16 @@ class BlobQueue:
         """The offset head office holds after creating (or finding) the upload; None: it does not take
         this digest (404: not referenced by an accepted revision of the branch, yet)."""
         response = self._call("POST", self._url(sha256), headers={"Upload-Length": str(length)})
+        answer = _json(response) if response.status_code not in (200, 201, 404) else {}
         response.close()
         if response.status_code == 404:
             return None
         if response.status_code not in (200, 201):
-            # 400: head office expects another size than the store holds (a tampered reference)
-            raise errors.RequestRejected(detail=f"POST HTTP {response.status_code}")
+            # 400: head office expects another size than the store holds (a tampered reference);
+            # 507: the branch's attachment quota at head office is full (blob_quota_exceeded) — the
+            # file stays here and is offered again by the next sync
+            message, code = str(answer.get("message") or "") or None, str(answer.get("code", ""))
+            raise errors.RequestRejected(message, detail=f"POST HTTP {response.status_code}", code=code)
         return int(response.headers["Upload-Offset"])
 
     def _patch(self, sha256: str, offset: int, body: _Window, stats: BlobStats) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.attachments import MAX_REF_BYTES, name_problem
@@ -106,6 +106,13 @@ def branch_refs(conn: Connection, branch_id: str, digests: Sequence[str]) -> dic
     )
     return {r.sha256: BlobRef(r.branch_id, r.sha256, int(r.size), r.mime, r.name, r.completed_at is not None,
                               bool(r.has_thumbnail)) for r in rows}
+
+
+def held_bytes(conn: Connection, branch_id: str) -> int:
+    """Bytes of the branch's attachments head office holds completely (its blob quota's use)."""
+    total = conn.execute(select(func.coalesce(func.sum(blob_refs.c.size), 0)).where(
+        blob_refs.c.branch_id == branch_id, blob_refs.c.completed_at.is_not(None))).scalar_one()
+    return int(total)
 
 
 def mark_complete(conn: Connection, branch_id: str, sha256: str, *, has_thumbnail: bool) -> None:

@@ -93,6 +93,10 @@ class Blobs:
         with self.engine.connect() as conn:
             return blobrefs.missing(conn, branch_id)
 
+    def held_bytes(self, branch_id: str) -> int:
+        with self.engine.connect() as conn:
+            return blobrefs.held_bytes(conn, branch_id)
+
     def offset(self, ref: BlobRef) -> int:
         """Bytes head office holds of ``ref`` (its size once complete)."""
         if ref.completed:

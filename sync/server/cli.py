@@ -30,7 +30,13 @@ from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_e
 from sync.server.identity import renew_epoch
 from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
 from sync.server.publish import Publisher, PublishError
-from sync.server.quotas import DEFAULT_ENROL_PER_MINUTE, DEFAULT_MAX_STORED_BYTES, DEFAULT_REQUESTS_PER_MINUTE
+from sync.server.quotas import (
+    DEFAULT_ENROL_PER_MINUTE,
+    DEFAULT_MAX_BRANCH_BLOB_BYTES,
+    DEFAULT_MAX_STORED_BYTES,
+    DEFAULT_REQUESTS_PER_MINUTE,
+    ENV_BLOB_QUOTA_MB,
+)
 from sync.server.service import HeadOffice, ServerLimits
 from sync.server.terminal import safe_json, safe_text
 
@@ -455,7 +461,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     # Migrates, once, before any worker starts.
-    office = _office(args, ServerLimits(max_stored_bytes=args.max_storage_mb * 1024 * 1024))
+    office = _office(args, ServerLimits(max_stored_bytes=args.max_storage_mb * 1024 * 1024,
+                                        max_branch_blob_bytes=blob_quota_mb(args) * 1024 * 1024))
     settings = AppSettings(
         max_wire_bytes=args.max_body_mb * 1024 * 1024,
         requests_per_minute=args.requests_per_minute,
@@ -662,11 +669,29 @@ def build_parser() -> argparse.ArgumentParser:
                    help="每个客户端地址每分钟的注册和令牌续期次数上限（0 为不限）")
     p.add_argument("--max-storage-mb", type=int, default=DEFAULT_MAX_STORED_BYTES // (1024 * 1024),
                    help="每台设备在总部的存储配额（MiB）")
+    p.add_argument("--blob-quota-mb", type=int, default=None,
+                   help="每个支部在总部的附件存储配额（MiB；0 为不限；默认 $BRANCH_LEDGER_HQ_BLOB_QUOTA_MB，"
+                        "未设置时 10240 即 10 GiB）")
     p.add_argument("--header-timeout", type=float, default=20.0, help="请求头必须在多少秒内收齐")
     p.add_argument("--log-level", default="info")
     p.add_argument("--workers", type=int, default=1,
                    help="工作进程数（默认 1；PostgreSQL 上可按 CPU 核数设置，见 docs/deploy-hq.md）")
     return parser
+
+
+def blob_quota_mb(args: argparse.Namespace) -> int:
+    """``serve``'s per-branch attachment quota in MiB: ``--blob-quota-mb``, else
+    ``$BRANCH_LEDGER_HQ_BLOB_QUOTA_MB``, else 10 GiB; 0 = no limit."""
+    if args.blob_quota_mb is not None:
+        if args.blob_quota_mb < 0:
+            raise CliError("--blob-quota-mb 不能为负数（0 为不限）")
+        return int(args.blob_quota_mb)
+    raw = os.environ.get(ENV_BLOB_QUOTA_MB, "").strip()
+    if raw:
+        if not raw.isdigit():
+            raise CliError(f"{ENV_BLOB_QUOTA_MB} 应为不小于 0 的整数（MiB），当前为 {raw!r}")
+        return int(raw)
+    return DEFAULT_MAX_BRANCH_BLOB_BYTES // (1024 * 1024)
 
 
 def main(argv: list[str] | None = None) -> int:

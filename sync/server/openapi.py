@@ -35,6 +35,7 @@ ERROR_STATUSES: dict[int, str] = {
     422: "JSON that does not match the schema, or an uploaded file head office refused",
     426: "protocol outside the supported range",
     429: "rate limited; see Retry-After",
+    507: "the branch's attachment storage quota is reached (blob_quota_exceeded; records still sync)",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": text} for status, text in ERROR_STATUSES.items()

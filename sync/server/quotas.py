@@ -6,6 +6,11 @@ several server processes each keeps its own buckets, so the effective limit is p
 a reverse proxy's limits (packaging/nginx-branch-ledger.conf) sit in front of all of them. The
 storage quota is checked inside the sync transaction against ``devices.stored_bytes``; a device
 at its quota can still pull, and its pending changes wait on the device, never dropped.
+
+Attachment bytes are outside the database and have their own quota per *branch* (its devices share
+the files, deduplicated): ``ServerLimits.max_branch_blob_bytes``, checked by ``/v1/blobs`` before any
+byte of a new upload is written (routes_blobs.py) — a 507 ``blob_quota_exceeded``; records keep
+syncing and the files wait on the laptop.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ DEFAULT_REQUESTS_PER_MINUTE = 120
 DEFAULT_BURST = 60
 DEFAULT_ENROL_PER_MINUTE = 10
 DEFAULT_MAX_STORED_BYTES = 1024 * 1024 * 1024  # 1 GiB per device: decades of minutes
+# Attachment bytes per branch (issue 14), apart from the records' quota above: 30 photos of ~1 MB
+# a month (downscaled on attach) for 25 years is ~9 GB. ``serve --blob-quota-mb`` or
+# ``$BRANCH_LEDGER_HQ_BLOB_QUOTA_MB``; 0 = no limit.
+DEFAULT_MAX_BRANCH_BLOB_BYTES = 10 * 1024 * 1024 * 1024
+ENV_BLOB_QUOTA_MB = "BRANCH_LEDGER_HQ_BLOB_QUOTA_MB"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,10 @@ is unknown, another branch's, or nobody's (blobs.py). The upload follows tus cor
   office links it; a refused file is deleted and answered 422 (``digest_mismatch`` /
   ``attachment_refused``): the client keeps it as refused and never sends it again.
 
+Attachment bytes have their own quota per branch (``ServerLimits.max_branch_blob_bytes``, ``serve
+--blob-quota-mb``): a ``POST`` whose ``Upload-Length`` would take the branch's completely held files
+past it, or a ``PATCH`` of such an upload, is a 507 ``blob_quota_exceeded`` before any byte is written.
+
 ``GET /v1/blobs/{sha256}`` serves a complete blob with ``ETag: "<sha256>"`` (``If-None-Match`` →
 304) and byte ranges; ``GET /v1/blobs/{sha256}/thumbnail`` a small JPEG made once at upload.
 """
@@ -85,6 +89,22 @@ def _int_header(request: Request, name: str) -> int:
     return int(raw)
 
 
+async def _within_quota(request: Request, ref: BlobRef) -> None:
+    """507 before anything is written when completing ``ref`` would pass the branch's blob quota.
+
+    Counted against the files held completely; uploads running at the same moment from several
+    devices of the branch can each pass, so the quota may be exceeded by at most the files in flight.
+    """
+    office: HeadOffice = request.app.state.office
+    quota = office.limits.max_branch_blob_bytes
+    if quota <= 0:
+        return
+    held = await run_in_threadpool(_blobs(request).held_bytes, ref.branch_id)
+    if held + ref.size > quota:
+        raise ApiError(507, "blob_quota_exceeded", headers=_TUS, extra={"max_bytes": quota},
+                       details={"held_bytes": held, "upload_length": ref.size})
+
+
 def _offset_reply(ref: BlobRef, offset: int, status: int = 204) -> Response:
     headers = {**_TUS, "Upload-Offset": str(offset), "Upload-Length": str(ref.size), "Cache-Control": "no-store"}
     return Response(status_code=status, headers=headers)
@@ -104,7 +124,7 @@ async def blob_head(request: Request, sha256: str) -> Response:
     return _offset_reply(ref, await run_in_threadpool(_blobs(request).offset, ref), 200)
 
 
-@router.post("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, ok={
+@router.post("/v1/blobs/{sha256}", **_documented(*_AUTH_ERRORS, 507, ok={
     200: {"description": "already held completely (nothing to send)", "headers": _OFFSET_HEADERS},
     201: {"description": "upload created", "headers": _OFFSET_HEADERS}}))
 async def blob_create(request: Request, sha256: str) -> Response:
@@ -115,6 +135,7 @@ async def blob_create(request: Request, sha256: str) -> Response:
     blobs = _blobs(request)
     if ref.completed:
         return _offset_reply(ref, ref.size, 200)  # held already (another device of the branch): nothing to send
+    await _within_quota(request, ref)
     offset = await run_in_threadpool(blobs.storage.create, ref.branch_id, ref.sha256)
     reply = _offset_reply(ref, offset, 201)
     reply.headers["Location"] = f"/v1/blobs/{ref.sha256}"
@@ -155,7 +176,7 @@ async def _receive_into(request: Request, appender: Appender, budget: int) -> No
 
 
 @router.patch("/v1/blobs/{sha256}", **_documented(
-    *_AUTH_ERRORS, 408, 409, 413, 415, 422,
+    *_AUTH_ERRORS, 408, 409, 413, 415, 422, 507,
     ok={204: {"description": "appended and fsynced; the new Upload-Offset", "headers": _OFFSET_HEADERS}}))
 async def blob_append(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
@@ -169,6 +190,7 @@ async def blob_append(request: Request, sha256: str) -> Response:
                        headers={**_TUS, "Upload-Offset": str(ref.size)})
     if declared > MAX_PATCH_BYTES or offset + declared > ref.size:
         raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+    await _within_quota(request, ref)  # the quota may have filled since the POST (another device)
     try:
         appender = await run_in_threadpool(blobs.storage.open_append, ref.branch_id, ref.sha256, offset)
     except FileNotFoundError as exc:

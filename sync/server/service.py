@@ -45,7 +45,7 @@ from sync.server.ledger import BranchLedger
 from sync.server.orgs import get_unit, org_path
 from sync.server.profiles import profile_heads
 from sync.server.push import apply_push
-from sync.server.quotas import DEFAULT_MAX_STORED_BYTES
+from sync.server.quotas import DEFAULT_MAX_BRANCH_BLOB_BYTES, DEFAULT_MAX_STORED_BYTES
 from sync.server.tables import devices
 from sync.server.timeutil import now_text
 
@@ -84,6 +84,7 @@ class ServerLimits:
     max_page_bytes: int = MAX_PAGE_BYTES
     max_page_items: int = MAX_PAGE_ITEMS
     max_stored_bytes: int = DEFAULT_MAX_STORED_BYTES  # per device
+    max_branch_blob_bytes: int = DEFAULT_MAX_BRANCH_BLOB_BYTES  # attachment bytes per branch; 0 = no limit
 
 
 @dataclass

@@ -81,3 +81,36 @@ def test_a_file_head_office_refuses_is_never_sent_again(hq: HeadOfficeFixture, t
     assert again is not None and again.bytes_up == 0 and again.uploaded == 0
     assert storage(hq).files() == []
     a.ledger.close()
+
+
+def test_a_full_blob_quota_leaves_the_files_on_the_laptop_and_the_records_synced(
+        hq: HeadOfficeFixture, tmp_path: Path) -> None:  # noqa: F811
+    """Head office's per-branch attachment quota is reached: the record still syncs, the sync run
+    says why in Chinese (no retry storm, no byte sent), the file stays 附件未上传完 and goes up by
+    itself once head office raises the quota."""
+    import dataclasses
+
+    from sync.server.blobrefs import held_bytes
+
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=100_000)
+    a = _device(hq, tmp_path / "a", "A")
+    photo = noisy_jpeg(150_000, seed=43)
+    with a.ledger.guard() as store:
+        ref = store.blobs.put_bytes(photo, "合影.jpg", downscale=False, role=AttachmentRole.PHOTO)
+    record = save_record(a.ledger, "meeting", meeting("主题党日", attachments=[ref.model_dump(mode="json")]),
+                         author="A").envelope.record_id
+    result = a.sync()
+    run = result.stats.blobs
+    assert run is not None and run.uploaded == 0 and run.bytes_up == 0 and run.refused == []
+    assert run.error is not None and "附件存储配额已用完" in run.error
+    assert unsent_attachments(a.ledger) == {ref.sha256}  # 附件未上传完
+    assert result.stats.pushed >= 1 and a.state().pending_count() == 0  # the record itself went up
+    assert hq.office.call(held_bytes, "b1") == 0 and storage(hq).files() == []
+    assert record
+
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=10 * 1024 * 1024)
+    run = a.sync().stats.blobs
+    assert run is not None and run.uploaded == 1 and run.error is None
+    assert unsent_attachments(a.ledger) == set()
+    assert storage(hq).path("b1", ref.sha256).read_bytes() == photo
+    a.ledger.close()

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.compliance_query import compliance_report, meeting_facts, meeting_states, member_lapse_warnings
+from desktop_app.compliance_query import (
+    compliance_report,
+    meeting_facts,
+    meeting_states,
+    meetings_lacking_evidence,
+    member_lapse_warnings,
+)
 from desktop_app.store import KdfParams, Store
 from domain.compliance.counting import CountState
 from tests.store.conftest import PASSPHRASE
@@ -184,3 +190,75 @@ def test_version_5_judges_the_finalized_meetings_already_stored(store_dir: Path)
         got = dict(reopened.conn.execute("SELECT record_id, valid FROM meeting_facts").fetchall())
         assert got == {valid: 1, invalid: 0, draft: None}
         assert meeting_states(reopened)[invalid] is CountState.INVALID
+
+
+# ---------------------------------------------------------------- head office's evidence setting (issue 14)
+
+
+def _evidence_ledger(store: Store, roster: dict[str, str]) -> dict[str, str]:
+    """Q4 of a branch whose head office requires a photo and the 签到表 for a 主题党日: one 主题党日 with
+    both, one with the photo only, a draft 主题党日 without anything, and a 党课 (nothing required)."""
+    store.records.create("branch_profile", {"name": "测试支部", "records_since": "2026-01-01"}, author="t")
+    photo = {"sha256": "a" * 64, "size": 10, "mime": "image/jpeg", "name": "植树.jpg", "role": "photo"}
+    scan = {"sha256": "b" * 64, "size": 10, "mime": "application/pdf", "name": "签到表.pdf", "role": "sign_in_sheet"}
+    everyone = list(roster.values())
+    return {
+        "complete": _final_meeting(store, roster, "theme_day", "2026-10-12", everyone, attachments=[photo, scan]),
+        "photo_only": _final_meeting(store, roster, "theme_day", "2026-11-12", everyone, attachments=[photo]),
+        "lecture": _final_meeting(store, roster, "lecture", "2026-11-20", everyone,
+                                  lecture={"lecturer": "王书记", "topic": "森林防火与党员责任"}),
+        "draft": store.records.create("meeting", _meeting("theme_day", "2026-12-01", everyone),
+                                      author="t").record_id,
+    }
+
+
+def test_the_evidence_head_office_requires_decides_what_counts_on_the_laptop(store: Store,
+                                                                            roster: dict[str, str]) -> None:
+    ids = _evidence_ledger(store, roster)
+    assert all(state is CountState.COUNTED for state in meeting_states(store).values())  # nothing required yet
+    store.meta.set("evidence_policy", {"theme_day": ["photo", "sign_in_sheet"]})  # as a sync run keeps it
+    states = meeting_states(store)
+    assert states[ids["complete"]] is CountState.COUNTED and states[ids["lecture"]] is CountState.COUNTED
+    assert states[ids["photo_only"]] is CountState.NO_EVIDENCE
+    assert states[ids["draft"]] is CountState.NO_EVIDENCE  # told while the files can still be added
+    assert sorted(f.date for f in meeting_facts(store)) == [dt.date(2026, 10, 12), dt.date(2026, 11, 20)]
+    lacking = meetings_lacking_evidence(store)
+    assert [(s.record_id, [r.value for r in s.missing]) for s in lacking] == [
+        (ids["photo_only"], ["sign_in_sheet"]), (ids["draft"], ["photo", "sign_in_sheet"])]
+    assert "缺少签到表，缺少佐证材料（不计入）" in lacking[0].message_zh
+    assert meetings_lacking_evidence(store, dt.date(2026, 12, 1), dt.date(2026, 12, 31)) == lacking[1:]
+    store.meta.set("evidence_policy", {"theme_day": ["future_role"]})  # a newer head office: require nothing unknown
+    assert meetings_lacking_evidence(store) == []
+
+
+def test_the_overview_and_the_command_line_agree_on_missing_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop_app.cli import main
+    from desktop_app.operations import Ledger
+    from desktop_app.operations.overview import gather_overview
+
+    data_dir = tmp_path / "ledger"
+    store, _ = Store.create(data_dir, PASSPHRASE, kdf=KdfParams.fast_for_tests())
+    roster = {name: store.records.create("member", {"name": name, "posts": posts}, author="t").record_id
+              for name, posts in [("王书记", ["secretary"]), ("李组织", ["organization"]), ("赵宣传", [])]}
+    ids = _evidence_ledger(store, roster)
+    store.meta.set("evidence_policy", {"theme_day": ["photo", "sign_in_sheet"]})
+    today = dt.date(2026, 12, 2)
+    overview = gather_overview(Ledger(store), today)
+    store.close()
+    assert [s.record_id for s in overview.lacking_evidence] == [ids["photo_only"], ids["draft"]]
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    common = ["--data-dir", str(data_dir), "--passphrase-file", str(secret)]
+    capsys.readouterr()
+    assert main([*common, "compliance", "--period", "2026-Q4", "--today", today.isoformat(), "--json"]) == 0
+    quarter = json.loads(capsys.readouterr().out)
+    assert overview.quarter is not None and quarter == overview.quarter.to_json()
+    theme = next(r for r in quarter["requirements"] if "主题党日" in json.dumps(r, ensure_ascii=False))
+    # One 主题党日 a month: October's counts, November's lacks its 签到表, December's is a bare draft.
+    assert [w["done"] for w in theme["windows"]] == [1, 0, 0]
+    assert main([*common, "compliance", "--period", "2026-Q4", "--today", today.isoformat()]) == 0
+    printed = capsys.readouterr().out
+    assert "缺少佐证材料（不计入）" in printed
+    assert all(s.message_zh in printed for s in overview.lacking_evidence)

@@ -171,3 +171,82 @@ def test_blob_directory_beside_the_database_or_as_given(tmp_path: Path, monkeypa
     assert default_blob_dir(url) == tmp_path / "hq.sqlite3.blobs"
     assert cli.main(["--db", str(tmp_path / "hq.sqlite3"), "--blobs", str(tmp_path / "files"), "evidence", "show"]) == 0
     assert default_blob_dir(url) == tmp_path / "files"  # serve's workers read the same variable
+
+
+def test_a_branch_past_its_blob_quota_is_refused_before_any_byte_is_written(hq: HeadOfficeFixture) -> None:
+    """Attachment bytes have their own quota per branch: a POST whose Upload-Length would take the
+    branch's held files past it is a 507 with a clear message, nothing is created, a PATCH is refused
+    alike; another branch is not affected, and raising the quota lets the same upload through."""
+    import dataclasses
+
+    first, second = noisy_jpeg(200_000, seed=41), noisy_jpeg(200_000, seed=42)
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=len(first) + len(second) - 1)
+    device, other = hq.device("b1"), hq.device("b2")
+    refs = [ref_for(first, "一.jpg"), ref_for(second, "二.jpg")]
+    push_record(device, refs)
+    tus = Tus.of(hq, device)
+    assert tus.upload(refs[0]["sha256"], first).status_code == 204  # within the quota
+    sha = refs[1]["sha256"]
+    refused = tus.create(sha, len(second))
+    assert refused.status_code == 507, refused.text
+    body = refused.json()
+    assert body["code"] == "blob_quota_exceeded" and "附件存储配额已用完" in body["message"]
+    assert body["max_bytes"] == len(first) + len(second) - 1
+    assert body["details"] == {"held_bytes": len(first), "upload_length": len(second)}
+    assert tus.patch(sha, 0, second[:1000]).status_code == 507
+    assert tus.head(sha).headers["Upload-Offset"] == "0"
+    assert not any(sha in f for f in stored_files(hq))  # no partial: refused before any byte was written
+    assert missing_of(hq, device) == [sha]  # still wanted, once there is room
+
+    theirs = ref_for(second, "二.jpg")  # the same file in another branch: its own quota
+    push_record(other, [theirs])
+    assert Tus.of(hq, other).upload(theirs["sha256"], second).status_code == 204
+
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=len(first) + len(second))
+    assert tus.upload(sha, second).status_code == 204
+    assert tus.get(sha).content == second and missing_of(hq, device) == []
+
+
+def test_serve_takes_the_blob_quota_from_its_option_or_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``branch-ledger-hq serve`` as a real process with ``$BRANCH_LEDGER_HQ_BLOB_QUOTA_MB=1``: an
+    upload of 1.2 MB is refused (507) before a byte is written; the option's default is 10 GiB."""
+    from sync.server.cli import CliError, blob_quota_mb, build_parser
+    from sync.server.quotas import DEFAULT_MAX_BRANCH_BLOB_BYTES
+    from tests.reliability.hq_process import HeadOfficeProcess, InFlight, enrolled_device
+    from tests.sync.hq import meeting
+
+    def quota(*argv: str) -> int:
+        return blob_quota_mb(build_parser().parse_args(["serve", *argv]))
+
+    monkeypatch.delenv("BRANCH_LEDGER_HQ_BLOB_QUOTA_MB", raising=False)
+    assert quota() * 1024 * 1024 == DEFAULT_MAX_BRANCH_BLOB_BYTES == 10 * 1024**3
+    assert quota("--blob-quota-mb", "500") == 500
+    with pytest.raises(CliError, match="不能为负数"):
+        quota("--blob-quota-mb", "-1")
+    monkeypatch.setenv("BRANCH_LEDGER_HQ_BLOB_QUOTA_MB", "10GB")
+    with pytest.raises(CliError, match="BRANCH_LEDGER_HQ_BLOB_QUOTA_MB"):
+        quota()
+    monkeypatch.setenv("BRANCH_LEDGER_HQ_BLOB_QUOTA_MB", "1")
+    assert quota() == 1 and quota("--blob-quota-mb", "0") == 0  # the option wins; 0 = no limit
+
+    hq = HeadOfficeProcess(f"sqlite:///{tmp_path / 'hq.sqlite3'}", tmp_path / "hq.keys", tmp_path / "hq.log")
+    hq.prepare()
+    hq.start()
+    try:
+        state, engine = enrolled_device(hq, "b1", "林场", InFlight())
+        small, large = noisy_jpeg(300_000, seed=44), noisy_jpeg(1_200_000, seed=45)
+        refs = [ref_for(small, "小.jpg"), ref_for(large, "大.jpg")]
+        state.create("meeting", meeting("主题党日：植树", attachments=refs))
+        engine.sync_once()
+        assert state.creds is not None
+        tus = Tus(hq.base_url, state.creds.token)
+        assert tus.upload(refs[0]["sha256"], small).status_code == 204
+        refused = tus.create(refs[1]["sha256"], len(large))
+        assert refused.status_code == 507 and refused.json()["code"] == "blob_quota_exceeded"
+        assert refused.json()["max_bytes"] == 1024 * 1024
+        assert tus.head(refs[1]["sha256"]).headers["Upload-Offset"] == "0"
+        assert not list((tmp_path / "hq.sqlite3.blobs").rglob(f"{refs[1]['sha256']}*"))
+    finally:
+        hq.stop()

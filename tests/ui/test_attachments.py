@@ -8,6 +8,7 @@ file).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import tempfile
@@ -21,19 +22,24 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop_app.operations.printing import PrintRequest, render_document
 from desktop_app.operations.sync_blobs import download_mode, save_unsent
+from desktop_app.store.codec import unpack_text
 from desktop_app.store.sync_state import StoreSyncState
 from desktop_app.ui.editors.attachment_viewer import AttachmentViewer
 from desktop_app.ui.editors.attachments import AttachmentsPanel
+from desktop_app.ui.editors.evaluation import EvaluationEditor
 from desktop_app.ui.editors.meeting import MeetingEditor
+from desktop_app.ui.editors.post import PostEditor
+from desktop_app.ui.pages.overview import OverviewPage
+from desktop_app.ui.pages.posts import PostsPage
 from desktop_app.ui.printing.dialog import PrintDialog
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.ui_settings import UiSettings
 from domain.attachments import AttachmentRole
-from domain.records import Meeting
+from domain.records import Meeting, PioneerPost, PostEvaluation
 from sync.client.state import Credentials
 from tests.ui.clerk import Clerk, dialog_text, settle, wait_until
-from tests.ui.steps import button, finalize, go_to, new_meeting, open_from_list, save, toolbar_button
+from tests.ui.steps import button, finalize, go_to, new_meeting, open_from_list, problems, save, toolbar_button
 from testsupport import attachment_samples as samples
 
 pytestmark = [pytest.mark.usefixtures("chinese")]
@@ -532,3 +538,155 @@ def test_a_file_held_only_as_a_thumbnail_shows_it_and_says_it_is_not_here(
     viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AttachmentViewer) and w.isVisible())
     assert "尚未下载" in viewer.picture.text()
     viewer.close()
+
+
+def _post_page_with(clerk: Clerk, shell: ShellWindow, session: Session, post_name: str) -> PostsPage:
+    page = go_to(clerk, shell, "先锋岗")
+    assert isinstance(page, PostsPage)
+    session.notify("pioneer_post")  # written behind the window's back: tell it, as every write does
+    wait_until(lambda: page.posts_model.rowCount() == 1, 5000, "the post in the list")
+    clerk.click(page.posts.viewport(), page.posts.visualRect(page.posts_model.index(0, 0)).center())
+    wait_until(lambda: page.selected_post() is not None, 5000, f"{post_name} selected")
+    return page
+
+
+def test_a_pioneer_post_takes_a_photo_from_the_file_dialog_and_shows_it_again(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    with session.lock:
+        post = session.store.records.create(
+            "pioneer_post", {"name": "防火瞭望先锋岗", "holder_member_ids": [roster["钱党员"]]}, author="t").record_id
+    page = _post_page_with(clerk, shell, session, "防火瞭望先锋岗")
+    editor = open_from_list(clerk, shell, page.posts, "防火瞭望先锋岗")
+    assert isinstance(editor, PostEditor)
+    panel = editor.attachments
+    assert panel.isVisible()
+    photo = tmp_path / "瞭望塔挂牌.jpg"
+    photo.write_bytes(samples.jpeg(2600, 1800, marker=samples.MARKER))
+    with clerk.on_dialog(clerk.open_file(str(photo))):
+        clerk.click(button(panel, "添加附件…"))
+    tiles_ready(panel, 1, thumbs=1)
+    click_tile(clerk, panel, 0)
+    clerk.fill(panel.caption, "先锋岗挂牌")
+    save(clerk, editor)
+    body = session.read(lambda s: s.records.get(post)).body
+    assert isinstance(body, PioneerPost)
+    assert body.name == "防火瞭望先锋岗" and body.holder_member_ids == [roster["钱党员"]]
+    [ref] = body.attachments
+    assert ref.name == "瞭望塔挂牌.jpg" and ref.caption == "先锋岗挂牌" and ref.role is AttachmentRole.PHOTO
+    assert ref.mime == "image/jpeg" and ref.width is not None and max(ref.width, ref.height or 0) <= 2000
+    assert session.read(lambda s: s.blobs.has(ref.sha256))
+    stored = session.read(lambda s: s.conn.execute(
+        "SELECT schema_version, body FROM revisions WHERE record_id = ?", (post,)).fetchall())
+    # the reference is in the stored body itself, which is then of schema version 2
+    assert [version for version, data in stored if ref.sha256 in unpack_text(data)] == [2]
+
+    editor.close()
+    settle()
+    again = open_from_list(clerk, shell, page.posts, "防火瞭望先锋岗")
+    assert isinstance(again, PostEditor) and again is not editor
+    tiles_ready(again.attachments, 1, thumbs=1)
+    assert "先锋岗挂牌" in again.attachments.strip.item(0).text()
+
+
+def test_an_evaluation_takes_a_photo_by_drop_and_from_the_dialog_and_shows_them_again(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    with session.lock:
+        post = session.store.records.create(
+            "pioneer_post", {"name": "护林先锋岗", "holder_member_ids": [roster["钱党员"]]}, author="t").record_id
+    page = _post_page_with(clerk, shell, session, "护林先锋岗")
+    tabs = page.tabs.tabBar()
+    clerk.click(tabs, tabs.tabRect(1).center())
+    assert shell.workspace is not None
+    before = len(shell.workspace.editors)
+    clerk.click(page.new_eval)
+    editor = shell.workspace.editors[before]
+    assert isinstance(editor, EvaluationEditor)
+    clerk.fill(editor.period, "2026-Q2")
+    clerk.fill(editor.score.lineEdit(), "92")
+    panel = editor.attachments
+    assert panel.isVisible()
+    photo = tmp_path / "评议现场.jpg"
+    photo.write_bytes(samples.jpeg())
+    scan = tmp_path / "评议表.pdf"
+    scan.write_bytes(samples.pdf())
+    with clerk.on_dialog(clerk.open_file(str(photo))):
+        clerk.click(button(panel, "添加附件…"))
+    tiles_ready(panel, 1, thumbs=1)
+    assert drop(panel, [scan])
+    tiles_ready(panel, 2, thumbs=1)  # the photo's thumbnail; a PDF's tile shows its type
+    save(clerk, editor)
+    assert editor.record_id is not None, problems(editor)
+    record_id = editor.record_id
+    body = session.read(lambda s: s.records.get(record_id)).body
+    assert isinstance(body, PostEvaluation)
+    assert body.post_id == post and body.period == "2026-Q2"
+    assert [(a.name, a.mime) for a in body.attachments] == [
+        ("评议现场.jpg", "image/jpeg"), ("评议表.pdf", "application/pdf")]
+    digests = {a.sha256 for a in body.attachments}
+    assert session.read(lambda s: {d for d in digests if s.blobs.has(d)}) == digests
+
+    editor.close()
+    settle()
+    wait_until(lambda: page.evals_model.rowCount() == 1, 5000, "the evaluation in the list")
+    index = page.evals_model.index(0, 0)
+    before = len(shell.workspace.editors)
+    clerk.double_click(page.evals.viewport(), page.evals.visualRect(index).center())
+    wait_until(lambda: len(shell.workspace.editors) > before, 5000, "the evaluation editor")  # type: ignore[union-attr]
+    again = shell.workspace.editors[-1]
+    assert isinstance(again, EvaluationEditor) and again.record_id == record_id
+    tiles_ready(again.attachments, 2, thumbs=1)
+    assert [again.attachments.strip.item(i).text().splitlines()[1] for i in range(2)] == [
+        "评议现场.jpg", "评议表.pdf"]
+
+
+def test_the_overview_names_a_meeting_lacking_the_evidence_head_office_requires(
+    shell: ShellWindow, session: Session, roster: dict[str, str], clerk: Clerk, tmp_path: Path
+) -> None:
+    """Head office requires a photo and the 签到表 for a 主题党日: this month's draft without them does not
+    count and is listed under the table; double-clicking it opens the meeting, and once both files are
+    attached and saved it counts and the list is gone."""
+    today = dt.date.today()
+    with session.lock:
+        session.store.meta.set("evidence_policy", {"theme_day": ["photo", "sign_in_sheet"]})  # as sync keeps it
+        session.store.records.create("meeting", {
+            "meeting_type": "theme_day", "title": "本月主题党日", "place": "林场党员活动室",
+            "starts_at": dt.datetime(today.year, today.month, 1, 9).isoformat(),
+            "attendance": [{"member_id": roster["王书记"]}],
+            "theme_day": {"month": f"{today.year}-{today.month:02d}", "theme": "学习"}}, author="t")
+    page = go_to(clerk, shell, "概览")
+    assert isinstance(page, OverviewPage)
+    session.notify("meeting")  # written behind the window's back: tell it, as every write does
+
+    def theme_cell() -> str:
+        labels = [page.compliance.item(r, 0).text() for r in range(page.compliance.rowCount())]
+        return page.compliance.item(next(r for r, t in enumerate(labels) if t.startswith("主题党日")), 1).text()
+
+    wait_until(lambda: page.data is not None and not page.loading and page.evidence.count() == 1, 5000,
+               "the overview with the meeting lacking evidence")
+    assert page.evidence.isVisible() and page.evidence_label.isVisible()
+    assert theme_cell().startswith("0/1")
+    text = page.evidence.item(0).text()
+    assert "本月主题党日" in text and "缺少活动照片、签到表" in text and "缺少佐证材料" in text
+
+    assert shell.workspace is not None
+    before = len(shell.workspace.editors)
+    item = page.evidence.item(0)
+    clerk.double_click(page.evidence.viewport(), page.evidence.visualItemRect(item).center())
+    wait_until(lambda: len(shell.workspace.editors) > before, 5000, "the meeting editor")  # type: ignore[union-attr]
+    editor = shell.workspace.editors[-1]
+    assert isinstance(editor, MeetingEditor) and editor.title.text() == "本月主题党日"
+    photo, sheet = tmp_path / "合影.jpg", tmp_path / "签到表.png"
+    photo.write_bytes(samples.jpeg())
+    sheet.write_bytes(samples.png())
+    assert drop(editor.attachments, [photo, sheet])
+    tiles_ready(editor.attachments, 2)
+    save(clerk, editor)
+    assert {a.role for a in saved_body(session, editor).attachments} == {AttachmentRole.PHOTO,
+                                                                         AttachmentRole.SIGN_IN_SHEET}
+    editor.close()
+    page = go_to(clerk, shell, "概览")
+    wait_until(lambda: not page.loading and page.evidence.count() == 0 and theme_cell().startswith("1/1"), 5000,
+               "the meeting to count")
+    assert not page.evidence.isVisible()

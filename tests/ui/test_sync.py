@@ -401,3 +401,35 @@ def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
     gate.set()
     settle(page, qtbot)
     assert on_ui_thread == [False, False, False] and page.conflicts_model.rowCount() == 1
+
+
+def test_a_full_attachment_quota_at_head_office_is_told_on_the_sync_page(
+    shell: ShellWindow, session: Session, roster: dict[str, str], hq: HeadOfficeFixture, qtbot: Any,
+    clerk: Clerk,
+) -> None:
+    """Head office's per-branch attachment quota is reached: the meeting still goes up, the page's log
+    says why the photo did not (head office's Chinese message), and the next sync after the quota is
+    raised sends it."""
+    import dataclasses
+
+    from desktop_app.operations.records import save_record
+    from domain.attachments import AttachmentRole
+    from tests.sync.blobsupport import noisy_jpeg, storage
+
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=50_000)
+    page = sync_page(clerk, shell, qtbot)
+    enrol_from_page(clerk, page, hq, qtbot)
+    photo = noisy_jpeg(120_000, seed=46)
+    with session.lock:
+        ref = session.store.blobs.put_bytes(photo, "合影.jpg", downscale=False, role=AttachmentRole.PHOTO)
+    record = save_record(session.ledger, "meeting", meeting("主题党日", attachments=[ref.model_dump(mode="json")]),
+                         author="t").envelope.record_id
+    stats = sync_now(clerk, page, qtbot)
+    assert stats.accepted >= 1 and record in head_office_records(hq)
+    log = [page.history.item(i).text() for i in range(page.history.count())]
+    assert any("Attachments not sent" in line and "附件存储配额已用完" in line for line in log), log
+    assert not storage(hq).files()
+
+    hq.office.limits = dataclasses.replace(hq.office.limits, max_branch_blob_bytes=10 * 1024 * 1024)
+    sync_now(clerk, page, qtbot)
+    assert storage(hq).path("b1", ref.sha256).read_bytes() == photo

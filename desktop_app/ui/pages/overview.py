@@ -109,8 +109,21 @@ class OverviewPage(Page):
             translate("OverviewPage", "Notices head office sent to this branch; double-click to read")
         )
 
+        # Meetings that do not count because head office requires a 签到表/photo they lack (issue 14);
+        # hidden while there are none. Double-click opens the meeting to attach the file.
+        self.evidence_label = QLabel(translate("OverviewPage", "Lacking the evidence head office requires "
+                                               "(not counted):"))
+        self.evidence_label.setObjectName("evidenceHeading")
+        self.evidence = QListWidget()
+        self.evidence.setObjectName("lackingEvidence")
+        self.evidence.itemActivated.connect(self._open_recent)
+        self.evidence_label.hide()
+        self.evidence.hide()
         box_compliance = QGroupBox(translate("OverviewPage", "Required activities"))
-        QVBoxLayout(box_compliance).addWidget(self.compliance)
+        compliance_layout = QVBoxLayout(box_compliance)
+        compliance_layout.addWidget(self.compliance, 1)
+        compliance_layout.addWidget(self.evidence_label)
+        compliance_layout.addWidget(self.evidence)
         box_recent = QGroupBox(translate("OverviewPage", "Recent records"))
         QVBoxLayout(box_recent).addWidget(self.recent)
         box_sync = QGroupBox(translate("OverviewPage", "Sync"))
@@ -183,6 +196,18 @@ class OverviewPage(Page):
         name = result.branch_name or translate("OverviewPage", "(branch name not set)")
         self.heading.setText(f"{name} · {result.today.isoformat()}")
         self._fill_compliance(result)
+        self.evidence.clear()
+        for shortfall in result.lacking_evidence:
+            item = QListWidgetItem(shortfall.message_zh)
+            item.setForeground(QBrush(QColor("#b00020")))
+            item.setData(Qt.ItemDataRole.UserRole, ("meeting", shortfall.record_id))
+            self.evidence.addItem(item)
+        self.evidence_label.setVisible(bool(result.lacking_evidence))
+        self.evidence.setVisible(bool(result.lacking_evidence))
+        if result.lacking_evidence:  # as tall as its lines (at most 4, then it scrolls): the table keeps the room
+            rows = min(len(result.lacking_evidence), 4)
+            self.evidence.setFixedHeight(rows * max(self.evidence.sizeHintForRow(0), 1)
+                                         + 2 * self.evidence.frameWidth() + 2)
         self.recent.clear()
         for s in result.recent:
             if s.kind == "meeting":

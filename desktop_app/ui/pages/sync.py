@@ -342,6 +342,9 @@ class SyncPage(Page):
                 stats.accepted + stats.duplicates, stats.pulled, len(stats.new_conflicts)
             )
         )
+        blobs = getattr(stats, "blobs", None)
+        if blobs is not None and blobs.error:  # e.g. head office's attachment quota is full: records went up
+            self._log(translate("SyncPage", "Attachments not sent: {0}").format(blobs.error))
         self._enable_sync_button()  # the figures follow with the reload (status_changed)
 
     def _failed(self, message: str, _retryable: bool) -> None:
