@@ -9,12 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.blobsupport import Tus, missing_of, noisy_jpeg, push_record, ref_for, stored_files
+from tests.sync.blobsupport import (
+    Tus,
+    held_bytes,
+    missing_of,
+    noisy_jpeg,
+    push_record,
+    ref_for,
+    storage,
+    stored_files,
+)
 from tests.sync.hq import HeadOfficeFixture
 from testsupport import attachment_samples as samples
 
+# Each test runs with head office's files in a directory and in an S3 bucket on a real
+# S3-compatible server (tests/sync/conftest.py): the same contract for both stores.
+pytestmark = pytest.mark.usefixtures("blob_store")
 
-def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFixture) -> None:
+
+def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFixture, blob_store: str) -> None:
     device = hq.device("b1")
     photo, scan = noisy_jpeg(700_000, seed=1), samples.pdf("签到表")
     refs = [ref_for(photo, "植树.jpg"), ref_for(scan, "签到表.pdf", role="sign_in_sheet")]
@@ -47,6 +60,15 @@ def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFi
     # Stored outside the database, per branch, byte-identical.
     assert sorted(stored_files(hq)) == sorted([f"b1/{sha[:2]}/{sha}", f"b1/{sha[:2]}/{sha}.thumb",
                                                f"b1/{refs[1]['sha256'][:2]}/{refs[1]['sha256']}"])
+    assert held_bytes(hq, "b1", refs[1]["sha256"]) == scan
+    assert tus.get(sha, Range="bytes=-500").content == photo[-500:]
+    tail = tus.get(sha, Range=f"bytes={len(photo) - 10}-")  # how a client resumes a cut download
+    assert tail.status_code == 206 and tail.content == photo[-10:]
+    assert tail.headers["Content-Range"] == f"bytes {len(photo) - 10}-{len(photo) - 1}/{len(photo)}"
+    assert tus.get(sha, Range=f"bytes={len(photo)}-").status_code == 416
+    if blob_store == "s3":  # all in the bucket; the staging directory kept nothing once complete
+        assert storage(hq).files() == []
+        assert tus.get(sha, Range="bytes=0-1,5-6").content == photo  # several ranges: the whole file
 
 
 def test_a_second_device_of_the_branch_never_uploads_a_held_blob(hq_sqlite: HeadOfficeFixture) -> None:
