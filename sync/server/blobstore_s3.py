@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from domain.errors import LedgerError
 from sync.server.blobstore import Appender, DirectoryStorage
 
 ENV_BUCKET = "BRANCH_LEDGER_HQ_S3_BUCKET"
@@ -44,6 +45,10 @@ ENV_REGION = "BRANCH_LEDGER_HQ_S3_REGION"
 MULTIPART_THRESHOLD = 8 * 1024 * 1024  # a larger finished blob goes up in parts (retried one by one)
 PART_SIZE = 8 * 1024 * 1024
 READ_CHUNK = 256 * 1024
+
+
+class S3Unavailable(LedgerError):
+    """The configured bucket cannot be used (no boto3, no credentials, unreachable, no such bucket)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,11 @@ class S3Settings:
 
 def make_client(settings: S3Settings) -> Any:
     """A boto3 S3 client; credentials from boto3's standard chain (environment, credentials file)."""
-    import boto3
-    from botocore.config import Config
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError as exc:
+        raise S3Unavailable("配置了 S3 存储桶但未安装 boto3：pip install \"branch-ledger[hq,hq-s3]\"") from exc
 
     config = Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"},
                     connect_timeout=10, read_timeout=60)
@@ -90,6 +98,16 @@ class S3Storage:
         if "/" in branch_id or ".." in branch_id or not branch_id or "/" in sha256:
             raise ValueError("blob key escapes its branch")
         return f"{self.settings.prefix}{branch_id}/{sha256[:2]}/{sha256}{suffix}"
+
+    def check(self) -> None:
+        """Fail at start-up, with a clear message, when the bucket cannot be reached or used."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (ClientError, BotoCoreError) as exc:
+            where = self.settings.endpoint_url or "AWS S3"
+            raise S3Unavailable(f"无法使用附件存储桶 {self.bucket}（{where}）：{exc}") from exc
 
     # --- uploads under way: the local staging directory (the tus contract) ---
 
