@@ -6,7 +6,8 @@ is unknown, another branch's, or nobody's (blobs.py). The upload follows tus cor
 (https://tus.io/protocols/resumable-upload):
 
 - ``HEAD`` → ``Upload-Offset`` (bytes held; 0 before the upload was created) and ``Upload-Length``;
-- ``POST`` with ``Upload-Length`` (must be the size the record declared) creates the upload;
+- ``POST`` with ``Upload-Length`` (must be the size the record declared) creates the upload (and
+  links one whose bytes all arrived but whose linking was interrupted);
 - ``PATCH`` with ``Upload-Offset`` and ``Content-Type: application/offset+octet-stream`` appends.
   The body is streamed to disk as it arrives and fsynced before the new offset is answered; a cut
   mid-chunk keeps what arrived (the client resumes from ``HEAD``), an append at any other offset is
@@ -116,6 +117,14 @@ async def blob_create(request: Request, sha256: str) -> Response:
     if ref.completed:
         return _offset_reply(ref, ref.size, 200)  # held already (another device of the branch): nothing to send
     offset = await run_in_threadpool(blobs.storage.create, ref.branch_id, ref.sha256)
+    if offset == ref.size:
+        # Every byte arrived before, but linking it did not finish (the object store was down, or
+        # head office stopped mid-way): verify and link it now rather than leave it stuck at full.
+        try:
+            await run_in_threadpool(blobs.finish, ref)
+        except BlobRefused as exc:
+            raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+        return _offset_reply(ref, ref.size, 200)
     reply = _offset_reply(ref, offset, 201)
     reply.headers["Location"] = f"/v1/blobs/{ref.sha256}"
     return reply

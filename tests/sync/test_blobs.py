@@ -193,3 +193,38 @@ def test_blob_directory_beside_the_database_or_as_given(tmp_path: Path, monkeypa
     assert default_blob_dir(url) == tmp_path / "hq.sqlite3.blobs"
     assert cli.main(["--db", str(tmp_path / "hq.sqlite3"), "--blobs", str(tmp_path / "files"), "evidence", "show"]) == 0
     assert default_blob_dir(url) == tmp_path / "files"  # serve's workers read the same variable
+
+
+def test_an_upload_whose_linking_failed_is_linked_by_the_next_post(hq_sqlite: HeadOfficeFixture,
+                                                                   blob_store: str) -> None:
+    """Every byte arrived but linking did not finish (the bucket was unreachable, or head office
+    stopped mid-way): the partial stays complete, and the client's next POST links it."""
+    hq = hq_sqlite
+    device = hq.device("b1")
+    photo = noisy_jpeg(150_000, seed=6)
+    ref = ref_for(photo, "a.jpg")
+    sha = ref["sha256"]
+    push_record(device, [ref])
+    tus = Tus.of(hq, device)
+    assert tus.create(sha, len(photo)).status_code == 201
+    assert tus.patch(sha, 0, photo[:100_000]).status_code == 204
+    blobs = hq.office.blobs
+    assert blobs is not None
+    if blob_store == "s3":  # the object store goes away under head office
+        from sync.server.blobstore_s3 import S3Storage
+
+        assert isinstance(blobs.storage, S3Storage)
+        blobs.storage.client.delete_bucket(Bucket=blobs.storage.bucket)
+        assert tus.patch(sha, 100_000, photo[100_000:]).status_code >= 500
+        blobs.storage.client.create_bucket(Bucket=blobs.storage.bucket)
+    else:  # head office stopped between the last fsync and linking: the bytes are all there
+        appender = blobs.storage.open_append("b1", sha, 100_000)
+        appender.write(photo[100_000:])
+        appender.close()
+    assert tus.head(sha).headers["Upload-Offset"] == str(len(photo))
+    assert missing_of(hq, device) == [sha]
+    again = tus.create(sha, len(photo))
+    assert again.status_code == 200 and again.headers["Upload-Offset"] == str(len(photo))
+    assert missing_of(hq, device) == []
+    assert tus.get(sha).content == photo and held_bytes(hq, "b1", sha) == photo
+    assert not [f for f in stored_files(hq) if f.endswith(".part")]
