@@ -34,7 +34,8 @@ from sync.server.blobstore_s3 import (
 )
 from sync.server.db import make_engine
 from sync.server.service import HeadOffice
-from tests.sync.blobsupport import Tus, noisy_jpeg, ref_for
+from tests.sync.blobsupport import Tus, held_bytes, missing_of, noisy_jpeg, ref_for, storage
+from tests.sync.hq import HeadOfficeFixture, meeting
 from tests.sync.net import free_port
 from testsupport.memory_state import MemoryState
 from testsupport.throwaway_s3 import ACCESS_KEY, SECRET_KEY, S3Server
@@ -163,3 +164,41 @@ def test_the_bucket_is_chosen_by_environment(s3_server: S3Server, aws_env: None,
     assert isinstance(storage, S3Storage)
     assert storage.bucket == "attachments" and storage.settings.prefix == "dw/hq/"
     assert storage.staging.root == tmp_path / "staging"
+
+
+@pytest.mark.parametrize("blob_store", ["s3"], indirect=True)
+def test_a_bucket_outage_while_linking_costs_the_laptop_no_resend(
+        hq_sqlite: HeadOfficeFixture, blob_store: str) -> None:
+    """The bucket is down when the last byte arrives: the laptop's queue (the real client) gets a
+    5xx, head office keeps the complete partial, and once the bucket is back the queue's next run
+    links it with a POST — no byte of the file crosses the link again."""
+    from domain.attachments import AttachmentRole
+    from sync.client.blobs import BlobQueue
+
+    hq = hq_sqlite
+    hq.replica_kind = "store"
+    laptop = hq.device("b1")
+    blobs = laptop.state.store.blobs  # type: ignore[union-attr]
+    photo = noisy_jpeg(300_000, seed=12)
+    ref = blobs.put_bytes(photo, "先锋岗.jpg", downscale=False, role=AttachmentRole.PHOTO)
+    laptop.state.create("meeting", meeting("主题党日", attachments=[ref.model_dump(mode="json")]))
+    laptop.sync()
+    transport = laptop.engine.transport
+    queue = BlobQueue(blobs, sleep=lambda _s: None)
+    queue.bind(transport.base_url, transport.session, transport.token, transport.verify, (5.0, 10.0))
+    assert hq.office.blobs is not None
+    store = hq.office.blobs.storage
+    assert isinstance(store, S3Storage)
+
+    store.client.delete_bucket(Bucket=store.bucket)
+    first = queue.run(missing_of(hq, laptop))
+    assert first.bytes_up >= len(photo)
+    assert missing_of(hq, laptop) == [ref.sha256]  # not linked: the bucket was down
+    assert storage(hq).partial_size("b1", ref.sha256) == len(photo)  # but every byte is kept
+
+    store.client.create_bucket(Bucket=store.bucket)
+    second = queue.run(missing_of(hq, laptop))
+    assert second.error is None and second.bytes_up == 0
+    assert missing_of(hq, laptop) == []
+    assert held_bytes(hq, "b1", ref.sha256) == photo
+    assert storage(hq).files() == []  # the staging directory is empty again
