@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from moto.server import ThreadedMotoServer
+
+if TYPE_CHECKING:
+    import pytest
+
+    from sync.server.blobstore_s3 import S3Storage
 
 ACCESS_KEY = "branchledger-test"
 SECRET_KEY = "branchledger-test-secret"
@@ -41,3 +48,17 @@ def start_server() -> S3Server:
 
 def stop_server(s3: S3Server) -> None:
     s3.server.stop()
+
+
+def s3_storage(server: S3Server, staging: Path, monkeypatch: pytest.MonkeyPatch) -> S3Storage:
+    """Head office's S3 store on a fresh bucket of ``server``, staging uploads under ``staging``.
+
+    Credentials reach boto3 as in production: through its standard environment variables.
+    """
+    from sync.server.blobstore_s3 import S3Settings, S3Storage
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    settings = S3Settings(bucket=server.new_bucket(), endpoint_url=server.endpoint_url, prefix="hq/")
+    return S3Storage(staging, settings)

@@ -85,17 +85,10 @@ def _storage(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStorage | No
     """The S3 store on a fresh bucket when the test runs with ``blob_store == "s3"``; else the default."""
     if "blob_store" not in request.fixturenames or request.getfixturevalue("blob_store") != "s3":
         return None
-    from sync.server.blobstore_s3 import S3Settings, S3Storage
-    from testsupport.throwaway_s3 import ACCESS_KEY, SECRET_KEY
+    from testsupport.throwaway_s3 import s3_storage
 
     server: S3Server = request.getfixturevalue("s3_server")
-    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
-    # Credentials reach boto3 as in production: through its standard environment variables.
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    settings = S3Settings(bucket=server.new_bucket(), endpoint_url=server.endpoint_url, prefix="hq/")
-    return S3Storage(tmp_path / "hq-staging", settings)
+    return s3_storage(server, tmp_path / "hq-staging", request.getfixturevalue("monkeypatch"))
 
 
 @pytest.fixture
