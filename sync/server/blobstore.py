@@ -144,6 +144,10 @@ class DirectoryStorage:
     def _partial(self, branch_id: str, sha256: str) -> Path:
         return self._dir(branch_id, sha256) / f"{sha256}.part"
 
+    def partial_path(self, branch_id: str, sha256: str) -> Path:
+        """The upload under way as a local file (the S3 store uploads it from here once verified)."""
+        return self._partial(branch_id, sha256)
+
     def partial_size(self, branch_id: str, sha256: str) -> int | None:
         try:
             return self._partial(branch_id, sha256).stat().st_size

@@ -136,7 +136,7 @@ class S3Storage:
 
         config = TransferConfig(multipart_threshold=MULTIPART_THRESHOLD, multipart_chunksize=PART_SIZE,
                                 use_threads=False)
-        partial = self.staging._partial(branch_id, sha256)
+        partial = self.staging.partial_path(branch_id, sha256)
         self.client.upload_file(str(partial), self.bucket, self.key(branch_id, sha256), Config=config,
                                 ExtraArgs={"ContentType": "application/octet-stream",
                                            "Metadata": {"sha256": sha256}})

@@ -124,6 +124,11 @@ async def blob_create(request: Request, sha256: str) -> Response:
             await run_in_threadpool(blobs.finish, ref)
         except BlobRefused as exc:
             raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+        except FileNotFoundError:
+            # Another request (a second device's POST) may have linked it a moment ago.
+            now = await run_in_threadpool(blobs.ref, ref.branch_id, ref.sha256)
+            if now is None or not now.completed:
+                raise
         return _offset_reply(ref, ref.size, 200)
     reply = _offset_reply(ref, offset, 201)
     reply.headers["Location"] = f"/v1/blobs/{ref.sha256}"
