@@ -10,6 +10,7 @@ environment variables, as production passes real ones.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,15 @@ def start_server() -> S3Server:
 
 def stop_server(s3: S3Server) -> None:
     s3.server.stop()
+
+
+def running_server() -> Iterator[S3Server]:
+    """The body of a pytest fixture: a server for the fixture's scope, stopped afterwards."""
+    server = start_server()
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 def s3_storage(server: S3Server, staging: Path, monkeypatch: pytest.MonkeyPatch) -> S3Storage:

@@ -23,16 +23,12 @@ from tests.e2e.test_console_browser import hq, login  # noqa: F401  (hq: the fix
 from tests.sync.blobsupport import noisy_jpeg
 from tests.sync.hq import HeadOfficeFixture, meeting
 from testsupport import attachment_samples as samples
-from testsupport.throwaway_s3 import S3Server, s3_storage, start_server, stop_server
+from testsupport.throwaway_s3 import S3Server, running_server, s3_storage
 
 
 @pytest.fixture(scope="module")
 def s3_server() -> Iterator[S3Server]:
-    server = start_server()
-    try:
-        yield server
-    finally:
-        stop_server(server)
+    yield from running_server()
 
 
 @pytest.mark.parametrize("blob_store", ["directory", "s3"])

@@ -66,13 +66,9 @@ def replica_kind(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3Server]:
-    from testsupport.throwaway_s3 import start_server, stop_server
+    from testsupport.throwaway_s3 import running_server
 
-    server = start_server()
-    try:
-        yield server
-    finally:
-        stop_server(server)
+    yield from running_server()
 
 
 @pytest.fixture(params=BLOB_STORES)
