@@ -81,7 +81,15 @@ class Blobs:
 
     @classmethod
     def for_engine(cls, engine: Engine, root: Path | None = None) -> Blobs:
-        return cls(engine, DirectoryStorage(root or default_blob_dir(engine.url)))
+        """The directory store, or the S3 store when a bucket is configured (``$BRANCH_LEDGER_HQ_S3_BUCKET``).
+
+        With S3 the directory holds only uploads under way (the staging area, blobstore_s3.py).
+        """
+        from sync.server.blobstore_s3 import S3Settings, S3Storage
+
+        directory = DirectoryStorage(root or default_blob_dir(engine.url))
+        s3 = S3Settings.from_env()
+        return cls(engine, S3Storage(directory, s3) if s3 is not None else directory)
 
     def ref(self, branch_id: str, sha256: str) -> BlobRef | None:
         if not blobrefs.SHA256.match(sha256):

@@ -12,14 +12,16 @@ retried or concurrent append at a stale offset is refused (:class:`OffsetMismatc
 written twice. Appends of one blob are serialized by an exclusive ``flock`` on the partial file,
 so two uvicorn workers (or two devices of a branch) cannot interleave bytes.
 
-An S3-compatible object store (MinIO) would implement the same interface with multipart parts
-as the partial; docs/attachments.md describes it — it is not implemented yet.
+:class:`~sync.server.blobstore_s3.S3Storage` implements the same interface on an S3-compatible
+object store (MinIO, Ceph, OSS) for a large deployment: uploads under way stay in a local
+``DirectoryStorage`` until complete and verified, then go to the bucket (blobstore_s3.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -78,8 +80,12 @@ class BlobStorage(Protocol):
 
     def has(self, branch_id: str, sha256: str) -> bool: ...
 
-    def path(self, branch_id: str, sha256: str) -> Path:
-        """The complete blob as a local file (for ranged replies)."""
+    def local_file(self, branch_id: str, sha256: str) -> Path | None:
+        """The complete blob as a local file (served with sendfile), or None when it is remote."""
+        ...
+
+    def read_range(self, branch_id: str, sha256: str, start: int, end: int) -> Iterator[bytes]:
+        """Bytes ``start``..``end`` (inclusive) of a complete blob, in pieces."""
         ...
 
     def put_thumbnail(self, branch_id: str, sha256: str, data: bytes) -> None: ...
@@ -138,6 +144,10 @@ class DirectoryStorage:
     def _partial(self, branch_id: str, sha256: str) -> Path:
         return self._dir(branch_id, sha256) / f"{sha256}.part"
 
+    def partial_path(self, branch_id: str, sha256: str) -> Path:
+        """The upload under way as a local file (the S3 store uploads it from here once verified)."""
+        return self._partial(branch_id, sha256)
+
     def partial_size(self, branch_id: str, sha256: str) -> int | None:
         try:
             return self._partial(branch_id, sha256).stat().st_size
@@ -183,6 +193,17 @@ class DirectoryStorage:
 
     def path(self, branch_id: str, sha256: str) -> Path:
         return self._final(branch_id, sha256)
+
+    def local_file(self, branch_id: str, sha256: str) -> Path | None:
+        return self._final(branch_id, sha256)
+
+    def read_range(self, branch_id: str, sha256: str, start: int, end: int) -> Iterator[bytes]:
+        with open(self._final(branch_id, sha256), "rb") as handle:
+            handle.seek(start)
+            left = end - start + 1
+            while left > 0 and (chunk := handle.read(min(left, 256 * 1024))):
+                left -= len(chunk)
+                yield chunk
 
     def put_thumbnail(self, branch_id: str, sha256: str, data: bytes) -> None:
         target = self._dir(branch_id, sha256) / f"{sha256}.thumb"

@@ -441,6 +441,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _check_blob_store(office: HeadOffice) -> None:
+    """With an S3 bucket configured, refuse to start unless it is reachable and usable."""
+    from sync.server.blobs import Blobs
+    from sync.server.blobstore_s3 import S3Storage, S3Unavailable
+
+    try:
+        blobs = office.blobs or Blobs.for_engine(office.engine)
+        if isinstance(blobs.storage, S3Storage):
+            blobs.storage.check()
+    except S3Unavailable as exc:
+        raise CliError(str(exc)) from exc
+    office.blobs = blobs
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from sync.server.app import AppSettings, create_app
     from sync.server.serving import server_config
@@ -463,6 +477,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Migrates, once, before any worker starts.
     office = _office(args, ServerLimits(max_stored_bytes=args.max_storage_mb * 1024 * 1024,
                                         max_branch_blob_bytes=blob_quota_mb(args) * 1024 * 1024))
+    _check_blob_store(office)
     settings = AppSettings(
         max_wire_bytes=args.max_body_mb * 1024 * 1024,
         requests_per_minute=args.requests_per_minute,
@@ -543,6 +558,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--blobs",
         help="附件文件目录（总部数据库之外；默认 $BRANCH_LEDGER_HQ_BLOBS，或 SQLite 文件旁的 .blobs 目录）",
     )
+    # An S3-compatible object store instead of the directory (docs/attachments.md). Credentials are
+    # deliberately not options: boto3 reads AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or
+    # AWS_SHARED_CREDENTIALS_FILE, so they never appear in `ps` or shell history.
+    parser.add_argument("--s3-bucket", help="把附件存入此 S3 兼容存储桶（MinIO 等；默认 $BRANCH_LEDGER_HQ_S3_BUCKET）")
+    parser.add_argument("--s3-endpoint",
+                        help="S3 端点 URL，如 https://minio.example:9000（默认 $BRANCH_LEDGER_HQ_S3_ENDPOINT）")
+    parser.add_argument("--s3-prefix", help="存储桶内的键前缀（默认 $BRANCH_LEDGER_HQ_S3_PREFIX）")
+    parser.add_argument("--s3-region", help="区域（默认 $BRANCH_LEDGER_HQ_S3_REGION 或 us-east-1）")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(
@@ -701,6 +724,12 @@ def main(argv: list[str] | None = None) -> int:
 
         # Through the environment, so `serve --workers N`'s worker processes use it too.
         os.environ[ENV_BLOB_DIR] = str(Path(args.blobs).expanduser().resolve())
+    from sync.server import blobstore_s3
+
+    for option, variable in ((args.s3_bucket, blobstore_s3.ENV_BUCKET), (args.s3_endpoint, blobstore_s3.ENV_ENDPOINT),
+                             (args.s3_prefix, blobstore_s3.ENV_PREFIX), (args.s3_region, blobstore_s3.ENV_REGION)):
+        if option:
+            os.environ[variable] = option  # read by Blobs.for_engine in every worker process
     try:
         result: int = args.func(args)
         return result

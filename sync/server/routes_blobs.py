@@ -6,7 +6,8 @@ is unknown, another branch's, or nobody's (blobs.py). The upload follows tus cor
 (https://tus.io/protocols/resumable-upload):
 
 - ``HEAD`` → ``Upload-Offset`` (bytes held; 0 before the upload was created) and ``Upload-Length``;
-- ``POST`` with ``Upload-Length`` (must be the size the record declared) creates the upload;
+- ``POST`` with ``Upload-Length`` (must be the size the record declared) creates the upload (and
+  links one whose bytes all arrived but whose linking was interrupted);
 - ``PATCH`` with ``Upload-Offset`` and ``Content-Type: application/offset+octet-stream`` appends.
   The body is streamed to disk as it arrives and fsynced before the new offset is answered; a cut
   mid-chunk keeps what arrived (the client resumes from ``HEAD``), an append at any other offset is
@@ -30,7 +31,7 @@ from typing import Any
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, Response, StreamingResponse
 
 from sync.server.auth import authenticate_device
 from sync.server.blobrefs import BlobRef
@@ -137,6 +138,19 @@ async def blob_create(request: Request, sha256: str) -> Response:
         return _offset_reply(ref, ref.size, 200)  # held already (another device of the branch): nothing to send
     await _within_quota(request, ref)
     offset = await run_in_threadpool(blobs.storage.create, ref.branch_id, ref.sha256)
+    if offset == ref.size:
+        # Every byte arrived before, but linking it did not finish (the object store was down, or
+        # head office stopped mid-way): verify and link it now rather than leave it stuck at full.
+        try:
+            await run_in_threadpool(blobs.finish, ref)
+        except BlobRefused as exc:
+            raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+        except FileNotFoundError:
+            # Another request (a second device's POST) may have linked it a moment ago.
+            now = await run_in_threadpool(blobs.ref, ref.branch_id, ref.sha256)
+            if now is None or not now.completed:
+                raise
+        return _offset_reply(ref, ref.size, 200)
     reply = _offset_reply(ref, offset, 201)
     reply.headers["Location"] = f"/v1/blobs/{ref.sha256}"
     return reply
@@ -241,8 +255,54 @@ def serve_blob(request: Request, blobs: Blobs, ref: BlobRef, *, filename: str | 
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
-    return FileResponse(blobs.storage.path(ref.branch_id, ref.sha256), media_type=ref.mime, headers=headers,
-                        filename=filename, content_disposition_type="attachment" if filename else "inline")
+    local = blobs.storage.local_file(ref.branch_id, ref.sha256)
+    if local is not None:
+        return FileResponse(local, media_type=ref.mime, headers=headers,
+                            filename=filename, content_disposition_type="attachment" if filename else "inline")
+    return _ranged_stream(request, blobs, ref, headers, filename)
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """One ``bytes=a-b`` / ``a-`` / ``-n`` range (inclusive ends); None for the whole file.
+
+    Several ranges are answered with the whole file (RFC 9110 lets a server ignore Range); a
+    range that cannot be satisfied raises 416.
+    """
+    unit, _, spec = header.partition("=")
+    if unit.strip().lower() != "bytes" or "," in spec:
+        return None
+    first, dash, last = spec.strip().partition("-")
+    if not dash or not (first or last) or (first and not first.isdigit()) or (last and not last.isdigit()):
+        return None
+    if not first:  # the last n bytes
+        length = int(last)
+        if length == 0:
+            raise ApiError(416, "range_not_satisfiable", headers={"Content-Range": f"bytes */{size}"})
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        raise ApiError(416, "range_not_satisfiable", headers={"Content-Range": f"bytes */{size}"})
+    return start, end
+
+
+def _ranged_stream(request: Request, blobs: Blobs, ref: BlobRef, headers: dict[str, str],
+                   filename: str | None) -> Response:
+    """A blob held remotely (an object store), streamed by a ranged GET: 200 or 206, never held whole."""
+    from urllib.parse import quote
+
+    headers = {**headers, "Accept-Ranges": "bytes"}
+    if filename:
+        headers["Content-Disposition"] = f"attachment; filename*=utf-8''{quote(filename)}"
+    wanted = _byte_range(request.headers.get("range", ""), ref.size) if request.headers.get("range") else None
+    start, end = wanted or (0, ref.size - 1)
+    headers["Content-Length"] = str(end - start + 1)
+    if wanted is not None:
+        headers["Content-Range"] = f"bytes {start}-{end}/{ref.size}"
+    if ref.size == 0:
+        return Response(b"", media_type=ref.mime, headers=headers)
+    return StreamingResponse(blobs.storage.read_range(ref.branch_id, ref.sha256, start, end),
+                             status_code=206 if wanted is not None else 200, media_type=ref.mime, headers=headers)
 
 
 async def serve_thumbnail(request: Request, blobs: Blobs, ref: BlobRef) -> Response:

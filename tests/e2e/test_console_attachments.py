@@ -4,13 +4,16 @@ A branch laptop (the real encrypted store, its blob store and queue) syncs a 主
 photos and a scanned 签到表; one photo never finishes uploading. The reviewer opens the record page:
 thumbnails load, the unfinished photo is marked 附件未上传完, the scan opens in the browser and
 downloads byte for byte. A reviewer of another subtree gets a 404 for the same file's address.
+It runs with head office's files in a directory and in an S3 bucket (moto's S3 server on 127.0.0.1).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from domain.attachments import AttachmentRole
@@ -20,10 +23,21 @@ from tests.e2e.test_console_browser import hq, login  # noqa: F401  (hq: the fix
 from tests.sync.blobsupport import noisy_jpeg
 from tests.sync.hq import HeadOfficeFixture, meeting
 from testsupport import attachment_samples as samples
+from testsupport.throwaway_s3 import S3Server, running_server, s3_storage
 
 
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    yield from running_server()
+
+
+@pytest.mark.parametrize("blob_store", ["directory", "s3"])
 def test_reviewer_sees_opens_and_downloads_attachments(browser: Any, hq: HeadOfficeFixture,  # noqa: F811
-                                                        shots: Path) -> None:
+                                                        shots: Path, blob_store: str, request: pytest.FixtureRequest,
+                                                        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert hq.office.blobs is not None
+    if blob_store == "s3":  # before anything is uploaded: the running server's Blobs now use a bucket
+        hq.office.blobs.storage = s3_storage(request.getfixturevalue("s3_server"), tmp_path / "staging", monkeypatch)
     hq.replica_kind = "store"  # the laptop is the real encrypted store with its blob store
     laptop = hq.device("b1")
     blobs = laptop.state.store.blobs  # type: ignore[union-attr]
@@ -64,6 +78,10 @@ def test_reviewer_sees_opens_and_downloads_attachments(browser: Any, hq: HeadOff
         page.locator(f"li[data-sha256='{refs[1].sha256}'] a.download").click()
     saved = Path(download.value.path())
     assert saved.read_bytes() == scan and download.value.suggested_filename == "签到表.pdf"
+    if blob_store == "s3":  # served from the bucket: nothing of the uploaded files is on local disk
+        assert sorted(hq.office.blobs.storage.keys()) == sorted(  # type: ignore[attr-defined]
+            [f"b1/{r.sha256[:2]}/{r.sha256}" for r in refs[:2]] + [f"b1/{refs[0].sha256[:2]}/{refs[0].sha256}.thumb"])
+        assert [p for p in (tmp_path / "staging").rglob("*") if p.is_file()] == []
 
     # Another subtree's reviewer, and an anonymous browser: not found / sent to log in.
     other = login(browser, hq, "kan")

@@ -10,6 +10,7 @@ import requests
 
 from sync.protocol.wire import ClientInfo, SyncRequest, SyncResponse
 from sync.server.blobstore import DirectoryStorage
+from sync.server.blobstore_s3 import S3Storage
 from tests.sync.hq import Device, HeadOfficeFixture, meeting
 
 MIMES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf"}
@@ -99,12 +100,31 @@ class Tus:
 
 
 def storage(hq: HeadOfficeFixture) -> DirectoryStorage:
+    """Head office's directory store (or, with the S3 store, its local staging directory)."""
     blobs = hq.office.blobs
-    assert blobs is not None and isinstance(blobs.storage, DirectoryStorage)
+    assert blobs is not None
+    if isinstance(blobs.storage, S3Storage):
+        return blobs.storage.staging
+    assert isinstance(blobs.storage, DirectoryStorage)
     return blobs.storage
 
 
+def held_bytes(hq: HeadOfficeFixture, branch_id: str, sha256: str) -> bytes:
+    """A complete blob as head office holds it: read from its file, or GET from the bucket."""
+    blobs = hq.office.blobs
+    assert blobs is not None
+    if isinstance(blobs.storage, S3Storage):
+        reply = blobs.storage.client.get_object(Bucket=blobs.storage.bucket, Key=blobs.storage.key(branch_id, sha256))
+        data: bytes = reply["Body"].read()
+        return data
+    return storage(hq).path(branch_id, sha256).read_bytes()
+
+
 def stored_files(hq: HeadOfficeFixture) -> list[str]:
-    """Every file head office's blob storage holds, relative to its root."""
+    """Every file head office's blob storage holds, relative to its root — with the S3 store, the
+    staging directory's files and the bucket's objects (relative to the key prefix) together."""
     root = storage(hq).root
-    return [str(p.relative_to(root)) for p in storage(hq).files()]
+    local = [str(p.relative_to(root)) for p in storage(hq).files()]
+    blobs = hq.office.blobs
+    assert blobs is not None
+    return local + (blobs.storage.keys() if isinstance(blobs.storage, S3Storage) else [])

@@ -18,6 +18,8 @@ from sync.client.enrol import enrol
 from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.app import AppSettings, create_app
+from sync.server.blobs import Blobs
+from sync.server.blobstore import BlobStorage
 from sync.server.db import make_engine
 from sync.server.identity import ServerIdentity
 from sync.server.publish import Publisher
@@ -78,10 +80,13 @@ class HeadOfficeFixture:
 
     @classmethod
     def start(cls, url: str, *, backend: str, settings: AppSettings | None = None,
-              key_file: Path | None = None, org_tree: bool = True) -> HeadOfficeFixture:
+              key_file: Path | None = None, org_tree: bool = True,
+              storage: BlobStorage | None = None) -> HeadOfficeFixture:
         engine = make_engine(url)
         key_dir = None if key_file else Path(tempfile.mkdtemp(prefix="hq-keys-"))
         office = HeadOffice.open(engine, key_file=key_file or (key_dir / "hq.keys"))  # type: ignore[operator]
+        if storage is not None:  # else create_app uses the directory beside the database
+            office.blobs = Blobs(engine, storage)
         # Tests enrol and sync far faster than clerks: rate limits are tested on servers of their own.
         settings = settings or AppSettings(requests_per_minute=0, enrol_per_minute=0)
         server = ServerThread(create_app(office, settings)).start()

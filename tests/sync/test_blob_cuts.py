@@ -19,9 +19,12 @@ import pytest
 from domain.attachments import AttachmentRole
 from sync.client.backoff import RetryPolicy
 from sync.client.blobs import MIN_CHUNK, BlobQueue
-from tests.sync.blobsupport import missing_of, noisy_jpeg, storage
+from tests.sync.blobsupport import held_bytes, missing_of, noisy_jpeg, stored_files
 from tests.sync.hq import Device, HeadOfficeFixture, meeting
 from tests.sync.net import CuttingProxy
+
+# Each test runs with head office's files in a directory and in an S3 bucket (tests/sync/conftest.py).
+pytestmark = pytest.mark.usefixtures("blob_store")
 
 HEADER_ALLOWANCE = 1024  # request line + headers of one tus request, generously
 
@@ -76,9 +79,9 @@ def test_uploads_resume_after_random_cuts_and_nothing_is_sent_twice(
         # Each byte at most once, plus one chunk per cut (and every request's headers).
         assert over_the_wire.bytes_up <= payload + cuts * MIN_CHUNK + requests_made * HEADER_ALLOWANCE
         assert sent - payload <= cuts * MIN_CHUNK
-        store = storage(hq)
         for ref, data in zip(refs, originals, strict=True):
-            assert store.path("b1", ref.sha256).read_bytes() == data
+            assert held_bytes(hq, "b1", ref.sha256) == data
+        assert not [f for f in stored_files(hq) if f.endswith(".part")]  # no partial left behind
         assert missing_of(hq, device) == []
     finally:
         proxy.close()
@@ -150,7 +153,7 @@ def test_two_laptops_uploading_the_same_photo_at_once_store_it_once(hq_sqlite: H
     for t in threads:
         t.join(60)
     assert all(r is not None and r.error is None and not r.pending for r in results), results
-    assert storage(hq).path("b1", ref.sha256).read_bytes() == photo
+    assert held_bytes(hq, "b1", ref.sha256) == photo
     assert missing_of(hq, laptops[0]) == []
     sent = sum(r.bytes_up for r in results)
     assert sent <= len(photo) + 2 * 1024 * 1024  # at most the chunk each had in flight when the other won

@@ -9,12 +9,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.sync.blobsupport import Tus, missing_of, noisy_jpeg, push_record, ref_for, stored_files
+from tests.sync.blobsupport import (
+    Tus,
+    held_bytes,
+    missing_of,
+    noisy_jpeg,
+    push_record,
+    ref_for,
+    storage,
+    stored_files,
+)
 from tests.sync.hq import HeadOfficeFixture
 from testsupport import attachment_samples as samples
 
+# Each test runs with head office's files in a directory and in an S3 bucket on a real
+# S3-compatible server (tests/sync/conftest.py): the same contract for both stores.
+pytestmark = pytest.mark.usefixtures("blob_store")
 
-def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFixture) -> None:
+
+def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFixture, blob_store: str) -> None:
     device = hq.device("b1")
     photo, scan = noisy_jpeg(700_000, seed=1), samples.pdf("签到表")
     refs = [ref_for(photo, "植树.jpg"), ref_for(scan, "签到表.pdf", role="sign_in_sheet")]
@@ -47,6 +60,15 @@ def test_upload_links_after_verification_and_download_is_ranged(hq: HeadOfficeFi
     # Stored outside the database, per branch, byte-identical.
     assert sorted(stored_files(hq)) == sorted([f"b1/{sha[:2]}/{sha}", f"b1/{sha[:2]}/{sha}.thumb",
                                                f"b1/{refs[1]['sha256'][:2]}/{refs[1]['sha256']}"])
+    assert held_bytes(hq, "b1", refs[1]["sha256"]) == scan
+    assert tus.get(sha, Range="bytes=-500").content == photo[-500:]
+    tail = tus.get(sha, Range=f"bytes={len(photo) - 10}-")  # how a client resumes a cut download
+    assert tail.status_code == 206 and tail.content == photo[-10:]
+    assert tail.headers["Content-Range"] == f"bytes {len(photo) - 10}-{len(photo) - 1}/{len(photo)}"
+    assert tus.get(sha, Range=f"bytes={len(photo)}-").status_code == 416
+    if blob_store == "s3":  # all in the bucket; the staging directory kept nothing once complete
+        assert storage(hq).files() == []
+        assert tus.get(sha, Range="bytes=0-1,5-6").content == photo  # several ranges: the whole file
 
 
 def test_a_second_device_of_the_branch_never_uploads_a_held_blob(hq_sqlite: HeadOfficeFixture) -> None:
@@ -250,3 +272,38 @@ def test_serve_takes_the_blob_quota_from_its_option_or_the_environment(
         assert not list((tmp_path / "hq.sqlite3.blobs").rglob(f"{refs[1]['sha256']}*"))
     finally:
         hq.stop()
+
+
+def test_an_upload_whose_linking_failed_is_linked_by_the_next_post(hq_sqlite: HeadOfficeFixture,
+                                                                   blob_store: str) -> None:
+    """Every byte arrived but linking did not finish (the bucket was unreachable, or head office
+    stopped mid-way): the partial stays complete, and the client's next POST links it."""
+    hq = hq_sqlite
+    device = hq.device("b1")
+    photo = noisy_jpeg(150_000, seed=6)
+    ref = ref_for(photo, "a.jpg")
+    sha = ref["sha256"]
+    push_record(device, [ref])
+    tus = Tus.of(hq, device)
+    assert tus.create(sha, len(photo)).status_code == 201
+    assert tus.patch(sha, 0, photo[:100_000]).status_code == 204
+    blobs = hq.office.blobs
+    assert blobs is not None
+    if blob_store == "s3":  # the object store goes away under head office
+        from sync.server.blobstore_s3 import S3Storage
+
+        assert isinstance(blobs.storage, S3Storage)
+        blobs.storage.client.delete_bucket(Bucket=blobs.storage.bucket)
+        assert tus.patch(sha, 100_000, photo[100_000:]).status_code >= 500
+        blobs.storage.client.create_bucket(Bucket=blobs.storage.bucket)
+    else:  # head office stopped between the last fsync and linking: the bytes are all there
+        appender = blobs.storage.open_append("b1", sha, 100_000)
+        appender.write(photo[100_000:])
+        appender.close()
+    assert tus.head(sha).headers["Upload-Offset"] == str(len(photo))
+    assert missing_of(hq, device) == [sha]
+    again = tus.create(sha, len(photo))
+    assert again.status_code == 200 and again.headers["Upload-Offset"] == str(len(photo))
+    assert missing_of(hq, device) == []
+    assert tus.get(sha).content == photo and held_bytes(hq, "b1", sha) == photo
+    assert not [f for f in stored_files(hq) if f.endswith(".part")]
