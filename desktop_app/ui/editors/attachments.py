@@ -139,12 +139,17 @@ class AttachmentStrip(QListWidget):
         self.setGridSize(QSize(THUMB.width() + 28, THUMB.height() + 44))
         self.setWordWrap(True)
         self.setUniformItemSizes(True)
-        self.setFixedHeight(THUMB.height() + 52)
+        self.fit(0)
         # Drops land on the viewport (the widget under the pointer): it must take them, not the view.
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         self.setDragEnabled(False)
         self.accepting = True
+
+    def fit(self, count: int) -> None:
+        """A row of thumbnails when there are files; a slim drop zone when there are none, so an
+        editor without attachments keeps its height for the form (1366×768 screens)."""
+        self.setFixedHeight(THUMB.height() + 52 if count else 44)
 
     def _wanted(self, mime: QMimeData) -> bool:
         return self.accepting and bool(local_files(mime))
@@ -235,7 +240,9 @@ class AttachmentsPanel(QGroupBox):
         self.remove_button = QPushButton(translate("Attachments", "Remove"))
         self.remove_button.setToolTip(translate("Attachments", "Remove this attachment from the record (drafts only)"))
         self.remove_button.clicked.connect(lambda: self.remove_selected())
-        details = QHBoxLayout()
+        self.details = QWidget(self)  # one attachment's kind, caption, open, remove: shown once there is one
+        details = QHBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
         details.addWidget(QLabel(translate("Attachments", "Kind")))
         details.addWidget(self.role)
         details.addWidget(QLabel(translate("Attachments", "Caption")))
@@ -246,8 +253,9 @@ class AttachmentsPanel(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.strip)
-        layout.addLayout(details)
+        layout.addWidget(self.details)
         self._selected(-1)
+        self._fit()
 
     # ------------------------------------------------------------ the record's references
 
@@ -258,6 +266,7 @@ class AttachmentsPanel(QGroupBox):
         for ref in self.refs:
             self._add_item(ref)
         self._selected(self.strip.currentRow())
+        self._fit()
         self.refresh_upload_state()
 
     # The panel owns the body's ``attachments`` in every editor (tests/ui/test_editor_binding.py).
@@ -369,6 +378,11 @@ class AttachmentsPanel(QGroupBox):
 
     # ------------------------------------------------------------ the strip
 
+    def _fit(self) -> None:
+        count = self.strip.count()
+        self.strip.fit(count)
+        self.details.setVisible(count > 0)
+
     def _add_item(self, ref: dict[str, Any]) -> None:
         item = QListWidgetItem(self._item_text(ref))
         item.setData(Qt.ItemDataRole.UserRole, ref["sha256"])
@@ -376,6 +390,7 @@ class AttachmentsPanel(QGroupBox):
         item.setIcon(placeholder_icon(str(ref["mime"])))
         item.setSizeHint(self.strip.gridSize())
         self.strip.addItem(item)
+        self._fit()
         if ref["mime"] in IMAGE_MIME:
             digest = str(ref["sha256"])
             UiOp(self, self.session, lambda ledger: ops.attachment_thumbnail(ledger, digest)).success(
@@ -443,6 +458,7 @@ class AttachmentsPanel(QGroupBox):
         ref = self.refs.pop(row)
         self.strip.takeItem(row)
         self._selected(self.strip.currentRow())
+        self._fit()
         self.changed.emit()
         self._status(translate("Attachments", "Removed {0}").format(ref["name"]))
 
