@@ -54,7 +54,7 @@ ZIP: Final = "application/zip"  # what sniff() says of any ZIP; check_content te
 
 IMAGE_MIME: Final = frozenset({JPEG, PNG, HEIC})
 # Every type a reference may name. Validation of a body must not depend on what is installed, so HEIC
-# is here even where pillow-heif is missing; ACCEPTED_MIME is what *this* installation takes in.
+# is here even where neither pi-heif nor pillow-heif is installed; ACCEPTED_MIME is what *this* installation takes in.
 KNOWN_MIME: Final = frozenset({JPEG, PNG, HEIC, PDF, DOCX, PPTX, XLSX})
 
 EXTENSIONS: Final[Mapping[str, str]] = {
@@ -77,23 +77,27 @@ _BAD_NAME = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 @functools.cache
 def heic_supported() -> bool:
-    """Whether this installation reads HEIC (pillow-heif installed and registered with Pillow).
+    """Whether this installation reads HEIC (pi-heif, the decode-only build of pillow-heif that the
+    client installs, or pillow-heif itself, registered with Pillow).
 
-    Asked on first use, not at import: pillow-heif's native library costs tens of milliseconds, and
-    every program that reads a record body imports this module.
+    Asked on first use, not at import: libheif costs tens of milliseconds, and every program that
+    reads a record body imports this module.
     """
     try:
-        import pillow_heif  # type: ignore[import-not-found]
+        import pi_heif as heif  # type: ignore[import-not-found]
     except ImportError:
-        return False
+        try:
+            import pillow_heif as heif  # type: ignore[import-not-found, no-redef]
+        except ImportError:
+            return False
     try:
-        pillow_heif.register_heif_opener()
+        heif.register_heif_opener()
     except Exception:  # a broken native library: no HEIC rather than a crash on attach
         return False
     return True
 
 
-# What this installation takes in: KNOWN_MIME, without HEIC where pillow-heif cannot read it. Computed on
+# What this installation takes in: KNOWN_MIME, without HEIC where no HEIC reader is installed. Computed on
 # first access (module __getattr__ below), so ``from domain.attachments import ACCEPTED_MIME`` works.
 ACCEPTED_MIME: frozenset[str]
 
