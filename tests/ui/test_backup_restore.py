@@ -158,14 +158,12 @@ def test_a_recovery_key_never_confirmed_is_shown_at_unlock(session: Session, qtb
     assert window.session is not None and window.session.read(lambda s: s.pending_recovery_key()) is None
 
 
-def test_salvage_a_damaged_ledger_by_restoring_a_backup(session: Session, qtbot: Any, tmp_path: Path) -> None:
-    with session.lock:
-        for i in range(120):
-            session.store.records.create("member", {"name": f"党员{i}", "note": "巡护" * 40}, author="t")
-        session.store.confirm_recovery_key()
+def _damaged_and_unlocked(session: Session, qtbot: Any) -> tuple[ShellWindow, Any]:
+    """Close the ledger (closing makes a backup), flip a byte of its database, open the window and
+    type the passphrase: the lock screen then offers 抢救."""
     data_dir = session.store.data_dir
     session.close()
-    wait_for_closing()  # closing made a backup
+    wait_for_closing()
     db = data_dir / DB_FILE
     raw = bytearray(db.read_bytes())
     raw[len(raw) // 2] ^= 0x08
@@ -177,6 +175,15 @@ def test_salvage_a_damaged_ledger_by_restoring_a_backup(session: Session, qtbot:
     type_into(screen.passphrase, PASSPHRASE)
     QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.salvage.isVisible(), timeout=TIMEOUT)
+    return window, screen
+
+
+def test_salvage_a_damaged_ledger_by_restoring_a_backup(session: Session, qtbot: Any, tmp_path: Path) -> None:
+    with session.lock:
+        for i in range(120):
+            session.store.records.create("member", {"name": f"党员{i}", "note": "巡护" * 40}, author="t")
+        session.store.confirm_recovery_key()
+    window, screen = _damaged_and_unlocked(session, qtbot)
     assert window.locked and ("damaged" in screen.message.text() or "损坏" in screen.message.text())
     click(screen.salvage)
     dialog = screen.salvage_dialog
@@ -236,19 +243,7 @@ def test_salvage_a_damaged_ledger_by_starting_fresh(session: Session, qtbot: Any
         session.store.records.create("member", {"name": "党员甲"}, author="t")
         session.store.confirm_recovery_key()
     data_dir = session.store.data_dir
-    session.close()
-    wait_for_closing()
-    db = data_dir / DB_FILE
-    raw = bytearray(db.read_bytes())
-    raw[len(raw) // 2] ^= 0x08
-    db.write_bytes(bytes(raw))
-    window = ShellWindow(data_dir, kdf=FAST_KDF, offer_restore=False)
-    qtbot.addWidget(window)
-    window.show()
-    screen = window.unlock_screen
-    type_into(screen.passphrase, PASSPHRASE)
-    QTest.keyClick(screen.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: screen.salvage.isVisible(), timeout=TIMEOUT)
+    window, screen = _damaged_and_unlocked(session, qtbot)
     click(screen.salvage)
     dialog = screen.salvage_dialog
     assert isinstance(dialog, SalvageDialog)
