@@ -9,9 +9,9 @@ from desktop_app.store import RecordFilter
 from desktop_app.ui.session import Session
 from desktop_app.ui.shell import ShellWindow
 from desktop_app.ui.sync.refused_panel import AmendDialog
-from tests.sync.hq import HeadOfficeFixture, meeting
+from tests.sync.hq import HeadOfficeFixture
 from tests.ui.clerk import Clerk
-from tests.ui.test_sync import OtherLaptop, enrol_from_page, hq, laptop, settle, sync_now, sync_page
+from tests.ui.test_sync import OtherLaptop, hq, laptop, refused_edit_of_a_draft_finalized_elsewhere, settle
 
 __all__ = ["hq", "laptop"]  # fixtures
 
@@ -19,22 +19,8 @@ __all__ = ["hq", "laptop"]  # fixtures
 def test_a_refused_edit_is_shown_with_its_text_and_filed_as_an_amendment(
     shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any, clerk: Clerk
 ) -> None:
-    page = sync_page(clerk, shell, qtbot)
-    enrol_from_page(clerk, page, hq, qtbot)
-    chair = laptop.store.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="B").record_id
-    recorder = laptop.store.records.create("member", {"name": "李记录"}, author="B").record_id
-    complete = meeting(meeting_type="committee", title="支委会", ends_at="2026-10-15T10:00:00", place="会议室",
-                       chair_member_id=chair, recorder_member_id=recorder,
-                       attendance=[{"member_id": chair}, {"member_id": recorder}])
-    record_id = laptop.store.records.create("meeting", complete, author="B").record_id
-    laptop.sync()
-    sync_now(clerk, page, qtbot)
-    laptop.store.records.finalize(record_id, author="B")
-    laptop.sync()
-    with session.lock:  # typed offline into the draft this laptop still had
-        session.store.records.update(record_id, {**complete, "discussion": "离线补记：研究冬季防火值班。"},
-                                     author="A")
-    assert sync_now(clerk, page, qtbot).rejected == 1
+    page, record_id = refused_edit_of_a_draft_finalized_elsewhere(
+        clerk, shell, session, hq, laptop, qtbot, {"discussion": "离线补记：研究冬季防火值班。"})
     panel = page.refused
     assert panel.isVisible() and panel.model.rowCount() == 1
     assert "定稿" in panel.model.index(0, 2).data()

@@ -291,9 +291,12 @@ def test_automatic_sync_on_a_schedule_and_when_head_office_returns(
     auto.stop()
 
 
-def test_refused_changes_are_listed_with_head_offices_reason(
-    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any, clerk: Clerk
-) -> None:
+def refused_edit_of_a_draft_finalized_elsewhere(
+    clerk: Clerk, shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any,
+    edit: dict[str, Any],
+) -> tuple[SyncPage, str]:
+    """Enrol this window, let the other laptop finalize a 支委会 both have, then sync ``edit`` of this
+    window's stale draft: head office refuses it (the record is 定稿). Returns the page and the record id."""
     page = sync_page(clerk, shell, qtbot)
     enrol_from_page(clerk, page, hq, qtbot)
     chair = laptop.store.records.create("member", {"name": "王书记", "posts": ["secretary"]}, author="B").record_id
@@ -306,9 +309,17 @@ def test_refused_changes_are_listed_with_head_offices_reason(
     sync_now(clerk, page, qtbot)
     laptop.store.records.finalize(record_id, author="B")
     laptop.sync()
-    with session.lock:  # an edit of the draft this device still has: head office refuses it
-        session.store.records.update(record_id, {**complete, "place": "旧稿上的修改"}, author="A")
+    with session.lock:  # typed offline into the draft this laptop still had
+        session.store.records.update(record_id, {**complete, **edit}, author="A")
     assert sync_now(clerk, page, qtbot).rejected == 1
+    return page, record_id
+
+
+def test_refused_changes_are_listed_with_head_offices_reason(
+    shell: ShellWindow, session: Session, hq: HeadOfficeFixture, laptop: OtherLaptop, qtbot: Any, clerk: Clerk
+) -> None:
+    page, _ = refused_edit_of_a_draft_finalized_elsewhere(clerk, shell, session, hq, laptop, qtbot,
+                                                          {"place": "旧稿上的修改"})
     assert page.rejected_box.isVisible() and page.rejected_model.rowCount() == 1
     reason = page.rejected_model.index(0, 2).data()
     assert "定稿" in reason and "1 changes refused" in page.status_label.text()
