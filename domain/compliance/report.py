@@ -203,6 +203,25 @@ def full_members_on(members: Mapping[str, Member] | Iterable[Member], today: dt.
     )
 
 
+def _not_applicable(req: Requirement, *, note_zh: str, note: str) -> RequirementStatus:
+    """A requirement that is not checked for this branch or period, with the reason shown."""
+    return RequirementStatus(
+        key=req.key,
+        label_zh=req.label_zh,
+        cadence=req.cadence.value,
+        required=0,
+        done=0,
+        state=ComplianceState.NOT_APPLICABLE,
+        due_date=None,
+        due_soon=False,
+        windows=(),
+        note_zh=note_zh,
+        source=req.source,
+        label=req.label,
+        note=note,
+    )
+
+
 def _requirement_status(
     req: Requirement,
     period: Period,
@@ -216,38 +235,14 @@ def _requirement_status(
         matching_all = sorted(fact.counted_on for fact in facts if req.matches(fact))
         kept = [w for w in windows if w.end >= since or any(w.contains(d) for d in matching_all)]
         if not kept:
-            return RequirementStatus(
-                key=req.key,
-                label_zh=req.label_zh,
-                cadence=req.cadence.value,
-                required=0,
-                done=0,
-                state=ComplianceState.NOT_APPLICABLE,
-                due_date=None,
-                due_soon=False,
-                windows=(),
+            return _not_applicable(
+                req,
                 note_zh=t("台账起始日期（{since}）之前的期间不作检查", CHINESE, since=since.isoformat()),
-                source=req.source,
-                label=req.label,
                 note=t("台账起始日期（{since}）之前的期间不作检查", since=since.isoformat()),
             )
         windows = tuple(kept)
     if not req.applicable:
-        return RequirementStatus(
-            key=req.key,
-            label_zh=req.label_zh,
-            cadence=req.cadence.value,
-            required=0,
-            done=0,
-            state=ComplianceState.NOT_APPLICABLE,
-            due_date=None,
-            due_soon=False,
-            windows=(),
-            note_zh=req.note_zh,
-            source=req.source,
-            label=req.label,
-            note=req.note,
-        )
+        return _not_applicable(req, note_zh=req.note_zh, note=req.note)
     matching = sorted(fact.counted_on for fact in facts if req.matches(fact))
     results = tuple(_window_status(req, window, matching, today, settings) for window in windows)
     open_windows = [w for w in results if w.state is not ComplianceState.DONE]
