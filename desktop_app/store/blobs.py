@@ -62,6 +62,7 @@ from domain.attachments import (
     name_problem,
     sniff,
 )
+from domain.i18n import N_
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -91,7 +92,7 @@ _ORIENTATION = 0x0112
 class AttachmentDamaged(StoreError):
     """A stored attachment failed its check (tag or digest): reported, never shown as another file."""
 
-    message = "附件已损坏，无法打开（加密校验失败）"
+    message = N_("附件已损坏，无法打开（加密校验失败）")
 
     def __init__(self, sha256: str, message: str | None = None, *, name: str = "") -> None:
         self.sha256 = sha256
@@ -102,7 +103,7 @@ class AttachmentDamaged(StoreError):
 class AttachmentMissing(StoreError):
     """The attachment's content is not on this device (yet): only its thumbnail or nothing."""
 
-    message = "附件内容尚未下载到本机"
+    message = N_("附件内容尚未下载到本机")
 
     def __init__(self, sha256: str) -> None:
         self.sha256 = sha256
