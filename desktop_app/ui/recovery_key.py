@@ -85,7 +85,7 @@ class RecoveryKeyPanel(QWidget):
         path = dialogs.save_file(
             self,
             translate("RecoveryKeyDialog", "Save the recovery key"),
-            "branchledger-recovery-key.txt",
+            translate("RecoveryKeyDialog", "branchledger-recovery-key.txt"),
             translate("RecoveryKeyDialog", "Text files (*.txt)"),
             "txt",
         )

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -62,6 +63,8 @@ TAG = re.compile(r"<[^>]+>")
 # Not words of either language: paths and addresses (the data directory, an example URL) and
 # codes (the recovery key, shown on its own so the clerk can write it down).
 NOT_WORDS = re.compile(r"\S*/\S*|https?://\S+|\b[A-Z0-9]{4}(?:-[A-Z0-9]{4})+\b")
+# A file dialog's folder views and its "look in" list show the names on disk: the clerk's data.
+FILE_SYSTEM = {"listView", "treeView", "sidebar", "lookInCombo"}
 # The language picker names each language in itself, as every program does.
 LANGUAGE_NAMES = {"简体中文", "English"}
 
@@ -191,6 +194,8 @@ def screen_texts(top: QWidget) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("window title", top.windowTitle())]
     for widget in [top, *top.findChildren(QWidget)]:
         if not widget.isVisibleTo(top) and widget is not top:
+            continue
+        if widget.objectName() in FILE_SYSTEM and isinstance(widget.window(), QFileDialog):
             continue
         name = type(widget).__name__
         if widget.toolTip():
