@@ -402,7 +402,17 @@ def test_print_preview_print_dialog_and_attachments(
             clerk.click(panel.add_button)
         wait_until(lambda n=count: panel.strip.count() == n and panel.pending == 0, TIMEOUT,  # type: ignore[misc]
                    "the attachment")
+    # A PDF calling itself a photo, and an empty file: each refused in a message box naming it.
+    liar = tmp_path / "liar.jpg"
+    liar.write_bytes(samples.pdf("not a photo"))
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    for path in (liar, empty):
+        with clerk.on_dialogs(clerk.open_file(str(path), tr("Dialogs", "Open")),
+                              walk.answer_ok(f"attachment refused ({path.name})"), timeout_ms=TIMEOUT):
+            clerk.click(panel.add_button)
     strip = panel.strip
+    assert strip.count() == 2
     clerk.click(strip.viewport(), strip.visualItemRect(strip.item(0)).center())
     clerk.fill(panel.caption, TYPED[language]["caption"])
     walk.look("attachments panel", draft)
