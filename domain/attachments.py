@@ -257,7 +257,8 @@ def _mb(n: int) -> str:
 
 
 def _kind_label(mime: str | None) -> str:
-    return t(TYPE_LABELS[mime]) if mime in TYPE_LABELS else t("无法识别的内容")
+    label = TYPE_LABELS.get(mime or "")
+    return t(label) if label else t("无法识别的内容")
 
 
 def check_content(source: str | os.PathLike[str] | bytes | IO[bytes], declared_name: str, *,
