@@ -20,6 +20,7 @@ verdict) are among the texts read, so they too must be in the window's language.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -204,6 +205,10 @@ def screen_texts(top: QWidget) -> list[tuple[str, str]]:
             out.append(("label", widget.text()))
         elif isinstance(widget, QAbstractButton):
             out.append((f"{name}", widget.text()))
+            menu = getattr(widget, "menu", lambda: None)()  # a button that opens a menu (打印 ▾)
+            if isinstance(menu, QMenu):
+                out += [("button menu entry", a.text()) for a in menu.actions()]
+                out += [("button menu tooltip", a.toolTip()) for a in menu.actions() if a.toolTip() != a.text()]
         elif isinstance(widget, QLineEdit):
             out.append(("placeholder", widget.placeholderText()))
             if widget.echoMode() is QLineEdit.EchoMode.Normal:  # a passphrase shows as dots
@@ -258,6 +263,9 @@ class Walk:
 
     def look(self, name: str, top: QWidget) -> None:
         settle(30)
+        shots = os.environ.get("BRANCHLEDGER_WALK_SHOTS")  # a folder: each screen is saved there too
+        if shots:
+            top.grab().save(str(Path(shots) / f"{self.lang}-{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.png"))
         texts = screen_texts(top)
         self.seen[name] = len(texts)
         bad = foreign(self.lang, texts)

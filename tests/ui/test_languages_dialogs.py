@@ -422,7 +422,7 @@ def test_print_preview_print_dialog_and_attachments(
         viewer = next(w for w in QApplication.topLevelWidgets() if isinstance(w, AttachmentViewer) and w.isVisible())
         wait_until(lambda v=viewer: not v.image.isNull(), TIMEOUT, "the attachment shown")  # type: ignore[misc]
         walk.look(f"attachment viewer ({what})", viewer)
-        clerk.key(Qt.Key.Key_Escape)
+        clerk.click_button(viewer, tr("AttachmentViewer", "Close"))
         wait_until(lambda v=viewer: not shiboken6.isValid(v) or not v.isVisible(), 3000,  # type: ignore[misc]
                    "the viewer to close")
     walk.close("meeting with attachments", draft)
