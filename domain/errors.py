@@ -17,13 +17,13 @@ Qt-free and framework-free: the domain, the store, sync (both ends) and printing
 
 from __future__ import annotations
 
-from domain.i18n import t
+from domain.i18n import N_, t
 
 
 class LedgerError(Exception):
     """A failure with a message for the user (Chinese); see the module docstring."""
 
-    message: str = "操作没有完成"
+    message: str = N_("操作没有完成")
 
     def __init__(self, message: str | None = None, *, detail: str = "") -> None:
         # A class's own message is marked for the catalog (N_) and shown in the user's language.

@@ -1,21 +1,22 @@
 """Showing a recovery key until the clerk confirms having written it down.
 
-Used after a re-issue in 设置 and at unlock when a key was never confirmed (the program stopped
-between creating the ledger and the wizard's recovery-key page). The key stays (encrypted) in the
-store until :attr:`confirmed` — closing the dialog without ticking the box shows it again next time.
+:class:`RecoveryKeyPanel` is the key with its save button and confirmation box, shared with the
+first-run wizard. :class:`RecoveryKeyDialog` shows it after a re-issue in 设置 and at unlock when a
+key was never confirmed (the program stopped between creating the ledger and the wizard's
+recovery-key page). The key stays (encrypted) in the store until :attr:`confirmed` — closing the
+dialog without ticking the box shows it again next time.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import errno
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.operations import settings as ledger_settings
 from desktop_app.operations.files import atomic_write_text
 from desktop_app.ui import dialogs
+from desktop_app.ui.failures import os_reason
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.session import Session
 
@@ -44,6 +46,70 @@ def recovery_key_field(key: str = "") -> QPlainTextEdit:
     return field
 
 
+class RecoveryKeyPanel(QWidget):
+    """The key, a button that saves it to a file for printing, and the box the clerk ticks once it
+    is on paper — one widget for the first-run wizard's recovery-key page and
+    :class:`RecoveryKeyDialog`, so both save the same sheet and refuse the same way.
+
+    A save that fails (a read-only folder, a full stick) says so in the clerk's language, naming
+    the file, and the key stays on screen: it is never lost because a file could not be written.
+    """
+
+    confirmed_changed = Signal(bool)
+
+    def __init__(self, key: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = recovery_key_field(key)
+        self.save_button = QPushButton(translate("RecoveryKeyDialog", "Save to a file for printing…"))
+        self.save_button.setObjectName("saveRecoveryKey")
+        self.save_button.clicked.connect(self.save)
+        self.confirm = QCheckBox(
+            translate("RecoveryKeyDialog", "I have written down or printed the recovery key and will keep it safe")
+        )
+        self.confirm.setObjectName("recoveryConfirm")
+        self.confirm.toggled.connect(self.confirmed_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.key)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.confirm)
+
+    def set_key(self, key: str) -> None:
+        self.key.setPlainText(key)
+
+    def is_confirmed(self) -> bool:
+        return self.confirm.isChecked()
+
+    def save(self) -> None:
+        """保存为文件…: the clerk picks where; the sheet is written whole or not at all."""
+        path = dialogs.save_file(
+            self,
+            translate("RecoveryKeyDialog", "Save the recovery key"),
+            translate("RecoveryKeyDialog", "branchledger-recovery-key.txt"),
+            translate("RecoveryKeyDialog", "Text files (*.txt)"),
+            "txt",
+        )
+        if path is None:
+            return
+        sheet = translate("RecoveryKeyDialog", "BranchLedger recovery key") + "\n\n" + self.key.toPlainText() + "\n"
+        try:
+            atomic_write_text(path, sheet)
+        except OSError as exc:
+            dialogs.error(self, translate(
+                "RecoveryKeyDialog",
+                "The recovery key was not saved: {0} could not be written ({1}). The key is still shown "
+                "here: write it down, or save it to another folder.",
+            ).format(path, _write_reason(exc)))
+
+
+def _write_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return translate("RecoveryKeyDialog", "the folder is read-only or may not be written to")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return translate("RecoveryKeyDialog", "the disk is full")
+    return os_reason(exc)
+
+
 class RecoveryKeyDialog(QDialog):
     confirmed = Signal()
 
@@ -57,35 +123,21 @@ class RecoveryKeyDialog(QDialog):
             else translate("RecoveryKeyDialog", "This ledger's recovery key was never confirmed. Write it down now.")
         )
         intro.setWordWrap(True)
-        self.key = recovery_key_field(key)
-        save = QPushButton(translate("RecoveryKeyDialog", "Save to a file for printing…"))
-        save.clicked.connect(self._save)
-        self.check = QCheckBox(
-            translate("RecoveryKeyDialog", "I have written down or printed the recovery key and will keep it safe")
-        )
-        self.check.setObjectName("recoveryConfirm")
+        self.panel = RecoveryKeyPanel(key)
+        self.key = self.panel.key
+        self.check = self.panel.confirm
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
-        self.check.toggled.connect(self.ok.setEnabled)
+        self.panel.confirmed_changed.connect(self.ok.setEnabled)
         self.buttons.accepted.connect(self._confirm)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.key)
-        layout.addWidget(save)
-        layout.addWidget(self.check)
+        layout.addWidget(self.panel)
         layout.addWidget(self.buttons)
 
-    def _save(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, translate("RecoveryKeyDialog", "Save the recovery key"), "branchledger-recovery-key.txt"
-        )
-        if name:
-            atomic_write_text(Path(name), translate("RecoveryKeyDialog", "BranchLedger recovery key") + "\n\n"
-                              + self.key.toPlainText() + "\n")
-
     def _confirm(self) -> None:
-        if not self.check.isChecked():
+        if not self.panel.is_confirmed():
             return
         try:
             ledger_settings.confirm_recovery_key(self.session.ledger)  # one small write

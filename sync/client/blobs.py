@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol
 import requests
 
 from domain.attachments import AttachmentRef
+from domain.i18n import N_
 from sync.client import errors
 from sync.client.backoff import RetryPolicy
 from sync.protocol.versions import PROTOCOL_HEADER
@@ -115,7 +116,7 @@ class BlobStats:
 class BlobRefused(errors.SyncError):
     """Head office refused the attachment's content; it will not be sent again."""
 
-    message = "总部拒收了这个附件"
+    message = N_("总部拒收了这个附件")
 
 
 class BlobQueue:

@@ -20,6 +20,7 @@ verdict) are among the texts read, so they too must be in the window's language.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -62,6 +64,8 @@ TAG = re.compile(r"<[^>]+>")
 # Not words of either language: paths and addresses (the data directory, an example URL) and
 # codes (the recovery key, shown on its own so the clerk can write it down).
 NOT_WORDS = re.compile(r"\S*/\S*|https?://\S+|\b[A-Z0-9]{4}(?:-[A-Z0-9]{4})+\b")
+# A file dialog's folder views and its "look in" list show the names on disk: the clerk's data.
+FILE_SYSTEM = {"listView", "treeView", "sidebar", "lookInCombo"}
 # The language picker names each language in itself, as every program does.
 LANGUAGE_NAMES = {"简体中文", "English"}
 
@@ -192,6 +196,8 @@ def screen_texts(top: QWidget) -> list[tuple[str, str]]:
     for widget in [top, *top.findChildren(QWidget)]:
         if not widget.isVisibleTo(top) and widget is not top:
             continue
+        if widget.objectName() in FILE_SYSTEM and isinstance(widget.window(), QFileDialog):
+            continue
         name = type(widget).__name__
         if widget.toolTip():
             out.append((f"{name} tooltip", widget.toolTip()))
@@ -199,6 +205,10 @@ def screen_texts(top: QWidget) -> list[tuple[str, str]]:
             out.append(("label", widget.text()))
         elif isinstance(widget, QAbstractButton):
             out.append((f"{name}", widget.text()))
+            menu = getattr(widget, "menu", lambda: None)()  # a button that opens a menu (打印 ▾)
+            if isinstance(menu, QMenu):
+                out += [("button menu entry", a.text()) for a in menu.actions()]
+                out += [("button menu tooltip", a.toolTip()) for a in menu.actions() if a.toolTip() != a.text()]
         elif isinstance(widget, QLineEdit):
             out.append(("placeholder", widget.placeholderText()))
             if widget.echoMode() is QLineEdit.EchoMode.Normal:  # a passphrase shows as dots
@@ -253,6 +263,9 @@ class Walk:
 
     def look(self, name: str, top: QWidget) -> None:
         settle(30)
+        shots = os.environ.get("BRANCHLEDGER_WALK_SHOTS")  # a folder: each screen is saved there too
+        if shots:
+            top.grab().save(str(Path(shots) / f"{self.lang}-{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.png"))
         texts = screen_texts(top)
         self.seen[name] = len(texts)
         bad = foreign(self.lang, texts)

@@ -161,7 +161,6 @@ class ConflictDialog(QDialog):
         for r, row in enumerate(field_rows(self.conflict.kind, self.bodies), start=1):
             label = QLabel(row.label)
             label.setWordWrap(True)
-            label.setToolTip(row.key)
             if row.differs:
                 label.setStyleSheet("font-weight: bold; color: #8a4b00;")
             group = QButtonGroup(self)

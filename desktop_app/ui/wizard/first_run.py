@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.operations import opening, records
 from desktop_app.operations import settings as ledger_settings
-from desktop_app.operations.files import atomic_write_text
 from desktop_app.operations.ledger import Ledger
 from desktop_app.operations.opening import KdfParams
 from desktop_app.operations.roster import write_roster
@@ -36,8 +35,8 @@ from desktop_app.ui import dialogs
 from desktop_app.ui.i18n import translate
 from desktop_app.ui.operations import UiOp
 from desktop_app.ui.passphrase import PassphraseFields
-from desktop_app.ui.recovery_key import recovery_key_field
-from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file, os_reason
+from desktop_app.ui.recovery_key import RecoveryKeyPanel
+from desktop_app.ui.roster_job import ROSTER_FILTER, import_roster_file
 from desktop_app.ui.session import Session
 from desktop_app.ui.widgets.fields import DateEdit, ErrorLabel
 from desktop_app.ui.widgets.row_table import RowColumn, RowTable
@@ -228,44 +227,19 @@ class RecoveryPage(QWizardPage):
                 "If the passphrase is forgotten, this key is the only way back into the data. It is shown only now.",
             )
         )
-        self.key = recovery_key_field()
-        save = QPushButton(translate("FirstRunWizard", "Save to a file for printing…"))
-        save.clicked.connect(self._save)
-        self.confirm = QCheckBox(
-            translate("FirstRunWizard", "I have written down or printed the recovery key and will keep it safe")
-        )
-        self.confirm.setObjectName("recoveryConfirm")
-        self.confirm.toggled.connect(self.completeChanged)
+        self.panel = RecoveryKeyPanel()
+        self.key = self.panel.key
+        self.confirm = self.panel.confirm
+        self.panel.confirmed_changed.connect(self.completeChanged)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.key)
-        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.confirm)
+        layout.addWidget(self.panel)
         layout.addStretch(1)
 
     def show_key(self, key: str) -> None:
-        self.key.setPlainText(key)
+        self.panel.set_key(key)
 
     def isComplete(self) -> bool:
-        return self.confirm.isChecked()
-
-    def _save(self) -> None:
-        path = dialogs.save_file(
-            self,
-            translate("FirstRunWizard", "Save the recovery key"),
-            "branchledger-recovery-key.txt",
-            translate("FirstRunWizard", "Text files (*.txt)"),
-            "txt",
-        )
-        if path is None:
-            return
-        try:
-            atomic_write_text(
-                path,
-                translate("FirstRunWizard", "BranchLedger recovery key") + "\n\n" + self.key.toPlainText() + "\n",
-            )
-        except OSError as exc:
-            message = translate("FirstRunWizard", "The file could not be written: {0}").format(os_reason(exc))
-            dialogs.error(self, message)
+        return self.panel.is_confirmed()
 
     def validatePage(self) -> bool:
         """Confirmed on paper: the key leaves the database (until now it would be shown again)."""
