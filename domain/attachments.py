@@ -31,6 +31,7 @@ from pydantic import Field, field_validator
 
 from domain.base import DomainModel, ShortText
 from domain.errors import LedgerError
+from domain.i18n import N_
 
 DEFAULT_MAX_BYTES: Final = 20 * 1024 * 1024
 # The schema's ceiling on a reference's size, whatever a deployment configures as its limit: a body
@@ -125,11 +126,12 @@ class AttachmentRole(StrEnum):
         return ROLE_LABELS[self]
 
 
+# Chinese sources (shown in the clerk's language with ``t(role.label)``, domain.i18n).
 ROLE_LABELS: Final[Mapping[AttachmentRole, str]] = {
-    AttachmentRole.SIGN_IN_SHEET: "签到表",
-    AttachmentRole.PHOTO: "活动照片",
-    AttachmentRole.LECTURE: "讲稿/课件",
-    AttachmentRole.OTHER: "其他",
+    AttachmentRole.SIGN_IN_SHEET: N_("签到表"),
+    AttachmentRole.PHOTO: N_("活动照片"),
+    AttachmentRole.LECTURE: N_("讲稿/课件"),
+    AttachmentRole.OTHER: N_("其他"),
 }
 
 

@@ -14,6 +14,7 @@ from desktop_app.operations.ledger import Ledger
 from desktop_app.store import backups
 from desktop_app.store.backups import BackupConfig, BackupInfo
 from desktop_app.store.errors import BackupError
+from domain.i18n import t
 
 
 class BackupFolderMissing(BackupError):
@@ -21,7 +22,7 @@ class BackupFolderMissing(BackupError):
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
-        super().__init__(f"备份位置 {folder} 不存在（U 盘是否已插好？）")
+        super().__init__(t("备份位置 {folder} 不存在（U 盘是否已插好？）", folder=folder))
 
 
 @dataclass(frozen=True)

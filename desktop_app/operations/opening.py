@@ -27,6 +27,7 @@ from desktop_app.store.errors import StoreDamaged, StoreError
 from desktop_app.store.restore import restore_backup
 from desktop_app.store.salvage import SalvageReport, export_readable, fresh_from_head_office, unlock_key
 from desktop_app.store.vault import peek_key_id
+from domain.i18n import N_
 
 __all__ = ["AsideSet", "BackupConfig", "BackupInfo", "KdfParams", "LedgerSummary", "NothingToSalvage",
            "SalvageReport", "UnlockAttempts", "backup_config", "create_ledger", "damaged_set", "delay_after",
@@ -36,7 +37,7 @@ __all__ = ["AsideSet", "BackupConfig", "BackupInfo", "KdfParams", "LedgerSummary
 
 
 class NothingToSalvage(StoreError):
-    message = "没有被移到一旁的损坏数据（aside/ 中没有 damaged 记录）"
+    message = N_("没有被移到一旁的损坏数据，无需抢救")
 
 
 @dataclass(frozen=True)
