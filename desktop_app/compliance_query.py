@@ -40,8 +40,8 @@ from domain.i18n import CHINESE, listing, t
 from domain.records import BranchProfile
 
 _ORGANISATIONAL_LIFE = tuple(
-    t.value for t in (MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.LECTURE,
-                      MeetingType.THEME_DAY, MeetingType.ORG_LIFE, MeetingType.APPRAISAL)
+    kind.value for kind in (MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.LECTURE,
+                            MeetingType.THEME_DAY, MeetingType.ORG_LIFE, MeetingType.APPRAISAL)
 )
 
 

@@ -129,6 +129,7 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("roster", "import", "{roster}"), 0, "已导入 2 名党员", "imported 2 members"),
     (("print", "minutes", MEETING, "--out", "OUT.pdf"), 0, "已生成", "Written:"),
     (("print", "minutes", MEETING, "--out", "{folder}/no/such/dir/x.pdf"), 1, "不存在", "does not exist"),
+    (("print", "signin", SECRETARY, "--out", "OUT.pdf"), 1, "签到表只能由会议记录生成", "sign-in sheet can only"),
     (("attachments", "list", MEETING), 0, "这条记录没有附件", "the record has no attachments"),
     (("backup", "now"), 0, "已备份", "Backed up"),
     (("backup", "list"), 0, "备份位置", "Backup location"),
