@@ -31,7 +31,7 @@ from pydantic import Field, field_validator
 
 from domain.base import DomainModel, ShortText
 from domain.errors import LedgerError
-from domain.i18n import N_
+from domain.i18n import N_, listing, t
 
 DEFAULT_MAX_BYTES: Final = 20 * 1024 * 1024
 # The schema's ceiling on a reference's size, whatever a deployment configures as its limit: a body
@@ -63,9 +63,10 @@ EXTENSIONS: Final[Mapping[str, str]] = {
     ".docx": DOCX, ".pptx": PPTX, ".xlsx": XLSX,
 }
 TYPE_LABELS: Final[Mapping[str, str]] = {
-    JPEG: "JPEG 图片", PNG: "PNG 图片", HEIC: "HEIC 图片", PDF: "PDF 文件", DOCX: "Word 文档（DOCX）",
-    PPTX: "PowerPoint 演示文稿（PPTX）", XLSX: "Excel 表格（XLSX）", ZIP: "ZIP 压缩包",
-}
+    JPEG: N_("JPEG 图片"), PNG: N_("PNG 图片"), HEIC: N_("HEIC 图片"), PDF: N_("PDF 文件"),
+    DOCX: N_("Word 文档（DOCX）"), PPTX: N_("PowerPoint 演示文稿（PPTX）"), XLSX: N_("Excel 表格（XLSX）"),
+    ZIP: N_("ZIP 压缩包"),
+}  # Chinese sources, shown with t()
 # The main part of each OOXML kind as [Content_Types].xml names it (macro-enabled variants are refused).
 _OOXML_MAIN: Final[Mapping[str, str]] = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -142,11 +143,11 @@ def name_problem(name: str) -> str | None:
     folder separators, no ``..``, no control characters — nothing that could point outside a folder.
     """
     if not name or not name.strip():
-        return "文件名为空"
+        return t("文件名为空")
     if len(name) > MAX_NAME_CHARS:
-        return f"文件名超过 {MAX_NAME_CHARS} 个字符"
+        return t("文件名超过 {limit} 个字符", limit=MAX_NAME_CHARS)
     if _BAD_NAME.search(name) or ".." in name:
-        return "文件名含有路径或控制字符（/ \\ .. 等），不安全"
+        return t("文件名含有路径或控制字符（/ \\ .. 等），不安全")
     return None
 
 
@@ -166,7 +167,7 @@ class AttachmentRef(DomainModel):
     @classmethod
     def _known_mime(cls, value: str) -> str:
         if value not in KNOWN_MIME:
-            raise ValueError(f"不支持的附件类型：{value}")
+            raise ValueError(t("不支持的附件类型：{mime}", mime=value))
         return value
 
     @field_validator("name")
@@ -213,7 +214,7 @@ class AttachmentRefused(LedgerError, ValueError):
         self.name = name
         self.code = code
         self.reason = reason
-        super().__init__(f"附件“{name}”未添加：{reason}")  # what dialogs and the CLI show
+        super().__init__(t("附件“{name}”未添加：{reason}", name=name, reason=reason))  # what dialogs and the CLI show
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ def _mb(n: int) -> str:
 
 
 def _kind_label(mime: str | None) -> str:
-    return TYPE_LABELS.get(mime or "", "无法识别的内容")
+    return t(TYPE_LABELS.get(mime or "", N_("无法识别的内容")))
 
 
 def check_content(source: str | os.PathLike[str] | bytes | IO[bytes], declared_name: str, *,
@@ -274,8 +275,8 @@ def check_content(source: str | os.PathLike[str] | bytes | IO[bytes], declared_n
         raise AttachmentRefused(declared_name, "bad_name", problem)
     expected = EXTENSIONS.get(Path(declared_name).suffix.lower())
     if expected is None or expected not in accepted:
-        kinds = "、".join(sorted({TYPE_LABELS[m].split("（")[0] for m in accepted}))
-        raise AttachmentRefused(declared_name, "unsupported", f"不支持这种文件（只接受 {kinds}）")
+        kinds = listing(sorted({re.split(r"（| \(", t(TYPE_LABELS[m]))[0] for m in accepted}))
+        raise AttachmentRefused(declared_name, "unsupported", t("不支持这种文件（只接受 {kinds}）", kinds=kinds))
     if isinstance(source, bytes | bytearray):
         return _check_stream(io.BytesIO(source), declared_name, expected, max_bytes)
     if isinstance(source, str | os.PathLike):
@@ -283,7 +284,8 @@ def check_content(source: str | os.PathLike[str] | bytes | IO[bytes], declared_n
             with open(source, "rb") as stream:
                 return _check_stream(stream, declared_name, expected, max_bytes)
         except OSError as exc:
-            raise AttachmentRefused(declared_name, "unreadable", f"无法读取文件（{exc.strerror or exc}）") from exc
+            raise AttachmentRefused(declared_name, "unreadable",
+                                    t("无法读取文件（{reason}）", reason=exc.strerror or exc)) from exc
     return _check_stream(source, declared_name, expected, max_bytes)
 
 
@@ -291,9 +293,10 @@ def _check_stream(stream: IO[bytes], name: str, expected: str, max_bytes: int) -
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     if size == 0:
-        raise AttachmentRefused(name, "empty", "文件是空的")
+        raise AttachmentRefused(name, "empty", t("文件是空的"))
     if size > max_bytes:
-        raise AttachmentRefused(name, "too_large", f"文件大小 {_mb(size)}，超过 {_mb(max_bytes)} 的上限")
+        raise AttachmentRefused(name, "too_large",
+                                t("文件大小 {size}，超过 {limit} 的上限", size=_mb(size), limit=_mb(max_bytes)))
     stream.seek(0)
     digest = hashlib.sha256()
     head = b""
@@ -307,7 +310,8 @@ def _check_stream(stream: IO[bytes], name: str, expected: str, max_bytes: int) -
     if found != expected:
         raise AttachmentRefused(
             name, "type_mismatch",
-            f"文件类型与内容不符（扩展名表示{_kind_label(expected)}，内容是{_kind_label(found)}）")
+            t("文件类型与内容不符（扩展名表示{expected}，内容是{found}）", expected=_kind_label(expected),
+              found=_kind_label(found)))
     width = height = None
     if expected in IMAGE_MIME:
         width, height = _check_image(stream, name)
@@ -322,21 +326,21 @@ def _ooxml_kind(stream: IO[bytes], name: str) -> str | None:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
             if sum(i.file_size for i in infos) > MAX_OOXML_UNPACKED:
-                raise AttachmentRefused(name, "bomb", "压缩内容解开后过大，疑似压缩炸弹")
+                raise AttachmentRefused(name, "bomb", t("压缩内容解开后过大，疑似压缩炸弹"))
             try:
                 info = archive.getinfo("[Content_Types].xml")
             except KeyError:
                 return ZIP
             if info.file_size > 1024 * 1024:
-                raise AttachmentRefused(name, "damaged", "文件已损坏（内容类型表异常）")
+                raise AttachmentRefused(name, "damaged", t("文件已损坏（内容类型表异常）"))
             types = archive.read(info).decode("utf-8", "replace")
             bad = archive.testzip()  # every member's CRC: a cut-off file fails here
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         if isinstance(exc, AttachmentRefused):
             raise
-        raise AttachmentRefused(name, "damaged", "文件已损坏或不完整") from exc
+        raise AttachmentRefused(name, "damaged", t("文件已损坏或不完整")) from exc
     if bad is not None:
-        raise AttachmentRefused(name, "damaged", "文件已损坏或不完整")
+        raise AttachmentRefused(name, "damaged", t("文件已损坏或不完整"))
     for mime, main in _OOXML_MAIN.items():
         if f'ContentType="{main}"' in types:
             return mime
@@ -356,23 +360,24 @@ def _check_image(stream: IO[bytes], name: str) -> tuple[int, int]:
                 if width * height > MAX_IMAGE_PIXELS:
                     limit = MAX_IMAGE_PIXELS // 1_000_000
                     raise AttachmentRefused(
-                        name, "bomb", f"图片尺寸 {width}×{height} 过大（超过 {limit} 百万像素），疑似解压炸弹")
+                        name, "bomb", t("图片尺寸 {width}×{height} 过大（超过 {limit} 百万像素），疑似解压炸弹",
+                                        width=width, height=height, limit=limit))
                 if image.format == "JPEG":
                     image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # full scan, an eighth the memory
                 image.load()
     except AttachmentRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise AttachmentRefused(name, "bomb", "图片解开后过大，疑似解压炸弹") from exc
+        raise AttachmentRefused(name, "bomb", t("图片解开后过大，疑似解压炸弹")) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:  # Pillow's "truncated", "broken PNG" …
-        raise AttachmentRefused(name, "damaged", "图片已损坏或不完整") from exc
+        raise AttachmentRefused(name, "damaged", t("图片已损坏或不完整")) from exc
     return width, height
 
 
 def _check_pdf(stream: IO[bytes], size: int, name: str) -> None:
     stream.seek(max(0, size - 2048))
     if b"%%EOF" not in stream.read():
-        raise AttachmentRefused(name, "damaged", "PDF 文件不完整（缺少文件结尾）")
+        raise AttachmentRefused(name, "damaged", t("PDF 文件不完整（缺少文件结尾）"))
 
 
 __all__ = [

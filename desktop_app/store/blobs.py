@@ -62,6 +62,7 @@ from domain.attachments import (
     name_problem,
     sniff,
 )
+from domain.i18n import N_, t
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -91,18 +92,19 @@ _ORIENTATION = 0x0112
 class AttachmentDamaged(StoreError):
     """A stored attachment failed its check (tag or digest): reported, never shown as another file."""
 
-    message = "附件已损坏，无法打开（加密校验失败）"
+    message = N_("附件已损坏，无法打开（加密校验失败）")
 
     def __init__(self, sha256: str, message: str | None = None, *, name: str = "") -> None:
         self.sha256 = sha256
-        text = message or self.message
-        super().__init__(f"附件“{name}”已损坏：{text}" if name else text, detail=sha256[:12])
+        text = message or t(self.message)
+        super().__init__(t("附件“{name}”已损坏：{reason}", name=name, reason=text) if name else text,
+                         detail=sha256[:12])
 
 
 class AttachmentMissing(StoreError):
     """The attachment's content is not on this device (yet): only its thumbnail or nothing."""
 
-    message = "附件内容尚未下载到本机"
+    message = N_("附件内容尚未下载到本机")
 
     def __init__(self, sha256: str) -> None:
         self.sha256 = sha256
@@ -160,20 +162,20 @@ class BlobReader:
         try:
             self._file: IO[bytes] = open(path, "rb")  # noqa: SIM115 — closed by close()
         except FileNotFoundError as exc:
-            raise AttachmentDamaged(sha256, "附件文件丢失", name=name) from exc
+            raise AttachmentDamaged(sha256, t("附件文件丢失"), name=name) from exc
         header = self._file.read(HEADER_SIZE)
         try:
             magic, version, segment, size, prefix = _HEADER.unpack(header)
         except struct.error as exc:
             self.close()
-            raise AttachmentDamaged(sha256, "附件文件不完整", name=name) from exc
+            raise AttachmentDamaged(sha256, t("附件文件不完整"), name=name) from exc
         if magic != MAGIC or version != FORMAT_VERSION or segment != SEGMENT or size <= 0:
             self.close()
-            raise AttachmentDamaged(sha256, "附件文件格式不对", name=name)
+            raise AttachmentDamaged(sha256, t("附件文件格式不对"), name=name)
         self._file.seek(0, io.SEEK_END)
         if self._file.tell() != encrypted_size(size):
             self.close()
-            raise AttachmentDamaged(sha256, "附件文件长度不对（被截断或被改动）", name=name)
+            raise AttachmentDamaged(sha256, t("附件文件长度不对（被截断或被改动）"), name=name)
         self.size: int = size
         self._prefix = prefix
         self._aad = header + bytes.fromhex(sha256)
@@ -214,7 +216,7 @@ class BlobReader:
             digest.update(chunk)
             yield chunk
         if digest.hexdigest() != self.sha256:
-            raise AttachmentDamaged(self.sha256, "附件内容与记录的摘要不符", name=self._name)
+            raise AttachmentDamaged(self.sha256, t("附件内容与记录的摘要不符"), name=self._name)
 
     def stream(self) -> IO[bytes]:
         """A seekable read-only file object over the plaintext (for Pillow, zipfile, pypdfium2 …)."""
@@ -310,10 +312,10 @@ class BlobWriter:
     def append(self, chunk: bytes) -> int:
         """Take the next bytes (from ``offset``); returns the new offset."""
         if self._done:
-            raise StoreError("附件已下载完成")
+            raise StoreError(t("附件已下载完成"))
         if self.offset + len(chunk) > self.ref.size:
             self.abort()
-            raise AttachmentDamaged(self.ref.sha256, "下载的数据超过文件大小", name=self.ref.name)
+            raise AttachmentDamaged(self.ref.sha256, t("下载的数据超过文件大小"), name=self.ref.name)
         assert self._file is not None and self._sealer is not None
         self._buffer += chunk
         wrote = False
@@ -334,7 +336,7 @@ class BlobWriter:
         if self._done:
             return self.ref
         if self.offset != self.ref.size:
-            raise StoreError(f"附件尚未下载完（{self.offset}/{self.ref.size} 字节）")
+            raise StoreError(t("附件尚未下载完（{done}/{size} 字节）", done=self.offset, size=self.ref.size))
         assert self._file is not None
         self._file.close()
         blobs = self._blobs
@@ -345,7 +347,7 @@ class BlobWriter:
                 checked = check_content(reader.stream(), self.ref.name, max_bytes=max(blobs.max_bytes, self.ref.size),
                                         accepted=KNOWN_MIME)
             if checked.mime != self.ref.mime:
-                raise AttachmentRefused(self.ref.name, "type_mismatch", "文件类型与记录的类型不符")
+                raise AttachmentRefused(self.ref.name, "type_mismatch", t("文件类型与记录的类型不符"))
         except (AttachmentDamaged, AttachmentRefused):
             self.abort()
             raise
@@ -403,7 +405,8 @@ class BlobStore:
 
     def set_max_bytes(self, value: int) -> None:
         if not MIN_LIMIT <= value <= MAX_LIMIT:
-            raise StoreError(f"附件大小上限须在 {MIN_LIMIT // 2**20} MB 到 {MAX_LIMIT // 2**20} MB 之间")
+            raise StoreError(t("附件大小上限须在 {low} MB 到 {high} MB 之间", low=MIN_LIMIT // 2**20,
+                               high=MAX_LIMIT // 2**20))
         with self._store.transaction():
             self._store.meta.set(META_MAX_BYTES, value)
 
@@ -471,7 +474,7 @@ class BlobStore:
                 out.flush()
                 os.fsync(out.fileno())
             if digest.hexdigest() != ref.sha256:
-                raise AttachmentRefused(ref.name, "changed", "文件在读取时被改动，请重新添加")
+                raise AttachmentRefused(ref.name, "changed", t("文件在读取时被改动，请重新添加"))
             os.replace(tmp, final)
             fsync_dir(final.parent)
         finally:
@@ -501,7 +504,7 @@ class BlobStore:
         reader = BlobReader(self.path_of(sha256), self._aead, sha256, name)
         if reader.size != info.size:
             reader.close()
-            raise AttachmentDamaged(sha256, "附件文件与记录的大小不符", name=name)
+            raise AttachmentDamaged(sha256, t("附件文件与记录的大小不符"), name=name)
         return reader
 
     def read_all(self, sha256: str, *, name: str = "") -> bytes:
@@ -540,7 +543,7 @@ class BlobStore:
         if not _HEX64.fullmatch(sha256):
             raise ValueError("not a sha256 digest")
         if len(data) > MAX_THUMBNAIL_BYTES or sniff(data[:16]) not in (JPEG, PNG):
-            raise AttachmentRefused("缩略图", "unsupported", "缩略图不是小于 512 KB 的 JPEG 或 PNG 图片")
+            raise AttachmentRefused(t("缩略图"), "unsupported", t("缩略图不是小于 512 KB 的 JPEG 或 PNG 图片"))
         check_content(data, "thumbnail.jpg" if sniff(data[:16]) == JPEG else "thumbnail.png",
                       max_bytes=MAX_THUMBNAIL_BYTES)
         now = _now()

@@ -59,7 +59,7 @@ ALLOWED_LATIN = {
     "BranchLedger", "PDF", "CSV", "Excel", "Word", "PowerPoint", "JPEG", "HEIC",
     "URL", "HTTPS", "HTTP", "TLS", "SQLCipher", "PNG", "ID", "Qt",
     "Windows", "Linux", "macOS", "UOS", "USB", "xlsx", "csv", "pdf", "json", "JSON", "OK", "AES", "Ctrl", "CA",
-    "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB", "UTF", "GBK",
+    "PEM", "pem", "crt", "cer", "txt", "backups", "KB", "MB", "GB", "UTF", "GBK", "DOCX", "PPTX", "XLSX", "ZIP",
     # proper names: the bundled fonts and their licence
     "Noto", "Serif", "CJK", "SIL", "OFL", "DejaVu", "Sans", "Python", "Shift", "Esc", "Tab", "Enter", "PgUp", "PgDn",
 }

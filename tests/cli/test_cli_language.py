@@ -29,6 +29,7 @@ SECRETARY = "0190a0a0-0000-7000-8000-0000000000c1"
 CLERK = "0190a0a0-0000-7000-8000-0000000000c2"
 ABSENT = "0190a0a0-0000-7000-8000-0000000000c3"
 MEETING = "0190a0a0-0000-7000-8000-0000000000d1"
+DRAFT = "0190a0a0-0000-7000-8000-0000000000d2"
 BRANCH = "毕拉河林场党支部"
 # The clerk's own data, which stays as typed in either language.
 USER_DATA = (BRANCH, "王建华", "李秀英", "赵晓东", "孙立平", "周红梅", "2026年第三季度支部党员大会", "林场党员活动室",
@@ -90,9 +91,13 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                       encoding="utf-8")
     broken = folder / "broken.json"
     broken.write_text("{broken", encoding="utf-8")
+    empty = folder / "empty.jpg"
+    empty.write_bytes(b"")
+    notes = folder / "notes.txt"
+    notes.write_text("讲稿", encoding="utf-8")
     new_pw = folder / "new-pw"
     new_pw.write_text("cli-passphrase\n", encoding="utf-8")
-    draft = {"kind": "meeting", "id": "0190a0a0-0000-7000-8000-0000000000d2",
+    draft = {"kind": "meeting", "id": DRAFT,
              "body": {"meeting_type": "party_congress", "title": "未写完的会议", "starts_at": "2026-09-11T09:00"}}
     return {
         "records": _write_json(folder / "records.json",
@@ -100,6 +105,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "bad": _write_json(folder / "bad.json", [bad_meeting, {"kind": "meeting", "id": MEETING, "body": {}}]),
         "draft": _write_json(folder / "draft.json", [draft]),
         "roster_bad": roster_bad, "roster": roster, "broken": broken, "new_pw": new_pw, "folder": folder,
+        "empty": empty, "notes": notes,
     }
 
 
@@ -119,7 +125,7 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("compliance", "--period", "2026-13"), 1, "期间格式不正确", "Not a valid period"),
     (("show", MEETING), 0, "会议有效", "meeting valid"),
     (("finalize", MEETING), 0, "已定稿", "finalized:"),
-    (("finalize", "0190a0a0-0000-7000-8000-0000000000d2"), 1, "错误：", "error: "),
+    (("finalize", DRAFT), 1, "错误：", "error: "),
     (("history", MEETING), 0, "定稿", "finalized"),
     (("lapses", "--today", "2027-06-15"), 0, "赵晓东", "赵晓东"),
     (("lapses", "--today", "2026-13-01"), 1, "日期格式不正确", "not a date"),
@@ -130,6 +136,8 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("print", "minutes", MEETING, "--out", "OUT.pdf"), 0, "已生成", "Written:"),
     (("print", "minutes", MEETING, "--out", "{folder}/no/such/dir/x.pdf"), 1, "不存在", "does not exist"),
     (("print", "signin", SECRETARY, "--out", "OUT.pdf"), 1, "签到表只能由会议记录生成", "sign-in sheet can only"),
+    (("attachments", "add", DRAFT, "{empty}", "{notes}"), 1, "文件是空的", "the file is empty"),
+    (("attachments", "add", MEETING, "{notes}"), 1, "已定稿的记录附件不能再改动", "finalized record cannot change"),
     (("attachments", "list", MEETING), 0, "这条记录没有附件", "the record has no attachments"),
     (("backup", "now"), 0, "已备份", "Backed up"),
     (("backup", "list"), 0, "备份位置", "Backup location"),
