@@ -211,11 +211,11 @@ def test_every_command_speaks_the_run_language(lang: str, files: dict[str, Path]
                 assert english not in said, (name, said)
 
 
-def test_an_english_locale_chooses_english_and_json_keeps_its_keys(files: dict[str, Path], tmp_path: Path) -> None:
+def test_json_keeps_its_keys_in_english(files: dict[str, Path], tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert run(data, "create", "--branch-name", BRANCH).returncode == 0
     by_flag = run(data, "--lang", "en", "import", "--json", str(files["bad"]))
-    by_default = run(data, "import", "--json", str(files["bad"]))
+    by_default = run(data, "--lang", "zh_CN", "import", "--json", str(files["bad"]))
     english, chinese = json.loads(by_flag.stdout), json.loads(by_default.stdout)
     assert by_flag.returncode == by_default.returncode == 1
 
@@ -230,17 +230,36 @@ def test_an_english_locale_chooses_english_and_json_keeps_its_keys(files: dict[s
     assert all(BUILD.CJK.search(v["message"]) for p in chinese["problems"] for v in p["violations"])
 
 
+@pytest.mark.usefixtures("restore_language")
+def test_the_locale_chooses_the_language_and_the_flag_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRANCH_LEDGER_PASSPHRASE", "cli-passphrase")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "create"]) == 0
+    assert "Encrypted ledger created" in capsys.readouterr().out
+    assert main(["--data-dir", data, "unlock"]) == 0
+    assert capsys.readouterr().out.startswith("Passphrase correct.")
+    assert main(["--data-dir", data, "--lang", "zh_CN", "unlock"]) == 0
+    assert capsys.readouterr().out.startswith("密码正确。")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert main(["--data-dir", data, "unlock"]) == 0
+    assert capsys.readouterr().out.startswith("密码正确。")
+
+
 def test_the_help_of_a_subcommand_in_a_real_run() -> None:
     """Every help text in both languages: tests/packaging/test_cli_help.py. Here argparse's own
     complaint, whose Chinese now comes from the catalog (context ``argparse``)."""
     english = run(Path("unused"), "--lang", "en", "backup", "config", "--help", passphrase=None)
     assert english.returncode == 0 and english.stdout.startswith("usage: branch-ledger")
     assert not BUILD.CJK.search(english.stdout), english.stdout
-    chinese = run(Path("unused"), "backup", "config", "--help", passphrase=None)
+    chinese = run(Path("unused"), "--lang", "zh_CN", "backup", "config", "--help", passphrase=None)
     assert "用法：" in chinese.stdout and "保留最近几个备份" in chinese.stdout
     wrong = run(Path("unused"), "--lang", "en", "backup", "config", "--on-close", "maybe", passphrase=None)
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr and not BUILD.CJK.search(wrong.stderr)
-    wrong = run(Path("unused"), "backup", "config", "--on-close", "maybe", passphrase=None)
+    wrong = run(Path("unused"), "--lang", "zh_CN", "backup", "config", "--on-close", "maybe", passphrase=None)
     assert wrong.returncode == 2 and "无效的选择" in wrong.stderr
 
 
