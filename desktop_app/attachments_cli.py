@@ -19,8 +19,9 @@ from desktop_app.operations.attachments import AttachmentDamaged, AttachmentMiss
 from desktop_app.operations.errors import RecordFinalized
 from desktop_app.operations.ledger import Ledger
 from desktop_app.operations.records import get_record
-from domain.attachments import ROLE_LABELS, AttachmentRef, AttachmentRole
-from domain.i18n import label, pt
+from domain import i18n
+from domain.attachments import AttachmentRef, AttachmentRole
+from domain.i18n import label, pt, t
 
 
 def _print_json(value: Any) -> None:
@@ -47,7 +48,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     role = AttachmentRole(args.role) if args.role else None
     with _ledger(args) as ledger:
         if get_record(ledger, args.record_id).status.value != "draft":  # before anything is stored
-            raise RecordFinalized("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件")
+            raise RecordFinalized(t("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件"))
         result = ops.attach_files(ledger, [Path(f) for f in args.files], downscale=not args.keep_original,
                                   role=role, caption=args.caption or "")
         saved = ops.add_to_draft(ledger, args.record_id, result.attached) if result.attached else None
@@ -74,8 +75,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(pt("cli", "这条记录没有附件。"))
     for a in listing:
         caption = f"  {a.ref.caption}" if a.ref.caption else ""
-        print(f"{a.ref.sha256[:12]}  {ROLE_LABELS[a.ref.role]}  {a.ref.name}  {_size(a.ref.size)}  "
-              f"{a.state_label}{caption}")
+        print(f"{a.ref.sha256[:12]}  {t(a.ref.role.label)}  {a.ref.name}  {_size(a.ref.size)}  "
+              f"{t(a.state_label)}{caption}")
     return EXIT_OK
 
 
@@ -83,7 +84,7 @@ def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
     stem, suffix = Path(name).stem, Path(name).suffix
     candidate, n = name, 2
     while candidate in taken or (folder / candidate).exists():
-        candidate, n = f"{stem}（{n}）{suffix}", n + 1
+        candidate, n = pt("cli", "{stem}（{n}）{suffix}", stem=stem, n=n, suffix=suffix), n + 1
     taken.add(candidate)
     return folder / candidate
 
@@ -105,8 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CommandError(pt("cli", "这条记录没有附件"))
         missing = [a.ref.name for a in chosen if a.state != "local"]
         if missing:
-            raise CommandError(pt("cli", "附件尚未下载到本机：{value}（先同步）", value='、'.join(missing),
-                                  value2=', '.join(missing)))
+            raise CommandError(pt("cli", "附件尚未下载到本机：{names}（先同步）", names=i18n.listing(missing)))
         written = _export(ledger, chosen, Path(args.out))
     for path in written:
         print(pt("cli", "已导出：{path}", path=path))

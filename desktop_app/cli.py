@@ -56,11 +56,11 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    passphrase = read_passphrase(args, prompt="设置密码（至少 8 个字符）: ", confirm=True)
+    passphrase = read_passphrase(args, prompt=pt("cli", "设置密码（至少 8 个字符）: "), confirm=True)
     ledger, recovery_key = opening.create_ledger(Path(args.data_dir), passphrase)
     try:
-        print(f"已创建加密台账：{args.data_dir}")
-        print("恢复密钥（只显示这一次，请抄写或打印后妥善保管）：")
+        print(pt("cli", "已创建加密台账：{data_dir}", data_dir=args.data_dir))
+        print(pt("cli", "恢复密钥（只显示这一次，请抄写或打印后妥善保管）："))
         print(recovery_key, flush=True)
         # Shown: it leaves the database. Killed before this line, the next open says to run
         # `recovery-key show`, which shows it again (it never existed only in a lost terminal).
@@ -77,7 +77,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         summary = opening.ledger_summary(ledger)
-    print(f"密码正确。记录数：{summary.records}，待同步：{summary.pending}")
+    print(pt("cli", "密码正确。记录数：{records}，待同步：{pending}", records=summary.records,
+             pending=summary.pending))
     return EXIT_OK
 
 
@@ -88,15 +89,15 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
             try:
                 new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
             except OSError as exc:
-                raise CliError(f"无法读取新密码文件：{cli_text.os_reason(exc)}") from exc
+                raise CliError(pt("cli", "无法读取新密码文件：{reason}", reason=cli_text.os_reason(exc))) from exc
         elif sys.stdin.isatty():
-            new = getpass.getpass("新密码: ")
-            if getpass.getpass("再次输入新密码: ") != new:
-                raise CliError("两次输入的密码不一致")
+            new = getpass.getpass(pt("cli", "新密码: "))
+            if getpass.getpass(pt("cli", "再次输入新密码: ")) != new:
+                raise CliError(pt("cli", "两次输入的密码不一致"))
         else:
-            raise CliError("需要新密码：请使用 --new-passphrase-file")
+            raise CliError(pt("cli", "需要新密码：请使用 --new-passphrase-file"))
         change_passphrase(ledger, current, new)
-    print("密码已修改。")
+    print(pt("cli", "密码已修改。"))
     return EXIT_OK
 
 
@@ -111,21 +112,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         _print_json(report.as_dict())
         return EXIT_OK if report.ok else EXIT_ERROR
     if report.ok:
-        print(f"已导入 {report.imported} 条记录。")
+        print(pt("cli", "已导入 {count} 条记录。", count=report.imported))
     else:
-        print(f"导入失败，未写入任何记录。共 {len(report.problems)} 条记录有问题：", file=sys.stderr)
-        _print_problems(report.problems, "")
+        print(pt("cli", "导入失败，未写入任何记录。共 {count} 条记录有问题：", count=len(report.problems)),
+              file=sys.stderr)
+        _print_problems(report.problems, warning=False)
     if report.warnings:
-        print(f"请注意：{len(report.warnings)} 条记录有提醒（不影响导入）：", file=sys.stderr)
-        _print_problems(report.warnings, "提醒：")
+        print(pt("cli", "请注意：{count} 条记录有提醒（不影响导入）：", count=len(report.warnings)), file=sys.stderr)
+        _print_problems(report.warnings, warning=True)
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
-def _print_problems(problems: list[ImportProblem], prefix: str) -> None:
+def _print_problems(problems: list[ImportProblem], *, warning: bool) -> None:
     for problem in problems:
         kind = cli_text.kind_label(problem.kind)
         for v in problem.violations:
-            print(f"  第 {problem.index + 1} 条（{kind}）：{prefix}{v.message}", file=sys.stderr)
+            if warning:
+                line = pt("cli", "  第 {number} 条（{kind}）：提醒：{message}", number=problem.index + 1, kind=kind,
+                          message=v.message)
+            else:
+                line = pt("cli", "  第 {number} 条（{kind}）：{message}", number=problem.index + 1, kind=kind,
+                          message=v.message)
+            print(line, file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -135,7 +143,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if out is not None:
         atomic_write_text(out, text)  # yesterday's export stays whole until this one is
-        print(f"已导出 {len(data['records'])} 条记录到 {args.out}", file=sys.stderr)
+        print(pt("cli", "已导出 {count} 条记录到 {out}", count=len(data["records"]), out=args.out), file=sys.stderr)
     else:
         print(text)
     return EXIT_OK
@@ -153,7 +161,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         for hit in hits:
             kind = cli_text.kind_label(hit.kind)
             print(f"{hit.event_date or '':10}  {kind}  {label(hit.status)}  {hit.title}  [{hit.record_id}]")
-        print(f"共 {len(hits)} 条", file=sys.stderr)
+        print(pt("cli", "共 {count} 条", count=len(hits)), file=sys.stderr)
     return EXIT_OK
 
 
@@ -166,18 +174,20 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         try:
             report = compliance_report(ledger, args.period, today)
         except NoBranchProfile as exc:
-            raise CliError(f"{exc}，请先在程序中填写支部信息或导入 branch_profile 记录") from exc
+            raise CliError(pt("cli", "{reason}，请先在程序中填写支部信息或导入 branch_profile 记录",
+                              reason=exc)) from exc
         except ValueError as exc:
-            raise CliError(f"期间格式不正确：{args.period}（应为 2026-11、2026-Q4 或 2026）") from exc
+            raise CliError(pt("cli", "期间格式不正确：{period}（应为 2026-11、2026-Q4 或 2026）",
+                              period=args.period)) from exc
         lacking = lacking_evidence(ledger, args.period)
     if args.json:
         _print_json(report.to_json())
     else:
         print(render_text(report))
         if lacking:  # head office requires a 签到表/photo these meetings lack: they do not count
-            print("\n缺少佐证材料（不计入）：")
+            print("\n" + pt("cli", "缺少佐证材料（不计入）："))
             for item in lacking:
-                print(f"  {item.message_zh}  [{item.record_id}]")
+                print(f"  {item.message}  [{item.record_id}]")
     return EXIT_OK
 
 
@@ -300,7 +310,7 @@ def _tell(exc: LedgerError, args: argparse.Namespace) -> int:
                  "branch-ledger salvage fresh（从上级党委重新下载）"),
               file=sys.stderr)
     if exc.detail and args.verbose:  # technical (often a library's English): only on request
-        print(f"（{exc.detail}）", file=sys.stderr)
+        print(pt("cli", "（{detail}）", detail=exc.detail), file=sys.stderr)
     return EXIT_ERROR
 
 
@@ -317,7 +327,7 @@ def _report_failure(exc: Exception, verbose: bool) -> int:
     if translated is not None and not named_file:
         print(pt("cli", "错误：{message}", message=translated.user_message()), file=sys.stderr)
     elif isinstance(exc, OSError):
-        name = f"（{exc.filename}）" if getattr(exc, "filename", None) else ""
+        name = pt("cli", "（{detail}）", detail=exc.filename) if getattr(exc, "filename", None) else ""
         print(pt("cli", "错误：") + cli_text.os_reason(exc) + name, file=sys.stderr)
     else:
         report = logs.write_crash_report(type(exc), exc, exc.__traceback__)

@@ -27,24 +27,25 @@ from desktop_app.cli_text import CliError
 from desktop_app.operations import Ledger, wait_for_closing
 from desktop_app.operations.opening import open_ledger as open_at
 from desktop_app.operations.settings import opening_notices
-from domain.i18n import pt
+from domain.i18n import pt, t
 
 PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 
 
-def read_passphrase(args: argparse.Namespace, *, prompt: str = "密码: ", confirm: bool = False) -> str:
+def read_passphrase(args: argparse.Namespace, *, prompt: str | None = None, confirm: bool = False) -> str:
     if getattr(args, "passphrase_file", None):
         try:
             return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
         except OSError as exc:
-            raise CliError(f"无法读取密码文件：{cli_text.os_reason(exc)}") from exc
+            raise CliError(pt("cli", "无法读取密码文件：{reason}", reason=cli_text.os_reason(exc))) from exc
     if os.environ.get(PASSPHRASE_ENV):
         return os.environ[PASSPHRASE_ENV]
     if not sys.stdin.isatty():
-        raise CliError(f"需要密码：请使用 --passphrase-file 或环境变量 {PASSPHRASE_ENV}")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("再次输入密码: ") != first:
-        raise CliError("两次输入的密码不一致")
+        raise CliError(pt("cli", "需要密码：请使用 --passphrase-file 或环境变量 {passphrase_env}",
+                          passphrase_env=PASSPHRASE_ENV))
+    first = getpass.getpass(prompt if prompt is not None else pt("cli", "密码: "))
+    if confirm and getpass.getpass(pt("cli", "再次输入密码: ")) != first:
+        raise CliError(pt("cli", "两次输入的密码不一致"))
     return first
 
 
@@ -56,10 +57,11 @@ def tell_opening_notices(ledger: Ledger) -> None:
     """What opening found, on stderr (never the key itself)."""
     notices = opening_notices(ledger)
     for warning in notices.key_warnings:
-        print(f"注意：{warning}", file=sys.stderr)
+        print(pt("cli", "注意：{message}", message=t(warning)), file=sys.stderr)
     if notices.kept_aside:
-        print(f"注意：数据库日志未能完整恢复，最近约 {notices.commits_lost} 次保存无法读回；原日志已原样保存在 "
-              f"{notices.kept_aside}。下次同步时将从上级党委重新读取全部记录。", file=sys.stderr)
+        print(pt("cli", "注意：数据库日志未能完整恢复，最近约 {lost} 次保存无法读回；原日志已原样保存在 {aside}。"
+                 "下次同步时将从上级党委重新读取全部记录。", lost=notices.commits_lost, aside=notices.kept_aside),
+              file=sys.stderr)
     if notices.pending_recovery_key:
         print(pt("cli", "注意：此台账的恢复密钥还没有确认抄下，请运行 branch-ledger recovery-key show"),
               file=sys.stderr)

@@ -22,56 +22,63 @@ from pathlib import Path
 
 from domain import i18n
 from domain.errors import LedgerError
-from domain.i18n import pt
+from domain.i18n import CHINESE, N_, pt, t
 
 _state = {"language": "zh"}
 
 
 class CliError(LedgerError):
-    """A failure to report on stderr with exit code 1 (message in Chinese).
+    """A failure to report on stderr with exit code 1 (message in the language of this run).
 
     Defined here rather than in :mod:`desktop_app.cli` so that the subcommand modules raise the
     very class ``cli.main`` catches even when the CLI runs as ``python -m desktop_app.cli``
     (where that module is ``__main__`` and a second copy of it would define a second class).
     """
 
-# argparse's messages (Python 3.11–3.13) and their Chinese.
-_ARGPARSE_ZH: dict[str, str] = {
-    "usage: ": "用法：",
-    "positional arguments": "位置参数",
-    "options": "选项",
-    "optional arguments": "选项",
-    "show this help message and exit": "显示本帮助并退出",
-    "show program's version number and exit": "显示版本号并退出",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
-    "the following arguments are required: %s": "缺少必需的参数：%s",
-    "unrecognized arguments: %s": "无法识别的参数：%s",
-    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
-    "expected one argument": "需要一个值",
-    "expected at least one argument": "至少需要一个值",
-    "expected at most one argument": "最多只能有一个值",
-    "invalid %(type)s value: %(value)r": "%(type)s 值无效：%(value)r",
-    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可能是 %(matches)s",
-    "not allowed with argument %s": "不能与参数 %s 同时使用",
-    "ignored explicit argument %r": "忽略多余的值 %r",
-    "one of the arguments %s is required": "必须提供以下参数之一：%s",
-    "unexpected option string: %s": "意外的选项：%s",
-    "%(prog)s: error: %(message)s": "%(prog)s：错误：%(message)s",
-}
-_ARGPARSE_NGETTEXT_ZH: dict[str, str] = {
-    "expected %s argument": "需要 %s 个值",
-    "ignored explicit argument %r": "忽略多余的值 %r",
-}
+def _argparse_zh() -> dict[str, str]:
+    """argparse's own messages (Python 3.11–3.13), English, with their Chinese from the catalog
+    (context ``argparse`` in ``zh_CN.po``). Built on each :func:`install`, after the catalogs load."""
+    return {
+        "usage: ": pt("argparse", "usage: ", CHINESE),
+        "positional arguments": pt("argparse", "positional arguments", CHINESE),
+        "options": pt("argparse", "options", CHINESE),
+        "optional arguments": pt("argparse", "optional arguments", CHINESE),
+        "show this help message and exit": pt("argparse", "show this help message and exit", CHINESE),
+        "show program's version number and exit": pt("argparse", "show program's version number and exit", CHINESE),
+        "%(prog)s: error: %(message)s\n": pt("argparse", "%(prog)s: error: %(message)s\n", CHINESE),
+        "the following arguments are required: %s": pt("argparse", "the following arguments are required: %s",
+                                                        CHINESE),
+        "unrecognized arguments: %s": pt("argparse", "unrecognized arguments: %s", CHINESE),
+        "argument %(argument_name)s: %(message)s": pt("argparse", "argument %(argument_name)s: %(message)s", CHINESE),
+        "invalid choice: %(value)r (choose from %(choices)s)": pt(
+            "argparse", "invalid choice: %(value)r (choose from %(choices)s)", CHINESE),
+        "expected one argument": pt("argparse", "expected one argument", CHINESE),
+        "expected at least one argument": pt("argparse", "expected at least one argument", CHINESE),
+        "expected at most one argument": pt("argparse", "expected at most one argument", CHINESE),
+        "invalid %(type)s value: %(value)r": pt("argparse", "invalid %(type)s value: %(value)r", CHINESE),
+        "ambiguous option: %(option)s could match %(matches)s": pt(
+            "argparse", "ambiguous option: %(option)s could match %(matches)s", CHINESE),
+        "not allowed with argument %s": pt("argparse", "not allowed with argument %s", CHINESE),
+        "ignored explicit argument %r": pt("argparse", "ignored explicit argument %r", CHINESE),
+        "one of the arguments %s is required": pt("argparse", "one of the arguments %s is required", CHINESE),
+        "unexpected option string: %s": pt("argparse", "unexpected option string: %s", CHINESE),
+        "%(prog)s: error: %(message)s": pt("argparse", "%(prog)s: error: %(message)s", CHINESE),
+        # ngettext's singular forms
+        "expected %s argument": pt("argparse", "expected %s argument", CHINESE),
+    }
 
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "branch_profile": ("支部信息", "branch profile"),
-    "member": ("党员", "member"),
-    "meeting": ("会议记录", "meeting"),
-    "pioneer_post": ("先锋岗", "pioneer post"),
-    "post_log": ("履岗记录", "post log entry"),
-    "post_evaluation": ("先锋岗评价", "post evaluation"),
-    "notice": ("上级通知", "notice"),
+
+_argparse_state: dict[str, dict[str, str]] = {"zh": {}}
+
+# The names of record kinds (Chinese sources, shown through :func:`kind_label`).
+KIND_LABELS: dict[str, str] = {
+    "branch_profile": N_("支部信息"),
+    "member": N_("党员"),
+    "meeting": N_("会议记录"),
+    "pioneer_post": N_("先锋岗"),
+    "post_log": N_("履岗记录"),
+    "post_evaluation": N_("先锋岗评价"),
+    "notice": N_("上级通知"),
 }
 
 
@@ -100,6 +107,7 @@ def install(language: str) -> None:
     _state["language"] = language
     i18n.set_language(language)
     if language == "zh":
+        _argparse_state["zh"] = _argparse_zh()
         argparse._ = _zh_gettext  # type: ignore[attr-defined]
         argparse.ngettext = _zh_ngettext  # type: ignore[attr-defined]
     else:
@@ -115,10 +123,8 @@ def language() -> str:
 
 def kind_label(kind: str) -> str:
     """The name of a record kind for people (``post_log`` → 履岗记录)."""
-    pair = KIND_LABELS.get(kind)
-    if pair is None:
-        return kind
-    return pair[1] if _state["language"] == "en" else pair[0]
+    chinese = KIND_LABELS.get(kind)
+    return kind if chinese is None else t(chinese)
 
 
 def os_reason(exc: OSError) -> str:
@@ -138,11 +144,11 @@ def os_reason(exc: OSError) -> str:
 
 
 def _zh_gettext(message: str) -> str:
-    return _ARGPARSE_ZH.get(message, message)
+    return _argparse_state["zh"].get(message, message)
 
 
 def _zh_ngettext(singular: str, plural: str, n: int) -> str:
-    return _ARGPARSE_NGETTEXT_ZH.get(singular, singular if n == 1 else plural)
+    return _argparse_state["zh"].get(singular, singular if n == 1 else plural)
 
 
 def output_file(path: str) -> Path:
@@ -152,9 +158,9 @@ def output_file(path: str) -> Path:
     would otherwise be the one in the message."""
     target = Path(path).expanduser()
     if target.is_dir():
-        raise CliError(f"无法写出 {path}：这是一个文件夹，请写上文件名")
+        raise CliError(pt("cli", "无法写出 {path}：这是一个文件夹，请写上文件名", path=path))
     if not target.parent.is_dir():
-        raise CliError(f"无法写出 {path}：文件夹 {target.parent} 不存在")
+        raise CliError(pt("cli", "无法写出 {path}：文件夹 {folder} 不存在", path=path, folder=target.parent))
     return target
 
 
@@ -165,4 +171,5 @@ def date_option(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CliError(f"{option} 日期不正确：{value}（应为 YYYY-MM-DD，如 2026-11-30）") from exc
+        raise CliError(pt("cli", "{option} 日期不正确：{value}（应为 YYYY-MM-DD，如 2026-11-30）",
+                          option=option, value=value)) from exc

@@ -36,11 +36,12 @@ from domain.compliance.facts import MeetingFact
 from domain.compliance.report import ComplianceReport, compliance_status
 from domain.enums import AttendanceStatus, MeetingType
 from domain.errors import LedgerError
+from domain.i18n import CHINESE, listing, t
 from domain.records import BranchProfile
 
 _ORGANISATIONAL_LIFE = tuple(
-    t.value for t in (MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.LECTURE,
-                      MeetingType.THEME_DAY, MeetingType.ORG_LIFE, MeetingType.APPRAISAL)
+    kind.value for kind in (MeetingType.PARTY_CONGRESS, MeetingType.COMMITTEE, MeetingType.GROUP, MeetingType.LECTURE,
+                            MeetingType.THEME_DAY, MeetingType.ORG_LIFE, MeetingType.APPRAISAL)
 )
 
 
@@ -110,9 +111,18 @@ class EvidenceShortfall:
 
     @property
     def message_zh(self) -> str:
-        missing = "、".join(r.label for r in self.missing)
-        when = self.date.isoformat()
-        return f"{when} {self.meeting_type.label}“{self.title}”：缺少{missing}，{CountState.NO_EVIDENCE.label}"
+        return self.message_in(CHINESE)
+
+    @property
+    def message(self) -> str:
+        """In the shown language (the window, the CLI)."""
+        return self.message_in(None)
+
+    def message_in(self, lang: str | None) -> str:
+        return t("{when} {meeting_type}“{title}”：缺少{missing}，{state}", lang, when=self.date.isoformat(),
+                 meeting_type=self.meeting_type, title=self.title,
+                 missing=listing([t(role.label, lang) for role in self.missing], lang),
+                 state=t(CountState.NO_EVIDENCE.label, lang))
 
     def to_json(self) -> dict[str, object]:
         return {"record_id": self.record_id, "date": self.date.isoformat(), "meeting_type": self.meeting_type.value,
@@ -211,7 +221,7 @@ def records_since(store: Store) -> dt.date | None:
 def compliance_report(store: Store, period: str, today: dt.date) -> ComplianceReport:
     profile = store.records.branch_profile()
     if profile is None:
-        raise NoBranchProfile("尚未填写支部基本信息")
+        raise NoBranchProfile(t("尚未填写支部基本信息"))
     branch: BranchProfile = profile[1]
     return compliance_status(
         branch,

@@ -22,7 +22,7 @@ from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve
 from desktop_app.operations.record_view import RecordView, show_record
 from desktop_app.operations.records import finalize_record, record_history
 from desktop_app.operations.roster import import_roster
-from domain.i18n import pt
+from domain.i18n import N_, listing, pt, t
 from domain.roster_sheet import RosterFormatError
 from domain.violations import Severity
 
@@ -85,6 +85,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# What each history entry's ``op`` (a stable code, kept as it is in ``--json``) means to a clerk.
+HISTORY_OPS: dict[str, str] = {
+    "create": N_("新建"),
+    "update": N_("修改"),
+    "finalize": N_("定稿"),
+    "delete": N_("删除"),
+    "merge": N_("合并冲突"),
+    "sync": N_("从上级党委同步"),
+    "restore": N_("从备份恢复"),
+}
+
+
+def _op_label(op: str) -> str:
+    chinese = HISTORY_OPS.get(op)
+    return op if chinese is None else t(chinese)
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         entries = record_history(ledger, args.record_id)
@@ -92,7 +109,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         _print_json([e.__dict__ for e in entries])
         return EXIT_OK
     for e in entries:
-        print(f"{e.at}  {e.op:9}  {e.author}  {e.before_rev or '-'} → {e.after_rev or '-'}  （设备 {e.device_id}）")
+        print(pt("cli", "{at}  {op}  {author}  {before} → {after}  （设备 {device_id}）", at=e.at, op=_op_label(e.op),
+                 author=e.author, before=e.before_rev or "-", after=e.after_rev or "-", device_id=e.device_id))
     return EXIT_OK
 
 
@@ -136,14 +154,16 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
     if not conflicts:
         print(pt("cli", "没有冲突的记录"))
     for c in conflicts:
-        print(f"{cli_text.kind_label(c.kind)}：{c.title} [{c.record_id}]")
+        print(pt("cli", "{kind}：{title} [{record_id}]", kind=cli_text.kind_label(c.kind), title=c.title,
+                 record_id=c.record_id))
         differ = [row.label for row in field_rows(c.kind, [v.body for v in c.versions]) if row.differs]
         if differ:
-            print(f"  不同的内容：{'、'.join(differ)}")
+            print(pt("cli", "  不同的内容：{fields}", fields=listing(differ)))
         for v in c.versions:
-            where = "上级党委当前版本" if v.is_server_current else "本机或其他设备"
-            state = "（已删除）" if v.deleted else ""
-            print(f"  版本 {v.rev}{state}：{v.author}，{v.device_time}（{where}）")
+            where = pt("cli", "上级党委当前版本") if v.is_server_current else pt("cli", "本机或其他设备")
+            state = pt("cli", "（已删除）") if v.deleted else ""
+            print(pt("cli", "  版本 {rev}{state}：{author}，{device_time}（{where}）", rev=v.rev, state=state,
+                     author=v.author, device_time=v.device_time, where=where))
     return EXIT_OK
 
 
@@ -162,7 +182,7 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
                 raise CommandError(pt("cli", "记录 {record_id} 没有冲突", record_id=args.record_id))
             version = next((v for v in conflict.versions if v.rev == args.keep), None)
             if version is None or version.body is None:
-                revs = "、".join(v.rev for v in conflict.versions)
+                revs = listing(v.rev for v in conflict.versions)
                 raise CommandError(pt("cli", "没有可保留的版本 {keep}（可选：{revs}）", keep=args.keep, revs=revs))
             body = version.body
         resolved = resolve_conflict(ledger, args.record_id, body, author=args.author)

@@ -16,17 +16,18 @@ from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError
 from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
-from domain.i18n import pt
+from domain.i18n import listing, pt
 from printing import PrintResult
 
 
 def _report(result: PrintResult, out: Path) -> int:
-    print(f"已生成 {out}（{result.pages} 页，{result.size_bytes // 1024} KB）")
+    print(pt("cli", "已生成 {out}（{pages} 页，{size} KB）", out=out, pages=result.pages,
+             size=result.size_bytes // 1024))
     for warning in result.warnings:
-        print(f"注意：{warning}", file=sys.stderr)
+        print(pt("cli", "注意：{message}", message=warning), file=sys.stderr)
     if result.missing_chars:
-        chars = "、".join(result.missing_chars)
-        print(f"注意：以下字符字体中没有，已印为“〓”，请手工补写：{chars}", file=sys.stderr)
+        print(pt("cli", "注意：以下字符字体中没有，已印为“〓”，请手工补写：{chars}",
+                 chars=listing(result.missing_chars)), file=sys.stderr)
     return 0
 
 
@@ -50,7 +51,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             if is_nothing_to_print(exc):
                 raise CliError(str(exc)) from exc
             if isinstance(exc, ValueError):
-                raise CliError(f"参数不正确：{exc}") from exc
+                raise CliError(pt("cli", "参数不正确：{reason}", reason=exc)) from exc
             raise
     return _report(result, out)
 

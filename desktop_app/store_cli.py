@@ -1,6 +1,7 @@
 """``branch-ledger backup`` / ``restore`` / ``recovery-key`` / ``salvage`` / ``refused``: keeping the
 ledger safe from the command line (docs/cli.md). Registered on the main CLI by one line in
-``desktop_app.cli``; every message is Chinese, every failure a store error with its message.
+``desktop_app.cli``; every message in the language of this run (Chinese by default), every failure a store error with
+its message.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from desktop_app.operations.refused import act_on_refused, list_refused
 from desktop_app.operations.settings import confirm_recovery_key, opening_notices, reissue_recovery_key
 from desktop_app.operations.sync import SyncOps
 from desktop_app.operations.types import RefusedEdit
-from domain.i18n import pt
+from domain.i18n import listing, pt
 
 
 class CommandError(CliError):
@@ -36,9 +37,9 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
     if args.yes:
         return
     if not sys.stdin.isatty():
-        raise CommandError(f"{question} 请加上 --yes 确认（没有终端可以提问）")
-    if input(f"{question} 输入 yes 确认：").strip().lower() != "yes":
-        raise CommandError("已取消，未做任何修改")
+        raise CommandError(pt("cli", "{question} 请加上 --yes 确认（没有终端可以提问）", question=question))
+    if input(pt("cli", "{question} 输入 yes 确认：", question=question)).strip().lower() != "yes":
+        raise CommandError(pt("cli", "已取消，未做任何修改"))
 
 
 # ---------------------------------------------------------------------------------------- backup
@@ -47,7 +48,7 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
 def cmd_backup_now(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         info = back_up_now(ledger)
-    print(f"已备份：{info.path}（{info.size // 1024} KB）")
+    print(pt("cli", "已备份：{path}（{size} KB）", path=info.path, size=info.size // 1024))
     return 0
 
 
@@ -61,9 +62,9 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
             {"name": b.name, "path": str(b.path), "created_at": b.created_at.isoformat(), "reason": b.reason,
              "size": b.size, "schema_version": b.schema_version} for b in found]}, ensure_ascii=False, indent=2))
         return 0
-    print(f"备份位置：{config.root(data_dir)}（保留最近 {config.keep} 个）")
+    print(pt("cli", "备份位置：{location}（保留最近 {keep} 个）", location=config.root(data_dir), keep=config.keep))
     if not found:
-        print("还没有备份")
+        print(pt("cli", "还没有备份"))
     for info in found:
         print(f"  {info.name}  {info.describe()}")
     return 0
@@ -76,7 +77,7 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
     if args.location is not None:
         location = args.location.strip()
         if location and not Path(location).expanduser().is_dir():
-            raise CommandError(f"备份位置 {location} 不存在（U 盘没有插入？）")
+            raise CommandError(pt("cli", "备份位置 {location} 不存在（U 盘没有插入？）", location=location))
         config.location, changed = location, True
     if args.keep is not None:
         config.keep, changed = args.keep, True
@@ -85,7 +86,8 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
     if changed:
         opening.save_backup_config(data_dir, config)
     print(json.dumps(asdict(config), ensure_ascii=False) if args.json else
-          f"备份位置：{config.root(data_dir)}；保留 {config.keep} 个；关闭时备份：{'是' if config.on_close else '否'}")
+          pt("cli", "备份位置：{location}；保留 {keep} 个；关闭时备份：{on_close}", location=config.root(data_dir),
+             keep=config.keep, on_close=pt("cli", "是") if config.on_close else pt("cli", "否")))
     return 0
 
 
@@ -95,11 +97,12 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     info = opening.find_backup(data_dir, args.backup)
-    _confirm(args, f"将用 {info.describe()} 的备份替换当前数据（当前文件会移到 aside/ 保存）。")
+    _confirm(args, pt("cli", "将用 {backup} 的备份替换当前数据（当前文件会移到 aside/ 保存）。",
+                      backup=info.describe()))
     ledger = opening.restore_ledger(data_dir, info, read_passphrase(args))
     try:
-        print(f"已恢复到 {info.describe()} 的备份。下次同步时将从上级党委重新读取全部记录，"
-              "并补传上级党委缺少的本机修改。")
+        print(pt("cli", "已恢复到 {backup} 的备份。下次同步时将从上级党委重新读取全部记录，"
+                 "并补传上级党委缺少的本机修改。", backup=info.describe()))
     finally:
         cli_session.close(ledger, backup=False)
     return 0
@@ -109,7 +112,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _print_key(key: str) -> None:
-    print("恢复密钥（请抄写或打印后妥善保管；旧的恢复密钥已不能使用）：")
+    print(pt("cli", "恢复密钥（请抄写或打印后妥善保管；旧的恢复密钥已不能使用）："))
     print(key, flush=True)
 
 
@@ -125,8 +128,8 @@ def cmd_recovery_key_show(args: argparse.Namespace) -> int:
     with open_ledger(args, quiet=True) as ledger:
         key = opening_notices(ledger).pending_recovery_key
         if key is None:
-            print("没有尚未确认的恢复密钥（恢复密钥只在新建或重新生成时显示一次；"
-                  "如已遗失，请用 recovery-key reissue 重新生成）")
+            print(pt("cli", "没有尚未确认的恢复密钥（恢复密钥只在新建或重新生成时显示一次；"
+                     "如已遗失，请用 recovery-key reissue 重新生成）"))
             return 0
         _print_key(key)
         confirm_recovery_key(ledger)
@@ -142,20 +145,25 @@ def cmd_salvage_export(args: argparse.Namespace) -> int:
     if opening.damaged_set(data_dir) is None:
         raise opening.NothingToSalvage()
     report = opening.salvage_export(data_dir, read_passphrase(args), out)
-    print(f"已导出 {report.readable} 条可读取的记录到 {args.out}" +
-          (f"；{report.unreadable} 条无法读取" if report.unreadable else ""))
+    if report.unreadable:
+        print(pt("cli", "已导出 {readable} 条可读取的记录到 {out}；{unreadable} 条无法读取", readable=report.readable,
+                 out=args.out, unreadable=report.unreadable))
+    else:
+        print(pt("cli", "已导出 {readable} 条可读取的记录到 {out}", readable=report.readable, out=args.out))
     return 0
 
 
 def cmd_salvage_fresh(args: argparse.Namespace) -> int:
-    _confirm(args, "将新建一个空的数据文件（密码不变），下次同步时从上级党委重新下载全部记录。")
+    _confirm(args, pt("cli", "将新建一个空的数据文件（密码不变），下次同步时从上级党委重新下载全部记录。"))
     ledger = opening.salvage_fresh(_data_dir(args), read_passphrase(args))
     try:
         enrolled = SyncOps(ledger).status().enrolled
     finally:
         cli_session.close(ledger, backup=False)
-    print("已新建数据文件。" + ("请运行 branch-ledger sync 从上级党委重新下载。" if enrolled else
-                            "本机注册信息无法读取，请向上级党委申请新的注册码后运行 branch-ledger enrol。"))
+    if enrolled:
+        print(pt("cli", "已新建数据文件。请运行 branch-ledger sync 从上级党委重新下载。"))
+    else:
+        print(pt("cli", "已新建数据文件。本机注册信息无法读取，请向上级党委申请新的注册码后运行 branch-ledger enrol。"))
     return 0
 
 
@@ -171,30 +179,32 @@ def cmd_refused_list(args: argparse.Namespace) -> int:
         print(json.dumps({"edits": [asdict(e) for e in edits], "pulled": pulled}, ensure_ascii=False, indent=2))
         return 0
     if not edits and not pulled:
-        print("没有被拒绝或无法同步的修改")
+        print(pt("cli", "没有被拒绝或无法同步的修改"))
     for e in edits:
-        actions = "、".join(a for a, ok in (("amend", e.can_amend), ("reapply", e.can_reapply),
-                                           ("retry", e.can_retry), ("dismiss", True)) if ok)
-        print(f"{e.change_id}  {e.title or e.record_id}：{e.message}（可用操作：{actions}）")
+        actions = listing(a for a, ok in (("amend", e.can_amend), ("reapply", e.can_reapply),
+                                          ("retry", e.can_retry), ("dismiss", True)) if ok)
+        print(pt("cli", "{change_id}  {title}：{message}（可用操作：{actions}）", change_id=e.change_id,
+                 title=e.title or e.record_id, message=e.message, actions=actions))
     for p in pulled:
-        print(f"未接收（来自上级党委）：{p['record_id']}：{p['message']}")
+        print(pt("cli", "未接收（来自上级党委）：{record_id}：{message}", record_id=p["record_id"],
+                 message=p["message"]))
     return 0
 
 
 def cmd_refused_act(args: argparse.Namespace) -> int:
     """The 未送达的修改 panel's buttons, through the same operation."""
     if args.action == "amend" and not args.reason:
-        raise CommandError("请用 --reason 说明更正原因")
+        raise CommandError(pt("cli", "请用 --reason 说明更正原因"))
     with open_ledger(args) as ledger:
         acted = act_on_refused(ledger, args.change_id, args.action, reason=args.reason or "", author=args.author)
     if args.action == "amend":
-        print(f"已作为更正记录保存：{acted.record_id}，下次同步时发送")
+        print(pt("cli", "已作为更正记录保存：{record_id}，下次同步时发送", record_id=acted.record_id))
     elif args.action == "reapply":
-        print("已重新保存到当前版本，下次同步时发送")
+        print(pt("cli", "已重新保存到当前版本，下次同步时发送"))
     elif args.action == "retry":
-        print("下次同步时重新发送")
+        print(pt("cli", "下次同步时重新发送"))
     else:
-        print("已不再显示（内容仍保存在本机）")
+        print(pt("cli", "已不再显示（内容仍保存在本机）"))
     return 0
 
 

@@ -27,10 +27,15 @@ from sync.client.engine import SyncProgress
 from sync.client.errors import SyncError
 
 log = logging.getLogger("branch_ledger.sync")
-ENROL_FIELD_MESSAGES = {
-    "code": "注册码格式不正确：应为上级党委给出的 4–64 位注册码",
-    "device_name": "设备名称不正确：应为 1–100 个字",
-}
+
+
+def _enrol_field_message(field: str) -> str:
+    """What is wrong with a field of the enrolment request, in the clerk's words."""
+    if field == "code":
+        return pt("cli", "注册码格式不正确：应为上级党委给出的 4–64 位注册码")
+    if field == "device_name":
+        return pt("cli", "设备名称不正确：应为 1–100 个字")
+    return pt("cli", "{field} 不正确", field=field)
 
 
 @contextmanager
@@ -41,21 +46,23 @@ def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    code = args.code or input("注册码: ").strip()
+    code = args.code or input(pt("cli", "注册码: ")).strip()
     with _open(args) as ops:
         try:  # a SyncError is told by desktop_app.cli.main, as every LedgerError
             creds = ops.enrol(args.server, code, args.ca_bundle, device_name=args.device_name)
         except ValidationError as exc:  # the request's own limits (a mistyped code), before anything is sent
             fields = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
-            raise CliError("；".join(ENROL_FIELD_MESSAGES.get(f, f"{f} 不正确") for f in sorted(fields))) from exc
-    print(f"已注册到 {creds.branch_name}（{creds.branch_id}），设备编号 {creds.device_id}")
+            raise CliError(pt("cli", "；").join(_enrol_field_message(f) for f in sorted(fields))) from exc
+    print(pt("cli", "已注册到 {branch_name}（{branch_id}），设备编号 {device_id}", branch_name=creds.branch_name,
+             branch_id=creds.branch_id, device_id=creds.device_id))
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     def show(progress: SyncProgress) -> None:
         if not args.json:
-            line = f"第 {progress.page} 页：上传 {progress.pushed}，下载 {progress.pulled}，待传 {progress.pending}"
+            line = pt("cli", "第 {page} 页：上传 {pushed}，下载 {pulled}，待传 {pending}", page=progress.page,
+                      pushed=progress.pushed, pulled=progress.pulled, pending=progress.pending)
             print(line, file=sys.stderr)
 
     with _open(args) as ops:
@@ -70,17 +77,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"stats": asdict(stats), "status": asdict(status)}, ensure_ascii=False, indent=2))
         return 0
-    print(f"同步完成：上传 {stats.pushed}（接受 {stats.accepted}，重复 {stats.duplicates}，冲突 {stats.conflicts}，"
-          f"拒绝 {stats.rejected}），下载 {stats.pulled}；{stats.requests} 次请求，"
-          f"上行 {stats.bytes_up} 字节，下行 {stats.bytes_down} 字节")
+    print(pt("cli", "同步完成：上传 {pushed}（接受 {accepted}，重复 {duplicates}，冲突 {conflicts}，拒绝 {rejected}），"
+             "下载 {pulled}；{requests} 次请求，上行 {bytes_up} 字节，下行 {bytes_down} 字节", **asdict(stats)))
     if stats.blobs is not None and stats.blobs.error:  # records went up; the files wait for a later sync
-        print(f"附件未上传完：{stats.blobs.error}", file=sys.stderr)
+        print(pt("cli", "附件未上传完：{error}", error=stats.blobs.error), file=sys.stderr)
     if stats.checksum_ok is False:
-        print("警告：与总部的数据校验不一致，请联系管理员", file=sys.stderr)
+        print(pt("cli", "警告：与总部的数据校验不一致，请联系管理员"), file=sys.stderr)
     if status.conflicts:
-        print(f"有 {status.conflicts} 条记录存在冲突，请在“同步”页面处理")
+        print(pt("cli", "有 {count} 条记录存在冲突，请在“同步”页面处理", count=status.conflicts))
     if status.rejected:
-        print(f"有 {status.rejected} 条修改被总部拒绝，详见 sync-status")
+        print(pt("cli", "有 {count} 条修改被总部拒绝，详见 sync-status", count=status.rejected))
     return 0
 
 
@@ -93,23 +99,27 @@ def cmd_sync_status(args: argparse.Namespace) -> int:
                           "conflicts": [asdict(c) for c in conflicts]}, ensure_ascii=False, indent=2))
         return 0
     if not status.enrolled:
-        print("本设备尚未注册到总部（branch-ledger enrol --server URL --code 注册码）")
+        print(pt("cli", "本设备尚未注册到总部（branch-ledger enrol --server URL --code 注册码）"))
     else:
-        print(f"所属支部：{status.branch_name}")
-    print(f"最近成功同步：{status.last_success or '从未'}")
+        print(pt("cli", "所属支部：{branch_name}", branch_name=status.branch_name))
+    print(pt("cli", "最近成功同步：{when}", when=status.last_success or pt("cli", "从未")))
     if status.last_error:
-        print(f"最近错误：{status.last_error}")
-    print(f"待上传：{status.pending}  被拒绝：{status.rejected}  无法同步：{status.quarantined}"
-          f"  冲突：{status.conflicts}")
+        print(pt("cli", "最近错误：{error}", error=status.last_error))
+    print(pt("cli", "待上传：{pending}  被拒绝：{rejected}  无法同步：{quarantined}  冲突：{conflicts}",
+             pending=status.pending, rejected=status.rejected, quarantined=status.quarantined,
+             conflicts=status.conflicts))
     if status.full_resync:
-        print("下次同步将从上级党委重新读取全部记录（本机数据曾恢复到较早的状态）")
+        print(pt("cli", "下次同步将从上级党委重新读取全部记录（本机数据曾恢复到较早的状态）"))
     for item in rejected:
-        label = "无法同步" if item.get("state") == "quarantined" else "被拒绝"
-        print(f"  {label}：{item['title'] or item['record_id']}：{item['message']}")
+        label = pt("cli", "无法同步") if item.get("state") == "quarantined" else pt("cli", "被拒绝")
+        print(pt("cli", "  {label}：{title}：{message}", label=label, title=item["title"] or item["record_id"],
+                 message=item["message"]))
     for item in pulled:
-        print(f"  未接收（来自上级党委）：{item['record_id']}：{item['message']}")
+        print(pt("cli", "  未接收（来自上级党委）：{record_id}：{message}", record_id=item["record_id"],
+                 message=item["message"]))
     for conflict in conflicts:
-        print(f"  冲突：{conflict.title or conflict.record_id}（{len(conflict.versions)} 个版本）")
+        print(pt("cli", "  冲突：{title}（{count} 个版本）", title=conflict.title or conflict.record_id,
+                 count=len(conflict.versions)))
     return 0
 
 

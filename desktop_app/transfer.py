@@ -2,9 +2,9 @@
 
 Import is all-or-nothing: every record is validated first (members in the file count as roster for
 the meetings in the file; a record marked final is checked as 定稿 checks it), and if any record
-fails, nothing is written and every failure is reported with its position, field and Chinese
-message. What the rules only warn about (an online election, 优秀 over ⅓, an incomplete draft) does
-not stop an import but is reported the same way, record by record, as the editor would show it.
+fails, nothing is written and every failure is reported with its position, field and message in
+the shown language (domain.i18n). What the rules only warn about (an online election, 优秀 over ⅓, an
+incomplete draft) does not stop an import but is reported the same way, record by record, as the editor would show it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
 from domain.errors import LedgerError
+from domain.i18n import t
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Severity, Violation
 
@@ -62,24 +63,24 @@ def load_import_file(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近有误"
-        raise ImportFormatError(f"无法读取导入文件：不是有效的 JSON（{where}）") from exc
+        raise ImportFormatError(t("无法读取导入文件：不是有效的 JSON（第 {line} 行第 {column} 列附近有误）",
+                                  line=exc.lineno, column=exc.colno)) from exc
     except UnicodeDecodeError as exc:
-        raise ImportFormatError("无法读取导入文件：不是 UTF-8 编码的文本文件") from exc
+        raise ImportFormatError(t("无法读取导入文件：不是 UTF-8 编码的文本文件")) from exc
     except FileNotFoundError as exc:
-        raise ImportFormatError("无法读取导入文件：文件不存在") from exc
+        raise ImportFormatError(t("无法读取导入文件：文件不存在")) from exc
     except PermissionError as exc:
-        raise ImportFormatError("无法读取导入文件：没有读取权限") from exc
+        raise ImportFormatError(t("无法读取导入文件：没有读取权限")) from exc
     except OSError as exc:  # the OS's own text is English: say it plainly
-        raise ImportFormatError("无法读取导入文件：这是一个文件夹，或磁盘出错") from exc
+        raise ImportFormatError(t("无法读取导入文件：这是一个文件夹，或磁盘出错")) from exc
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
         if int(data.get("version", 0)) > EXPORT_VERSION:
-            raise ImportFormatError("导入文件的格式版本过新，请升级程序")
+            raise ImportFormatError(t("导入文件的格式版本过新，请升级程序"))
         records = data.get("records")
     else:
         records = data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ImportFormatError("导入文件格式不正确：应为记录列表")
+        raise ImportFormatError(t("导入文件格式不正确：应为记录列表"))
     return records
 
 
@@ -116,16 +117,18 @@ def import_records(store: Store, records: list[dict[str, Any]], *, author: str,
                 continue
             if record_id in seen or _exists(store, record_id):
                 report.problems.append(ImportProblem(i, str(kind), [
-                    Violation("id", "id.duplicate", f"记录编号“{record_id}”重复：已有相同编号的记录")]))
+                    Violation("id", "id.duplicate",
+                              t("记录编号“{record_id}”重复：已有相同编号的记录", record_id=record_id))]))
                 continue
             seen.add(record_id)
         if kind not in RECORD_KINDS or kind in HQ_ONLY_KINDS:
-            problem = Violation("kind", "kind.unknown", f"不能导入的记录类型：{kind}")
+            problem = Violation("kind", "kind.unknown", t("不能导入的记录类型：{kind}", kind=kind))
             report.problems.append(ImportProblem(i, str(kind), [problem]))
             continue
         body = entry.get("body")
         if not isinstance(body, dict):
-            report.problems.append(ImportProblem(i, kind, [Violation("body", "body.missing", "缺少记录内容（body）")]))
+            missing = Violation("body", "body.missing", t("缺少记录内容（{field}）", field="body"))
+            report.problems.append(ImportProblem(i, kind, [missing]))
             continue
         try:
             _, found = store.records.validate(kind, body, context, finalizing=entry.get("status") == "final")

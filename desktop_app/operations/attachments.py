@@ -33,6 +33,7 @@ from domain.attachments import (
     AttachmentRole,
     sniff,
 )
+from domain.i18n import N_, t
 from domain.records import RecordBody
 
 
@@ -58,7 +59,7 @@ class AttachmentListing:
         return STATE_LABELS.get(self.state, self.state)
 
 
-STATE_LABELS = {"local": "本机已有", "thumb_only": "仅缩略图", "absent": "未下载"}
+STATE_LABELS = {"local": N_("本机已有"), "thumb_only": N_("仅缩略图"), "absent": N_("未下载")}  # shown with t()
 
 
 def guess_role(mime: str) -> AttachmentRole:
@@ -148,7 +149,7 @@ def remove_from_draft(ledger: Ledger, record_id: str, sha256: str, *, base_rev: 
     def without(current: list[AttachmentRef]) -> list[AttachmentRef]:
         kept = [r for r in current if r.sha256 != sha256]
         if len(kept) == len(current):
-            raise StoreError("这条记录没有这个附件")
+            raise StoreError(t("这条记录没有这个附件"))
         return kept
 
     return _change_draft(ledger, record_id, base_rev, without)
@@ -189,7 +190,7 @@ def _change_draft(ledger: Ledger, record_id: str, base_rev: str | None, change) 
     with ledger.guard() as store:
         env = store.records.get(record_id)
         if env.status.value != "draft":
-            raise RecordFinalized("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件")
+            raise RecordFinalized(t("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件"))
         body: RecordBody = env.body
         data = body.model_dump(mode="json")
         data["attachments"] = [r.model_dump(mode="json") for r in change(list(body.attachments))]

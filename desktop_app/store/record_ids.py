@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import TypeAdapter, ValidationError
 
 from desktop_app.store.errors import InvalidRecordId
+from domain.i18n import t
 from sync.protocol.wire import Id
 
 _ID: TypeAdapter[str] = TypeAdapter(Id)
@@ -28,7 +29,7 @@ def is_valid_record_id(value: object) -> bool:
 def invalid_id_message(value: object) -> str:
     shown = str(value)
     shown = shown if len(shown) <= 40 else shown[:40] + "…"
-    return f"记录编号“{shown}”不符合同步格式：只能使用英文字母、数字和 _ . : -，最长 64 个字符"
+    return t("记录编号“{shown}”不符合同步格式：只能使用英文字母、数字和 _ . : -，最长 64 个字符", shown=shown)
 
 
 def check_record_id(value: object) -> str:

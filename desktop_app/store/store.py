@@ -72,7 +72,7 @@ from desktop_app.store.vault import (
     peek_key_id,
 )
 from desktop_app.store.wal import shm_path, wal_path
-from domain.i18n import t
+from domain.i18n import N_, t
 from sync.protocol.hlc import HLCTimestamp, HybridLogicalClock
 
 log = logging.getLogger(__name__)
@@ -310,7 +310,7 @@ class Store:
                 self._key_file = key_file
                 rewritten = True
         if "passphrase" in key_file.damaged:
-            self.key_warnings.append("密钥文件中保存密码的部分已损坏。请立即设置新密码（恢复密钥解锁时会要求设置）。")
+            self.key_warnings.append(N_("密钥文件中保存密码的部分已损坏。请立即设置新密码（恢复密钥解锁时会要求设置）。"))
         if "recovery" in key_file.damaged:
             self.key_warnings.append(
                 "密钥文件中保存恢复密钥的部分已损坏，恢复密钥已不能使用。请在“设置”中重新生成恢复密钥"

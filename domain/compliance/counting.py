@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.context import RuleContext
+from domain.i18n import N_
 from domain.records import Meeting
 from domain.rules.quorum import meeting_validity
 
@@ -47,14 +48,15 @@ class CountState(StrEnum):
         return self is CountState.COUNTED
 
 
+# Chinese sources (shown in the clerk's language with ``t(state.label)``, domain.i18n).
 _LABELS: dict[CountState, str] = {
-    CountState.COUNTED: "计入",
-    CountState.DRAFT: "草稿（未定稿，不计入）",
-    CountState.INVALID: "会议无效（不计入）",
-    CountState.RETURNED: "已退回修改（不计入）",
-    CountState.SUPERSEDED: "已被更正记录取代",
-    CountState.UNREADABLE: "需升级客户端",
-    CountState.NO_EVIDENCE: "缺少佐证材料（不计入）",
+    CountState.COUNTED: N_("计入"),
+    CountState.DRAFT: N_("草稿（未定稿，不计入）"),
+    CountState.INVALID: N_("会议无效（不计入）"),
+    CountState.RETURNED: N_("已退回修改（不计入）"),
+    CountState.SUPERSEDED: N_("已被更正记录取代"),
+    CountState.UNREADABLE: N_("需升级客户端"),
+    CountState.NO_EVIDENCE: N_("缺少佐证材料（不计入）"),
 }
 
 

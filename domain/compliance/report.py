@@ -26,7 +26,7 @@ from domain.compliance.facts import MeetingFact
 from domain.compliance.period import Period
 from domain.compliance.requirements import Requirement, requirements_for
 from domain.enums import MemberStatus
-from domain.i18n import CHINESE, t
+from domain.i18n import CHINESE, N_, t
 from domain.records import BranchProfile, Member
 from domain.rules.standing import is_member_on, is_probationary_on
 from domain.settings import RuleSettings
@@ -44,12 +44,13 @@ class ComplianceState(StrEnum):
         return _STATE_LABELS[self]
 
 
+# Chinese sources (shown in the clerk's language with ``t(state.label)``, domain.i18n).
 _STATE_LABELS: dict[ComplianceState, str] = {
-    ComplianceState.DONE: "已完成",
-    ComplianceState.DUE: "待完成",
-    ComplianceState.OVERDUE: "逾期未完成",
-    ComplianceState.UPCOMING: "未到期",
-    ComplianceState.NOT_APPLICABLE: "不适用",
+    ComplianceState.DONE: N_("已完成"),
+    ComplianceState.DUE: N_("待完成"),
+    ComplianceState.OVERDUE: N_("逾期未完成"),
+    ComplianceState.UPCOMING: N_("未到期"),
+    ComplianceState.NOT_APPLICABLE: N_("不适用"),
 }
 
 

@@ -13,7 +13,9 @@ needs neither this script nor Babel (the standard library's :mod:`gettext` reads
 What is collected: ``translate("Ctx", "...")`` / ``QT_TRANSLATE_NOOP`` in the window; ``t("…")``,
 ``pt("Ctx", "…")`` anywhere; ``error(path, code, "…")`` / ``warning(…)`` in the rule modules; and
 the labels of every domain enum (context: the enum's name) and record field (context ``field``).
-``tests/ui/test_translations.py`` runs the check.
+The check also fails on a Chinese string literal outside ``t``/``pt``/``N_`` in the command-line
+modules (:data:`GUARDED`). ``tests/ui/test_translations.py`` and ``tests/cli/test_cli_language.py``
+run the check.
 """
 
 from __future__ import annotations
@@ -180,6 +182,48 @@ def problems_in(lang: str, catalog: Catalog) -> list[str]:
     return out
 
 
+# Modules whose every Chinese string literal must go through the catalog (``t``/``pt``/``N_``): the
+# client command line and what it prints. A literal anywhere else in them (an f-string in a
+# print, a dict of labels) would show Chinese to an English clerk, so the check names it.
+GUARDED = (
+    "desktop_app/cli.py", "desktop_app/cli_text.py", "desktop_app/cli_session.py", "desktop_app/store_cli.py",
+    "desktop_app/sync_cli.py", "desktop_app/ledger_cli.py", "desktop_app/print_cli.py",
+    "desktop_app/attachments_cli.py", "desktop_app/transfer.py", "desktop_app/operations/transfer.py",
+    "desktop_app/compliance_query.py", "desktop_app/store/record_ids.py", "domain/compliance/render.py",
+)
+_MARKERS = {"t", "pt", "N_", "_words"}
+
+
+def literals_outside_catalog(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of each Chinese string literal in ``path`` that is neither a message of a
+    catalog call (``t("…")``, ``pt("ctx", "…")``, ``N_("…")``) nor a docstring."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in _MARKERS:
+                allowed.update(id(sub) for arg in node.args[:2] for sub in ast.walk(arg))
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                allowed.add(id(first.value))
+    return sorted(
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and CJK.search(node.value)
+        and id(node) not in allowed
+    )
+
+
+def guarded_problems() -> list[str]:
+    return [f"Chinese outside the catalog: {where}:{line}: {text!r} (wrap it in t()/pt())"
+            for where in GUARDED for line, text in literals_outside_catalog(ROOT / where)]
+
+
 def build() -> list[str]:
     messages = extract()
     problems: list[str] = []
@@ -202,7 +246,7 @@ def check() -> list[str]:
         if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(read(lang)):
             problems.append(f"{lang}.mo is stale: run python resources/translations/build.py")
         problems += problems_in(lang, catalog)
-    return problems
+    return problems + guarded_problems()
 
 
 if __name__ == "__main__":
