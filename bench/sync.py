@@ -138,7 +138,8 @@ def parse_options(args: list[str]) -> Options:
     p.add_argument("--pull-records", type=int, default=20_000,
                    help="records a new device pulls on loopback (0: skip)")
     p.add_argument("--profile", action="store_true",
-                   help="loopback only: write the client and server CPU breakdown (py-spy)")
+                   help="write the client and server CPU breakdown (py-spy): loopback scenarios, or with "
+                        "--throughput-only the saturation phase of each throughput run")
     p.add_argument("--workers", default="1,2", help="head-office worker processes for the throughput runs")
     p.add_argument("--skip-pouch", action="store_true", help="our side only (quick what-if runs; no ratios)")
     p.add_argument("--real-text-dir", help="a folder of real Chinese *.txt to measure page compression against "
@@ -981,12 +982,16 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     n_branches = max(1, -(-opts.devices // opts.per_branch))
     log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
     cluster = start_cluster(max_connections=400, prefix="bench-pg-")
+    profiler = Profiler(Path(tempfile.mkdtemp(prefix="bench-throughput-profile-")), subprocesses=True) \
+        if opts.profile else None
     try:
-        runs = {f"workers_{n}": _throughput_once(opts, cluster, n, n_branches) for n in opts.workers}
+        runs = {f"workers_{n}": _throughput_once(opts, cluster, n, n_branches, profiler) for n in opts.workers}
     finally:
         stop_cluster(cluster)
     first = next(iter(runs.values()))
-    return {
+    profile = {"profile": {"directory": str(profiler.out_dir), "rate_hz": profiler.rate,
+                           "steps": profiler.results}} if profiler else {}
+    return {**profile,
         "database": "PostgreSQL 15 (throwaway cluster, fsync off)",
         "devices": opts.devices,
         "branches": n_branches,
@@ -1002,7 +1007,8 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     }
 
 
-def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int) -> dict[str, Any]:
+def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int,
+                     profiler: Profiler | None = None) -> dict[str, Any]:
     import psycopg
 
     from sync.client.backoff import RetryPolicy
@@ -1049,7 +1055,8 @@ def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int)
             device.engine.sync_once()
         log(f"throughput ({workers} worker(s)): {opts.devices} devices enrolled; saturation phase "
             f"{opts.throughput_seconds:g} s")
-        saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
+        with profiler.run(f"throughput_workers_{workers}", server_proc.pid) if profiler else contextlib.nullcontext():
+            saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
         log(f"  saturation: {saturation['changes_per_s']} changes/s, p99 {saturation['latency_ms']['p99']} ms, "
             f"server CPU {saturation['server_cpu_s_per_1000_changes']} s per 1000 changes")
         interval = opts.devices / max(0.5 * saturation["syncs_per_s"], 0.1)
@@ -1097,11 +1104,11 @@ def run(args: list[str]) -> dict[str, Any]:
         "environment": {"python": platform.python_version(), "cores": os.cpu_count(),
                         "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
     }
-    if opts.profile:
+    if opts.profile and not opts.throughput_only:
         out.update(run_profile(opts))
     elif not opts.throughput_only:
         out.update(run_links(opts))
-    if not opts.skip_throughput and not opts.profile:
+    if opts.throughput_only or (not opts.skip_throughput and not opts.profile):
         out["server_throughput"] = run_throughput(opts)
     out["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     out["runtime_s"] = round(time.perf_counter() - started, 1)
