@@ -93,7 +93,8 @@ class Profiler:
         assert self.binary is not None
         return subprocess.Popen(
             [self.binary, "record", "--nonblocking", "-r", str(self.rate), "-f", "raw", "-o", str(path),
-             "-p", str(pid), *(["--subprocesses"] if subprocesses else [])], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "-p", str(pid), *(["--subprocesses"] if subprocesses else [])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     @contextlib.contextmanager
     def run(self, label: str, server_pid: int) -> Iterator[None]:

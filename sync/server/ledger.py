@@ -22,8 +22,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (BigInteger, Connection, Row, Text, and_, bindparam, cast, insert, literal, null, or_, select,
-                        union_all, update)
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
 from sync.server.blobrefs import insert_refs, refs_in_body
