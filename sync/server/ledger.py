@@ -110,6 +110,23 @@ _REVS_WITH_HEADS = (
 _INSERT_REVISION = insert(revisions)
 _INSERT_HEAD = insert(heads)
 _INSERT_REJECTION = insert(rejections)
+_LOCK_BRANCH = select(branch_state).where(branch_state.c.branch_id == bindparam("branch_id")).with_for_update()
+_SET_BRANCH_STATE = update(branch_state).where(branch_state.c.branch_id == bindparam("key_branch_id"))
+# A page of the branch since a cursor, with each revision's head; one statement per variant.
+_PAGE_QUERY = (
+    select(revisions, heads.c.current_rev, heads.c.conflicted, heads.c.leaves)
+    .join(heads, (heads.c.branch_id == revisions.c.branch_id) & (heads.c.record_id == revisions.c.record_id))
+    .where(
+        revisions.c.branch_id == bindparam("branch_id"),
+        revisions.c.seq > bindparam("after_seq"),
+        revisions.c.seq <= bindparam("upto_seq"),
+    )
+    .order_by(revisions.c.seq)
+    .limit(bindparam("page_limit"))
+)
+_PAGE_QUERY_OTHERS = _PAGE_QUERY.where(
+    or_(revisions.c.device_id.is_(None), and_(revisions.c.device_id != bindparam("exclude_device")))
+)
 # Compare-and-set on the old current revision: a second writer that slipped past the branch lock
 # (there should be none) fails loudly instead of overwriting (F21).
 _MOVE_HEAD = update(heads).where(
@@ -170,7 +187,7 @@ class Page:
     last_seq: int  # the cursor position after this page
 
 
-def head_from_row(row: Row[Any]) -> Head:
+def head_from_row(row: Any) -> Head:
     return Head(
         record_id=row.record_id,
         branch_id=row.branch_id,
@@ -195,9 +212,7 @@ class BranchLedger:
     def __init__(self, conn: Connection, branch_id: str) -> None:
         self.conn = conn
         self.branch_id = branch_id
-        row = conn.execute(
-            select(branch_state).where(branch_state.c.branch_id == branch_id).with_for_update()
-        ).first()
+        row = conn.execute(_LOCK_BRANCH, {"branch_id": branch_id}).first()
         if row is None:
             raise BranchNotFound(branch_id)
         self.seq: int = row.seq
@@ -412,9 +427,8 @@ class BranchLedger:
         self._write_staged()
         if self.seq != self._start_seq:
             self.conn.execute(
-                update(branch_state)
-                .where(branch_state.c.branch_id == self.branch_id)
-                .values(seq=self.seq, checksum=to_signed64(self.checksum))
+                _SET_BRANCH_STATE,
+                {"key_branch_id": self.branch_id, "seq": self.seq, "checksum": to_signed64(self.checksum)},
             )
             self._start_seq = self.seq
 
@@ -429,27 +443,12 @@ class BranchLedger:
         large revision cannot block the stream. Revisions written by ``exclude_device`` are left
         out (it already holds them) but the cursor moves past them.
         """
-        query = (
-            select(
-                revisions,
-                heads.c.current_rev,
-                heads.c.conflicted,
-                heads.c.leaves,
-            )
-            .join(heads, (heads.c.branch_id == revisions.c.branch_id) & (heads.c.record_id == revisions.c.record_id))
-            .where(
-                revisions.c.branch_id == self.branch_id,
-                revisions.c.seq > after_seq,
-                revisions.c.seq <= self.seq,
-            )
-            .order_by(revisions.c.seq)
-            .limit(max_items + 1)
-        )
-        if exclude_device is not None:
-            query = query.where(
-                or_(revisions.c.device_id.is_(None), and_(revisions.c.device_id != exclude_device))
-            )
-        rows = list(self.conn.execute(query).all())
+        params: dict[str, Any] = {"branch_id": self.branch_id, "after_seq": after_seq, "upto_seq": self.seq,
+                                  "page_limit": max_items + 1}
+        if exclude_device is None:
+            rows = list(self.conn.execute(_PAGE_QUERY, params).all())
+        else:
+            rows = list(self.conn.execute(_PAGE_QUERY_OTHERS, {**params, "exclude_device": exclude_device}).all())
         taken: list[Row[Any]] = []
         used = 0
         for row in rows[:max_items]:
