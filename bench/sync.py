@@ -1045,7 +1045,7 @@ LOAD_GENERATORS = {
 }
 # The replay pre-builds this many changes per second of saturation phase (more are built on the
 # spot if a phase runs faster; see ``built_in_phase``).
-REPLAY_EXPECTED_CHANGES_PER_S = 1200
+REPLAY_EXPECTED_CHANGES_PER_S = 900
 
 
 def _replay_devices(devices: list[SimDevice], base_url: str, opts: Options) -> list[Any]:

@@ -94,12 +94,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     if backend == "postgresql":
-        engine = create_engine(url, pool_size=10, max_overflow=10, **kwargs)
+        # Twenty kept connections: under load every one of them is in use, and connections beyond
+        # the pool's size are closed on return, so with 10 + 10 overflow half the syncs paid for a
+        # new PostgreSQL backend (a fork, authentication, cold catalog and prepared-statement
+        # caches) — issue 15's profile. A few overflow connections still absorb a burst.
+        engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, **kwargs)
         _ping_when_idle(engine)
         return engine
     raise DatabaseUnavailable(f"unsupported database: {backend} (use sqlite or postgresql+psycopg)")
 
 
+POOL_SIZE = 20
+POOL_OVERFLOW = 5
 # A pooled connection that sat unused this long is pinged before it is handed out (a database
 # restart or an idle-timeout on a proxy leaves dead connections in the pool).
 PING_AFTER_IDLE_S = 5.0
