@@ -79,25 +79,28 @@ def breakdown(raw: Path, rate: int) -> dict[str, Any]:
 class Profiler:
     """Profiles labelled steps of the client (this process) and of a server process."""
 
-    def __init__(self, out_dir: Path, rate: int = 200) -> None:
+    def __init__(self, out_dir: Path, rate: int = 200, subprocesses: bool = False) -> None:
         self.out_dir = out_dir
         self.rate = rate
+        self.subprocesses = subprocesses  # `serve --workers N`: sample the supervisor's workers too
         self.results: dict[str, Any] = {}
         self.binary = py_spy()
         if self.binary is None:
             raise RuntimeError("py-spy is not installed (pip install py-spy)")
         out_dir.mkdir(parents=True, exist_ok=True)
 
-    def _record(self, pid: int, path: Path) -> subprocess.Popen[bytes]:
+    def _record(self, pid: int, path: Path, subprocesses: bool = False) -> subprocess.Popen[bytes]:
         assert self.binary is not None
         return subprocess.Popen(
             [self.binary, "record", "--nonblocking", "-r", str(self.rate), "-f", "raw", "-o", str(path),
-             "-p", str(pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             "-p", str(pid), *(["--subprocesses"] if subprocesses else [])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     @contextlib.contextmanager
     def run(self, label: str, server_pid: int) -> Iterator[None]:
         files = {"server": self.out_dir / f"{label}-server.txt", "client": self.out_dir / f"{label}-client.txt"}
-        procs = [self._record(server_pid, files["server"]), self._record(os.getpid(), files["client"])]
+        procs = [self._record(server_pid, files["server"], self.subprocesses),
+                 self._record(os.getpid(), files["client"])]
         time.sleep(1.0)  # py-spy attaches
         try:
             yield

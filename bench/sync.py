@@ -108,6 +108,7 @@ class Options:
     seed: int = 2026
     push_bytes: int | None = None  # None: SyncEngine's default
     push_items: int | None = None
+    load: str = "replay"  # the throughput load generator: replay (pre-signed syncs) or engine
 
     def profiles(self) -> dict[str, LinkProfile]:
         slow = LinkProfile.slow(self.rtt_ms, self.mbit)
@@ -138,7 +139,8 @@ def parse_options(args: list[str]) -> Options:
     p.add_argument("--pull-records", type=int, default=20_000,
                    help="records a new device pulls on loopback (0: skip)")
     p.add_argument("--profile", action="store_true",
-                   help="loopback only: write the client and server CPU breakdown (py-spy)")
+                   help="write the client and server CPU breakdown (py-spy): loopback scenarios, or with "
+                        "--throughput-only the saturation phase of each throughput run")
     p.add_argument("--workers", default="1,2", help="head-office worker processes for the throughput runs")
     p.add_argument("--skip-pouch", action="store_true", help="our side only (quick what-if runs; no ratios)")
     p.add_argument("--real-text-dir", help="a folder of real Chinese *.txt to measure page compression against "
@@ -148,6 +150,9 @@ def parse_options(args: list[str]) -> Options:
     p.add_argument("--devices", type=int, default=200)
     p.add_argument("--per-branch", type=int, default=2)
     p.add_argument("--throughput-seconds", type=float, default=20.0)
+    p.add_argument("--load", choices=("replay", "engine"), default="replay",
+                   help="throughput load generator: pre-signed syncs replayed over keep-alive connections "
+                        "(bench/hq_load.py), or 200 SyncEngine + MemoryState devices as before")
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--push-bytes", type=int, help="SyncEngine push_bytes (default: the engine's own)")
     p.add_argument("--push-items", type=int, help="SyncEngine push_items (default: the engine's own)")
@@ -159,7 +164,8 @@ def parse_options(args: list[str]) -> Options:
     workers = tuple(int(x) for x in a.workers.split(",") if x)
     return Options(a.meetings, a.roster, links, a.rtt_ms, a.mbit, a.pouch_bodies, a.corpus, a.pull_records,
                    a.profile, workers, a.real_text_dir, a.skip_pouch, a.skip_throughput, a.throughput_only,
-                   a.devices, a.per_branch, a.throughput_seconds, a.seed, a.push_bytes, a.push_items)
+                   a.devices, a.per_branch, a.throughput_seconds, a.seed, a.push_bytes, a.push_items,
+                   load=a.load)
 
 
 # ---------------------------------------------------------------------------------- corpus
@@ -930,17 +936,31 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
     threads = [threading.Thread(target=worker, args=(d,), daemon=True) for d in range(len(devices))]
     for thread in threads:
         thread.start()
-    pg_pids = _pids_of_user(PG_USER)
-    server_pids = _process_tree(server_pid)
-    before = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time())
+    meter = _CpuMeter(server_pid)
     start_box[0] = time.perf_counter()
     barrier.wait()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - start_box[0]
-    pg_pids |= _pids_of_user(PG_USER)
-    after = (_cpu_seconds(server_pids), _cpu_seconds(pg_pids), time.process_time())
+    return _phase_figures(loads, wall, meter)
 
+
+class _CpuMeter:
+    """CPU seconds of head office (its process tree), PostgreSQL and this process since creation."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pg_pids = _pids_of_user(PG_USER)
+        self.server_pids = _process_tree(server_pid)
+        self.before = (_cpu_seconds(self.server_pids), _cpu_seconds(self.pg_pids), time.process_time())
+
+    def used(self) -> tuple[float, float, float]:
+        self.pg_pids |= _pids_of_user(PG_USER)
+        after = (_cpu_seconds(self.server_pids), _cpu_seconds(self.pg_pids), time.process_time())
+        return after[0] - self.before[0], after[1] - self.before[1], after[2] - self.before[2]
+
+
+def _phase_figures(loads: list[Any], wall: float, meter: _CpuMeter) -> dict[str, Any]:
+    server_cpu, pg_cpu, load_cpu = meter.used()
     latencies = sorted(x for load in loads for x in load.latencies)
     accepted = sum(load.accepted for load in loads)
     errors = [e for load in loads for e in load.errors]
@@ -962,10 +982,23 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
                        "max": round(latencies[-1] * 1000, 1) if latencies else None},
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:5],
-        "cpu_s": {"server": round(after[0] - before[0], 1), "postgres": round(after[1] - before[1], 1),
-                  "load_generator": round(after[2] - before[2], 1)},
-        "server_cpu_s_per_1000_changes": round((after[0] - before[0]) / accepted * 1000, 2) if accepted else None,
+        "cpu_s": {"server": round(server_cpu, 1), "postgres": round(pg_cpu, 1),
+                  "load_generator": round(load_cpu, 1)},
+        "server_cpu_s_per_1000_changes": round(server_cpu / accepted * 1000, 2) if accepted else None,
+        "postgres_cpu_s_per_1000_changes": round(pg_cpu / accepted * 1000, 2) if accepted else None,
+        "load_generator_cpu_s_per_1000_changes": round(load_cpu / accepted * 1000, 2) if accepted else None,
+        **({"built_in_phase": sum(load.built_in_phase for load in loads)}
+           if loads and hasattr(loads[0], "built_in_phase") else {}),
     }
+
+
+def _replay_phase(devices: list[Any], duration: float, interval: float | None, seed: int,
+                  server_pid: int) -> dict[str, Any]:
+    """:func:`_load_phase` for the replay load generator (bench/hq_load.py)."""
+    from bench import hq_load
+
+    loads, wall, meter = hq_load.run_phase(devices, duration, interval, seed, lambda: _CpuMeter(server_pid))
+    return _phase_figures(loads, wall, meter)
 
 
 def run_throughput(opts: Options) -> dict[str, Any]:
@@ -981,12 +1014,16 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     n_branches = max(1, -(-opts.devices // opts.per_branch))
     log(f"throughput: starting PostgreSQL; {opts.devices} devices in {n_branches} branches")
     cluster = start_cluster(max_connections=400, prefix="bench-pg-")
+    profiler = Profiler(Path(tempfile.mkdtemp(prefix="bench-throughput-profile-")), subprocesses=True) \
+        if opts.profile else None
     try:
-        runs = {f"workers_{n}": _throughput_once(opts, cluster, n, n_branches) for n in opts.workers}
+        runs = {f"workers_{n}": _throughput_once(opts, cluster, n, n_branches, profiler) for n in opts.workers}
     finally:
         stop_cluster(cluster)
     first = next(iter(runs.values()))
-    return {
+    profile = {"profile": {"directory": str(profiler.out_dir), "rate_hz": profiler.rate,
+                           "steps": profiler.results}} if profiler else {}
+    return {**profile,
         "database": "PostgreSQL 15 (throwaway cluster, fsync off)",
         "devices": opts.devices,
         "branches": n_branches,
@@ -1002,7 +1039,36 @@ def run_throughput(opts: Options) -> dict[str, Any]:
     }
 
 
-def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int) -> dict[str, Any]:
+LOAD_GENERATORS = {
+    "replay": "pre-built, pre-signed syncs replayed over one keep-alive connection per device (bench/hq_load.py)",
+    "engine": "SyncEngine + MemoryState per device, editing and syncing in the timed phase",
+}
+# The replay pre-builds this many changes per second of saturation phase (more are built on the
+# spot if a phase runs faster; see ``built_in_phase``).
+REPLAY_EXPECTED_CHANGES_PER_S = 900
+
+
+def _replay_devices(devices: list[SimDevice], base_url: str, opts: Options) -> list[Any]:
+    """The enrolled, first-synced devices as replay devices, with their saturation rounds built."""
+    from bench.hq_load import ReplayDevice, rounds_needed
+    from sync.protocol import compact
+
+    rounds = rounds_needed(REPLAY_EXPECTED_CHANGES_PER_S, opts.throughput_seconds, len(devices))
+    log(f"throughput: pre-building {rounds} signed rounds for each of {len(devices)} devices")
+    out = []
+    for device in devices:
+        creds = device.state.credentials()
+        replay = ReplayDevice(device.state, creds.token, device.own_record, device.bodies, base_url,
+                              device.state.cursor(),
+                              device.engine.transport.server_compact == compact.schema_id())
+        replay.rounds = device.rounds
+        replay.build(rounds)
+        out.append(replay)
+    return out
+
+
+def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int,
+                     profiler: Profiler | None = None) -> dict[str, Any]:
     import psycopg
 
     from sync.client.backoff import RetryPolicy
@@ -1047,21 +1113,36 @@ def _throughput_once(opts: Options, cluster: Any, workers: int, n_branches: int)
                                      own, bodies))
         for device in devices:  # the first sync: cursors set, own record pushed
             device.engine.sync_once()
+        phase: Any = _load_phase
+        load_devices: list[Any] = devices
+        if opts.load == "replay":
+            load_devices, phase = _replay_devices(devices, base_url, opts), _replay_phase
         log(f"throughput ({workers} worker(s)): {opts.devices} devices enrolled; saturation phase "
             f"{opts.throughput_seconds:g} s")
-        saturation = _load_phase(devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
+        with profiler.run(f"throughput_workers_{workers}", server_proc.pid) if profiler else contextlib.nullcontext():
+            saturation = phase(load_devices, opts.throughput_seconds, None, opts.seed, server_proc.pid)
         log(f"  saturation: {saturation['changes_per_s']} changes/s, p99 {saturation['latency_ms']['p99']} ms, "
             f"server CPU {saturation['server_cpu_s_per_1000_changes']} s per 1000 changes")
         interval = opts.devices / max(0.5 * saturation["syncs_per_s"], 0.1)
         paced_duration = min(max(opts.throughput_seconds, interval), 2 * opts.throughput_seconds)
         log(f"throughput: paced phase, one sync per device every {interval:.1f} s for {paced_duration:.0f} s")
-        paced = _load_phase(devices, paced_duration, interval, opts.seed + 1, server_proc.pid)
+        if opts.load == "replay":
+            from bench.hq_load import rounds_needed
+
+            for replay in load_devices:
+                replay.build(max(0, rounds_needed(opts.devices / interval * 3, paced_duration, opts.devices) + 1
+                                 - len(replay.ready)))
+        paced = phase(load_devices, paced_duration, interval, opts.seed + 1, server_proc.pid)
         paced["interval_s"] = round(interval, 2)
         paced["offered_syncs_per_s"] = round(opts.devices / interval, 1)
         log(f"  paced: p50 {paced['latency_ms']['p50']} ms, p99 {paced['latency_ms']['p99']} ms")
         for device in devices:
             device.engine.close()
+        if opts.load == "replay":
+            for replay in load_devices:
+                replay.close()
     return {
+        "load_generator": LOAD_GENERATORS[opts.load],
         "server": f"branch-ledger-hq serve --workers {workers}" if workers > 1
         else "branch-ledger-hq serve: one uvicorn process",
         "workers": workers,
@@ -1097,11 +1178,11 @@ def run(args: list[str]) -> dict[str, Any]:
         "environment": {"python": platform.python_version(), "cores": os.cpu_count(),
                         "loadavg_start": [round(x, 2) for x in os.getloadavg()]},
     }
-    if opts.profile:
+    if opts.profile and not opts.throughput_only:
         out.update(run_profile(opts))
     elif not opts.throughput_only:
         out.update(run_links(opts))
-    if not opts.skip_throughput and not opts.profile:
+    if opts.throughput_only or (not opts.skip_throughput and not opts.profile):
         out["server_throughput"] = run_throughput(opts)
     out["environment"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     out["runtime_s"] = round(time.perf_counter() - started, 1)

@@ -28,8 +28,11 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def authenticate_device(office: HeadOffice, request: Request) -> Device:
-    device = office.device_for_token(bearer_token(request))
+def authenticate_device(office: HeadOffice, request: Request, *, admission: bool = False) -> Device:
+    """The calling device, or a 401/403. ``admission``: the lookup may come from memory
+    (:meth:`HeadOffice.admit_device`) — only for a route whose transaction re-checks the token."""
+    token = bearer_token(request)
+    device = office.admit_device(token) if admission else office.device_for_token(token)
     if device is None:
         raise ApiError(401, "unauthorized", headers=_CHALLENGE)
     if device.revoked:

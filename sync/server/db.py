@@ -9,6 +9,7 @@ deadlock). PostgreSQL runs READ COMMITTED and every branch write locks the branc
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from alembic import command
 from alembic.config import Config
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import exc as exc_module
 from sqlalchemy.engine import make_url
 
 from sync.server.private_files import ensure_private_dir, ensure_private_file, narrow
@@ -92,8 +94,46 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         return engine
     if backend == "postgresql":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+        # Twenty kept connections: under load every one of them is in use, and connections beyond
+        # the pool's size are closed on return, so with 10 + 10 overflow half the syncs paid for a
+        # new PostgreSQL backend (a fork, authentication, cold catalog and prepared-statement
+        # caches) — issue 15's profile. A few overflow connections still absorb a burst.
+        engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW, **kwargs)
+        _ping_when_idle(engine)
+        return engine
     raise DatabaseUnavailable(f"unsupported database: {backend} (use sqlite or postgresql+psycopg)")
+
+
+POOL_SIZE = 20
+POOL_OVERFLOW = 5
+# A pooled connection that sat unused this long is pinged before it is handed out (a database
+# restart or an idle-timeout on a proxy leaves dead connections in the pool).
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """``pool_pre_ping``, but only for a connection that has been idle: under load connections
+    come back within milliseconds and a ping per checkout was one more round trip per request
+    (issue 15). A failed ping discards the connection and the pool connects a fresh one."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_conn.rollback()
+        except Exception as exc:
+            raise exc_module.DisconnectionError() from exc
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -48,6 +48,7 @@ class Device:
     last_counter: int
     token_expired: bool = False
     stored_bytes: int = 0
+    token_expires_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ def device_by_token(conn: Connection, token: str) -> Device | None:
         row.last_counter,
         expired,
         row.stored_bytes,
+        row.token_expires_at,
     )
 
 

@@ -14,6 +14,7 @@ its size check and its stored text; the ledger writes the page with one ``execut
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -133,11 +134,18 @@ def _check_body(ledger: BranchLedger, change: Change, text: str | None) -> tuple
     return rule_findings(ledger, change.kind, parsed, final=change.status == "final")
 
 
-def _device_key(device: Device) -> Ed25519PublicKey | None:
+@functools.lru_cache(maxsize=4096)
+def _parsed_key(public_key: str) -> Ed25519PublicKey | None:
+    """A device key parsed once per process, not once per request: parsing includes the
+    small-order check (weakkeys.py, pure Python), which cost more than the page's signatures."""
     try:
-        return load_public_key(device.public_key)
+        return load_public_key(public_key)
     except BadKey:
         return None  # every signature then fails: bad_signature, as verify() would say
+
+
+def _device_key(device: Device) -> Ed25519PublicKey | None:
+    return _parsed_key(device.public_key)
 
 
 def apply_push(ledger: BranchLedger, device: Device, changes: Sequence[Change]) -> list[ChangeResult]:

@@ -10,6 +10,7 @@ and every other branch keep being served while one device sends garbage.
 from __future__ import annotations
 
 import asyncio
+import functools
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ from sync.server.devices import EnrolmentError, RenewalRefused
 from sync.server.errors import ApiError
 from sync.server.openapi import ERROR_RESPONSES, HEALTH_SCHEMA, request_body
 from sync.server.quotas import RateLimiter, retry_after_header
-from sync.server.service import DeviceRevoked, HeadOffice, InvalidCursor, QuotaExceeded
+from sync.server.service import DeviceRevoked, HeadOffice, InvalidCursor, QuotaExceeded, TokenRefused
 
 router = APIRouter()
 M = TypeVar("M", bound=BaseModel)
@@ -133,7 +134,7 @@ async def renew_token(request: Request) -> Response:
 )
 async def sync(request: Request) -> Response:
     office = _office(request)
-    device = await run_in_threadpool(authenticate_device, office, request)
+    device = await run_in_threadpool(functools.partial(authenticate_device, office, request, admission=True))
     _rate(request.app.state.device_limiter, device.device_id)
     limits = _limits(request)
     data = await read_body(request, limits)
@@ -143,7 +144,10 @@ async def sync(request: Request) -> Response:
     if parsed.request.client.device_id != device.device_id:
         raise ApiError(400, "invalid_request", "请求中的设备编号与设备令牌不符。")
     try:
-        reply = await run_in_threadpool(office.sync, device, parsed.request, parsed.refused)
+        reply = await run_in_threadpool(
+            functools.partial(office.sync, device, parsed.request, parsed.refused, token=bearer_token(request)))
+    except TokenRefused as exc:
+        raise ApiError(401, exc.code, headers={"WWW-Authenticate": "Bearer"}) from exc
     except DeviceRevoked as exc:
         raise ApiError(403, "device_revoked") from exc
     except QuotaExceeded as exc:
