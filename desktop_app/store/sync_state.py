@@ -165,12 +165,17 @@ class StoreSyncState:
         before ids were checked at import) is quarantined with its reason, never sent and never
         allowed to stop the others (issue 11)."""
         # counter and change_id are the outbox's, the rest the revision's
+        return self.pending_changes_after(None, max_items, max_bytes)
+
+    def pending_changes_after(self, counter: int | None, max_items: int, max_bytes: int) -> list[Change]:
+        """:meth:`pending_changes` from the first entry after ``counter``: the engine reads the page
+        after the one in flight without reading (decoding, signing) that one again (issue 15)."""
         outbox_columns = "o.counter, o.change_id, " + ", ".join(f"v.{name}" for name in OutboxChangeRow._fields[2:])
         rows = [OutboxChangeRow(*r) for r in self.store.conn.execute(
             f"SELECT {outbox_columns}"
             " FROM outbox o JOIN revisions v ON v.record_id = o.record_id AND v.rev = o.rev"
-            " WHERE o.state = 'pending' ORDER BY o.counter LIMIT ?",
-            (max_items,),
+            " WHERE o.state = 'pending' AND o.counter > ? ORDER BY o.counter LIMIT ?",
+            (-1 if counter is None else counter, max_items),
         ).fetchall()]
         key = self.signing_key()
 
