@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,11 +213,16 @@ class MemoryState:
         return [e for e in self.outbox if e.state == "rejected"]
 
     def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
-        changes = []
-        for entry in [e for e in self.outbox if e.state == "pending"][:max_items]:
-            r = self.revisions[(entry.record_id, entry.rev)]
-            changes.append(
-                build_change(
+        return self.pending_changes_after(None, max_items, max_bytes)
+
+    def pending_changes_after(self, counter: int | None, max_items: int, max_bytes: int) -> list[Change]:
+        """The pending entries after ``counter`` (from the first for None), built lazily as the store does."""
+        entries = [e for e in self.outbox if e.state == "pending" and (counter is None or e.counter > counter)]
+
+        def built() -> Iterator[Change]:
+            for entry in entries[:max_items]:
+                r = self.revisions[(entry.record_id, entry.rev)]
+                yield build_change(
                     signing_key=self._key,
                     device_id=self.device_id,
                     change_id=entry.change_id,
@@ -234,8 +239,8 @@ class MemoryState:
                     device_time=r.device_time,
                     author=r.author,
                 )
-            )
-        return fit_batch(changes, max_bytes)
+
+        return fit_batch(built(), max_bytes)
 
     def reject_locally(self, change_id: str, code: str, message: str) -> None:
         for entry in self.outbox:

@@ -13,7 +13,17 @@ from typing import Any
 
 
 def pack(body_json: dict[str, Any]) -> bytes:
-    text = json.dumps(body_json, ensure_ascii=False, separators=(",", ":"))
+    return pack_text(body_text(body_json))
+
+
+def body_text(body_json: dict[str, Any]) -> str:
+    """The body's stored JSON text (compact, not ASCII-escaped)."""
+    return json.dumps(body_json, ensure_ascii=False, separators=(",", ":"))
+
+
+def pack_text(text: str) -> bytes:
+    """:func:`pack` of a body already serialized by :func:`body_text` (a pulled page keeps the text
+    to index it, instead of decompressing what it just compressed)."""
     return zlib.compress(text.encode("utf-8"), 6)
 
 

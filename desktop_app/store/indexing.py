@@ -7,7 +7,7 @@ JSON and search never decrypts more than the FTS index.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,45 +100,81 @@ def index_row(body: RecordBody, members: Mapping[str, Member]) -> IndexRow:
     return IndexRow(body.KIND, None, None, None, None, "\n".join(texts))
 
 
-def refresh_indexes(
-    conn: Any, record_id: str, body: RecordBody, members: Mapping[str, Member], *, deleted: bool = False,
-    valid: bool | None = None,
-) -> IndexRow:
-    """Bring every derived row of a record up to date with ``body``: list columns, search text,
-    attendance and meeting facts. Called by :mod:`desktop_app.store.writes` for local writes and
-    pulled revisions alike, so the two can never index differently. The records row must already
-    exist. ``valid`` is a finalized meeting's validity (None: a draft, not judged).
+# Ids per ``IN (…)`` lookup: far under SQLite's limit on bound parameters, and a page's worth.
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One record whose derived rows :func:`refresh_indexes` brings up to date."""
+
+    record_id: str
+    body: RecordBody
+    members: Mapping[str, Member]
+    deleted: bool = False
+    valid: bool | None = None  # a finalized meeting's validity (None: a draft, not judged)
+
+
+def refresh_indexes(conn: Any, entries: Sequence[IndexEntry]) -> list[IndexRow]:
+    """Bring every derived row of the records up to date with their bodies: list columns, search
+    text, attendance and meeting facts. Called by :mod:`desktop_app.store.writes` for local writes
+    (one entry) and pulled pages (many) alike, so the two can never index differently. The records
+    rows must already exist.
+
+    One statement per table for all entries. The full-text rows are only deleted where they exist,
+    all before any is inserted, and inserted in rowid order: FTS5 flushes its pending terms to a
+    new segment whenever a write goes back to an earlier rowid, so a delete before every insert
+    made each record a segment of its own (nine tenths of a 20 000-record pull's time).
     """
-    idx = index_row(body, members)
-    conn.execute(
+    if not entries:
+        return []
+    rows = [index_row(e.body, e.members) for e in entries]
+    conn.executemany(
         "UPDATE records SET title = ?, event_date = ?, subtype = ?, party_group = ?, amends = ? WHERE id = ?",
-        (idx.title, idx.event_date, idx.subtype, idx.party_group, idx.amends, record_id),
+        [(i.title, i.event_date, i.subtype, i.party_group, i.amends, e.record_id) for e, i in zip(entries, rows,
+                                                                                                     strict=True)],
     )
-    rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
-    conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-    conn.execute("DELETE FROM search_bigrams WHERE rowid = ?", (rowid,))
-    conn.execute("DELETE FROM attendance WHERE record_id = ?", (record_id,))
-    conn.execute("DELETE FROM meeting_facts WHERE record_id = ?", (record_id,))
-    if deleted:
-        return idx
-    text = f"{idx.title}\n{idx.search_text}"
-    conn.execute("INSERT INTO search (rowid, content) VALUES (?, ?)", (rowid, text))
-    conn.execute("INSERT INTO search_bigrams (rowid, grams) VALUES (?, ?)", (rowid, cjk_bigrams(text)))
-    if idx.attendance and idx.event_date:
-        conn.executemany(
-            "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",
-            [(record_id, mid, status, idx.event_date) for mid, status in idx.attendance],
-        )
-    if isinstance(body, Meeting):
-        fact = MeetingFact.from_meeting(body, members)
-        conn.execute(
-            "INSERT INTO meeting_facts (record_id, meeting_type, date, party_group, by_secretary,"
-            " includes_appraisal, counts_for_month, valid) VALUES (?,?,?,?,?,?,?,?)",
-            (record_id, fact.meeting_type.value, fact.date.isoformat(), fact.party_group,
-             int(fact.is_lecture_by_secretary), int(fact.includes_appraisal), fact.counts_for_month,
-             None if valid is None else int(valid)),
-        )
-    return idx
+    ids = [e.record_id for e in entries]
+    rowids: dict[str, int] = {}
+    indexed: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found = dict(conn.execute(f"SELECT id, rowid FROM records WHERE id IN ({marks})", chunk).fetchall())
+        rowids.update(found)
+        numbers = list(found.values())
+        for table in ("search", "search_bigrams") if numbers else ():
+            indexed.update(r for (r,) in conn.execute(
+                f"SELECT rowid FROM {table} WHERE rowid IN ({','.join('?' * len(numbers))})", numbers))
+    stale = sorted(indexed)
+    conn.executemany("DELETE FROM search WHERE rowid = ?", [(r,) for r in stale])
+    conn.executemany("DELETE FROM search_bigrams WHERE rowid = ?", [(r,) for r in stale])
+    conn.executemany("DELETE FROM attendance WHERE record_id = ?", [(i,) for i in ids])
+    conn.executemany("DELETE FROM meeting_facts WHERE record_id = ?", [(i,) for i in ids])
+    live = sorted(((rowids[e.record_id], e, i) for e, i in zip(entries, rows, strict=True) if not e.deleted),
+                  key=lambda item: item[0])
+    texts = [(rowid, f"{i.title}\n{i.search_text}") for rowid, _e, i in live]
+    conn.executemany("INSERT INTO search (rowid, content) VALUES (?, ?)", texts)
+    conn.executemany("INSERT INTO search_bigrams (rowid, grams) VALUES (?, ?)",
+                     [(rowid, cjk_bigrams(text)) for rowid, text in texts])
+    conn.executemany(
+        "INSERT OR REPLACE INTO attendance (record_id, member_id, status, event_date) VALUES (?,?,?,?)",
+        [(e.record_id, mid, status, i.event_date) for _r, e, i in live if i.event_date
+         for mid, status in i.attendance],
+    )
+    facts = []
+    for _r, e, _i in live:
+        if isinstance(e.body, Meeting):
+            fact = MeetingFact.from_meeting(e.body, e.members)
+            facts.append((e.record_id, fact.meeting_type.value, fact.date.isoformat(), fact.party_group,
+                          int(fact.is_lecture_by_secretary), int(fact.includes_appraisal), fact.counts_for_month,
+                          None if e.valid is None else int(e.valid)))
+    conn.executemany(
+        "INSERT INTO meeting_facts (record_id, meeting_type, date, party_group, by_secretary,"
+        " includes_appraisal, counts_for_month, valid) VALUES (?,?,?,?,?,?,?,?)",
+        facts,
+    )
+    return rows
 
 
 _EVALUATION_TITLE = re.compile(r"(?P<period>\S+) 评价 (?P<score>\S+) 分")

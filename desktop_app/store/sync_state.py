@@ -27,12 +27,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from desktop_app.store import writes
-from desktop_app.store.codec import pack, unpack
+from desktop_app.store.codec import body_text, pack_text, unpack
 from desktop_app.store.errors import RecordNotFound, StoreError
+from desktop_app.store.indexing import CHUNK
 from desktop_app.store.profile_identity import adopt_branch_profile
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.repository import SCHEMA_VERSION
 from desktop_app.store.rows import ConflictHeadRow, OutboxChangeRow, RevisionRow, SyncHeadRow, columns
+from domain.compliance.counting import meeting_is_valid
 from domain.i18n import N_
 from domain.records import RecordBody
 from sync.client import enrol as enrol_module
@@ -42,7 +44,7 @@ from sync.client.state import ApplyOutcome, Credentials, QuarantinedChange
 from sync.protocol.checksum import branch_checksum
 from sync.protocol.hlc import BadTimestamp, HLCTimestamp
 from sync.protocol.signatures import HQ_DEVICE_ID, SigningKey, b64decode, b64encode
-from sync.protocol.wire import Change, EnrolResponse, PulledChange, SyncResponse
+from sync.protocol.wire import Change, EnrolResponse, SyncResponse
 
 if TYPE_CHECKING:
     from desktop_app.store.store import Store
@@ -54,6 +56,11 @@ KEY_EPOCH = "sync.epoch"
 KEY_LAST_SUCCESS = "sync.last_success"
 KEY_LAST_ERROR = "sync.last_error"
 KEY_FULL_RESYNC = "sync.full_resync"  # set by a local restore or a WAL that did not replay fully
+
+
+# Kinds whose pulled versions change how the page's other records are indexed and judged (the
+# roster names attendees; the branch profile is part of the rule context): followed first.
+CONTEXT_KINDS = frozenset({"member", "branch_profile"})
 
 
 class NotConflicted(StoreError):
@@ -158,12 +165,17 @@ class StoreSyncState:
         before ids were checked at import) is quarantined with its reason, never sent and never
         allowed to stop the others (issue 11)."""
         # counter and change_id are the outbox's, the rest the revision's
+        return self.pending_changes_after(None, max_items, max_bytes)
+
+    def pending_changes_after(self, counter: int | None, max_items: int, max_bytes: int) -> list[Change]:
+        """:meth:`pending_changes` from the first entry after ``counter``: the engine reads the page
+        after the one in flight without reading (decoding, signing) that one again (issue 15)."""
         outbox_columns = "o.counter, o.change_id, " + ", ".join(f"v.{name}" for name in OutboxChangeRow._fields[2:])
         rows = [OutboxChangeRow(*r) for r in self.store.conn.execute(
             f"SELECT {outbox_columns}"
             " FROM outbox o JOIN revisions v ON v.record_id = o.record_id AND v.rev = o.rev"
-            " WHERE o.state = 'pending' ORDER BY o.counter LIMIT ?",
-            (max_items,),
+            " WHERE o.state = 'pending' AND o.counter > ? ORDER BY o.counter LIMIT ?",
+            (-1 if counter is None else counter, max_items),
         ).fetchall()]
         key = self.signing_key()
 
@@ -212,50 +224,57 @@ class StoreSyncState:
 
     def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
                     quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
+        """The whole reply in one transaction, a page at a time, not a change at a time: one
+        statement per table for the results, one for the pulled revisions, and the records they
+        touch read with a few ``IN (…)`` lookups (issue 15)."""
         outcome = ApplyOutcome()
         conn = self.store.conn
         now = _now()
         with self.store.transaction():
             # Changes of this page that cannot be accepted are kept verbatim with their reason, in
             # the same transaction as the cursor that moves past them (never lost, never blocking).
-            for bad in quarantined:
-                conn.execute(
-                    "INSERT INTO quarantine (record_id, kind, code, message, payload, received_at)"
-                    " VALUES (?,?,?,?,?,?)",
-                    (bad.record_id, bad.kind, bad.code, bad.message, bad.payload, now),
-                )
-                outcome.quarantined += 1
+            conn.executemany(
+                "INSERT INTO quarantine (record_id, kind, code, message, payload, received_at)"
+                " VALUES (?,?,?,?,?,?)",
+                [(bad.record_id, bad.kind, bad.code, bad.message, bad.payload, now) for bad in quarantined],
+            )
+            outcome.quarantined += len(quarantined)
             if reply.epoch_changed:
                 # Head office restored a backup: what it acknowledged before proves nothing now.
                 # The verify pass that follows marks again what it still holds.
                 writes.forget_received(conn, self.device_id)
             touched: set[str] = set()
-            fresh: set[str] = set()
-            for result in reply.results:
-                if result.status == "rejected":
-                    writes.set_outbox_state(conn, result.change_id, "rejected", result.code, result.message)
-                    outcome.rejected += 1
-                    continue
-                writes.remove_from_outbox(conn, result.change_id)
-                if result.status == "accepted":
-                    outcome.accepted += 1
-                elif result.status == "duplicate":
-                    outcome.duplicates += 1
-                else:
-                    outcome.conflicts += 1
-                writes.mark_received(conn, result.record_id, result.rev, now)
-                if result.current_rev:
-                    writes.set_server_head(conn, result.record_id, result.current_rev, result.conflicted,
-                                           result.leaves)
-                    touched.add(result.record_id)
+            refused = [r for r in reply.results if r.status == "rejected"]
+            held = [r for r in reply.results if r.status != "rejected"]
+            writes.set_outbox_states(conn, [(r.change_id, "rejected", r.code, r.message) for r in refused])
+            outcome.rejected += len(refused)
+            writes.remove_from_outbox(conn, [r.change_id for r in held])
+            outcome.accepted += sum(1 for r in held if r.status == "accepted")
+            outcome.duplicates += sum(1 for r in held if r.status == "duplicate")
+            outcome.conflicts += sum(1 for r in held if r.status not in ("accepted", "duplicate"))
+            writes.mark_received(conn, [(r.record_id, r.rev, now) for r in held])
+            heads = [(r.record_id, r.current_rev, r.conflicted, r.leaves) for r in held if r.current_rev]
+            writes.set_server_heads(conn, heads)
+            touched.update(h[0] for h in heads)
+            texts: dict[tuple[str, str], str] = {}  # the pulled bodies' JSON, serialized once
+            pulled: list[writes.Revision] = []
             for change in reply.changes:
-                if self._store_pulled(change, now):
-                    fresh.add(change.record_id)
-                touched.add(change.record_id)
-                outcome.pulled += 1
-            for record_id in sorted(touched):
-                if self._settle(record_id, now, fresh=record_id in fresh):
-                    outcome.new_conflicts.append(record_id)
+                blob = None
+                if change.body is not None:
+                    text = body_text(change.body)
+                    texts[(change.record_id, change.rev)] = text
+                    blob = pack_text(text)
+                pulled.append(writes.Revision(
+                    change.record_id, change.rev, list(change.parents), change.kind, change.status, change.deleted,
+                    change.schema_version, blob, change.hlc or "", change.device_id or HQ_DEVICE_ID,
+                    change.author, "server", change.device_time, received_at=change.received_at, sig=change.sig,
+                ))
+            fresh = writes.keep_pulled(conn, pulled, now=now)
+            writes.set_server_heads(conn, [(c.record_id, c.current_rev, c.conflicted, c.leaves)
+                                           for c in reply.changes])
+            touched.update(c.record_id for c in reply.changes)
+            outcome.pulled += len(reply.changes)
+            outcome.new_conflicts.extend(self._settle(sorted(touched), now, fresh, texts))
             self.store.meta.set(KEY_CURSOR, reply.cursor)
             self.store.meta.set(KEY_EPOCH, reply.epoch)
             # Keep our clock ahead of head office's, so later local edits order after what we saw.
@@ -267,18 +286,6 @@ class StoreSyncState:
         self.store.records.roster_changed()
         return outcome
 
-    def _store_pulled(self, change: PulledChange, now: str) -> bool:
-        """Keep a pulled revision and the server head; True when the record is new to this device."""
-        conn = self.store.conn
-        fresh = writes.keep_pulled(conn, writes.Revision(
-            change.record_id, change.rev, list(change.parents), change.kind, change.status, change.deleted,
-            change.schema_version, pack(change.body) if change.body is not None else None, change.hlc or "",
-            change.device_id or HQ_DEVICE_ID, change.author, "server", change.device_time,
-            received_at=change.received_at, sig=change.sig,
-        ), now=now)
-        writes.set_server_head(conn, change.record_id, change.current_rev, change.conflicted, change.leaves)
-        return fresh
-
     def _parents_lookup(self, record_id: str) -> Any:
         conn = self.store.conn
 
@@ -289,39 +296,77 @@ class StoreSyncState:
 
         return lookup
 
-    def _settle(self, record_id: str, now: str, *, fresh: bool = False) -> bool:
-        """Bring one record in line with head office; returns True when it newly became conflicted."""
+    def _settle(self, record_ids: Sequence[str], now: str, fresh: set[str],
+                texts: dict[tuple[str, str], str]) -> list[str]:
+        """Bring the records in line with head office; returns those that newly became conflicted.
+
+        A record with pending local edits keeps them and becomes conflicted when head office's
+        version is not an ancestor of its own (F13); any other follows head office's current
+        revision and conflict flag, unless that revision arrives on a later page. Roster and
+        branch-profile records are followed first, so the page's meetings are indexed and judged
+        with the roster they came with.
+        """
         conn = self.store.conn
-        found = conn.execute(f"SELECT {columns(SyncHeadRow)} FROM records WHERE id = ?", (record_id,)).fetchone()
-        if found is None:
-            return False
-        head = SyncHeadRow(*found)
-        if head.server_rev is None:
-            return False
-        was_conflicted = bool(head.conflicted)
-        pending = conn.execute(
-            "SELECT 1 FROM outbox WHERE record_id = ? AND state = 'pending' LIMIT 1", (record_id,)
-        ).fetchone()
-        if pending:
-            if not is_ancestor(head.server_rev, head.rev, self._parents_lookup(record_id)):
-                writes.set_conflicted(conn, record_id, True)
-                return not was_conflicted
-            return False
-        revision = conn.execute(
-            f"SELECT {columns(RevisionRow)} FROM revisions WHERE record_id = ? AND rev = ?",
-            (record_id, head.server_rev),
-        ).fetchone()
-        if revision is None:
-            return False  # head office's current version arrives on a later page
-        server = RevisionRow(*revision)
-        if head.rev != server.rev or fresh:
-            writes.follow_server(conn, server, before_rev=head.rev, members=self.store.records.members,
-                                 validity=self.store.records.meeting_is_valid, now=now)
-            if server.kind == "member":
-                self.store.records.roster_changed()
-        server_conflicted = bool(head.server_conflicted)
-        writes.set_conflicted(conn, record_id, server_conflicted, synced_at=now)
-        return server_conflicted and not was_conflicted
+        heads: dict[str, SyncHeadRow] = {}
+        pending: set[str] = set()
+        for chunk in _chunks(record_ids):
+            marks = ",".join("?" * len(chunk))
+            heads.update((row[0], SyncHeadRow(*row[1:])) for row in conn.execute(
+                f"SELECT id, {columns(SyncHeadRow)} FROM records WHERE id IN ({marks})", chunk))
+            pending.update(r for (r,) in conn.execute(
+                f"SELECT DISTINCT record_id FROM outbox WHERE state = 'pending' AND record_id IN ({marks})", chunk))
+        settled = {rid: head for rid, head in heads.items() if head.server_rev is not None}
+        changed = [rid for rid, head in settled.items()
+                   if rid not in pending and (head.rev != head.server_rev or rid in fresh)]
+        unchanged = [(rid, head.server_rev) for rid, head in settled.items()
+                     if rid not in pending and rid not in changed]
+        server: dict[str, RevisionRow] = {}
+        for chunk in _chunks([(rid, settled[rid].server_rev) for rid in changed]):
+            pairs = ",".join("(?,?)" for _ in chunk)
+            for row in conn.execute(f"SELECT {columns(RevisionRow)} FROM revisions"
+                                    f" WHERE (record_id, rev) IN (VALUES {pairs})", [v for p in chunk for v in p]):
+                server[row[0]] = RevisionRow(*row)
+        held: set[str] = set(server)
+        for chunk in _chunks(unchanged):
+            pairs = ",".join("(?,?)" for _ in chunk)
+            held.update(r for (r,) in conn.execute(f"SELECT record_id FROM revisions"
+                                                   f" WHERE (record_id, rev) IN (VALUES {pairs})",
+                                                   [v for p in chunk for v in p]))
+        follows = [writes.Follow(server[rid], settled[rid].rev, texts.get((rid, server[rid].rev)))
+                   for rid in changed if rid in server]
+        first = [f for f in follows if f.server.kind in CONTEXT_KINDS]
+        rest = [f for f in follows if f.server.kind not in CONTEXT_KINDS]
+        records = self.store.records
+        writes.follow_server(conn, first, members=records.members, validity=records.meeting_is_valid, now=now)
+        if first:
+            records.roster_changed()
+        context = records.rule_context() if any(f.server.kind == "meeting" and f.server.status == "final"
+                                                 for f in rest) else None
+        roster = records.members()
+        writes.follow_server(conn, rest, members=lambda: roster,
+                             validity=lambda meeting: meeting_is_valid(meeting, context or records.rule_context()),
+                             now=now)
+        new_conflicts: list[str] = []
+        synced: list[tuple[str, bool]] = []
+        for rid in record_ids:
+            head = settled.get(rid)
+            if head is None:
+                continue
+            was_conflicted = bool(head.conflicted)
+            if rid in pending:
+                assert head.server_rev is not None
+                if not is_ancestor(head.server_rev, head.rev, self._parents_lookup(rid)):
+                    writes.set_conflicted(conn, rid, True)
+                    if not was_conflicted:
+                        new_conflicts.append(rid)
+                continue
+            if rid not in held:
+                continue  # head office's current version arrives on a later page
+            synced.append((rid, bool(head.server_conflicted)))
+            if head.server_conflicted and not was_conflicted:
+                new_conflicts.append(rid)
+        writes.set_synced(conn, synced, now)
+        return new_conflicts
 
     # ------------------------------------------------------------------ checks and status
 
@@ -466,6 +511,11 @@ def mark_restored(conn: Any, device_id: str, reason: str) -> None:
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (KEY_FULL_RESYNC, json.dumps({"reason": reason, "at": _now()})),
     )
+
+
+def _chunks(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
 
 
 def _unsendable(record_id: str, exc: Exception) -> tuple[str, str]:

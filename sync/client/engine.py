@@ -401,10 +401,14 @@ class SyncEngine:
 
     def _look_ahead(self, batch: list[Change], push_items: int) -> Future[_Ahead] | None:
         """Read the page after ``batch`` now and have the worker serialize and compress it."""
-        more = self.state.pending_changes(len(batch) + push_items, 2 * self._json_budget())
-        if [c.change_id for c in more[: len(batch)]] != [c.change_id for c in batch]:
-            return None
-        following = fit_batch(more[len(batch) : len(batch) + push_items], self._json_budget())
+        read_after = getattr(self.state, "pending_changes_after", None)  # optional (state.py)
+        if read_after is not None:
+            following = read_after(batch[-1].counter, push_items, self._json_budget())
+        else:
+            more = self.state.pending_changes(len(batch) + push_items, 2 * self._json_budget())
+            if [c.change_id for c in more[: len(batch)]] != [c.change_id for c in batch]:
+                return None
+            following = fit_batch(more[len(batch) : len(batch) + push_items], self._json_budget())
         if not following:
             return None
         if self._pool is None:

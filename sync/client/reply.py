@@ -51,21 +51,25 @@ def _one(raw: Any) -> tuple[PulledChange | None, QuarantinedChange | None]:
     record_id = str(raw.get("record_id", ""))[:200] if isinstance(raw, dict) else ""
     kind = str(raw.get("kind", ""))[:40] if isinstance(raw, dict) else ""
     try:
-        payload = json.dumps(raw, ensure_ascii=False)[:2_000_000]
-    except (TypeError, ValueError):
-        payload = repr(raw)[:2_000_000]
-    try:
         change = PulledChange.model_validate(raw)
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:5])
         return None, QuarantinedChange(record_id, kind, "invalid_change",
                                        f"上级党委发来的一条修改格式不正确（{fields}），本机未接收，其余内容已同步。",
-                                       payload)
+                                       _payload(raw))
     try:
         _ID.validate_python(change.record_id)
     except ValidationError:
         shown = change.record_id if len(change.record_id) <= 40 else change.record_id[:40] + "…"
         return None, QuarantinedChange(record_id, kind, "invalid_id",
                                        f"上级党委发来的记录编号“{shown}”不符合同步格式，本机未接收，其余内容已同步。",
-                                       payload)
+                                       _payload(raw))
     return change, None
+
+
+def _payload(raw: Any) -> str:
+    """The change as received, kept with a quarantined one (serialized only for those: issue 15)."""
+    try:
+        return json.dumps(raw, ensure_ascii=False)[:2_000_000]
+    except (TypeError, ValueError):
+        return repr(raw)[:2_000_000]

@@ -80,6 +80,10 @@ class SyncState(Protocol):
         """The oldest unacknowledged, not-rejected outbox entries, in counter order."""
         ...
 
+    # Optional: ``pending_changes_after(counter, max_items, max_bytes)`` — the same from the first
+    # entry whose counter is above ``counter``. The engine then reads the page after the one in
+    # flight without building that one again; without it, it reads both and skips the first.
+
     def pending_count(self) -> int: ...
 
     def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
