@@ -126,6 +126,7 @@ class Transport:
         self.server_encodings: list[str] | None = list(encodings) if encodings is not None else None
         self.server_compact: str | None = None
         self.uplink_bps: float | None = None  # as head office measured our last large body
+        self.last_reply_coding: str | None = None  # the Content-Encoding of the last reply (benchmarks)
         self._lock = threading.Lock()  # prepare() may run in the engine's worker thread
 
     @property
@@ -239,6 +240,7 @@ class Transport:
             response.close()
         self._learn(response, len(body))
         coding = response.headers.get("Content-Encoding", "").strip().lower()
+        self.last_reply_coding = coding or None
         if coding and coding != GZIP and PROTOCOL_HEADER in response.headers:  # urllib3 already inflated gzip
             try:
                 data = compression.decode(data, coding, MAX_RESPONSE_BYTES)
