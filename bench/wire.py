@@ -26,7 +26,7 @@ from typing import Any
 
 from bench import sync as bench_sync
 from sync.client.transport import Exchange, Transport
-from sync.protocol import compression
+from sync.protocol import compression, wire_v2
 
 _BIG = 64 * 1024 * 1024
 
@@ -58,6 +58,8 @@ def _size(value: Any, coding: str | None) -> int:
 
 def rows_of(request: dict[str, Any]) -> list[dict[str, Any]]:
     """The pushed changes of a request in either form (rows, or protocol 2's columns)."""
+    if "cols" in request:
+        return wire_v2.rows_from_columns(request["cols"])
     return list(request.get("push", []))
 
 

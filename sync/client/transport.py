@@ -38,7 +38,13 @@ from sync.client import errors
 from sync.client.backoff import RetryPolicy, parse_retry_after
 from sync.protocol import compression
 from sync.protocol.compression import ENCODINGS_HEADER, GZIP, GZIP_THRESHOLD, REPLY_PREFERENCE
-from sync.protocol.versions import COMPACT_HEADER, IDEMPOTENCY_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER
+from sync.protocol.versions import (
+    COMPACT_HEADER,
+    IDEMPOTENCY_HEADER,
+    JSON_CONTENT_TYPE,
+    MAX_PROTOCOL_HEADER,
+    PROTOCOL_HEADER,
+)
 
 DEFAULT_CONNECT_TIMEOUT = 15.0
 DEFAULT_STALL_TIMEOUT = 60.0
@@ -125,6 +131,7 @@ class Transport:
         # the compact-body fingerprint; ``encodings`` seeds the first from the credentials.
         self.server_encodings: list[str] | None = list(encodings) if encodings is not None else None
         self.server_compact: str | None = None
+        self.server_protocol: int | None = None  # the highest sync protocol head office announced
         self.uplink_bps: float | None = None  # as head office measured our last large body
         self.last_reply_coding: str | None = None  # the Content-Encoding of the last reply (benchmarks)
         self._lock = threading.Lock()  # prepare() may run in the engine's worker thread
@@ -258,6 +265,8 @@ class Transport:
             announced = response.headers.get(ENCODINGS_HEADER)
             self.server_encodings = compression.split_header(announced) if announced else [GZIP]
             self.server_compact = response.headers.get(COMPACT_HEADER) or None
+            announced = response.headers.get(MAX_PROTOCOL_HEADER, "").strip()
+            self.server_protocol = int(announced) if announced.isdigit() and len(announced) < 6 else 1
             timing = _RECV_TIMING.search(response.headers.get("Server-Timing", ""))
             if timing and sent >= MIN_TIMED_BYTES:
                 seconds = float(timing.group(1)) / 1000

@@ -28,7 +28,14 @@ from sync.protocol.compression import (
     split_header,
 )
 from sync.protocol.errors import message_for
-from sync.protocol.versions import COMPACT_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol.versions import (
+    BASE_PROTOCOL,
+    COMPACT_HEADER,
+    JSON_CONTENT_TYPE,
+    MAX_PROTOCOL_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+)
 from sync.protocol.wire import ErrorBody
 from sync.server.blobs import Blobs
 from sync.server.body import (
@@ -79,13 +86,19 @@ class AppSettings:
     # lets the tests play an older head office.
     request_encodings: tuple[str, ...] = ACCEPTED
     compact_bodies: bool = True
+    # The highest sync protocol spoken and announced (versions.py); 1 plays a head office from
+    # before protocol 2 (the tests' old peer).
+    max_protocol: int = PROTOCOL_VERSION
 
     def body_limits(self) -> BodyLimits:
         return BodyLimits(self.max_wire_bytes, self.max_json_bytes, self.body_idle_timeout, self.body_grace,
-                          self.body_min_rate, tuple(self.request_encodings), self.compact_bodies)
+                          self.body_min_rate, tuple(self.request_encodings), self.compact_bodies,
+                          self.max_protocol)
 
     def announcements(self) -> list[tuple[bytes, bytes]]:
         out = [(ENCODINGS_HEADER.lower().encode(), ", ".join(self.request_encodings).encode())]
+        if self.max_protocol > BASE_PROTOCOL:
+            out.append((MAX_PROTOCOL_HEADER.lower().encode(), str(self.max_protocol).encode()))
         if self.compact_bodies:
             out.append((COMPACT_HEADER.lower().encode(), compact.schema_id().encode()))
         return out
@@ -110,7 +123,7 @@ class ProtocolHeaderMiddleware:
                 name = PROTOCOL_HEADER.lower().encode()
                 if all(key.lower() != name for key, _ in headers):
                     # First, so a reply cut inside its headers never looks like a foreign one.
-                    headers.insert(0, (name, str(PROTOCOL_VERSION).encode()))
+                    headers.insert(0, (name, str(BASE_PROTOCOL).encode()))
                 headers += self.announce
                 recv = scope.get(TIMING_SCOPE_KEY, {}).get("recv")
                 if recv is not None:
@@ -226,7 +239,7 @@ def error_response(
 ) -> Response:
     body = ErrorBody(code=code, message=message, details=details, **(extra or {}))  # type: ignore[arg-type]
     # Set here as well as by the middleware: a 500 is produced outside every middleware.
-    headers = {**(headers or {}), PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+    headers = {**(headers or {}), PROTOCOL_HEADER: str(BASE_PROTOCOL)}
     return Response(
         body.model_dump_json(exclude_none=True),
         status_code=status,
