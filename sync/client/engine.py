@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import uuid
@@ -188,7 +189,8 @@ class SyncEngine:
         # fingerprint; a compact_mismatch refusal turns them off for this engine.
         self.compact_ok = True
         self.pipeline = pipeline
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: ThreadPoolExecutor | None = None  # compresses the next page
+        self._net: ThreadPoolExecutor | None = None  # makes a request while the next page is read
         self._settled: set[str] = set()  # change ids the last applied reply answered
         self._ratio = FIRST_RATIO  # request JSON bytes per byte on the wire, measured
         # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
@@ -202,9 +204,10 @@ class SyncEngine:
             self.transport.server_protocol = getattr(creds, "protocol", None)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._pool, self._net):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._net = None
         self.transport.close()
 
     # ------------------------------------------------------------------ the loop
@@ -258,10 +261,16 @@ class SyncEngine:
                 log.warning("outbox made no progress; stopping this sync")
                 break
             request = self._request(batch, cursor=None if restart else self.state.cursor(), include_own=verify)
-            if batch and self.pipeline and not isolating:
-                ahead = self._look_ahead(batch, push_items)
+            upcoming: list[Future[_Ahead] | None] = []
+            # Read and sign the next page on this thread while this one is on the wire (the request
+            # goes out from a worker thread); it is compressed in another.
+            meanwhile = (functools.partial(self._read_ahead, upcoming, batch, push_items)
+                         if batch and self.pipeline and not isolating else None)
             try:
-                reply, quarantined = self._send(request, stats, start)
+                try:
+                    reply, quarantined = self._send(request, stats, start, meanwhile)
+                finally:
+                    ahead = upcoming[0] if upcoming else None
             except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
@@ -399,16 +408,33 @@ class SyncEngine:
         log.warning("head office cannot take change %s (%s); kept locally as refused", change.change_id, exc)
         self.state.reject_locally(change.change_id, code, message)
 
-    def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats) -> dict[str, object]:
+    def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats,
+              meanwhile: Callable[[], None] | None = None) -> dict[str, object]:
+        """POST with retries; with ``meanwhile``, the request is made from a worker thread while
+        ``meanwhile`` runs on this one (the store is only ever touched from this thread)."""
         exchange = Exchange()
+        key = str(uuid.uuid4())
         try:
-            return self.transport.post_json(path, payload, idempotency_key=str(uuid.uuid4()), exchange=exchange)
+            if meanwhile is None:
+                return self.transport.post_json(path, payload, idempotency_key=key, exchange=exchange)
+            if self._net is None:
+                self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-request")
+            in_flight = self._net.submit(self.transport.post_json, path, payload, idempotency_key=key,
+                                         exchange=exchange)
+            try:
+                meanwhile()
+            except Exception:  # the next page is then read again the normal way; this request goes on
+                log.exception("reading the next page ahead failed")
+            return in_flight.result()
         finally:
             stats.requests += exchange.attempts
             stats.bytes_up += exchange.bytes_up
             stats.bytes_down += exchange.bytes_down
 
     # ------------------------------------------------------------------ pipelining
+
+    def _read_ahead(self, into: list[Future[_Ahead] | None], batch: list[Change], push_items: int) -> None:
+        into.append(self._look_ahead(batch, push_items))
 
     def _look_ahead(self, batch: list[Change], push_items: int) -> Future[_Ahead] | None:
         """Read the page after ``batch`` now and have the worker serialize and compress it."""
@@ -473,7 +499,8 @@ class SyncEngine:
         return self._push_json(request.push, request.protocol) + tail
 
     def _send(
-        self, request: SyncRequest, stats: SyncStats, start: Partial | None = None
+        self, request: SyncRequest, stats: SyncStats, start: Partial | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> tuple[SyncResponse, list[QuarantinedChange]]:
         """One request and its verified reply, with the pulled changes that cannot be accepted set aside."""
         built = self._payload(request, start if self.compact_ok else None)
@@ -482,7 +509,7 @@ class SyncEngine:
             self._ratio = len(payload.payload) / max(1, len(payload.body))
         try:
             try:
-                data = self._post("/v1/sync", payload, stats)
+                data = self._post("/v1/sync", payload, stats, meanwhile)
             except errors.TokenExpired:
                 self._renew_token(stats)
                 data = self._post("/v1/sync", payload, stats)

@@ -145,7 +145,7 @@ class Transport:
         """Compress the start of a body now (in the engine's worker thread, while another request is
         in flight); :meth:`prepare_finish` adds the end once it is known. Thread-safe; no network."""
         with self._lock:
-            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+            coding, level = self._coding_for(len(prefix)), compression.level_for_link(self.uplink_bps)
         stream = compression.Stream(coding, level)
         return Partial(prefix, coding, stream, stream.compress(prefix))
 
@@ -159,10 +159,15 @@ class Transport:
         if len(payload) < GZIP_THRESHOLD:
             return Prepared(payload, payload, None)
         with self._lock:
-            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+            coding, level = self._coding_for(len(payload)), compression.level_for_link(self.uplink_bps)
         if coding == GZIP:
             return Prepared(payload, compression.encode(payload, GZIP), GZIP)
         return Prepared(payload, compression.encode(payload, coding, level), coding)
+
+    def _coding_for(self, size: int) -> str:
+        """The request coding for a body of ``size`` JSON bytes (large ones: compression.for_size)."""
+        coding = self.request_coding
+        return compression.for_size(coding, size, (c for c in self.server_encodings or () if c in compression.spoken()))
 
     def close(self) -> None:
         self.session.close()

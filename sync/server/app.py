@@ -20,11 +20,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.protocol import compact
 from sync.protocol.compression import (
     ACCEPTED,
+    BZIP2,
     ENCODINGS_HEADER,
     GZIP_THRESHOLD,
     REPLY_PREFERENCE,
     choose,
     encode,
+    for_size,
     split_header,
 )
 from sync.protocol.errors import message_for
@@ -136,6 +138,8 @@ class ProtocolHeaderMiddleware:
 
 
 _THREAD_MINIMUM = 64 * 1024  # bodies this large are compressed in a worker thread, off the event loop
+# The reply codings chosen by the client's list; BZIP2 is then picked by size (compression.for_size).
+_SIZED = tuple(c for c in REPLY_PREFERENCE if c != BZIP2)
 
 
 class CompressionMiddleware:
@@ -158,7 +162,8 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)  # attachments: streamed as they are, never buffered whole
             return
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-encoding"), "")
-        coding = choose(split_header(accept), REPLY_PREFERENCE)
+        offered = split_header(accept)
+        coding = choose(offered, tuple(c for c in REPLY_PREFERENCE if c in _SIZED))
         if coding is None:
             await self.app(scope, receive, send)
             return
@@ -176,7 +181,8 @@ class CompressionMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            await self._send(start, b"".join(chunks), coding, send)
+            body = b"".join(chunks)
+            await self._send(start, body, for_size(coding, len(body), offered), send)
 
         await self.app(scope, receive, buffered)
 

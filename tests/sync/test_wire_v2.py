@@ -245,3 +245,61 @@ def test_columns_need_protocol_2(hq_sqlite: HeadOfficeFixture) -> None:
     reply = requests.post(hq_sqlite.base_url + "/v1/sync", json=body,
                           headers={"Authorization": f"Bearer {token_of(device)}"}, timeout=30)
     assert reply.status_code == 422
+
+
+# ------------------------------------------------------------------ the large-body coding
+
+
+def test_the_bzip2_coding_round_trips_streams_and_refuses_bombs() -> None:
+    bodies = [{"discussion": f"会议传达学习了上级党委的通知{i}。" * 40} for i in range(300)]
+    page = json.dumps({"cols": {"body": bodies}, "名": "𠀀 e\u0301"}, ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    whole = compression.encode(page, compression.BZIP2)
+    assert compression.decode(whole, compression.BZIP2, len(page)) == page
+    assert compression.encode(page, compression.BZIP2) == whole, "deterministic: a retry sends identical bytes"
+    cut = page.index(b',"')
+    stream = compression.Stream(compression.BZIP2)
+    assert compression.decode(stream.compress(page[:cut]) + stream.finish(page[cut:]), compression.BZIP2,
+                              len(page)) == page
+    bomb = compression.encode(b"{" + b" " * 5_000_000 + b"}", compression.BZIP2)
+    assert len(bomb) < 10_000
+    with pytest.raises(compression.DecompressedTooLarge):
+        compression.decode(bomb, compression.BZIP2, 1_000_000)
+    for broken in (b"not bzip2", bomb[: len(bomb) // 2], bomb + b"trailing"):
+        with pytest.raises(compression.BadCompressedBody):
+            compression.decode(broken, compression.BZIP2, 10_000_000)
+
+
+def test_large_bodies_go_in_bzip2_small_ones_in_the_minutes_coding() -> None:
+    offered = [compression.MINUTES, compression.BZIP2, compression.GZIP]
+    assert compression.for_size(compression.MINUTES, compression.LARGE_BODY, offered) == compression.BZIP2
+    assert compression.for_size(compression.MINUTES, compression.LARGE_BODY - 1, offered) == compression.MINUTES
+    assert compression.for_size(compression.MINUTES, 10**6, [compression.MINUTES]) == compression.MINUTES
+    assert compression.for_size(compression.GZIP, 10**6, offered) == compression.GZIP
+
+
+def test_a_large_page_travels_in_bzip2_both_ways(hq_sqlite: HeadOfficeFixture) -> None:
+    writer, reader = hq_sqlite.device(name="A"), hq_sqlite.device(name="B")
+    seen, read = Seen(writer.engine), Seen(reader.engine)
+    for i in range(60):
+        writer.state.create("meeting", meeting(f"会议{i}", discussion=f"传达学习上级党委通知第{i}号。" * 120))
+    assert writer.sync().accepted == 60
+    assert seen.replies[-1].request.headers["Content-Encoding"] == compression.BZIP2
+    assert reader.sync().pulled == 60
+    assert read.replies[-1].headers["Content-Encoding"] == compression.BZIP2
+    assert {r: x.body for r, x in reader.state.records.items()} == {r: x.body for r, x in writer.state.records.items()}
+
+
+def test_an_old_client_never_gets_bzip2(hq_sqlite: HeadOfficeFixture) -> None:
+    writer = hq_sqlite.device(name="A")
+    for i in range(60):
+        writer.state.create("meeting", meeting(f"会议{i}", discussion=f"传达学习上级党委通知第{i}号。" * 120))
+    writer.sync()
+    old = hq_sqlite.device(name="old")
+    for accept in ("gzip", f"{compression.MINUTES}, gzip"):
+        reply = requests.post(hq_sqlite.base_url + "/v1/sync", json=sync_body(old.state, []),
+                              headers={"Accept-Encoding": accept, "Authorization": f"Bearer {token_of(old)}"},
+                              timeout=30, stream=True)
+        assert reply.status_code == 200
+        assert reply.headers["Content-Encoding"] == accept.split(",")[0]
+        reply.close()
