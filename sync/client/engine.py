@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -45,8 +47,9 @@ from sync.client.reply import parse_reply
 from sync.client.state import QuarantinedChange, SyncState
 from sync.client.transport import Exchange, Partial, Prepared, Transport
 from sync.client.verify import check_pulled, follow_rotation
-from sync.protocol import compact
+from sync.protocol import compact, wire_v2
 from sync.protocol.signatures import renewal_bytes
+from sync.protocol.versions import negotiated
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
@@ -87,6 +90,7 @@ class _Ahead:
     batch: list[Change]
     after: list[str]  # the change ids of the page it follows
     start: Partial
+    protocol: int  # the sync protocol the start was written in
 
 
 @dataclass
@@ -185,7 +189,8 @@ class SyncEngine:
         # fingerprint; a compact_mismatch refusal turns them off for this engine.
         self.compact_ok = True
         self.pipeline = pipeline
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: ThreadPoolExecutor | None = None  # compresses the next page
+        self._net: ThreadPoolExecutor | None = None  # makes a request while the next page is read
         self._settled: set[str] = set()  # change ids the last applied reply answered
         self._ratio = FIRST_RATIO  # request JSON bytes per byte on the wire, measured
         # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
@@ -195,11 +200,14 @@ class SyncEngine:
         self.unsent_blobs: list[str] | None = None  # after a run with a queue: what head office still lacks
         if creds is not None and creds.compact and self.transport.server_compact is None:
             self.transport.server_compact = creds.compact
+        if creds is not None and self.transport.server_protocol is None:
+            self.transport.server_protocol = getattr(creds, "protocol", None)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._pool, self._net):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._net = None
         self.transport.close()
 
     # ------------------------------------------------------------------ the loop
@@ -253,10 +261,16 @@ class SyncEngine:
                 log.warning("outbox made no progress; stopping this sync")
                 break
             request = self._request(batch, cursor=None if restart else self.state.cursor(), include_own=verify)
-            if batch and self.pipeline and not isolating:
-                ahead = self._look_ahead(batch, push_items)
+            upcoming: list[Future[_Ahead] | None] = []
+            # Read and sign the next page on this thread while this one is on the wire (the request
+            # goes out from a worker thread); it is compressed in another.
+            meanwhile = (functools.partial(self._read_ahead, upcoming, batch, push_items)
+                         if batch and self.pipeline and not isolating else None)
             try:
-                reply, quarantined = self._send(request, stats, start)
+                try:
+                    reply, quarantined = self._send(request, stats, start, meanwhile)
+                finally:
+                    ahead = upcoming[0] if upcoming else None
             except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
@@ -349,8 +363,14 @@ class SyncEngine:
         if quota is not None:
             raise quota
 
+    @property
+    def protocol(self) -> int:
+        """The sync protocol spoken with this head office (versions.negotiated)."""
+        return negotiated(self.transport.server_protocol)
+
     def _request(self, batch: list[Change], *, cursor: str | None, include_own: bool) -> SyncRequest:
         return SyncRequest(
+            protocol=self.protocol,
             client=ClientInfo(
                 device_id=self.state.device_id, app_version=self.app_version, server_key=self.server_public_key
             ),
@@ -388,16 +408,33 @@ class SyncEngine:
         log.warning("head office cannot take change %s (%s); kept locally as refused", change.change_id, exc)
         self.state.reject_locally(change.change_id, code, message)
 
-    def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats) -> dict[str, object]:
+    def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats,
+              meanwhile: Callable[[], None] | None = None) -> dict[str, object]:
+        """POST with retries; with ``meanwhile``, the request is made from a worker thread while
+        ``meanwhile`` runs on this one (the store is only ever touched from this thread)."""
         exchange = Exchange()
+        key = str(uuid.uuid4())
         try:
-            return self.transport.post_json(path, payload, idempotency_key=str(uuid.uuid4()), exchange=exchange)
+            if meanwhile is None:
+                return self.transport.post_json(path, payload, idempotency_key=key, exchange=exchange)
+            if self._net is None:
+                self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-request")
+            in_flight = self._net.submit(self.transport.post_json, path, payload, idempotency_key=key,
+                                         exchange=exchange)
+            try:
+                meanwhile()
+            except Exception:  # the next page is then read again the normal way; this request goes on
+                log.exception("reading the next page ahead failed")
+            return in_flight.result()
         finally:
             stats.requests += exchange.attempts
             stats.bytes_up += exchange.bytes_up
             stats.bytes_down += exchange.bytes_down
 
     # ------------------------------------------------------------------ pipelining
+
+    def _read_ahead(self, into: list[Future[_Ahead] | None], batch: list[Change], push_items: int) -> None:
+        into.append(self._look_ahead(batch, push_items))
 
     def _look_ahead(self, batch: list[Change], push_items: int) -> Future[_Ahead] | None:
         """Read the page after ``batch`` now and have the worker serialize and compress it."""
@@ -414,7 +451,8 @@ class SyncEngine:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pipeline")
         after = [c.change_id for c in batch]
-        return self._pool.submit(lambda: _Ahead(following, after, self._start_body(following)))
+        protocol = self.protocol
+        return self._pool.submit(lambda: _Ahead(following, after, self._start_body(following, protocol), protocol))
 
     def _json_budget(self) -> int:
         """The outbox JSON a page may hold so that it fills about ``push_bytes`` on the wire."""
@@ -430,14 +468,21 @@ class SyncEngine:
             log.exception("preparing the next page failed")
             return None
         if (prepared.after != last_batch or not set(prepared.after) <= self._settled
-                or len(prepared.batch) > push_items):
+                or len(prepared.batch) > push_items or prepared.protocol != self.protocol):
             return None
         return prepared
 
-    def _start_body(self, push: list[Change]) -> Partial:
+    def _start_body(self, push: list[Change], protocol: int) -> Partial:
         """The compressed start of a request: ``{"push":[…],`` — the rest follows in :meth:`_send`."""
+        return self.transport.prepare_start(self._push_json(push, protocol))
+
+    def _push_json(self, push: list[Change], protocol: int) -> bytes:
+        """The start of a request's JSON: the page as rows (protocol 1) or columns (2, wire_v2.py)."""
         wire = self._wire_push(push)
-        return self.transport.prepare_start(b'{"push":' + _PUSH_JSON.dump_json(wire, exclude_none=True) + b",")
+        if protocol >= 2:
+            return b'{"cols":' + json.dumps(wire_v2.push_columns(wire), ensure_ascii=False,
+                                            separators=(",", ":")).encode() + b","
+        return b'{"push":' + _PUSH_JSON.dump_json(wire, exclude_none=True) + b","
 
     def _wire_push(self, push: list[Change]) -> list[Change]:
         """The outbox page as it travels: bodies compact when head office expands them alike."""
@@ -455,10 +500,11 @@ class SyncEngine:
         tail = request.model_dump_json(exclude_none=True, exclude={"push"}).encode()[1:]
         if start is not None:
             return self.transport.prepare_finish(start, tail)
-        return b'{"push":' + _PUSH_JSON.dump_json(self._wire_push(request.push), exclude_none=True) + b"," + tail
+        return self._push_json(request.push, request.protocol) + tail
 
     def _send(
-        self, request: SyncRequest, stats: SyncStats, start: Partial | None = None
+        self, request: SyncRequest, stats: SyncStats, start: Partial | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> tuple[SyncResponse, list[QuarantinedChange]]:
         """One request and its verified reply, with the pulled changes that cannot be accepted set aside."""
         built = self._payload(request, start if self.compact_ok else None)
@@ -467,10 +513,17 @@ class SyncEngine:
             self._ratio = len(payload.payload) / max(1, len(payload.body))
         try:
             try:
-                data = self._post("/v1/sync", payload, stats)
+                data = self._post("/v1/sync", payload, stats, meanwhile)
             except errors.TokenExpired:
                 self._renew_token(stats)
                 data = self._post("/v1/sync", payload, stats)
+        except errors.UpgradeRequired:
+            if request.protocol <= self.protocol:
+                raise
+            # Head office went back to an older protocol than it once announced: speak that one.
+            log.warning("head office no longer speaks protocol %d; using %d", request.protocol, self.protocol)
+            request = request.model_copy(update={"protocol": self.protocol})
+            data = self._post("/v1/sync", self._payload(request), stats)
         except errors.RequestRejected as exc:
             if exc.code != "compact_mismatch" or not self.compact_ok:
                 raise
@@ -478,6 +531,12 @@ class SyncEngine:
             data = self._post("/v1/sync", self._payload(request), stats)
         self._remember_announcements()
         reply, quarantined = parse_reply(data)
+        if request.protocol >= 2 and reply.protocol >= 2:
+            try:
+                reply.results = wire_v2.expand_results(request.push, reply.results, reply.accepted or [])
+            except wire_v2.BadResults as exc:
+                raise errors.RequestRejected(t("总部应答格式不正确"), detail=str(exc), code="bad_reply") from exc
+            reply.accepted = None
         for change in reply.changes:
             if change.body_schema is not None:
                 if change.body_schema != compact.schema_id() or change.body is None:
@@ -493,9 +552,13 @@ class SyncEngine:
         """Keep head office's codings and fingerprint with the credentials when they change."""
         creds = self.state.credentials()
         encodings, fingerprint = self.transport.server_encodings, self.transport.server_compact
-        if creds is None or encodings is None or (creds.encodings, creds.compact) == (encodings, fingerprint):
+        protocol = self.transport.server_protocol
+        if creds is None or encodings is None:
             return
-        self.state.update_credentials(dataclasses.replace(creds, encodings=encodings, compact=fingerprint))
+        if (creds.encodings, creds.compact, getattr(creds, "protocol", None)) == (encodings, fingerprint, protocol):
+            return
+        self.state.update_credentials(dataclasses.replace(creds, encodings=encodings, compact=fingerprint,
+                                                          protocol=protocol))
 
     def _renew_token(self, stats: SyncStats) -> None:
         """Trade the expired token for a new one, proven with the device key (never re-enrol)."""

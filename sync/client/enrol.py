@@ -48,5 +48,6 @@ def enrol(
         token_expires_at=reply.token_expires_at,
         encodings=transport.server_encodings,
         compact=transport.server_compact,
+        protocol=transport.server_protocol,
     )
     return creds, reply

@@ -36,6 +36,7 @@ class Credentials:
     # its compact-body fingerprint. Kept so the first request of the next sync already uses them.
     encodings: list[str] | None = None
     compact: str | None = None
+    protocol: int | None = None  # the highest sync protocol head office announced (versions.py)
 
 
 @dataclass

@@ -38,7 +38,13 @@ from sync.client import errors
 from sync.client.backoff import RetryPolicy, parse_retry_after
 from sync.protocol import compression
 from sync.protocol.compression import ENCODINGS_HEADER, GZIP, GZIP_THRESHOLD, REPLY_PREFERENCE
-from sync.protocol.versions import COMPACT_HEADER, IDEMPOTENCY_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER
+from sync.protocol.versions import (
+    COMPACT_HEADER,
+    IDEMPOTENCY_HEADER,
+    JSON_CONTENT_TYPE,
+    MAX_PROTOCOL_HEADER,
+    PROTOCOL_HEADER,
+)
 
 DEFAULT_CONNECT_TIMEOUT = 15.0
 DEFAULT_STALL_TIMEOUT = 60.0
@@ -125,7 +131,9 @@ class Transport:
         # the compact-body fingerprint; ``encodings`` seeds the first from the credentials.
         self.server_encodings: list[str] | None = list(encodings) if encodings is not None else None
         self.server_compact: str | None = None
+        self.server_protocol: int | None = None  # the highest sync protocol head office announced
         self.uplink_bps: float | None = None  # as head office measured our last large body
+        self.last_reply_coding: str | None = None  # the Content-Encoding of the last reply (benchmarks)
         self._lock = threading.Lock()  # prepare() may run in the engine's worker thread
 
     @property
@@ -137,7 +145,7 @@ class Transport:
         """Compress the start of a body now (in the engine's worker thread, while another request is
         in flight); :meth:`prepare_finish` adds the end once it is known. Thread-safe; no network."""
         with self._lock:
-            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+            coding, level = self._coding_for(len(prefix)), compression.level_for_link(self.uplink_bps)
         stream = compression.Stream(coding, level)
         return Partial(prefix, coding, stream, stream.compress(prefix))
 
@@ -151,10 +159,15 @@ class Transport:
         if len(payload) < GZIP_THRESHOLD:
             return Prepared(payload, payload, None)
         with self._lock:
-            coding, level = self.request_coding, compression.level_for_link(self.uplink_bps)
+            coding, level = self._coding_for(len(payload)), compression.level_for_link(self.uplink_bps)
         if coding == GZIP:
             return Prepared(payload, compression.encode(payload, GZIP), GZIP)
         return Prepared(payload, compression.encode(payload, coding, level), coding)
+
+    def _coding_for(self, size: int) -> str:
+        """The request coding for a body of ``size`` JSON bytes (large ones: compression.for_size)."""
+        coding = self.request_coding
+        return compression.for_size(coding, size, (c for c in self.server_encodings or () if c in compression.spoken()))
 
     def close(self) -> None:
         self.session.close()
@@ -239,6 +252,7 @@ class Transport:
             response.close()
         self._learn(response, len(body))
         coding = response.headers.get("Content-Encoding", "").strip().lower()
+        self.last_reply_coding = coding or None
         if coding and coding != GZIP and PROTOCOL_HEADER in response.headers:  # urllib3 already inflated gzip
             try:
                 data = compression.decode(data, coding, MAX_RESPONSE_BYTES)
@@ -256,6 +270,8 @@ class Transport:
             announced = response.headers.get(ENCODINGS_HEADER)
             self.server_encodings = compression.split_header(announced) if announced else [GZIP]
             self.server_compact = response.headers.get(COMPACT_HEADER) or None
+            announced = response.headers.get(MAX_PROTOCOL_HEADER, "").strip()
+            self.server_protocol = int(announced) if announced.isdigit() and len(announced) < 6 else 1
             timing = _RECV_TIMING.search(response.headers.get("Server-Timing", ""))
             if timing and sent >= MIN_TIMED_BYTES:
                 seconds = float(timing.group(1)) / 1000

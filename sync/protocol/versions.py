@@ -3,16 +3,28 @@
 The server accepts ``MIN_PROTOCOL..PROTOCOL_VERSION`` and answers anything else with
 426 ``upgrade_required``; the client then keeps working offline and tells the clerk to upgrade,
 never dropping data (sync-notes.md §6.12). Raise ``MIN_PROTOCOL`` only after a deprecation window.
+
+Protocol 2 (issue 15, wire_v2.py) sends push pages as columns without the revision ids head
+office derives, and answers plain acceptances by their seq alone. Both ends negotiate it: head
+office announces the highest protocol it speaks (:data:`MAX_PROTOCOL_HEADER`, absent from a
+protocol-1 head office) and a device uses ``min(ours, announced)`` — protocol 1 until it has
+heard an announcement, and again as soon as a head office answers a protocol-2 request with 426.
+Head office answers each request in the protocol it was sent in, so an old device keeps getting
+protocol-1 replies. Enrolment and token renewal did not change and still say protocol 1.
 """
 
 from __future__ import annotations
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # the highest this code speaks
 MIN_PROTOCOL = 1
+BASE_PROTOCOL = 1  # what a message says when its form is the same in every protocol we speak
 
 # Every reply of our server carries this header and a ``protocol`` field in the JSON body. A reply
 # without both did not come from a BranchLedger server (a captive portal, a proxy's error page).
 PROTOCOL_HEADER = "X-BranchLedger-Protocol"
+# The highest protocol head office speaks; the marker header above keeps saying 1, its first value,
+# because clients of every version only test that it is there.
+MAX_PROTOCOL_HEADER = "X-BranchLedger-Max-Protocol"
 JSON_CONTENT_TYPE = "application/json"
 # Every reply also announces the compact-body fingerprint head office strips and expands with
 # (sync/protocol/compact.py); request codings are announced beside it (compression.py).
@@ -25,6 +37,11 @@ UPGRADE_MESSAGE = "请升级客户端：总部服务器已不再支持此版本�
 def is_supported(protocol: int) -> bool:
     """Whether the server speaks ``protocol``."""
     return MIN_PROTOCOL <= protocol <= PROTOCOL_VERSION
+
+
+def negotiated(announced: int | None) -> int:
+    """The protocol to speak with a head office that announced ``announced`` (None: not heard)."""
+    return max(MIN_PROTOCOL, min(PROTOCOL_VERSION, announced or BASE_PROTOCOL))
 
 
 def upgrade_required_body() -> dict[str, object]:

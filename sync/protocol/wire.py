@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from sync.protocol.versions import PROTOCOL_VERSION
+from sync.protocol.versions import BASE_PROTOCOL
 
 # Hard caps, shared so the client never builds a request the server will refuse.
 MAX_PUSH_CHANGES = 500
@@ -89,7 +89,7 @@ class Limits(WireModel):
 
 
 class SyncRequest(WireModel):
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     client: ClientInfo
     cursor: Annotated[str, StringConstraints(max_length=1000)] | None = None
     hlc: Annotated[str, StringConstraints(max_length=120)] | None = None
@@ -174,7 +174,7 @@ class ServerKeys(WireModel):
 
 
 class SyncResponse(WireModel):
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     server_time: str
     hlc: str
     epoch: str
@@ -191,13 +191,17 @@ class SyncResponse(WireModel):
     # /v1/blobs. Absent from older servers (an empty list).
     missing_blobs: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]] = Field(
         default_factory=list, max_length=1000)
+    # Protocol 2 (wire_v2.py): the plain acceptances as ``[first_seq, count]`` runs in push order;
+    # ``results`` then lists only the other outcomes. Absent in protocol-1 replies.
+    accepted: list[Annotated[list[Annotated[int, Field(ge=0)]], Field(min_length=2, max_length=2)]] | None = Field(
+        default=None, max_length=MAX_PUSH_CHANGES)
     # With missing_blobs: head office's evidence requirement, meeting type → attachment roles
     # (domain/compliance/evidence.py), so the laptop can say what an activity still lacks.
     evidence: dict[str, list[str]] | None = None
 
 
 class EnrolRequest(WireModel):
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     code: Annotated[str, StringConstraints(min_length=4, max_length=64)]
     device_id: Id
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -206,7 +210,7 @@ class EnrolRequest(WireModel):
 
 
 class EnrolResponse(WireModel):
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     device_id: str
     branch_id: str
     branch_name: str
@@ -224,13 +228,13 @@ class EnrolResponse(WireModel):
 class TokenRenewRequest(WireModel):
     """Trade a (possibly expired) device token for a new one, proven with the device key."""
 
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     device_id: Id
     sig: Annotated[str, StringConstraints(min_length=1, max_length=200)]  # over renewal_bytes
 
 
 class TokenRenewResponse(WireModel):
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     token: str
     token_expires_at: str | None = None
 
@@ -238,7 +242,7 @@ class TokenRenewResponse(WireModel):
 class ErrorBody(WireModel):
     """Every non-2xx reply of our server: a stable ``code`` and a Chinese ``message``."""
 
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = BASE_PROTOCOL
     code: str
     message: str
     details: Any = None

@@ -20,15 +20,24 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sync.protocol import compact
 from sync.protocol.compression import (
     ACCEPTED,
+    BZIP2,
     ENCODINGS_HEADER,
     GZIP_THRESHOLD,
     REPLY_PREFERENCE,
     choose,
     encode,
+    for_size,
     split_header,
 )
 from sync.protocol.errors import message_for
-from sync.protocol.versions import COMPACT_HEADER, JSON_CONTENT_TYPE, PROTOCOL_HEADER, PROTOCOL_VERSION
+from sync.protocol.versions import (
+    BASE_PROTOCOL,
+    COMPACT_HEADER,
+    JSON_CONTENT_TYPE,
+    MAX_PROTOCOL_HEADER,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+)
 from sync.protocol.wire import ErrorBody
 from sync.server.blobs import Blobs
 from sync.server.body import (
@@ -79,13 +88,19 @@ class AppSettings:
     # lets the tests play an older head office.
     request_encodings: tuple[str, ...] = ACCEPTED
     compact_bodies: bool = True
+    # The highest sync protocol spoken and announced (versions.py); 1 plays a head office from
+    # before protocol 2 (the tests' old peer).
+    max_protocol: int = PROTOCOL_VERSION
 
     def body_limits(self) -> BodyLimits:
         return BodyLimits(self.max_wire_bytes, self.max_json_bytes, self.body_idle_timeout, self.body_grace,
-                          self.body_min_rate, tuple(self.request_encodings), self.compact_bodies)
+                          self.body_min_rate, tuple(self.request_encodings), self.compact_bodies,
+                          self.max_protocol)
 
     def announcements(self) -> list[tuple[bytes, bytes]]:
         out = [(ENCODINGS_HEADER.lower().encode(), ", ".join(self.request_encodings).encode())]
+        if self.max_protocol > BASE_PROTOCOL:
+            out.append((MAX_PROTOCOL_HEADER.lower().encode(), str(self.max_protocol).encode()))
         if self.compact_bodies:
             out.append((COMPACT_HEADER.lower().encode(), compact.schema_id().encode()))
         return out
@@ -110,7 +125,7 @@ class ProtocolHeaderMiddleware:
                 name = PROTOCOL_HEADER.lower().encode()
                 if all(key.lower() != name for key, _ in headers):
                     # First, so a reply cut inside its headers never looks like a foreign one.
-                    headers.insert(0, (name, str(PROTOCOL_VERSION).encode()))
+                    headers.insert(0, (name, str(BASE_PROTOCOL).encode()))
                 headers += self.announce
                 recv = scope.get(TIMING_SCOPE_KEY, {}).get("recv")
                 if recv is not None:
@@ -123,6 +138,8 @@ class ProtocolHeaderMiddleware:
 
 
 _THREAD_MINIMUM = 64 * 1024  # bodies this large are compressed in a worker thread, off the event loop
+# The reply codings chosen by the client's list; BZIP2 is then picked by size (compression.for_size).
+_SIZED = tuple(c for c in REPLY_PREFERENCE if c != BZIP2)
 
 
 class CompressionMiddleware:
@@ -145,7 +162,8 @@ class CompressionMiddleware:
             await self.app(scope, receive, send)  # attachments: streamed as they are, never buffered whole
             return
         accept = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-encoding"), "")
-        coding = choose(split_header(accept), REPLY_PREFERENCE)
+        offered = split_header(accept)
+        coding = choose(offered, tuple(c for c in REPLY_PREFERENCE if c in _SIZED))
         if coding is None:
             await self.app(scope, receive, send)
             return
@@ -163,7 +181,8 @@ class CompressionMiddleware:
             chunks.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            await self._send(start, b"".join(chunks), coding, send)
+            body = b"".join(chunks)
+            await self._send(start, body, for_size(coding, len(body), offered), send)
 
         await self.app(scope, receive, buffered)
 
@@ -226,7 +245,7 @@ def error_response(
 ) -> Response:
     body = ErrorBody(code=code, message=message, details=details, **(extra or {}))  # type: ignore[arg-type]
     # Set here as well as by the middleware: a 500 is produced outside every middleware.
-    headers = {**(headers or {}), PROTOCOL_HEADER: str(PROTOCOL_VERSION)}
+    headers = {**(headers or {}), PROTOCOL_HEADER: str(BASE_PROTOCOL)}
     return Response(
         body.model_dump_json(exclude_none=True),
         status_code=status,

@@ -28,10 +28,10 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
-from sync.protocol import compact
+from sync.protocol import compact, wire_v2
 from sync.protocol.compression import ACCEPTED, BadCompressedBody, DecompressedTooLarge, decode
 from sync.protocol.errors import message_for
-from sync.protocol.versions import is_supported, upgrade_required_body
+from sync.protocol.versions import PROTOCOL_VERSION, is_supported, upgrade_required_body
 from sync.protocol.wire import MAX_PUSH_CHANGES, Change, ChangeResult, SyncRequest
 from sync.server.errors import ApiError
 from sync.server.jsonlimits import BadJson, JsonLimitExceeded, bad_text, loads_bounded, may_hold_surrogates
@@ -59,6 +59,7 @@ class BodyLimits:
     min_rate: float = BODY_MIN_RATE
     encodings: tuple[str, ...] = ACCEPTED  # request codings accepted (AppSettings.request_encodings)
     compact: bool = True  # compact bodies expanded (AppSettings.compact_bodies)
+    max_protocol: int = PROTOCOL_VERSION  # the highest sync protocol taken (AppSettings.max_protocol)
 
 
 def _too_large(limit: int) -> ApiError:
@@ -110,7 +111,7 @@ async def read_body(request: Request, limits: BodyLimits) -> bytes:
     return data
 
 
-def _load(data: bytes) -> dict[str, Any]:
+def _load(data: bytes, max_protocol: int = PROTOCOL_VERSION) -> dict[str, Any]:
     try:
         raw = loads_bounded(data)
     except JsonLimitExceeded as exc:
@@ -120,13 +121,14 @@ def _load(data: bytes) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ApiError(400, "invalid_request", "请求应为 JSON 对象。")
     protocol = raw.get("protocol")
-    if not isinstance(protocol, int) or isinstance(protocol, bool) or not is_supported(protocol):
+    if (not isinstance(protocol, int) or isinstance(protocol, bool) or not is_supported(protocol)
+            or protocol > max_protocol):
         body = upgrade_required_body()
         raise ApiError(
             426,
             "upgrade_required",
             str(body["message"]),
-            extra={"min_protocol": body["min_protocol"], "max_protocol": body["max_protocol"]},
+            extra={"min_protocol": body["min_protocol"], "max_protocol": min(max_protocol, PROTOCOL_VERSION)},
         )
     return raw
 
@@ -200,16 +202,36 @@ def _expanded(change: Change, speaks_compact: bool) -> Change:
     return change.model_copy(update={"body": body, "body_schema": None})
 
 
-def parse_sync(data: bytes, speaks_compact: bool = True) -> ParsedSync:
+def _push_items(raw: dict[str, Any]) -> list[Any]:
+    """The pushed changes as rows: protocol 1's ``push``, or protocol 2's ``cols`` (wire_v2.py)."""
+    if "cols" not in raw:
+        push = raw.pop("push", [])
+        if not isinstance(push, list):
+            raise ApiError(422, "invalid_request", details=[{"loc": "push", "msg": "Input should be a valid list"}])
+        return push
+    if raw.get("protocol", 1) < 2 or "push" in raw:
+        raise ApiError(422, "invalid_request", details=[{"loc": "cols", "msg": "cols needs protocol 2, without push"}])
+    cols = raw.pop("cols")
+    if isinstance(cols, dict) and any(isinstance(v, list) and len(v) > MAX_PUSH_CHANGES for v in cols.values()):
+        raise _too_large(MAX_PUSH_CHANGES)
+    try:
+        return wire_v2.rows_from_columns(cols)
+    except wire_v2.BadColumns as exc:
+        raise ApiError(422, "invalid_request", details=[{"loc": "cols", "msg": str(exc)}]) from exc
+
+
+def parse_sync(data: bytes, speaks_compact: bool = True, max_protocol: int = PROTOCOL_VERSION) -> ParsedSync:
     """Parse ``POST /v1/sync``; each pushed change is validated on its own (see module docstring).
 
     ``speaks_compact`` False (AppSettings.compact_bodies): a compact body is refused as by a head
-    office that never heard of them, so the client resends full bodies."""
-    raw = _load(data)
+    office that never heard of them, so the client resends full bodies. In protocol 2 a change
+    carries a hint of its revision id and no ``base_rev``: both are completed here
+    (wire_v2.complete_rev), before anything else sees the change, so the apply path receives what a
+    protocol-1 device would have sent and checks it the same way."""
+    raw = _load(data, max_protocol)
     check_text = _suspicious(data)
-    push = raw.pop("push", [])
-    if not isinstance(push, list):
-        raise ApiError(422, "invalid_request", details=[{"loc": "push", "msg": "Input should be a valid list"}])
+    push = _push_items(raw)
+    derive = raw.get("protocol", 1) >= 2
     if len(push) > MAX_PUSH_CHANGES:
         raise _too_large(MAX_PUSH_CHANGES)  # the client halves its batch
     envelope = _validate(SyncRequest, raw, check_text=check_text)
@@ -224,9 +246,13 @@ def parse_sync(data: bytes, speaks_compact: bool = True) -> ParsedSync:
             except ValidationError as exc:
                 first = exc.errors()[0]
                 problem = f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"[:200]
+        if change is not None:
+            change = _expanded(change, speaks_compact)
+            if derive:
+                change = wire_v2.complete_rev(change)
         if change is None:
             refused.append(_refusal(item, problem or ""))
         else:
-            accepted.append(_expanded(change, speaks_compact))
+            accepted.append(change)
     envelope.push = accepted
     return ParsedSync(envelope, refused)

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sync.protocol import wire_v2
 from sync.protocol.signatures import BadKey, WeakKey, load_public_key
 from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_VERSION
 from sync.protocol.wire import EnrolRequest, EnrolResponse, SyncRequest, SyncResponse, TokenRenewRequest
@@ -51,7 +52,7 @@ def _limits(request: Request, *, max_json: int | None = None) -> BodyLimits:
     limits: BodyLimits = request.app.state.body_limits
     if max_json is not None:
         return BodyLimits(min(limits.max_wire, max_json), min(limits.max_json, max_json), limits.idle_timeout,
-                          limits.grace, limits.min_rate, limits.encodings, limits.compact)
+                          limits.grace, limits.min_rate, limits.encodings, limits.compact, limits.max_protocol)
     return limits
 
 
@@ -138,7 +139,7 @@ async def sync(request: Request) -> Response:
     _rate(request.app.state.device_limiter, device.device_id)
     limits = _limits(request)
     data = await read_body(request, limits)
-    parsed = await run_in_threadpool(parse_sync, data, limits.compact)
+    parsed = await run_in_threadpool(parse_sync, data, limits.compact, limits.max_protocol)
     if not limits.compact:
         parsed.request.compact = None  # full bodies in the reply too
     if parsed.request.client.device_id != device.device_id:
@@ -154,5 +155,9 @@ async def sync(request: Request) -> Response:
         raise ApiError(403, "quota_exceeded", extra={"max_bytes": office.limits.max_stored_bytes}) from exc
     except InvalidCursor as exc:
         raise ApiError(400, "bad_cursor", details=str(exc)) from exc
-    dumped: Any = reply.model_dump_json()
+    if parsed.request.protocol >= 2:
+        # Protocol 2 (wire_v2.py): plain acceptances by seq only; the device knows the rest.
+        reply.results, reply.accepted = wire_v2.compact_results(parsed.request.push, reply.results)
+        reply.protocol = 2
+    dumped: Any = reply.model_dump_json(exclude_none=parsed.request.protocol >= 2)
     return _json(dumped)

@@ -19,7 +19,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 from domain.validation import parse_body
-from sync.protocol import compact, compression
+from sync.protocol import compact, compression, wire_v2
 from sync.protocol.compression import GZIP, MINUTES, ZSTD
 from sync.server.app import AppSettings
 from tests.sync.hq import Device, HeadOfficeFixture, meeting
@@ -126,6 +126,8 @@ class Wire:
         coding = headers.get("Content-Encoding")
         data = compression.decode(body, coding, 10**8) if coding else body
         result: dict[str, Any] = json.loads(data)
+        if "cols" in result:  # protocol 2 sends the page as columns (wire_v2.py): the same rows
+            result["push"] = wire_v2.rows_from_columns(result.pop("cols"))
         return result
 
 
@@ -260,7 +262,8 @@ def test_a_prepared_page_is_dropped_when_the_page_before_it_was_not_settled(hq_s
 
     def refuse_first(path: str, payload: Any, **kwargs: Any) -> Any:
         data = payload.payload if hasattr(payload, "payload") else payload
-        sizes.append(len(json.loads(data).get("push", [])))
+        request = json.loads(data)  # rows (protocol 1) or columns (protocol 2, wire_v2.py)
+        sizes.append(len(request.get("push") or wire_v2.rows_from_columns(request.get("cols", {}))))
         if len(sizes) == 1:
             from sync.client import errors
 
