@@ -36,6 +36,7 @@ from domain.compliance.facts import MeetingFact
 from domain.compliance.report import ComplianceReport, compliance_status
 from domain.enums import AttendanceStatus, MeetingType
 from domain.errors import LedgerError
+from domain.i18n import N_
 from domain.records import BranchProfile
 
 _ORGANISATIONAL_LIFE = tuple(
@@ -211,7 +212,7 @@ def records_since(store: Store) -> dt.date | None:
 def compliance_report(store: Store, period: str, today: dt.date) -> ComplianceReport:
     profile = store.records.branch_profile()
     if profile is None:
-        raise NoBranchProfile("尚未填写支部基本信息")
+        raise NoBranchProfile(N_("尚未填写支部基本信息"))
     branch: BranchProfile = profile[1]
     return compliance_status(
         branch,

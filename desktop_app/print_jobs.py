@@ -30,6 +30,7 @@ from desktop_app.store.envelope import RecordEnvelope
 from domain.attachments import AttachmentRef
 from domain.compliance.period import Period
 from domain.errors import LedgerError
+from domain.i18n import N_
 from domain.records import BranchProfile, Meeting, PioneerPost, PostEvaluation, PostLogEntry
 from printing import (
     LedgerInput,
@@ -76,7 +77,7 @@ def _read(store: Store, record_ids: list[str], lock: StoreLock) -> Iterator[Reco
 def _branch(store: Store) -> BranchProfile:
     profile = store.records.branch_profile()
     if profile is None:
-        raise NothingToPrint("尚未填写支部基本信息，无法打印")
+        raise NothingToPrint(N_("尚未填写支部基本信息，无法打印"))
     return profile[1]
 
 
@@ -124,7 +125,7 @@ def minutes_input(store: Store, record_id: str, *, attachments: bool = False,
 def _minutes(store: Store, env: RecordEnvelope, attachments: bool = False,
              lock: StoreLock | None = None) -> MinutesInput:
     if not isinstance(env.body, Meeting):
-        raise NothingToPrint("只有会议记录可以打印为会议记录")
+        raise NothingToPrint(N_("只有会议记录可以打印为会议记录"))
     meeting = env.body
     original_title, original_date = "", None
     if meeting.amends_record_id:
@@ -160,7 +161,7 @@ def signin_input(store: Store, record_id: str, extra_rows: int = 3, *, use_scan:
     it has one."""
     env = store.records.get(record_id)
     if not isinstance(env.body, Meeting):
-        raise NothingToPrint("签到表只能由会议记录生成")
+        raise NothingToPrint(N_("签到表只能由会议记录生成"))
     scans = [ref for ref in env.body.attachments if ref.role == "sign_in_sheet"] if use_scan else []
     return SignInInput.for_meeting(env.body, _branch(store), store.records.members(), extra_rows=extra_rows,
                                    scans=print_attachments(store, scans, lock))
@@ -196,7 +197,7 @@ def post_report_input(store: Store, post_id: str, period: Period | None = None, 
 def _post_report(store: Store, env: RecordEnvelope, period: Period | None, lock: StoreLock,
                  attachments: bool = False) -> PostReportInput:
     if not isinstance(env.body, PioneerPost):
-        raise NothingToPrint("只有先锋岗可以打印先锋岗报告")
+        raise NothingToPrint(N_("只有先锋岗可以打印先锋岗报告"))
     post_id = env.record_id
 
     def in_period(day: dt.date) -> bool:

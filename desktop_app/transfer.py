@@ -18,6 +18,7 @@ from typing import Any
 from desktop_app.store.record_ids import invalid_id_message, is_valid_record_id
 from desktop_app.store.store import Store
 from domain.errors import LedgerError
+from domain.i18n import N_, t
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, Member
 from domain.violations import RuleViolation, Severity, Violation
 
@@ -62,24 +63,24 @@ def load_import_file(path: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        where = f"第 {exc.lineno} 行第 {exc.colno} 列附近有误"
-        raise ImportFormatError(f"无法读取导入文件：不是有效的 JSON（{where}）") from exc
+        raise ImportFormatError(t("无法读取导入文件：不是有效的 JSON（第 {line} 行第 {column} 列附近有误）",
+                                 line=exc.lineno, column=exc.colno)) from exc
     except UnicodeDecodeError as exc:
-        raise ImportFormatError("无法读取导入文件：不是 UTF-8 编码的文本文件") from exc
+        raise ImportFormatError(N_("无法读取导入文件：不是 UTF-8 编码的文本文件")) from exc
     except FileNotFoundError as exc:
-        raise ImportFormatError("无法读取导入文件：文件不存在") from exc
+        raise ImportFormatError(N_("无法读取导入文件：文件不存在")) from exc
     except PermissionError as exc:
-        raise ImportFormatError("无法读取导入文件：没有读取权限") from exc
+        raise ImportFormatError(N_("无法读取导入文件：没有读取权限")) from exc
     except OSError as exc:  # the OS's own text is English: say it plainly
-        raise ImportFormatError("无法读取导入文件：这是一个文件夹，或磁盘出错") from exc
+        raise ImportFormatError(N_("无法读取导入文件：这是一个文件夹，或磁盘出错")) from exc
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT:
         if int(data.get("version", 0)) > EXPORT_VERSION:
-            raise ImportFormatError("导入文件的格式版本过新，请升级程序")
+            raise ImportFormatError(N_("导入文件的格式版本过新，请升级程序"))
         records = data.get("records")
     else:
         records = data
     if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        raise ImportFormatError("导入文件格式不正确：应为记录列表")
+        raise ImportFormatError(N_("导入文件格式不正确：应为记录列表"))
     return records
 
 

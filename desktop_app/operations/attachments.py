@@ -33,6 +33,7 @@ from domain.attachments import (
     AttachmentRole,
     sniff,
 )
+from domain.i18n import N_
 from domain.records import RecordBody
 
 
@@ -148,7 +149,7 @@ def remove_from_draft(ledger: Ledger, record_id: str, sha256: str, *, base_rev: 
     def without(current: list[AttachmentRef]) -> list[AttachmentRef]:
         kept = [r for r in current if r.sha256 != sha256]
         if len(kept) == len(current):
-            raise StoreError("这条记录没有这个附件")
+            raise StoreError(N_("这条记录没有这个附件"))
         return kept
 
     return _change_draft(ledger, record_id, base_rev, without)
@@ -189,7 +190,7 @@ def _change_draft(ledger: Ledger, record_id: str, base_rev: str | None, change) 
     with ledger.guard() as store:
         env = store.records.get(record_id)
         if env.status.value != "draft":
-            raise RecordFinalized("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件")
+            raise RecordFinalized(N_("已定稿的记录附件不能再改动；请用“更正”新建一个版本来添加或替换附件"))
         body: RecordBody = env.body
         data = body.model_dump(mode="json")
         data["attachments"] = [r.model_dump(mode="json") for r in change(list(body.attachments))]
