@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from desktop_app.store.store import Store
 from domain.enums import RecordStatus, ReviewDecision
 from domain.errors import LedgerError
+from domain.i18n import N_
 from domain.records import Notice, NoticeReceipt, Review
 from sync.protocol.record_ids import review_record_id
 
@@ -98,7 +99,7 @@ def acknowledge_notice(store: Store, notice_id: str, *, author: str) -> NoticeRe
     """确认已读: write the receipt (once per branch); returns the receipt now on file."""
     env = store.records.get(notice_id)
     if not isinstance(env.body, Notice) or not env.body.requires_ack:
-        raise NotAcknowledgeable("此记录不是需要确认的通知")
+        raise NotAcknowledgeable(N_("此记录不是需要确认的通知"))
     with store.transaction():
         existing = receipt_of(store, notice_id)
         if existing is not None:

@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from domain.errors import LedgerError
+from domain.i18n import t
 
 FONTS_ENV = "BRANCH_LEDGER_PRINT_FONTS"  # "bundled": ignore system fonts (reproducible output)
 RESOURCES_ENV = "BRANCH_LEDGER_RESOURCES"  # override where resources/ lives
@@ -201,7 +202,7 @@ def bundled_fonts() -> FontSet:
     bold = _register(FontFile(base / BUNDLED_BOLD))
     symbols = _register(FontFile(base / BUNDLED_SYMBOLS))
     if regular is None or bold is None or symbols is None:
-        raise FontsUnavailable(f"无法加载打印字体：{base}")
+        raise FontsUnavailable(t("无法加载打印字体：{path}", path=base))
     describe = "BranchLedger Serif SC（Noto Serif CJK SC 子集，SIL OFL 1.1）"
     return FontSet(
         title=bold,

@@ -312,7 +312,7 @@ class BlobWriter:
     def append(self, chunk: bytes) -> int:
         """Take the next bytes (from ``offset``); returns the new offset."""
         if self._done:
-            raise StoreError("附件已下载完成")
+            raise StoreError(N_("附件已下载完成"))
         if self.offset + len(chunk) > self.ref.size:
             self.abort()
             raise AttachmentDamaged(self.ref.sha256, N_("下载的数据超过文件大小"), name=self.ref.name)
@@ -336,7 +336,7 @@ class BlobWriter:
         if self._done:
             return self.ref
         if self.offset != self.ref.size:
-            raise StoreError(f"附件尚未下载完（{self.offset}/{self.ref.size} 字节）")
+            raise StoreError(t("附件尚未下载完（{done}/{size} 字节）", done=self.offset, size=self.ref.size))
         assert self._file is not None
         self._file.close()
         blobs = self._blobs
@@ -405,7 +405,8 @@ class BlobStore:
 
     def set_max_bytes(self, value: int) -> None:
         if not MIN_LIMIT <= value <= MAX_LIMIT:
-            raise StoreError(f"附件大小上限须在 {MIN_LIMIT // 2**20} MB 到 {MAX_LIMIT // 2**20} MB 之间")
+            raise StoreError(t("附件大小上限须在 {low} MB 到 {high} MB 之间",
+                               low=MIN_LIMIT // 2**20, high=MAX_LIMIT // 2**20))
         with self._store.transaction():
             self._store.meta.set(META_MAX_BYTES, value)
 

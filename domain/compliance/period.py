@@ -52,7 +52,7 @@ class Period:
             return cls(PeriodKind.QUARTER, int(match[1]), int(match[2]))
         if (match := _MONTH_RE.match(code)) and 1 <= int(match[2]) <= 12:
             return cls(PeriodKind.MONTH, int(match[1]), int(match[2]))
-        raise ValueError(f"无法识别的期间：{text}（应为 2026、2026-Q4 或 2026-11 这样的格式）")
+        raise ValueError(t("无法识别的期间：{text}（应为 2026、2026-Q4 或 2026-11 这样的格式）", text=text))
 
     @classmethod
     def containing(cls, day: dt.date, kind: PeriodKind) -> Period:

@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QImageWriter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -265,7 +266,8 @@ class Walk:
         settle(30)
         shots = os.environ.get("BRANCHLEDGER_WALK_SHOTS")  # a folder: each screen is saved there too
         if shots:
-            top.grab().save(str(Path(shots) / f"{self.lang}-{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.png"))
+            file = Path(shots) / f"{self.lang}-{re.sub(r'[^A-Za-z0-9]+', '-', name).strip('-')}.png"
+            QImageWriter(str(file)).write(top.grab().toImage())
         texts = screen_texts(top)
         self.seen[name] = len(texts)
         bad = foreign(self.lang, texts)
