@@ -13,6 +13,7 @@ from typing import Any
 
 from desktop_app.operations.ledger import Ledger
 from desktop_app.store import RecordEnvelope, RecordSummary
+from domain.i18n import t
 from domain.records import Meeting
 from domain.rules import VoteOutcome, meeting_validity, meeting_vote_outcomes
 from domain.rules.quorum import Validity
@@ -33,6 +34,8 @@ class RecordView:
         return [v for v in self.violations if v.severity is Severity.ERROR]
 
     def to_json(self) -> dict[str, Any]:
+        """``branch-ledger show --json``: stable keys and codes; the ``message`` fields in the shown
+        language, as the rule violations' are (the printed minutes keep their Chinese)."""
         env = self.envelope
         out: dict[str, Any] = {
             "record_id": env.record_id,
@@ -50,11 +53,11 @@ class RecordView:
         if self.validity is not None:
             v = self.validity
             out["validity"] = {"applies": v.applies, "valid": v.valid, "present": v.present,
-                               "entitled": v.entitled, "required": v.required, "message": v.message_zh}
+                               "entitled": v.entitled, "required": v.required, "message": v.message or v.message_zh}
         out["votes"] = [
             {"kind": o.kind.value, "passed": o.passed, "void": o.void, "yes": o.yes, "entitled": o.entitled,
-             "present": o.present, "denominator": o.denominator, "denominator_label": o.denominator_label,
-             "needed": o.needed, "written_opinions": o.written_opinions, "message": o.message_zh}
+             "present": o.present, "denominator": o.denominator, "denominator_label": t(o.denominator_label),
+             "needed": o.needed, "written_opinions": o.written_opinions, "message": o.message or o.message_zh}
             for o in self.outcomes
         ]
         return out

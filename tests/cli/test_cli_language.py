@@ -124,6 +124,8 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("compliance", "--period", "2026-Q3", "--today", "2026-09-20"), 0, "组织生活完成情况", "organisational life"),
     (("compliance", "--period", "2026-13"), 1, "期间格式不正确", "Not a valid period"),
     (("show", MEETING), 0, "会议有效", "meeting valid"),
+    (("show", MEETING, "--json"), 0, '"denominator_label": "应到会有表决权的党员"',
+     '"denominator_label": "members entitled'),
     (("finalize", MEETING), 0, "已定稿", "finalized:"),
     (("finalize", DRAFT), 1, "错误：", "error: "),
     (("history", MEETING), 0, "定稿", "finalized"),
