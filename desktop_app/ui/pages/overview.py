@@ -198,7 +198,7 @@ class OverviewPage(Page):
         self._fill_compliance(result)
         self.evidence.clear()
         for shortfall in result.lacking_evidence:
-            item = QListWidgetItem(shortfall.message_zh)
+            item = QListWidgetItem(shortfall.message)
             item.setForeground(QBrush(QColor("#b00020")))
             item.setData(Qt.ItemDataRole.UserRole, ("meeting", shortfall.record_id))
             self.evidence.addItem(item)
