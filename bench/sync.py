@@ -279,7 +279,8 @@ def head_office(db: str, log_file: Path, workers: int = 1) -> Iterator[tuple[int
          "--log-level", "warning", "--requests-per-minute", "0", "--enrol-per-minute", "0", *extra],
         stdout=out, stderr=subprocess.STDOUT,
     ) as proc:
-        wait_http(f"http://127.0.0.1:{port}/v1/health", proc=proc)
+        # Generous: on the shared machine, spawning `--workers N` processes took over a minute at load 13.
+        wait_http(f"http://127.0.0.1:{port}/v1/health", timeout=240.0, proc=proc)
         yield port, proc
 
 

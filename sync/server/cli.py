@@ -520,6 +520,9 @@ def worker_processes(office: HeadOffice, settings: Any, key_file: Path, header_t
     return FACTORY
 
 
+WORKER_HEALTHCHECK_S = 60
+
+
 def run_workers(config: Any) -> None:
     """uvicorn's supervisor over ``config.workers`` processes sharing one listening socket (what
     uvicorn.run does, with serve's own configuration)."""
@@ -533,6 +536,11 @@ def run_workers(config: Any) -> None:
     # Spawned workers get the configuration pickled: the module-level protocol class (a per-call
     # subclass is not importable); each worker sets its header timeout from the environment.
     config.http = GuardedH11Protocol
+    # uvicorn's supervisor kills a worker that does not answer its ping within 5 s and starts
+    # another; a spawned worker importing the app on a busy machine took longer, so the workers
+    # were replaced forever and never served (seen at load average 13). A minute, as for start-up.
+    if hasattr(config, "timeout_worker_healthcheck"):
+        config.timeout_worker_healthcheck = max(int(config.timeout_worker_healthcheck), WORKER_HEALTHCHECK_S)
     supervisor: Any = Multiprocess
     sockets = [config.bind_socket()]
     if "target" in inspect.signature(Multiprocess.__init__).parameters:  # older uvicorn releases want the target
