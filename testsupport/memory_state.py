@@ -261,8 +261,21 @@ class MemoryState:
 
     def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
                     quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
-        """All-or-nothing: work on copies, swap them in at the end (the 'transaction')."""
-        records = copy.deepcopy(self.records)
+        """All-or-nothing: work on copies, swap them in at the end (the 'transaction').
+
+        A record is copied when the reply changes it, not every record on every page (copying the
+        whole replica per page made a long pull quadratic). A copy's fields are only ever replaced,
+        never changed in place, so a shallow copy is enough.
+        """
+        records = dict(self.records)
+        original = self.records
+
+        def changing(record_id: str) -> Record | None:
+            record = records.get(record_id)
+            if record is not None and record is original.get(record_id):
+                record = records[record_id] = copy.copy(record)
+            return record
+
         revisions = dict(self.revisions)
         outbox = copy.deepcopy(self.outbox)
         outcome = ApplyOutcome(quarantined=len(quarantined))
@@ -275,7 +288,7 @@ class MemoryState:
             entry = by_change.get(result.change_id)
             if entry is None:
                 continue
-            record = records.get(result.record_id)
+            record = changing(result.record_id)
             if result.status == "rejected":
                 entry.state, entry.code, entry.message = "rejected", result.code, result.message
                 outcome.rejected += 1
@@ -310,7 +323,7 @@ class MemoryState:
                     change.device_time,
                     change.schema_version,
                 )
-            record = records.get(change.record_id)
+            record = changing(change.record_id)
             if record is None:
                 record = Record(
                     change.record_id, change.kind, change.rev, change.status, change.deleted, change.body
