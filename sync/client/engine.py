@@ -480,8 +480,8 @@ class SyncEngine:
         """The start of a request's JSON: the page as rows (protocol 1) or columns (2, wire_v2.py)."""
         wire = self._wire_push(push)
         if protocol >= 2:
-            return b'{"cols":' + json.dumps(wire_v2.push_columns(wire), ensure_ascii=False,
-                                            separators=(",", ":")).encode() + b","
+            [(key, value)] = wire_v2.push_form(wire).items()
+            return f'{{"{key}":'.encode() + json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode() + b","
         return b'{"push":' + _PUSH_JSON.dump_json(wire, exclude_none=True) + b","
 
     def _wire_push(self, push: list[Change]) -> list[Change]:

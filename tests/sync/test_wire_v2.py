@@ -169,23 +169,37 @@ def test_current_peers_speak_protocol_2(hq_sqlite: HeadOfficeFixture) -> None:
     writer, reader = hq_sqlite.device(name="A"), hq_sqlite.device(name="B")
     assert writer.state.credentials().protocol == PROTOCOL_VERSION  # type: ignore[union-attr]  # from enrolment
     seen = Seen(writer.engine)
-    ids = [writer.state.create("meeting", meeting(f"会议{i}")) for i in range(12)]
+    ids = [writer.state.create("meeting", meeting(f"会议{i}")) for i in range(24)]
     writer.state.update(ids[0], meeting("会议0（修订）"))
     stats = writer.sync()
-    assert (stats.accepted, stats.rejected, writer.state.pending_count()) == (13, 0, 0)
+    assert (stats.accepted, stats.rejected, writer.state.pending_count()) == (25, 0, 0)
     request, reply, body = seen.requests[-1], seen.replies[-1], seen.bodies[-1]
-    assert request["protocol"] == 2 and "push" not in request and len(request["cols"]["change_id"]) == 13
+    assert request["protocol"] == 2 and "push" not in request and len(request["cols"]["change_id"]) == 25
     assert all(len(r.split("-")[1]) == wire_v2.REV_HINT_CHARS for r in request["cols"]["rev"])
     assert "base_rev" not in request["cols"]
-    assert body["protocol"] == 2 and body["results"] == [] and sum(n for _, n in body["accepted"]) == 13
+    assert body["protocol"] == 2 and body["results"] == [] and sum(n for _, n in body["accepted"]) == 25
     assert reply.headers[MAX_PROTOCOL_HEADER] == str(PROTOCOL_VERSION) and reply.headers[PROTOCOL_HEADER] == "1"
     # Head office holds exactly what the device holds (full revision ids, bodies, parents).
     held = server_records(hq_sqlite)
     assert held.keys() == set(ids)
-    assert reader.sync().pulled == 13  # 12 records, one of them edited once
+    assert reader.sync().pulled == 25  # 24 records, one of them edited once
     for record_id in ids:
         assert reader.state.records[record_id].rev == writer.state.records[record_id].rev
         assert reader.state.records[record_id].body == writer.state.records[record_id].body
+
+
+def test_a_small_page_goes_as_rows_with_revision_hints(hq_sqlite: HeadOfficeFixture) -> None:
+    device = hq_sqlite.device()
+    seen = Seen(device.engine)
+    record_id = device.state.create("meeting", meeting())
+    device.state.update(record_id, meeting("第四季度支部党员大会（修订）"))
+    assert device.sync().accepted == 2
+    request = seen.requests[-1]
+    assert request["protocol"] == 2 and "cols" not in request and len(request["push"]) == 2
+    assert all("base_rev" not in c and len(c["rev"].split("-")[1]) == wire_v2.REV_HINT_CHARS
+               for c in request["push"])
+    assert seen.bodies[-1]["accepted"] and seen.bodies[-1]["results"] == []
+    assert server_records(hq_sqlite)[record_id]["current_rev"] == device.state.records[record_id].rev
 
 
 def test_a_protocol_1_head_office_gets_protocol_1(protocol1_hq: HeadOfficeFixture) -> None:
@@ -303,3 +317,44 @@ def test_an_old_client_never_gets_bzip2(hq_sqlite: HeadOfficeFixture) -> None:
         assert reply.status_code == 200
         assert reply.headers["Content-Encoding"] == accept.split(",")[0]
         reply.close()
+
+
+# ------------------------------------------------------------------ pipelining
+
+
+def test_the_next_page_is_read_while_the_current_one_is_on_the_wire(hq_sqlite: HeadOfficeFixture) -> None:
+    """The outbox read (and signing) of page n+1 happens while page n's request is in flight, not
+    before it is sent: each request waits until the engine has read the page after it."""
+    import threading
+
+    device = hq_sqlite.device(push_items=20)
+    for i in range(70):
+        device.state.create("meeting", meeting(f"会议{i}"))
+    in_flight = threading.Event()
+    read_meanwhile = threading.Event()
+    overlapped: list[bool] = []
+    transport, state = device.engine.transport, device.engine.state
+    original_post, original_read = transport.post_json, state.pending_changes
+
+    def post(*args: Any, **kwargs: Any) -> Any:
+        read_meanwhile.clear()
+        in_flight.set()
+        overlapped.append(read_meanwhile.wait(10))
+        try:
+            return original_post(*args, **kwargs)
+        finally:
+            in_flight.clear()
+
+    def read(*args: Any, **kwargs: Any) -> Any:
+        # A read that overlaps a request may start just before the worker thread enters it: give
+        # it a moment. A read made before the request (the engine thread then sends it itself) waits
+        # in vain, and the request then waits in vain for a read.
+        if in_flight.wait(2):
+            read_meanwhile.set()
+        return original_read(*args, **kwargs)
+
+    transport.post_json = post  # type: ignore[method-assign]
+    state.pending_changes = read  # type: ignore[method-assign]
+    stats = device.sync()
+    assert stats.accepted == 70 and device.state.pending_count() == 0
+    assert overlapped[:3] == [True, True, True]  # pages 1-3 each had a next page to read meanwhile
