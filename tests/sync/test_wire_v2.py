@@ -334,7 +334,7 @@ def test_the_next_page_is_read_while_the_current_one_is_on_the_wire(hq_sqlite: H
     read_meanwhile = threading.Event()
     overlapped: list[bool] = []
     transport, state = device.engine.transport, device.engine.state
-    original_post, original_read = transport.post_json, state.pending_changes
+    original_post = transport.post_json
 
     def post(*args: Any, **kwargs: Any) -> Any:
         read_meanwhile.clear()
@@ -345,16 +345,22 @@ def test_the_next_page_is_read_while_the_current_one_is_on_the_wire(hq_sqlite: H
         finally:
             in_flight.clear()
 
-    def read(*args: Any, **kwargs: Any) -> Any:
-        # A read that overlaps a request may start just before the worker thread enters it: give
-        # it a moment. A read made before the request (the engine thread then sends it itself) waits
-        # in vain, and the request then waits in vain for a read.
-        if in_flight.wait(2):
-            read_meanwhile.set()
-        return original_read(*args, **kwargs)
+    def watched(original_read: Any) -> Any:
+        def read(*args: Any, **kwargs: Any) -> Any:
+            # A read that overlaps a request may start just before the worker thread enters it: give
+            # it a moment. A read made before the request (the engine thread then sends it itself)
+            # waits in vain, and the request then waits in vain for a read.
+            if in_flight.wait(2):
+                read_meanwhile.set()
+            return original_read(*args, **kwargs)
+        return read
 
     transport.post_json = post  # type: ignore[method-assign]
-    state.pending_changes = read  # type: ignore[method-assign]
+    # The look-ahead reads the entries after the page in flight (pending_changes_after) where the
+    # replica has that, the whole outbox front otherwise.
+    state.pending_changes = watched(state.pending_changes)  # type: ignore[method-assign]
+    if hasattr(state, "pending_changes_after"):
+        state.pending_changes_after = watched(state.pending_changes_after)
     stats = device.sync()
     assert stats.accepted == 70 and device.state.pending_count() == 0
     assert overlapped[:3] == [True, True, True]  # pages 1-3 each had a next page to read meanwhile
