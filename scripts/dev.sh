@@ -2,7 +2,7 @@
 # BranchLedger set-up: install everything, then run the app or the whole test suite.
 #
 #   bash scripts/dev.sh run     # install, then launch the desktop app (data in the user's data dir)
-#   bash scripts/dev.sh test    # install, then lint, type-check and run every test (3 parallel workers)
+#   bash scripts/dev.sh test    # install, then lint, type-check and run every test
 #
 # OS packages come from Debian/Ubuntu apt (needs root or sudo); Python packages go into .venv.
 set -euo pipefail
@@ -79,14 +79,8 @@ case "$MODE" in
     echo "==> mypy"
     .venv/bin/mypy
     echo "==> pytest"
-    # Three workers on the 2-core CI machine: much of the suite waits on the processes it starts
-    # (the CLI, head office, PostgreSQL, Chromium). loadgroup keeps each xdist_group on one worker
-    # (tests/packaging/conftest.py). BRANCH_LEDGER_TEST_WORKERS=0 runs serially (docs/testing.md).
-    WORKERS="${BRANCH_LEDGER_TEST_WORKERS:-3}"
-    PARALLEL=()
-    [ "$WORKERS" != 0 ] && PARALLEL=(-n "$WORKERS" --dist loadgroup)
     set +e
-    .venv/bin/python -m pytest -q "${PARALLEL[@]}" "$@"
+    .venv/bin/python -m pytest -q "$@"
     status=$?
     set -e
     # pytest's 5 means "no tests collected": that is a failure of the suite, not a pass.

@@ -40,17 +40,11 @@ _BUILDING_FIXTURES = {"bundle", "deb", "windows_layout", "wheel", "session"}
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test whose fixture builds the PyInstaller bundle or the .deb (minutes on a loaded 2-core CI
     machine, cached afterwards) gets a timeout that covers the build; the suite's 300 s stays for
-    everything else, so a hang is still caught.
-
-    Under pytest-xdist (``--dist loadgroup``) those tests all run on one worker, one after the
-    other: two workers building the same bundle would share its cache folder's ``.tmp`` directory,
-    and each would build (and install) the module-scoped bundle, .deb and wheel again."""
+    everything else, so a hang is still caught."""
     here = Path(__file__).parent
     for item in items:
         if here not in Path(item.path).parents:
             continue  # this hook sees the whole session's items
         names = set(getattr(item, "fixturenames", ()))
-        if names & _BUILDING_FIXTURES:
-            item.add_marker(pytest.mark.xdist_group("packaging-builds"))
-            if item.get_closest_marker("timeout") is None:
-                item.add_marker(pytest.mark.timeout(1800))
+        if names & _BUILDING_FIXTURES and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(1800))
