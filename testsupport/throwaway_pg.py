@@ -68,9 +68,17 @@ def _ensure_user() -> None:
     try:
         pwd.getpwnam(PG_USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER], check=True
+        made = subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
+            stderr=subprocess.PIPE, text=True,
         )
+        # Parallel test workers start their clusters at once: another may have made the user first
+        # (useradd then exits 9, "already exists"), which is as good.
+        if made.returncode != 0:
+            try:
+                pwd.getpwnam(PG_USER)
+            except KeyError:
+                raise RuntimeError(f"useradd {PG_USER} failed: {made.stderr.strip()}") from None
 
 
 def _as_pg_user(args: list[str]) -> list[str]:

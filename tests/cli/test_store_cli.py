@@ -90,8 +90,8 @@ def test_unlock_back_off_and_bad_ids_at_import(tmp_path: Path) -> None:
     assert wrong.returncode == 1 and "密码不正确" in wrong.stderr
     attempts = UnlockAttempts(d, key_id=KeyFile.load(d / "ledger.keys").key_id)
     assert attempts.state().failures == 1  # the CLI counts, in the file the GUI reads too
-    for _ in range(4):
-        attempts.record_failure()  # 5 in a row: 8 s
+    for _ in range(8):
+        attempts.record_failure()  # 9 in a row: 128 s (8 s ran out while a loaded machine started the CLI)
     waited = run(d, "unlock")
     assert waited.returncode == 1 and "请等待" in waited.stderr and "Traceback" not in waited.stderr
     attempts.record_success()

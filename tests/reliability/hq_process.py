@@ -71,7 +71,8 @@ class HeadOfficeProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"head office exited with {self.proc.returncode}; see {self.log_path}")
+                tail = self.log_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+                raise RuntimeError(f"head office exited with {self.proc.returncode}; {self.log_path} ends:\n{tail}")
             with contextlib.suppress(requests.RequestException):
                 if requests.get(self.base_url + "/v1/health", timeout=1).status_code == 200:
                     return

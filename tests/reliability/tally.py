@@ -11,6 +11,7 @@ update ``out/reliability/results.json``.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -75,6 +76,14 @@ class Tally:
         """Merge this run's reports into results.json and rewrite the table in docs/reliability.md."""
         if not self.reports:
             return
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        # Parallel workers (pytest-xdist) each hold the reports of the tests they ran and write at
+        # the end of their session: the lock keeps one worker's merge from dropping another's rows.
+        with open(RESULTS.with_suffix(".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._merge_and_write()
+
+    def _merge_and_write(self) -> None:
         merged: dict[str, dict[str, object]] = {}
         if RESULTS.exists():
             try:
@@ -83,7 +92,6 @@ class Tally:
                 merged = {}
         for report in self.reports:
             merged[report.test] = asdict(report)
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(sorted(merged.values(), key=lambda r: str(r["test"])), ensure_ascii=False,
                                       indent=1), encoding="utf-8")
         # The document holds the full-count figures: a reduced run (every CI run) only refreshes

@@ -9,41 +9,20 @@ attachments in a directory and in an S3 bucket on a real S3-compatible server (m
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.conftest import pg_cluster, pg_url  # noqa: F401  (importable from here, as before)
 from tests.sync.hq import REPLICAS, HeadOfficeFixture
-from testsupport.throwaway_pg import PgCluster, start_cluster, stop_cluster
 
 if TYPE_CHECKING:
     from sync.server.blobstore import BlobStorage
     from testsupport.throwaway_s3 import S3Server
 
 BLOB_STORES = ("directory", "s3")
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    cluster = start_cluster()
-    try:
-        yield cluster
-    finally:
-        stop_cluster(cluster)
-
-
-@pytest.fixture
-def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database in the session's cluster."""
-    name = f"hq_{uuid.uuid4().hex[:12]}"
-    url = pg_cluster.create_database(name)
-    try:
-        yield url
-    finally:
-        pg_cluster.drop_database(name)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
