@@ -398,20 +398,23 @@ def test_sync_page_reads_conflicts_in_a_worker_once_per_burst_of_refreshes(
     go_to(clerk, shell, "Sync")
     assert on_ui_thread in ([], [False])  # nothing read on the UI thread (the worker may have read already)
     settle(page, qtbot)
-    assert on_ui_thread == [False] and page.conflicts_model.rowCount() == 1
+    # One load for the burst; on a loaded machine the clicks can outlast the coalescing delay, and
+    # the visit's request then follows as a second load (never alongside the first).
+    assert on_ui_thread in ([False], [False, False]) and page.conflicts_model.rowCount() == 1
+    reads = len(on_ui_thread)
 
     # Requests while a load runs do not start a second one alongside: one more load follows it.
     gate.clear()
     page.refresh()
-    qtbot.waitUntil(lambda: len(on_ui_thread) == 2, timeout=LOAD_TIMEOUT)
+    qtbot.waitUntil(lambda: len(on_ui_thread) == reads + 1, timeout=LOAD_TIMEOUT)
     assert page.loading
     for _ in range(3):
         page.refresh()
     qtbot.wait(3 * 100)  # longer than the coalescing delay: still only the running load
-    assert len(on_ui_thread) == 2 and not page.idle
+    assert len(on_ui_thread) == reads + 1 and not page.idle
     gate.set()
     settle(page, qtbot)
-    assert on_ui_thread == [False, False, False] and page.conflicts_model.rowCount() == 1
+    assert on_ui_thread == [False] * (reads + 2) and page.conflicts_model.rowCount() == 1
 
 
 def test_a_full_attachment_quota_at_head_office_is_told_on_the_sync_page(
