@@ -186,7 +186,7 @@ def make_backup(store: Store, reason: str, *, lock: StoreLock | None = None) -> 
         failure = translate(exc) or BackupError(detail=str(exc))
         if isinstance(exc, sqlcipher3.Error) and translate(exc) is None and _damaged(db_path, db_key):
             failure = BackupError(t("备份时发现数据文件有损坏。请锁定后重新解锁，程序会检查数据并提供抢救办法"))
-        message = f"备份到 {config.root(store.data_dir)} 失败：{failure.message}"
+        message = t("备份到 {folder} 失败：{reason}", folder=config.root(store.data_dir), reason=failure.message)
         with _nolock(lock), contextlib.suppress(sqlcipher3.Error, StoreError), store.transaction():
             store.meta.set(_META_ERROR, {"at": _iso_now(), "message": message})
         raise BackupError(message, detail=str(exc)) from exc

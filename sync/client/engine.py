@@ -279,7 +279,7 @@ class SyncEngine:
                     # This one change is too big (bytes, values or nesting) to ever be accepted: keep
                     # it on the device as rejected with head office's reason; the rest goes on.
                     code = exc.code if exc.code and exc.code != "payload_too_large" else "too_large"
-                    message = exc.message if code != "too_large" else "单条记录过大，无法同步。"
+                    message = exc.message if code != "too_large" else t("单条记录过大，无法同步。")
                     self.state.reject_locally(batch[0].change_id, code, message)
                     stats.rejected += 1
                     continue
@@ -401,10 +401,10 @@ class SyncEngine:
     def _isolate(self, change: Change, exc: errors.SyncError) -> None:
         """Keep the one change head office cannot take as refused, with its reason; the rest goes on."""
         if isinstance(exc, errors.RequestRejected):
-            code, message = "request_refused", f"上级党委拒绝了这条修改：{exc.message}"
+            code, message = "request_refused", t("上级党委拒绝了这条修改：{reason}", reason=exc.message)
         else:
             code = "server_error"
-            message = "上级党委处理这条修改时出错，已暂停发送这一条，其余修改照常同步。可稍后在“同步”页面重试。"
+            message = t("上级党委处理这条修改时出错，已暂停发送这一条，其余修改照常同步。可稍后在“同步”页面重试。")
         log.warning("head office cannot take change %s (%s); kept locally as refused", change.change_id, exc)
         self.state.reject_locally(change.change_id, code, message)
 

@@ -54,16 +54,14 @@ def _one(raw: Any) -> tuple[PulledChange | None, QuarantinedChange | None]:
         change = PulledChange.model_validate(raw)
     except ValidationError as exc:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:5])
-        return None, QuarantinedChange(record_id, kind, "invalid_change",
-                                       f"上级党委发来的一条修改格式不正确（{fields}），本机未接收，其余内容已同步。",
-                                       _payload(raw))
+        reason = t("上级党委发来的一条修改格式不正确（{fields}），本机未接收，其余内容已同步。", fields=fields)
+        return None, QuarantinedChange(record_id, kind, "invalid_change", reason, _payload(raw))
     try:
         _ID.validate_python(change.record_id)
     except ValidationError:
         shown = change.record_id if len(change.record_id) <= 40 else change.record_id[:40] + "…"
-        return None, QuarantinedChange(record_id, kind, "invalid_id",
-                                       f"上级党委发来的记录编号“{shown}”不符合同步格式，本机未接收，其余内容已同步。",
-                                       _payload(raw))
+        reason = t("上级党委发来的记录编号“{shown}”不符合同步格式，本机未接收，其余内容已同步。", shown=shown)
+        return None, QuarantinedChange(record_id, kind, "invalid_id", reason, _payload(raw))
     return change, None
 
 

@@ -53,7 +53,8 @@ class ApplyOutcome:
 @dataclass(frozen=True)
 class QuarantinedChange:
     """A pulled change the device cannot accept (e.g. a record id outside the wire format): kept
-    verbatim with a Chinese reason, shown to the clerk, while the rest of the page is applied."""
+    verbatim with a reason (in the language shown when it came), shown to the clerk, while the rest of
+    the page is applied."""
 
     record_id: str
     kind: str
