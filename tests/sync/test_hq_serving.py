@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from openapi_spec_validator import validate
 
+from sync.protocol.versions import PROTOCOL_VERSION
 from sync.server.app import OPENAPI_URL, AppSettings, create_app
 from sync.server.db import make_engine
 from sync.server.serving import MIN_TLS_VERSION, server_config, tls_context
@@ -176,7 +177,7 @@ def test_openapi_document_is_published_and_valid(hq_sqlite: HeadOfficeFixture) -
 
 def test_health_reports_database_readiness(hq_sqlite: HeadOfficeFixture) -> None:
     ok = requests.get(hq_sqlite.base_url + "/v1/health", timeout=5).json()
-    assert ok == {"protocol": 1, "status": "ok", "database": "ok"}
+    assert ok == {"protocol": PROTOCOL_VERSION, "status": "ok", "database": "ok"}  # the highest it speaks
     unreachable = make_engine(f"postgresql+psycopg://hq@127.0.0.1:{free_port()}/gone")
     broken = dataclasses.replace(hq_sqlite.office, engine=unreachable)
     with serving(create_app(broken)) as port:
