@@ -36,6 +36,7 @@ import gzip
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 try:  # Python 3.14's compression.zstd, or its backport (the same API) before that
     from compression import zstd  # type: ignore[import-not-found]
@@ -204,15 +205,7 @@ def level_for_link(bits_per_second: float | None) -> int:
 def _unzstd_capped(data: bytes, max_size: int, dictionary: zstd.ZstdDict | None) -> bytes:
     try:
         inflater = zstd.ZstdDecompressor(zstd_dict=dictionary) if dictionary else zstd.ZstdDecompressor()
-        out = bytearray()
-        pending = data
-        while True:
-            out += inflater.decompress(pending, max_size + 1 - len(out))
-            pending = b""
-            if len(out) > max_size:
-                raise DecompressedTooLarge(f"decompressed body exceeds {max_size} bytes")
-            if inflater.eof or inflater.needs_input:
-                break
+        out = _drain_capped(inflater, data, max_size)
         if not inflater.eof:
             raise BadCompressedBody("truncated zstd stream")
         if inflater.unused_data:
@@ -222,18 +215,24 @@ def _unzstd_capped(data: bytes, max_size: int, dictionary: zstd.ZstdDict | None)
     return bytes(out)
 
 
-def _bunzip_capped(data: bytes, max_size: int) -> bytes:
-    inflater = bz2.BZ2Decompressor()
+def _drain_capped(inflater: Any, data: bytes, max_size: int) -> bytearray:
+    """Feed ``data`` to a zstd or bz2 decompressor (both take ``max_length`` and report ``eof`` /
+    ``needs_input``), never holding more than ``max_size`` + 1 bytes: a bomb stops at the cap."""
     out = bytearray()
     pending = data
+    while True:
+        out += inflater.decompress(pending, max_size + 1 - len(out))
+        pending = b""
+        if len(out) > max_size:
+            raise DecompressedTooLarge(f"decompressed body exceeds {max_size} bytes")
+        if inflater.eof or inflater.needs_input:
+            return out
+
+
+def _bunzip_capped(data: bytes, max_size: int) -> bytes:
+    inflater = bz2.BZ2Decompressor()
     try:
-        while True:
-            out += inflater.decompress(pending, max_size + 1 - len(out))
-            pending = b""
-            if len(out) > max_size:
-                raise DecompressedTooLarge(f"decompressed body exceeds {max_size} bytes")
-            if inflater.eof or inflater.needs_input:
-                break
+        out = _drain_capped(inflater, data, max_size)
     except (OSError, EOFError, ValueError) as exc:
         if isinstance(exc, DecompressedTooLarge):
             raise
