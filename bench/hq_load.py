@@ -35,6 +35,7 @@ import time
 import uuid
 import zlib
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -194,6 +195,23 @@ class ReplayDevice:
             self._conn = None
 
 
+def rounds(start: float, offset: float, interval: float | None, duration: float) -> Iterator[float]:
+    """Yield the moment each round begins until ``duration`` is up: back to back (``interval``
+    None) or once per ``interval`` seconds from ``start + offset``, sleeping until each is due."""
+    due = start + offset
+    while True:
+        now = time.perf_counter()
+        if interval is not None:
+            if due >= start + duration:
+                return
+            if due > now:
+                time.sleep(due - now)
+            due = max(due + interval, time.perf_counter())
+        elif now >= start + duration:
+            return
+        yield time.perf_counter()
+
+
 def run_phase(devices: list[ReplayDevice], duration: float, interval: float | None, seed: int,
               before_start: Any) -> tuple[list[ReplayLoad], float, Any]:
     """Every device syncs until ``duration`` is up: back to back (``interval`` None) or once per
@@ -208,19 +226,7 @@ def run_phase(devices: list[ReplayDevice], duration: float, interval: float | No
     def worker(d: int) -> None:
         device, load = devices[d], loads[d]
         barrier.wait()
-        start = start_box[0]
-        due = start + offsets[d]
-        while True:
-            now = time.perf_counter()
-            if interval is not None:
-                if due >= start + duration:
-                    return
-                if due > now:
-                    time.sleep(due - now)
-                due = max(due + interval, time.perf_counter())
-            elif now >= start + duration:
-                return
-            t = time.perf_counter()
+        for t in rounds(start_box[0], offsets[d], interval, duration):
             try:
                 device.sync_round(load)
             except Exception as exc:  # counted and shown, as the engine load's SyncError is

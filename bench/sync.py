@@ -900,6 +900,7 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
                 server_pid: int) -> dict[str, Any]:
     """Every device edits and syncs until ``duration`` is up: back to back (``interval`` None,
     the saturation point) or once per ``interval`` seconds from a random phase (a paced load)."""
+    from bench import hq_load
     from sync.client.errors import SyncError
 
     loads = [DeviceLoad() for _ in devices]
@@ -911,19 +912,7 @@ def _load_phase(devices: list[SimDevice], duration: float, interval: float | Non
     def worker(d: int) -> None:
         device, load = devices[d], loads[d]
         barrier.wait()
-        start = start_box[0]
-        due = start + offsets[d]
-        while True:
-            now = time.perf_counter()
-            if interval is not None:
-                if due >= start + duration:
-                    return
-                if due > now:
-                    time.sleep(due - now)
-                due = max(due + interval, time.perf_counter())
-            elif now >= start + duration:
-                return
-            t = time.perf_counter()
+        for t in hq_load.rounds(start_box[0], offsets[d], interval, duration):
             try:
                 stats = device.edit_and_sync()
             except SyncError as exc:
