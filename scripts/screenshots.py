@@ -199,10 +199,23 @@ def editors(shots: Shooter, workspace: Any) -> None:
     post.close()
 
 
+def _select_first(app: Any, table: Any) -> None:
+    """Select the first row once the page's model has (re)loaded: a reload after an editor closes
+    drops the selection, and printing with nothing selected opens a modal "select first" box."""
+    for _ in range(200):
+        if table.model().rowCount():
+            table.selectRow(0)
+            _settle(app, 50)
+            if table.selectionModel().selectedRows():
+                return
+        _settle(app, 50)
+    raise RuntimeError("the list has no row to select (is --records too small for meetings?)")
+
+
 def printing(shots: Shooter, workspace: Any) -> None:
     app = shots.app
     meetings = workspace.show_page("meetings")
-    meetings.table.selectRow(0)
+    _select_first(app, meetings.table)
     minutes = meetings.print_selected()
     shots.save(minutes, "30-print-minutes")
     minutes.preview(modal=False)
@@ -216,7 +229,7 @@ def printing(shots: Shooter, workspace: Any) -> None:
     shots.save(ledger, "32-print-ledger")
     ledger.close()
     posts = workspace.show_page("posts")
-    posts.posts.selectRow(0)
+    _select_first(app, posts.posts)
     report = posts.print_selected()
     shots.save(report, "33-print-post-report")
     report.close()
