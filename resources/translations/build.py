@@ -51,6 +51,10 @@ SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
     ("sync", _GENERAL),
     ("printing", _GENERAL),
 )
+# Jinja templates (head office's web console), read by Jinja's own Babel extractor: t("…") and
+# pt("ctx", "…") there are the same functions (web.py makes them template globals).
+TEMPLATES = (("resources/console/templates", _GENERAL),)
+_JINJA_OPTIONS = {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"}
 
 # Chinese characters and punctuation; 〓 (U+3013) is the mark printed for a missing glyph, not a word.
 CJK = re.compile(r"[\u3000-\u3012\u3014-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -116,6 +120,14 @@ def extract() -> list[tuple[str | None, str]]:
         ):
             if isinstance(message, str) and message:
                 found[(context, message)] = None
+    for folder, keywords in TEMPLATES:
+        for path in sorted((ROOT / folder).glob("*.html")):
+            for _line, message, _comments, context in extract_from_file(
+                "jinja2.ext:babel_extract", str(path), keywords=keywords, comment_tags=(), options=_JINJA_OPTIONS,
+                strip_comment_tags=False,
+            ):
+                if isinstance(message, str) and message:
+                    found[(context, message)] = None
     for context, text in _labelled():
         found[(context, text)] = None
     return sorted(found, key=lambda key: (key[0] or "", key[1]))
