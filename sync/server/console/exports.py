@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from domain.i18n import N_, listing, t
-from sync.server.console.matrix import COLUMNS, STATE_LABELS, Matrix, columns
+from sync.server.console.matrix import COLUMNS, Matrix, columns, state_label
 from sync.server.console.records import RecordLine, decision_label
 
 Table = tuple[list[str], list[list[str]]]
@@ -82,7 +82,7 @@ def to_xlsx(title: str, heading: Sequence[tuple[str, str]], table: Table) -> byt
         for cell in sheet[sheet.max_row]:
             text = str(cell.value or "")
             for state in ("done", "due", "overdue"):
-                if text.startswith(t(STATE_LABELS[state])):
+                if text.startswith(state_label(state)):
                     cell.fill = PatternFill("solid", fgColor=_FILLS[state])
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     for index, width in enumerate((24, 22, *([14] * (len(head) - 2))), start=1):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from domain.compliance import ComplianceState, Period, RequirementStatus
-from domain.i18n import N_, t
+from domain.i18n import N_, pt, t
 from sync.server.compliance import BranchCompliance, compliance_for
 from sync.server.console.scope import Scope
 from sync.server.orgs import KIND_LABELS, OrgUnit
@@ -37,13 +37,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("appraisal", N_("民主评议")),
     ("secretary_lecture", N_("书记讲党课")),
 )
-STATE_LABELS: dict[str, str] = {
-    "done": N_("已完成"),
-    "due": N_("待完成"),
-    "overdue": N_("逾期"),
-    "upcoming": N_("未到期"),
-    "not_applicable": N_("不适用"),
-}
+def state_label(state: str) -> str:
+    """已完成 / Done: a cell's state as the matrix, its legend and its exports name it."""
+    words = {
+        "done": pt("matrix", "已完成"),
+        "due": pt("matrix", "待完成"),
+        "overdue": pt("matrix", "逾期"),
+        "upcoming": pt("matrix", "未到期"),
+        "not_applicable": pt("matrix", "不适用"),
+    }
+    return words.get(state, state)
 _WORST = ("overdue", "due", "upcoming", "done", "not_applicable")
 
 
@@ -57,7 +60,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return t(STATE_LABELS[self.state])
+        return state_label(self.state)
 
     @property
     def text(self) -> str:

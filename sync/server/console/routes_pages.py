@@ -21,7 +21,7 @@ from domain.i18n import label, t
 from sync.server.compliance import BadPeriod, parse_period
 from sync.server.console import audit, exports, indexer, pdf
 from sync.server.console.branch_view import branch_page
-from sync.server.console.matrix import SILENT_DAYS, build_matrix, columns, state_class
+from sync.server.console.matrix import SILENT_DAYS, build_matrix, columns, state_class, state_label
 from sync.server.console.record_view import record_page
 from sync.server.console.records import LISTED_KINDS, STATUS_FILTERS, RecordFilter, kind_label, list_records, search
 from sync.server.console.scope import OutOfScope
@@ -136,6 +136,7 @@ async def matrix_page(request: Request) -> Response:
     return render(request, "matrix.html", {
         "nav": "matrix", "matrix": matrix, "rows": shown, "total": len(rows), "page": page,
         "pages": max(1, -(-len(rows) // PAGE_ROWS)), "columns": columns(), "state_class": state_class,
+        "state_label": state_label,
         "only": only, "root": root, "silent_days": SILENT_DAYS, "years": _years(_today(request)),
         "year": period.start.year, "part": period.code[5:] if len(period.code) > 4 else "",
         "units": [u for u in who.scope.units if not u.is_branch], "query": urlencode(params),
