@@ -108,10 +108,9 @@ def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
     fixture.office.call(add_user, "zhao", "admin", PASSWORD, display_name="组织部赵")
     fixture.office.call(add_user, "shen", "reviewer", PASSWORD, org="c", display_name="审核员沈")
     laptop = fixture.device("b1", name="林场办公室电脑")
-    laptop.state.finalize(laptop.state.create("meeting", finalizable_meeting(
-        laptop.state, "第四季度支部党员大会", discussion="冬季防火责任分工", agenda=["学习防火条例"])))
+    laptop.state.finalize(laptop.state.create("meeting", finalizable_meeting(laptop.state, "第四季度支部党员大会")))
     laptop.state.create("meeting", {"meeting_type": "lecture", "title": "党课草稿", "starts_at": "2026-11-03T15:00:00"})
-    laptop.sync()
+    assert laptop.sync().rejected == 0
     fixture.publish_notice("c", title="关于开展冬季防火主题党日的通知")
     try:
         yield fixture
@@ -122,12 +121,13 @@ def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
 def _pages(page: Any, base: str) -> list[tuple[str, str]]:
     """(name, address) of every console page, found through the pages themselves."""
     page.goto(base + "/console/branches/b1")
-    record = page.get_attribute('#records a[href*="/records/"]', "href")
+    meeting = page.get_attribute('#records a:has-text("第四季度支部党员大会")', "href")
+    draft = page.get_attribute('#records a:has-text("党课草稿")', "href")
     page.goto(base + "/console/notices")
     notice = page.get_attribute('#notices a[href^="/console/notices/"]', "href")
     return [
         ("matrix", "/console/matrix"), ("matrix-quarter", "/console/matrix?year=2026&part=Q4"),
-        ("branch", "/console/branches/b1"), ("record", str(record)), ("reviews", "/console/reviews"),
+        ("branch", "/console/branches/b1"), ("meeting", str(meeting)), ("draft", str(draft)), ("reviews", "/console/reviews"),
         ("returned", "/console/reviews?status=returned"), ("notices", "/console/notices"), ("notice", str(notice)),
         ("roster", "/console/roster"), ("users", "/console/users"), ("orgs", "/console/orgs"),
         ("devices", "/console/devices"), ("audit", "/console/audit"), ("search", "/console/search?q=防火"),
@@ -175,15 +175,22 @@ def test_every_page_in_both_languages_through_the_header_switch(browser: Any, hq
     assert _walk(page, hq, "en", shots) == {}
     # The choice is remembered: a page opened later, and the record's chrome around the Chinese minutes.
     page.goto(hq.base_url + "/console/branches/b1")
-    page.click('#records a[href*="/records/"]')
+    page.click('#records a:has-text("第四季度支部党员大会")')
     page.wait_for_selector("#minutes")
     assert page.get_attribute("#minutes", "lang") == "zh-CN", "the minutes document stays Chinese by design"
-    assert "党课记录" in page.inner_text("#minutes h1")
-    assert "Revisions" in page.inner_text("main")
+    assert "党员大会会议记录" in page.inner_text("#minutes h1")
+    assert page.inner_text("#review-form h2") == "Review"
+    # A form error is in the reviewer's language too: returning without a comment.
+    page.click('#review-form button[value="returned"]')
+    page.wait_for_selector("text=When returning, write a comment")
+    assert page.inner_text("h1") == "Bad request"
+    assert leftovers(page.evaluate(VISIBLE_TEXT), "en", user_data(hq)) == []
+    page.go_back()
+    page.wait_for_selector("#minutes")
 
     page.click("#language-switch")
     page.wait_for_function("document.documentElement.lang === 'zh-CN'")
-    assert "修订记录" in page.inner_text("main")
+    assert "修订记录" in page.inner_text("main") and page.inner_text("#review-form h2") == "审核"
     assert _walk(page, hq, "zh_CN", shots) == {}
 
     # Signed out, the login page follows the cookie too, and the switch is there.

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
-from domain.i18n import N_, label, t
+from domain.i18n import N_, label, pt, t
 from sync.server.console import indexer
 from sync.server.console.scope import Scope
 from sync.server.console.search import search_hits
@@ -38,7 +38,6 @@ KIND_LABELS: dict[str, str] = {
 LISTED_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation", "member", "notice")
 # What "全部" lists on a branch page: the branch's own records (members have their own table).
 DEFAULT_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation")
-STATUS_LABELS = {"draft": N_("草稿"), "final": N_("定稿")}
 
 
 def kind_label(kind: str) -> str:
@@ -103,7 +102,7 @@ class RecordLine:
 
     @property
     def status_label(self) -> str:
-        return t(STATUS_LABELS[self.status]) if self.status in STATUS_LABELS else self.status
+        return {"draft": t("草稿"), "final": pt("record", "定稿")}.get(self.status, self.status)
 
     @property
     def flags(self) -> list[tuple[str, str]]:
