@@ -127,7 +127,8 @@ def _pages(page: Any, base: str) -> list[tuple[str, str]]:
     notice = page.get_attribute('#notices a[href^="/console/notices/"]', "href")
     return [
         ("matrix", "/console/matrix"), ("matrix-quarter", "/console/matrix?year=2026&part=Q4"),
-        ("branch", "/console/branches/b1"), ("meeting", str(meeting)), ("draft", str(draft)), ("reviews", "/console/reviews"),
+        ("branch", "/console/branches/b1"), ("meeting", str(meeting)), ("draft", str(draft)),
+        ("reviews", "/console/reviews"),
         ("returned", "/console/reviews?status=returned"), ("notices", "/console/notices"), ("notice", str(notice)),
         ("roster", "/console/roster"), ("users", "/console/users"), ("orgs", "/console/orgs"),
         ("devices", "/console/devices"), ("audit", "/console/audit"), ("search", "/console/search?q=防火"),
