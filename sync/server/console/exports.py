@@ -27,7 +27,7 @@ def matrix_table(matrix: Matrix) -> Table:
             t("距上次同步（天）")]
     rows = []
     for row in matrix.rows:
-        not_counted = "；".join(f"{k}:{v}" for k, v in sorted(row.not_counted.items()))
+        not_counted = t("；").join(f"{k}:{v}" for k, v in sorted(row.not_counted.items()))
         rows.append([
             " / ".join(row.path), row.unit.name,
             *[f"{row.cells[key].label} {row.cells[key].text}".strip() for key, _ in COLUMNS],
@@ -44,8 +44,8 @@ def records_table(lines: Sequence[RecordLine]) -> Table:
     rows = []
     for line in lines:
         review = decision_label(line.decision) if line.decision else ""
-        rows.append([line.branch_name, line.event_date or "", line.type_label, line.title, line.status_label, review,
-                     listing(text for _, text in line.flags), line.branch_id, line.record_id])
+        rows.append([line.branch_name, line.event_date or "", line.type_label, line.shown_title, line.status_label,
+                     review, listing(text for _, text in line.flags), line.branch_id, line.record_id])
     return head, rows
 
 

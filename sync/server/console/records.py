@@ -7,6 +7,7 @@ A record's *standing* is what a reviewer needs at a glance: 草稿 / 定稿, 会
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,9 @@ KIND_LABELS: dict[str, str] = {
     "review": N_("审核意见"),
     "notice_receipt": N_("通知回执"),
 }
+# The stored (Chinese) evaluation title, read back to be shown in the reader's language.
+_EVALUATION = re.compile(
+    re.escape(indexer.EVALUATION_TITLE).replace(r"\{period\}", "(.*)").replace(r"\{score\}", r"(\S+)"))
 LISTED_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation", "member", "notice")
 # What "全部" lists on a branch page: the branch's own records (members have their own table).
 DEFAULT_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation")
@@ -86,6 +90,15 @@ class RecordLine:
     @property
     def url(self) -> str:
         return record_url(self.branch_id, self.record_id)
+
+    @property
+    def shown_title(self) -> str:
+        """The title as typed; an evaluation's made-up one in the reader's language."""
+        if self.kind == "post_evaluation":
+            made = _EVALUATION.fullmatch(self.title)
+            if made:
+                return t(indexer.EVALUATION_TITLE, period=made[1], score=made[2])
+        return self.title
 
     @property
     def kind_label(self) -> str:

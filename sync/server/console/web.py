@@ -110,7 +110,7 @@ def _env() -> jinja2.Environment:
 
 def quarter_label(number: int) -> str:
     """第一季度 / Q1 (the matrix's period choice)."""
-    return t("第{quarter}季度", quarter="一二三四"[number - 1], n=number)
+    return (t("第一季度"), t("第二季度"), t("第三季度"), t("第四季度"))[number - 1]
 
 
 def month_label(number: int) -> str:
