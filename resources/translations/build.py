@@ -12,9 +12,10 @@ needs neither this script nor Babel (the standard library's :mod:`gettext` reads
 
 What is collected: ``translate("Ctx", "...")`` / ``QT_TRANSLATE_NOOP`` in the window; ``t("…")``,
 ``pt("Ctx", "…")`` anywhere; ``error(path, code, "…")`` / ``warning(…)`` in the rule modules; and
-the labels of every domain enum (context: the enum's name) and record field (context ``field``).
+the labels of every domain enum (context: the enum's name) and record field (context ``field``);
+``t``/``pt`` in head office's console templates (:data:`TEMPLATES`, Jinja's Babel extractor).
 The check also fails on a Chinese string literal outside ``t``/``pt``/``N_`` in the command-line
-modules (:data:`GUARDED`). ``tests/ui/test_translations.py`` and ``tests/cli/test_cli_language.py``
+and console modules (:data:`GUARDED`). ``tests/ui/test_translations.py`` and ``tests/cli/test_cli_language.py``
 run the check.
 """
 
