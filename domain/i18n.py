@@ -16,7 +16,10 @@ Enum labels translate through :func:`label` (context: the enum's class name).
 
 The language is one setting for the process (:func:`set_language`, chosen at start: the window's
 settings, ``--lang`` for the CLI); a caller that must write Chinese whatever the window shows —
-printing, since official documents are Chinese — passes ``lang="zh_CN"``.
+printing, since official documents are Chinese — passes ``lang="zh_CN"``. A server answering
+people of both languages at once (head office's web console) sets the language of one request
+with :func:`use_language`: a context variable, so it follows the request into its worker thread
+and never leaks into another request.
 
 ``python resources/translations/build.py`` collects the strings and compiles the catalogs; its
 ``--check`` (run by ``tests/ui/test_translations.py``) fails when a Chinese source has no English
@@ -28,6 +31,7 @@ from __future__ import annotations
 import gettext
 import threading
 from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from enum import Enum
 from typing import Any
 
@@ -38,6 +42,7 @@ ENGLISH = "en"
 LANGUAGES = (CHINESE, ENGLISH)
 
 _state = {"language": CHINESE}
+_request_language: ContextVar[str | None] = ContextVar("branchledger_language", default=None)
 _catalogs: dict[str, gettext.NullTranslations] = {}
 _loading = threading.Lock()
 
@@ -52,9 +57,20 @@ def set_language(language: str) -> None:
     _state["language"] = normalize(language)
 
 
+def use_language(language: str | None) -> Token[str | None]:
+    """Show messages in ``language`` in the current context only (one web request), whatever the
+    process's language; None: the process's. Returns the token to undo it with."""
+    return _request_language.set(normalize(language) if language else None)
+
+
+def reset_language(token: Token[str | None]) -> None:
+    """Undo :func:`use_language` (the request is answered)."""
+    _request_language.reset(token)
+
+
 def language() -> str:
     """The language messages are shown in now: ``"zh_CN"`` (the default) or ``"en"``."""
-    return _state["language"]
+    return _request_language.get() or _state["language"]
 
 
 def catalog_path(lang: str) -> str:

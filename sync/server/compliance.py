@@ -30,6 +30,7 @@ from domain.compliance import ComplianceReport, MeetingFact, Period, compliance_
 from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
 from domain.errors import LedgerError
+from domain.i18n import language
 from domain.records import BranchProfile
 from sync.server import evidence
 from sync.server.console.indexer import full_members_from, index_branch
@@ -174,7 +175,7 @@ def _last_syncs(conn: Connection, branch_ids: Sequence[str]) -> dict[str, str]:
 # the period and the day it is judged on. Kept per process, so a matrix of 2 000 branches
 # recomputes only the branches that changed since the last request (the rest is a lookup); the
 # first request of a day or period computes everything. Bounded; least recently used go first.
-_CACHE: OrderedDict[tuple[str, str, int, str, str, str, int], BranchCompliance] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str, int, str, str, str, int, str], BranchCompliance] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 CACHE_ENTRIES = 50_000
 
@@ -207,14 +208,14 @@ def compliance_for(
     with _CACHE_LOCK:
         for branch_id, name in branches:
             found = _CACHE.get((database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat(),
-                                tag, held.get(branch_id, 0)))
+                                tag, held.get(branch_id, 0), language()))
             if found is None or (found.report.branch_name != name and not found.has_profile):
                 missing.append((branch_id, name))
             else:
                 out[branch_id] = replace(found, last_sync_at=syncs.get(branch_id))
     for branch_id, result in _compute(conn, missing, period, today).items():
         key = (database, branch_id, seqs.get(branch_id, -1), period.code, today.isoformat(), tag,
-               held.get(branch_id, 0))
+               held.get(branch_id, 0), language())  # the report's labels are in the request's language
         with _CACHE_LOCK:
             _CACHE[key] = result
             while len(_CACHE) > CACHE_ENTRIES:

@@ -24,6 +24,7 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
 
     from resources.locate import resource_path
     from sync.server.console import errors, routes_actions, routes_attachments, routes_auth, routes_pages, routes_tail
+    from sync.server.console.language import LanguageMiddleware
     from sync.server.console.web import ConsoleSettings
 
     app.state.console = settings or ConsoleSettings()
@@ -34,3 +35,4 @@ def mount(app: FastAPI, settings: ConsoleSettings | None = None) -> None:
                    routes_tail.router):  # tail last: its catch-all must not shadow the pages
         app.include_router(router, include_in_schema=False)
     errors.install(app)
+    app.add_middleware(LanguageMiddleware)  # each reviewer's language (issue 12; language.py)

@@ -13,27 +13,28 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select
 
+from domain.i18n import N_, t
 from sync.server.console.tables import console_audit
 from sync.server.timeutil import now_text
 
 ACTION_LABELS: dict[str, str] = {
-    "login": "登录",
-    "login_failed": "登录失败",
-    "login_throttled": "登录受限",
-    "logout": "退出",
-    "export": "导出",
-    "print": "打印",
-    "approve": "审核通过",
-    "return": "退回修改",
-    "notice": "发布通知",
-    "roster": "下发名册",
-    "revoke": "停用设备",
-    "enrol_code": "生成注册码",
-    "org_add": "新建组织",
-    "user_add": "新建用户",
-    "user_change": "修改用户",
-    "password": "修改密码",
-    "profiles_merge": "合并支部信息",
+    "login": N_("登录"),
+    "login_failed": N_("登录失败"),
+    "login_throttled": N_("登录受限"),
+    "logout": N_("退出"),
+    "export": N_("导出"),
+    "print": N_("打印"),
+    "approve": N_("审核通过"),
+    "return": N_("退回修改"),
+    "notice": N_("发布通知"),
+    "roster": N_("下发名册"),
+    "revoke": N_("停用设备"),
+    "enrol_code": N_("生成注册码"),
+    "org_add": N_("新建组织"),
+    "user_add": N_("新建用户"),
+    "user_change": N_("修改用户"),
+    "password": N_("修改密码"),
+    "profiles_merge": N_("合并支部信息"),
 }
 
 
@@ -49,7 +50,12 @@ class AuditEntry:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS.get(self.action, self.action)
+        return action_label(self.action)
+
+
+def action_label(action: str) -> str:
+    """登录 / Signed in: an audit action in the reader's language (ACTION_LABELS are the sources)."""
+    return t(ACTION_LABELS[action]) if action in ACTION_LABELS else action
 
 
 def record_target(branch_id: str, record_id: str) -> str:

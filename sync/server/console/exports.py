@@ -14,35 +14,38 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from sync.server.console.matrix import COLUMNS, Matrix
-from sync.server.console.records import RecordLine
+from domain.i18n import N_, listing, t
+from sync.server.console.matrix import COLUMNS, Matrix, columns, state_label
+from sync.server.console.records import RecordLine, decision_label
 
 Table = tuple[list[str], list[list[str]]]
 _FILLS = {"done": "C8E6C9", "due": "FFE0B2", "overdue": "FFCDD2"}
 
 
 def matrix_table(matrix: Matrix) -> Table:
-    head = ["上级组织", "支部", *[label for _, label in COLUMNS], "未计入记录", "需升级客户端", "距上次同步（天）"]
+    head = [t("上级组织"), t("支部"), *[heading for _, heading in columns()], t("未计入记录"), t("需升级客户端"),
+            t("距上次同步（天）")]
     rows = []
     for row in matrix.rows:
-        not_counted = "；".join(f"{k}:{v}" for k, v in sorted(row.not_counted.items()))
+        not_counted = t("；").join(f"{k}:{v}" for k, v in sorted(row.not_counted.items()))
         rows.append([
             " / ".join(row.path), row.unit.name,
             *[f"{row.cells[key].label} {row.cells[key].text}".strip() for key, _ in COLUMNS],
             not_counted, str(row.result.unreadable) if row.result.unreadable else "",
-            "从未同步" if row.silent_days is None else str(row.silent_days),
+            t("从未同步") if row.silent_days is None else str(row.silent_days),
         ])
     return head, rows
 
 
 def records_table(lines: Sequence[RecordLine]) -> Table:
     # Branch id and record id together name a record (record ids are per branch).
-    head = ["支部", "日期", "类型", "名称", "状态", "审核", "标记", "支部编号", "记录编号"]
+    head = [t(word) for word in (N_("支部"), N_("日期"), N_("类型"), N_("名称"), N_("状态"), N_("审核"), N_("标记"),
+                                 N_("支部编号"), N_("记录编号"))]
     rows = []
     for line in lines:
-        review = {"approved": "已审核", "returned": "退回修改"}.get(line.decision, "")
-        rows.append([line.branch_name, line.event_date or "", line.type_label, line.title, line.status_label, review,
-                     "、".join(text for _, text in line.flags), line.branch_id, line.record_id])
+        review = decision_label(line.decision) if line.decision else ""
+        rows.append([line.branch_name, line.event_date or "", line.type_label, line.shown_title, line.status_label,
+                     review, listing(text for _, text in line.flags), line.branch_id, line.record_id])
     return head, rows
 
 
@@ -78,8 +81,8 @@ def to_xlsx(title: str, heading: Sequence[tuple[str, str]], table: Table) -> byt
         sheet.append(row)
         for cell in sheet[sheet.max_row]:
             text = str(cell.value or "")
-            for state, label in (("done", "已完成"), ("due", "待完成"), ("overdue", "逾期")):
-                if text.startswith(label):
+            for state in ("done", "due", "overdue"):
+                if text.startswith(state_label(state)):
                     cell.fill = PatternFill("solid", fgColor=_FILLS[state])
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     for index, width in enumerate((24, 22, *([14] * (len(head) - 2))), start=1):

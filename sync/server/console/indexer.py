@@ -33,6 +33,7 @@ from domain.compliance.counting import meeting_is_valid
 from domain.compliance.facts import MeetingFact
 from domain.compliance.report import full_members_on
 from domain.context import RuleContext
+from domain.i18n import CHINESE, N_, t
 from domain.records import (
     RECORD_KINDS,
     SCHEMA_VERSION,
@@ -57,6 +58,10 @@ from sync.server.tables import branch_state, heads, revisions
 INDEX_VERSION = 1  # bump when a derived column's meaning changes: every branch is re-indexed
 _ROSTER_KINDS = frozenset({"member", "branch_profile"})
 _NO_TEXT_KINDS = frozenset({"review", "notice_receipt"})
+
+# An evaluation has no title of its own: the index stores this one in Chinese (it is searched
+# like any title) and the pages show it in the reader's language (RecordLine.shown_title).
+EVALUATION_TITLE = N_("{period} 评价 {score} 分")
 
 
 @dataclass(frozen=True)
@@ -232,7 +237,8 @@ def _row(branch_id: str, head: _Head, members: Mapping[str, Member], ctx: RuleCo
     elif isinstance(parsed, PostLogEntry):
         row.update(title=parsed.description[:60], event_date=parsed.date.isoformat(), target_id=parsed.post_id)
     elif isinstance(parsed, PostEvaluation):
-        row.update(title=f"{parsed.period} 评价 {parsed.score} 分", event_date=parsed.evaluated_on.isoformat(),
+        row.update(title=t(EVALUATION_TITLE, CHINESE, period=parsed.period, score=parsed.score),
+                   event_date=parsed.evaluated_on.isoformat(),
                    target_id=parsed.post_id)
     elif isinstance(parsed, BranchProfile):
         row.update(title=parsed.name)

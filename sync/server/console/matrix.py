@@ -18,29 +18,35 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from domain.compliance import ComplianceState, Period, RequirementStatus
+from domain.i18n import N_, pt, t
 from sync.server.compliance import BranchCompliance, compliance_for
 from sync.server.console.scope import Scope
 from sync.server.orgs import KIND_LABELS, OrgUnit
 
 SILENT_DAYS = 30
+# The org kinds (sync.server.orgs.KIND_LABELS) as the console shows them, marked for the catalog here.
+ORG_KIND_WORDS = (N_("集团党委"), N_("二级党委"), N_("党总支"), N_("支部"))
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("congress", "党员大会"),
-    ("committee", "支委会"),
-    ("group", "党小组会"),
-    ("theme_day", "主题党日"),
-    ("lecture", "党课"),
-    ("org_life", "组织生活会"),
-    ("appraisal", "民主评议"),
-    ("secretary_lecture", "书记讲党课"),
+    ("congress", N_("党员大会")),
+    ("committee", N_("支委会")),
+    ("group", N_("党小组会")),
+    ("theme_day", N_("主题党日")),
+    ("lecture", N_("党课")),
+    ("org_life", N_("组织生活会")),
+    ("appraisal", N_("民主评议")),
+    ("secretary_lecture", N_("书记讲党课")),
 )
-STATE_LABELS: dict[str, str] = {
-    "done": "已完成",
-    "due": "待完成",
-    "overdue": "逾期",
-    "upcoming": "未到期",
-    "not_applicable": "不适用",
-}
+def state_label(state: str) -> str:
+    """已完成 / Done: a cell's state as the matrix, its legend and its exports name it."""
+    words = {
+        "done": pt("matrix", "已完成"),
+        "due": pt("matrix", "待完成"),
+        "overdue": pt("matrix", "逾期"),
+        "upcoming": pt("matrix", "未到期"),
+        "not_applicable": pt("matrix", "不适用"),
+    }
+    return words.get(state, state)
 _WORST = ("overdue", "due", "upcoming", "done", "not_applicable")
 
 
@@ -54,7 +60,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return STATE_LABELS[self.state]
+        return state_label(self.state)
 
     @property
     def text(self) -> str:
@@ -95,7 +101,7 @@ class RollUp:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.unit.kind, self.unit.kind)
+        return t(KIND_LABELS[self.unit.kind]) if self.unit.kind in KIND_LABELS else self.unit.kind
 
     def percent(self, key: str) -> int | None:
         total = self.applicable.get(key, 0)
@@ -118,6 +124,11 @@ class Matrix:
         return sorted((r for r in self.rows if r.silent), key=lambda r: -(r.silent_days or 10**6))
 
 
+def columns() -> list[tuple[str, str]]:
+    """(key, heading) of the matrix's columns in the reader's language."""
+    return [(key, t(heading)) for key, heading in COLUMNS]
+
+
 def _column(key: str) -> str:
     return "group" if key.startswith("group:") else key
 
@@ -130,11 +141,12 @@ def _cells(requirements: Sequence[RequirementStatus]) -> dict[str, Cell]:
     for key, _label in COLUMNS:
         reqs = grouped.get(key, [])
         if not reqs:
-            cells[key] = Cell("not_applicable", 0, 0, note="支部未设党小组" if key == "group" else "")
+            cells[key] = Cell("not_applicable", 0, 0, note=t("支部未设党小组") if key == "group" else "")
             continue
         states = [r.state.value for r in reqs]
         state = next(s for s in _WORST if s in states)
-        note = "；".join(f"{r.label_zh}：{r.state.label}" for r in reqs) if len(reqs) > 1 else reqs[0].note_zh
+        note = (t("；").join(t("{requirement}：{state}", requirement=r.label, state=t(r.state.label)) for r in reqs)
+                if len(reqs) > 1 else reqs[0].note)
         cells[key] = Cell(state, sum(r.done for r in reqs), sum(r.required for r in reqs),
                           any(r.due_soon for r in reqs), note)
     return cells

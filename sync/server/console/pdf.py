@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from domain.enums import RecordStatus
 from domain.errors import LedgerError
+from domain.i18n import t
 from domain.records import BranchProfile, Meeting
 from printing import MinutesInput, PrintResult, render_minutes
 from sync.server.console.indexer import parse_stored
@@ -62,7 +63,7 @@ def minutes_input(conn: Connection, scope: Scope, branch_id: str, record_id: str
         raise OutOfScope(record_id)
     meeting = parse_stored(row.kind, row.schema_version, json.loads(row.body) if row.body else None)
     if not isinstance(meeting, Meeting) or row.deleted:
-        raise NotPrintable("只有会议记录可以打印为会议记录")
+        raise NotPrintable(t("只有会议记录可以打印为会议记录"))
     profile, _ = current_profile(conn, row.branch_id)
     if profile is None:
         unit = get_unit(conn, row.branch_id)

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, false, select
 
 from domain.compliance.counting import CountState
 from domain.context import RuleContext
+from domain.i18n import label, t
 from domain.labels import field_label
 from domain.records import Meeting, Member
 from printing.formatting import date_zh
@@ -27,7 +28,7 @@ from sync.server.console import minutes_view
 from sync.server.console.attachments_view import AttachmentView, attachment_views
 from sync.server.console.indexer import parse_stored
 from sync.server.console.pdf import original_of
-from sync.server.console.records import KIND_LABELS, RecordLine, line_of
+from sync.server.console.records import RecordLine, decision_label, kind_label, line_of
 from sync.server.console.scope import OutOfScope, Scope
 from sync.server.console.tables import console_records
 from sync.server.findings import branch_members
@@ -103,7 +104,7 @@ def _flatten(value: Any, prefix: str, out: dict[str, str], members: Mapping[str,
         for index, item in enumerate(value):
             _flatten(item, f"{prefix}.{index}", out, members)
     else:
-        text = "" if value is None else (("是" if value else "否") if isinstance(value, bool) else str(value))
+        text = "" if value is None else ((t("是") if value else t("否")) if isinstance(value, bool) else str(value))
         if prefix.endswith("member_id") and text in members:
             text = members[text].name
         out[prefix] = text
@@ -130,7 +131,7 @@ def _label(path: str) -> str:
     words = []
     for part in parts:
         if part.isdigit():
-            words.append(f"第{int(part) + 1}项")
+            words.append(t("第{n}项", n=int(part) + 1))
         else:
             words.append(field_label(part))
     return "·".join(words)
@@ -152,7 +153,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
         lacking = evidence.shortfalls(conn, evidence.get_policy(conn), branch_id, {record_id: line.meeting_type})
         if lacking:
             line = dataclasses.replace(line, count_state=CountState.NO_EVIDENCE)
-            missing_evidence = [r.label for r in lacking[record_id]]
+            missing_evidence = [label(r) for r in lacking[record_id]]
     members = branch_members(conn, branch_id)
     device_names = dict(conn.execute(select(devices.c.device_id, devices.c.name)
                                      .where(devices.c.branch_id == branch_id)).all())
@@ -168,7 +169,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
         before = bodies.get(parents[0]) if parents else None
         history.append(RevisionView(
             seq=r.seq, rev=r.rev, parents=parents, status=r.status, deleted=bool(r.deleted), author=r.author,
-            device=device_names.get(r.device_id, r.device_id) if r.device_id else "总部",
+            device=device_names.get(r.device_id, r.device_id) if r.device_id else t("总部"),
             device_time=r.device_time, received_at=r.received_at,
             findings=json.loads(r.violations) if r.violations else [],
             changes=body_changes(before, bodies.get(r.rev), members),
@@ -207,7 +208,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
     for (text_body,) in review_rows:
         data = json.loads(text_body) if text_body else {}
         decision = str(data.get("decision", ""))
-        reviews.append(ReviewEntry(decision, {"approved": "已审核", "returned": "退回修改"}.get(decision, decision),
+        reviews.append(ReviewEntry(decision, decision_label(decision),
                                    str(data.get("comment", "")), str(data.get("reviewer", "")),
                                    str(data.get("reviewed_at", "")), str(data.get("target_rev", ""))))
     amendment_ids = conn.execute(
@@ -220,7 +221,7 @@ def record_page(conn: Connection, scope: Scope, branch_id: str, record_id: str, 
     final = head.status == "final" and not head.deleted
     return RecordPage(
         line=line, branch_name=branch.name, branch_path=[u.name for u in scope.path(branch.id)],
-        kind_label=KIND_LABELS.get(head.kind, head.kind), body=body, minutes=minutes,
+        kind_label=kind_label(head.kind), body=body, minutes=minutes,
         readable=parsed is not None, schema_version=current.schema_version if current is not None else 1,
         conflicted=bool(head.conflicted), leaves=leaves, revisions=history, reviews=reviews,
         amendments=amendments, original=original_line, other_fields=other,

@@ -7,6 +7,7 @@ A record's *standing* is what a reviewer needs at a glance: 草稿 / 定稿, 会
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from domain.compliance.counting import CountState, RecordStanding, count_states
 from domain.enums import MeetingType
+from domain.i18n import N_, label, pt, t
 from sync.server.console import indexer
 from sync.server.console.scope import Scope
 from sync.server.console.search import search_hits
@@ -24,20 +26,34 @@ from sync.server.console.tables import console_records
 from sync.server.orgs import OrgUnit
 
 KIND_LABELS: dict[str, str] = {
-    "meeting": "会议记录",
-    "member": "党员",
-    "pioneer_post": "先锋岗",
-    "post_log": "先锋岗记录",
-    "post_evaluation": "先锋岗评价",
-    "branch_profile": "支部信息",
-    "notice": "通知",
-    "review": "审核意见",
-    "notice_receipt": "通知回执",
+    "meeting": N_("会议记录"),
+    "member": N_("党员"),
+    "pioneer_post": N_("先锋岗"),
+    "post_log": N_("先锋岗记录"),
+    "post_evaluation": N_("先锋岗评价"),
+    "branch_profile": N_("支部信息"),
+    "notice": N_("通知"),
+    "review": N_("审核意见"),
+    "notice_receipt": N_("通知回执"),
 }
+# The stored (Chinese) evaluation title, read back to be shown in the reader's language.
+_EVALUATION = re.compile(
+    re.escape(indexer.EVALUATION_TITLE).replace(r"\{period\}", "(.*)").replace(r"\{score\}", r"(\S+)"))
 LISTED_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation", "member", "notice")
 # What "全部" lists on a branch page: the branch's own records (members have their own table).
 DEFAULT_KINDS = ("meeting", "pioneer_post", "post_log", "post_evaluation")
-STATUS_LABELS = {"draft": "草稿", "final": "定稿"}
+
+
+def kind_label(kind: str) -> str:
+    """会议记录 / Meeting record: a record kind in the reader's language (KIND_LABELS are the sources)."""
+    return t(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
+
+
+DECISION_LABELS = {"approved": N_("已审核"), "returned": N_("退回修改")}
+
+
+def decision_label(decision: str) -> str:
+    return t(DECISION_LABELS[decision]) if decision in DECISION_LABELS else decision
 
 
 def record_url(branch_id: str, record_id: str, action: str = "") -> str:
@@ -76,42 +92,51 @@ class RecordLine:
         return record_url(self.branch_id, self.record_id)
 
     @property
+    def shown_title(self) -> str:
+        """The title as typed; an evaluation's made-up one in the reader's language."""
+        if self.kind == "post_evaluation":
+            made = _EVALUATION.fullmatch(self.title)
+            if made:
+                return t(indexer.EVALUATION_TITLE, period=made[1], score=made[2])
+        return self.title
+
+    @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return kind_label(self.kind)
 
     @property
     def type_label(self) -> str:
         if self.meeting_type:
             try:
-                return MeetingType(self.meeting_type).label
+                return label(MeetingType(self.meeting_type))
             except ValueError:
                 return self.meeting_type
         return self.kind_label
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return {"draft": t("草稿"), "final": pt("record", "定稿")}.get(self.status, self.status)
 
     @property
     def flags(self) -> list[tuple[str, str]]:
         """(css class, text) badges, most important first."""
         out: list[tuple[str, str]] = []
         if not self.readable:
-            out.append(("bad", "需升级客户端"))
+            out.append(("bad", t("需升级客户端")))
         if self.conflicted:
-            out.append(("bad", "同步冲突"))
+            out.append(("bad", t("同步冲突")))
         if self.count_state is CountState.INVALID:
-            out.append(("bad", "会议无效"))
+            out.append(("bad", t("会议无效")))
         if self.decision == "returned":
-            out.append(("due", "已退回修改"))
+            out.append(("due", t("已退回修改")))
         elif self.decision == "approved":
-            out.append(("ok", "已审核"))
+            out.append(("ok", t("已审核")))
         if self.amended_by:
-            out.append(("later", "已更正"))
+            out.append(("later", t("已更正")))
         if self.amends:
-            out.append(("later", "更正记录"))
+            out.append(("later", t("更正记录")))
         if self.status == "draft" and self.readable and self.kind == "meeting":
-            out.append(("later", "草稿"))
+            out.append(("later", t("草稿")))
         return out
 
 
@@ -127,29 +152,29 @@ class RecordFilter:
     def describe(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         if self.kind:
-            out.append(("类型", KIND_LABELS.get(self.kind, self.kind)))
+            out.append((t("类型"), kind_label(self.kind)))
         if self.meeting_type:
-            out.append(("会议类型", MeetingType(self.meeting_type).label))
+            out.append((t("会议类型"), label(MeetingType(self.meeting_type))))
         if self.status:
-            out.append(("状态", STATUS_FILTERS.get(self.status, self.status)))
+            out.append((t("状态"), t(STATUS_FILTERS[self.status]) if self.status in STATUS_FILTERS else self.status))
         if self.date_from:
-            out.append(("起始日期", self.date_from.isoformat()))
+            out.append((t("起始日期"), self.date_from.isoformat()))
         if self.date_to:
-            out.append(("截止日期", self.date_to.isoformat()))
+            out.append((t("截止日期"), self.date_to.isoformat()))
         if self.text:
-            out.append(("关键词", self.text))
+            out.append((t("关键词"), self.text))
         return out
 
 
 STATUS_FILTERS = {
-    "draft": "草稿",
-    "final": "定稿",
-    "unreviewed": "定稿待审核",
-    "returned": "已退回修改",
-    "approved": "已审核",
-    "invalid": "会议无效",
-    "conflicted": "同步冲突",
-    "unreadable": "需升级客户端",
+    "draft": N_("草稿"),
+    "final": N_("定稿"),
+    "unreviewed": N_("定稿待审核"),
+    "returned": N_("已退回修改"),
+    "approved": N_("已审核"),
+    "invalid": N_("会议无效"),
+    "conflicted": N_("同步冲突"),
+    "unreadable": N_("需升级客户端"),
 }
 
 

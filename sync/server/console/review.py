@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from domain.enums import ReviewDecision
 from domain.errors import LedgerError
+from domain.i18n import N_, t
 from sync.protocol.record_ids import review_record_id
 from sync.server.console import audit
 from sync.server.console.scope import OutOfScope, Scope
@@ -38,20 +39,20 @@ def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, bra
     try:
         verdict = ReviewDecision(decision)
     except ValueError as exc:
-        raise ReviewError("请选择“已审核”或“退回修改”") from exc
+        raise ReviewError(t("请选择“已审核”或“退回修改”")) from exc
     comment = comment.strip()
     if verdict is ReviewDecision.RETURNED and not comment:
-        raise ReviewError("退回修改时请填写退回意见，告诉支部需要更正什么")
+        raise ReviewError(t("退回修改时请填写退回意见，告诉支部需要更正什么"))
     if len(comment) > MAX_COMMENT:
-        raise ReviewError(f"意见不能超过 {MAX_COMMENT} 字")
+        raise ReviewError(t("意见不能超过 {n} 字", n=MAX_COMMENT))
     scope.branch(branch_id)  # out of scope: OutOfScope before anything is read
     head = conn.execute(select(heads).where(heads.c.branch_id == branch_id, heads.c.record_id == record_id)).first()
     if head is None:
         raise OutOfScope(record_id)
     if head.kind != "meeting" or head.deleted:
-        raise ReviewError("只能审核会议记录")
+        raise ReviewError(t("只能审核会议记录"))
     if head.status != "final":
-        raise ReviewError("草稿尚未定稿，不能审核；支部定稿后再审核")
+        raise ReviewError(t("草稿尚未定稿，不能审核；支部定稿后再审核"))
     title = conn.execute(
         select(revisions.c.body).where(revisions.c.branch_id == branch_id, revisions.c.record_id == record_id,
                                        revisions.c.rev == head.current_rev)
@@ -70,6 +71,6 @@ def review(conn: Connection, publisher: Publisher, scope: Scope, user: User, bra
         "reviewed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
     publisher.publish_review(conn, branch_id=branch_id, record_id=review_record_id(record_id), body=body,
-                             author=f"总部:{user.name}")
+                             author=f"{N_('总部')}:{user.name}")
     audit.record(conn, user.name, "return" if verdict is ReviewDecision.RETURNED else "approve",
                  audit.record_target(branch_id, record_id), {"title": body_title, "comment": comment}, address)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from domain.i18n import t
 from domain.roster_sheet import RosterFormatError, parse_table, read_table_bytes
 from sync.server.findings import branch_members
 from sync.server.jsonlimits import bad_text
@@ -38,13 +39,14 @@ def plan_roster(conn: Connection, branch_id: str, filename: str, data: bytes) ->
     """Read and check the sheet against the branch's roster; nothing is written."""
     plan = RosterPlan()
     if len(data) > MAX_UPLOAD_BYTES:
-        plan.problems.append((0, "文件过大（最大 5 MB）"))
+        plan.problems.append((0, t("文件过大（最大 {size}）", size="5 MB")))
         return plan
     try:
         table = read_table_bytes(data, filename)
         rows = sum(1 for row in table if any(str(c or "").strip() for c in row)) - 1  # less the header
         if rows > MAX_ROSTER_ROWS:
-            plan.problems.append((0, f"一次最多上传 {MAX_ROSTER_ROWS} 名党员，本文件有 {rows} 行；请分批上传"))
+            plan.problems.append((0, t("一次最多上传 {n} 名党员，本文件有 {rows} 行；请分批上传",
+                                        n=MAX_ROSTER_ROWS, rows=rows)))
             return plan
         parsed = parse_table(table)
     except RosterFormatError as exc:

@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.i18n import N_, t
 from sync.server import devices as device_store
 from sync.server import orgs
 from sync.server.console import audit, indexer
@@ -66,7 +67,7 @@ async def review_record(request: Request, branch_id: str, record_id: str) -> Res
     except ReviewError as exc:
         raise ConsoleError(400, str(exc)) from exc
     except PublishError as exc:
-        raise ConsoleError(409, f"无法保存审核意见：{exc}") from exc
+        raise ConsoleError(409, t("无法保存审核意见：{reason}", reason=exc)) from exc
     done = "returned" if decision == "returned" else "approved"
     return redirect(f"{record_url(branch_id, record_id)}?done={done}")
 
@@ -106,21 +107,21 @@ async def publish_notice(request: Request) -> Response:
     try:
         unit = who.scope.unit(target)
     except OutOfScope:
-        error = "请选择本账号管理范围内的发送对象"
+        error = t("请选择本账号管理范围内的发送对象")
     issued_text = _text(form, "issued_on", 10)
     try:
         issued = dt.date.fromisoformat(issued_text) if issued_text else dt.date.today()
     except ValueError:
-        error = error or "发布日期格式不正确（应为 YYYY-MM-DD）"
+        error = error or t("发布日期格式不正确（应为 {format}）", format="YYYY-MM-DD")
         issued = dt.date.today()
     if not title:
-        error = error or "请填写通知标题"
+        error = error or t("请填写通知标题")
     if not error:
         try:
             published = await run_in_threadpool(
                 lambda: _publisher(request).publish_notice(target=unit.id, title=title, body=body, issued_on=issued,
                                                            issuer=issuer, requires_ack=requires_ack,
-                                                           author=f"总部:{who.user.name}"))
+                                                           author=f"{N_('总部')}:{who.user.name}"))
         except (PublishError, orgs.OrgError) as exc:
             error = str(exc)
         else:
@@ -157,7 +158,7 @@ async def roster_upload(request: Request) -> Response:
     except OutOfScope as exc:
         raise not_found() from exc
     if not isinstance(upload, UploadFile) or not upload.filename:
-        problems = [(0, "请选择要上传的 .xlsx 或 .csv 文件")]
+        problems = [(0, t("请选择要上传的 {formats} 文件", formats=".xlsx / .csv"))]
     else:
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
         plan = await run(request, plan_roster, unit.id, upload.filename, data)
@@ -165,7 +166,7 @@ async def roster_upload(request: Request) -> Response:
         if not problems:
             try:
                 await run_in_threadpool(lambda: _publisher(request).push_roster(
-                    branch=unit.id, members=plan.members, author=f"总部:{who.user.name}"))
+                    branch=unit.id, members=plan.members, author=f"{N_('总部')}:{who.user.name}"))
             except PublishError as exc:
                 problems = [(0, str(exc))]
             else:
@@ -192,7 +193,7 @@ def _require_unit(scope: Scope, unit_id: str | None) -> None:
         try:
             scope.unit(unit_id)
         except OutOfScope as exc:
-            raise ConsoleError(400, "所选组织不在本账号管理范围内") from exc
+            raise ConsoleError(400, t("所选组织不在本账号管理范围内")) from exc
 
 
 @router.get("/users")
@@ -226,10 +227,10 @@ async def users_change(request: Request) -> Response:
             user_id = int(_text(form, "user_id", 20) or "0")
             target = next((u for u in list_users(conn) if u.id == user_id), None)
             if target is None or (who.scope.root_id is not None and target.org_id not in who.scope.unit_ids):
-                return "找不到该用户"
+                return t("找不到该用户")
             if action == "disable":
                 if target.id == who.user.id:
-                    return "不能停用自己的账号"
+                    return t("不能停用自己的账号")
                 change_user(conn, user_id, disabled=True)
                 end_sessions_of(conn, user_id)
             elif action == "enable":
@@ -241,7 +242,7 @@ async def users_change(request: Request) -> Response:
                 change_user(conn, user_id, role=_text(form, "role", 20), org=org, clear_org=org is None)
                 end_sessions_of(conn, user_id)
             else:
-                return "未知操作"
+                return t("未知操作")
             audit.record(conn, who.user.name, "user_change", target.name, {"action": action}, client_address(request))
             return ""
         except (UserError, orgs.OrgError, ValueError) as exc:
@@ -306,7 +307,7 @@ async def devices_action(request: Request) -> Response:
 
         code, code_branch = await run(request, issue), unit.name
     else:
-        error = "未知操作"
+        error = t("未知操作")
     found = await run(request, _devices_in, who.scope)
     return render(request, "devices.html", {"nav": "devices", "devices": found, "branches": who.scope.branches,
                                             "code": code, "code_branch": code_branch, "error": error}, who=who)
@@ -329,7 +330,7 @@ async def orgs_add(request: Request) -> Response:
     form = await checked_form(request, who)
     parent = _text(form, "parent", 64) or None
     if parent is None and who.scope.root_id is not None:
-        raise ConsoleError(400, "请选择上级组织")
+        raise ConsoleError(400, t("请选择上级组织"))
     _require_unit(who.scope, parent)
 
     def work(conn: Any) -> str:

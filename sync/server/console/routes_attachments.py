@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.i18n import t
 from sync.server import blobrefs
 from sync.server.blobs import Blobs
 from sync.server.console import audit
@@ -37,7 +38,7 @@ async def _ref(request: Request, branch_id: str, record_id: str, sha256: str) ->
     if ref is None:
         raise not_found()
     if not ref.completed:
-        raise ConsoleError(404, "附件未上传完：支部设备下次联网同步后即可查看。")
+        raise ConsoleError(404, t("附件未上传完：支部设备下次联网同步后即可查看。"))
     return ref
 
 

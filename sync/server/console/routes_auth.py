@@ -9,7 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.i18n import LANGUAGES, t
 from sync.server.console import audit
+from sync.server.console.language import COOKIE, COOKIE_SECONDS
 from sync.server.console.sessions import (
     clear_failures,
     end_session,
@@ -27,6 +29,7 @@ from sync.server.console.web import (
     checked_form,
     checked_login_form,
     client_address,
+    not_found,
     office_of,
     redirect,
     render,
@@ -44,6 +47,20 @@ def _safe_next(value: str | None) -> str:
     if value and value.startswith("/console") and not value.startswith("//") and "\\" not in value:
         return value
     return HOME
+
+
+@router.get("/console/language/{lang}")
+async def switch_language(request: Request, lang: str) -> Response:
+    """The header's language switch: remember the choice in a cookie (it wins over the browser's
+    Accept-Language) and go back to the page it was clicked on. Needs no session: the login page has it too."""
+    if lang not in LANGUAGES:
+        raise not_found()
+    back = request.query_params.get("next") or "/"
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"
+    response = redirect(back)
+    set_cookie(request, response, COOKIE, lang, max_age=COOKIE_SECONDS)
+    return response
 
 
 def _login_page(request: Request, *, error: str = "", name: str = "", status: int = 200) -> Response:
@@ -73,14 +90,14 @@ def _attempt(request: Request, name: str, password: str) -> tuple[str, str] | st
         minutes = locked_minutes(conn, keys)
         if minutes:
             audit.record(conn, name.strip() or "?", "login_throttled", "", {"minutes": minutes}, address)
-            return f"登录失败次数过多，请 {minutes} 分钟后再试。"
+            return t("登录失败次数过多，请 {minutes} 分钟后再试。", minutes=minutes)
         user = verify_login(conn, name, password)
         if user is None:
             locked = note_failure(conn, keys, policy)
             audit.record(conn, name.strip() or "?", "login_failed", "", "", address)
             if locked:
-                return f"登录失败次数过多，请 {policy.lock_minutes} 分钟后再试。"
-            return "用户名或密码不正确。"
+                return t("登录失败次数过多，请 {minutes} 分钟后再试。", minutes=policy.lock_minutes)
+            return t("用户名或密码不正确。")
         clear_failures(conn, keys)
         token, csrf = start_session(conn, user, address)
         audit.record(conn, user.name, "login", "", "", address)
@@ -93,7 +110,7 @@ async def login(request: Request) -> Response:
     name = str(form.get("name") or "")[:100]
     password = str(form.get("password") or "")[:1000]
     if not name.strip() or not password:
-        return _login_page(request, error="请输入用户名和密码。", name=name, status=400)
+        return _login_page(request, error=t("请输入用户名和密码。"), name=name, status=400)
     result = await run_in_threadpool(_attempt, request, name, password)
     if isinstance(result, str):
         return _login_page(request, error=result, name=name, status=401)
@@ -135,9 +152,9 @@ async def change_password(request: Request) -> Response:
     def work() -> str:
         with office_of(request).engine.begin() as conn:
             if verify_login(conn, who.user.name, old) is None:
-                return "当前密码不正确。"
+                return t("当前密码不正确。")
             if new != again:
-                return "两次输入的新密码不一致。"
+                return t("两次输入的新密码不一致。")
             try:
                 change_user(conn, who.user.id, password=new)
             except UserError as exc:

@@ -17,12 +17,13 @@ from starlette.responses import Response
 
 from domain.compliance import Period
 from domain.enums import MeetingType
+from domain.i18n import label, t
 from sync.server.compliance import BadPeriod, parse_period
 from sync.server.console import audit, exports, indexer, pdf
 from sync.server.console.branch_view import branch_page
-from sync.server.console.matrix import COLUMNS, SILENT_DAYS, build_matrix, state_class
+from sync.server.console.matrix import SILENT_DAYS, build_matrix, columns, state_class, state_label
 from sync.server.console.record_view import record_page
-from sync.server.console.records import KIND_LABELS, LISTED_KINDS, STATUS_FILTERS, RecordFilter, list_records, search
+from sync.server.console.records import LISTED_KINDS, STATUS_FILTERS, RecordFilter, kind_label, list_records, search
 from sync.server.console.scope import OutOfScope
 from sync.server.console.web import (
     ConsoleError,
@@ -38,7 +39,7 @@ from sync.server.console.web import (
 
 router = APIRouter(prefix="/console")
 PAGE_ROWS = 100
-MEETING_TYPES = [(t.value, t.label) for t in MeetingType]
+MEETING_TYPES = [m.value for m in MeetingType]
 
 
 def _today(request: Request) -> dt.date:
@@ -58,7 +59,7 @@ def _period(request: Request) -> Period:
     try:
         return parse_period(code)
     except BadPeriod as exc:
-        raise ConsoleError(400, f"期间格式不正确：{code}（应为 2026、2026-Q4 或 2026-11）") from exc
+        raise ConsoleError(400, t("期间格式不正确：{code}（应为 2026、2026-Q4 或 2026-11）", code=code)) from exc
 
 
 def _date(value: str | None, label: str) -> dt.date | None:
@@ -67,22 +68,23 @@ def _date(value: str | None, label: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ConsoleError(400, f"{label}格式不正确（应为 YYYY-MM-DD）") from exc
+        raise ConsoleError(400, t("{field}格式不正确（应为 {format}）", field=label, format="YYYY-MM-DD")) from exc
 
 
 def _filter(request: Request) -> RecordFilter:
     params = request.query_params
     kind = params.get("kind") or None
     if kind and kind not in LISTED_KINDS:
-        raise ConsoleError(400, "记录类型不正确")
+        raise ConsoleError(400, t("记录类型不正确"))
     meeting_type = params.get("type") or None
-    if meeting_type and meeting_type not in {t for t, _ in MEETING_TYPES}:
-        raise ConsoleError(400, "会议类型不正确")
+    if meeting_type and meeting_type not in set(MEETING_TYPES):
+        raise ConsoleError(400, t("会议类型不正确"))
     status = params.get("status") or None
     if status and status not in STATUS_FILTERS:
-        raise ConsoleError(400, "状态不正确")
+        raise ConsoleError(400, t("状态不正确"))
     return RecordFilter(kind=kind, meeting_type=meeting_type, status=status,
-                        date_from=_date(params.get("from"), "起始日期"), date_to=_date(params.get("to"), "截止日期"),
+                        date_from=_date(params.get("from"), t("起始日期")),
+                        date_to=_date(params.get("to"), t("截止日期")),
                         text=(params.get("q") or "")[:200])
 
 
@@ -133,7 +135,8 @@ async def matrix_page(request: Request) -> Response:
     params = {k: v for k, v in request.query_params.items() if k != "page"}
     return render(request, "matrix.html", {
         "nav": "matrix", "matrix": matrix, "rows": shown, "total": len(rows), "page": page,
-        "pages": max(1, -(-len(rows) // PAGE_ROWS)), "columns": COLUMNS, "state_class": state_class,
+        "pages": max(1, -(-len(rows) // PAGE_ROWS)), "columns": columns(), "state_class": state_class,
+        "state_label": state_label,
         "only": only, "root": root, "silent_days": SILENT_DAYS, "years": _years(_today(request)),
         "year": period.start.year, "part": period.code[5:] if len(period.code) > 4 else "",
         "units": [u for u in who.scope.units if not u.is_branch], "query": urlencode(params),
@@ -150,13 +153,14 @@ async def matrix_export(request: Request, fmt: str) -> Response:
     branch_ids = [b.id for b in (who.scope.under(root) if root else who.scope.branches)]
     await _refresh(request, branch_ids)
     matrix = await run(request, build_matrix, who.scope, root, period, _today(request))
-    scope_name = who.scope.unit(root).name if root else "全部"
-    heading = [("三会一课完成情况", period.label_zh), ("范围", scope_name), ("判断日期", _today(request).isoformat()),
-               ("导出人", who.user.display_name), ("导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
+    scope_name = who.scope.unit(root).name if root else t("全部")
+    heading = [(t("三会一课完成情况"), period.label), (t("范围"), scope_name),
+               (t("判断日期"), _today(request).isoformat()),
+               (t("导出人"), who.user.display_name), (t("导出时间"), dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
     table = exports.matrix_table(matrix)
     await run(request, audit.record, who.user.name, "export", f"matrix {period.code}",
               {"format": fmt, "org": root or "", "rows": len(table[1])}, client_address(request))
-    return _download(fmt, f"三会一课完成情况-{period.code}", heading, table)
+    return _download(fmt, t("三会一课完成情况-{period}", period=period.code), heading, table)
 
 
 def _download(fmt: str, name: str, heading: list[tuple[str, str]], table: exports.Table) -> Response:
@@ -189,8 +193,9 @@ async def branch(request: Request, branch_id: str) -> Response:
                      offset=(page - 1) * PAGE_ROWS)
     params = {k: v for k, v in request.query_params.items() if k != "page"}
     return render(request, "branch.html", {
-        "nav": "matrix", "b": data, "flt": flt, "kinds": [(k, KIND_LABELS[k]) for k in LISTED_KINDS],
-        "types": MEETING_TYPES, "statuses": list(STATUS_FILTERS.items()), "page": page,
+        "nav": "matrix", "b": data, "flt": flt, "kinds": [(k, kind_label(k)) for k in LISTED_KINDS],
+        "types": [(m, label(MeetingType(m))) for m in MEETING_TYPES],
+        "statuses": [(k, t(v)) for k, v in STATUS_FILTERS.items()], "page": page,
         "pages": max(1, -(-data.total // PAGE_ROWS)), "query": urlencode(params), "today": _today(request),
     }, who=who)
 
@@ -207,11 +212,11 @@ async def branch_export(request: Request, branch_id: str, fmt: str) -> Response:
     flt = _filter(request)
     await _refresh(request, [branch_id])
     lines, _total = await run(request, list_records, [unit], flt, limit=100_000)
-    heading = [("记录列表", unit.name), *flt.describe(), ("导出人", who.user.display_name),
-               ("导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
+    heading = [(t("记录列表"), unit.name), *flt.describe(), (t("导出人"), who.user.display_name),
+               (t("导出时间"), dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
     await run(request, audit.record, who.user.name, "export", f"records {branch_id}",
               {"format": fmt, "filters": dict(flt.describe()), "rows": len(lines)}, client_address(request))
-    return _download(fmt, f"记录列表-{unit.name}", heading, exports.records_table(lines))
+    return _download(fmt, t("记录列表-{branch}", branch=unit.name), heading, exports.records_table(lines))
 
 
 # ---------------------------------------------------------------------------------- record

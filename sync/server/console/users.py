@@ -16,11 +16,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import Connection, insert, select, update
 
 from domain.errors import LedgerError
+from domain.i18n import N_, listing, t
 from sync.server.console.tables import console_users
 from sync.server.orgs import get_unit, resolve_unit
 from sync.server.timeutil import now_text
 
-ROLE_LABELS: dict[str, str] = {"admin": "管理员", "reviewer": "审核员", "viewer": "查看"}
+# Chinese sources, shown with role_label() in the reader's language.
+ROLE_LABELS: dict[str, str] = {"admin": N_("管理员"), "reviewer": N_("审核员"), "viewer": N_("查看")}
 # What each role may do, cumulatively: a 管理员 may also review, a 审核员 also read.
 _RANK = {"viewer": 0, "reviewer": 1, "admin": 2}
 MIN_PASSWORD_LENGTH = 10
@@ -29,8 +31,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("branch-ledger-no-such-user")
 
 
+def role_label(role: str) -> str:
+    """管理员 / Administrator: a role as the reader's language names it."""
+    return t(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
 class UserError(LedgerError, ValueError):
-    """A user operation that cannot be done; ``str()`` is a Chinese message for the admin."""
+    """A user operation that cannot be done; ``str()`` is a message for the admin in the shown language."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class User:
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return role_label(self.role)
 
     def can(self, role: str) -> bool:
         """Whether this user has at least ``role``'s powers."""
@@ -58,9 +65,9 @@ def _user(row: object) -> User:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+        raise UserError(t("密码至少需要 {n} 个字符", n=MIN_PASSWORD_LENGTH))
     if password.strip() != password or not password.strip():
-        raise UserError("密码首尾不能是空格")
+        raise UserError(t("密码首尾不能是空格"))
 
 
 def hash_password(password: str) -> str:
@@ -69,7 +76,8 @@ def hash_password(password: str) -> str:
 
 def _check_role(role: str) -> None:
     if role not in ROLE_LABELS:
-        raise UserError(f"未知的角色：{role}（可选：admin 管理员、reviewer 审核员、viewer 查看）")
+        raise UserError(t("未知的角色：{role}（可选：{choices}）", role=role,
+                          choices=listing(f"{key} {role_label(key)}" for key in ROLE_LABELS)))
 
 
 def _scope_id(conn: Connection, org: str | None) -> str | None:
@@ -82,12 +90,12 @@ def add_user(conn: Connection, name: str, role: str, password: str, *, org: str 
              display_name: str = "") -> User:
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
-        raise UserError("用户名不能为空、不能含空格，最长 100 个字符")
+        raise UserError(t("用户名不能为空、不能含空格，最长 100 个字符"))
     _check_role(role)
     check_password_rules(password)
     org_id = _scope_id(conn, org)
     if conn.execute(select(console_users.c.id).where(console_users.c.name == name)).first():
-        raise UserError(f"用户名已存在：{name}")
+        raise UserError(t("用户名已存在：{name}", name=name))
     now = now_text()
     result = conn.execute(
         insert(console_users).values(name=name, display_name=(display_name.strip() or name)[:100], role=role,
@@ -150,7 +158,7 @@ def change_user(conn: Connection, user_id: int, *, role: str | None = None, org:
         values["display_name"] = display_name.strip()[:100]
     done = conn.execute(update(console_users).where(console_users.c.id == user_id).values(**values))
     if done.rowcount != 1:
-        raise UserError("找不到该用户")
+        raise UserError(t("找不到该用户"))
     found = get_user(conn, user_id)
     assert found is not None
     return found
@@ -158,6 +166,6 @@ def change_user(conn: Connection, user_id: int, *, role: str | None = None, org:
 
 def scope_label(conn: Connection, user: User) -> str:
     if user.org_id is None:
-        return "全部组织"
+        return t("全部组织")
     unit = get_unit(conn, user.org_id)
     return unit.name if unit else user.org_id

@@ -37,12 +37,14 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Message
 
 from domain.errors import LedgerError
+from domain.i18n import label, listing, pt, t
 from resources.locate import resource_path
 from sync.server.body import BodyLimits, read_body
+from sync.server.console.language import AUTONYMS, COOKIE, html_lang, other_language
 from sync.server.console.records import record_url
 from sync.server.console.scope import OutOfScope, Scope, scope_of
 from sync.server.console.sessions import ConsoleSession, SessionPolicy, load_session
-from sync.server.console.users import ROLE_LABELS, User
+from sync.server.console.users import User, role_label
 from sync.server.errors import ApiError
 from sync.server.jsonlimits import bad_text
 from sync.server.service import HeadOffice
@@ -62,7 +64,7 @@ class ConsoleSettings:
 
 
 class ConsoleError(LedgerError):
-    """An error page: ``status`` and a Chinese message."""
+    """An error page: ``status`` and a message in the reviewer's language (made with ``t()``)."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
@@ -79,7 +81,7 @@ class NeedLogin(Exception):
 
 
 def not_found() -> ConsoleError:
-    return ConsoleError(404, "找不到该页面或记录，或您没有查看权限。")
+    return ConsoleError(404, t("找不到该页面或记录，或您没有查看权限。"))
 
 
 def _env() -> jinja2.Environment:
@@ -89,11 +91,30 @@ def _env() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # One catalog for the window, the CLI and these pages: t("…")/pt("ctx", "…") in a template
+    # are the domain.i18n functions (build.py extracts them with Jinja's Babel extractor); the
+    # i18n extension's gettext callables are the same lookups, for {% trans %} and _().
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda text: t(text), ngettext=lambda one, many, n: t(one if n == 1 else many),
+        pgettext=lambda context, text: pt(context, text), newstyle=False,
+    )
+    env.globals.update(t=t, pt=pt, enum_label=label, listing=listing, html_lang=html_lang,
+                       other_language=other_language, AUTONYMS=AUTONYMS, LANGUAGE_COOKIE=COOKIE,
+                       quarter_label=quarter_label, month_label=month_label)
     env.filters["local_time"] = local_time
-    env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["record_url"] = record_url  # a record's address names its branch too
     return env
+
+
+def quarter_label(number: int) -> str:
+    """第一季度 / Q1 (the matrix's period choice)."""
+    return (t("第一季度"), t("第二季度"), t("第三季度"), t("第四季度"))[number - 1]
+
+
+def month_label(number: int) -> str:
+    return t("{n}月", n=number)
 
 
 def local_time(value: str | None) -> str:
@@ -164,7 +185,7 @@ def check_address(request: Request) -> None:
     """Path and query must hold only text the databases can store (they name ids and filters)."""
     for value in [*request.path_params.values(), *request.query_params.values()]:
         if isinstance(value, str) and bad_text(value):
-            raise ConsoleError(400, "地址中含有无效字符。")
+            raise ConsoleError(400, t("地址中含有无效字符。"))
 
 
 async def viewer(request: Request, role: str = "viewer") -> Viewer:
@@ -176,7 +197,7 @@ async def viewer(request: Request, role: str = "viewer") -> Viewer:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise NeedLogin(target)
     if not found.user.can(role):
-        raise ConsoleError(403, f"此操作需要“{ROLE_LABELS[role]}”权限。")
+        raise ConsoleError(403, t("此操作需要“{role}”权限。", role=role_label(role)))
     return found
 
 
@@ -193,10 +214,10 @@ async def read_form(request: Request, max_bytes: int) -> FormData:
         data = await read_body(request, BodyLimits(max_wire=max_bytes, max_json=max_bytes))
     except ApiError as exc:
         if exc.status == 413:
-            raise ConsoleError(413, f"提交的内容过大（最多 {max_bytes // 1024} KB）。") from exc
+            raise ConsoleError(413, t("提交的内容过大（最多 {kb} KB）。", kb=max_bytes // 1024)) from exc
         if exc.status == 408:
-            raise ConsoleError(408, "提交超时，请检查网络后重试。") from exc
-        raise ConsoleError(400, "提交的内容格式不正确。") from exc
+            raise ConsoleError(408, t("提交超时，请检查网络后重试。")) from exc
+        raise ConsoleError(400, t("提交的内容格式不正确。")) from exc
 
     async def replay() -> Message:
         return {"type": "http.request", "body": data, "more_body": False}
@@ -205,7 +226,7 @@ async def read_form(request: Request, max_bytes: int) -> FormData:
     for _key, value in form.multi_items():
         problem = bad_text(value) if isinstance(value, str) else None
         if problem:
-            raise ConsoleError(400, f"表单内容无法保存：{problem}。")
+            raise ConsoleError(400, t("表单内容无法保存：{problem}。", problem=problem))
     return form
 
 
@@ -214,7 +235,7 @@ async def checked_form(request: Request, who: Viewer, max_bytes: int = FORM_BYTE
     form = await read_form(request, max_bytes)
     token = form.get("csrf")
     if not isinstance(token, str) or not secrets.compare_digest(token, who.csrf) or not _same_origin(request):
-        raise ConsoleError(403, "表单已过期或来源不正确，请刷新页面后重试。")
+        raise ConsoleError(403, t("表单已过期或来源不正确，请刷新页面后重试。"))
     return form
 
 
@@ -224,7 +245,7 @@ async def checked_login_form(request: Request) -> FormData:
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if (not isinstance(token, str) or not cookie or not secrets.compare_digest(token, cookie)
             or not _same_origin(request)):
-        raise ConsoleError(403, "登录表单已过期，请刷新页面后重试。")
+        raise ConsoleError(403, t("登录表单已过期，请刷新页面后重试。"))
     return form
 
 
