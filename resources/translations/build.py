@@ -50,6 +50,7 @@ SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
     ("domain", _GENERAL),
     ("sync", _GENERAL),
     ("printing", _GENERAL),
+    ("branch_ledger", _GENERAL),
 )
 
 # Chinese characters and punctuation; 〓 (U+3013) is the mark printed for a missing glyph, not a word.
@@ -183,13 +184,17 @@ def problems_in(lang: str, catalog: Catalog) -> list[str]:
 
 
 # Modules whose every Chinese string literal must go through the catalog (``t``/``pt``/``N_``): the
-# client command line and what it prints. A literal anywhere else in them (an f-string in a
+# client and head-office command lines and what they print. A literal anywhere else in them (an f-string in a
 # print, a dict of labels) would show Chinese to an English clerk, so the check names it.
 GUARDED = (
     "desktop_app/cli.py", "desktop_app/cli_text.py", "desktop_app/cli_session.py", "desktop_app/store_cli.py",
     "desktop_app/sync_cli.py", "desktop_app/ledger_cli.py", "desktop_app/print_cli.py",
     "desktop_app/attachments_cli.py", "desktop_app/transfer.py", "desktop_app/operations/transfer.py",
     "desktop_app/compliance_query.py", "desktop_app/store/record_ids.py", "domain/compliance/render.py",
+    # branch-ledger-hq and what it prints
+    "branch_ledger/cli_language.py", "sync/server/cli.py", "sync/server/orgs.py", "sync/server/admin_tokens.py",
+    "sync/server/keyfile.py", "sync/server/identity.py", "sync/server/secrets_util.py", "sync/server/terminal.py",
+    "sync/server/reports.py", "sync/server/blobstore_s3.py",
 )
 _MARKERS = {"t", "pt", "N_", "_words"}
 
