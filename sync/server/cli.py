@@ -337,7 +337,13 @@ def cmd_notice_publish(args: argparse.Namespace) -> int:
 
 def cmd_roster_push(args: argparse.Namespace) -> int:
     office = _office(args)
-    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CliError(pt("cli", "{path} 不是有效的 JSON（第 {line} 行第 {column} 列）", path=args.file,
+                          line=exc.lineno, column=exc.colno)) from exc
+    except UnicodeDecodeError as exc:
+        raise CliError(pt("cli", "{path} 不是 UTF-8 文本", path=args.file)) from exc
     members = data.get("members") if isinstance(data, dict) else data
     if not isinstance(members, list):
         raise CliError(pt("cli", "名册文件应为成员列表，或含 {key} 列表的对象", key="members"))

@@ -64,6 +64,7 @@ SESSION: tuple[tuple[str, ...], ...] = (
     ("serve", "--host", "0.0.0.0"),
     ("org", "add"),
     ("records", "export", "--branch", "b1", "--out", "/nonexistent/folder/out.json"),
+    ("roster", "push", "--branch", "b1", "--file", "{broken}"),
     ("--help",),
     ("serve", "--help"),
 )
@@ -75,8 +76,11 @@ JSON_COMMANDS: tuple[tuple[str, ...], ...] = (
 
 def _session(db: Path, lang: list[str], env: dict[str, str]) -> list[tuple[tuple[str, ...], int, str]]:
     out = []
+    broken = db.with_name("roster.json")
+    broken.write_text('{"members": [', encoding="utf-8")
     for command in (*SESSION, *JSON_COMMANDS):
-        run = subprocess.run([str(PROGRAM), *lang, "--db", str(db), *command], capture_output=True, text=True,
+        filled = [arg.replace("{broken}", str(broken)) for arg in command]
+        run = subprocess.run([str(PROGRAM), *lang, "--db", str(db), *filled], capture_output=True, text=True,
                              env=env, timeout=180)
         out.append((command, run.returncode, run.stdout + run.stderr))
     return out
@@ -105,6 +109,7 @@ def sessions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[t
 
 def _machine_values_removed(text: str) -> str:
     """Tokens, keys, ids, paths, dates and URLs: not words of a language."""
+    text = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)?", " ", text)  # timestamps
     text = re.sub(r"(/[\w.+-]+)+/?", " ", text)  # paths
     text = re.sub(r"\b[\w:+.-]*://\S*", " ", text)  # URLs
     text = re.sub(r"[A-Za-z0-9_+/=-]{20,}", " ", text)  # tokens, keys, epochs
@@ -141,6 +146,9 @@ def test_english_output_holds_no_chinese_but_what_the_admin_typed(
     assert "Refusing to serve plain HTTP on 0.0.0.0" in by_command["serve --host 0.0.0.0"]
     assert "the following arguments are required" in by_command["org add"]
     assert "Branches behind: 1 / 1" in by_command["compliance --period 2026-Q4 --today 2026-12-01"]
+    assert "is not valid JSON (line 1" in by_command["roster push --branch b1 --file {broken}"]
+    export = by_command["records export --branch b1 --out /nonexistent/folder/out.json"]
+    assert "does not exist" in export and "No such file or directory" not in export
     assert "revoked" in by_command["admin-token list"]
     assert "Theme Party day" in by_command["evidence show"] or "theme" in by_command["evidence show"].lower()
 
