@@ -84,6 +84,7 @@ MESSAGES: dict[str, str] = {
     "offset_mismatch": N_("上传位置与总部已收到的不符。"),
     "blob_incomplete": N_("附件未上传完。"),
     "no_thumbnail": N_("这个附件没有缩略图。"),
+    "device_not_found": N_("找不到设备：{device}"),
     "digest_mismatch": N_("上传的文件与记录中的附件摘要不符，已丢弃。"),
     "attachment_refused": N_("总部拒收附件“{name}”：{problem}"),
     "attachment_type_mismatch": N_("附件“{name}”的类型与记录所述不符。"),
