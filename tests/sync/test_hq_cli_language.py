@@ -153,7 +153,8 @@ def test_english_output_holds_no_chinese_but_what_the_admin_typed(
     export = by_command["records export --branch b1 --out /nonexistent/folder/out.json"]
     assert "does not exist" in export and "No such file or directory" not in export
     assert "revoked" in by_command["admin-token list"]
-    assert "Theme Party day" in by_command["evidence show"] or "theme" in by_command["evidence show"].lower()
+    assert "Theme day: Activity photos, sign-in sheet" in by_command["evidence show"]
+    assert "overdue: Theme day (once a month)" in by_command["compliance --period 2026-Q4 --today 2026-12-01"]
 
 
 def test_chinese_output_holds_no_stray_english(sessions: dict[str, list[tuple[tuple[str, ...], int, str]]]) -> None:
@@ -164,7 +165,7 @@ def test_chinese_output_holds_no_stray_english(sessions: dict[str, list[tuple[tu
         assert CJK.search(text), f"no Chinese in {' '.join(command)}:\n{text}"
     by_command = {" ".join(c): text for c, _, text in sessions["zh"]}
     assert "找不到组织：nosuch" in by_command["org add 第二支部 --kind branch --parent nosuch"]
-    assert "以下参数是必须的" in by_command["org add"] or "必须" in by_command["org add"]
+    assert "错误：缺少必需的参数：名称, --kind" in by_command["org add"]
     assert "落后支部：1 / 1" in by_command["compliance --period 2026-Q4 --today 2026-12-01"]
 
 
