@@ -181,7 +181,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
                               period=args.period)) from exc
         lacking = lacking_evidence(ledger, args.period)
     if args.json:
-        _print_json(report.to_json())
+        _print_json(report.to_json(shown=True))  # labels in the language of this run; keys and codes as ever
     else:
         print(render_text(report))
         if lacking:  # head office requires a 签到表/photo these meetings lack: they do not count

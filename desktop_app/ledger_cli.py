@@ -131,7 +131,7 @@ def cmd_lapses(args: argparse.Namespace) -> int:
     with open_ledger(args) as ledger:
         warnings = lapse_warnings(ledger, today)
     if args.json:
-        _print_json([w.to_json() for w in warnings])
+        _print_json([w.to_json(shown=True) for w in warnings])  # messages in the language of this run
         return EXIT_OK
     if not warnings:
         print(pt("cli", "没有长期未参加组织生活的党员"))

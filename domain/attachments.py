@@ -128,10 +128,10 @@ class AttachmentRole(StrEnum):
 
 
 ROLE_LABELS: Final[Mapping[AttachmentRole, str]] = {
-    AttachmentRole.SIGN_IN_SHEET: "签到表",
-    AttachmentRole.PHOTO: "活动照片",
-    AttachmentRole.LECTURE: "讲稿/课件",
-    AttachmentRole.OTHER: "其他",
+    AttachmentRole.SIGN_IN_SHEET: N_("签到表"),
+    AttachmentRole.PHOTO: N_("活动照片"),
+    AttachmentRole.LECTURE: N_("讲稿/课件"),
+    AttachmentRole.OTHER: N_("其他"),
 }
 
 

@@ -54,7 +54,8 @@ class LapseWarning:
     message_zh: str  # Chinese (printing, head office)
     message: str = ""  # the same in the shown language (the window, the CLI)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, shown: bool = False) -> dict[str, Any]:
+        """``message`` in Chinese (head office), or with ``shown`` in the shown language (the CLI)."""
         return {
             "member_id": self.member_id,
             "member_name": self.member_name,
@@ -63,7 +64,7 @@ class LapseWarning:
             "counted_from": self.counted_from.isoformat(),
             "severity": self.severity.value,
             "code": self.code,
-            "message": self.message_zh,
+            "message": (self.message or self.message_zh) if shown else self.message_zh,
         }
 
 

@@ -82,6 +82,12 @@ DB_FILE = "ledger.db"
 NEW_DB_FILE = "ledger.db.new"
 META_PENDING_RECOVERY = "security.pending_recovery_key"
 META_FULL_RESYNC = "sync.full_resync"  # = sync_state.KEY_FULL_RESYNC (imported late: no cycle)
+# Shown while the key file's recovery slot is damaged; dropped once a new recovery key is issued.
+REISSUE_COMMAND = "branch-ledger recovery-key reissue"
+RECOVERY_SLOT_DAMAGED = N_(
+    "密钥文件中保存恢复密钥的部分已损坏，恢复密钥已不能使用。请在“设置”中重新生成恢复密钥"
+    "（命令行：{command}）。"
+)
 
 
 def _db_files(db: Path) -> list[Path]:
@@ -252,7 +258,7 @@ class Store:
                                    recovery_wrapped=key_file.recovery_wrapped)
             repaired.save(key_path)
             store = cls._open_with_key(data_dir, repaired, db_key)
-            store.key_warnings.append(f"密钥文件已损坏，已用备份中的副本修复（原文件保存在 {kept}）。")
+            store.key_warnings.append(t("密钥文件已损坏，已用备份中的副本修复（原文件保存在 {kept}）。", kept=kept))
             return store
         raise damage
 
@@ -310,12 +316,9 @@ class Store:
                 self._key_file = key_file
                 rewritten = True
         if "passphrase" in key_file.damaged:
-            self.key_warnings.append(N_("密钥文件中保存密码的部分已损坏。请立即设置新密码（恢复密钥解锁时会要求设置）。"))
+            self.key_warnings.append(t("密钥文件中保存密码的部分已损坏。请立即设置新密码（恢复密钥解锁时会要求设置）。"))
         if "recovery" in key_file.damaged:
-            self.key_warnings.append(
-                "密钥文件中保存恢复密钥的部分已损坏，恢复密钥已不能使用。请在“设置”中重新生成恢复密钥"
-                "（命令行：branch-ledger recovery-key reissue）。"
-            )
+            self.key_warnings.append(t(RECOVERY_SLOT_DAMAGED, command=REISSUE_COMMAND))
         return rewritten
 
     def _backup_before_migration(self) -> None:
@@ -414,7 +417,7 @@ class Store:
         except OSError as exc:
             raise translate(exc) or StoreError(detail=str(exc)) from exc
         self._key_file = key_file
-        self.key_warnings = [w for w in self.key_warnings if "恢复密钥" not in w]
+        self.key_warnings = [w for w in self.key_warnings if w != t(RECOVERY_SLOT_DAMAGED, command=REISSUE_COMMAND)]
         return key
 
     def _keep_damaged_key_file(self) -> None:

@@ -66,14 +66,15 @@ class WindowStatus:
     due_soon: bool
     dates: tuple[dt.date, ...]  # dates of the meetings counted
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, shown: bool = False) -> dict[str, Any]:
+        """Labels in Chinese (head office, printing), or with ``shown`` in the shown language (the CLI)."""
         return {
             "period": self.period.code,
-            "label": self.period.label_zh,
+            "label": self.period.label if shown else self.period.label_zh,
             "required": self.required,
             "done": self.done,
             "state": self.state.value,
-            "state_label": self.state.label,
+            "state_label": t(self.state.label) if shown else self.state.label,
             "due_date": self.due_date.isoformat(),
             "due_soon": self.due_soon,
             "dates": [d.isoformat() for d in self.dates],
@@ -96,20 +97,21 @@ class RequirementStatus:
     label: str = ""  # label_zh in the shown language (the window, the CLI)
     note: str = ""  # note_zh in the shown language
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, shown: bool = False) -> dict[str, Any]:
+        """Labels in Chinese (head office, printing), or with ``shown`` in the shown language (the CLI)."""
         return {
             "key": self.key,
-            "label": self.label_zh,
+            "label": (self.label or self.label_zh) if shown else self.label_zh,
             "cadence": self.cadence,
             "required": self.required,
             "done": self.done,
             "state": self.state.value,
-            "state_label": self.state.label,
+            "state_label": t(self.state.label) if shown else self.state.label,
             "due_date": self.due_date.isoformat() if self.due_date else None,
             "due_soon": self.due_soon,
-            "note": self.note_zh,
-            "source": self.source,
-            "windows": [w.to_json() for w in self.windows],
+            "note": (self.note or self.note_zh) if shown else self.note_zh,
+            "source": t(self.source) if shown else self.source,
+            "windows": [w.to_json(shown) for w in self.windows],
         }
 
 
@@ -140,14 +142,16 @@ class ComplianceReport:
                 return req
         raise KeyError(key)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, shown: bool = False) -> dict[str, Any]:
+        """Labels in Chinese (what head office receives and prints), or with ``shown`` in the shown
+        language (``branch-ledger compliance --json``); keys and codes are the same."""
         return {
             "branch": self.branch_name,
             "period": self.period.code,
-            "period_label": self.period.label_zh,
+            "period_label": self.period.label if shown else self.period.label_zh,
             "today": self.today.isoformat(),
             "last_activity": self.last_activity.isoformat() if self.last_activity else None,
-            "requirements": [r.to_json() for r in self.requirements],
+            "requirements": [r.to_json(shown) for r in self.requirements],
         }
 
 

@@ -51,6 +51,7 @@ SOURCES: tuple[tuple[str, dict[str, tuple[object, ...]]], ...] = (
     ("domain", _GENERAL),
     ("sync", _GENERAL),
     ("printing", _GENERAL),
+    ("branch_ledger", _GENERAL),
 )
 # Jinja templates (head office's web console), read by Jinja's own Babel extractor: t("…") and
 # pt("ctx", "…") there are the same functions (web.py makes them template globals).
@@ -196,13 +197,17 @@ def problems_in(lang: str, catalog: Catalog) -> list[str]:
 
 
 # Modules whose every Chinese string literal must go through the catalog (``t``/``pt``/``N_``): the
-# client command line and what it prints. A literal anywhere else in them (an f-string in a
+# client and head-office command lines and what they print. A literal anywhere else in them (an f-string in a
 # print, a dict of labels) would show Chinese to an English clerk, so the check names it.
 GUARDED = (
     "desktop_app/cli.py", "desktop_app/cli_text.py", "desktop_app/cli_session.py", "desktop_app/store_cli.py",
     "desktop_app/sync_cli.py", "desktop_app/ledger_cli.py", "desktop_app/print_cli.py",
     "desktop_app/attachments_cli.py", "desktop_app/transfer.py", "desktop_app/operations/transfer.py",
     "desktop_app/compliance_query.py", "desktop_app/store/record_ids.py", "domain/compliance/render.py",
+    # branch-ledger-hq and what it prints
+    "branch_ledger/cli_language.py", "sync/server/cli.py", "sync/server/orgs.py", "sync/server/admin_tokens.py",
+    "sync/server/keyfile.py", "sync/server/identity.py", "sync/server/secrets_util.py", "sync/server/terminal.py",
+    "sync/server/reports.py", "sync/server/blobstore_s3.py",
 )
 # Head office's web console (issue 12) likewise; the minutes document is Chinese by design, and
 # language.py names each language in itself (the header's switch).

@@ -265,7 +265,7 @@ class BlobQueue:
             # 400: head office expects another size than the store holds (a tampered reference);
             # 507: the branch's attachment quota at head office is full (blob_quota_exceeded) — the
             # file stays here and is offered again by the next sync
-            message, code = str(answer.get("message") or "") or None, str(answer.get("code", ""))
+            message, code = errors.shown_reply(answer), str(answer.get("code", ""))
             raise errors.RequestRejected(message, detail=f"POST HTTP {response.status_code}", code=code)
         return int(response.headers["Upload-Offset"])
 
@@ -283,7 +283,7 @@ class BlobQueue:
             if status == 409 and "Upload-Offset" in response.headers:
                 return int(response.headers["Upload-Offset"])  # head office holds more (or less): go on from there
             answer = _json(response)
-            message, code = str(answer.get("message") or "") or None, str(answer.get("code", ""))
+            message, code = errors.shown_reply(answer), str(answer.get("code", ""))
             if status == 422:
                 raise BlobRefused(message, code=code)
             raise errors.RequestRejected(message, detail=f"PATCH HTTP {status}", code=code)

@@ -6,12 +6,57 @@
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
+from typing import Any
+
 from domain.errors import LedgerError
-from domain.i18n import N_
+from domain.i18n import CHINESE, N_, language, t
+from sync.protocol.errors import MESSAGES, known, message_for, with_detail
+
+
+def shown(code: str | None, reason: str | None = None, params: Mapping[str, Any] | None = None,
+          server_text: str | None = None) -> str | None:
+    """What head office's refusal says, in the clerk's language.
+
+    The message is rendered from this client's catalog by ``reason`` (else ``code``) and its named
+    ``params`` (sync/protocol/errors.py). In Chinese head office's own text is shown when it sent
+    one (it is that same message, and an older head office's text may be more precise than its
+    code); a key this client does not know — a newer head office — falls back to that text too.
+    A refused change's ``detail`` follows its message: translated when it is a catalog message
+    (head office's "数值过大"), else as sent (a technical fact).
+    """
+    values = dict(params or {})
+    if server_text and language() == CHINESE:
+        return server_text
+    key = reason or code
+    if not key or not known(key):
+        return server_text
+    if not _fields(MESSAGES[key]) <= values.keys():  # a value this client's message needs is missing
+        return server_text
+    detail = str(values.pop("detail", "") or "")
+    detail = t(detail) if detail else ""  # a catalog message (数值过大) or a fact as sent
+    try:
+        return with_detail(message_for(key, **values), detail)
+    except (KeyError, IndexError, ValueError):  # params that do not fit this client's template
+        return server_text
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(template) if name}
+
+
+def shown_reply(answer: Mapping[str, Any]) -> str | None:
+    """:func:`shown` for a JSON error reply (``code``, ``reason``, ``params``, ``message``)."""
+    params = answer.get("params")
+    reason = answer.get("reason")
+    return shown(str(answer.get("code") or ""), reason if isinstance(reason, str) else None,
+                 params if isinstance(params, Mapping) else None, str(answer.get("message") or "") or None)
 
 
 class SyncError(LedgerError):
-    """Base of every sync failure; ``message`` is Chinese and shown to the clerk as is."""
+    """Base of every sync failure; ``message`` is shown to the clerk as is (in the clerk's language:
+    head office's refusals through :func:`shown`)."""
 
     retryable = False
     message = N_("同步失败")

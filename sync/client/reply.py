@@ -44,6 +44,9 @@ def parse_reply(data: Any) -> tuple[SyncResponse, list[QuarantinedChange]]:
             assert problem is not None
             bad.append(problem)
     reply.changes = good
+    for result in reply.results:
+        if result.status == "rejected":  # kept with the change and shown later: in the clerk's language
+            result.message = errors.shown(result.code, result.reason, result.params, result.message)
     return reply, bad
 
 

@@ -316,7 +316,7 @@ class Transport:
         if 200 <= status < 300:
             return parsed
         code = str(parsed.get("code", ""))
-        message = str(parsed.get("message", "")) or None
+        message = errors.shown_reply(parsed)  # in the clerk's language, by code (sync/client/errors.py)
         if status == 426 or code == "upgrade_required":
             raise errors.UpgradeRequired(message, min_protocol=parsed.get("min_protocol"))
         if status == 401 and code == "token_expired":

@@ -1,11 +1,23 @@
-"""Stable result codes and the Chinese messages the clerk sees for each.
+"""Stable result codes and the messages the clerk sees for each, in the clerk's language.
 
-Codes are machine-readable and never change meaning; messages may be reworded.
+Codes are machine-readable and never change meaning; messages may be reworded. Every error reply
+and every refused change carries its ``code`` (what the client acts on), the message's key when
+it is more precise than the code (``reason``: ``invalid_request`` says "malformed", ``bad_json``
+says why) and the message's values by name (``params``). The client shows
+:func:`message_for` ``(reason or code, **params)`` from its own catalog, in the clerk's language
+(:func:`sync.client.errors.shown`); the Chinese ``message`` head office writes beside them is for
+clients older than these keys, and for a key this client does not know (a newer head office).
+
+A field named ``problem`` holds a message itself (a catalog source such as "数值过大"), shown
+translated too, as is a refused change's ``detail`` when it is one; every other value (a header
+name, an attachment's file name) is shown as sent.
 """
 
 from __future__ import annotations
 
-from domain.i18n import N_, t
+from collections.abc import Mapping
+
+from domain.i18n import CHINESE, N_, t
 
 MESSAGES: dict[str, str] = {
     # per-change rejections
@@ -53,9 +65,60 @@ MESSAGES: dict[str, str] = {
     "weak_key": N_("设备公钥不安全（弱密钥），已拒绝注册。"),
     "insufficient_scope": N_("此管理令牌无权执行该操作。"),
     "database_unavailable": N_("总部数据库暂时不可用。"),
+    # whole-request reasons, more precise than their code (sent as ``reason``, with ``params``)
+    "bad_compression": N_("请求的 {encoding} 压缩数据无效。"),
+    "bad_json": N_("请求不是有效的 JSON。"),
+    "not_an_object": N_("请求应为 JSON 对象。"),
+    "bad_text": N_("请求格式不正确：{problem}。"),
+    "bad_public_key": N_("设备公钥格式不正确。"),
+    "device_mismatch": N_("请求中的设备编号与设备令牌不符。"),
+    "admin_token_invalid": N_("管理令牌无效、已过期或已吊销。"),
+    "scope_needed": N_("此管理令牌无权执行该操作（需要权限 {scope}）。"),
+    "blob_unknown": N_("总部没有这个附件，或本支部的记录未引用它。"),
+    "bad_header": N_("缺少或无效的 {header} 头。"),
+    "length_mismatch": N_("{header} 与记录中附件的大小不符。"),
+    "blob_overrun": N_("追加的数据超出附件的声明大小。"),
+    "unsupported_media_type": N_("{header} 应为 {expected}。"),
+    "blob_complete": N_("总部已完整收到这个附件。"),
+    "upload_not_started": N_("请先创建上传（{method}）。"),
+    "offset_mismatch": N_("上传位置与总部已收到的不符。"),
+    "blob_incomplete": N_("附件未上传完。"),
+    "no_thumbnail": N_("这个附件没有缩略图。"),
+    "device_not_found": N_("找不到设备：{device}"),
+    "digest_mismatch": N_("上传的文件与记录中的附件摘要不符，已丢弃。"),
+    "attachment_refused": N_("总部拒收附件“{name}”：{problem}"),
+    "attachment_type_mismatch": N_("附件“{name}”的类型与记录所述不符。"),
+    # per-change reasons, more precise than their code
+    "empty_body": N_("记录内容为空。"),
+    "base_not_parent": N_("修订号与内容不符：所基于的版本不在父版本之中，请联系管理员。"),
+    # what a text value cannot hold (the ``problem`` of bad_text / invalid_body)
+    "text_nul": N_("文本中含有空字符"),
+    "text_surrogate": N_("文本中含有无法编码的代理字符"),
+    "number_too_large": N_("数值过大"),
 }
+# A refused change's technical detail, after its message (the detail is shown as sent).
+WITH_DETAIL = N_("{message}（{detail}）")
 
 
-def message_for(code: str) -> str:
-    """The message for ``code`` in the shown language (:mod:`domain.i18n`); unknown codes as they are."""
-    return t(MESSAGES[code]) if code in MESSAGES else code
+def message_for(code: str, lang: str | None = None, **params: object) -> str:
+    """The message for ``code`` (or a reason) in ``lang`` (default: the shown language, :mod:`domain.i18n`),
+    its named fields filled from ``params``; unknown codes as they are."""
+    if code not in MESSAGES:
+        return code
+    if "problem" in params and isinstance(params["problem"], str):
+        params = {**params, "problem": t(params["problem"], lang)}
+    return t(MESSAGES[code], lang, **params)
+
+
+def server_text(code: str, params: Mapping[str, object] | None = None) -> str:
+    """What head office writes in a reply's ``message``: Chinese whatever the server's own language
+    (the clerks' default, and all that clients older than ``reason``/``params`` can show)."""
+    return message_for(code, CHINESE, **(params or {}))
+
+
+def with_detail(message: str, detail: str, lang: str | None = None) -> str:
+    return t(WITH_DETAIL, lang, message=message, detail=detail) if detail else message
+
+
+def known(code: str | None) -> bool:
+    return bool(code) and code in MESSAGES

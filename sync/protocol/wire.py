@@ -128,6 +128,10 @@ class ChangeResult(WireModel):
     leaves: list[str] = Field(default_factory=list)
     code: str | None = None
     message: str | None = None
+    # The message's key when more precise than ``code``, and its values (sync/protocol/errors.py):
+    # the device shows the message in the clerk's language; ``message`` is for older clients.
+    reason: str | None = None
+    params: dict[str, str | int | float] | None = None
 
 
 class PulledChange(WireModel):
@@ -240,11 +244,14 @@ class TokenRenewResponse(WireModel):
 
 
 class ErrorBody(WireModel):
-    """Every non-2xx reply of our server: a stable ``code`` and a Chinese ``message``."""
+    """Every non-2xx reply of our server: a stable ``code`` and a Chinese ``message``; ``reason`` and
+    ``params`` let the client show that message in the clerk's language (sync/protocol/errors.py)."""
 
     protocol: int = BASE_PROTOCOL
     code: str
     message: str
+    reason: str | None = None
+    params: dict[str, str | int | float] | None = None
     details: Any = None
     min_protocol: int | None = None
     max_protocol: int | None = None

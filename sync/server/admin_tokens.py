@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from domain.errors import LedgerError
+from domain.i18n import N_, t
 from sync.server import secrets_util
 from sync.server.tables import admin_tokens
 from sync.server.timeutil import now_text, to_text, utcnow
 
 SCOPES: dict[str, str] = {
-    "orgs:read": "组织架构",
-    "devices:read": "设备列表",
-    "devices:revoke": "停用设备",
-    "records:read": "支部记录列表",
-    "records:export": "导出支部全部记录",
-    "compliance:read": "三会一课完成情况",
+    "orgs:read": N_("组织架构"),
+    "devices:read": N_("设备列表"),
+    "devices:revoke": N_("停用设备"),
+    "records:read": N_("支部记录列表"),
+    "records:export": N_("导出支部全部记录"),
+    "compliance:read": N_("三会一课完成情况"),
 }
 ALL = "*"
 READ_SCOPES = ("orgs:read", "devices:read", "records:read", "compliance:read")
@@ -70,7 +71,10 @@ def create_admin_token(
     """A new token (shown once). ``ttl`` None: never expires."""
     unknown = [s for s in scopes if s != ALL and s not in SCOPES]
     if unknown or not scopes:
-        raise TokenError(f"未知的权限范围：{', '.join(unknown) or '（空）'}（可选：{', '.join(SCOPES)}，或 *）")
+        if not unknown:
+            raise TokenError(t("未给出权限范围（可选：{choices}，或 {all}）", choices=", ".join(SCOPES), all=ALL))
+        raise TokenError(t("未知的权限范围：{scopes}（可选：{choices}，或 {all}）",
+                           scopes=", ".join(unknown), choices=", ".join(SCOPES), all=ALL))
     token = secrets_util.new_token()
     conn.execute(
         insert(admin_tokens).values(
@@ -104,4 +108,4 @@ def revoke_admin_token(conn: Connection, token_id: int) -> None:
         .values(revoked_at=now_text())
     )
     if done.rowcount != 1 and not conn.execute(select(admin_tokens.c.id).where(admin_tokens.c.id == token_id)).first():
-        raise TokenError(f"没有编号为 {token_id} 的管理令牌")
+        raise TokenError(t("没有编号为 {id} 的管理令牌", id=token_id))

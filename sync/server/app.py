@@ -29,7 +29,7 @@ from sync.protocol.compression import (
     for_size,
     split_header,
 )
-from sync.protocol.errors import message_for
+from sync.protocol.errors import server_text
 from sync.protocol.versions import (
     BASE_PROTOCOL,
     COMPACT_HEADER,
@@ -230,7 +230,7 @@ class InternalErrorMiddleware:
             log.exception("unhandled error", exc_info=exc)
             if started:
                 raise
-            response = error_response(500, "internal_error", message_for("internal_error"))
+            response = error_response(500, "internal_error", server_text("internal_error"))
             await response(scope, receive, send)
 
 
@@ -291,12 +291,12 @@ def create_app(office: HeadOffice, settings: AppSettings | None = None) -> FastA
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> Response:
         details = [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]} for e in exc.errors()[:20]]
-        return error_response(422, "invalid_request", message_for("invalid_request"), details=details)
+        return error_response(422, "invalid_request", server_text("invalid_request"), details=details)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
         code = "not_found" if exc.status_code == 404 else "invalid_request"
-        return error_response(exc.status_code, code, message_for(code), details=str(exc.detail))
+        return error_response(exc.status_code, code, server_text(code), details=str(exc.detail))
 
     app.add_middleware(InternalErrorMiddleware)
     app.add_middleware(CompressionMiddleware, minimum_size=GZIP_THRESHOLD)

@@ -45,7 +45,7 @@ def authenticate_device(office: HeadOffice, request: Request, *, admission: bool
 def authenticate_admin(office: HeadOffice, request: Request, scope: str) -> AdminToken:
     token = office.admin_for_token(bearer_token(request))
     if token is None:
-        raise ApiError(401, "unauthorized", "管理令牌无效、已过期或已吊销。", headers=_CHALLENGE)
+        raise ApiError(401, "unauthorized", reason="admin_token_invalid", headers=_CHALLENGE)
     if not token.allows(scope):
-        raise ApiError(403, "insufficient_scope", f"此管理令牌无权执行该操作（需要权限 {scope}）。")
+        raise ApiError(403, "insufficient_scope", reason="scope_needed", params={"scope": scope})
     return token

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from domain.errors import LedgerError
+from sync.protocol.errors import server_text
 from sync.server import blobrefs
 from sync.server.blobrefs import BlobRef
 from sync.server.blobstore import BlobStorage, DirectoryStorage
@@ -37,9 +38,13 @@ _HASH_CHUNK = 1024 * 1024
 class BlobRefused(LedgerError):
     """The upload was complete but is not the file the record declared (nothing was kept)."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, reason: str, params: dict[str, str | int | float] | None = None) -> None:
+        """``reason`` and ``params``: the message's key and values (sync/protocol/errors.py), sent
+        to the device so it says this in the clerk's language."""
+        super().__init__(server_text(reason, params))
         self.code = code
+        self.reason = reason
+        self.params = params
 
 
 def default_blob_dir(url: URL) -> Path:
@@ -122,14 +127,15 @@ class Blobs:
                 while chunk := handle.read(_HASH_CHUNK):
                     digest.update(chunk)
             if digest.hexdigest() != sha:
-                raise BlobRefused("digest_mismatch", "上传的文件与记录中的附件摘要不符，已丢弃。")
+                raise BlobRefused("digest_mismatch", "digest_mismatch")
             with self.storage.open_partial(branch, sha) as handle:
                 try:
                     checked = check_content(handle, ref.name, max_bytes=blobrefs.MAX_BLOB_BYTES)
                 except AttachmentRefused as exc:
-                    raise BlobRefused("attachment_refused", f"总部拒收附件“{ref.name}”：{exc.reason}") from exc
+                    raise BlobRefused("attachment_refused", "attachment_refused",
+                                      {"name": ref.name, "problem": exc.reason, "refusal": exc.code}) from exc
             if checked.mime != ref.mime:
-                raise BlobRefused("attachment_refused", f"附件“{ref.name}”的类型与记录所述不符。")
+                raise BlobRefused("attachment_refused", "attachment_type_mismatch", {"name": ref.name})
         except BaseException:
             self.storage.discard(branch, sha)
             raise

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from domain.errors import LedgerError
+from domain.i18n import t
 from sync.server.blobstore import Appender, DirectoryStorage
 
 ENV_BUCKET = "BRANCH_LEDGER_HQ_S3_BUCKET"
@@ -75,7 +76,8 @@ def make_client(settings: S3Settings) -> Any:
         import boto3
         from botocore.config import Config
     except ImportError as exc:
-        raise S3Unavailable("配置了 S3 存储桶但未安装 boto3：pip install \"branch-ledger[hq,hq-s3]\"") from exc
+        raise S3Unavailable(t("配置了 S3 存储桶但未安装 {package}：{command}", package="boto3",
+                               command='pip install "branch-ledger[hq,hq-s3]"')) from exc
 
     config = Config(retries={"max_attempts": 5, "mode": "standard"}, s3={"addressing_style": "path"},
                     connect_timeout=10, read_timeout=60)
@@ -107,7 +109,8 @@ class S3Storage:
             self.client.head_bucket(Bucket=self.bucket)
         except (ClientError, BotoCoreError) as exc:
             where = self.settings.endpoint_url or "AWS S3"
-            raise S3Unavailable(f"无法使用附件存储桶 {self.bucket}（{where}）：{exc}") from exc
+            raise S3Unavailable(t("无法使用附件存储桶 {bucket}（{where}）：{reason}",
+                                   bucket=self.bucket, where=where, reason=exc)) from exc
 
     # --- uploads under way: the local staging directory (the tus contract) ---
 

@@ -28,9 +28,10 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 
+from domain.i18n import CHINESE
 from sync.protocol import compact, wire_v2
 from sync.protocol.compression import ACCEPTED, BadCompressedBody, DecompressedTooLarge, decode
-from sync.protocol.errors import message_for
+from sync.protocol.errors import server_text, with_detail
 from sync.protocol.versions import PROTOCOL_VERSION, is_supported, upgrade_required_body
 from sync.protocol.wire import MAX_PUSH_CHANGES, Change, ChangeResult, SyncRequest
 from sync.server.errors import ApiError
@@ -103,7 +104,8 @@ async def read_body(request: Request, limits: BodyLimits) -> bytes:
         except DecompressedTooLarge as exc:
             raise _too_large(limits.max_json) from exc
         except BadCompressedBody as exc:
-            raise ApiError(400, "invalid_request", f"请求的 {encoding} 压缩数据无效。", details=str(exc)) from exc
+            raise ApiError(400, "invalid_request", reason="bad_compression", params={"encoding": encoding},
+                           details=str(exc)) from exc
     elif encoding not in ("identity", ""):
         raise ApiError(415, "unsupported_encoding")
     elif len(data) > limits.max_json:
@@ -117,9 +119,9 @@ def _load(data: bytes, max_protocol: int = PROTOCOL_VERSION) -> dict[str, Any]:
     except JsonLimitExceeded as exc:
         raise ApiError(413, exc.code, details=str(exc)) from exc
     except BadJson as exc:
-        raise ApiError(400, "invalid_request", "请求不是有效的 JSON。", details=str(exc)) from exc
+        raise ApiError(400, "invalid_request", reason="bad_json", details=str(exc)) from exc
     if not isinstance(raw, dict):
-        raise ApiError(400, "invalid_request", "请求应为 JSON 对象。")
+        raise ApiError(400, "invalid_request", reason="not_an_object")
     protocol = raw.get("protocol")
     if (not isinstance(protocol, int) or isinstance(protocol, bool) or not is_supported(protocol)
             or protocol > max_protocol):
@@ -140,7 +142,7 @@ def _errors(exc: ValidationError) -> list[dict[str, str]]:
 def _validate(model: type[M], raw: Any, *, check_text: bool) -> M:
     problem = bad_text(raw) if check_text else None
     if problem:
-        raise ApiError(422, "invalid_request", f"请求格式不正确：{problem}。")
+        raise ApiError(422, "invalid_request", reason="bad_text", params={"problem": problem})
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -186,7 +188,8 @@ def _refusal(raw: Any, detail: str) -> ChangeResult:
         rev=_field(raw, "rev", str, ""),
         status="rejected",
         code="invalid_change",
-        message=f"{message_for('invalid_change')}（{detail}）",
+        message=with_detail(server_text("invalid_change"), detail, CHINESE),
+        params={"detail": detail},
     )
 
 

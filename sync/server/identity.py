@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from domain.i18n import t
 from sync.protocol.signatures import SigningKey, b64decode
 from sync.protocol.wire import KeyRotation, ServerKeys
 from sync.server.keyfile import HeadOfficeKeys, KeyFileError, load_keys, save_keys
@@ -62,11 +63,9 @@ def ensure_identity(engine: Engine, key_file: Path) -> ServerIdentity:
         if legacy is not None:
             legacy_public = legacy.current.public_key_b64()
             if legacy_public not in {k.public_key_b64() for k in keys.signing_keys}:
-                raise KeyFileError(
-                    f"the database still holds a signing key that is not in {key_file}; "
-                    "devices enrolled with it would stop trusting head office. Use the key file "
-                    "made for this database (or move the other one away to re-create it from the database)."
-                )
+                raise KeyFileError(t(
+                    "数据库中仍有一把不在 {path} 中的签名密钥；用它注册的设备将不再信任总部。请使用为这个数据库"
+                    "生成的密钥文件（或把另一个文件移走，以便从数据库重新生成）。", path=key_file))
             conn.execute(delete(server_meta).where(server_meta.c.key.in_(LEGACY_SECRETS)))
     return ServerIdentity(epoch, keys.cursor_secret, keys.current, keys.chain)
 

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sync.protocol.errors import server_text
+
 MAX_DEPTH = 48  # a sync request is ~5 levels deep plus the record body (domain bodies use < 10)
 MAX_CONTAINERS = 200_000  # objects + arrays; a 1 MiB push of minutes holds about 20 000
 MAX_INT_DIGITS = 20  # int64 has 19 digits; anything longer is never a counter, size or domain number
@@ -107,16 +109,16 @@ def bad_text(value: Any, *, _depth: int = 0) -> str | None:
     """
     if isinstance(value, str):
         if "\x00" in value:
-            return "文本中含有空字符（NUL）"
+            return server_text("text_nul")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return "文本中含有无效的 Unicode 代理字符"
+            return server_text("text_surrogate")
         return None
     if isinstance(value, HugeInt):
-        return "数值过大"
+        return server_text("number_too_large")
     if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
-        return "数值过大"
+        return server_text("number_too_large")
     if isinstance(value, dict):
         for key, item in value.items():
             found = bad_text(key) or bad_text(item, _depth=_depth + 1)

@@ -25,6 +25,7 @@ from typing import Any
 from platformdirs import user_data_dir
 from sqlalchemy.engine import URL
 
+from domain.i18n import t
 from sync.protocol.signatures import SigningKey, b64decode, b64encode, rotation_bytes, verify
 from sync.protocol.wire import KeyRotation
 from sync.server.private_files import narrow, write_private
@@ -79,17 +80,17 @@ class HeadOfficeKeys:
         try:
             data: dict[str, Any] = json.loads(raw)
             if data.get("format") != KEYFILE_FORMAT:
-                raise KeyFileError(f"unknown key file format: {data.get('format')!r}")
+                raise KeyFileError(t("密钥文件格式未知：{format}", format=repr(data.get("format"))))
             keys = tuple(SigningKey.from_bytes(b64decode(k)) for k in data["signing_keys"])
             chain = tuple(KeyRotation.model_validate(link) for link in data.get("chain", []))
             result = cls(bytes.fromhex(data["cursor_secret"]), keys, chain)
         except (ValueError, KeyError, TypeError) as exc:
-            raise KeyFileError(f"the key file is damaged: {exc}") from exc
+            raise KeyFileError(t("密钥文件已损坏：{reason}", reason=exc)) from exc
         if not keys or len(chain) != len(keys) - 1:
-            raise KeyFileError("the key file's keys and rotation chain do not match")
+            raise KeyFileError(t("密钥文件中的密钥与轮换链不一致"))
         for link, old, new in zip(chain, keys[:-1], keys[1:], strict=True):
             if link.previous != old.public_key_b64() or link.next != new.public_key_b64():
-                raise KeyFileError("the key file's rotation chain does not link its keys")
+                raise KeyFileError(t("密钥文件中的轮换链与其密钥对不上"))
             verify(old.public_key_b64(), rotation_bytes(previous=link.previous, next_key=link.next, at=link.at),
                    link.sig)
         return result
@@ -115,7 +116,7 @@ def load_keys(path: Path) -> HeadOfficeKeys | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise KeyFileError(f"cannot read the key file {path}: {exc}") from exc
+        raise KeyFileError(t("无法读取密钥文件 {path}：{reason}", path=path, reason=exc)) from exc
     narrow(path)
     return HeadOfficeKeys.from_json(raw)
 

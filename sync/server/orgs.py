@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select
 
 from domain.errors import LedgerError
+from domain.i18n import N_, t
 from sync.server.tables import branch_state, org_units
 from sync.server.timeutil import now_text
 
 KIND_LABELS: dict[str, str] = {
-    "group": "集团党委",
-    "committee": "二级党委",
-    "general_branch": "党总支",
-    "branch": "支部",
+    "group": N_("集团党委"),
+    "committee": N_("二级党委"),
+    "general_branch": N_("党总支"),
+    "branch": N_("支部"),
 }
 # Which kinds may sit under which.
 ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
@@ -34,6 +35,12 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
 # An org unit's id travels in URLs (the console's /console/branches/{id}/…), cursors and
 # enrolment replies: the wire's id alphabet, and never a path's "." or "..".
 _UNIT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+
+
+def kind_label(kind: str) -> str:
+    """The name of an org kind in the shown language (``committee`` → 二级党委 / Party committee)."""
+    chinese = KIND_LABELS.get(kind)
+    return kind if chinese is None else t(chinese)
 
 
 class OrgError(LedgerError, ValueError):
@@ -82,14 +89,14 @@ def resolve_unit(conn: Connection, id_or_name: str) -> OrgUnit:
     if len(rows) == 1:
         return _row_to_unit(rows[0])
     if len(rows) > 1:
-        raise OrgError(f"名称“{id_or_name}”对应多个组织，请使用编号")
-    raise OrgNotFound(f"找不到组织：{id_or_name}")
+        raise OrgError(t("名称“{name}”对应多个组织，请使用编号", name=id_or_name))
+    raise OrgNotFound(t("找不到组织：{name}", name=id_or_name))
 
 
 def resolve_branch(conn: Connection, id_or_name: str) -> OrgUnit:
     unit = resolve_unit(conn, id_or_name)
     if not unit.is_branch:
-        raise OrgError(f"“{unit.name}”是{KIND_LABELS[unit.kind]}，不是支部")
+        raise OrgError(t("“{name}”是{kind}，不是支部", name=unit.name, kind=kind_label(unit.kind)))
     return unit
 
 
@@ -98,26 +105,27 @@ def add_unit(
 ) -> OrgUnit:
     """Create a unit under ``parent`` (id or name); a branch also gets its sequence row."""
     if kind not in KIND_LABELS:
-        raise OrgError(f"未知的组织类型：{kind}（可选：{', '.join(KIND_LABELS)}）")
+        raise OrgError(t("未知的组织类型：{kind}（可选：{choices}）", kind=kind, choices=", ".join(KIND_LABELS)))
     name = name.strip()
     if not name:
-        raise OrgError("组织名称不能为空")
+        raise OrgError(t("组织名称不能为空"))
     parent_unit = resolve_unit(conn, parent) if parent else None
     parent_kind = parent_unit.kind if parent_unit else None
     if parent_kind not in ALLOWED_PARENTS[kind]:
-        where = KIND_LABELS[parent_kind] if parent_kind else "顶层"
-        raise OrgError(f"{KIND_LABELS[kind]}不能设在{where}下")
+        if parent_kind:
+            raise OrgError(t("{kind}不能设在{parent}下", kind=kind_label(kind), parent=kind_label(parent_kind)))
+        raise OrgError(t("{kind}不能设为顶层组织", kind=kind_label(kind)))
     unit_id = unit_id or uuid.uuid4().hex[:12]
     if not _UNIT_ID.fullmatch(unit_id) or unit_id in (".", ".."):
-        raise OrgError("组织编号只能由字母、数字和 _ . : - 组成，最多 64 个字符")
+        raise OrgError(t("组织编号只能由字母、数字和 {characters} 组成，最多 64 个字符", characters="_ . : -"))
     if get_unit(conn, unit_id):
-        raise OrgError(f"组织编号已存在：{unit_id}")
+        raise OrgError(t("组织编号已存在：{id}", id=unit_id))
     siblings = select(org_units.c.id).where(org_units.c.name == name)
     siblings = siblings.where(
         org_units.c.parent_id == parent_unit.id if parent_unit else org_units.c.parent_id.is_(None)
     )
     if conn.execute(siblings).first():
-        raise OrgError(f"同一上级下已有名为“{name}”的组织")
+        raise OrgError(t("同一上级下已有名为“{name}”的组织", name=name))
     conn.execute(
         insert(org_units).values(
             id=unit_id,
@@ -173,7 +181,7 @@ def render_tree(units: list[OrgUnit], extra: dict[str, str] | None = None) -> st
 
     def walk(unit: OrgUnit, depth: int) -> None:
         note = f"  {extra[unit.id]}" if extra and unit.id in extra else ""
-        lines.append(f"{'    ' * depth}{unit.name}  [{KIND_LABELS[unit.kind]} {unit.id}]{note}")
+        lines.append(f"{'    ' * depth}{unit.name}  [{kind_label(unit.kind)} {unit.id}]{note}")
         for child in children.get(unit.id, []):
             walk(child, depth + 1)
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from domain.errors import LedgerError
+from domain.i18n import t
 from domain.validation import parse_body
 from sync.protocol.errors import message_for
 from sync.protocol.hlc import HybridLogicalClock
@@ -28,6 +29,10 @@ from sync.server.conflicts import decide
 from sync.server.jsonlimits import bad_text
 from sync.server.ledger import BranchLedger, NewRevision, body_text
 from sync.server.orgs import branches_under, resolve_branch, resolve_unit
+
+# Authors written into the records' history (data, kept in Chinese whatever language the admin reads).
+HQ_AUTHOR_PREFIX = "总部:"
+MERGE_AUTHOR = HQ_AUTHOR_PREFIX + "合并支部信息"
 
 
 class PublishError(LedgerError, ValueError):
@@ -63,7 +68,7 @@ class Publisher:
     ) -> Published:
         parsed, violations = parse_body(kind, body)
         if parsed is None:
-            raise PublishError("；".join(v.message for v in violations))
+            raise PublishError(t("；").join(v.message for v in violations))
         body = parsed.model_dump(mode="json")
         problem = bad_text(body)  # as for a device's change (body.py): PostgreSQL refuses NUL
         if problem:
@@ -143,7 +148,7 @@ class Publisher:
             unit = resolve_unit(conn, target)
             branches = [unit] if unit.is_branch else branches_under(conn, unit.id)
         if not branches:
-            raise PublishError(f"“{unit.name}”下没有支部")
+            raise PublishError(t("“{name}”下没有支部", name=unit.name))
         notice = {
             "title": title,
             "body": body,
@@ -171,7 +176,7 @@ class Publisher:
                 try:
                     out.append(self._write(conn, unit.id, record_id, "member", data, "draft", author))
                 except PublishError as exc:
-                    raise PublishError(f"第 {index + 1} 条：{exc}") from exc
+                    raise PublishError(t("第 {number} 条：{reason}", number=index + 1, reason=exc)) from exc
         return out
 
     def publish_review(self, conn: Connection, *, branch_id: str, record_id: str, body: dict[str, Any],
@@ -191,7 +196,7 @@ class Publisher:
         """Write the branch's one profile under ``canonical_id`` and delete the duplicates in
         ``retire`` ((record id, open leaves)), all in one transaction (see sync.server.profiles)."""
         with self.engine.begin() as conn:
-            self._write(conn, branch_id, canonical_id, "branch_profile", body, "draft", "总部:合并支部信息")
+            self._write(conn, branch_id, canonical_id, "branch_profile", body, "draft", MERGE_AUTHOR)
             for record_id, leaves in retire:
                 ledger = BranchLedger(conn, branch_id)
                 head = ledger.head(record_id)
@@ -199,5 +204,5 @@ class Publisher:
                     continue
                 current = ledger.revision_by_rev(record_id, head.current_rev)
                 old = json.loads(current.body) if current is not None and current.body else body
-                self._write(conn, branch_id, record_id, "branch_profile", old, "draft", "总部:合并支部信息",
+                self._write(conn, branch_id, record_id, "branch_profile", old, "draft", MERGE_AUTHOR,
                             deleted=True, parents=leaves or [head.current_rev])

@@ -19,10 +19,11 @@ from collections.abc import Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.i18n import CHINESE
 from domain.records import HQ_ONLY_KINDS, RECORD_KINDS, SCHEMA_VERSION
 from domain.validation import parse_body
 from sync.protocol.canonical import NonCanonicalValue
-from sync.protocol.errors import message_for
+from sync.protocol.errors import known, server_text, with_detail
 from sync.protocol.revisions import BadRevision, rev_and_text_of
 from sync.protocol.signatures import BadKey, BadSignature, load_public_key, signing_bytes, verify_with
 from sync.protocol.wire import Change, ChangeResult
@@ -42,6 +43,8 @@ def _result(
     head: Head | None = None,
     code: str | None = None,
     message: str | None = None,
+    reason: str | None = None,
+    params: dict[str, str | int | float] | None = None,
 ) -> ChangeResult:
     return ChangeResult(
         change_id=change.change_id,
@@ -55,13 +58,18 @@ def _result(
         leaves=list(head.leaves) if head else [],
         code=code,
         message=message,
+        reason=reason,
+        params=params,
     )
 
 
 def _reject(
     ledger: BranchLedger, device: Device, change: Change, code: str, detail: str = ""
 ) -> ChangeResult:
-    message = message_for(code) + (f"（{detail}）" if detail else "")
+    # A detail that is a message key (sync/protocol/errors.py) is the reason; any other is shown as sent.
+    reason = detail if known(detail) else None
+    params: dict[str, str | int | float] | None = {"detail": detail} if detail and reason is None else None
+    message = server_text(reason) if reason else with_detail(server_text(code), detail, CHINESE)
     ledger.reject(
         change_id=change.change_id,
         device_id=device.device_id,
@@ -71,7 +79,7 @@ def _reject(
         code=code,
         message=message,
     )
-    return _result(change, "rejected", code=code, message=message)
+    return _result(change, "rejected", code=code, message=message, reason=reason, params=params)
 
 
 def _check_content(
@@ -87,7 +95,7 @@ def _check_content(
     if change.kind in HQ_ONLY_KINDS:
         return "hq_only", ""
     if change.base_rev is not None and change.base_rev not in change.parents:
-        return "bad_rev", "base_rev 不在 parents 中"
+        return "bad_rev", "base_not_parent"
     try:
         expected, text = rev_and_text_of(change)
     except (BadRevision, NonCanonicalValue) as exc:
@@ -123,7 +131,7 @@ def _check_body(ledger: BranchLedger, change: Change, text: str | None) -> tuple
     if change.body is None:
         if change.deleted:
             return []
-        return "invalid_body", "内容为空"
+        return "invalid_body", "empty_body"
     if len(text or "") > MAX_BODY_CHARS:
         return "too_large", ""
     if change.schema_version > SCHEMA_VERSION:
@@ -181,7 +189,7 @@ def _apply(
     if change.counter in view.counters:
         # The same counter with a different change id: the device reused a counter (a client bug,
         # e.g. a restored backup). Refuse without recording, since (device, counter) is taken.
-        return _result(change, "rejected", code="counter_reused", message=message_for("counter_reused"))
+        return _result(change, "rejected", code="counter_reused", message=server_text("counter_reused"))
 
     content = _check_content(change, device, key)
     if isinstance(content, tuple):

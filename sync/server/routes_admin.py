@@ -35,7 +35,7 @@ async def _run(request: Request, scope: str, fn: Any, *args: Any) -> Any:
     for arg in args:
         problem = bad_text(arg) if isinstance(arg, str) else None
         if problem:
-            raise ApiError(400, "invalid_request", f"请求格式不正确：{problem}。")
+            raise ApiError(400, "invalid_request", reason="bad_text", params={"problem": problem})
     try:
         return await run_in_threadpool(office.call, fn, *args)
     except orgs.OrgNotFound as exc:
@@ -43,7 +43,7 @@ async def _run(request: Request, scope: str, fn: Any, *args: Any) -> Any:
     except (orgs.OrgError, BadPeriod) as exc:
         raise ApiError(400, "invalid_request", str(exc)) from exc
     except device_store.DeviceNotFound as exc:
-        raise ApiError(404, "not_found", f"找不到设备：{exc}") from exc
+        raise ApiError(404, "not_found", reason="device_not_found", params={"device": str(exc)}) from exc
 
 
 def _org_tree(conn: Any) -> Any:

@@ -79,14 +79,14 @@ async def _ref(request: Request, sha256: str) -> BlobRef:
                        extra={"retry_after": round(wait, 1)})
     ref = await run_in_threadpool(_blobs(request).ref, device.branch_id, sha256.lower() if len(sha256) == 64 else "")
     if ref is None or ref.sha256 != sha256:
-        raise ApiError(404, "not_found", "总部没有这个附件，或本支部的记录未引用它。", headers=_TUS)
+        raise ApiError(404, "not_found", reason="blob_unknown", headers=_TUS)
     return ref
 
 
 def _int_header(request: Request, name: str) -> int:
     raw = request.headers.get(name, "")
     if not raw.isdigit() or len(raw) > 18:
-        raise ApiError(400, "invalid_request", f"缺少或无效的 {name} 头。", headers=_TUS)
+        raise ApiError(400, "invalid_request", reason="bad_header", params={"header": name}, headers=_TUS)
     return int(raw)
 
 
@@ -132,7 +132,8 @@ async def blob_create(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     length = _int_header(request, "Upload-Length")
     if length != ref.size:
-        raise ApiError(400, "invalid_request", "Upload-Length 与记录中附件的大小不符。", headers=_TUS)
+        raise ApiError(400, "invalid_request", reason="length_mismatch", params={"header": "Upload-Length"},
+                       headers=_TUS)
     blobs = _blobs(request)
     if ref.completed:
         return _offset_reply(ref, ref.size, 200)  # held already (another device of the branch): nothing to send
@@ -144,7 +145,7 @@ async def blob_create(request: Request, sha256: str) -> Response:
         try:
             await run_in_threadpool(blobs.finish, ref)
         except BlobRefused as exc:
-            raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+            raise ApiError(422, exc.code, reason=exc.reason, params=exc.params, headers=_TUS) from exc
         except FileNotFoundError:
             # Another request (a second device's POST) may have linked it a moment ago.
             now = await run_in_threadpool(blobs.ref, ref.branch_id, ref.sha256)
@@ -175,7 +176,7 @@ async def _receive_into(request: Request, appender: Appender, budget: int) -> No
             chunk = message.get("body", b"")
             if chunk:
                 if len(chunk) > budget:
-                    raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+                    raise ApiError(413, "payload_too_large", reason="blob_overrun", headers=_TUS)
                 budget -= len(chunk)
                 pending.append(chunk)
                 size += len(chunk)
@@ -195,22 +196,24 @@ async def _receive_into(request: Request, appender: Appender, budget: int) -> No
 async def blob_append(request: Request, sha256: str) -> Response:
     ref = await _ref(request, sha256)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != OFFSET_CONTENT_TYPE:
-        raise ApiError(415, "unsupported_media_type", f"Content-Type 应为 {OFFSET_CONTENT_TYPE}。", headers=_TUS)
+        raise ApiError(415, "unsupported_media_type",
+                       params={"header": "Content-Type", "expected": OFFSET_CONTENT_TYPE},
+                       headers=_TUS)
     offset = _int_header(request, "Upload-Offset")
     declared = _int_header(request, "Content-Length")
     blobs = _blobs(request)
     if ref.completed:
-        raise ApiError(409, "offset_mismatch", "总部已完整收到这个附件。",
+        raise ApiError(409, "offset_mismatch", reason="blob_complete",
                        headers={**_TUS, "Upload-Offset": str(ref.size)})
     if declared > MAX_PATCH_BYTES or offset + declared > ref.size:
-        raise ApiError(413, "payload_too_large", "追加的数据超出附件的声明大小。", headers=_TUS)
+        raise ApiError(413, "payload_too_large", reason="blob_overrun", headers=_TUS)
     await _within_quota(request, ref)  # the quota may have filled since the POST (another device)
     try:
         appender = await run_in_threadpool(blobs.storage.open_append, ref.branch_id, ref.sha256, offset)
     except FileNotFoundError as exc:
-        raise ApiError(404, "not_found", "请先创建上传（POST）。", headers=_TUS) from exc
+        raise ApiError(404, "not_found", reason="upload_not_started", params={"method": "POST"}, headers=_TUS) from exc
     except OffsetMismatch as exc:
-        raise ApiError(409, "offset_mismatch", "上传位置与总部已收到的不符。",
+        raise ApiError(409, "offset_mismatch",
                        headers={**_TUS, "Upload-Offset": str(exc.held)}) from exc
     try:
         await _receive_into(request, appender, declared)
@@ -221,7 +224,7 @@ async def blob_append(request: Request, sha256: str) -> Response:
         try:
             await run_in_threadpool(blobs.finish, ref)
         except BlobRefused as exc:
-            raise ApiError(422, exc.code, exc.message, headers=_TUS) from exc
+            raise ApiError(422, exc.code, reason=exc.reason, params=exc.params, headers=_TUS) from exc
     return _offset_reply(ref, appender.offset)
 
 
@@ -250,7 +253,7 @@ async def blob_thumbnail(request: Request, sha256: str) -> Response:
 def serve_blob(request: Request, blobs: Blobs, ref: BlobRef, *, filename: str | None = None) -> Response:
     """A complete blob with ETag and Range support (also used by the console)."""
     if not ref.completed:
-        raise ApiError(404, "blob_incomplete", "附件未上传完。")
+        raise ApiError(404, "blob_incomplete")
     etag = f'"{ref.sha256}"'
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
     if _not_modified(request, etag):
@@ -307,12 +310,12 @@ def _ranged_stream(request: Request, blobs: Blobs, ref: BlobRef, headers: dict[s
 
 async def serve_thumbnail(request: Request, blobs: Blobs, ref: BlobRef) -> Response:
     if not ref.completed or not ref.has_thumbnail:
-        raise ApiError(404, "not_found", "这个附件没有缩略图。")
+        raise ApiError(404, "not_found", reason="no_thumbnail")
     etag = f'"{ref.sha256}-thumb"'
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
     data = await run_in_threadpool(blobs.storage.thumbnail, ref.branch_id, ref.sha256)
     if data is None:
-        raise ApiError(404, "not_found", "这个附件没有缩略图。")
+        raise ApiError(404, "not_found", reason="no_thumbnail")
     return Response(data, media_type="image/jpeg", headers=headers)

@@ -103,7 +103,7 @@ async def enrol(request: Request) -> Response:
     except WeakKey as exc:
         raise ApiError(400, "weak_key") from exc
     except BadKey as exc:
-        raise ApiError(400, "invalid_request", "设备公钥格式不正确。") from exc
+        raise ApiError(400, "invalid_request", reason="bad_public_key") from exc
     try:
         reply = await run_in_threadpool(_office(request).enrol, enrol_request)
     except EnrolmentError as exc:
@@ -143,7 +143,7 @@ async def sync(request: Request) -> Response:
     if not limits.compact:
         parsed.request.compact = None  # full bodies in the reply too
     if parsed.request.client.device_id != device.device_id:
-        raise ApiError(400, "invalid_request", "请求中的设备编号与设备令牌不符。")
+        raise ApiError(400, "invalid_request", reason="device_mismatch")
     try:
         reply = await run_in_threadpool(
             functools.partial(office.sync, device, parsed.request, parsed.refused, token=bearer_token(request)))

@@ -123,6 +123,9 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("export", "--out", "{folder}"), 1, "这是一个文件夹，请写上文件名", "it is a folder; give a file name"),
     (("compliance", "--period", "2026-Q3", "--today", "2026-09-20"), 0, "组织生活完成情况", "organisational life"),
     (("compliance", "--period", "2026-13"), 1, "期间格式不正确", "Not a valid period"),
+    # --json: the same keys and codes; the labels in the language of the run
+    (("compliance", "--period", "2026-Q3", "--today", "2026-09-20", "--json"), 0, '"period_label": "2026年第三季度"',
+     '"period_label": "Q3 2026"'),
     (("show", MEETING), 0, "会议有效", "meeting valid"),
     (("show", MEETING, "--json"), 0, '"denominator_label": "应到会有表决权的党员"',
      '"denominator_label": "members entitled'),
@@ -130,6 +133,7 @@ STEPS: list[tuple[tuple[str, ...], int, str, str]] = [
     (("finalize", DRAFT), 1, "错误：", "error: "),
     (("history", MEETING), 0, "定稿", "finalized"),
     (("lapses", "--today", "2027-06-15"), 0, "赵晓东", "赵晓东"),
+    (("lapses", "--today", "2027-06-15", "--json"), 0, "未参加组织生活", "has not taken part in organisational life"),
     (("lapses", "--today", "2026-13-01"), 1, "日期格式不正确", "not a date"),
     (("conflicts", "list"), 0, "没有冲突的记录", "no conflicted records"),
     (("conflicts", "resolve", MEETING, "--keep", "1-abc"), 1, "没有冲突", "is not in conflict"),

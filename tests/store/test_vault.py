@@ -193,3 +193,31 @@ def test_an_interrupted_reissue_leaves_the_old_recovery_key_in_force(tmp_path: P
     assert store.pending_recovery_key() is None  # it does not open the key file: dropped
     store.close()
     Store.open_with_recovery_key(d, first).close()
+
+
+def test_the_key_file_warnings_are_in_the_shown_language(tmp_path: Path) -> None:
+    """An English window hears about a damaged recovery slot, and a key file repaired from a backup,
+    in English; issuing a new recovery key drops the recovery warning (whatever the language)."""
+    from domain import i18n
+
+    d, _recovery = _made(tmp_path / "slot")
+    data = json.loads((d / KEY_FILE).read_text())
+    data["recovery"]["salt"] = _flip_b64(data["recovery"]["salt"])
+    (d / KEY_FILE).write_text(json.dumps(data))
+    i18n.set_language("en")
+    store = Store.open(d, PASS)
+    [warning] = store.key_warnings
+    assert "recovery key" in warning and not any("\u4e00" <= ch <= "\u9fff" for ch in warning), warning
+    store.reissue_recovery_key()
+    assert store.key_warnings == []
+    store.close()
+
+    d, _recovery = _made(tmp_path / "repaired", keep_backups=True)
+    garbled = bytearray((d / KEY_FILE).read_bytes())
+    for i in range(10, 60):
+        garbled[i] ^= 0x5A
+    (d / KEY_FILE).write_bytes(bytes(garbled))
+    store = Store.open(d, PASS)
+    [warning] = store.key_warnings
+    assert "backup" in warning and not any("\u4e00" <= ch <= "\u9fff" for ch in warning), warning
+    store.close(backup=False)
