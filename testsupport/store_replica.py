@@ -159,6 +159,9 @@ class StoreReplica:
     def pending_changes(self, max_items: int, max_bytes: int) -> list[Change]:
         return self.sync.pending_changes(max_items, max_bytes)
 
+    def pending_changes_after(self, counter: int | None, max_items: int, max_bytes: int) -> list[Change]:
+        return self.sync.pending_changes_after(counter, max_items, max_bytes)
+
     def apply_reply(self, sent: Sequence[Change], reply: SyncResponse,
                     quarantined: Sequence[QuarantinedChange] = ()) -> ApplyOutcome:
         return self.sync.apply_reply(sent, reply, quarantined)

@@ -81,6 +81,12 @@ class LockedState:
         with self._guard:
             return self._inner.pending_changes(max_items, max_bytes)
 
+    def pending_changes_after(self, counter: int | None, max_items: int, max_bytes: int) -> list[Change]:
+        """The engine reads the next page after the one on the wire with this (sync/client/state.py);
+        without it the engine falls back to re-reading both pages."""
+        with self._guard:
+            return self._inner.pending_changes_after(counter, max_items, max_bytes)
+
     def pending_count(self) -> int:
         with self._guard:
             return self._inner.pending_count()
