@@ -99,7 +99,10 @@ def reload() -> None:
 
 def lookup(context: str | None, text: str, lang: str | None = None) -> str | None:
     """The translation of ``text`` in ``context`` for ``lang`` (default: the current language), or
-    None when the catalog has none (the source text is then shown as written)."""
+    None when the catalog has none (the source text is then shown as written). The empty text has
+    no translation: gettext would answer it with the catalog's header block."""
+    if not text:
+        return None
     catalog = _catalog(normalize(lang) if lang else language())
     found = catalog.pgettext(context, text) if context else catalog.gettext(text)
     return None if found == text else found

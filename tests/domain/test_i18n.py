@@ -30,6 +30,7 @@ def test_labels_come_from_the_catalog(english: None) -> None:
     assert field_label("votes.0.yes", "zh_CN") == "表决情况第1项·赞成票"
     assert i18n.listing([MeetingType.LECTURE, "x"]) == "Party lecture, x"
     assert i18n.t("没有登记的中文") == "没有登记的中文"  # a source without a translation shows as written
+    assert i18n.t("") == "" and i18n.pt("cli", "", "zh_CN") == ""  # not gettext's catalog header
 
 
 def test_rule_messages_keep_their_parameters_and_print_in_chinese(build: Any, english: None) -> None:
