@@ -93,7 +93,7 @@ DEFAULT_PULL_ITEMS = 500
 MAX_ROUNDS = 10_000  # a safety net against a loop that makes no progress
 # A pipelined page whose predecessor failed waits at head office's gate (ordering.py) until that
 # one is committed or the gate gives up; we wait this long for its answer before going on.
-DRAIN_TIMEOUT_S = 30.0
+DRAIN_TIMEOUT_S = 15.0
 _PUSH_JSON: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
 
 
@@ -479,7 +479,7 @@ class SyncEngine:
         self.state.reject_locally(change.change_id, code, message)
 
     def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats,
-              meanwhile: _Meanwhile | None = None) -> dict[str, object]:
+              meanwhile: _Meanwhile | None = None, *, launches: bool = False) -> dict[str, object]:
         """POST with retries; with ``meanwhile``, the request is made from a worker thread while
         ``meanwhile`` runs on this one (the store is only ever touched from this thread)."""
         exchange = Exchange()
@@ -489,7 +489,8 @@ class SyncEngine:
                 return self.transport.post_json(path, payload, idempotency_key=key, exchange=exchange)
             if self._net is None:
                 self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-request")
-            written = threading.Event() if self.protocol >= PIPELINE_PROTOCOL else None
+            # A page that another may follow before its reply: its body's end is watched.
+            written = threading.Event() if launches and self.protocol >= PIPELINE_PROTOCOL else None
             extra: dict[str, Any] = {"written": written} if written is not None else {}
             in_flight: Future[dict[str, object]] = self._net.submit(
                 self.transport.post_json, path, payload, idempotency_key=key, exchange=exchange, **extra)
@@ -683,7 +684,7 @@ class SyncEngine:
             self._ratio = len(payload.payload) / max(1, len(payload.body))
         try:
             try:
-                data = self._post("/v1/sync", payload, stats, meanwhile)
+                data = self._post("/v1/sync", payload, stats, meanwhile, launches=request.pull is False)
             except errors.TokenExpired:
                 self._renew_token(stats)
                 data = self._post("/v1/sync", payload, stats)

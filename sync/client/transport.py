@@ -209,13 +209,14 @@ class Transport:
             self._side = None
 
     def _session_for(self, side: bool) -> requests.Session:
-        """The main session, or (``side``) a second one with the same headers: its own connection."""
+        """The main session, or (``side``) a second one with the same headers and hooks: its own connection."""
         if not side:
             return self.session
         with self._lock:
             if self._side is None:
                 self._side = requests.Session()
                 self._side.headers.update(self.session.headers)
+                self._side.hooks = self.session.hooks  # the same hooks (tests and benchmarks watch them)
             return self._side
 
     # ------------------------------------------------------------------ public

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from sync.server.errors import ApiError
 from sync.server.tables import devices
 
-GATE_TIMEOUT_S = 20.0
+GATE_TIMEOUT_S = 10.0
 POLL_S = 0.02  # the first look is immediate; usually page n is committed before n+1 has arrived
 MAX_POLL_S = 0.2
 

@@ -210,3 +210,46 @@ def test_a_cut_anywhere_in_a_pipelined_run_loses_and_duplicates_nothing(hq: Head
         assert device.sync().checksum_ok
     finally:
         proxy.close()
+
+
+def test_a_token_that_expires_mid_run_is_renewed_and_nothing_is_stranded(hq: HeadOfficeFixture) -> None:
+    from tests.sync.test_hq_credentials import _expire
+
+    device, _seen = recording_device(hq, name="续期", push_items=5)
+    backlog(device, 18)
+    original = device.engine.transport.post_json
+    calls = {"n": 0}
+
+    def expire_after_the_first(path: str, payload: bytes | Prepared, **kwargs: Any) -> dict[str, Any]:
+        if path == "/v1/sync":
+            calls["n"] += 1
+            if calls["n"] == 2:  # the first pipelined page finds the token expired
+                _expire(hq, device.state.device_id)
+        return original(path, payload, **kwargs)
+
+    device.engine.transport.post_json = expire_after_the_first  # type: ignore[method-assign]
+    old = device.engine.transport.token
+    stats = device.sync()
+    assert device.state.pending_count() == 0 and stats.checksum_ok
+    assert device.engine.transport.token != old
+    stored = server_revs(hq)
+    assert max(stored.values()) == 1 and local_revs(device.state) <= set(stored)
+
+
+def test_a_page_too_large_is_halved_in_a_pipelined_run(tmp_path: Path) -> None:
+    settings = AppSettings(requests_per_minute=0, enrol_per_minute=0, max_wire_bytes=20_000, max_json_bytes=40_000)
+    small = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'small.sqlite3'}", backend="sqlite", settings=settings)
+    try:
+        app: Any = small.server.server.config.app
+        app.state.pipeline_gate_timeout = 1.0  # page n+1 of a refused page n waits no longer than this
+        device, seen = recording_device(small, name="分半", push_items=60)
+        backlog(device, 100)
+        stats = device.sync()
+        assert device.state.pending_count() == 0 and stats.rejected == 0 and stats.checksum_ok
+        sizes = [len(r.get("push") or r["cols"]["change_id"]) for r in seen.sent]
+        assert sizes[0] == 60 and 30 in sizes, f"the first page was refused 413 and halved: {sizes}"
+        stored = server_revs(small)
+        assert max(stored.values()) == 1 and local_revs(device.state) <= set(stored)
+        assert len(stored) == 125
+    finally:
+        small.stop()
