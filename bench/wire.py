@@ -38,9 +38,10 @@ class RecordingTransport(Transport):
         super().__init__(*args, **kwargs)
         self.log: list[dict[str, Any]] = []
 
-    def _once(self, url: str, body: bytes, headers: dict[str, str], exchange: Exchange) -> dict[str, Any]:
+    def _once(self, url: str, body: bytes, headers: dict[str, str], exchange: Exchange,
+              *connection: Any) -> dict[str, Any]:
         down_before = exchange.bytes_down
-        reply = super()._once(url, body, headers, exchange)
+        reply = super()._once(url, body, headers, exchange, *connection)  # (session, written): pipelined pages
         self.log.append({"url": url, "coding": headers.get("Content-Encoding"), "body": body,
                          "reply": reply, "reply_wire": exchange.bytes_down - down_before,
                          "reply_coding": self.last_reply_coding})

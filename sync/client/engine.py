@@ -11,6 +11,16 @@ on a slow link that CPU costs no time. Only the request's small tail — cursor,
 which depend on the reply — is added once the reply is applied. If the reply did not settle the
 whole page (a 413, a quota refusal) the prepared page is dropped and built again.
 
+With a head office that speaks protocol 3 the prepared page does not even wait for the reply: it
+is sent on a second keep-alive connection as soon as the current page's body has been written
+(not before: two uploads would split the uplink), so head office applies page n while page n+1
+crosses the link, and the uplink is never idle during an initial sync. Head office applies it
+only after page n is committed (it names page n's last outbox counter; sync/server/ordering.py).
+Those pages are push only, so the pull stays one sequential stream: a page that has another after
+it does not pull, the last one does, with the cursor as it then is. A pipelined page that fails
+in any way (refused, cut, 409 out of order, expired token) changes nothing: the loop sends it
+again in order and pipelines no more in this sync; a reply it did get is applied, as any reply.
+
 On the last page the server sends its checksum of the branch's heads; if ours differs, or the
 server reports a new epoch, the engine runs one *verify* pass that re-reads the whole branch
 (including this device's own revisions) and compares again (sync-notes §6.13). The same pass runs
@@ -30,6 +40,7 @@ import datetime as dt
 import functools
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -49,7 +60,7 @@ from sync.client.transport import Exchange, Partial, Prepared, Transport
 from sync.client.verify import check_pulled, follow_rotation
 from sync.protocol import compact, wire_v2
 from sync.protocol.signatures import renewal_bytes
-from sync.protocol.versions import negotiated
+from sync.protocol.versions import PIPELINE_PROTOCOL, negotiated
 from sync.protocol.wire import (
     MAX_PAGE_BYTES,
     MAX_PUSH_CHANGES,
@@ -80,6 +91,9 @@ DEFAULT_PUSH_ITEMS = MAX_PUSH_CHANGES
 DEFAULT_PULL_BYTES = MAX_PAGE_BYTES
 DEFAULT_PULL_ITEMS = 500
 MAX_ROUNDS = 10_000  # a safety net against a loop that makes no progress
+# A pipelined page whose predecessor failed waits at head office's gate (ordering.py) until that
+# one is committed or the gate gives up; we wait this long for its answer before going on.
+DRAIN_TIMEOUT_S = 15.0
 _PUSH_JSON: TypeAdapter[list[Change]] = TypeAdapter(list[Change])
 
 
@@ -93,11 +107,33 @@ class _Ahead:
     protocol: int  # the sync protocol the start was written in
 
 
+# Runs on the engine's thread while a request is on the wire: (its reply, its body written, on the
+# second connection).
+_Meanwhile = Callable[[Future[dict[str, object]], threading.Event | None, bool], None]
+
+
+@dataclass
+class _Launched:
+    """A pipelined page already sent (protocol 3) whose reply is still to come."""
+
+    batch: list[Change]
+    request: SyncRequest
+    reply: Future[dict[str, object]]
+    exchange: Exchange
+    written: threading.Event  # set when its body has been handed to the socket
+    side: bool  # on the transport's second connection
+
+
+class _LaunchFailed(Exception):
+    """A pipelined page did not get an answer; it is sent again in order (the cause is logged)."""
+
+
 @dataclass
 class SyncStats:
     """What one :meth:`SyncEngine.sync_once` did — for the status bar and for benchmarks."""
 
     requests: int = 0  # HTTP attempts, including retries
+    pipelined: int = 0  # pages sent while the reply to the one before was awaited (protocol 3)
     pages: int = 0  # replies applied
     bytes_up: int = 0
     bytes_down: int = 0
@@ -191,6 +227,8 @@ class SyncEngine:
         self.pipeline = pipeline
         self._pool: ThreadPoolExecutor | None = None  # compresses the next page
         self._net: ThreadPoolExecutor | None = None  # makes a request while the next page is read
+        self._launcher: ThreadPoolExecutor | None = None  # pipelined pages (two may be on the wire)
+        self._pipelined_off = False  # a pipelined page failed in this sync: the rest goes in order
         self._settled: set[str] = set()  # change ids the last applied reply answered
         self._ratio = FIRST_RATIO  # request JSON bytes per byte on the wire, measured
         # Attachments follow the record exchange on their own serial queue (sync/client/blobs.py).
@@ -204,10 +242,10 @@ class SyncEngine:
             self.transport.server_protocol = getattr(creds, "protocol", None)
 
     def close(self) -> None:
-        for pool in (self._pool, self._net):
+        for pool in (self._pool, self._net, self._launcher):
             if pool is not None:
                 pool.shutdown(wait=True)
-        self._pool = self._net = None
+        self._pool = self._net = self._launcher = None
         self.transport.close()
 
     # ------------------------------------------------------------------ the loop
@@ -248,29 +286,55 @@ class SyncEngine:
         quota: errors.QuotaExceeded | None = None  # head office holds our quota: pull only, then say so
         ahead: Future[_Ahead] | None = None
         isolating = False  # halving a batch head office refused as a whole
+        launched: _Launched | None = None  # the next page, already on the wire (protocol 3)
+        self._pipelined_off = False
         for _ in range(MAX_ROUNDS):
-            prepared = self._take(ahead, last_batch, push_items)
-            ahead = None
-            if prepared is not None:
-                batch, start = prepared.batch, prepared.start
+            current, launched = launched, None
+            if current is not None:
+                batch, start, request = current.batch, None, current.request
+                ahead = None
             else:
-                batch = self.state.pending_changes(push_items, self._json_budget()) if push_items else []
-                start = None
+                prepared = self._take(ahead, last_batch, push_items)
+                ahead = None
+                if prepared is not None:
+                    batch, start = prepared.batch, prepared.start
+                else:
+                    batch = self.state.pending_changes(push_items, self._json_budget()) if push_items else []
+                    start = None
+                # A page with another after it is push only when the next may be pipelined: the
+                # last one pulls (the pull stays one sequential stream).
+                push_only = (bool(batch) and self._may_pipeline(verify or restart or isolating or quota is not None)
+                             and self._more_after(len(batch)))
+                request = self._request(batch, cursor=None if restart else self.state.cursor(), include_own=verify,
+                                        pull=False if push_only else None)
             ids = [c.change_id for c in batch]
-            if batch and ids == last_batch:
+            if current is None and batch and ids == last_batch:
                 log.warning("outbox made no progress; stopping this sync")
                 break
-            request = self._request(batch, cursor=None if restart else self.state.cursor(), include_own=verify)
             upcoming: list[Future[_Ahead] | None] = []
+            flying: list[_Launched] = []
             # Read and sign the next page on this thread while this one is on the wire (the request
-            # goes out from a worker thread); it is compressed in another.
-            meanwhile = (functools.partial(self._read_ahead, upcoming, batch, push_items)
+            # goes out from a worker thread); it is compressed in another, and with protocol 3 sent.
+            meanwhile = (functools.partial(self._read_ahead, upcoming, flying, batch, push_items, request)
                          if batch and self.pipeline and not isolating else None)
             try:
                 try:
-                    reply, quarantined = self._send(request, stats, start, meanwhile)
-                finally:
-                    ahead = upcoming[0] if upcoming else None
+                    try:
+                        if current is not None:
+                            reply, quarantined = self._await_launched(current, stats, meanwhile)
+                        else:
+                            reply, quarantined = self._send(request, stats, start, meanwhile)
+                    finally:
+                        ahead = upcoming[0] if upcoming else None
+                        launched = flying[0] if flying else None
+                except BaseException:
+                    if launched is not None:  # its outcome first: no two requests of ours at once
+                        self._drain(launched, stats)
+                        launched = None
+                    raise
+            except _LaunchFailed:
+                self._pipelined_off = True  # the page goes again, in order, as the next request
+                continue
             except errors.PayloadTooLarge as exc:
                 if len(batch) > 1:
                     push_items = max(1, len(batch) // 2)  # bisect on 413 (F5)
@@ -308,8 +372,11 @@ class SyncEngine:
             restart = False
             last_batch = ids
             isolating = False
+            push_only = request.pull is False
+            if push_only:
+                reply.cursor = self.state.cursor() or reply.cursor  # a push-only reply pulled nothing
             outcome = self.state.apply_reply(batch, reply, quarantined)
-            if not reply.has_more:
+            if not reply.has_more and not push_only:
                 self._missing_blobs = list(reply.missing_blobs)
                 if reply.evidence is not None:
                     self.evidence_policy = reply.evidence  # head office's "needs photo / 签到表" setting
@@ -331,7 +398,7 @@ class SyncEngine:
                         stats.bytes_down,
                     )
                 )
-            if reply.has_more:
+            if reply.has_more or push_only:
                 continue
             if verify and not requeued:
                 # The verify pass has pulled everything head office holds; push back what it lost.
@@ -368,7 +435,8 @@ class SyncEngine:
         """The sync protocol spoken with this head office (versions.negotiated)."""
         return negotiated(self.transport.server_protocol)
 
-    def _request(self, batch: list[Change], *, cursor: str | None, include_own: bool) -> SyncRequest:
+    def _request(self, batch: list[Change], *, cursor: str | None, include_own: bool, pull: bool | None = None,
+                 after_counter: int | None = None) -> SyncRequest:
         return SyncRequest(
             protocol=self.protocol,
             client=ClientInfo(
@@ -380,7 +448,9 @@ class SyncEngine:
             limits=Limits(max_bytes=self.page_bytes, max_items=self.page_items),
             include_own=include_own,
             compact=compact.schema_id(),
-            blobs=True if self.blobs is not None else None,
+            blobs=True if self.blobs is not None and pull is not False else None,
+            pull=pull,
+            after_counter=after_counter,
         )
 
     def _apply(self, request: SyncRequest, batch: list[Change], stats: SyncStats) -> None:
@@ -409,7 +479,7 @@ class SyncEngine:
         self.state.reject_locally(change.change_id, code, message)
 
     def _post(self, path: str, payload: bytes | Prepared, stats: SyncStats,
-              meanwhile: Callable[[], None] | None = None) -> dict[str, object]:
+              meanwhile: _Meanwhile | None = None, *, launches: bool = False) -> dict[str, object]:
         """POST with retries; with ``meanwhile``, the request is made from a worker thread while
         ``meanwhile`` runs on this one (the store is only ever touched from this thread)."""
         exchange = Exchange()
@@ -419,10 +489,13 @@ class SyncEngine:
                 return self.transport.post_json(path, payload, idempotency_key=key, exchange=exchange)
             if self._net is None:
                 self._net = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-request")
-            in_flight = self._net.submit(self.transport.post_json, path, payload, idempotency_key=key,
-                                         exchange=exchange)
+            # A page that another may follow before its reply: its body's end is watched.
+            written = threading.Event() if launches and self.protocol >= PIPELINE_PROTOCOL else None
+            extra: dict[str, Any] = {"written": written} if written is not None else {}
+            in_flight: Future[dict[str, object]] = self._net.submit(
+                self.transport.post_json, path, payload, idempotency_key=key, exchange=exchange, **extra)
             try:
-                meanwhile()
+                meanwhile(in_flight, written, False)
             except Exception:  # the next page is then read again the normal way; this request goes on
                 log.exception("reading the next page ahead failed")
             return in_flight.result()
@@ -433,8 +506,106 @@ class SyncEngine:
 
     # ------------------------------------------------------------------ pipelining
 
-    def _read_ahead(self, into: list[Future[_Ahead] | None], batch: list[Change], push_items: int) -> None:
-        into.append(self._look_ahead(batch, push_items))
+    def _read_ahead(self, into: list[Future[_Ahead] | None], flying: list[_Launched], batch: list[Change],
+                    push_items: int, request: SyncRequest, in_flight: Future[dict[str, object]],
+                    written: threading.Event | None, side: bool) -> None:
+        """While ``request`` is on the wire: prepare the page after ``batch`` (into ``into``) and,
+        when ``request`` is push only and head office speaks protocol 3, send it (into ``flying``)."""
+        ahead = self._look_ahead(batch, push_items)
+        if ahead is None:
+            return
+        launched = None
+        if request.pull is False and written is not None and not self._pipelined_off:
+            launched = self._launch(ahead, batch, in_flight, written, side=not side)
+        if launched is None:
+            into.append(ahead)
+        else:
+            flying.append(launched)
+
+    def _may_pipeline(self, sequential: bool) -> bool:
+        """Whether the next page may be sent before this one's reply (not in a verify pass, a
+        restart, an isolation or under a quota: ``sequential``)."""
+        return (self.pipeline and not sequential and not self._pipelined_off and self.compact_ok
+                and self.protocol >= PIPELINE_PROTOCOL and hasattr(self.state, "pending_changes_after"))
+
+    def _more_after(self, unsent: int) -> bool:
+        """Whether the outbox holds more than the ``unsent`` changes of the pages being sent (a count:
+        nothing is read or signed; an entry it counts that no page would carry costs one pull)."""
+        return self.state.pending_count() > unsent
+
+    def _launch(self, ahead: Future[_Ahead], batch: list[Change], in_flight: Future[dict[str, object]],
+                written: threading.Event, *, side: bool) -> _Launched | None:
+        """Send the prepared page after ``batch`` once ``batch``'s body is written (None: not sent).
+
+        It names ``batch``'s last counter, so head office applies it after ``batch``; it pulls
+        only if it is the outbox's last page (``batch`` itself is push only)."""
+        try:
+            prepared = ahead.result()
+        except Exception:  # _take logs it and the page is built again
+            return None
+        if prepared.protocol != self.protocol or prepared.protocol < PIPELINE_PROTOCOL or not self.compact_ok:
+            return None
+        while not written.wait(0.05):
+            if in_flight.done():
+                break
+        if in_flight.done() and in_flight.exception() is not None:
+            return None  # the page before failed: this one would only wait at head office's gate
+        # The pages not yet answered are still pending: ``batch`` (its reply comes after this) and this one.
+        more = self._more_after(len(batch) + len(prepared.batch))
+        request = self._request(prepared.batch, cursor=self.state.cursor(), include_own=False,
+                                pull=False if more else None, after_counter=max(c.counter for c in batch))
+        payload = self._payload(request, prepared.start)
+        if self._launcher is None:
+            self._launcher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sync-pipelined")
+        exchange, sent = Exchange(), threading.Event()
+        reply = self._launcher.submit(self.transport.post_json, "/v1/sync", payload, idempotency_key=str(uuid.uuid4()),
+                                      exchange=exchange, side=side, written=sent)
+        return _Launched(prepared.batch, request, reply, exchange, sent, side)
+
+    def _await_launched(self, current: _Launched, stats: SyncStats,
+                        meanwhile: _Meanwhile | None) -> tuple[SyncResponse, list[QuarantinedChange]]:
+        """The reply to a page sent ahead; :class:`_LaunchFailed` if it got none (it goes again)."""
+        if meanwhile is not None:
+            try:
+                meanwhile(current.reply, current.written, current.side)
+            except Exception:
+                log.exception("reading the next page ahead failed")
+        try:
+            data = current.reply.result()
+        except Exception as exc:
+            log.warning("a pipelined page got no answer (%s); sending it again in order", exc)
+            raise _LaunchFailed(str(exc)) from exc
+        finally:
+            self._add_exchange(stats, current.exchange)
+        stats.pipelined += 1
+        self._remember_announcements()
+        return self._finish(current.request, data)
+
+    def _drain(self, launched: _Launched, stats: SyncStats) -> None:
+        """Wait for a pipelined page whose predecessor failed; apply its reply if it got one."""
+        self._pipelined_off = True
+        try:
+            data = launched.reply.result(timeout=DRAIN_TIMEOUT_S)
+        except Exception as exc:  # including a timeout: then its outcome is left to idempotency
+            log.info("pipelined page after a failed one: %s", exc or type(exc).__name__)
+            return
+        finally:
+            self._add_exchange(stats, launched.exchange)
+        try:
+            reply, quarantined = self._finish(launched.request, data)
+            if launched.request.pull is False:
+                reply.cursor = self.state.cursor() or reply.cursor
+            outcome = self.state.apply_reply(launched.batch, reply, quarantined)
+        except errors.SyncError as exc:
+            log.warning("the reply to a pipelined page cannot be applied (%s); its changes go again", exc)
+            return
+        self._count(stats, launched.batch, outcome)
+
+    @staticmethod
+    def _add_exchange(stats: SyncStats, exchange: Exchange) -> None:
+        stats.requests += exchange.attempts
+        stats.bytes_up += exchange.bytes_up
+        stats.bytes_down += exchange.bytes_down
 
     def _look_ahead(self, batch: list[Change], push_items: int) -> Future[_Ahead] | None:
         """Read the page after ``batch`` now and have the worker serialize and compress it."""
@@ -504,7 +675,7 @@ class SyncEngine:
 
     def _send(
         self, request: SyncRequest, stats: SyncStats, start: Partial | None = None,
-        meanwhile: Callable[[], None] | None = None,
+        meanwhile: _Meanwhile | None = None,
     ) -> tuple[SyncResponse, list[QuarantinedChange]]:
         """One request and its verified reply, with the pulled changes that cannot be accepted set aside."""
         built = self._payload(request, start if self.compact_ok else None)
@@ -513,7 +684,7 @@ class SyncEngine:
             self._ratio = len(payload.payload) / max(1, len(payload.body))
         try:
             try:
-                data = self._post("/v1/sync", payload, stats, meanwhile)
+                data = self._post("/v1/sync", payload, stats, meanwhile, launches=request.pull is False)
             except errors.TokenExpired:
                 self._renew_token(stats)
                 data = self._post("/v1/sync", payload, stats)
@@ -530,6 +701,10 @@ class SyncEngine:
             self.compact_ok = False  # head office's defaults differ from ours: full bodies
             data = self._post("/v1/sync", self._payload(request), stats)
         self._remember_announcements()
+        return self._finish(request, data)
+
+    def _finish(self, request: SyncRequest, data: dict[str, object]) -> tuple[SyncResponse, list[QuarantinedChange]]:
+        """The verified reply to ``request``, with the pulled changes that cannot be accepted set aside."""
         reply, quarantined = parse_reply(data)
         if request.protocol >= 2 and reply.protocol >= 2:
             try:

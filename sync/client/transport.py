@@ -16,6 +16,10 @@
   for in the minutes coding or gzip. A 415 makes the transport fall back to gzip and resend.
 - :meth:`Transport.prepare` compresses a body ahead of time, so the engine can build and compress
   the next page while the current one is in flight (it runs in the engine's worker thread).
+- Pipelined pages (protocol 3): ``post_json(side=True)`` sends on a second keep-alive connection
+  while the first waits for its reply, and ``written`` is set once a body's last byte has been
+  handed to the socket, so the engine starts the next upload only then (two uploads at once would
+  split the uplink and delay the page head office could already be applying).
 """
 
 from __future__ import annotations
@@ -71,6 +75,34 @@ class Partial:
     coding: str
     stream: compression.Stream
     head: bytes
+
+
+class _WrittenBody:
+    """A request body that sets ``written`` when its last byte has been read for the socket.
+
+    ``__len__`` gives requests the Content-Length (no chunked encoding); urllib3 reads it in blocks
+    and sends each before reading the next, so the empty read comes after the last block went out."""
+
+    def __init__(self, data: bytes, written: threading.Event) -> None:
+        self._data = memoryview(data)
+        self._pos = 0
+        self._written = written
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def getvalue(self) -> bytes:
+        """The whole body (for a hook that looks at what was sent)."""
+        return self._data.tobytes()
+
+    def read(self, size: int = -1) -> bytes:
+        if self._pos >= len(self._data):
+            self._written.set()
+            return b""
+        end = len(self._data) if size is None or size < 0 else self._pos + size
+        chunk = self._data[self._pos:end].tobytes()
+        self._pos += len(chunk)
+        return chunk
 
 
 @dataclass
@@ -135,6 +167,7 @@ class Transport:
         self.uplink_bps: float | None = None  # as head office measured our last large body
         self.last_reply_coding: str | None = None  # the Content-Encoding of the last reply (benchmarks)
         self._lock = threading.Lock()  # prepare() may run in the engine's worker thread
+        self._side: requests.Session | None = None  # the second connection of pipelined pages
 
     @property
     def request_coding(self) -> str:
@@ -171,6 +204,20 @@ class Transport:
 
     def close(self) -> None:
         self.session.close()
+        if self._side is not None:
+            self._side.close()
+            self._side = None
+
+    def _session_for(self, side: bool) -> requests.Session:
+        """The main session, or (``side``) a second one with the same headers and hooks: its own connection."""
+        if not side:
+            return self.session
+        with self._lock:
+            if self._side is None:
+                self._side = requests.Session()
+                self._side.headers.update(self.session.headers)
+                self._side.hooks = self.session.hooks  # the same hooks (tests and benchmarks watch them)
+            return self._side
 
     # ------------------------------------------------------------------ public
 
@@ -182,18 +229,25 @@ class Transport:
         auth: bool = True,
         idempotency_key: str | None = None,
         exchange: Exchange | None = None,
+        side: bool = False,
+        written: threading.Event | None = None,
     ) -> dict[str, Any]:
-        """POST ``payload`` (JSON bytes, or a :class:`Prepared` body) with retries; the reply's JSON."""
+        """POST ``payload`` (JSON bytes, or a :class:`Prepared` body) with retries; the reply's JSON.
+
+        ``side``: on the second connection (a pipelined page); ``written`` is set when the body has
+        been sent (on each attempt)."""
         prepared = payload if isinstance(payload, Prepared) else self.prepare(payload)
+        session = self._session_for(side)
         try:
-            return self._post(path, prepared, auth=auth, idempotency_key=idempotency_key, exchange=exchange)
+            return self._post(path, prepared, auth=auth, idempotency_key=idempotency_key, exchange=exchange,
+                              session=session, written=written)
         except errors.RequestRejected as exc:
             if exc.code != "unsupported_encoding" or prepared.coding in (None, GZIP):
                 raise
             # Head office no longer speaks what it once announced (a downgrade): gzip, as always.
             self.server_encodings = [GZIP]
             return self._post(path, self.prepare(prepared.payload), auth=auth, idempotency_key=idempotency_key,
-                              exchange=exchange)
+                              exchange=exchange, session=session, written=written)
 
     def _post(
         self,
@@ -203,6 +257,8 @@ class Transport:
         auth: bool,
         idempotency_key: str | None,
         exchange: Exchange | None,
+        session: requests.Session | None = None,
+        written: threading.Event | None = None,
     ) -> dict[str, Any]:
         exchange = exchange if exchange is not None else Exchange()
         body = prepared.body
@@ -221,7 +277,7 @@ class Transport:
             attempt += 1
             exchange.attempts += 1
             try:
-                return self._once(self.base_url + path, body, headers, exchange)
+                return self._once(self.base_url + path, body, headers, exchange, session, written)
             except (errors.NetworkError, errors.ServerUnavailable) as exc:
                 if attempt >= self.retry.attempts:
                     raise
@@ -230,11 +286,13 @@ class Transport:
 
     # ------------------------------------------------------------------ one attempt
 
-    def _once(self, url: str, body: bytes, headers: dict[str, str], exchange: Exchange) -> dict[str, Any]:
+    def _once(self, url: str, body: bytes, headers: dict[str, str], exchange: Exchange,
+              session: requests.Session | None = None, written: threading.Event | None = None) -> dict[str, Any]:
+        data_in: bytes | _WrittenBody = body if written is None else _WrittenBody(body, written)
         try:
-            response = self.session.post(
+            response = (session or self.session).post(
                 url,
-                data=body,
+                data=data_in,
                 headers=headers,
                 timeout=self.timeout,
                 verify=self.verify,

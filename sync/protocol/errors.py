@@ -45,6 +45,7 @@ MESSAGES: dict[str, str] = {
     "bad_cursor": N_("同步位置无效，请重新同步。"),
     "payload_too_large": N_("请求过大，请减少每次同步的数量。"),
     "unsupported_encoding": N_("不支持的压缩格式。"),
+    "pipeline_order": N_("上一页修改尚未在总部保存，本页将按顺序重新发送。"),
     "compact_mismatch": N_("总部的记录格式版本与本机不同，将改用完整格式重新发送。"),
     "invalid_code": N_("注册码无效。"),
     "code_expired": N_("注册码已过期，请向总部申请新的注册码。"),

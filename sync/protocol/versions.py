@@ -11,13 +11,20 @@ protocol-1 head office) and a device uses ``min(ours, announced)`` — protocol 
 heard an announcement, and again as soon as a head office answers a protocol-2 request with 426.
 Head office answers each request in the protocol it was sent in, so an old device keeps getting
 protocol-1 replies. Enrolment and token renewal did not change and still say protocol 1.
+
+Protocol 3 (issue 15, docs/sync-protocol.md "Pipelined pages") is protocol 2 plus two request
+fields: ``after_counter`` (apply this page only once the device's page ending at that outbox
+counter is committed: sync/server/ordering.py) and ``pull: false`` (push only; the reply carries
+no changes and the cursor as sent). A device sends the next page while the current one's reply
+is awaited only to a head office that announced 3; older ones never see the fields.
 """
 
 from __future__ import annotations
 
-PROTOCOL_VERSION = 2  # the highest this code speaks
+PROTOCOL_VERSION = 3  # the highest this code speaks
 MIN_PROTOCOL = 1
 BASE_PROTOCOL = 1  # what a message says when its form is the same in every protocol we speak
+PIPELINE_PROTOCOL = 3  # the first protocol with pipelined pages (after_counter, pull)
 
 # Every reply of our server carries this header and a ``protocol`` field in the JSON body. A reply
 # without both did not come from a BranchLedger server (a captive portal, a proxy's error page).

@@ -104,6 +104,12 @@ class SyncRequest(WireModel):
     # The device runs an attachment queue (issue 14): the last page's reply lists missing_blobs.
     # Older clients, which cannot upload, never ask and are spared the list and its query.
     blobs: bool | None = None
+    # Protocol 3, pipelined pages (issue 15): apply this page only after the one ending at this
+    # outbox counter of the same device is committed (sync/server/ordering.py), and ``pull``
+    # False: push only — the reply carries no changes and the cursor as sent (the pull stays
+    # sequential: only the last page of a pipelined run pulls).
+    after_counter: int | None = Field(default=None, ge=0)
+    pull: bool | None = None
 
 
 class ChangeResult(WireModel):

@@ -5,6 +5,11 @@ indexed lookup, off the event loop), take a token from the device's rate bucket,
 read the body (size caps, timeouts) and parse it in a worker thread with limits. An anonymous
 client never gets its body read, and nothing heavy ever runs on the event loop, so ``/v1/health``
 and every other branch keep being served while one device sends garbage.
+
+Protocol 3's pipelined pages (issue 15) add two steps between parsing and applying: a page that
+names its predecessor (``after_counter``) waits at the ordering gate (ordering.py) until that page
+is committed, and a push-only page (``pull: false``) pulls nothing — its reply carries no changes
+and the cursor as sent, so the device's pull stays one sequential stream.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from sync.protocol import cursor as cursor_codec
 from sync.protocol import wire_v2
 from sync.protocol.signatures import BadKey, WeakKey, load_public_key
-from sync.protocol.versions import JSON_CONTENT_TYPE, PROTOCOL_VERSION
-from sync.protocol.wire import EnrolRequest, EnrolResponse, SyncRequest, SyncResponse, TokenRenewRequest
+from sync.protocol.versions import JSON_CONTENT_TYPE, PIPELINE_PROTOCOL, PROTOCOL_VERSION
+from sync.protocol.wire import EnrolRequest, EnrolResponse, Limits, SyncRequest, SyncResponse, TokenRenewRequest
 from sync.protocol.wire import TokenRenewResponse as RenewReply
+from sync.server import ordering
 from sync.server.auth import authenticate_device, bearer_token
 from sync.server.body import BodyLimits, parse_model, parse_sync, read_body
 from sync.server.devices import EnrolmentError, RenewalRefused
@@ -144,6 +151,16 @@ async def sync(request: Request) -> Response:
         parsed.request.compact = None  # full bodies in the reply too
     if parsed.request.client.device_id != device.device_id:
         raise ApiError(400, "invalid_request", reason="device_mismatch")
+    pipelined = parsed.request.protocol >= PIPELINE_PROTOCOL
+    if pipelined and parsed.request.after_counter is not None:
+        # Page n+1 of a pipelined run: applied only once page n is committed (ordering.py).
+        await ordering.wait_for_predecessor(office.engine, device.device_id, parsed.request.after_counter,
+                                            timeout=getattr(request.app.state, "pipeline_gate_timeout",
+                                                            ordering.GATE_TIMEOUT_S))
+    push_only = pipelined and parsed.request.pull is False
+    if push_only:
+        # Pull as little as the page reader allows; the reply's pull part is dropped below.
+        parsed.request.limits, parsed.request.blobs = Limits(max_bytes=1024, max_items=1), None
     try:
         reply = await run_in_threadpool(
             functools.partial(office.sync, device, parsed.request, parsed.refused, token=bearer_token(request)))
@@ -158,6 +175,10 @@ async def sync(request: Request) -> Response:
     if parsed.request.protocol >= 2:
         # Protocol 2 (wire_v2.py): plain acceptances by seq only; the device knows the rest.
         reply.results, reply.accepted = wire_v2.compact_results(parsed.request.push, reply.results)
-        reply.protocol = 2
+        reply.protocol = min(parsed.request.protocol, PROTOCOL_VERSION)
+    if push_only:
+        reply.changes, reply.has_more, reply.checksum = [], False, None
+        reply.cursor = parsed.request.cursor or cursor_codec.encode_cursor(
+            cursor_codec.Cursor(office.identity.epoch, device.branch_id, 0), office.identity.cursor_secret)
     dumped: Any = reply.model_dump_json(exclude_none=parsed.request.protocol >= 2)
     return _json(dumped)

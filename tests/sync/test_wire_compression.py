@@ -118,7 +118,8 @@ class Wire:
 
     def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         request = response.request
-        body = request.body if isinstance(request.body, bytes) else b""
+        sent: Any = request.body  # bytes, or the transport's body that reports when it was written
+        body = sent if isinstance(sent, bytes) else sent.getvalue() if hasattr(sent, "getvalue") else b""
         self.seen.append((CaseInsensitiveDict(request.headers), body, CaseInsensitiveDict(response.headers)))
 
     def pushed(self, index: int) -> dict[str, Any]:

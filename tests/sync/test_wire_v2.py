@@ -148,7 +148,8 @@ class Seen:
         transport._interpret = interpret  # type: ignore[method-assign]
 
     def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        body = response.request.body if isinstance(response.request.body, bytes) else b""
+        sent: Any = response.request.body
+        body = sent if isinstance(sent, bytes) else sent.getvalue() if hasattr(sent, "getvalue") else b""
         coding = response.request.headers.get("Content-Encoding")
         self.requests.append(json.loads(compression.decode(body, coding, 10**8) if coding else body))
         self.replies.append(response)
@@ -165,7 +166,7 @@ def protocol1_hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
         fixture.stop()
 
 
-def test_current_peers_speak_protocol_2(hq_sqlite: HeadOfficeFixture) -> None:
+def test_current_peers_speak_the_current_protocol(hq_sqlite: HeadOfficeFixture) -> None:
     writer, reader = hq_sqlite.device(name="A"), hq_sqlite.device(name="B")
     assert writer.state.credentials().protocol == PROTOCOL_VERSION  # type: ignore[union-attr]  # from enrolment
     seen = Seen(writer.engine)
@@ -174,10 +175,10 @@ def test_current_peers_speak_protocol_2(hq_sqlite: HeadOfficeFixture) -> None:
     stats = writer.sync()
     assert (stats.accepted, stats.rejected, writer.state.pending_count()) == (25, 0, 0)
     request, reply, body = seen.requests[-1], seen.replies[-1], seen.bodies[-1]
-    assert request["protocol"] == 2 and "push" not in request and len(request["cols"]["change_id"]) == 25
+    assert request["protocol"] == PROTOCOL_VERSION and "push" not in request and len(request["cols"]["change_id"]) == 25
     assert all(len(r.split("-")[1]) == wire_v2.REV_HINT_CHARS for r in request["cols"]["rev"])
     assert "base_rev" not in request["cols"]
-    assert body["protocol"] == 2 and body["results"] == [] and sum(n for _, n in body["accepted"]) == 25
+    assert body["protocol"] == PROTOCOL_VERSION and body["results"] == [] and sum(n for _, n in body["accepted"]) == 25
     assert reply.headers[MAX_PROTOCOL_HEADER] == str(PROTOCOL_VERSION) and reply.headers[PROTOCOL_HEADER] == "1"
     # Head office holds exactly what the device holds (full revision ids, bodies, parents).
     held = server_records(hq_sqlite)
@@ -195,7 +196,7 @@ def test_a_small_page_goes_as_rows_with_revision_hints(hq_sqlite: HeadOfficeFixt
     device.state.update(record_id, meeting("第四季度支部党员大会（修订）"))
     assert device.sync().accepted == 2
     request = seen.requests[-1]
-    assert request["protocol"] == 2 and "cols" not in request and len(request["push"]) == 2
+    assert request["protocol"] == PROTOCOL_VERSION and "cols" not in request and len(request["push"]) == 2
     assert all("base_rev" not in c and len(c["rev"].split("-")[1]) == wire_v2.REV_HINT_CHARS
                for c in request["push"])
     assert seen.bodies[-1]["accepted"] and seen.bodies[-1]["results"] == []
@@ -322,12 +323,23 @@ def test_an_old_client_never_gets_bzip2(hq_sqlite: HeadOfficeFixture) -> None:
 # ------------------------------------------------------------------ pipelining
 
 
-def test_the_next_page_is_read_while_the_current_one_is_on_the_wire(hq_sqlite: HeadOfficeFixture) -> None:
+def test_the_next_page_is_read_while_the_current_one_is_on_the_wire(tmp_path: Path) -> None:
     """The outbox read (and signing) of page n+1 happens while page n's request is in flight, not
-    before it is sent: each request waits until the engine has read the page after it."""
+    before it is sent: each request waits until the engine has read the page after it. Against a
+    protocol-2 head office, where the page then waits for the reply (protocol 3 also sends it:
+    tests/sync/test_pipelined.py)."""
+    settings = AppSettings(requests_per_minute=0, enrol_per_minute=0, max_protocol=2)
+    hq_p2 = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'p2.sqlite3'}", backend="sqlite", settings=settings)
+    try:
+        _read_while_on_the_wire(hq_p2)
+    finally:
+        hq_p2.stop()
+
+
+def _read_while_on_the_wire(hq_p2: HeadOfficeFixture) -> None:
     import threading
 
-    device = hq_sqlite.device(push_items=20)
+    device = hq_p2.device(push_items=20)
     for i in range(70):
         device.state.create("meeting", meeting(f"会议{i}"))
     in_flight = threading.Event()
