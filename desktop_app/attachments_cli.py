@@ -9,19 +9,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli_session import open_ledger as _ledger
 from desktop_app.ledger_cli import EXIT_ERROR, EXIT_OK, CommandError
-from desktop_app.operations import attachments as ops
-from desktop_app.operations.attachments import AttachmentDamaged, AttachmentMissing
-from desktop_app.operations.errors import RecordFinalized
-from desktop_app.operations.ledger import Ledger
-from desktop_app.operations.records import get_record
 from domain import i18n
-from domain.attachments import AttachmentRef, AttachmentRole
 from domain.i18n import label, pt, t
+
+if TYPE_CHECKING:  # the operations import the store: loaded by the command that runs (a fast --help)
+    from desktop_app.operations import attachments as ops
+    from desktop_app.operations.ledger import Ledger
+    from domain.attachments import AttachmentRef
+
+
+class _RoleChoices:
+    """The ``--role`` choices, read from :class:`domain.attachments.AttachmentRole` only when
+    argparse checks or shows them (``attachments add --role x``, ``attachments add --help``): that
+    module brings pydantic, which ``branch-ledger --help`` need not load."""
+
+    def __iter__(self) -> Iterator[str]:
+        from domain.attachments import AttachmentRole
+
+        return iter([r.value for r in AttachmentRole])
+
+    def __contains__(self, value: object) -> bool:
+        return value in list(self)
 
 
 def _print_json(value: Any) -> None:
@@ -45,6 +59,11 @@ def _pick(listing: list[ops.AttachmentListing], which: str) -> list[ops.Attachme
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+    from desktop_app.operations.errors import RecordFinalized
+    from desktop_app.operations.records import get_record
+    from domain.attachments import AttachmentRole
+
     role = AttachmentRole(args.role) if args.role else None
     with _ledger(args) as ledger:
         if get_record(ledger, args.record_id).status.value != "draft":  # before anything is stored
@@ -66,6 +85,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+
     with _ledger(args) as ledger:
         listing = ops.record_attachments(ledger, args.record_id)
     if args.json:
@@ -90,6 +111,8 @@ def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
 
 
 def _export(ledger: Ledger, chosen: list[ops.AttachmentListing], out: Path) -> list[Path]:
+    from desktop_app.operations import attachments as ops
+
     if len(chosen) == 1 and not out.is_dir():
         return [ops.export_attachment(ledger, chosen[0].ref.sha256, out, name=chosen[0].ref.name)]
     if not out.is_dir():
@@ -100,6 +123,8 @@ def _export(ledger: Ledger, chosen: list[ops.AttachmentListing], out: Path) -> l
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+
     with _ledger(args) as ledger:
         chosen = _pick(ops.record_attachments(ledger, args.record_id), args.which or "")
         if not chosen:
@@ -115,6 +140,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+
     with _ledger(args) as ledger:
         [chosen] = _pick(ops.record_attachments(ledger, args.record_id), args.which)
         ops.remove_from_draft(ledger, args.record_id, chosen.ref.sha256)
@@ -123,6 +150,9 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+    from desktop_app.operations.attachments import AttachmentDamaged, AttachmentMissing
+
     bad: list[tuple[AttachmentRef, str]] = []
     with _ledger(args) as ledger:
         listing = ops.record_attachments(ledger, args.record_id)
@@ -142,6 +172,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_limit(args: argparse.Namespace) -> int:
+    from desktop_app.operations import attachments as ops
+
     with _ledger(args) as ledger:
         limit = ops.set_attachment_limit(ledger, args.set) if args.set is not None else ops.attachment_limit(ledger)
     print(pt("cli", "每个附件的大小上限：{size_text}", size_text=_size(limit)))
@@ -159,8 +191,8 @@ def add_subcommands(sub: Any) -> None:
     q.add_argument("record_id", metavar=pt("cli.metavar", "记录编号"), help=record_help)
     q.add_argument("files", nargs="+", metavar=pt("cli.metavar", "文件"),
                    help=pt("cli", "JPEG、PNG、HEIC、PDF、Word、PowerPoint 或 Excel 文件（每个不超过 20 MB）"))
-    q.add_argument("--role", choices=[r.value for r in AttachmentRole],
-                   help=pt("cli", "附件类别：签到表、活动照片、讲稿/课件、其他（默认按文件类型）"))
+    role = q.add_argument("--role", help=pt("cli", "附件类别：签到表、活动照片、讲稿/课件、其他（默认按文件类型）"))
+    role.choices = _RoleChoices()  # after add_argument, which would list them (and load pydantic) at once
     q.add_argument("--caption", metavar=pt("cli.metavar", "说明"), help=pt("cli", "附件说明（打印在照片下方）"))
     q.add_argument("--keep-original", action="store_true",
                    help=pt("cli", "保留原图，不缩小照片"))

@@ -16,30 +16,19 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branch_ledger import version_line
 from desktop_app import attachments_cli, cli_text, ledger_cli, logs, print_cli, store_cli, sync_cli
 from desktop_app.cli_session import PASSPHRASE_ENV, open_ledger, read_passphrase
 from desktop_app.cli_session import close as close_ledger
 from desktop_app.cli_text import CliError
-from desktop_app.operations import opening
-from desktop_app.operations.errors import DiskFull, ReadOnlyMedia, StoreDamaged
-from desktop_app.operations.errors import medium_error as translate
-from desktop_app.operations.files import atomic_write_text
-from desktop_app.operations.records import save_record
-from desktop_app.operations.settings import change_passphrase, confirm_recovery_key
-from desktop_app.operations.transfer import (
-    ImportFormatError,
-    ImportProblem,
-    export_records,
-    import_records,
-    load_import_file,
-)
-from desktop_app.operations.types import RecordFilter
 from desktop_app.paths import default_data_dir
 from domain.errors import LedgerError
 from domain.i18n import label, pt
+
+if TYPE_CHECKING:
+    from desktop_app.operations.transfer import ImportProblem
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +45,10 @@ def _print_json(value: Any) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+    from desktop_app.operations.records import save_record
+    from desktop_app.operations.settings import confirm_recovery_key
+
     passphrase = read_passphrase(args, prompt=pt("cli", "设置密码（至少 8 个字符）: "), confirm=True)
     ledger, recovery_key = opening.create_ledger(Path(args.data_dir), passphrase)
     try:
@@ -75,6 +68,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+
     with open_ledger(args) as ledger:
         summary = opening.ledger_summary(ledger)
     print(pt("cli", "密码正确。记录数：{records}，待同步：{pending}", records=summary.records,
@@ -83,6 +78,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_change_passphrase(args: argparse.Namespace) -> int:
+    from desktop_app.operations.settings import change_passphrase
+
     current = read_passphrase(args)
     with open_ledger(args, passphrase=current) as ledger:
         if args.new_passphrase_file:
@@ -102,6 +99,8 @@ def cmd_change_passphrase(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from desktop_app.operations.transfer import ImportFormatError, import_records, load_import_file
+
     try:
         records = load_import_file(Path(args.file))
     except ImportFormatError as exc:
@@ -137,6 +136,9 @@ def _print_problems(problems: list[ImportProblem], *, warning: bool) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desktop_app.operations.files import atomic_write_text
+    from desktop_app.operations.transfer import export_records
+
     out = cli_text.output_file(args.out) if args.out and args.out != "-" else None
     with open_ledger(args) as ledger:
         data = export_records(ledger, args.kind or None)
@@ -151,6 +153,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from desktop_app.operations.records import list_records
+    from desktop_app.operations.types import RecordFilter
 
     with open_ledger(args) as ledger:
         flt = RecordFilter(kind=args.kind, text=" ".join(args.text))
@@ -299,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
 def _tell(exc: LedgerError, args: argparse.Namespace) -> int:
     """A failure the user can act on: its user message (one ``错误：`` line per line of it), the
     technical detail only with ``--verbose``."""
+    from desktop_app.operations.errors import StoreDamaged
+
     logs.log.info("command %s failed: %s", args.command, type(exc).__name__)
     for line in exc.user_message().splitlines() or [""]:
         print(pt("cli", "错误：{message}", message=line), file=sys.stderr)
@@ -318,6 +323,9 @@ def _report_failure(exc: Exception, verbose: bool) -> int:
     """Anything the commands did not turn into a message: the medium (a full disk, read-only
     media, a vanished USB stick), a file, or a bug — a plain message in the clerk's language
     either way, the technical details only with ``--verbose``, and a crash report for a bug."""
+    from desktop_app.operations.errors import DiskFull, ReadOnlyMedia
+    from desktop_app.operations.errors import medium_error as translate
+
     translated = translate(exc)
     # A file or folder named on the command line that is missing, or a folder where a file is
     # wanted, says so — not "the disk may be pulled" (as in the app's dialogs).

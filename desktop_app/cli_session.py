@@ -10,6 +10,11 @@ from the command line, where other users could read it in the process list.
 A module of its own (not :mod:`desktop_app.cli`) so the subcommand modules import it at the top:
 ``python -m desktop_app.cli`` runs that file as ``__main__``, and a late ``import desktop_app.cli``
 would load a second copy of it.
+
+Nothing here or in the subcommand modules imports the store, the printing or the sync packages at
+the top: each command imports what it uses when it runs, so ``branch-ledger --help`` (and a
+mistyped option) answers without loading SQLCipher, reportlab or requests
+(``tests/cli/test_startup_imports.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -21,13 +26,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop_app import cli_text
 from desktop_app.cli_text import CliError
-from desktop_app.operations import Ledger, wait_for_closing
-from desktop_app.operations.opening import open_ledger as open_at
-from desktop_app.operations.settings import opening_notices
 from domain.i18n import pt, t
+
+if TYPE_CHECKING:  # the store (SQLCipher): imported when a command opens a ledger, not for --help
+    from desktop_app.operations import Ledger
 
 PASSPHRASE_ENV = "BRANCH_LEDGER_PASSPHRASE"
 
@@ -55,6 +61,8 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 def tell_opening_notices(ledger: Ledger) -> None:
     """What opening found, on stderr (never the key itself)."""
+    from desktop_app.operations.settings import opening_notices
+
     notices = opening_notices(ledger)
     for warning in notices.key_warnings:
         print(pt("cli", "注意：{message}", message=t(warning)), file=sys.stderr)
@@ -70,6 +78,8 @@ def tell_opening_notices(ledger: Ledger) -> None:
 def close(ledger: Ledger, *, backup: bool = True) -> None:
     """Close the ledger and wait for it (its backup on close included): the command's work is on
     disk when the process exits."""
+    from desktop_app.operations import wait_for_closing
+
     ledger.close(backup=backup)
     wait_for_closing()
 
@@ -79,6 +89,8 @@ def open_ledger(args: argparse.Namespace, *, quiet: bool = False,
                 passphrase: str | None = None) -> Iterator[Ledger]:
     """``with open_ledger(args) as ledger:`` — opened with the run's passphrase (or ``passphrase``),
     its opening notices told unless ``quiet``, closed at the end of the block."""
+    from desktop_app.operations.opening import open_ledger as open_at
+
     ledger = open_at(data_dir(args), passphrase if passphrase is not None else read_passphrase(args))
     try:
         if not quiet:

@@ -12,19 +12,15 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError
-from desktop_app.operations.compliance import lapse_warnings
-from desktop_app.operations.conflicts import field_rows, list_conflicts, resolve_conflict
-from desktop_app.operations.record_view import RecordView, show_record
-from desktop_app.operations.records import finalize_record, record_history
-from desktop_app.operations.roster import import_roster
 from domain.i18n import N_, listing, pt, t
-from domain.roster_sheet import RosterFormatError
-from domain.violations import Severity
+
+if TYPE_CHECKING:  # the operations import the store: loaded by the command that runs (a fast --help)
+    from desktop_app.operations.record_view import RecordView
 
 EXIT_OK, EXIT_ERROR = 0, 1
 
@@ -48,6 +44,8 @@ def _today(args: argparse.Namespace) -> dt.date:
 
 
 def _show_text(view: RecordView) -> None:
+    from domain.violations import Severity
+
     env = view.envelope
     print(pt("cli", "{kind}：{title}", kind=cli_text.kind_label(env.kind),
              title=getattr(env.body, "title", "") or getattr(env.body, "name", "")))
@@ -76,6 +74,8 @@ def _show_text(view: RecordView) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from desktop_app.operations.record_view import show_record
+
     with open_ledger(args) as ledger:
         view = show_record(ledger, args.record_id)
     if args.json:
@@ -103,6 +103,8 @@ def _op_label(op: str) -> str:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from desktop_app.operations.records import record_history
+
     with open_ledger(args) as ledger:
         entries = record_history(ledger, args.record_id)
     if args.json:
@@ -115,6 +117,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
+    from desktop_app.operations.records import finalize_record
+
     with open_ledger(args) as ledger:
         saved = finalize_record(ledger, args.record_id, author=args.author)
     print(pt("cli", "已定稿：{record_id}（版本 {rev}）", record_id=saved.envelope.record_id, rev=saved.envelope.rev))
@@ -127,6 +131,9 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 
 def cmd_lapses(args: argparse.Namespace) -> int:
+    from desktop_app.operations.compliance import lapse_warnings
+    from domain.violations import Severity
+
     today = _today(args)
     with open_ledger(args) as ledger:
         warnings = lapse_warnings(ledger, today)
@@ -145,6 +152,8 @@ def cmd_lapses(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_list(args: argparse.Namespace) -> int:
+    from desktop_app.operations.conflicts import field_rows, list_conflicts
+
     with open_ledger(args) as ledger:
         conflicts = list_conflicts(ledger)
     if args.json:
@@ -168,6 +177,8 @@ def cmd_conflicts_list(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
+    from desktop_app.operations.conflicts import list_conflicts, resolve_conflict
+
     with open_ledger(args) as ledger:
         if args.body_file:
             try:
@@ -198,6 +209,9 @@ def cmd_conflicts_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    from desktop_app.operations.roster import import_roster
+    from domain.roster_sheet import RosterFormatError
+
     with open_ledger(args) as ledger:
         try:
             result = import_roster(ledger, Path(args.file), author=args.author)

@@ -10,14 +10,15 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import cli_text
 from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError
-from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
 from domain.i18n import listing, pt
-from printing import PrintResult
+
+if TYPE_CHECKING:  # reportlab and the store: loaded by the command that runs (a fast --help)
+    from printing import PrintResult
 
 
 def _report(result: PrintResult, out: Path) -> int:
@@ -32,6 +33,8 @@ def _report(result: PrintResult, out: Path) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    from desktop_app.operations.printing import PrintRequest, is_nothing_to_print, render_document
+
     out = cli_text.output_file(args.out)
     today = cli_text.date_option(args.today, "--today")
     with open_ledger(args) as ledger:

@@ -11,18 +11,15 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop_app import cli_session
 from desktop_app.cli_session import open_ledger, read_passphrase
 from desktop_app.cli_text import CliError, output_file
-from desktop_app.operations import opening
-from desktop_app.operations.backups import back_up_now
-from desktop_app.operations.refused import act_on_refused, list_refused
-from desktop_app.operations.settings import confirm_recovery_key, opening_notices, reissue_recovery_key
-from desktop_app.operations.sync import SyncOps
-from desktop_app.operations.types import RefusedEdit
 from domain.i18n import listing, pt
+
+if TYPE_CHECKING:  # the operations import the store: loaded by the command that runs (a fast --help)
+    from desktop_app.operations.types import RefusedEdit
 
 
 class CommandError(CliError):
@@ -46,6 +43,8 @@ def _confirm(args: argparse.Namespace, question: str) -> None:
 
 
 def cmd_backup_now(args: argparse.Namespace) -> int:
+    from desktop_app.operations.backups import back_up_now
+
     with open_ledger(args) as ledger:
         info = back_up_now(ledger)
     print(pt("cli", "已备份：{path}（{size} KB）", path=info.path, size=info.size // 1024))
@@ -54,6 +53,8 @@ def cmd_backup_now(args: argparse.Namespace) -> int:
 
 def cmd_backup_list(args: argparse.Namespace) -> int:
     """No passphrase needed: backups are found by the key file's public key id."""
+    from desktop_app.operations import opening
+
     data_dir = _data_dir(args)
     found = opening.list_backups(data_dir)
     config = opening.backup_config(data_dir)
@@ -71,6 +72,8 @@ def cmd_backup_list(args: argparse.Namespace) -> int:
 
 
 def cmd_backup_config(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+
     data_dir = _data_dir(args)
     config = opening.backup_config(data_dir)
     changed = False
@@ -95,6 +98,8 @@ def cmd_backup_config(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+
     data_dir = _data_dir(args)
     info = opening.find_backup(data_dir, args.backup)
     _confirm(args, pt("cli", "将用 {backup} 的备份替换当前数据（当前文件会移到 aside/ 保存）。",
@@ -117,6 +122,8 @@ def _print_key(key: str) -> None:
 
 
 def cmd_recovery_key_reissue(args: argparse.Namespace) -> int:
+    from desktop_app.operations.settings import confirm_recovery_key, reissue_recovery_key
+
     with open_ledger(args) as ledger:
         key = reissue_recovery_key(ledger)
         _print_key(key)
@@ -125,6 +132,8 @@ def cmd_recovery_key_reissue(args: argparse.Namespace) -> int:
 
 
 def cmd_recovery_key_show(args: argparse.Namespace) -> int:
+    from desktop_app.operations.settings import confirm_recovery_key, opening_notices
+
     with open_ledger(args, quiet=True) as ledger:
         key = opening_notices(ledger).pending_recovery_key
         if key is None:
@@ -140,6 +149,8 @@ def cmd_recovery_key_show(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage_export(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+
     data_dir = _data_dir(args)
     out = output_file(args.out)
     if opening.damaged_set(data_dir) is None:
@@ -154,6 +165,9 @@ def cmd_salvage_export(args: argparse.Namespace) -> int:
 
 
 def cmd_salvage_fresh(args: argparse.Namespace) -> int:
+    from desktop_app.operations import opening
+    from desktop_app.operations.sync import SyncOps
+
     _confirm(args, pt("cli", "将新建一个空的数据文件（密码不变），下次同步时从上级党委重新下载全部记录。"))
     ledger = opening.salvage_fresh(_data_dir(args), read_passphrase(args))
     try:
@@ -171,6 +185,8 @@ def cmd_salvage_fresh(args: argparse.Namespace) -> int:
 
 
 def cmd_refused_list(args: argparse.Namespace) -> int:
+    from desktop_app.operations.refused import list_refused
+
     with open_ledger(args) as ledger:
         found = list_refused(ledger)
     edits: list[RefusedEdit] = [row["edit"] for row in found.edits]
@@ -193,6 +209,8 @@ def cmd_refused_list(args: argparse.Namespace) -> int:
 
 def cmd_refused_act(args: argparse.Namespace) -> int:
     """The 未送达的修改 panel's buttons, through the same operation."""
+    from desktop_app.operations.refused import act_on_refused
+
     if args.action == "amend" and not args.reason:
         raise CommandError(pt("cli", "请用 --reason 说明更正原因"))
     with open_ledger(args) as ledger:

@@ -15,16 +15,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli_session import open_ledger
 from desktop_app.cli_text import CliError
-from desktop_app.operations.sync import SyncOps
 from domain.i18n import pt
-from sync.client.engine import SyncProgress
-from sync.client.errors import SyncError
+
+if TYPE_CHECKING:  # pydantic, requests and the store: loaded by the command that runs (a fast --help)
+    from desktop_app.operations.sync import SyncOps
+    from sync.client.engine import SyncProgress
 
 log = logging.getLogger("branch_ledger.sync")
 
@@ -41,11 +40,15 @@ def _enrol_field_message(field: str) -> str:
 @contextmanager
 def _open(args: argparse.Namespace) -> Iterator[SyncOps]:
     """The sync operations of the opened ledger (the same object the 同步 page's controller holds)."""
+    from desktop_app.operations.sync import SyncOps
+
     with open_ledger(args) as ledger:
         yield SyncOps(ledger)
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
     code = args.code or input(pt("cli", "注册码: ")).strip()
     with _open(args) as ops:
         try:  # a SyncError is told by desktop_app.cli.main, as every LedgerError
@@ -59,6 +62,8 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client.errors import SyncError
+
     def show(progress: SyncProgress) -> None:
         if not args.json:
             line = pt("cli", "第 {page} 页：上传 {pushed}，下载 {pulled}，待传 {pending}", page=progress.page,

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,14 +24,11 @@ from branch_ledger import version_line
 from branch_ledger.cli_language import cli_language, install, os_reason
 from domain.errors import LedgerError
 from domain.i18n import N_, label, listing, pt, t
-from sync.server import admin_tokens, orgs, reports
+from sync.server import admin_tokens, orgs
 from sync.server import devices as device_store
-from sync.server.compliance import BadPeriod
 from sync.server.console.users import UserError
 from sync.server.db import ENV_DB_URL, DatabaseUnavailable, database_url, make_engine, redact_url
-from sync.server.identity import renew_epoch
 from sync.server.keyfile import ENV_KEY_FILE, KeyFileError, default_key_file, load_keys, save_keys
-from sync.server.publish import HQ_AUTHOR_PREFIX, Publisher, PublishError
 from sync.server.quotas import (
     DEFAULT_ENROL_PER_MINUTE,
     DEFAULT_MAX_BRANCH_BLOB_BYTES,
@@ -39,8 +36,11 @@ from sync.server.quotas import (
     DEFAULT_REQUESTS_PER_MINUTE,
     ENV_BLOB_QUOTA_MB,
 )
-from sync.server.service import HeadOffice, ServerLimits
 from sync.server.terminal import safe_json, safe_text
+
+if TYPE_CHECKING:  # the service, reports and publisher load the domain's rules: imported by the commands using them
+    from sync.server.publish import Publisher
+    from sync.server.service import HeadOffice, ServerLimits
 
 ENV_HQ_PASSWORD = "BRANCH_LEDGER_HQ_PASSWORD"
 # The console's roles, as the command line names them (the console has its own labels).
@@ -83,6 +83,8 @@ def _key_file(args: argparse.Namespace, engine: Engine) -> Path:
 
 
 def _office(args: argparse.Namespace, limits: ServerLimits | None = None) -> HeadOffice:
+    from sync.server.service import HeadOffice
+
     engine = _engine(args)
     office = HeadOffice.open(engine, key_file=_key_file(args, engine))
     if limits is not None:
@@ -116,6 +118,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_epoch_renew(args: argparse.Namespace) -> int:
+    from sync.server.identity import renew_epoch
+
     office = _office(args)
     epoch = renew_epoch(office.engine)
     say(pt("cli", "新的 epoch：{epoch}。请重启服务；各设备下次同步时会自动核对数据。", epoch=epoch))
@@ -225,6 +229,8 @@ def cmd_devices_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_records_list(args: argparse.Namespace) -> int:
+    from sync.server import reports
+
     office = _office(args)
     rows = office.call(
         lambda conn: reports.list_records(conn, orgs.resolve_branch(conn, args.branch).id, args.kind)
@@ -246,6 +252,8 @@ def cmd_records_list(args: argparse.Namespace) -> int:
 
 
 def cmd_records_export(args: argparse.Namespace) -> int:
+    from sync.server import reports
+
     office = _office(args)
     data = office.call(lambda conn: reports.export_branch(conn, orgs.resolve_branch(conn, args.branch)))
     out = Path(args.out)
@@ -315,10 +323,14 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
 
 def _publisher(office: HeadOffice) -> Publisher:
+    from sync.server.publish import Publisher
+
     return Publisher(office.engine, office.identity.signing_key, office.clock)
 
 
 def cmd_notice_publish(args: argparse.Namespace) -> int:
+    from sync.server.publish import HQ_AUTHOR_PREFIX
+
     office = _office(args)
     body = Path(args.body_file).read_text(encoding="utf-8") if args.body_file else (args.body or "")
     issued = dt.date.fromisoformat(args.issued_on) if args.issued_on else dt.date.today()
@@ -336,6 +348,8 @@ def cmd_notice_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_push(args: argparse.Namespace) -> int:
+    from sync.server.publish import HQ_AUTHOR_PREFIX
+
     office = _office(args)
     try:
         data = json.loads(Path(args.file).read_text(encoding="utf-8"))
@@ -357,6 +371,8 @@ def cmd_roster_push(args: argparse.Namespace) -> int:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
+    from sync.server import reports
+
     office = _office(args)
     today = dt.date.fromisoformat(args.today) if args.today else None
     result = office.call(reports.compliance, args.period, args.org, today)
@@ -490,6 +506,7 @@ def _check_blob_store(office: HeadOffice) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from sync.server.app import AppSettings, create_app
+    from sync.server.service import ServerLimits
     from sync.server.serving import server_config
 
     tls = bool(args.ssl_certfile and args.ssl_keyfile)
@@ -796,13 +813,15 @@ def blob_quota_mb(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     install(cli_language(argv))  # as branch-ledger chooses: --lang, else the locale, else Chinese
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # before the imports below: --help needs none of them
     if args.blobs:
         from sync.server.blobs import ENV_BLOB_DIR
 
         # Through the environment, so `serve --workers N`'s worker processes use it too.
         os.environ[ENV_BLOB_DIR] = str(Path(args.blobs).expanduser().resolve())
     from sync.server import blobstore_s3
+    from sync.server.compliance import BadPeriod
+    from sync.server.publish import PublishError
 
     for option, variable in ((args.s3_bucket, blobstore_s3.ENV_BUCKET), (args.s3_endpoint, blobstore_s3.ENV_ENDPOINT),
                              (args.s3_prefix, blobstore_s3.ENV_PREFIX), (args.s3_region, blobstore_s3.ENV_REGION)):

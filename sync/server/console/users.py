@@ -9,6 +9,7 @@ takes as long as for a real one (no account enumeration by timing).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -28,7 +29,14 @@ _RANK = {"viewer": 0, "reviewer": 1, "admin": 2}
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("branch-ledger-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """What an unknown name is verified against, so it costs what a wrong password does. Made on
+    first use, not at import: an argon2 hash is ~0.3 s of CPU that every ``branch-ledger-hq``
+    launch (and every server worker) would otherwise pay before doing anything."""
+    return _hasher.hash("branch-ledger-no-such-user")
 
 
 def role_label(role: str) -> str:
@@ -125,7 +133,7 @@ def list_users(conn: Connection) -> list[User]:
 def verify_login(conn: Connection, name: str, password: str) -> User | None:
     """The user if ``password`` is theirs and the account is enabled; None otherwise."""
     row = conn.execute(select(console_users).where(console_users.c.name == name.strip())).first()
-    stored = row.password_hash if row is not None else _DUMMY_HASH
+    stored = row.password_hash if row is not None else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
