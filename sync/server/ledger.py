@@ -30,6 +30,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
+    func,
     insert,
     literal,
     null,
@@ -45,6 +46,8 @@ from sync.server.conflicts import Head
 from sync.server.tables import branch_state, heads, rejections, revisions
 from sync.server.timeutil import now_text
 
+# The kinds the rule findings' context is built from (findings.py): the roster and the profile.
+ROSTER_KINDS = ("member", "branch_profile")
 # Bytes a pulled change costs on the wire besides its body (ids, revs, times, signature, keys).
 CHANGE_OVERHEAD_BYTES = 600
 
@@ -97,6 +100,12 @@ _PAGE_IDS = union_all(
     select(literal("stored_counter"), revisions.c.change_id, _NO_SEQ, revisions.c.counter, _NO_TEXT, _NO_TEXT)
     .where(revisions.c.device_id == bindparam("device_id"),
            revisions.c.counter.in_(bindparam("counters", expanding=True))),
+    # The branch's roster marker (findings.py), read here after the branch lock rather than in a
+    # statement of its own per page (issue 15): the highest seq of a member or profile head, and
+    # their count.
+    select(literal("roster_marker"), _NO_TEXT, func.coalesce(func.max(heads.c.updated_seq), 0),
+           cast(func.count(), BigInteger), _NO_TEXT, _NO_TEXT)
+    .where(heads.c.branch_id == bindparam("branch_id"), heads.c.kind.in_(ROSTER_KINDS)),
 )
 # Then every revision the page's records hold, each row with its record's head (a record with a
 # revision always has a head: ledger.store writes both).
@@ -169,6 +178,8 @@ class PageView:
     counters: dict[int, str]  # this device's counter -> the change id that used it
     heads: dict[str, Head]  # record id -> head
     revs: dict[str, dict[str, int]]  # record id -> {rev: seq} of every revision held
+    # (highest seq, count) of the branch's member and profile heads when the page was read
+    roster_marker: tuple[int, int] | None = None
 
     def known_revs(self, record_id: str) -> set[str]:
         return set(self.revs.get(record_id, ()))
@@ -229,7 +240,8 @@ class BranchLedger:
 
     def prefetch(self, device_id: str, change_ids: Sequence[str], counters: Sequence[int],
                  record_ids: Sequence[str]) -> PageView:
-        """Read what a push page of these changes needs, in two queries (whatever the page size)."""
+        """Read what a push page of these changes needs, in two queries (whatever the page size),
+        the roster marker included."""
         ids, cids, nums = sorted(set(record_ids)), sorted(set(change_ids)), sorted(set(counters))
         view = PageView({}, {}, {}, {}, {})
         if cids or nums:
@@ -243,6 +255,8 @@ class BranchLedger:
                     view.refused[change_id] = (code, message)
                 elif tag == "refused_counter":
                     refused_counters[counter] = change_id
+                elif tag == "roster_marker":
+                    view.roster_marker = (int(seq), int(counter))
                 else:
                     stored_counters[counter] = change_id
             # A revision's counter wins over a refusal's, as in change_id_at_counter.
