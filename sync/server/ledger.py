@@ -39,6 +39,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
 from sync.server.blobrefs import insert_refs, refs_in_body
@@ -117,7 +118,6 @@ _REVS_WITH_HEADS = (
     .where(revisions.c.branch_id == bindparam("branch_id"), revisions.c.record_id.in_(bindparam("ids", expanding=True)))
 )
 _INSERT_REVISION = insert(revisions)
-_INSERT_HEAD = insert(heads)
 _INSERT_REJECTION = insert(rejections)
 _LOCK_BRANCH = select(branch_state).where(branch_state.c.branch_id == bindparam("branch_id")).with_for_update()
 _SET_BRANCH_STATE = update(branch_state).where(branch_state.c.branch_id == bindparam("key_branch_id"))
@@ -136,13 +136,24 @@ _PAGE_QUERY = (
 _PAGE_QUERY_OTHERS = _PAGE_QUERY.where(
     or_(revisions.c.device_id.is_(None), and_(revisions.c.device_id != bindparam("exclude_device")))
 )
-# Compare-and-set on the old current revision: a second writer that slipped past the branch lock
-# (there should be none) fails loudly instead of overwriting (F21).
-_MOVE_HEAD = update(heads).where(
-    heads.c.branch_id == bindparam("key_branch_id"),
-    heads.c.record_id == bindparam("key_record_id"),
-    heads.c.current_rev == bindparam("old_rev"),
-)  # the SET clause comes from the execution parameters' column names
+# A page's heads, new and moved, in one statement (issue 15; it was an INSERT and an UPDATE per
+# page): an upsert whose update is a compare-and-set on the old current revision, so a second
+# writer that slipped past the branch lock (there should be none) fails loudly instead of
+# overwriting (F21). A new record's ``old_rev`` is NULL, so a head that appeared meanwhile is not
+# overwritten either: either way the row count falls short and the page is refused.
+_HEAD_COLUMNS = ("kind", "current_rev", "status", "deleted", "conflicted", "leaves", "updated_seq", "updated_at")
+
+
+def _head_upsert(dialect_insert: Any) -> Any:
+    stmt = dialect_insert(heads)
+    return stmt.on_conflict_do_update(
+        index_elements=[heads.c.branch_id, heads.c.record_id],
+        set_={name: stmt.excluded[name] for name in _HEAD_COLUMNS},
+        where=heads.c.current_rev == bindparam("old_rev"),
+    ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's row count only when asked
+
+
+_UPSERT_HEADS = {"postgresql": _head_upsert(postgresql.insert), "sqlite": _head_upsert(sqlite.insert)}
 
 
 @dataclass(frozen=True)
@@ -220,14 +231,18 @@ def body_text(body: dict[str, Any] | None) -> str | None:
 class BranchLedger:
     """Reads and writes of one branch's ledger; call :meth:`flush` before committing."""
 
-    def __init__(self, conn: Connection, branch_id: str) -> None:
+    def __init__(self, conn: Connection, branch_id: str, *, locked: tuple[int, int] | None = None) -> None:
+        """Lock the branch; ``locked``: the caller already locked its ``branch_state`` row in this
+        transaction (``SELECT … FOR UPDATE OF branch_state``) and read its ``(seq, checksum)``."""
         self.conn = conn
         self.branch_id = branch_id
-        row = conn.execute(_LOCK_BRANCH, {"branch_id": branch_id}).first()
-        if row is None:
-            raise BranchNotFound(branch_id)
-        self.seq: int = row.seq
-        self.checksum: int = from_signed64(row.checksum)
+        if locked is None:
+            row = conn.execute(_LOCK_BRANCH, {"branch_id": branch_id}).first()
+            if row is None:
+                raise BranchNotFound(branch_id)
+            locked = (row.seq, row.checksum)
+        self.seq: int = locked[0]
+        self.checksum: int = from_signed64(locked[1])
         self._start_seq = self.seq
         self.stored_bytes = 0  # what this transaction added (for the devices' storage quota)
         self.stored_kinds: collections.Counter[str] = collections.Counter()  # revisions staged, by kind
@@ -403,12 +418,13 @@ class BranchLedger:
         if self._blob_refs:
             insert_refs(self.conn, self.branch_id, self._blob_refs)
             self._blob_refs = []
-        inserts: list[dict[str, Any]] = []
-        moves: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []
         for record_id, staged in self._heads.items():
             head = staged.current
             updated_seq, updated_at = self._head_times[record_id]
-            values = {
+            rows.append({
+                "record_id": record_id,
+                "branch_id": self.branch_id,
                 "kind": head.kind,
                 "current_rev": head.current_rev,
                 "status": head.status,
@@ -417,22 +433,17 @@ class BranchLedger:
                 "leaves": json.dumps(list(head.leaves)),
                 "updated_seq": updated_seq,
                 "updated_at": updated_at,
-            }
-            if staged.original is None:
-                inserts.append({"record_id": record_id, "branch_id": self.branch_id, **values})
-            else:
-                moves.append({"key_branch_id": self.branch_id, "key_record_id": record_id,
-                              "old_rev": staged.original.current_rev, **values})
-        if inserts:
-            self.conn.execute(_INSERT_HEAD, inserts)
-        if moves:
+                "old_rev": staged.original.current_rev if staged.original is not None else None,
+            })
+        if rows:
+            upsert = _UPSERT_HEADS[self.conn.dialect.name]
             if self.conn.dialect.supports_sane_multi_rowcount:
-                if self.conn.execute(_MOVE_HEAD, moves).rowcount != len(moves):
+                if self.conn.execute(upsert, rows).rowcount != len(rows):
                     raise RuntimeError("a head of this page moved concurrently")
             else:
-                for move in moves:
-                    if self.conn.execute(_MOVE_HEAD, move).rowcount != 1:
-                        raise RuntimeError(f"head of {move['key_record_id']} moved concurrently")
+                for row in rows:
+                    if self.conn.execute(upsert, row).rowcount != 1:
+                        raise RuntimeError(f"head of {row['record_id']} moved concurrently")
         self._revision_rows, self._rejection_rows = [], []
         self._heads, self._head_times = {}, {}
 

@@ -49,7 +49,7 @@ from sync.server.orgs import get_unit, org_path
 from sync.server.profiles import profile_heads
 from sync.server.push import apply_push
 from sync.server.quotas import DEFAULT_MAX_BRANCH_BLOB_BYTES, DEFAULT_MAX_STORED_BYTES
-from sync.server.tables import devices
+from sync.server.tables import branch_state, devices
 from sync.server.timeutil import now_text
 
 HLC_MAX_AHEAD_MS = 5 * 60 * 1000
@@ -59,6 +59,15 @@ _DEVICE_STATE = select(
     devices.c.revoked_at, devices.c.last_counter, devices.c.counter_gaps, devices.c.stored_bytes,
     devices.c.token_hash, devices.c.token_expires_at,
 ).where(devices.c.device_id == bindparam("device_id"))
+# The same row and the branch's lock in one statement (one round trip fewer per sync, issue 15):
+# ``FOR UPDATE OF branch_state`` locks only the branch row, exactly as BranchLedger would; the
+# device row is read as of the statement's start, as it was when it had a statement of its own
+# before the lock. No row: the device or the branch is missing, which _DEVICE_STATE then tells.
+_DEVICE_STATE_AND_LOCK = (
+    select(*_DEVICE_STATE.selected_columns, branch_state.c.seq, branch_state.c.checksum)
+    .where(devices.c.device_id == bindparam("device_id"), branch_state.c.branch_id == bindparam("branch_id"))
+    .with_for_update(of=branch_state)
+)
 _DEVICE_SYNCED = (
     update(devices)
     .where(devices.c.device_id == bindparam("key_device_id"))
@@ -263,7 +272,11 @@ class HeadOffice:
         max_items = min(request.limits.max_items, self.limits.max_page_items)
         max_bytes = min(request.limits.max_bytes, self.limits.max_page_bytes)
         with self.engine.begin() as conn:
-            row = conn.execute(_DEVICE_STATE, {"device_id": device.device_id}).first()
+            row: Any = conn.execute(_DEVICE_STATE_AND_LOCK,
+                               {"device_id": device.device_id, "branch_id": device.branch_id}).first()
+            locked = (row.seq, row.checksum) if row is not None else None
+            if row is None:
+                row = conn.execute(_DEVICE_STATE, {"device_id": device.device_id}).first()
             if row is None or row.revoked_at is not None:
                 raise DeviceRevoked(device.device_id)
             if token is not None and (
@@ -276,7 +289,7 @@ class HeadOffice:
                                    else "token_expired")
             if request.push and row.stored_bytes >= self.limits.max_stored_bytes:
                 raise QuotaExceeded(device.device_id)
-            ledger = BranchLedger(conn, device.branch_id)
+            ledger = BranchLedger(conn, device.branch_id, locked=locked)
             last_counter, gaps = row.last_counter, row.counter_gaps
             pushed = sorted(request.push, key=lambda c: c.counter)
             results: list[ChangeResult] = apply_push(ledger, device, pushed)
