@@ -65,14 +65,17 @@ _DEVICE_STATE = select(
 # before the lock. No row: the device or the branch is missing, which _DEVICE_STATE then tells.
 _DEVICE_STATE_AND_LOCK = (
     select(*_DEVICE_STATE.selected_columns, branch_state.c.seq, branch_state.c.checksum)
-    .where(devices.c.device_id == bindparam("device_id"), branch_state.c.branch_id == bindparam("branch_id"))
+    .select_from(devices.join(branch_state, branch_state.c.branch_id == bindparam("branch_id")))
+    .where(devices.c.device_id == bindparam("device_id"))
     .with_for_update(of=branch_state)
 )
 _DEVICE_SYNCED = (
     update(devices)
     .where(devices.c.device_id == bindparam("key_device_id"))
-    .values(stored_bytes=devices.c.stored_bytes + bindparam("added_bytes", type_=BigInteger))
-)  # last_sync_at, last_counter, counter_gaps and app_version come from the parameters
+    .values(stored_bytes=devices.c.stored_bytes + bindparam("added_bytes", type_=BigInteger),
+            last_sync_at=bindparam("last_sync_at"), last_counter=bindparam("last_counter"),
+            counter_gaps=bindparam("counter_gaps"), app_version=bindparam("app_version"))
+)
 
 
 def _wire_body(kind: str, text: str | None, stripped: bool) -> tuple[dict[str, Any] | None, str | None]:
@@ -298,8 +301,7 @@ class HeadOffice:
                     # A gap is recorded for audit but never blocks the queue (F11).
                     gaps += 1 if change.counter > last_counter + 1 else 0
                     last_counter = change.counter
-            ledger.flush()
-            conn.execute(
+            ledger.flush(then=(
                 _DEVICE_SYNCED,
                 {
                     "key_device_id": device.device_id,
@@ -309,7 +311,7 @@ class HeadOffice:
                     "counter_gaps": gaps,
                     "app_version": request.client.app_version,
                 },
-            )
+            ))
             page = ledger.read_page(
                 after_seq=after_seq,
                 exclude_device=None if include_own else device.device_id,
