@@ -41,7 +41,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
 from sync.server.blobrefs import insert_refs, refs_in_body
@@ -157,16 +156,15 @@ def _head_upsert(dialect_insert: Any) -> Any:
 
 
 _UPSERT_HEADS = {"postgresql": _head_upsert(postgresql.insert), "sqlite": _head_upsert(sqlite.insert)}
-_PG_DIALECT = PGDialect_psycopg()
 
 
 @functools.lru_cache(maxsize=64)
-def _pg_sql(stmt: Any, keys: tuple[str, ...] = ()) -> str:
-    """``stmt`` as psycopg's SQL text (``%(name)s`` parameters), compiled once; ``keys``: the
-    columns of an INSERT's rows, for a statement built without its VALUES."""
+def _pg_sql(dialect: Any, stmt: Any, keys: tuple[str, ...] = ()) -> str:
+    """``stmt`` as the connection's psycopg dialect writes it (``%(name)s`` parameters), compiled
+    once; ``keys``: the columns of an INSERT's rows, for a statement built without its VALUES."""
     if keys:
         stmt = stmt.values({key: bindparam(key) for key in keys})
-    return str(stmt.compile(dialect=_PG_DIALECT))
+    return str(stmt.compile(dialect=dialect))
 
 
 @dataclass(frozen=True)
@@ -497,20 +495,21 @@ class BranchLedger:
         at the end of the pipeline and the transaction rolls back, as before.
         """
         dbapi: Any = self.conn.connection.driver_connection
+        dialect = self.conn.dialect
         with dbapi.cursor() as cursor, dbapi.cursor() as heads_cursor:
             with dbapi.pipeline():
                 if self._revision_rows:
-                    cursor.executemany(_pg_sql(_INSERT_REVISION, tuple(self._revision_rows[0])),
+                    cursor.executemany(_pg_sql(dialect, _INSERT_REVISION, tuple(self._revision_rows[0])),
                                        self._revision_rows)
                 if self._rejection_rows:
-                    cursor.executemany(_pg_sql(_INSERT_REJECTION, tuple(self._rejection_rows[0])),
+                    cursor.executemany(_pg_sql(dialect, _INSERT_REJECTION, tuple(self._rejection_rows[0])),
                                        self._rejection_rows)
                 if head_rows:
-                    heads_cursor.executemany(_pg_sql(_UPSERT_HEADS["postgresql"]), head_rows)
+                    heads_cursor.executemany(_pg_sql(dialect, _UPSERT_HEADS["postgresql"]), head_rows)
                 if state:
-                    cursor.execute(_pg_sql(_SET_BRANCH_STATE_VALUES), self._state_params())
+                    cursor.execute(_pg_sql(dialect, _SET_BRANCH_STATE_VALUES), self._state_params())
                 if then is not None:
-                    cursor.execute(_pg_sql(then[0]), then[1])
+                    cursor.execute(_pg_sql(dialect, then[0]), then[1])
             if head_rows and heads_cursor.rowcount != len(head_rows):
                 raise RuntimeError("a head of this page moved concurrently")
 
