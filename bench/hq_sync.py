@@ -130,52 +130,44 @@ def _round(office: Any, devices: list[_Device], bodies: list[bytes], timers: dic
 def run(args: list[str]) -> dict[str, Any]:
     from sqlalchemy import event
 
+    from bench.hq import bench_database
     from bench.sync import PG_USER, _cpu_seconds, _pids_of_user
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
-    from testsupport.throwaway_pg import start_cluster, stop_cluster
 
     opts = parse(args)
     started = time.perf_counter()
     loadavg_start = [round(x, 2) for x in os.getloadavg()]
-    cluster = None
-    with tempfile.TemporaryDirectory(prefix="bench-hq-sync-") as tmp:
-        if opts.sqlite:
-            url, database = f"sqlite:///{opts.sqlite}", "SQLite"
-        else:
-            cluster = start_cluster(prefix="bench-hq-sync-pg-")
-            url, database = cluster.create_database("hq_sync_bench"), "PostgreSQL (throwaway cluster, fsync off)"
-        try:
-            engine = make_engine(url)
-            office = HeadOffice.open(engine, key_file=Path(tmp) / "hq.keys")
-            log(f"{database}: enrolling {opts.devices} devices")
-            devices = _setup(office, opts)
-            statements = [0]
-            event.listen(engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
-            timers = {"parse": 0.0, "sync": 0.0, "reply": 0.0}
-            for _ in range(opts.warmup):
-                _round(office, devices, [d.next_body() for d in devices], timers)
-            timers = dict.fromkeys(timers, 0.0)
-            statements[0] = 0
-            accepted = 0
-            pg_pids = _pids_of_user(PG_USER) if cluster else set()
-            pg_before = _cpu_seconds(pg_pids)
-            log(f"timing {opts.rounds} rounds × {opts.devices} syncs")
-            for _ in range(opts.rounds):
-                bodies = [d.next_body() for d in devices]  # built and signed outside the timers
-                accepted += _round(office, devices, bodies, timers)
-            pg_cpu = _cpu_seconds(pg_pids | (_pids_of_user(PG_USER) if cluster else set())) - pg_before
-            syncs = opts.rounds * opts.devices
-            engine.dispose()
-        finally:
-            if cluster is not None:
-                stop_cluster(cluster)
+    on_pg = not opts.sqlite
+    with tempfile.TemporaryDirectory(prefix="bench-hq-sync-") as tmp, \
+            bench_database(opts.sqlite, "hq_sync_bench", "bench-hq-sync-pg-") as (url, database):
+        engine = make_engine(url)
+        office = HeadOffice.open(engine, key_file=Path(tmp) / "hq.keys")
+        log(f"{database}: enrolling {opts.devices} devices")
+        devices = _setup(office, opts)
+        statements = [0]
+        event.listen(engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
+        timers = {"parse": 0.0, "sync": 0.0, "reply": 0.0}
+        for _ in range(opts.warmup):
+            _round(office, devices, [d.next_body() for d in devices], timers)
+        timers = dict.fromkeys(timers, 0.0)
+        statements[0] = 0
+        accepted = 0
+        pg_pids = _pids_of_user(PG_USER) if on_pg else set()
+        pg_before = _cpu_seconds(pg_pids)
+        log(f"timing {opts.rounds} rounds × {opts.devices} syncs")
+        for _ in range(opts.rounds):
+            bodies = [d.next_body() for d in devices]  # built and signed outside the timers
+            accepted += _round(office, devices, bodies, timers)
+        pg_cpu = _cpu_seconds(pg_pids | (_pids_of_user(PG_USER) if on_pg else set())) - pg_before
+        syncs = opts.rounds * opts.devices
+        engine.dispose()
     per_change = {k: round(v / accepted * 1000, 3) for k, v in timers.items()}
     return {
         "benchmark": "hq_sync", "database": database, "devices": opts.devices, "syncs": syncs,
         "changes": accepted, "changes_per_sync": round(accepted / syncs, 2),
         "cpu_ms_per_change": {**per_change, "total": round(sum(per_change.values()), 3)},
-        "postgres_cpu_ms_per_change": round(pg_cpu / accepted * 1000, 3) if cluster else None,
+        "postgres_cpu_ms_per_change": round(pg_cpu / accepted * 1000, 3) if on_pg else None,
         "sqlalchemy_statements_per_sync": round(statements[0] / syncs, 2),  # not the page writes: one pipeline
         "environment": {"python": platform.python_version(), "cores": os.cpu_count(),
                         "loadavg_start": loadavg_start, "loadavg_end": [round(x, 2) for x in os.getloadavg()]},
