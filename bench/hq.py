@@ -24,6 +24,7 @@ the others ≤ 300 ms.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -34,7 +35,7 @@ import statistics
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 TARGETS_MS = {"matrix_ms": 1000, "branch_page_ms": 300, "record_pdf_ms": 300, "search_ms": 300}
@@ -217,6 +218,22 @@ def measure(base_url: str, branches: list[str], meetings: list[tuple[str, str]],
     return out
 
 
+@contextlib.contextmanager
+def bench_database(sqlite: str | None, name: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """``(url, label)`` of the database a head-office bench runs on: the SQLite file given, else a
+    new database ``name`` in a throwaway PostgreSQL cluster, stopped when the block ends."""
+    if sqlite:
+        yield f"sqlite:///{sqlite}", "SQLite"
+        return
+    from testsupport.throwaway_pg import start_cluster, stop_cluster
+
+    cluster = start_cluster(prefix=prefix)
+    try:
+        yield cluster.create_database(name), "PostgreSQL (throwaway cluster, fsync off)"
+    finally:
+        stop_cluster(cluster)
+
+
 def run(args: list[str]) -> dict[str, Any]:
     import uvicorn
 
@@ -225,17 +242,10 @@ def run(args: list[str]) -> dict[str, Any]:
     from sync.server.console.users import add_user
     from sync.server.db import make_engine
     from sync.server.service import HeadOffice
-    from testsupport.throwaway_pg import start_cluster, stop_cluster
 
     opts = parse(args)
     started = time.perf_counter()
-    cluster = None
-    if opts.sqlite:
-        url, database = f"sqlite:///{opts.sqlite}", "SQLite"
-    else:
-        cluster = start_cluster(prefix="bench-hq-pg-")
-        url, database = cluster.create_database("hq_console_bench"), "PostgreSQL (throwaway cluster, fsync off)"
-    try:
+    with bench_database(opts.sqlite, "hq_console_bench", "bench-hq-pg-") as (url, database):
         engine = make_engine(url)
         office = HeadOffice.open(engine)
         office.call(add_user, "bench", "admin", "bench-password-1")
@@ -272,6 +282,3 @@ def run(args: list[str]) -> dict[str, Any]:
             "repeat": opts.repeat, "environment": {"python": platform.python_version(), "cores": os.cpu_count()},
             "runtime_s": round(time.perf_counter() - started, 1),
         }
-    finally:
-        if cluster is not None:
-            stop_cluster(cluster)

@@ -30,10 +30,11 @@ from domain.context import RuleContext
 from domain.records import Member, RecordBody
 from domain.validation import validate_record
 from domain.violations import Severity
+from sync.server.ledger import ROSTER_KINDS
 from sync.server.profiles import current_profile
 from sync.server.tables import heads, revisions
 
-_ROSTER_KINDS = ("member", "branch_profile")
+_ROSTER_KINDS = ROSTER_KINDS  # the same kinds the ledger reads the marker of
 # ledger → (roster revisions it had staged, context); weak, so a finished push leaves nothing behind.
 _cache: weakref.WeakKeyDictionary[Any, tuple[int, RuleContext]] = weakref.WeakKeyDictionary()
 # branch → (roster marker, context), across transactions; a bounded LRU (a context holds the
@@ -78,15 +79,19 @@ def branch_context(conn: Connection, branch_id: str) -> RuleContext:
     return RuleContext(members=branch_members(conn, branch_id), branch=profile)
 
 
-def _shared_context(conn: Connection, branch_id: str, *, own_roster_writes: bool) -> RuleContext:
+def _shared_context(conn: Connection, branch_id: str, *, own_roster_writes: bool,
+                    marker: tuple[int, int] | None = None) -> RuleContext:
     """The branch's context, from the shared cache when the roster has not moved since.
 
     A context that includes this transaction's own roster writes is never shared: the transaction
     may still roll back, and a later one could reach the same marker with different members.
+    ``marker``: the branch's marker as read under the branch lock (``PageView.roster_marker``);
+    without own roster writes nothing can have moved it since.
     """
     if own_roster_writes:
         return branch_context(conn, branch_id)
-    marker = _marker(conn, branch_id)
+    if marker is None:
+        marker = _marker(conn, branch_id)
     with _shared_lock:
         found = _shared.get(branch_id)
         if found is not None and found[0] == marker:
@@ -108,7 +113,9 @@ def _context_for(ledger: Any) -> RuleContext:
     cached = _cache.get(ledger)
     if cached is not None and cached[0] == roster_writes:
         return cached[1]
-    context = _shared_context(ledger.conn, ledger.branch_id, own_roster_writes=roster_writes > 0)
+    view = getattr(ledger, "view", None)
+    context = _shared_context(ledger.conn, ledger.branch_id, own_roster_writes=roster_writes > 0,
+                              marker=view.roster_marker if view is not None else None)
     _cache[ledger] = (roster_writes, context)
     return context
 

@@ -17,6 +17,7 @@ Everything stays inside the one transaction that holds the branch lock, so a pag
 from __future__ import annotations
 
 import collections
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
+    func,
     insert,
     literal,
     null,
@@ -38,6 +40,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from sync.protocol.checksum import from_signed64, replace_term, to_signed64
 from sync.server.blobrefs import insert_refs, refs_in_body
@@ -45,6 +48,8 @@ from sync.server.conflicts import Head
 from sync.server.tables import branch_state, heads, rejections, revisions
 from sync.server.timeutil import now_text
 
+# The kinds the rule findings' context is built from (findings.py): the roster and the profile.
+ROSTER_KINDS = ("member", "branch_profile")
 # Bytes a pulled change costs on the wire besides its body (ids, revs, times, signature, keys).
 CHANGE_OVERHEAD_BYTES = 600
 
@@ -97,6 +102,12 @@ _PAGE_IDS = union_all(
     select(literal("stored_counter"), revisions.c.change_id, _NO_SEQ, revisions.c.counter, _NO_TEXT, _NO_TEXT)
     .where(revisions.c.device_id == bindparam("device_id"),
            revisions.c.counter.in_(bindparam("counters", expanding=True))),
+    # The branch's roster marker (findings.py), read here after the branch lock rather than in a
+    # statement of its own per page (issue 15): the highest seq of a member or profile head, and
+    # their count.
+    select(literal("roster_marker"), _NO_TEXT, func.coalesce(func.max(heads.c.updated_seq), 0),
+           cast(func.count(), BigInteger), _NO_TEXT, _NO_TEXT)
+    .where(heads.c.branch_id == bindparam("branch_id"), heads.c.kind.in_(ROSTER_KINDS)),
 )
 # Then every revision the page's records hold, each row with its record's head (a record with a
 # revision always has a head: ledger.store writes both).
@@ -108,10 +119,10 @@ _REVS_WITH_HEADS = (
     .where(revisions.c.branch_id == bindparam("branch_id"), revisions.c.record_id.in_(bindparam("ids", expanding=True)))
 )
 _INSERT_REVISION = insert(revisions)
-_INSERT_HEAD = insert(heads)
 _INSERT_REJECTION = insert(rejections)
 _LOCK_BRANCH = select(branch_state).where(branch_state.c.branch_id == bindparam("branch_id")).with_for_update()
 _SET_BRANCH_STATE = update(branch_state).where(branch_state.c.branch_id == bindparam("key_branch_id"))
+_SET_BRANCH_STATE_VALUES = _SET_BRANCH_STATE.values(seq=bindparam("seq"), checksum=bindparam("checksum"))
 # A page of the branch since a cursor, with each revision's head; one statement per variant.
 _PAGE_QUERY = (
     select(revisions, heads.c.current_rev, heads.c.conflicted, heads.c.leaves)
@@ -127,13 +138,33 @@ _PAGE_QUERY = (
 _PAGE_QUERY_OTHERS = _PAGE_QUERY.where(
     or_(revisions.c.device_id.is_(None), and_(revisions.c.device_id != bindparam("exclude_device")))
 )
-# Compare-and-set on the old current revision: a second writer that slipped past the branch lock
-# (there should be none) fails loudly instead of overwriting (F21).
-_MOVE_HEAD = update(heads).where(
-    heads.c.branch_id == bindparam("key_branch_id"),
-    heads.c.record_id == bindparam("key_record_id"),
-    heads.c.current_rev == bindparam("old_rev"),
-)  # the SET clause comes from the execution parameters' column names
+# A page's heads, new and moved, in one statement (issue 15; it was an INSERT and an UPDATE per
+# page): an upsert whose update is a compare-and-set on the old current revision, so a second
+# writer that slipped past the branch lock (there should be none) fails loudly instead of
+# overwriting (F21). A new record's ``old_rev`` is NULL, so a head that appeared meanwhile is not
+# overwritten either: either way the row count falls short and the page is refused.
+_HEAD_COLUMNS = ("kind", "current_rev", "status", "deleted", "conflicted", "leaves", "updated_seq", "updated_at")
+
+
+def _head_upsert(dialect_insert: Any) -> Any:
+    stmt = dialect_insert(heads)
+    return stmt.on_conflict_do_update(
+        index_elements=[heads.c.branch_id, heads.c.record_id],
+        set_={name: stmt.excluded[name] for name in _HEAD_COLUMNS},
+        where=heads.c.current_rev == bindparam("old_rev"),
+    ).execution_options(preserve_rowcount=True)  # SQLAlchemy keeps an INSERT's row count only when asked
+
+
+_UPSERT_HEADS = {"postgresql": _head_upsert(postgresql.insert), "sqlite": _head_upsert(sqlite.insert)}
+
+
+@functools.lru_cache(maxsize=64)
+def _pg_sql(dialect: Any, stmt: Any, keys: tuple[str, ...] = ()) -> str:
+    """``stmt`` as the connection's psycopg dialect writes it (``%(name)s`` parameters), compiled
+    once; ``keys``: the columns of an INSERT's rows, for a statement built without its VALUES."""
+    if keys:
+        stmt = stmt.values({key: bindparam(key) for key in keys})
+    return str(stmt.compile(dialect=dialect))
 
 
 @dataclass(frozen=True)
@@ -169,6 +200,8 @@ class PageView:
     counters: dict[int, str]  # this device's counter -> the change id that used it
     heads: dict[str, Head]  # record id -> head
     revs: dict[str, dict[str, int]]  # record id -> {rev: seq} of every revision held
+    # (highest seq, count) of the branch's member and profile heads when the page was read
+    roster_marker: tuple[int, int] | None = None
 
     def known_revs(self, record_id: str) -> set[str]:
         return set(self.revs.get(record_id, ()))
@@ -209,14 +242,18 @@ def body_text(body: dict[str, Any] | None) -> str | None:
 class BranchLedger:
     """Reads and writes of one branch's ledger; call :meth:`flush` before committing."""
 
-    def __init__(self, conn: Connection, branch_id: str) -> None:
+    def __init__(self, conn: Connection, branch_id: str, *, locked: tuple[int, int] | None = None) -> None:
+        """Lock the branch; ``locked``: the caller already locked its ``branch_state`` row in this
+        transaction (``SELECT … FOR UPDATE OF branch_state``) and read its ``(seq, checksum)``."""
         self.conn = conn
         self.branch_id = branch_id
-        row = conn.execute(_LOCK_BRANCH, {"branch_id": branch_id}).first()
-        if row is None:
-            raise BranchNotFound(branch_id)
-        self.seq: int = row.seq
-        self.checksum: int = from_signed64(row.checksum)
+        if locked is None:
+            row = conn.execute(_LOCK_BRANCH, {"branch_id": branch_id}).first()
+            if row is None:
+                raise BranchNotFound(branch_id)
+            locked = (row.seq, row.checksum)
+        self.seq: int = locked[0]
+        self.checksum: int = from_signed64(locked[1])
         self._start_seq = self.seq
         self.stored_bytes = 0  # what this transaction added (for the devices' storage quota)
         self.stored_kinds: collections.Counter[str] = collections.Counter()  # revisions staged, by kind
@@ -229,7 +266,8 @@ class BranchLedger:
 
     def prefetch(self, device_id: str, change_ids: Sequence[str], counters: Sequence[int],
                  record_ids: Sequence[str]) -> PageView:
-        """Read what a push page of these changes needs, in two queries (whatever the page size)."""
+        """Read what a push page of these changes needs, in two queries (whatever the page size),
+        the roster marker included."""
         ids, cids, nums = sorted(set(record_ids)), sorted(set(change_ids)), sorted(set(counters))
         view = PageView({}, {}, {}, {}, {})
         if cids or nums:
@@ -243,6 +281,8 @@ class BranchLedger:
                     view.refused[change_id] = (code, message)
                 elif tag == "refused_counter":
                     refused_counters[counter] = change_id
+                elif tag == "roster_marker":
+                    view.roster_marker = (int(seq), int(counter))
                 else:
                     stored_counters[counter] = change_id
             # A revision's counter wins over a refusal's, as in change_id_at_counter.
@@ -380,21 +420,14 @@ class BranchLedger:
         roster a page carries before its meetings, which head office's findings judge them by."""
         self._write_staged()
 
-    def _write_staged(self) -> None:
-        """One ``executemany`` per table for what :meth:`store` and :meth:`reject` staged."""
-        if self._revision_rows:
-            self.conn.execute(_INSERT_REVISION, self._revision_rows)
-        if self._rejection_rows:
-            self.conn.execute(_INSERT_REJECTION, self._rejection_rows)
-        if self._blob_refs:
-            insert_refs(self.conn, self.branch_id, self._blob_refs)
-            self._blob_refs = []
-        inserts: list[dict[str, Any]] = []
-        moves: list[dict[str, Any]] = []
+    def _staged_heads(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = []
         for record_id, staged in self._heads.items():
             head = staged.current
             updated_seq, updated_at = self._head_times[record_id]
-            values = {
+            rows.append({
+                "record_id": record_id,
+                "branch_id": self.branch_id,
                 "kind": head.kind,
                 "current_rev": head.current_rev,
                 "status": head.status,
@@ -403,34 +436,89 @@ class BranchLedger:
                 "leaves": json.dumps(list(head.leaves)),
                 "updated_seq": updated_seq,
                 "updated_at": updated_at,
-            }
-            if staged.original is None:
-                inserts.append({"record_id": record_id, "branch_id": self.branch_id, **values})
-            else:
-                moves.append({"key_branch_id": self.branch_id, "key_record_id": record_id,
-                              "old_rev": staged.original.current_rev, **values})
-        if inserts:
-            self.conn.execute(_INSERT_HEAD, inserts)
-        if moves:
-            if self.conn.dialect.supports_sane_multi_rowcount:
-                if self.conn.execute(_MOVE_HEAD, moves).rowcount != len(moves):
-                    raise RuntimeError("a head of this page moved concurrently")
-            else:
-                for move in moves:
-                    if self.conn.execute(_MOVE_HEAD, move).rowcount != 1:
-                        raise RuntimeError(f"head of {move['key_record_id']} moved concurrently")
+                "old_rev": staged.original.current_rev if staged.original is not None else None,
+            })
+        return rows
+
+    def _write_staged(self, *, state: bool = False, then: tuple[Any, dict[str, Any]] | None = None) -> None:
+        """One ``executemany`` per table for what :meth:`store` and :meth:`reject` staged; with
+        ``state``, the branch's sequence and checksum too, and ``then`` (a statement and its
+        parameters: the caller's device row) last."""
+        if self.seq == self._start_seq:
+            state = False
+        head_rows = self._staged_heads()
+        pipelined = self.conn.dialect.name == "postgresql" and self.conn.dialect.driver == "psycopg"
+        if pipelined:
+            self._write_pipelined(head_rows, state, then)
+        else:
+            self._write_core(head_rows, state, then)
+        if self._blob_refs:
+            insert_refs(self.conn, self.branch_id, self._blob_refs)
+            self._blob_refs = []
+        if state:
+            self._start_seq = self.seq
         self._revision_rows, self._rejection_rows = [], []
         self._heads, self._head_times = {}, {}
 
-    def flush(self) -> None:
-        """Write what was staged, then the branch sequence and checksum (same transaction)."""
-        self._write_staged()
-        if self.seq != self._start_seq:
-            self.conn.execute(
-                _SET_BRANCH_STATE,
-                {"key_branch_id": self.branch_id, "seq": self.seq, "checksum": to_signed64(self.checksum)},
-            )
-            self._start_seq = self.seq
+    def _state_params(self) -> dict[str, Any]:
+        return {"key_branch_id": self.branch_id, "seq": self.seq, "checksum": to_signed64(self.checksum)}
+
+    def _write_core(self, head_rows: list[dict[str, Any]], state: bool,
+                    then: tuple[Any, dict[str, Any]] | None) -> None:
+        if self._revision_rows:
+            self.conn.execute(_INSERT_REVISION, self._revision_rows)
+        if self._rejection_rows:
+            self.conn.execute(_INSERT_REJECTION, self._rejection_rows)
+        if head_rows:
+            upsert = _UPSERT_HEADS[self.conn.dialect.name]
+            if self.conn.dialect.supports_sane_multi_rowcount:
+                if self.conn.execute(upsert, head_rows).rowcount != len(head_rows):
+                    raise RuntimeError("a head of this page moved concurrently")
+            else:
+                for row in head_rows:
+                    if self.conn.execute(upsert, row).rowcount != 1:
+                        raise RuntimeError(f"head of {row['record_id']} moved concurrently")
+        if state:
+            self.conn.execute(_SET_BRANCH_STATE, self._state_params())
+        if then is not None:
+            self.conn.execute(*then)
+
+    def _write_pipelined(self, head_rows: list[dict[str, Any]], state: bool,
+                         then: tuple[Any, dict[str, Any]] | None) -> None:
+        """The same writes on PostgreSQL, sent as one psycopg pipeline on the transaction's own
+        connection: one round trip for the page instead of one per statement (issue 15).
+
+        Through the DBAPI cursor, not SQLAlchemy's execute: per row, SQLAlchemy's parameter
+        processing cost more CPU than psycopg's sending, and a pipeline's results arrive only at
+        its end, which SQLAlchemy's result objects do not expect. The statements are the same Core
+        statements, compiled once for psycopg (:func:`_pg_sql`). An error in any of them raises
+        at the end of the pipeline and the transaction rolls back, as before.
+        """
+        dbapi: Any = self.conn.connection.driver_connection
+        dialect = self.conn.dialect
+        with dbapi.cursor() as cursor, dbapi.cursor() as heads_cursor:
+            with dbapi.pipeline():
+                if self._revision_rows:
+                    cursor.executemany(_pg_sql(dialect, _INSERT_REVISION, tuple(self._revision_rows[0])),
+                                       self._revision_rows)
+                if self._rejection_rows:
+                    cursor.executemany(_pg_sql(dialect, _INSERT_REJECTION, tuple(self._rejection_rows[0])),
+                                       self._rejection_rows)
+                if head_rows:
+                    heads_cursor.executemany(_pg_sql(dialect, _UPSERT_HEADS["postgresql"]), head_rows)
+                if state:
+                    cursor.execute(_pg_sql(dialect, _SET_BRANCH_STATE_VALUES), self._state_params())
+                if then is not None:
+                    cursor.execute(_pg_sql(dialect, then[0]), then[1])
+            if head_rows and heads_cursor.rowcount != len(head_rows):
+                raise RuntimeError("a head of this page moved concurrently")
+
+    def flush(self, then: tuple[Any, dict[str, Any]] | None = None) -> None:
+        """Write what was staged, then the branch sequence and checksum (same transaction).
+
+        ``then``: one more statement and its parameters written with them (the sync's device row),
+        on PostgreSQL in the same round trip."""
+        self._write_staged(state=True, then=then)
 
     # ------------------------------------------------------------------ reads
 

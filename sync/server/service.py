@@ -49,7 +49,7 @@ from sync.server.orgs import get_unit, org_path
 from sync.server.profiles import profile_heads
 from sync.server.push import apply_push
 from sync.server.quotas import DEFAULT_MAX_BRANCH_BLOB_BYTES, DEFAULT_MAX_STORED_BYTES
-from sync.server.tables import devices
+from sync.server.tables import branch_state, devices
 from sync.server.timeutil import now_text
 
 HLC_MAX_AHEAD_MS = 5 * 60 * 1000
@@ -59,11 +59,23 @@ _DEVICE_STATE = select(
     devices.c.revoked_at, devices.c.last_counter, devices.c.counter_gaps, devices.c.stored_bytes,
     devices.c.token_hash, devices.c.token_expires_at,
 ).where(devices.c.device_id == bindparam("device_id"))
+# The same row and the branch's lock in one statement (one round trip fewer per sync, issue 15):
+# ``FOR UPDATE OF branch_state`` locks only the branch row, exactly as BranchLedger would; the
+# device row is read as of the statement's start, as it was when it had a statement of its own
+# before the lock. No row: the device or the branch is missing, which _DEVICE_STATE then tells.
+_DEVICE_STATE_AND_LOCK = (
+    select(*_DEVICE_STATE.selected_columns, branch_state.c.seq, branch_state.c.checksum)
+    .select_from(devices.join(branch_state, branch_state.c.branch_id == bindparam("branch_id")))
+    .where(devices.c.device_id == bindparam("device_id"))
+    .with_for_update(of=branch_state)
+)
 _DEVICE_SYNCED = (
     update(devices)
     .where(devices.c.device_id == bindparam("key_device_id"))
-    .values(stored_bytes=devices.c.stored_bytes + bindparam("added_bytes", type_=BigInteger))
-)  # last_sync_at, last_counter, counter_gaps and app_version come from the parameters
+    .values(stored_bytes=devices.c.stored_bytes + bindparam("added_bytes", type_=BigInteger),
+            last_sync_at=bindparam("last_sync_at"), last_counter=bindparam("last_counter"),
+            counter_gaps=bindparam("counter_gaps"), app_version=bindparam("app_version"))
+)
 
 
 def _wire_body(kind: str, text: str | None, stripped: bool) -> tuple[dict[str, Any] | None, str | None]:
@@ -263,7 +275,11 @@ class HeadOffice:
         max_items = min(request.limits.max_items, self.limits.max_page_items)
         max_bytes = min(request.limits.max_bytes, self.limits.max_page_bytes)
         with self.engine.begin() as conn:
-            row = conn.execute(_DEVICE_STATE, {"device_id": device.device_id}).first()
+            row: Any = conn.execute(_DEVICE_STATE_AND_LOCK,
+                               {"device_id": device.device_id, "branch_id": device.branch_id}).first()
+            locked = (row.seq, row.checksum) if row is not None else None
+            if row is None:
+                row = conn.execute(_DEVICE_STATE, {"device_id": device.device_id}).first()
             if row is None or row.revoked_at is not None:
                 raise DeviceRevoked(device.device_id)
             if token is not None and (
@@ -276,7 +292,7 @@ class HeadOffice:
                                    else "token_expired")
             if request.push and row.stored_bytes >= self.limits.max_stored_bytes:
                 raise QuotaExceeded(device.device_id)
-            ledger = BranchLedger(conn, device.branch_id)
+            ledger = BranchLedger(conn, device.branch_id, locked=locked)
             last_counter, gaps = row.last_counter, row.counter_gaps
             pushed = sorted(request.push, key=lambda c: c.counter)
             results: list[ChangeResult] = apply_push(ledger, device, pushed)
@@ -285,8 +301,7 @@ class HeadOffice:
                     # A gap is recorded for audit but never blocks the queue (F11).
                     gaps += 1 if change.counter > last_counter + 1 else 0
                     last_counter = change.counter
-            ledger.flush()
-            conn.execute(
+            ledger.flush(then=(
                 _DEVICE_SYNCED,
                 {
                     "key_device_id": device.device_id,
@@ -296,7 +311,7 @@ class HeadOffice:
                     "counter_gaps": gaps,
                     "app_version": request.client.app_version,
                 },
-            )
+            ))
             page = ledger.read_page(
                 after_seq=after_seq,
                 exclude_device=None if include_own else device.device_id,

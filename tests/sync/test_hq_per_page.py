@@ -20,13 +20,14 @@ from typing import Any
 import psycopg
 import pytest
 import requests
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from sync.protocol.signatures import SigningKey
 from sync.protocol.wire import ClientInfo, SyncRequest
 from sync.server import db as server_db
 from sync.server import devices as device_store
-from sync.server.tables import branch_state, devices, revisions
+from sync.server.ledger import BranchLedger
+from sync.server.tables import branch_state, devices, heads, revisions
 from sync.server.timeutil import to_text, utcnow
 from tests.sync.hq import HeadOfficeFixture, meeting
 from tests.sync.test_push_page import DEVICE, Writer, enrolled
@@ -172,3 +173,39 @@ def test_an_idle_pooled_connection_that_died_is_replaced(pg_url: str, monkeypatc
             assert conn.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("moved", ["an edited record's head", "a new record's head"])
+def test_a_head_written_behind_the_page_fails_the_page_and_stores_nothing(
+        hq: HeadOfficeFixture, monkeypatch: pytest.MonkeyPatch, moved: str) -> None:
+    """The page's heads are one upsert whose update is a compare-and-set on the old current
+    revision (F21, issue 15): a head that moved, or appeared, after the page was read — a writer
+    that slipped past the branch lock — is never overwritten; the whole page is refused."""
+    writer = Writer()
+    device = enrolled(hq, writer.key)
+    first = writer.change("r-1", meeting("原稿"), [])
+    assert sync(hq, device, [first]) == ["accepted"]
+    with hq.office.engine.connect() as conn:
+        before = (conn.execute(select(func.count()).select_from(revisions)).scalar_one(),
+                  conn.execute(select(heads.c.current_rev).where(heads.c.record_id == "r-1")).scalar_one())
+    prefetch = BranchLedger.prefetch
+
+    def prefetch_then_interfere(self: BranchLedger, *args: Any) -> Any:
+        view = prefetch(self, *args)
+        if moved == "an edited record's head":
+            self.conn.execute(update(heads).where(heads.c.record_id == "r-1").values(current_rev="9-elsewhere"))
+        else:
+            self.conn.execute(insert(heads).values(
+                branch_id="b1", record_id="r-2", kind="meeting", current_rev="1-elsewhere", status="draft",
+                deleted=False, conflicted=False, leaves='["1-elsewhere"]', updated_seq=1, updated_at="x"))
+        return view
+
+    monkeypatch.setattr(BranchLedger, "prefetch", prefetch_then_interfere)
+    page = [writer.change("r-1", meeting("修改稿"), [first.rev]), writer.change("r-2", meeting("新的一条"), [])]
+    with pytest.raises(RuntimeError, match="moved concurrently"):
+        sync(hq, device, page)
+    with hq.office.engine.connect() as conn:
+        after = (conn.execute(select(func.count()).select_from(revisions)).scalar_one(),
+                 conn.execute(select(heads.c.current_rev).where(heads.c.record_id == "r-1")).scalar_one())
+        assert conn.execute(select(func.count()).select_from(heads).where(heads.c.record_id == "r-2")).scalar() == 0
+    assert after == before, "nothing of the page is stored, and the head is not overwritten"
