@@ -92,6 +92,28 @@ def test_back_up_now_keep_and_location(shell: ShellWindow, session: Session, qtb
     qtbot.waitUntil(lambda: any(usb.glob("BranchLedger-*/*-manual")), timeout=TIMEOUT)
 
 
+def test_a_path_being_typed_survives_a_reload(shell: ShellWindow, session: Session, qtbot: Any,
+                                              clerk: Clerk, tmp_path: Path) -> None:
+    """Changing how many backups to keep saves and reloads the panel in the background; a folder
+    the clerk starts typing meanwhile stays as typed (the reload put the saved location back, so
+    her Return saved nothing — the suite saw it on a busy machine)."""
+    page = settings_page(clerk, shell, qtbot)
+    panel = page.backup_panel
+    qtbot.waitUntil(lambda: not panel.loading, timeout=TIMEOUT)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with session.lock:  # as when an automatic sync holds the store: the save waits, then reloads
+        panel.keep.lineEdit().selectAll()
+        QTest.keyClicks(panel.keep, "3")
+        clerk.click(panel.location)
+        QTest.keyClicks(panel.location, str(usb))
+    qtbot.waitUntil(lambda: bk.load_config(session.store.data_dir).keep == 3 and not panel.loading, timeout=TIMEOUT)
+    qtbot.wait(200)
+    assert panel.location.text() == str(usb)
+    QTest.keyClick(panel.location, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bk.load_config(session.store.data_dir).location == str(usb), timeout=TIMEOUT)
+
+
 def test_restore_a_backup_from_settings(shell: ShellWindow, session: Session, qtbot: Any, clerk: Clerk) -> None:
     with session.lock:
         session.store.records.create("member", {"name": "备份前"}, author="t")

@@ -112,7 +112,8 @@ class BackupPanel(QGroupBox):
         self.config = config
         for widget in (self.location, self.keep, self.on_close):
             widget.blockSignals(True)
-        self.location.setText(config.location)
+        if not self.location.isModified():  # a path the clerk is typing is not overwritten by a reload
+            self.location.setText(config.location)
         self.keep.setValue(config.keep)
         self.on_close.setChecked(config.on_close)
         for widget in (self.location, self.keep, self.on_close):
@@ -154,6 +155,7 @@ class BackupPanel(QGroupBox):
             self._location_typed()
 
     def _location_typed(self) -> None:
+        self.location.setModified(False)  # taken: from now on the reload shows what was saved
         self._save(location=self.location.text().strip())
 
     def _keep_changed(self, value: int) -> None:
