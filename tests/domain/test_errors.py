@@ -34,6 +34,7 @@ INTERNAL: dict[str, str] = {
     "sync.protocol.canonical.NonCanonicalValue": "becomes the invalid_body result code",
     "sync.protocol.wire_v2.BadColumns": "becomes the invalid_request reply",
     "sync.protocol.wire_v2.BadResults": "becomes RequestRejected bad_reply on the device",
+    "sync.client.engine._LaunchFailed": "a pipelined page without an answer: the engine sends it again in order",
     # head office internals, turned into ApiError (JSON reply with a Chinese message) by the routes
     "sync.server.blobstore.OffsetMismatch": "becomes the 409 reply with the held Upload-Offset",
     "sync.server.service.DeviceRevoked": "becomes ApiError device_revoked",
