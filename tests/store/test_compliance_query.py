@@ -163,11 +163,13 @@ def test_the_overview_and_the_command_line_agree(tmp_path: Path, capsys: pytest.
         return json.loads(capsys.readouterr().out)
 
     lapses = cli("lapses", "--today", today.isoformat(), "--json")
-    assert lapses == [w.to_json() for w in overview.lapses]
+    assert lapses == [w.to_json(shown=True) for w in overview.lapses]
     assert {w["member_name"] for w in lapses} >= {"钱党员", "赵宣传"}  # type: ignore[index]
     assert overview.year is not None and overview.month is not None
-    assert cli("compliance", "--period", "2026", "--today", today.isoformat(), "--json") == overview.year.to_json()
-    assert cli("compliance", "--period", "2026-11", "--today", today.isoformat(), "--json") == overview.month.to_json()
+    # The command line shows the shown language's labels and sources, as the overview does.
+    year, month = overview.year.to_json(shown=True), overview.month.to_json(shown=True)
+    assert cli("compliance", "--period", "2026", "--today", today.isoformat(), "--json") == year
+    assert cli("compliance", "--period", "2026-11", "--today", today.isoformat(), "--json") == month
     # And in words: every warning the overview lists is printed by ``branch-ledger lapses``.
     assert main([*common, "lapses", "--today", today.isoformat()]) == 0
     printed = capsys.readouterr().out
@@ -254,7 +256,7 @@ def test_the_overview_and_the_command_line_agree_on_missing_evidence(
     capsys.readouterr()
     assert main([*common, "compliance", "--period", "2026-Q4", "--today", today.isoformat(), "--json"]) == 0
     quarter = json.loads(capsys.readouterr().out)
-    assert overview.quarter is not None and quarter == overview.quarter.to_json()
+    assert overview.quarter is not None and quarter == overview.quarter.to_json(shown=True)
     theme = next(r for r in quarter["requirements"] if "主题党日" in json.dumps(r, ensure_ascii=False))
     # One 主题党日 a month: October's counts, November's lacks its 签到表, December's is a bare draft.
     assert [w["done"] for w in theme["windows"]] == [1, 0, 0]
