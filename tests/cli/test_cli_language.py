@@ -9,21 +9,19 @@ Also the guard: a Chinese string literal that bypasses the catalog in a command-
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from desktop_app import cli_text
 from desktop_app.cli import main
 from domain import i18n
-from resources.locate import resource_path
 from tests.cli.test_cli import run
+from testsupport.catalog_build import build_module
 
 SECRETARY = "0190a0a0-0000-7000-8000-0000000000c1"
 CLERK = "0190a0a0-0000-7000-8000-0000000000c2"
@@ -36,16 +34,9 @@ USER_DATA = (BRANCH, "王建华", "李秀英", "赵晓东", "孙立平", "周红
              "部署秋季森林防火工作", "通过秋季防火方案", "同意秋季防火方案", "未写完的会议", "外出护林")
 
 
-def _build_module() -> Any:
-    path = resource_path("translations", "build.py")
-    spec = importlib.util.spec_from_file_location("translations_build_cli", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-BUILD = _build_module()
+BUILD = build_module()
 
 
 def chinese_left(text: str) -> list[str]:

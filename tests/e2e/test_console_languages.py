@@ -11,7 +11,6 @@ string, so a string that skipped the catalog cannot pass unnoticed.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -21,7 +20,6 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from resources.locate import resource_path
 from sync.server import orgs
 from sync.server.console.tables import console_audit, console_users
 from sync.server.console.users import add_user
@@ -29,18 +27,9 @@ from sync.server.tables import devices, org_units, revisions
 from tests.e2e.conftest import VIEWPORT
 from tests.sync.console.conftest import PASSWORD
 from tests.sync.hq import HeadOfficeFixture, finalizable_meeting
+from testsupport.catalog_build import build_module
 
-
-def _builder() -> Any:
-    path = resource_path("translations", "build.py")
-    spec = importlib.util.spec_from_file_location("translations_build_console", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BUILD = _builder()
+BUILD = build_module()
 CJK: re.Pattern[str] = BUILD.CJK
 english_words = BUILD.english_words
 

@@ -19,7 +19,6 @@ verdict) are among the texts read, so they too must be in the window's language.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from collections.abc import Iterator
@@ -54,10 +53,10 @@ from PySide6.QtWidgets import (
 from desktop_app.store import Store
 from desktop_app.ui.i18n import install_translator, translate
 from desktop_app.ui.shell import ShellWindow
-from resources.locate import resource_path
 from tests.ui.clerk import Clerk, settle, wait_until
 from tests.ui.conftest import FAST_KDF, PASSPHRASE
 from tests.ui.steps import button, go_to, newest_editor, open_from_list
+from testsupport.catalog_build import build_module
 
 # Chinese characters and punctuation; 〓 (U+3013) is the mark printed for a missing glyph, not a word.
 CJK = re.compile(r"[\u3000-\u3012\u3014-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -71,15 +70,9 @@ FILE_SYSTEM = {"listView", "treeView", "sidebar", "lookInCombo"}
 LANGUAGE_NAMES = {"简体中文", "English"}
 
 
-def _builder() -> Any:
-    spec = importlib.util.spec_from_file_location("translations_build", resource_path("translations", "build.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
-ENGLISH_WORDS = _builder().english_words
+ENGLISH_WORDS = build_module().english_words
 
 # The data of each walk: (branch, party groups, member names, meeting titles, post, log text).
 DATA = {

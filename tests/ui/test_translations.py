@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -15,19 +14,11 @@ from desktop_app.ui.shell import ShellWindow
 from domain.enums import MeetingType
 from resources.locate import resource_path
 from tests.ui.conftest import FAST_KDF
-
-
-def _build_module() -> Any:
-    path = resource_path("translations", "build.py")
-    spec = importlib.util.spec_from_file_location("translations_build", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from testsupport.catalog_build import build_module
 
 
 def test_catalogue_is_complete_and_compiled() -> None:
-    assert _build_module().check() == []
+    assert build_module().check() == []
 
 
 def test_chinese_is_the_default_and_english_is_the_source(qapp: QApplication, session: Session, qtbot: Any) -> None:
