@@ -8,8 +8,6 @@ real head office over HTTP.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
@@ -42,19 +40,10 @@ def test_the_switch_cookie_wins_over_the_browser() -> None:
     assert chosen(None, None) == "zh_CN"
 
 
-@pytest.fixture
-def hq(tmp_path: Path) -> Iterator[HeadOfficeFixture]:
-    fixture = HeadOfficeFixture.start(f"sqlite:///{tmp_path / 'hq.sqlite3'}", backend="sqlite")
-    try:
-        yield fixture
-    finally:
-        fixture.stop()
-
-
-def test_each_request_in_its_own_language(hq: HeadOfficeFixture) -> None:
+def test_each_request_in_its_own_language(hq_sqlite: HeadOfficeFixture) -> None:
     """Many requests at once, half English: each page in its own language, none in the other's,
     and the process's own language (the CLI's, the default) untouched."""
-    url = hq.base_url + "/"
+    url = hq_sqlite.base_url + "/"
     pages: dict[int, str] = {}
 
     def fetch(i: int) -> None:
@@ -74,17 +63,18 @@ def test_each_request_in_its_own_language(hq: HeadOfficeFixture) -> None:
     assert language() == "zh_CN"
 
 
-def test_the_switch_sets_the_cookie_and_goes_back(hq: HeadOfficeFixture) -> None:
+def test_the_switch_sets_the_cookie_and_goes_back(hq_sqlite: HeadOfficeFixture) -> None:
     http = requests.Session()
-    reply = http.get(hq.base_url + "/console/language/en?next=/%3Fnext%3D%252Fconsole%252Faudit", allow_redirects=False)
+    switch = "/console/language/en?next=/%3Fnext%3D%252Fconsole%252Faudit"
+    reply = http.get(hq_sqlite.base_url + switch, allow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/?next=%2Fconsole%2Faudit"
     assert http.cookies.get(COOKIE) == "en"
     cookie = reply.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=31536000" in cookie
-    assert '<html lang="en">' in http.get(hq.base_url + "/", headers={"Accept-Language": "zh-CN"}).text
+    assert '<html lang="en">' in http.get(hq_sqlite.base_url + "/", headers={"Accept-Language": "zh-CN"}).text
     # Never a way off the site, and only the two languages.
-    off = http.get(hq.base_url + "/console/language/zh_CN?next=//evil.example/", allow_redirects=False)
+    off = http.get(hq_sqlite.base_url + "/console/language/zh_CN?next=//evil.example/", allow_redirects=False)
     assert off.headers["location"] == "/"
-    assert http.get(hq.base_url + "/console/language/fr", allow_redirects=False).status_code == 404
+    assert http.get(hq_sqlite.base_url + "/console/language/fr", allow_redirects=False).status_code == 404
     # The device API is not the console: its replies do not depend on the reviewer's cookie.
-    assert http.get(hq.base_url + "/v1/health").status_code == 200
+    assert http.get(hq_sqlite.base_url + "/v1/health").status_code == 200
